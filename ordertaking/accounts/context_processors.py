@@ -1,0 +1,41 @@
+"""The left navigation, by role (CONVENTIONS.md: pages). Items a user may not use are not shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# (url name, label, bootstrap icon, capability needed or None for everyone signed in)
+NAV: list[tuple[str, Any, str, str | None]] = [
+    ("accounts:home", _("My work"), "bi-house", None),
+    ("inquiries:list", _("Inquiries"), "bi-telephone-inbound", "inquiry_record"),
+    ("orders:list", _("Orders"), "bi-receipt", None),
+    ("review:queue", _("Review queue"), "bi-clipboard-check", "order_review"),
+    ("review:special_queue", _("Special approvals"), "bi-patch-check", "special_approval_decide"),
+    ("customers:list", _("Customers"), "bi-buildings", "customer_view"),
+    ("catalog:products", _("Catalog"), "bi-box-seam", None),
+    ("credit:queue", _("Credit"), "bi-shield-check", "finance_view"),
+    ("finance:dashboard", _("Finance"), "bi-cash-coin", "finance_view"),
+    ("audit:list", _("Audit log"), "bi-journal-text", "audit_view"),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    path = request.path
+    for name, label, icon, cap in NAV:
+        if cap and not user.has_perm(f"accounts.{cap}"):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        active = path == url if url == "/" else path.startswith(url)
+        items.append({"url": url, "label": label, "icon": icon, "active": active})
+    return {"nav_items": items}

@@ -1,0 +1,104 @@
+"""The roles of P3 and what each may do: the permission table *is* the policy.
+
+Each role is a Django group; each capability a permission on `accounts.Policy`.
+`sync_roles()` makes the database match this table; migrations call it, so the
+groups exist on every fresh database.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(StrEnum):
+    SALES = "sales"  # P3.1 销售部门
+    CUSTOMER_SERVICE = "customer_service"  # P3.2 客服部门
+    ORDER_CENTER = "order_center"  # P3.3 订单处理中心
+    PRODUCTION = "production"  # P3.4 生产部门
+    LOGISTICS = "logistics"  # P3.5 物流部门
+    FINANCE = "finance"  # P3.6 财务部门
+    LEADERSHIP = "leadership"  # P2.3.c 领导 (special approval)
+    AUDITOR = "auditor"  # P6.1 审计/监督小组
+    ADMIN = "admin"  # system administrator (master data, users)
+
+
+ROLE_LABELS = {
+    Role.SALES: _("Sales"),
+    Role.CUSTOMER_SERVICE: _("Customer service"),
+    Role.ORDER_CENTER: _("Order processing center"),
+    Role.PRODUCTION: _("Production"),
+    Role.LOGISTICS: _("Logistics"),
+    Role.FINANCE: _("Finance"),
+    Role.LEADERSHIP: _("Leadership"),
+    Role.AUDITOR: _("Auditor"),
+    Role.ADMIN: _("Administrator"),
+}
+
+# capability codename -> (description, roles holding it, clause)
+CAPABILITIES: dict[str, tuple[str, set[Role], str]] = {
+    # Customers (P2.1.c, P4.1)
+    "customer_view": ("View customers", {Role.SALES, Role.CUSTOMER_SERVICE, Role.ORDER_CENTER,
+                                          Role.FINANCE, Role.LEADERSHIP, Role.AUDITOR, Role.ADMIN}, "P4.1"),
+    "customer_manage": ("Create and edit customers", {Role.SALES, Role.CUSTOMER_SERVICE,
+                                                      Role.ORDER_CENTER, Role.ADMIN}, "P3.1"),
+    # Inquiries (P2.1, P3.2)
+    "inquiry_record": ("Record inquiries", {Role.SALES, Role.CUSTOMER_SERVICE}, "P3.2"),
+    "inquiry_handover": ("Hand inquiries over to sales", {Role.CUSTOMER_SERVICE, Role.SALES}, "P2.1.b"),
+    "inquiry_view_all": ("See every inquiry", {Role.CUSTOMER_SERVICE, Role.LEADERSHIP, Role.AUDITOR},
+                         "P3.2"),
+    # Orders (P2.2, P3.1, P3.3)
+    "order_enter": ("Enter and edit draft orders", {Role.SALES, Role.ORDER_CENTER}, "P2.2.b"),
+    "order_view_all": ("See every order", {Role.ORDER_CENTER, Role.FINANCE, Role.LEADERSHIP,
+                                           Role.AUDITOR, Role.PRODUCTION, Role.LOGISTICS,
+                                           Role.CUSTOMER_SERVICE}, "P4.2.a"),
+    # Review (P2.3, P3.3)
+    "order_review": ("Review orders (approve or return)", {Role.ORDER_CENTER}, "P2.3.a"),
+    "special_approval_request": ("Ask for special approval", {Role.SALES, Role.ORDER_CENTER}, "P2.3.c"),
+    "special_approval_decide": ("Grant or refuse special approval", {Role.LEADERSHIP}, "P2.3.c"),
+    # Credit and finance (P5.1, P3.6)
+    "finance_view": ("See credit, invoices and receivables", {Role.FINANCE, Role.LEADERSHIP,
+                                                              Role.AUDITOR}, "P3.6"),
+    "credit_evaluate": ("Propose credit evaluations", {Role.FINANCE}, "P5.1.a"),
+    "credit_evaluation_approve": ("Approve credit evaluations (second person)",
+                                  {Role.LEADERSHIP, Role.FINANCE}, "P5.1.a"),
+    "credit_release": ("Release orders from credit hold within finance's authority",
+                       {Role.FINANCE}, "P5.1"),
+    "credit_release_unlimited": ("Release credit holds above finance's authority",
+                                 {Role.LEADERSHIP}, "P5.1"),
+    "finance_manage": ("Invoices, payments, credit notes, guarantees", {Role.FINANCE}, "P3.6"),
+    "finance_policy_manage": ("Maintain the credit scorecard", {Role.FINANCE}, "P5.1.a"),
+    # Supervision (P6.1)
+    "audit_view": ("Read the audit log", {Role.AUDITOR, Role.LEADERSHIP, Role.ADMIN}, "P6.1.a"),
+    # Master data (P2.3.b)
+    "catalog_manage": ("Maintain catalog and price policy", {Role.ADMIN}, "P2.3.b"),
+    "user_manage": ("Manage users and roles", {Role.ADMIN}, "P3"),
+}
+
+
+def perm(codename: str) -> str:
+    """Full permission name for user.has_perm()."""
+    if codename not in CAPABILITIES:
+        raise KeyError(f"unknown capability {codename!r}")
+    return f"accounts.{codename}"
+
+
+def sync_roles(apps=None) -> None:  # type: ignore[no-untyped-def]
+    """Create the groups and permissions of the table above, and nothing else on them."""
+    from django.apps import apps as global_apps
+
+    registry = apps or global_apps
+    Group = registry.get_model("auth", "Group")
+    Permission = registry.get_model("auth", "Permission")
+    ContentType = registry.get_model("contenttypes", "ContentType")
+    ct, _created = ContentType.objects.get_or_create(app_label="accounts", model="policy")
+    perms = {}
+    for codename, (description, _roles, _clause) in CAPABILITIES.items():
+        p, _c = Permission.objects.update_or_create(
+            content_type=ct, codename=codename, defaults={"name": description[:255]}
+        )
+        perms[codename] = p
+    for role in Role:
+        group, _c = Group.objects.get_or_create(name=role.value)
+        group.permissions.set([perms[c] for c, (_d, roles, _cl) in CAPABILITIES.items() if role in roles])

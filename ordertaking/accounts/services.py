@@ -1,0 +1,80 @@
+"""Writes for accounts: users with roles, API tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from ordertaking.audit.services import event_record
+from ordertaking.common.errors import PermissionDenied, ValidationFailed
+
+from .models import ApiToken, User
+from .roles import Role
+
+
+def user_create(*, username: str, password: str, roles: Iterable[str], display_name: str = "",
+                email: str = "", region: str = "", actor: User | None = None,
+                is_superuser: bool = False) -> User:
+    """Create a staff user holding one or more roles of P3."""
+    role_values = list(dict.fromkeys(roles))
+    unknown = [r for r in role_values if r not in Role._value2member_map_]
+    if unknown:
+        raise ValidationFailed(f"unknown role(s): {', '.join(unknown)}; known: "
+                               f"{', '.join(r.value for r in Role)}", field="roles")
+    if User.objects.filter(username=username).exists():
+        raise ValidationFailed(f"user {username!r} already exists", field="username", code="duplicate")
+    with transaction.atomic():
+        user = User(username=username, display_name=display_name, email=email, region=region,
+                    is_staff=is_superuser or Role.ADMIN in role_values, is_superuser=is_superuser)
+        user.set_password(password)
+        user.save()
+        user.groups.set(Group.objects.filter(name__in=role_values))
+        event_record(actor=actor, action="user.created", subject=user, clause="P3",
+                     after={"username": username, "roles": role_values})
+    return user
+
+
+def api_token_issue(*, user: User, name: str, actor: User) -> tuple[ApiToken, str]:
+    """Issue a token for `user`; returns the record and the raw token, shown only once."""
+    if actor.pk != user.pk and not actor.has_perm("accounts.user_manage"):
+        raise PermissionDenied("only an administrator may issue tokens for another user")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed("a token needs a name", field="name")
+    raw = ApiToken.generate()
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=user, name=name[:100], key_hash=ApiToken.hash(raw),
+                                        hint=raw[:10])
+        event_record(actor=actor, action="api_token.issued", subject=user, clause="P3",
+                     after={"token": token.hint, "name": token.name})
+    return token, raw
+
+
+def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
+    if actor.pk != token.user_id and not actor.has_perm("accounts.user_manage"):
+        raise PermissionDenied("not your token")
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            event_record(actor=actor, action="api_token.revoked", subject=token.user, clause="P3",
+                         after={"token": token.hint})
+    return token
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    """The user behind a bearer token, or None. Touches last_used_at at most once a minute."""
+    if not raw or not raw.startswith(ApiToken.PREFIX):
+        return None
+    token = (ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(raw),
+                                                             revoked_at__isnull=True).first())
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,114 @@
+"""The JSON API under /api/v1 (django-ninja), with one error shape for every failure:
+
+    {"code": "invalid_transition", "message": "...", "field": "state"}
+
+Unknown → 404, not allowed → 403, wrong state → 409, invalid → 422/400. Never a 500
+for bad input. Authentication: `Authorization: Bearer ot_…` (API token) or the
+browser session (with CSRF).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from ordertaking.accounts.services import api_token_authenticate
+from ordertaking.common.errors import DomainError
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The logged-in browser session; CSRF is checked for unsafe methods."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="ordertaking API",
+    version="1",
+    description="Order management enforcing the order-taking regulation (接单制度规范).",
+    urls_namespace="api",
+    auth=[BearerToken(), SessionAuth()],
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+def error_body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"code": code, "message": message, "field": field, **extra}
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = []
+    for e in exc.errors:
+        loc = [str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "payload", "data")]
+        errors.append({"field": ".".join(loc) or None, "message": e.get("msg", "invalid"),
+                       "type": e.get("type")})
+    first = errors[0] if errors else {"field": None, "message": "invalid input"}
+    body = error_body("validation_error", f"{first['field'] or 'input'}: {first['message']}", first["field"],
+                      errors=errors)
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, error_body("not_authenticated", "authentication required"),
+                               status=401)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, error_body("not_found", str(exc) or "not found"), status=404)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, error_body("http_error", str(exc)), status=exc.status_code)
+
+
+def register_routers() -> None:
+    """Each app brings its own router (api.py); listed here so the layout is visible."""
+    import importlib
+
+    for app, prefix in [
+        ("accounts", "/accounts"),
+        ("customers", "/customers"),
+        ("catalog", "/catalog"),
+        ("inquiries", "/inquiries"),
+        ("orders", "/orders"),
+        ("review", "/review"),
+    ]:
+        try:
+            module = importlib.import_module(f"ordertaking.{app}.api")
+        except ModuleNotFoundError as e:
+            if e.name != f"ordertaking.{app}.api":
+                raise
+            continue
+        api.add_router(prefix, module.router, tags=[app])
+
+
+register_routers()

@@ -1,0 +1,60 @@
+"""Domain errors raised by services; the API and the pages turn them into 4xx answers.
+
+Each carries a stable machine-readable `code`, a human message (translatable) and,
+where one field is at fault, that field's name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    status = 400
+    code = "invalid"
+
+    def __init__(self, message: Any, *, code: str | None = None, field: str | None = None,
+                 details: Any = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        if code:
+            self.code = code
+        self.field = field
+        self.details = details
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": str(self.message), "field": self.field}
+        if self.details is not None:
+            body["details"] = self.details
+        return body
+
+
+class ValidationFailed(DomainError):
+    """Input that breaks a rule (422)."""
+
+    status = 422
+    code = "validation_error"
+
+
+class PermissionDenied(DomainError):
+    """The actor's role or segregation of duties forbids the action (403)."""
+
+    status = 403
+    code = "permission_denied"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class InvalidTransition(DomainError):
+    """The move is not allowed from the object's current state (409)."""
+
+    status = 409
+    code = "invalid_transition"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"

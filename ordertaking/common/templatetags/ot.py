@@ -1,0 +1,58 @@
+"""Formatting used on every page: money as ¥1,234.50, dates as 2026-11-26, state badges."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.filter
+def money(value: Any, symbol: str = "¥") -> str:
+    if value is None or value == "":
+        return ""
+    amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{symbol}{abs(amount):,.2f}"
+
+
+@register.filter
+def qty(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    d = Decimal(str(value))
+    text = f"{d:,.3f}".rstrip("0").rstrip(".")
+    return text
+
+
+@register.filter
+def ymd(value: Any) -> str:
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+@register.filter
+def ymdhm(value: Any) -> str:
+    if not value:
+        return ""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+@register.simple_tag
+def state_badge(state: Any, label: Any = None) -> str:
+    """The same colour for the same state everywhere (CONVENTIONS.md, Pages)."""
+    from ordertaking.common.states import badge_class
+
+    css = badge_class(str(state))
+    return format_html('<span class="badge {} state-{}">{}</span>', css, state, label or state)

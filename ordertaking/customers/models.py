@@ -1,0 +1,93 @@
+"""The customer archive (P2.1.c, P4.1.a/b): company, classification, addresses, contacts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ordertaking.catalog.models import PaymentMethod, Region
+
+
+class Customer(models.Model):
+    class Size(models.TextChoices):  # P4.1.b 规模
+        MICRO = "micro", _("Micro")
+        SMALL = "small", _("Small")
+        MEDIUM = "medium", _("Medium")
+        LARGE = "large", _("Large")
+
+    class Status(models.TextChoices):
+        PROSPECT = "prospect", _("Prospect")
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+
+    name = models.CharField(_("company name"), max_length=200, db_index=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, null=True, blank=True,
+                                   help_text=_("统一社会信用代码, 18 characters (GB 32100-2015)."))
+    industry = models.CharField(_("industry"), max_length=50, blank=True)
+    size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("province"))
+    city = models.CharField(_("city"), max_length=50, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROSPECT)
+    sales_rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="customers", verbose_name=_("sales rep"))
+    allowed_payment_methods = models.ManyToManyField(
+        PaymentMethod, blank=True, related_name="customers", verbose_name=_("allowed payment methods"),
+        help_text=_("Payment methods beyond those open to all customers (P2.3.b)."))
+    preferences = models.TextField(_("needs and preferences"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["credit_code"], condition=Q(credit_code__isnull=False),
+                                    name="customer_credit_code_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["sales_rep", "name"], name="customer_rep_name"),
+            models.Index(fields=["region", "industry"], name="customer_region_industry"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomerAddress(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
+    label = models.CharField(_("label"), max_length=50, blank=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("province"))
+    city = models.CharField(_("city"), max_length=50)
+    detail = models.CharField(_("street address"), max_length=255)
+    is_default = models.BooleanField(_("default"), default=False)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["-is_default", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.region}{self.city}{self.detail}"
+
+
+class Contact(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("contact name"), max_length=50)
+    title = models.CharField(_("title"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, help_text=_("Mobile or landline."))
+    email = models.EmailField(_("email"), blank=True)
+    is_primary = models.BooleanField(_("primary"), default=False)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-is_primary", "id"]
+
+    def __str__(self) -> str:
+        return self.name
