@@ -86,7 +86,7 @@ ASGI_APPLICATION = "ordertaking.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "ordertaking" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -150,7 +150,7 @@ AXES_ENABLED = env_bool("ORDERTAKING_AXES_ENABLED", True)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "ordertaking" / "locale"]
+LOCALE_PATHS: list[Path] = []  # each app carries its own locale/ (no shared catalogue to collide on)
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -12,5 +12,6 @@ urlpatterns = [
     path("orders/", include("ordertaking.orders.urls")),
     path("review/", include("ordertaking.review.urls")),
     path("audit/", include("ordertaking.audit.urls")),
+    path("catalog/", include("ordertaking.catalog.urls")),
     path("", include("ordertaking.accounts.urls")),
 ]
