@@ -100,7 +100,8 @@ def register_routers() -> None:
         ("catalog", "/catalog"),
         ("inquiries", "/inquiries"),
         ("orders", "/orders"),
-        ("review", "/review"),
+        # Review actions act on an order: /api/v1/orders/{number}/approve etc.
+        ("review", "/orders"),
     ]:
         try:
             module = importlib.import_module(f"ordertaking.{app}.api")
