@@ -102,6 +102,10 @@ def register_routers() -> None:
         ("orders", "/orders"),
         # Review actions act on an order: /api/v1/orders/{number}/approve etc.
         ("review", "/orders"),
+        ("credit", "/credit"),
+        ("finance", "/finance"),
+        # The audit log, read only (P6.1.a).
+        ("audit", "/audit"),
     ]:
         try:
             module = importlib.import_module(f"ordertaking.{app}.api")

@@ -1,0 +1,102 @@
+"""What each audit action means, in the reader's language (P6.1.a: the trail must be readable).
+
+ACTION_LABELS maps a dotted action to its label. Every app that writes an event adds
+one line here for each action it writes (small insertions; several engineers edit this file).
+FIELD_LABELS names the JSON keys that appear in `before`/`after`, for the change lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS: dict[str, Any] = {
+    # accounts (P3)
+    "user.created": _("User created"),
+    "api_token.issued": _("API token issued"),
+    "api_token.revoked": _("API token revoked"),
+    # customers (P2.1.c, P4.1)
+    "customer.created": _("Customer created"),
+    "customer.updated": _("Customer updated"),
+    # inquiries (P2.1)
+    "inquiry.created": _("Inquiry recorded"),
+    "inquiry.handed_over": _("Inquiry handed over to sales"),
+    # orders (P2.2)
+    "order.created": _("Order entered"),
+    "order.updated": _("Order updated"),
+    "order.submitted": _("Order submitted for review"),
+    "order.cancelled": _("Order cancelled"),
+    # review (P2.3)
+    "order.approved": _("Order approved"),
+    "order.returned": _("Order returned to sales"),
+    "special_approval.requested": _("Special approval requested"),
+    "special_approval.granted": _("Special approval granted"),
+    "special_approval.refused": _("Special approval refused"),
+}
+
+FIELD_LABELS: dict[str, Any] = {
+    "state": _("state"),
+    "username": _("username"),
+    "roles": _("roles"),
+    "name": _("name"),
+    "token": _("token"),
+    "number": _("order number"),
+    "customer": _("customer"),
+    "total_amount": _("total amount"),
+    "delivery_date": _("delivery date"),
+    "delivery_region": _("delivery province"),
+    "delivery_city": _("delivery city"),
+    "delivery_address": _("delivery address"),
+    "payment_method": _("payment method"),
+    "opinion": _("review opinion"),
+    "revision": _("revision"),
+}
+
+
+def action_label(action: str) -> str:
+    """The translated label, or the dotted action itself when nobody has named it yet."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+def field_label(key: str) -> str:
+    label = FIELD_LABELS.get(key)
+    return str(label) if label is not None else key.replace("_", " ")
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(_show(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_show(v)}" for k, v in value.items())
+    return str(value)
+
+
+def event_changes(before: Any, after: Any) -> list[dict[str, str]]:
+    """The fields an event touched, as {field, before, after}, in the order `after` lists them.
+
+    An event may carry only `after` (a creation) or only `before`; non-dict payloads are ignored.
+    """
+    b = before if isinstance(before, dict) else {}
+    a = after if isinstance(after, dict) else {}
+    keys = list(a) + [k for k in b if k not in a]
+    rows = []
+    for key in keys:
+        if key in a and key in b and a[key] == b[key]:
+            continue
+        rows.append({"key": key, "field": field_label(key), "before": _show(b.get(key)), "after": _show(a.get(key))})
+    return rows
+
+
+def describe_events(events: Iterable[Any]) -> list[Any]:
+    """Annotate each event with `description` (translated label) and `changes` for the timeline."""
+    result = []
+    for ev in events:
+        ev.description = action_label(ev.action)
+        ev.changes = event_changes(ev.before, ev.after)
+        result.append(ev)
+    return result
