@@ -1,0 +1,39 @@
+"""Who may do what to an order; the pages use `order_can_<verb>` to decide which buttons to show,
+and the services use the same functions before they write (one rule, two interfaces)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ordertaking.accounts.roles import Role
+
+from .models import Order
+from .states import EDITABLE_STATES, can_move
+
+
+def may_enter_orders(user: Any) -> bool:
+    """P2.2.b order entry: sales (P3.1) and the order processing center (P3.3)."""
+    return bool(user and user.is_authenticated and user.has_perm("accounts.order_enter"))
+
+
+def is_responsible(order: Order, user: Any) -> bool:
+    """The order's sales rep, the person who entered it, or order-center staff (P3.1, P3.3)."""
+    if not may_enter_orders(user):
+        return False
+    return user.pk in (order.sales_rep_id, order.entered_by_id) or user.has_role(Role.ORDER_CENTER)
+
+
+def order_can_edit(order: Order, user: Any) -> bool:
+    return order.state in EDITABLE_STATES and is_responsible(order, user)
+
+
+def order_can_submit(order: Order, user: Any) -> bool:
+    return can_move(order.state, "submit") and is_responsible(order, user)
+
+
+def order_can_cancel(order: Order, user: Any) -> bool:
+    return can_move(order.state, "cancel") and is_responsible(order, user)
+
+
+def may_view_all(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm("accounts.order_view_all"))

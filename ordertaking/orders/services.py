@@ -1,0 +1,364 @@
+"""Every write on orders (P2.2): create, update, submit, cancel.
+
+Each service runs in one transaction, locks the order row, checks who acts
+(permissions.py) and the move (states.py), and writes its audit event in the same
+transaction, so an order and its trail never disagree (P1.3, P4.2.a).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ordertaking.accounts.models import User
+from ordertaking.audit.services import event_record
+from ordertaking.catalog.models import PaymentMethod, Product, Region
+from ordertaking.common.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ordertaking.common.findings import Finding
+from ordertaking.customers.models import Customer
+
+from . import numbering, rules
+from .models import Order, OrderLine, OrderRevision
+from .permissions import is_responsible, may_enter_orders
+from .states import EDITABLE_STATES, MOVES, OrderState, check_move
+
+MAX_AMOUNT = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
+MAX_QUANTITY = Decimal("999999999.999")  # max_digits=12, decimal_places=3
+MAX_LINES = 200
+
+# Header fields a caller may set, with the length of the text ones (the model's max_length).
+TEXT_FIELDS = {"delivery_city": 50, "delivery_address": 255, "customer_reference": 60, "contact_name": 50,
+               "contact_phone": 30, "notes": 5000}
+LINE_TEXT_FIELDS = {"name": 200, "specification": 200, "description": 500, "unit": 20}
+HEADER_FIELDS = ("customer", "sales_rep", "delivery_date", "delivery_region", *TEXT_FIELDS, "payment_method")
+
+
+# --- input checks: bad input is refused with its field, never a 500 or a half-written order -----
+
+def _decimal(value: Any, *, field: str, places: int, maximum: Decimal) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValidationFailed(_("Enter a number."), field=field)
+    try:
+        d = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(_("Enter a number."), field=field) from None
+    if not d.is_finite():
+        raise ValidationFailed(_("Enter a number."), field=field)
+    if abs(d) > maximum:
+        raise ValidationFailed(_("The number is too large."), field=field)
+    step = Decimal(1).scaleb(-places)
+    if d != d.quantize(step):
+        raise ValidationFailed(_("Use at most %(places)s decimal places.") % {"places": places}, field=field)
+    return d.quantize(step)
+
+
+def _text(value: Any, *, field: str, max_length: int) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationFailed(_("Enter text."), field=field)
+    value = value.strip()
+    if len(value) > max_length:
+        raise ValidationFailed(_("At most %(n)s characters.") % {"n": max_length}, field=field)
+    if "\x00" in value:
+        raise ValidationFailed(_("Enter text."), field=field)
+    return value
+
+
+def _instance(value: Any, model: type, *, field: str) -> Any:
+    if value is None or isinstance(value, model):
+        return value
+    raise ValidationFailed(_("Choose a valid value."), field=field)
+
+
+def _date(value: Any, *, field: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    raise ValidationFailed(_("Enter a valid date."), field=field)
+
+
+def _clean_header(values: Mapping[str, Any]) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "customer":
+            if value is None:
+                raise ValidationFailed(_("Choose the customer."), field="customer")
+            clean[name] = _instance(value, Customer, field=name)
+        elif name == "sales_rep":
+            clean[name] = _instance(value, User, field=name)
+        elif name == "delivery_date":
+            clean[name] = _date(value, field=name)
+        elif name == "delivery_region":
+            clean[name] = _instance(value, Region, field=name)
+        elif name == "payment_method":
+            pm = _instance(value, PaymentMethod, field=name)
+            if pm is not None and not pm.active:
+                raise ValidationFailed(_("This payment method is no longer offered."), field=name)
+            clean[name] = pm
+        elif name in TEXT_FIELDS:
+            clean[name] = _text(value, field=name, max_length=TEXT_FIELDS[name])
+        else:
+            # State, numbers and totals are never set by a caller (CONVENTIONS.md).
+            raise ValidationFailed(_("This field cannot be changed."), field=name, code="read_only")
+    return clean
+
+
+def _build_lines(lines: Iterable[Mapping[str, Any]]) -> list[OrderLine]:
+    """Unsaved OrderLines from plain dicts. Product data is copied, so a later catalog change never
+    rewrites this order (CONVENTIONS.md, data that must stay true)."""
+    built: list[OrderLine] = []
+    for i, raw in enumerate(lines, start=1):
+        if i > MAX_LINES:
+            raise ValidationFailed(_("At most %(n)s lines.") % {"n": MAX_LINES}, field="lines")
+        if not isinstance(raw, Mapping):
+            raise ValidationFailed(_("Each line must be an object."), field=f"lines.{i}")
+        unknown = set(raw) - {"product", "name", "specification", "description", "unit", "quantity", "unit_price"}
+        if unknown:
+            raise ValidationFailed(_("Unknown line field."), field=f"lines.{i}.{sorted(unknown)[0]}")
+        product = _instance(raw.get("product"), Product, field=f"lines.{i}.product")
+        if product is not None and not product.active:
+            raise ValidationFailed(_("%(product)s is no longer sold.") % {"product": product},
+                                   field=f"lines.{i}.product")
+        texts = {k: _text(raw.get(k), field=f"lines.{i}.{k}", max_length=n) for k, n in LINE_TEXT_FIELDS.items()}
+        quantity = _decimal(raw.get("quantity"), field=f"lines.{i}.quantity", places=3, maximum=MAX_QUANTITY)
+        # The database refuses these too (CheckConstraints); refusing here names the field.
+        if quantity is not None and quantity <= 0:
+            raise ValidationFailed(_("The quantity must be more than zero."), field=f"lines.{i}.quantity")
+        price = _decimal(raw.get("unit_price"), field=f"lines.{i}.unit_price", places=2, maximum=MAX_AMOUNT)
+        if price is not None and price < 0:
+            raise ValidationFailed(_("The unit price cannot be negative."), field=f"lines.{i}.unit_price")
+        line = OrderLine(position=i, product=product, quantity=quantity, **texts)
+        if product is not None:
+            line.product_code = product.code
+            line.name = product.name
+            line.specification = texts["specification"] or product.specification
+            line.unit = texts["unit"] or product.unit
+            line.list_price = product.list_price
+            line.unit_price = price if price is not None else product.list_price
+        else:
+            line.unit_price = price
+        line.amount = rules.line_amount(line.quantity, line.unit_price)
+        if line.amount > MAX_AMOUNT:
+            raise ValidationFailed(_("The line amount is too large."), field=f"lines.{i}.quantity")
+        built.append(line)
+    return built
+
+
+def _save_lines(order: Order, lines: list[OrderLine]) -> None:
+    total = sum((ln.amount for ln in lines), Decimal("0.00"))
+    if total > MAX_AMOUNT:
+        raise ValidationFailed(_("The order total is too large."), field="lines")
+    for ln in lines:
+        ln.order = order
+    OrderLine.objects.bulk_create(lines)
+    order.total_amount = total
+
+
+# --- snapshots (revisions, audit) ------------------------------------------------------------------
+
+def _ref(obj: Any) -> str | None:
+    return str(obj) if obj is not None else None
+
+
+def order_snapshot(order: Order) -> dict[str, Any]:
+    """The order as plain JSON values, frozen into OrderRevision and compared between revisions."""
+    header = {
+        "number": order.number,
+        "customer": _ref(order.customer),
+        "customer_id": order.customer_id,
+        "sales_rep": _ref(order.sales_rep),
+        "delivery_date": order.delivery_date.isoformat() if order.delivery_date else None,
+        "delivery_region": _ref(order.delivery_region),
+        "delivery_city": order.delivery_city,
+        "delivery_address": order.delivery_address,
+        "payment_method": _ref(order.payment_method),
+        "customer_reference": order.customer_reference,
+        "contact_name": order.contact_name,
+        "contact_phone": order.contact_phone,
+        "notes": order.notes,
+        "currency": order.currency,
+        "total_amount": str(order.total_amount),
+    }
+    lines = [
+        {"position": ln.position, "product_id": ln.product_id, "product_code": ln.product_code, "name": ln.name,
+         "specification": ln.specification, "description": ln.description, "unit": ln.unit,
+         "quantity": None if ln.quantity is None else str(ln.quantity),
+         "unit_price": None if ln.unit_price is None else str(ln.unit_price),
+         "list_price": None if ln.list_price is None else str(ln.list_price), "amount": str(ln.amount)}
+        for ln in order.lines.all().order_by("position")
+    ]
+    return {"revision": order.revision, "header": header, "lines": lines}
+
+
+def order_facts(order: Order) -> rules.OrderFacts:
+    return rules.OrderFacts(
+        customer_id=order.customer_id, delivery_date=order.delivery_date,
+        delivery_region_id=order.delivery_region_id, delivery_address=order.delivery_address,
+        payment_method_id=order.payment_method_id,
+        lines=[rules.LineFacts(position=ln.position, product_id=ln.product_id, name=ln.name,
+                               description=ln.description, unit=ln.unit, quantity=ln.quantity,
+                               unit_price=ln.unit_price)
+               for ln in order.lines.all().order_by("position")],
+    )
+
+
+def order_completeness(order: Order) -> list[Finding]:
+    """P2.2.a/b: what is missing or wrong, field by field and line by line."""
+    return rules.completeness_findings(order_facts(order), today=timezone.localdate())
+
+
+def _changes_dicts(changes: list[rules.Change]) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {c.field: c.before for c in changes}, {c.field: c.after for c in changes}
+
+
+# --- the services ----------------------------------------------------------------------------------
+
+def order_create(*, actor: User, customer: Customer, sales_rep: User | None = None,
+                 delivery_date: date | None = None, delivery_region: Region | None = None,
+                 delivery_city: str = "", delivery_address: str = "", payment_method: PaymentMethod | None = None,
+                 customer_reference: str = "", contact_name: str = "", contact_phone: str = "", notes: str = "",
+                 lines: Iterable[Mapping[str, Any]] = ()) -> Order:
+    """Enter a draft order (P2.2.b) and give it its number on first save (P2.2.c).
+
+    A draft may be incomplete (the completeness check runs on submit), but what it holds must be
+    valid: no negative quantities, no retired products, no numbers that do not fit.
+    """
+    if not may_enter_orders(actor):
+        raise PermissionDenied(_("You may not enter orders."))
+    header = _clean_header({
+        "customer": customer, "sales_rep": sales_rep, "delivery_date": delivery_date,
+        "delivery_region": delivery_region, "delivery_city": delivery_city, "delivery_address": delivery_address,
+        "payment_method": payment_method, "customer_reference": customer_reference,
+        "contact_name": contact_name, "contact_phone": contact_phone, "notes": notes,
+    })
+    built = _build_lines(lines)
+    header["sales_rep"] = header["sales_rep"] or customer.sales_rep or actor
+    with transaction.atomic():
+        # P2.2.c: the number is taken in the transaction that inserts the order, so a rollback
+        # gives it back and the day's sequence stays gap-free.
+        order = Order(number=numbering.next_number(), entered_by=actor, state=OrderState.DRAFT, **header)
+        order.save()
+        _save_lines(order, built)
+        order.save(update_fields=["total_amount"])
+        event_record(actor=actor, action="order.created", subject=order, clause="P2.2.c",
+                     after={"number": order.number, "customer": str(customer), "lines": len(built),
+                            "total_amount": str(order.total_amount)})
+    return order
+
+
+def _lock(order: Order) -> Order:
+    return Order.objects.select_for_update().select_related(
+        "customer", "sales_rep", "delivery_region", "payment_method").get(pk=order.pk)
+
+
+def order_update(*, order: Order, actor: User, changes: Mapping[str, Any] | None = None,
+                 lines: Iterable[Mapping[str, Any]] | None = None) -> Order:
+    """Change the header (only the fields given) and, when `lines` is given, replace the lines.
+
+    Only in DRAFT or RETURNED, only by those responsible for the order. The first edit after a
+    return opens the next revision, so the submitted revision stays as the reviewer saw it.
+    """
+    changes = dict(changes or {})
+    header = _clean_header(changes)
+    built = _build_lines(lines) if lines is not None else None
+    with transaction.atomic():
+        order = _lock(order)
+        if not is_responsible(order, actor):
+            raise PermissionDenied(_("You may not change this order."))
+        if order.state not in EDITABLE_STATES:
+            label = OrderState(order.state).label
+            raise InvalidTransition(_("This order cannot be changed while it is %(state)s.") % {"state": label},
+                                    field="state")
+        before = order_snapshot(order)
+        for name, value in header.items():
+            setattr(order, name, value)
+        if built is not None:
+            order.lines.all().delete()
+            _save_lines(order, built)
+        opened_revision = None
+        if order.state == OrderState.RETURNED and order.revisions.filter(revision=order.revision).exists():
+            order.revision += 1
+            opened_revision = order.revision
+        order.save()
+        after = order_snapshot(order)
+        diff = rules.revision_diff(before, after)
+        if diff or opened_revision:
+            b, a = _changes_dicts(diff)
+            event_record(actor=actor, action="order.updated", subject=order, clause="P2.2.b", before=b, after=a,
+                         message=(_("Revision %(n)s opened after the return.") % {"n": opened_revision}
+                                  if opened_revision else ""))
+    return order
+
+
+def _review_findings_refresh(order: Order, actor: User) -> list[Finding]:
+    """The review app's automatic checks (P2.3.a/b), run in the submitting transaction."""
+    try:
+        from ordertaking.review.services import review_findings_refresh
+    except ImportError:  # the review app not deployed yet; submit still works, review adds its findings later
+        return []
+    return list(review_findings_refresh(order=order, actor=actor))
+
+
+def order_submit(*, order: Order, actor: User) -> Order:
+    """Submit for review (P2.2.a): only a complete order; freezes the revision the reviewer sees."""
+    with transaction.atomic():
+        order = _lock(order)
+        if not is_responsible(order, actor):
+            raise PermissionDenied(_("You may not submit this order."))
+        target = check_move(order.state, "submit")
+        findings = order_completeness(order)
+        if findings:
+            raise ValidationFailed(
+                _("The order is incomplete: %(n)s item(s) to complete before it can be submitted.")
+                % {"n": len(findings)},
+                code="incomplete", details=[f.as_dict() for f in findings])
+        if order.revisions.filter(revision=order.revision).exists():
+            # Returned and sent back unchanged: still a new revision for the reviewer.
+            order.revision += 1
+        snapshot = order_snapshot(order)
+        previous = order.revisions.order_by("-revision").first()
+        OrderRevision.objects.create(order=order, revision=order.revision, snapshot=snapshot, created_by=actor)
+        from_state = order.state
+        order.state = target
+        order.submitted_at = timezone.now()
+        order.save()
+        before: dict[str, Any] = {"state": from_state}
+        after: dict[str, Any] = {"state": target, "revision": order.revision}
+        if previous is not None:
+            # The timeline shows what changed since the revision the reviewer returned.
+            b, a = _changes_dicts(rules.revision_diff(previous.snapshot, snapshot))
+            before.update(b)
+            after.update(a)
+        event_record(actor=actor, action="order.submitted", subject=order, clause=MOVES["submit"][2],
+                     before=before, after=after)
+        _review_findings_refresh(order, actor)
+    return order
+
+
+def order_cancel(*, order: Order, actor: User, reason: str) -> Order:
+    """Cancel a draft or returned order; the reason is mandatory and kept (P4.2.a)."""
+    reason = _text(reason, field="reason", max_length=2000)
+    with transaction.atomic():
+        order = _lock(order)
+        if not is_responsible(order, actor):
+            raise PermissionDenied(_("You may not cancel this order."))
+        target = check_move(order.state, "cancel")
+        if not reason:
+            raise ValidationFailed(_("Give the reason for the cancellation."), field="reason", code="required")
+        from_state = order.state
+        order.state = target
+        order.cancel_reason = reason
+        order.save()
+        event_record(actor=actor, action="order.cancelled", subject=order, clause=MOVES["cancel"][2],
+                     before={"state": from_state}, after={"state": target}, message=reason)
+    return order
