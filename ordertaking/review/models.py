@@ -41,6 +41,9 @@ class ReviewDecision(models.Model):
     opinion = models.TextField(_("review opinion"), blank=True)
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
+    # The 特批 an approval relied on, when it approved despite findings (P2.3.c).
+    special_approval = models.ForeignKey("SpecialApproval", on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="+")
 
     class Meta:
         ordering = ["order", "decided_at"]

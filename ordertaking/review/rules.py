@@ -1,0 +1,196 @@
+"""The automatic review checks of P2.3.a/b as pure functions over plain values.
+
+No database here: `checks.py` turns an order into the dataclasses below, the rules
+return `Finding`s, each citing the clause it enforces. Tested without a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from ordertaking.common.findings import Finding
+from ordertaking.customers.rules import credit_code_problem, phone_valid
+
+
+@dataclass(frozen=True)
+class CustomerFacts:
+    name: str
+    credit_code: str
+    has_address: bool
+    contact_phones: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProductFacts:
+    code: str
+    active: bool
+    floor_price: Decimal
+    needs_production: bool
+    production_lead_days: int
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    position: int
+    name: str
+    unit_price: Decimal | None
+    product: ProductFacts | None  # None: not a catalog item (P2.3.b)
+
+
+@dataclass(frozen=True)
+class RegionFacts:
+    name: str
+    served: bool
+    transit_days: int
+
+
+@dataclass(frozen=True)
+class PaymentFacts:
+    code: str
+    name: str
+    active: bool
+    open_to_all: bool
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    customer: CustomerFacts
+    lines: tuple[LineFacts, ...]
+    delivery_date: date | None
+    region: RegionFacts | None
+    payment: PaymentFacts | None
+    allowed_payment_codes: frozenset[str] = field(default_factory=frozenset)
+
+
+# --- P2.3.a customer information genuine and complete -------------------------------------
+
+def customer_findings(c: CustomerFacts) -> list[Finding]:
+    out: list[Finding] = []
+    # P2.3.a genuine customer: a valid unified social credit code (GB 32100-2015)
+    if not (c.credit_code or "").strip():
+        out.append(Finding("customer_credit_code_missing", "P2.3.a",
+                           _("The customer has no unified social credit code."), field="customer"))
+    elif credit_code_problem(c.credit_code) is not None:
+        out.append(Finding("customer_credit_code_invalid", "P2.3.a",
+                           _("The customer's unified social credit code %(code)s is not valid.")
+                           % {"code": c.credit_code}, field="customer"))
+    # P2.3.a / P2.1.c complete: company name, address, a contact with a reachable phone
+    if not (c.name or "").strip():
+        out.append(Finding("customer_name_missing", "P2.3.a", _("The customer has no company name."),
+                           field="customer"))
+    if not c.has_address:
+        out.append(Finding("customer_address_missing", "P2.3.a", _("The customer has no address on file."),
+                           field="customer"))
+    if not any(phone_valid(p) for p in c.contact_phones):
+        out.append(Finding("customer_contact_missing", "P2.3.a",
+                           _("The customer has no contact with a valid phone number."), field="customer"))
+    return out
+
+
+# --- P2.3.b product catalog and price policy ---------------------------------------------
+
+def catalog_findings(lines: Iterable[LineFacts]) -> list[Finding]:
+    out: list[Finding] = []
+    for ln in lines:
+        # P2.3.b every item comes from the product catalog ...
+        if ln.product is None:
+            out.append(Finding("product_not_in_catalog", "P2.3.b",
+                               _("Line %(line)s (%(name)s) is not a catalog product or service.")
+                               % {"line": ln.position, "name": ln.name or "—"},
+                               field=f"lines.{ln.position}.product", line=ln.position))
+        # ... and is still sold
+        elif not ln.product.active:
+            out.append(Finding("product_inactive", "P2.3.b",
+                               _("Line %(line)s: %(code)s is no longer sold.")
+                               % {"line": ln.position, "code": ln.product.code},
+                               field=f"lines.{ln.position}.product", line=ln.position))
+    return out
+
+
+def price_findings(lines: Iterable[LineFacts]) -> list[Finding]:
+    out: list[Finding] = []
+    for ln in lines:
+        # P2.3.b price not below the product's current floor price
+        if ln.product is None or ln.unit_price is None:
+            continue
+        if ln.unit_price < ln.product.floor_price:
+            out.append(Finding("price_below_floor", "P2.3.b",
+                               _("Line %(line)s: unit price ¥%(price)s is below the floor price ¥%(floor)s.")
+                               % {"line": ln.position, "price": f"{ln.unit_price:,.2f}",
+                                  "floor": f"{ln.product.floor_price:,.2f}"},
+                               field=f"lines.{ln.position}.unit_price", line=ln.position))
+    return out
+
+
+# --- P2.3.a/b delivery time and place reasonable -----------------------------------------
+
+def production_lead_days(lines: Iterable[LineFacts]) -> int:
+    """The longest production lead time over lines whose product needs production (P2.4.b)."""
+    return max((ln.product.production_lead_days for ln in lines
+                if ln.product is not None and ln.product.needs_production), default=0)
+
+
+def earliest_delivery_date(*, today: date, lines: Iterable[LineFacts], region: RegionFacts | None) -> date:
+    """Today (Asia/Shanghai) + production lead days + transit days to the region (P2.3.a/b)."""
+    transit = region.transit_days if region is not None else 0
+    return today + timedelta(days=production_lead_days(lines) + transit)
+
+
+def delivery_findings(o: OrderFacts, *, today: date) -> list[Finding]:
+    out: list[Finding] = []
+    # P2.3.a delivery place reasonable: the region is one we serve
+    if o.region is not None and not o.region.served:
+        out.append(Finding("region_not_served", "P2.3.a",
+                           _("We do not deliver to %(region)s.") % {"region": o.region.name},
+                           field="delivery_region"))
+    # P2.3.a/b delivery time reasonable: production and transport fit before the date
+    if o.delivery_date is not None:
+        earliest = earliest_delivery_date(today=today, lines=o.lines, region=o.region)
+        if o.delivery_date < earliest:
+            out.append(Finding("delivery_too_early", "P2.3.b",
+                               _("Delivery date %(date)s is too early: production and transport need "
+                                 "until %(earliest)s at the soonest.")
+                               % {"date": o.delivery_date.isoformat(), "earliest": earliest.isoformat()},
+                               field="delivery_date"))
+    return out
+
+
+# --- P2.3.a/b payment method clear and allowed -------------------------------------------
+
+def payment_findings(o: OrderFacts) -> list[Finding]:
+    p = o.payment
+    if p is None:
+        return []  # missing payment method is a completeness finding (P2.2.a), caught at submit
+    # P2.3.b financial rules: the method is still in use ...
+    if not p.active:
+        return [Finding("payment_method_inactive", "P2.3.b",
+                        _("Payment method %(name)s is no longer offered.") % {"name": p.name},
+                        field="payment_method")]
+    # P2.3.a ... and this customer may use it (open to all, or granted to the customer)
+    if not p.open_to_all and p.code not in o.allowed_payment_codes:
+        return [Finding("payment_method_not_allowed", "P2.3.a",
+                        _("Payment method %(name)s is not allowed for this customer.") % {"name": p.name},
+                        field="payment_method")]
+    return []
+
+
+def review_findings(o: OrderFacts, *, today: date) -> list[Finding]:
+    """Every automatic review check of P2.3.a/b, in the order a reviewer reads the order."""
+    return [
+        *customer_findings(o.customer),
+        *catalog_findings(o.lines),
+        *price_findings(o.lines),
+        *delivery_findings(o, today=today),
+        *payment_findings(o),
+    ]
+
+
+def uncovered_blocking(findings: Iterable[Finding], covered_codes: Iterable[str]) -> list[Finding]:
+    """Blocking findings that no granted special approval covers (P2.3.c)."""
+    covered = set(covered_codes)
+    return [f for f in findings if f.blocking and f.code not in covered]

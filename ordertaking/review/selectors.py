@@ -1,0 +1,210 @@
+"""Reads of the review scoped to a user (P2.3, P3.3): the queues, one order's review panel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ordertaking.common.errors import NotFound
+from ordertaking.common.findings import Finding
+from ordertaking.orders.models import Order
+from ordertaking.orders.states import OrderState, can_move
+
+from . import rules
+from .checks import order_findings
+from .models import ReviewDecision, ReviewFinding, SpecialApproval
+from .services import covering_approvals
+
+
+def _can(user: Any, capability: str) -> bool:
+    return bool(user.is_authenticated and user.has_perm(f"accounts.{capability}"))
+
+
+def visible_orders(user: Any) -> QuerySet[Order]:
+    """Orders this user may see: everyone's for the order center and other all-seeing roles,
+    otherwise the ones they sell or entered (P4.2.a, P4.1.c)."""
+    qs = Order.objects.all()
+    if _can(user, "order_view_all") or _can(user, "order_review"):
+        return qs
+    return qs.filter(Q(sales_rep_id=user.pk) | Q(entered_by_id=user.pk))
+
+
+def order_for_review(*, user: Any, number: str) -> Order:
+    """The order by its number (P2.2.c), or NotFound when it does not exist or is not the user's to see."""
+    order = visible_orders(user).select_related("customer", "sales_rep", "entered_by").filter(
+        number=number).first()
+    if order is None:
+        raise NotFound(_("No order %(number)s.") % {"number": number}, code="not_found")
+    return order
+
+
+def special_approval_for(*, user: Any, pk: int) -> SpecialApproval:
+    """A special approval the user may see: leaders and the order center see all; others their orders'."""
+    qs = SpecialApproval.objects.select_related("order", "requested_by", "decided_by")
+    if not (_can(user, "special_approval_decide") or _can(user, "order_review")):
+        qs = qs.filter(order__in=visible_orders(user))
+    sa = qs.filter(pk=pk).first()
+    if sa is None:
+        raise NotFound(_("No such special approval."), code="not_found")
+    return sa
+
+
+# --- one order's review panel -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FindingRow:
+    finding: Finding
+    covered: bool
+
+
+def current_findings(order: Order, *, live: bool) -> list[Finding]:
+    """Live checks (what a reviewer opening the order sees), or the stored ones of the revision."""
+    if live:
+        return order_findings(order)
+    return [Finding(code=f.code, clause=f.clause, message=f.message, field=f.field or None, line=f.line,
+                    blocking=f.blocking)
+            for f in ReviewFinding.objects.filter(order_id=order.pk, revision=order.revision)]
+
+
+def review_panel_context(*, order: Order, user: Any) -> dict[str, Any]:
+    """Everything `review/_panel.html` shows; the checks are re-run live for a reviewer (P2.3.a/b)."""
+    is_reviewer = _can(user, "order_review")
+    submitted = order.state == OrderState.SUBMITTED
+    live = submitted and (is_reviewer or _can(user, "special_approval_decide"))
+    findings = current_findings(order, live=live)
+    approvals = list(SpecialApproval.objects.filter(order_id=order.pk)
+                     .select_related("requested_by", "decided_by").order_by("requested_at"))
+    covered = {c for a in covering_approvals(order) for c in a.finding_codes} if submitted else set()
+    rows = [FindingRow(f, f.blocking and f.code in covered) for f in findings]
+    open_blocking = rules.uncovered_blocking(findings, covered)
+    open_request = next((a for a in approvals if a.state == SpecialApproval.State.REQUESTED), None)
+    reviewer_ok = is_reviewer and user.pk not in (order.entered_by_id, order.sales_rep_id)  # P2.3.c
+    may_ask = _can(user, "special_approval_request") and (
+        is_reviewer or user.pk in (order.sales_rep_id, order.entered_by_id))
+    return {
+        "findings": rows,
+        "live": live,
+        "open_blocking_count": len(open_blocking),
+        "decisions": list(ReviewDecision.objects.filter(order_id=order.pk).select_related("reviewer")
+                          .order_by("decided_at", "id")),
+        "special_approvals": approvals,
+        "open_request": open_request,
+        "is_reviewer": is_reviewer,
+        "sod_blocked": is_reviewer and not reviewer_ok and submitted,
+        "can_approve": reviewer_ok and submitted and not open_blocking,
+        "approve_blocked": reviewer_ok and submitted and bool(open_blocking),
+        "can_return": reviewer_ok and can_move(order.state, "return"),
+        "can_request_special": may_ask and submitted and bool(open_blocking) and open_request is None,
+        "can_decide_special": (open_request is not None and _can(user, "special_approval_decide")
+                               and open_request.requested_by_id != user.pk),
+        "errors": {},
+        "values": {},
+    }
+
+
+# --- queues -------------------------------------------------------------------------------
+
+def review_queue(*, user: Any, q: str = "", blocking: str = "", special: str = "",
+                 sales_rep: str = "", sort: str = "submitted_at") -> QuerySet[Order]:
+    """Orders pending review (待审核), oldest first (P3.3); one query with counts, no N+1."""
+    if not _can(user, "order_review"):
+        return Order.objects.none()
+    findings_sq = (ReviewFinding.objects.filter(order_id=OuterRef("pk"), revision=OuterRef("revision"),
+                                                blocking=True)
+                   .order_by().values("order_id").annotate(n=Count("id")).values("n"))
+    sa_sq = (SpecialApproval.objects.filter(order_id=OuterRef("pk"), revision=OuterRef("revision"))
+             .order_by("-requested_at").values("state")[:1])
+    qs = (Order.objects.filter(state=OrderState.SUBMITTED)
+          .select_related("customer", "sales_rep")
+          .annotate(blocking_count=Subquery(findings_sq), special_state=Subquery(sa_sq)))
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(customer__name__icontains=q))
+    if blocking == "yes":
+        qs = qs.filter(blocking_count__gt=0)
+    elif blocking == "no":
+        qs = qs.filter(Q(blocking_count__isnull=True) | Q(blocking_count=0))
+    if special in {s.value for s in SpecialApproval.State}:
+        qs = qs.filter(special_state=special)
+    elif special == "none":
+        qs = qs.filter(special_state__isnull=True)
+    if sales_rep.isdigit():
+        qs = qs.filter(sales_rep_id=int(sales_rep))
+    orderings = {
+        "submitted_at": ("submitted_at", "id"), "-submitted_at": ("-submitted_at", "-id"),
+        "total_amount": ("total_amount", "id"), "-total_amount": ("-total_amount", "-id"),
+        "number": ("number",), "-number": ("-number",),
+        "customer": ("customer__name", "id"), "-customer": ("-customer__name", "-id"),
+    }
+    return qs.order_by(*orderings.get(sort, orderings["submitted_at"]))
+
+
+def special_queue(*, user: Any, state: str = SpecialApproval.State.REQUESTED) -> QuerySet[SpecialApproval]:
+    """Special approvals for leaders (P2.3.c); waiting ones by default, oldest first."""
+    if not _can(user, "special_approval_decide"):
+        return SpecialApproval.objects.none()
+    qs = SpecialApproval.objects.select_related("order", "order__customer", "order__sales_rep",
+                                                "requested_by", "decided_by")
+    if state in {s.value for s in SpecialApproval.State}:
+        qs = qs.filter(state=state)
+    return qs.order_by("requested_at", "id")
+
+
+def my_special_requests(*, user: Any) -> QuerySet[SpecialApproval]:
+    return (SpecialApproval.objects.filter(requested_by_id=user.pk).select_related("order")
+            .order_by("-requested_at"))
+
+
+def age_days(since: Any, *, today: date | None = None) -> int | None:
+    if since is None:
+        return None
+    return ((today or timezone.localdate()) - timezone.localtime(since).date()).days
+
+
+def home_queues(user: Any) -> list[Any]:
+    from ordertaking.accounts.queues import Queue
+
+    queues: list[Any] = []
+    if _can(user, "order_review"):
+        qs = review_queue(user=user)
+        items = [{"label": o.number, "url": _order_url(o.number), "meta": o.customer.name, "is_order": True}
+                 for o in qs[:5]]
+        queues.append(Queue(key="review", title=_("Review queue"), count=qs.count(), items=items,
+                            url=reverse("review:queue"), empty_text=_("No orders waiting for review.")))
+    if _can(user, "special_approval_decide"):
+        sq = special_queue(user=user).exclude(requested_by_id=user.pk)
+        items = [{"label": a.order.number, "url": reverse("review:special_queue") + f"#sa-{a.pk}",
+                  "meta": a.requested_by, "is_order": True} for a in sq[:5]]
+        queues.append(Queue(key="special_waiting", title=_("Special approvals waiting for me"), count=sq.count(),
+                            items=items, url=reverse("review:special_queue"),
+                            empty_text=_("No special approvals waiting.")))
+    if _can(user, "special_approval_request") and not _can(user, "order_review"):
+        mine = my_special_requests(user=user)
+        items = [{"label": a.order.number, "url": _order_url(a.order.number), "meta": a.get_state_display(),
+                  "is_order": True} for a in mine[:5]]
+        queues.append(Queue(key="special_mine", title=_("My special approval requests"),
+                            count=mine.filter(state=SpecialApproval.State.REQUESTED).count(), items=items,
+                            empty_text=_("You have not asked for special approval.")))
+    return queues
+
+
+def _has_orders_detail() -> bool:
+    from django.urls import NoReverseMatch
+
+    try:
+        reverse("orders:detail", args=["SO20260101-0001"])
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def _order_url(number: str) -> str:
+    if _has_orders_detail():
+        return reverse("orders:detail", args=[number])
+    return reverse("review:queue") + f"?q={number}"
+

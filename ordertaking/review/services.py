@@ -1,0 +1,223 @@
+"""Every write of the review (P2.3, P3.3): findings, approve, return, special approval (特批).
+
+Lock order, everywhere: the order row first, then the special approval row. Each service
+checks capability and segregation of duties, checks the move, changes, and records the
+event with the order as subject so it shows on the order's timeline.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ordertaking.audit.services import event_record
+from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from ordertaking.common.findings import Finding
+from ordertaking.orders.models import Order
+from ordertaking.orders.states import OrderState, check_move
+
+from . import rules
+from .checks import order_findings
+from .models import ReviewDecision, ReviewFinding, SpecialApproval
+
+
+def _require(actor: Any, capability: str, message: str) -> None:
+    if not actor.has_perm(f"accounts.{capability}"):
+        raise PermissionDenied(message, code="permission_denied")
+
+
+def _lock_order(order: Order) -> Order:
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+def _refresh_order_object(order: Order, locked: Order) -> None:
+    """Give the caller's instance the values we just saved, so it does not go stale."""
+    for f in ("state", "revision", "approved_at", "approved_by_id", "updated_at"):
+        setattr(order, f, getattr(locked, f))
+
+
+def _check_reviewer_sod(order: Order, actor: Any) -> None:
+    # P2.3.a a dedicated reviewer; P2.3.c: whoever entered the order, or sells it, does not review it.
+    if order.entered_by_id == actor.pk:
+        raise PermissionDenied(_("You entered this order, so another reviewer must review it."),
+                               code="segregation_of_duties")
+    if order.sales_rep_id == actor.pk:
+        raise PermissionDenied(_("You are this order's sales rep, so another reviewer must review it."),
+                               code="segregation_of_duties")
+
+
+def covering_approvals(order: Order) -> list[SpecialApproval]:
+    """Granted special approvals for the order's current revision (P2.3.c).
+
+    A return ends a revision's approvals even if the revision number was not bumped, so only
+    approvals asked for after the last return count.
+    """
+    qs = SpecialApproval.objects.filter(order_id=order.pk, revision=order.revision,
+                                        state=SpecialApproval.State.GRANTED)
+    last_return = (ReviewDecision.objects.filter(order_id=order.pk, outcome=ReviewDecision.Outcome.RETURNED)
+                   .order_by("-decided_at").values_list("decided_at", flat=True).first())
+    if last_return is not None:
+        qs = qs.filter(requested_at__gt=last_return)
+    return list(qs.order_by("requested_at"))
+
+
+def review_findings_refresh(*, order: Order, actor: Any) -> list[Finding]:
+    """Run the automatic checks (P2.3.a/b) and store them for the order's current revision.
+
+    Called by `order_submit` inside its transaction and by `order_approve` under the row lock.
+    Replaces the stored findings of this revision; earlier revisions keep theirs.
+    """
+    findings = order_findings(order)
+    with transaction.atomic():
+        ReviewFinding.objects.filter(order_id=order.pk, revision=order.revision).delete()
+        ReviewFinding.objects.bulk_create([
+            ReviewFinding(order_id=order.pk, revision=order.revision, code=f.code, clause=f.clause,
+                          message=f.message, field=f.field or "", line=f.line, blocking=f.blocking)
+            for f in findings
+        ])
+    return findings
+
+
+def order_approve(*, order: Order, actor: Any, opinion: str = "") -> Order:
+    """审核通过 (P2.3.c): only with no open blocking finding, or each covered by a granted 特批."""
+    _require(actor, "order_review", _("Only the order processing center reviews orders."))
+    with transaction.atomic():
+        locked = _lock_order(order)
+        _check_reviewer_sod(locked, actor)
+        target = check_move(locked.state, "approve")
+        # P2.3.a/b: re-run the checks under the lock; the catalog may have changed since submit.
+        findings = review_findings_refresh(order=locked, actor=actor)
+        approvals = covering_approvals(locked)
+        covered = {code for a in approvals for code in a.finding_codes}
+        open_blocking = rules.uncovered_blocking(findings, covered)
+        if open_blocking:
+            raise Conflict(_("This order has open findings; return it, or ask for special approval."),
+                           code="open_findings", details=[f.as_dict() for f in open_blocking])
+        # credit check goes here (P5.1, credit app): one call that may hold the order instead.
+        before = locked.state
+        locked.state = target
+        locked.approved_at = timezone.now()
+        locked.approved_by = actor
+        locked.save(update_fields=["state", "approved_at", "approved_by", "updated_at"])
+        used = [a for a in approvals if set(a.finding_codes) & {f.code for f in findings if f.blocking}]
+        ReviewDecision.objects.create(order=locked, revision=locked.revision,
+                                      outcome=ReviewDecision.Outcome.APPROVED, opinion=opinion.strip(),
+                                      reviewer=actor, special_approval=used[-1] if used else None)
+        event_record(actor=actor, action="order.approved", subject=locked, clause="P2.3.c",
+                     before={"state": before}, after={"state": locked.state},
+                     message=opinion.strip())
+    _refresh_order_object(order, locked)
+    return order
+
+
+def order_return(*, order: Order, actor: Any, opinion: str) -> Order:
+    """退回 (P2.3.c): back to the sales rep with a detailed review opinion (审核意见)."""
+    _require(actor, "order_review", _("Only the order processing center reviews orders."))
+    opinion = (opinion or "").strip()
+    if not opinion:
+        raise ValidationFailed(_("Write the review opinion: what the sales rep must settle with the customer."),
+                               code="opinion_required", field="opinion")
+    with transaction.atomic():
+        locked = _lock_order(order)
+        _check_reviewer_sod(locked, actor)
+        target = check_move(locked.state, "return")
+        before = locked.state
+        locked.state = target
+        locked.save(update_fields=["state", "updated_at"])
+        ReviewDecision.objects.create(order=locked, revision=locked.revision,
+                                      outcome=ReviewDecision.Outcome.RETURNED, opinion=opinion, reviewer=actor)
+        # An open request dies with the revision it was about (P2.3.c: a new revision needs a new one).
+        for sa in SpecialApproval.objects.select_for_update().filter(order=locked,
+                                                                    state=SpecialApproval.State.REQUESTED):
+            sa.state = SpecialApproval.State.WITHDRAWN
+            sa.save(update_fields=["state"])
+            event_record(actor=actor, action="special_approval.withdrawn", subject=locked, clause="P2.3.c",
+                         before={"state": "requested"}, after={"state": "withdrawn"},
+                         message=_("The order was returned."))
+        event_record(actor=actor, action="order.returned", subject=locked, clause="P2.3.c",
+                     before={"state": before}, after={"state": locked.state}, message=opinion)
+    _refresh_order_object(order, locked)
+    return order
+
+
+def special_approval_request(*, order: Order, actor: Any, reason: str) -> SpecialApproval:
+    """Ask a leader for 特批 (P2.3.c) for the blocking findings of the order's current revision."""
+    _require(actor, "special_approval_request", _("You may not ask for special approval."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Say why the order should go ahead despite its findings."),
+                               code="reason_required", field="reason")
+    with transaction.atomic():
+        locked = _lock_order(order)
+        # A sales rep asks only for their own orders; the order center for any.
+        if not actor.has_perm("accounts.order_review") and actor.pk not in (locked.sales_rep_id,
+                                                                             locked.entered_by_id):
+            raise PermissionDenied(_("Only the order's sales rep or a reviewer may ask for special approval."),
+                                   code="permission_denied")
+        if locked.state != OrderState.SUBMITTED:
+            raise InvalidTransition(_("Special approval is asked for orders pending review."),
+                                    code="invalid_transition", field="state")
+        findings = review_findings_refresh(order=locked, actor=actor)
+        covered = {c for a in covering_approvals(locked) for c in a.finding_codes}
+        codes = sorted({f.code for f in rules.uncovered_blocking(findings, covered)})
+        if not codes:
+            raise Conflict(_("This order has no open finding that needs special approval."),
+                           code="nothing_to_approve")
+        if SpecialApproval.objects.filter(order=locked, state=SpecialApproval.State.REQUESTED).exists():
+            raise Conflict(_("A special approval request for this order is already waiting."),
+                           code="special_approval_open")
+        try:
+            with transaction.atomic():
+                sa = SpecialApproval.objects.create(order=locked, revision=locked.revision, finding_codes=codes,
+                                                    reason=reason, requested_by=actor)
+        except IntegrityError as e:  # the partial unique index, when two ask at once
+            raise Conflict(_("A special approval request for this order is already waiting."),
+                           code="special_approval_open") from e
+        event_record(actor=actor, action="special_approval.requested", subject=locked, clause="P2.3.c",
+                     after={"special_approval": sa.pk, "findings": codes}, message=reason)
+    return sa
+
+
+def _decide(*, approval: SpecialApproval, actor: Any, comment: str, grant: bool) -> SpecialApproval:
+    _require(actor, "special_approval_decide", _("Only leadership grants or refuses special approval."))
+    comment = (comment or "").strip()
+    if not grant and not comment:
+        raise ValidationFailed(_("Say why the special approval is refused."), code="comment_required",
+                               field="comment")
+    with transaction.atomic():
+        locked_order = Order.objects.select_for_update().get(pk=approval.order_id)
+        sa = SpecialApproval.objects.select_for_update().get(pk=approval.pk)
+        # P2.3.c segregation of duties: whoever asked does not decide (a DB constraint backs this).
+        if sa.requested_by_id == actor.pk:
+            raise PermissionDenied(_("You asked for this special approval, so another leader must decide it."),
+                                   code="segregation_of_duties")
+        if sa.state != SpecialApproval.State.REQUESTED:
+            raise InvalidTransition(_("This special approval has already been decided."),
+                                    code="invalid_transition", field="state")
+        if locked_order.state != OrderState.SUBMITTED or locked_order.revision != sa.revision:
+            raise InvalidTransition(_("The order is no longer pending review in the revision this request was "
+                                      "about."), code="invalid_transition", field="state")
+        sa.state = SpecialApproval.State.GRANTED if grant else SpecialApproval.State.REFUSED
+        sa.decided_by = actor
+        sa.decided_at = timezone.now()
+        sa.comment = comment
+        sa.save(update_fields=["state", "decided_by", "decided_at", "comment"])
+        event_record(actor=actor, action="special_approval.granted" if grant else "special_approval.refused",
+                     subject=locked_order, clause="P2.3.c", before={"state": "requested"},
+                     after={"state": sa.state, "special_approval": sa.pk, "findings": sa.finding_codes},
+                     message=comment)
+    approval.refresh_from_db()
+    return approval
+
+
+def special_approval_grant(*, approval: SpecialApproval, actor: Any, comment: str = "") -> SpecialApproval:
+    """相关领导审批同意 (P2.3.c): the covered findings no longer block approval of this revision."""
+    return _decide(approval=approval, actor=actor, comment=comment, grant=True)
+
+
+def special_approval_refuse(*, approval: SpecialApproval, actor: Any, comment: str) -> SpecialApproval:
+    """The leader says no (P2.3.c); the reviewer returns the order or the rep fixes it."""
+    return _decide(approval=approval, actor=actor, comment=comment, grant=False)
