@@ -1,0 +1,75 @@
+"""`python -m bench run ...` (the suite) and `python -m bench step NAME JSON` (one step in a Django process)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Any
+
+STEPS_WITH_GO = {"ceiling_worker", "w1_worker", "w3_worker", "http_client"}
+
+
+def step(name: str, params: dict[str, Any]) -> None:
+    from .env import django_setup
+
+    django_setup()
+    import importlib
+
+    from .runner import worker_protocol
+
+    # step name -> (module, function); imported lazily so a missing piece breaks only its own step
+    table = {
+        "ceiling_worker": ("w1", "step_ceiling_worker"), "w1_worker": ("w1", "step_w1_worker"),
+        "w3_worker": ("w3", "step_w3_worker"), "http_client": ("http", "step_http_client"),
+        "w1_setup": ("data", "step_w1_setup"), "history_load": ("data", "step_history_load"),
+        "w1_verify": ("w1", "step_w1_verify"), "services_available": ("w1", "step_services_available"),
+        "w2_queries": ("w2", "step_w2_queries"), "w3_setup": ("w3", "step_w3_setup"),
+        "w3_verify": ("w3", "step_w3_verify"),
+    }
+    mod, fname = table[name]
+    fn = getattr(importlib.import_module(f"bench.{mod}"), fname)
+    if name in STEPS_WITH_GO:
+        worker_protocol(lambda wait_go: fn(params, wait_go))
+        return
+    fns = {name: fn}
+    print(json.dumps(fns[name](params), default=str, ensure_ascii=False), flush=True)
+
+
+def main(argv: list[str]) -> int:
+    if argv and argv[0] == "step":
+        step(argv[1], json.loads(argv[2]) if len(argv) > 2 else {})
+        return 0
+    ap = argparse.ArgumentParser(prog="python -m bench")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run", help="run workloads; results in bench/results/*.json, summary on stdout")
+    r.add_argument("--all", action="store_true", help="every workload at full size")
+    r.add_argument("--w1-ceiling", action="store_true", help="raw-SQL ceiling (psycopg / sqlite3)")
+    r.add_argument("--w1", action="store_true", help="W1 through the services, 1 and 2 processes")
+    r.add_argument("--w1-http", action="store_true", help="W1 over HTTP: gunicorn 2 workers, 8 clients")
+    r.add_argument("--w1-scale", action="store_true", help="W1 after bulk-loading --scale-orders history")
+    r.add_argument("--w2", action="store_true", help="W2 analytics queries vs raw SQL")
+    r.add_argument("--w3", action="store_true", help="W3 contention: 8 processes, 5 customers (PostgreSQL)")
+    r.add_argument("--db", default="pg,sqlite", help="pg, sqlite or pg,sqlite")
+    r.add_argument("--orders", type=int, default=2000, help="timed W1 orders per run (after 100 warm-up)")
+    r.add_argument("--runs", type=int, default=3)
+    r.add_argument("--lines", type=int, default=1_000_000, help="W2 order lines")
+    r.add_argument("--scale-orders", type=int, default=1_000_000, help="history orders for W1 at scale")
+    r.add_argument("--w3-orders", type=int, default=2000, help="W3 orders in total (8 processes)")
+    r.add_argument("--repeat", type=int, default=30, help="W2 calls per query")
+    r.add_argument("--tag", default="", help="suffix for result file names (e.g. small)")
+    a = ap.parse_args(argv)
+    kinds = [k.strip() for k in a.db.split(",") if k.strip()]
+    if a.all:
+        a.w1_ceiling = a.w1 = a.w1_http = a.w1_scale = a.w2 = a.w3 = True
+    from . import suite
+
+    t = time.time()
+    suite.run(a, kinds)
+    print(f"done in {time.time() - t:.0f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

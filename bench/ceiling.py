@@ -1,0 +1,136 @@
+"""The raw-SQL ceiling for W1, exactly the issue's minimum work for one order:
+
+    next number from a counter row, insert the header, insert three lines,
+    lock and update the customer's exposure, commit.
+
+psycopg on PostgreSQL, sqlite3 (WAL, synchronous=FULL, BEGIN IMMEDIATE) on SQLite, against the
+project's own tables (orders_ordernumbercounter, orders_order, orders_orderline with every index
+the migrations create) plus a one-row-per-customer exposure table `bench_exposure`. Product prices
+are held in memory (loaded before timing) since the minimum work reads nothing else.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlparse
+
+from .data import W1_PRODUCTS, list_price, w1_lines
+
+EXPOSURE_DDL = ("CREATE TABLE IF NOT EXISTS bench_exposure (customer_id bigint PRIMARY KEY, "
+                "credit_limit numeric(14,2) NOT NULL, exposure numeric(14,2) NOT NULL)")
+
+HEADER = ("INSERT INTO orders_order (number, customer_id, sales_rep_id, entered_by_id, state, revision, delivery_date,"
+          " delivery_region_id, delivery_city, delivery_address, payment_method_id, customer_reference,"
+          " contact_name, contact_phone, currency, total_amount, notes, cancel_reason, created_at, updated_at)"
+          " VALUES ({p}) RETURNING id")
+LINES = ("INSERT INTO orders_orderline (order_id, position, product_id, product_code, name, specification,"
+         " description, unit, quantity, unit_price, list_price, amount) VALUES {rows}")
+
+
+def connect(url: str):
+    u = urlparse(url)
+    if u.scheme.startswith("postgres"):
+        import psycopg
+
+        return "pg", psycopg.connect(host=u.hostname, user=u.username, dbname=u.path.lstrip("/"))
+    conn = sqlite3.connect(u.path, isolation_level=None, timeout=30)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return "sqlite", conn
+
+
+def prepare(url: str) -> None:
+    """Create and fill bench_exposure (1,000,000 CNY limit per customer). Not timed."""
+    kind, conn = connect(url)
+    cur = conn.cursor()
+    cur.execute(EXPOSURE_DDL)
+    cur.execute("DELETE FROM bench_exposure")
+    cur.execute("INSERT INTO bench_exposure (customer_id, credit_limit, exposure) "
+                "SELECT id, 1000000, 0 FROM customers_customer")
+    conn.commit()
+    conn.close()
+
+
+class Ceiling:
+    def __init__(self, url: str):
+        self.kind, self.conn = connect(url)
+        cur = self.conn.cursor()
+        p = "%s" if self.kind == "pg" else "?"
+        self.p = p
+        cur.execute(f"SELECT id FROM accounts_user WHERE username = {p}", ["bench_sales"])
+        self.user_id = cur.fetchone()[0]
+        cur.execute(f"SELECT id FROM catalog_region WHERE code = {p}", ["SH"])
+        self.region_id = cur.fetchone()[0]
+        cur.execute(f"SELECT id FROM catalog_paymentmethod WHERE code = {p}", ["PREPAY"])
+        self.pm_id = cur.fetchone()[0]
+        cur.execute("SELECT id FROM customers_customer ORDER BY id LIMIT 100")
+        self.customers = [r[0] for r in cur.fetchall()]
+        cur.execute("SELECT id, code, name, specification, unit FROM catalog_product "
+                    f"ORDER BY code LIMIT {W1_PRODUCTS}")
+        self.products = cur.fetchall()
+        self.header_sql = HEADER.format(p=", ".join([p] * 20))
+        self.lines_sql = LINES.format(rows=", ".join(["(" + ", ".join([p] * 12) + ")"] * 3))
+        if self.kind == "sqlite":
+            self.conn.commit()
+
+    def one(self, i: int, today: date) -> None:
+        p = self.p
+        cust = self.customers[i % len(self.customers)]
+        lines = w1_lines(i)
+        amounts = [list_price(pi) * q for pi, q in lines]
+        total = sum(amounts, Decimal("0.00"))
+        now = datetime.now(UTC)
+        conv = str if self.kind == "sqlite" else (lambda v: v)
+        cur = self.conn.cursor()
+        if self.kind == "sqlite":
+            cur.execute("BEGIN IMMEDIATE")
+        cur.execute(f"INSERT INTO orders_ordernumbercounter (day, last) VALUES ({p}, 1) ON CONFLICT (day) DO UPDATE "
+                    f"SET last = orders_ordernumbercounter.last + 1 RETURNING last", [conv(today)])
+        seq = cur.fetchone()[0]
+        number = f"SO{today:%Y%m%d}-{seq:04d}"
+        nowv = now.isoformat(" ") if self.kind == "sqlite" else now
+        cur.execute(self.header_sql, [number, cust, self.user_id, self.user_id, "draft", 1,
+                                      conv(today + timedelta(days=30)), self.region_id, "上海市", "浦东新区1号",
+                                      self.pm_id, "", "张经理", "13800000000", "CNY", conv(total), "", "", nowv, nowv])
+        order_id = cur.fetchone()[0]
+        params: list[Any] = []
+        for pos, ((pi, q), amount) in enumerate(zip(lines, amounts, strict=True), start=1):
+            pid, code, name, spec, unit = self.products[pi]
+            price = list_price(pi)
+            params += [order_id, pos, pid, code, name, spec, "", unit, conv(Decimal(q)), conv(price), conv(price),
+                       conv(amount)]
+        cur.execute(self.lines_sql, params)
+        if self.kind == "pg":
+            cur.execute("SELECT credit_limit, exposure FROM bench_exposure WHERE customer_id = %s FOR UPDATE", [cust])
+        else:
+            cur.execute("SELECT credit_limit, exposure FROM bench_exposure WHERE customer_id = ?", [cust])
+        limit, exposure = cur.fetchone()
+        if Decimal(str(exposure)) + total > Decimal(str(limit)):
+            self.conn.rollback()
+            raise RuntimeError("credit limit exceeded")
+        cur.execute(f"UPDATE bench_exposure SET exposure = exposure + {p} WHERE customer_id = {p}", [conv(total), cust])
+        self.conn.commit()
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def worker(url: str, indices: list[int], warmup: list[int], wait_go) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    from .data import business_today
+
+    c = Ceiling(url)
+    today = business_today()
+    for i in warmup:
+        c.one(i, today)
+    wait_go()
+    t0 = time.time()
+    for i in indices:
+        c.one(i, today)
+    t1 = time.time()
+    c.close()
+    return {"t0": t0, "t1": t1, "n": len(indices)}

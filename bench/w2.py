@@ -1,0 +1,1 @@
+"""W2 analytics."""
