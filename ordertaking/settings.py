@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "ordertaking.inquiries",
     "ordertaking.orders",
     "ordertaking.review",
+    "ordertaking.credit",
+    "ordertaking.finance",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +160,9 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
+# The project's own static files (Bootstrap, icons, app.css): `ordertaking` itself is no app,
+# so the app-directories finder would not see them.
+STATICFILES_DIRS = [BASE_DIR / "ordertaking" / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {

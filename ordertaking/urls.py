@@ -12,6 +12,8 @@ urlpatterns = [
     path("orders/", include("ordertaking.orders.urls")),
     path("review/", include("ordertaking.review.urls")),
     path("audit/", include("ordertaking.audit.urls")),
+    path("credit/", include("ordertaking.credit.urls")),
+    path("finance/", include("ordertaking.finance.urls")),
     path("catalog/", include("ordertaking.catalog.urls")),
     path("", include("ordertaking.accounts.urls")),
 ]

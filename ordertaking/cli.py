@@ -1,0 +1,216 @@
+"""`ordertaking`: the administrator's console (serve, migrate, demo data, users, API tokens).
+
+A thin argparse layer over Django: each subcommand parses its arguments, sets Django up
+and calls one management command or one service. `main()` returns the exit status so
+tests can call it in-process; the console-script wrapper passes it to `sys.exit`.
+
+Exit status: 0 done, 1 the operation was refused (e.g. the user already exists),
+2 bad usage (unknown subcommand, unknown role, unknown user).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+DEFAULT_BIND = "127.0.0.1:8000"
+DEFAULT_WORKERS = 2
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ordertaking.settings")
+    import django
+
+    django.setup()
+
+
+def _err(message: str) -> None:
+    print(f"ordertaking: {message}", file=sys.stderr)
+
+
+# --- subcommands ---------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Replace this process with gunicorn; whitenoise (in settings.MIDDLEWARE) serves /static/."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ordertaking.settings")
+    argv = [
+        sys.executable, "-m", "gunicorn", "ordertaking.wsgi:application",
+        "--bind", args.bind,
+        "--workers", str(args.workers),
+        "--access-logfile", "-",
+        # Each request is short; a slow PDF/Excel export must not be killed at the default 30 s.
+        "--timeout", str(args.timeout),
+    ]
+    print(f"Serving on http://{args.bind}/ with {args.workers} workers (Ctrl+C stops).", file=sys.stderr)
+    sys.stderr.flush()
+    sys.stdout.flush()
+    os.execv(sys.executable, argv)
+    return 0  # pragma: no cover - execv does not return
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=args.verbosity)
+    return 0
+
+
+def cmd_load_demo(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=args.verbosity)
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str | None:
+    if args.password is not None:
+        return str(args.password)
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if first != getpass.getpass("Password (again): "):
+            _err("the two passwords differ")
+            return None
+        return first
+    # No terminal (a script, CI): the password is the first line on standard input.
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    return line.rstrip("\r\n")
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from ordertaking.accounts.models import User
+    from ordertaking.accounts.roles import Role
+    from ordertaking.accounts.services import user_create
+    from ordertaking.common.errors import DomainError
+
+    roles = [r.strip().replace("-", "_") for r in args.role]
+    known = [r.value for r in Role]
+    unknown = [r for r in roles if r not in known]
+    if unknown:
+        _err(f"unknown role(s): {', '.join(unknown)}. Known roles: {', '.join(known)}")
+        return 2
+    if User.objects.filter(username=args.username).exists():
+        _err(f"user {args.username!r} already exists")
+        return 1
+    password = _read_password(args)
+    if not password:
+        _err("a password is needed (--password, or type it at the prompt, or one line on stdin)")
+        return 2
+    try:
+        validate_password(password, user=User(username=args.username, display_name=args.name or ""))
+    except ValidationError as exc:
+        _err("password refused: " + " ".join(exc.messages))
+        return 1
+    try:
+        user = user_create(username=args.username, password=password, roles=roles,
+                           display_name=args.name or "", email=args.email or "",
+                           is_superuser=args.superuser)
+    except DomainError as exc:
+        _err(str(exc))
+        return 1
+    print(f"Created user {user.username} with role(s): {', '.join(roles)}")
+    return 0
+
+
+def cmd_issue_token(args: argparse.Namespace) -> int:
+    _django_setup()
+    from ordertaking.accounts.models import User
+    from ordertaking.accounts.services import api_token_issue
+    from ordertaking.common.errors import DomainError
+
+    user = User.objects.filter(username=args.username, is_active=True).first()
+    if user is None:
+        _err(f"no active user {args.username!r}")
+        return 2
+    try:
+        # The console acts for the user (the administrator at the server's shell is trusted);
+        # the audit log records the issue against that user (P3).
+        token, raw = api_token_issue(user=user, name=args.name, actor=user)
+    except DomainError as exc:
+        _err(str(exc))
+        return 1
+    print(f"Token {token.name!r} for {user.username} (shown once, store it now):", file=sys.stderr)
+    # Only the token on stdout, so scripts can do TOKEN=$(ordertaking issue-token ...).
+    print(raw)
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    """Any Django management command (collectstatic, run_huey, check --deploy, ...)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ordertaking.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["ordertaking manage", *args.rest])
+    return 0
+
+
+# --- parser --------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ordertaking",
+        description="Administer the ordertaking order management system.",
+        epilog="Settings come from the environment (DATABASE_URL, DJANGO_SECRET_KEY, "
+               "ORDERTAKING_PRODUCTION, ORDERTAKING_ALLOWED_HOSTS, HUEY_REDIS_URL); see docs/deploy.md.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("serve", help=f"serve the web application with gunicorn (default {DEFAULT_BIND})")
+    p.add_argument("--bind", default=os.environ.get("ORDERTAKING_BIND", DEFAULT_BIND),
+                   help="address:port to listen on (default %(default)s)")
+    p.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="worker processes (default %(default)s)")
+    p.add_argument("--timeout", type=int, default=120, help="worker timeout in seconds (default %(default)s)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("migrate", help="create or upgrade the database tables")
+    p.add_argument("-v", "--verbosity", type=int, default=1, choices=[0, 1, 2, 3])
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("load-demo", help="load the demo company, users, customers and orders (once; safe to repeat)")
+    p.add_argument("-v", "--verbosity", type=int, default=1, choices=[0, 1, 2, 3])
+    p.set_defaults(func=cmd_load_demo)
+
+    p = sub.add_parser("create-user", help="create a staff user with one or more roles")
+    p.add_argument("username")
+    p.add_argument("--role", action="append", required=True, metavar="ROLE",
+                   help="a role of P3, repeatable: sales, customer_service, order_center, production, "
+                        "logistics, finance, leadership, auditor, admin")
+    p.add_argument("--password", help="the password (default: prompt, or one line on stdin without a terminal)")
+    p.add_argument("--name", help="display name, e.g. 王销售")
+    p.add_argument("--email", help="e-mail address")
+    p.add_argument("--superuser", action="store_true", help="also a Django superuser (full admin site access)")
+    p.set_defaults(func=cmd_create_user)
+
+    p = sub.add_parser("issue-token", help="issue an API token for a user and print it once")
+    p.add_argument("username")
+    p.add_argument("--name", required=True, help="what the token is for, e.g. 'ERP sync'")
+    p.set_defaults(func=cmd_issue_token)
+
+    # Handled before parsing (see main); listed here so --help shows it.
+    sub.add_parser("manage", help="run any Django management command (e.g. collectstatic, run_huey, check --deploy)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(argv) if argv is not None else sys.argv[1:]
+    if argv[:1] == ["manage"]:
+        # Everything after `manage` belongs to Django, --help included.
+        return cmd_manage(argparse.Namespace(rest=argv[1:]))
+    parser = build_parser()
+    args: Any = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
