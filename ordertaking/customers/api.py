@@ -1,0 +1,269 @@
+"""/api/v1/customers: the customer archive (P2.1.c, P4.1). Thin: parse, call a service or selector."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from ordertaking.accounts.models import User
+from ordertaking.catalog.models import Region
+from ordertaking.common.errors import ValidationFailed
+
+from . import selectors, services
+from .models import Contact, Customer, CustomerAddress
+
+router = Router()
+
+
+def me(request: HttpRequest) -> User:
+    """The authenticated user (both auth classes guarantee one)."""
+    return cast(User, request.user)
+
+
+class ContactOut(Schema):
+    id: int
+    name: str
+    title: str
+    phone: str
+    email: str
+    is_primary: bool
+
+
+class AddressOut(Schema):
+    id: int
+    label: str
+    region: str | None = Field(None, alias="region.code")
+    region_name: str | None = Field(None, alias="region.name")
+    city: str
+    detail: str
+    is_default: bool
+
+
+class CustomerOut(Schema):
+    id: int
+    name: str
+    credit_code: str | None
+    industry: str
+    size: str
+    region: str | None = None
+    region_name: str | None = None
+    city: str
+    status: str
+    sales_rep_id: int | None
+    sales_rep_name: str | None = None
+    preferences: str
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_region(obj: Customer) -> str | None:
+        return obj.region.code if obj.region else None
+
+    @staticmethod
+    def resolve_region_name(obj: Customer) -> str | None:
+        return obj.region.name if obj.region else None
+
+    @staticmethod
+    def resolve_sales_rep_name(obj: Customer) -> str | None:
+        return str(obj.sales_rep) if obj.sales_rep else None
+
+
+class CustomerDetailOut(CustomerOut):
+    contacts: list[ContactOut]
+    addresses: list[AddressOut]
+
+    @staticmethod
+    def resolve_contacts(obj: Customer) -> list[Contact]:
+        return list(obj.contacts.all())
+
+    @staticmethod
+    def resolve_addresses(obj: Customer) -> list[CustomerAddress]:
+        return list(obj.addresses.select_related("region"))
+
+
+class CustomerPage(Schema):
+    count: int
+    items: list[CustomerOut]
+
+
+class ContactIn(Schema):
+    name: str = Field(..., max_length=50)
+    phone: str = Field(..., max_length=30)
+    title: str = Field("", max_length=50)
+    email: str = Field("", max_length=254)
+    is_primary: bool = False
+
+
+class ContactPatch(Schema):
+    name: str | None = Field(None, max_length=50)
+    phone: str | None = Field(None, max_length=30)
+    title: str | None = Field(None, max_length=50)
+    email: str | None = Field(None, max_length=254)
+    is_primary: bool | None = None
+
+
+class AddressIn(Schema):
+    region: str = Field(..., max_length=10, description="Region code, e.g. SH")
+    city: str = Field(..., max_length=50)
+    detail: str = Field(..., max_length=255)
+    label: str = Field("", max_length=50)
+    is_default: bool = False
+
+
+class AddressPatch(Schema):
+    region: str | None = Field(None, max_length=10)
+    city: str | None = Field(None, max_length=50)
+    detail: str | None = Field(None, max_length=255)
+    label: str | None = Field(None, max_length=50)
+    is_default: bool | None = None
+
+
+class CustomerIn(Schema):
+    name: str = Field(..., max_length=200)
+    credit_code: str | None = Field(None, max_length=18)
+    industry: str = Field("", max_length=50)
+    size: str = Field("", max_length=10)
+    region: str | None = Field(None, max_length=10, description="Region code, e.g. SH")
+    city: str = Field("", max_length=50)
+    status: str = Field(Customer.Status.PROSPECT, max_length=10)
+    sales_rep_id: int | None = None
+    preferences: str = ""
+    notes: str = ""
+    contacts: list[ContactIn] = []
+    addresses: list[AddressIn] = []
+
+
+class CustomerPatch(Schema):
+    name: str | None = Field(None, max_length=200)
+    credit_code: str | None = Field(None, max_length=18)
+    industry: str | None = Field(None, max_length=50)
+    size: str | None = Field(None, max_length=10)
+    region: str | None = Field(None, max_length=10)
+    city: str | None = Field(None, max_length=50)
+    status: str | None = Field(None, max_length=10)
+    sales_rep_id: int | None = None
+    preferences: str | None = None
+    notes: str | None = None
+
+
+def region_by_code(code: str | None, *, field: str = "region") -> Region | None:
+    if not code:
+        return None
+    region = Region.objects.filter(code=code.strip().upper()).first()
+    if region is None:
+        raise ValidationFailed(_("Unknown region code."), code="unknown_region", field=field)
+    return region
+
+
+def _sales_rep(pk: int | None) -> User | None:
+    if pk is None:
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None:
+        raise ValidationFailed(_("Unknown user."), code="unknown_user", field="sales_rep_id")
+    return user
+
+
+def _customer_fields(data: dict[str, Any]) -> dict[str, Any]:
+    if "region" in data:
+        data["region"] = region_by_code(data["region"])
+    if "sales_rep_id" in data:
+        data["sales_rep"] = _sales_rep(data.pop("sales_rep_id"))
+    return data
+
+
+@router.get("", response=CustomerPage, summary="List customers visible to me")
+def customer_list(request: HttpRequest, q: str = "", region: str = "", industry: str = "", size: str = "",
+                  sort: str = "name", limit: int = Query(50, ge=1, le=200),
+                  offset: int = Query(0, ge=0)) -> dict[str, Any]:
+    qs = selectors.customer_list(user=request.user, q=q, region=region, industry=industry, size=size, sort=sort)
+    return {"count": qs.count(), "items": list(qs[offset:offset + limit])}
+
+
+@router.post("", response={201: CustomerDetailOut}, summary="Create a customer (P2.1.c)")
+def customer_create(request: HttpRequest, payload: CustomerIn) -> Status[Customer]:
+    data = _customer_fields(payload.dict())
+    contacts = data.pop("contacts")
+    addresses = []
+    for i, a in enumerate(data.pop("addresses")):
+        a["region"] = region_by_code(a["region"], field=f"addresses.{i}.region")
+        addresses.append(a)
+    customer = services.customer_create(actor=me(request), contacts=contacts, addresses=addresses, **data)
+    return Status(201, selectors.customer_get(user=request.user, pk=customer.pk))
+
+
+@router.get("/{customer_id}", response=CustomerDetailOut)
+def customer_detail(request: HttpRequest, customer_id: int) -> Customer:
+    return selectors.customer_get(user=request.user, pk=customer_id)
+
+
+@router.patch("/{customer_id}", response=CustomerDetailOut, summary="Change a customer (P4.1.a)")
+def customer_update(request: HttpRequest, customer_id: int, payload: CustomerPatch) -> Customer:
+    customer = selectors.customer_get(user=request.user, pk=customer_id)
+    data = _customer_fields(payload.dict(exclude_unset=True))
+    services.customer_update(customer=customer, actor=me(request), **data)
+    return selectors.customer_get(user=request.user, pk=customer_id)
+
+
+@router.get("/{customer_id}/contacts", response=list[ContactOut])
+def contact_list(request: HttpRequest, customer_id: int) -> list[Contact]:
+    return list(selectors.customer_get(user=request.user, pk=customer_id).contacts.all())
+
+
+@router.post("/{customer_id}/contacts", response={201: ContactOut})
+def contact_add(request: HttpRequest, customer_id: int, payload: ContactIn) -> Status[Contact]:
+    customer = selectors.customer_get(user=request.user, pk=customer_id)
+    return Status(201, services.contact_add(customer=customer, actor=me(request), **payload.dict()))
+
+
+@router.patch("/{customer_id}/contacts/{contact_id}", response=ContactOut)
+def contact_update(request: HttpRequest, customer_id: int, contact_id: int, payload: ContactPatch) -> Contact:
+    customer = selectors.customer_get(user=request.user, pk=customer_id)
+    contact = selectors.contact_get(user=request.user, customer=customer, pk=contact_id)
+    return services.contact_update(contact=contact, actor=me(request), **payload.dict(exclude_unset=True))
+
+
+@router.delete("/{customer_id}/contacts/{contact_id}", response={204: None})
+def contact_remove(request: HttpRequest, customer_id: int, contact_id: int) -> Status[None]:
+    customer = selectors.customer_get(user=request.user, pk=customer_id)
+    contact = selectors.contact_get(user=request.user, customer=customer, pk=contact_id)
+    services.contact_remove(contact=contact, actor=me(request))
+    return Status(204, None)
+
+
+@router.get("/{customer_id}/addresses", response=list[AddressOut])
+def address_list(request: HttpRequest, customer_id: int) -> list[CustomerAddress]:
+    return list(selectors.customer_get(user=request.user, pk=customer_id).addresses.select_related("region"))
+
+
+@router.post("/{customer_id}/addresses", response={201: AddressOut})
+def address_add(request: HttpRequest, customer_id: int, payload: AddressIn) -> Status[CustomerAddress]:
+    customer = selectors.customer_get(user=request.user, pk=customer_id)
+    data = payload.dict()
+    data["region"] = region_by_code(data["region"])
+    return Status(201, services.address_add(customer=customer, actor=me(request), **data))
+
+
+@router.patch("/{customer_id}/addresses/{address_id}", response=AddressOut)
+def address_update(request: HttpRequest, customer_id: int, address_id: int,
+                   payload: AddressPatch) -> CustomerAddress:
+    customer = selectors.customer_get(user=request.user, pk=customer_id)
+    address = selectors.address_get(user=request.user, customer=customer, pk=address_id)
+    data = payload.dict(exclude_unset=True)
+    if "region" in data:
+        data["region"] = region_by_code(data["region"])
+    return services.address_update(address=address, actor=me(request), **data)
+
+
+@router.delete("/{customer_id}/addresses/{address_id}", response={204: None})
+def address_remove(request: HttpRequest, customer_id: int, address_id: int) -> Status[None]:
+    customer = selectors.customer_get(user=request.user, pk=customer_id)
+    address = selectors.address_get(user=request.user, customer=customer, pk=address_id)
+    services.address_remove(address=address, actor=me(request))
+    return Status(204, None)

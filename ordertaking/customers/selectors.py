@@ -1,0 +1,107 @@
+"""Reads of the customer archive scoped to the user (P4.1.c: staff see customers for their work).
+
+A sales rep sees the customers they own plus those without a rep (P3.1); every other
+role holding `customer_view` sees all. Anything else is 404, never a hint that it exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from ordertaking.accounts.roles import Role
+from ordertaking.common.errors import NotFound
+
+from .models import Contact, Customer, CustomerAddress
+
+# Roles with customer_view that see the whole archive (everyone but sales).
+ALL_SEEING_ROLES = {Role.CUSTOMER_SERVICE, Role.ORDER_CENTER, Role.FINANCE, Role.LEADERSHIP, Role.AUDITOR,
+                    Role.ADMIN}
+
+SORTS = {
+    "name": "name", "-name": "-name",
+    "credit_code": "credit_code", "-credit_code": "-credit_code",
+    "region": "region__code", "-region": "-region__code",
+    "industry": "industry", "-industry": "-industry",
+    "size": "size", "-size": "-size",
+    "created": "created_at", "-created": "-created_at",
+}
+
+
+def sees_all_customers(user: Any) -> bool:
+    return any(user.has_role(r) for r in ALL_SEEING_ROLES)
+
+
+def customers_visible(*, user: Any) -> QuerySet[Customer]:
+    if not user.is_authenticated or not user.has_perm("accounts.customer_view"):
+        return Customer.objects.none()
+    qs = Customer.objects.all()
+    if not sees_all_customers(user):
+        qs = qs.filter(Q(sales_rep=user) | Q(sales_rep__isnull=True))
+    return qs
+
+
+def customer_visible(*, user: Any, customer: Customer) -> bool:
+    if not user.has_perm("accounts.customer_view"):
+        return False
+    return sees_all_customers(user) or customer.sales_rep_id in (None, user.pk)
+
+
+def customer_list(*, user: Any, q: str = "", region: str = "", industry: str = "", size: str = "",
+                  sort: str = "name") -> QuerySet[Customer]:
+    qs = customers_visible(user=user).select_related("region", "sales_rep")
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(credit_code__icontains=q.upper()))
+    if region:
+        qs = qs.filter(region__code=region)
+    if industry:
+        qs = qs.filter(industry=industry)
+    if size:
+        qs = qs.filter(size=size)
+    return qs.order_by(SORTS.get(sort, "name"), "id")
+
+
+def customer_get(*, user: Any, pk: Any) -> Customer:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound(_("Customer not found.")) from None
+    customer = customers_visible(user=user).select_related("region", "sales_rep", "created_by").filter(
+        pk=pk).first()
+    if customer is None:
+        raise NotFound(_("Customer not found."))
+    return customer
+
+
+def contact_get(*, user: Any, customer: Customer, pk: Any) -> Contact:
+    contact = Contact.objects.filter(customer=customer, pk=pk).select_related("customer").first() if str(
+        pk).isdigit() else None
+    if contact is None:
+        raise NotFound(_("Contact not found."))
+    return contact
+
+
+def address_get(*, user: Any, customer: Customer, pk: Any) -> CustomerAddress:
+    address = CustomerAddress.objects.filter(customer=customer, pk=pk).select_related(
+        "customer", "region").first() if str(pk).isdigit() else None
+    if address is None:
+        raise NotFound(_("Address not found."))
+    return address
+
+
+def industries(*, user: Any) -> list[str]:
+    return list(customers_visible(user=user).exclude(industry="").order_by("industry").values_list(
+        "industry", flat=True).distinct())
+
+
+def customer_orders(*, user: Any, customer: Customer, limit: int = 50) -> list[Any]:
+    """The customer's orders (P4.1.a purchase history), newest first, as the user may see them."""
+    from ordertaking.orders.models import Order
+
+    qs = Order.objects.filter(customer=customer).select_related("sales_rep").order_by("-created_at", "-id")
+    if not user.has_perm("accounts.order_view_all"):
+        qs = qs.filter(Q(sales_rep=user) | Q(entered_by=user))
+    return list(qs[:limit])
