@@ -1,0 +1,43 @@
+"""Credit findings for the review (P5.1, P3.6): review_findings_refresh calls
+`order_credit_findings(order)` and stores them with its own."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from ordertaking.common.findings import Finding
+from ordertaking.orders.models import Order
+
+from . import rules
+from .models import CreditHold, CustomerCredit
+from .services import _released_allowance, guarantee_covers
+
+
+def order_credit_findings(order: Order) -> list[Finding]:
+    credit = CustomerCredit.objects.filter(customer_id=order.customer_id).first()
+    if credit is None or not credit.is_evaluated:
+        # P5.1.b new customers: a strict credit check before the first order is taken.
+        return [Finding(code="no_credit_evaluation", clause="P5.1.b", field="customer",
+                        message=_("The customer has no approved credit evaluation: finance must evaluate it "
+                                  "before an order can be approved."))]
+    found: list[Finding] = []
+    if credit.on_stop:
+        found.append(Finding(code="customer_on_credit_stop", clause="P5.1.c", field="customer",
+                             message=_("The customer is on credit stop: no new order can be approved.")))
+    if credit.guarantee_required and not guarantee_covers(order=order):
+        found.append(Finding(code="guarantee_missing", clause="P5.1.b", field="customer",
+                             message=_("Rating %(rating)s requires a guarantee (deposit, guarantor or letter of "
+                                       "credit) before approval.") % {"rating": credit.rating}))
+    pm = order.payment_method
+    if pm is not None:
+        found.extend(rules.terms_finding(kind=pm.kind, term_days=pm.term_days, allowed_kinds=credit.payment_kinds,
+                                         max_term_days=credit.max_term_days, rating=credit.rating))
+    excess = rules.limit_check(exposure=credit.exposure, order_amount=order.total_amount,
+                               limit=credit.credit_limit, allowed_excess=_released_allowance(order))
+    if excess > 0 or CreditHold.objects.filter(order=order, state=CreditHold.State.OPEN).exists():
+        found.append(Finding(code="credit_limit_exceeded", clause="P5.1", field="total_amount",
+                             message=_("Exposure ¥%(exposure)s plus this order ¥%(amount)s exceeds the credit limit "
+                                       "¥%(limit)s by ¥%(excess)s.")
+                             % {"exposure": f"{credit.exposure:,.2f}", "amount": f"{order.total_amount:,.2f}",
+                                "limit": f"{credit.credit_limit:,.2f}", "excess": f"{excess:,.2f}"}))
+    return found

@@ -1,0 +1,142 @@
+"""P5.1.c monitoring: re-evaluate payment records and apply the policy's measures when a
+customer's risk rises — lower limit, shorter terms, dunning tasks, alerts, stop."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ordertaking.accounts.models import User
+from ordertaking.accounts.roles import Role
+from ordertaking.audit.services import event_record
+
+from . import rules
+from .models import CreditAlert, CustomerCredit, ScorecardPolicy
+from .services import credit_row_locked, policy_current, policy_weights
+
+CENT = Decimal("0.01")
+
+
+def risk_level_for(worst_open_overdue_days: int, policy: ScorecardPolicy) -> int:
+    """P5.1.c: 0 normal, 1 an invoice overdue past the watch threshold, 2 past the stop threshold."""
+    if worst_open_overdue_days >= policy.stop_overdue_days:
+        return 2
+    if worst_open_overdue_days >= policy.watch_overdue_days:
+        return 1
+    return 0
+
+
+def _recipients(credit: CustomerCredit) -> list[User]:
+    finance = list(User.objects.filter(groups__name=Role.FINANCE, is_active=True).order_by("pk"))
+    rep = credit.customer.sales_rep
+    return finance + ([rep] if rep is not None and rep.is_active and rep not in finance else [])
+
+
+def _alert(credit: CustomerCredit, kind: str, message: str, figures: dict[str, Any]) -> None:
+    people = _recipients(credit)
+    CreditAlert.objects.bulk_create([CreditAlert(customer=credit.customer, kind=kind, recipient=u, message=message,
+                                                 figures=figures) for u in people])
+    emails = [u.email for u in people if u.email]
+    if emails:
+        subject = f"[{_('Credit')}] {credit.customer.name}"
+        transaction.on_commit(lambda: send_mail(subject, message, settings.DEFAULT_FROM_EMAIL, emails,
+                                                fail_silently=True))
+
+
+def customer_monitor(*, customer_id: int, today: date) -> list[str]:
+    """Check one customer under its credit row lock; returns the measures applied."""
+    from ordertaking.finance.models import DunningTask, Invoice
+    from ordertaking.finance.selectors import payment_record_for
+
+    applied: list[str] = []
+    with transaction.atomic():
+        credit = credit_row_locked(customer_id)
+        if credit.evaluation_id is None:
+            return applied
+        credit = CustomerCredit.objects.select_for_update().select_related(
+            "customer", "customer__sales_rep", "evaluation").get(pk=credit.pk)
+        policy = policy_current()
+        open_invoices = list(Invoice.objects.filter(customer_id=customer_id, state=Invoice.State.OPEN,
+                                                    due_date__lt=today).order_by("due_date"))
+        worst = max(((today - inv.due_date).days for inv in open_invoices), default=0)
+        level = risk_level_for(worst, policy)
+        customer = credit.customer
+        if level >= 1 and credit.risk_level < 1:
+            before = {"credit_limit": str(credit.credit_limit), "max_term_days": credit.max_term_days}
+            credit.credit_limit = (credit.credit_limit * (100 - policy.limit_cut_percent) / 100).quantize(
+                CENT, rounding=ROUND_DOWN)
+            credit.max_term_days = min(credit.max_term_days, policy.term_cut_days)
+            after = {"credit_limit": str(credit.credit_limit), "max_term_days": credit.max_term_days,
+                     "worst_days_overdue": worst, "threshold": policy.watch_overdue_days}
+            event_record(actor=None, action="credit.measures_applied", subject=customer, clause="P5.1.c",
+                         before=before, after=after)
+            oldest = open_invoices[0]
+            for person in _recipients(credit):
+                DunningTask.objects.create(customer=customer, invoice=oldest, assignee=person,
+                                           due_date=today + timedelta(days=3),
+                                           note=_("Collect %(inv)s, %(days)s days overdue.")
+                                           % {"inv": oldest.number, "days": worst})
+            _alert(credit, CreditAlert.Kind.MEASURES,
+                   _("%(customer)s: invoice %(inv)s is %(days)s days overdue; credit limit lowered to ¥%(limit)s "
+                     "and payment term to %(term)s days.")
+                   % {"customer": customer.name, "inv": oldest.number, "days": worst,
+                      "limit": f"{credit.credit_limit:,.2f}", "term": credit.max_term_days}, after)
+            applied.append("measures")
+        if level >= 2 and not credit.on_stop:
+            credit.on_stop = True
+            event_record(actor=None, action="credit.stopped", subject=customer, clause="P5.1.c",
+                         after={"worst_days_overdue": worst, "threshold": policy.stop_overdue_days})
+            _alert(credit, CreditAlert.Kind.STOP,
+                   _("%(customer)s is on credit stop: an invoice is %(days)s days overdue.")
+                   % {"customer": customer.name, "days": worst}, {"worst_days_overdue": worst})
+            applied.append("stop")
+        credit.risk_level = max(credit.risk_level, level)
+        applied += _rating_check(credit, policy, today, payment_record_for(customer, today=today))
+        credit.save()
+    return applied
+
+
+def _rating_check(credit: CustomerCredit, policy: ScorecardPolicy, today: date,
+                  record: rules.PaymentRecord) -> list[str]:
+    """P5.1.c: rescore with today's payment record; a lower rating tightens, never loosens, terms."""
+    ev = credit.evaluation
+    assert ev is not None
+    card = rules.scorecard(
+        qualification=rules.Qualification(ev.registered_capital, ev.years_in_business, ev.licences_held),
+        financials=rules.Financials(ev.annual_revenue, ev.debt_ratio),
+        reputation=rules.Reputation(ev.litigation, ev.blacklisted, ev.references),
+        payment=record, weights=policy_weights(policy), bands=rules.parse_bands(policy.bands))
+    if rules.rating_rank(card.band.rating) <= rules.rating_rank(credit.rating):
+        return []
+    before = {"rating": credit.rating, "credit_limit": str(credit.credit_limit),
+              "max_term_days": credit.max_term_days}
+    credit.rating = card.band.rating
+    credit.credit_limit = min(credit.credit_limit, card.band.limit)
+    credit.max_term_days = min(credit.max_term_days, card.band.max_term_days)
+    credit.payment_kinds = [k for k in credit.payment_kinds if k in card.band.payment_kinds]
+    credit.guarantee_required = credit.guarantee_required or card.band.guarantee_required
+    after = {"rating": credit.rating, "credit_limit": str(credit.credit_limit),
+             "max_term_days": credit.max_term_days, "score": card.score, "payment_record": record.as_dict()}
+    event_record(actor=None, action="credit.rating_lowered", subject=credit.customer, clause="P5.1.c",
+                 before=before, after=after)
+    _alert(credit, CreditAlert.Kind.RATING,
+           _("%(customer)s: rating fell from %(old)s to %(new)s (score %(score)s).")
+           % {"customer": credit.customer.name, "old": before["rating"], "new": credit.rating, "score": card.score},
+           after)
+    return ["rating"]
+
+
+def credit_monitor_run(*, today: date) -> dict[int, list[str]]:
+    """Every evaluated customer, one transaction each (a failure for one does not stop the rest)."""
+    result = {}
+    for customer_id in CustomerCredit.objects.filter(evaluation__isnull=False).values_list("customer_id", flat=True):
+        applied = customer_monitor(customer_id=customer_id, today=today)
+        if applied:
+            result[customer_id] = applied
+    return result

@@ -1,0 +1,111 @@
+"""Reads for credit (P5.1): queues, a customer's position, reconciliation figures."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet, Sum
+
+from ordertaking.accounts.models import User
+from ordertaking.common.errors import NotFound
+from ordertaking.customers.models import Customer
+from ordertaking.orders.models import Order
+from ordertaking.orders.states import OPEN_STATES, OrderState
+
+from .models import CreditEvaluation, CreditHold, CustomerCredit
+
+ZERO = Decimal("0.00")
+# States in which an order counts as approved for exposure: approved and any later execution state.
+NOT_APPROVED_STATES = frozenset(OPEN_STATES) | {OrderState.CANCELLED}
+
+
+def _can_view(user: User) -> bool:
+    return bool(user.is_authenticated and user.has_perm("accounts.finance_view"))
+
+
+def require_finance_view(user: User) -> None:
+    if not _can_view(user):
+        raise NotFound("not found")
+
+
+def exposure_recompute(customer_id: int) -> tuple[Decimal, Decimal]:
+    """From scratch: (approved orders − what was invoiced of them, open amount of invoices)."""
+    from ordertaking.finance.models import Invoice
+
+    approved = (Order.objects.filter(customer_id=customer_id).exclude(state__in=NOT_APPROVED_STATES)
+                .aggregate(s=Sum("total_amount"))["s"] or ZERO)
+    invoiced_of_approved = (Invoice.objects.filter(customer_id=customer_id)
+                            .exclude(order__state__in=NOT_APPROVED_STATES)
+                            .aggregate(s=Sum("amount"))["s"] or ZERO)
+    invoices = Invoice.objects.filter(customer_id=customer_id).aggregate(a=Sum("amount"), s=Sum("settled_amount"))
+    unpaid = (invoices["a"] or ZERO) - (invoices["s"] or ZERO)
+    return max(ZERO, approved - invoiced_of_approved), unpaid
+
+
+def holds_waiting(user: User) -> QuerySet[CreditHold]:
+    require_finance_view(user)
+    return (CreditHold.objects.filter(state=CreditHold.State.OPEN, order__state=OrderState.CREDIT_HOLD)
+            .select_related("order", "customer", "order__sales_rep", "order__entered_by").order_by("created_at"))
+
+
+def evaluations_awaiting(user: User) -> QuerySet[CreditEvaluation]:
+    require_finance_view(user)
+    return (CreditEvaluation.objects.filter(state=CreditEvaluation.State.PROPOSED)
+            .select_related("customer", "proposed_by", "policy").order_by("proposed_at"))
+
+
+def customers_waiting_for_evaluation(user: User) -> QuerySet[Customer]:
+    """P5.1.b: customers with an order under way and no approved evaluation."""
+    require_finance_view(user)
+    evaluated = CustomerCredit.objects.filter(customer=OuterRef("pk"), evaluation__isnull=False)
+    active_order = Order.objects.filter(customer=OuterRef("pk"),
+                                        state__in=[OrderState.SUBMITTED, OrderState.CREDIT_HOLD])
+    pending = CreditEvaluation.objects.filter(customer=OuterRef("pk"), state=CreditEvaluation.State.PROPOSED)
+    return (Customer.objects.annotate(has_eval=Exists(evaluated), has_order=Exists(active_order),
+                                      pending=Exists(pending))
+            .filter(has_eval=False, has_order=True).select_related("sales_rep").order_by("name"))
+
+
+def customer_credit_for(user: User, customer_id: int) -> dict[str, Any]:
+    require_finance_view(user)
+    customer = Customer.objects.filter(pk=customer_id).select_related("sales_rep").first()
+    if customer is None:
+        raise NotFound("not found")
+    credit = CustomerCredit.objects.filter(customer=customer).select_related("evaluation").first()
+    return {
+        "customer": customer,
+        "credit": credit,
+        "evaluations": list(customer.credit_evaluations.select_related("proposed_by", "decided_by", "policy")[:20]),
+        "guarantees": list(customer.guarantees.select_related("order", "recorded_by")[:20]),
+        "holds": list(customer.credit_holds.select_related("order", "released_by")[:20]),
+    }
+
+
+def evaluation_for(user: User, pk: int) -> CreditEvaluation:
+    require_finance_view(user)
+    ev = CreditEvaluation.objects.filter(pk=pk).select_related("customer", "policy", "proposed_by",
+                                                               "decided_by").first()
+    if ev is None:
+        raise NotFound("not found")
+    return ev
+
+
+def hold_for(user: User, pk: int) -> CreditHold:
+    require_finance_view(user)
+    hold = CreditHold.objects.filter(pk=pk).select_related("order", "customer").first()
+    if hold is None:
+        raise NotFound("not found")
+    return hold
+
+
+def near_limit(user: User, percent: int) -> list[CustomerCredit]:
+    """Customers whose exposure has reached `percent` of their limit (P3.6 early warning)."""
+    require_finance_view(user)
+    rows = CustomerCredit.objects.filter(evaluation__isnull=False).select_related("customer")
+    result = []
+    for c in rows:
+        if c.credit_limit > 0 and c.exposure * 100 >= c.credit_limit * percent or (
+                c.credit_limit == 0 and c.exposure > 0):
+            result.append(c)
+    return sorted(result, key=lambda c: c.available)

@@ -1,0 +1,426 @@
+"""Writes for credit risk control (P5.1): scorecard policy, evaluations, guarantees, the maintained
+exposure, holds and releases. Every write: atomic, row lock, capability + segregation of duties,
+state check, audit event in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ordertaking.accounts.models import User
+from ordertaking.audit.services import event_record
+from ordertaking.common.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ordertaking.customers.models import Customer
+from ordertaking.orders.models import Order
+from ordertaking.orders.states import OrderState, check_move
+
+from . import rules
+from .models import CreditEvaluation, CreditHold, CustomerCredit, Guarantee, ScorecardPolicy
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+def _require(actor: User, *caps: str) -> None:
+    if not any(actor.has_perm(f"accounts.{c}") for c in caps):
+        raise PermissionDenied(_("Your role may not do this."), code="permission_denied")
+
+
+def money_in(value: Any, field: str, *, positive: bool = False, allow_zero: bool = True) -> Decimal:
+    """Parse an amount: Decimal with at most 2 places, never negative (and > 0 when `positive`)."""
+    try:
+        amount = Decimal(str(value)) if value is not None and value != "" else None
+    except (InvalidOperation, ValueError):
+        amount = None
+    if amount is None or not amount.is_finite():
+        raise ValidationFailed(_("Enter an amount."), field=field, code="invalid_amount")
+    if amount < 0:
+        raise ValidationFailed(_("The amount cannot be negative."), field=field, code="negative_amount")
+    if (positive or not allow_zero) and amount == 0:
+        raise ValidationFailed(_("The amount must be greater than zero."), field=field, code="zero_amount")
+    if amount != amount.quantize(CENT):
+        raise ValidationFailed(_("Use at most two decimal places."), field=field, code="invalid_amount")
+    if amount >= Decimal("1000000000000"):
+        raise ValidationFailed(_("The amount is too large."), field=field, code="invalid_amount")
+    return amount.quantize(CENT)
+
+
+# ---------------------------------------------------------------- scorecard policy (P5.1.a)
+
+def policy_current() -> ScorecardPolicy:
+    """The scorecard in force: the highest version; version 1 (the defaults) made on first use."""
+    policy = ScorecardPolicy.objects.order_by("-version").first()
+    if policy is None:
+        policy, _c = ScorecardPolicy.objects.get_or_create(version=1, defaults={"bands": rules.DEFAULT_BANDS})
+    return policy
+
+
+def scorecard_policy_update(*, actor: User, weights: dict[str, int], bands: list[dict[str, Any]],
+                            finance_release_authority: Any, watch_overdue_days: int, stop_overdue_days: int,
+                            limit_cut_percent: int, term_cut_days: int, near_limit_percent: int = 80,
+                            note: str = "") -> ScorecardPolicy:
+    """P5.1.a: finance maintains the scorecard; each change is a new version (the history)."""
+    _require(actor, "finance_policy_manage")
+    w = rules.Weights(qualification=int(weights.get("qualification", -1)),
+                      financial=int(weights.get("financial", -1)),
+                      reputation=int(weights.get("reputation", -1)), payment=int(weights.get("payment", -1)))
+    if min(w.qualification, w.financial, w.reputation, w.payment) < 0:
+        raise ValidationFailed(_("Each weight must be 0 or more."), field="weights")
+    try:
+        w.check()
+        rules.parse_bands(bands)
+    except (ValueError, KeyError, TypeError, InvalidOperation) as e:
+        raise ValidationFailed(str(e) or _("Invalid rating bands."), field="bands") from e
+    authority = money_in(finance_release_authority, "finance_release_authority")
+    if not stop_overdue_days > 0 or watch_overdue_days >= stop_overdue_days:
+        raise ValidationFailed(_("Stop days must be more than the days that trigger measures."),
+                               field="stop_overdue_days")
+    if not 0 <= limit_cut_percent <= 100 or not 0 < near_limit_percent <= 100:
+        raise ValidationFailed(_("Percentages run from 0 to 100."), field="limit_cut_percent")
+    with transaction.atomic():
+        last = ScorecardPolicy.objects.select_for_update().order_by("-version").first()
+        previous = last or policy_current()
+        policy = ScorecardPolicy.objects.create(
+            version=previous.version + 1, weight_qualification=w.qualification, weight_financial=w.financial,
+            weight_reputation=w.reputation, weight_payment=w.payment, bands=bands,
+            finance_release_authority=authority, watch_overdue_days=watch_overdue_days,
+            stop_overdue_days=stop_overdue_days, limit_cut_percent=limit_cut_percent,
+            term_cut_days=term_cut_days, near_limit_percent=near_limit_percent, created_by=actor, note=note)
+        event_record(actor=actor, action="credit.policy_changed", subject=policy, clause="P5.1.a",
+                     before={"version": previous.version},
+                     after={"version": policy.version, "weights": weights, "bands": bands,
+                            "finance_release_authority": str(authority)}, message=note)
+    return policy
+
+
+# ---------------------------------------------------------------- evaluations (P5.1.a)
+
+def credit_evaluation_propose(*, customer: Customer, actor: User, registered_capital: Any,
+                              years_in_business: Any, licences_held: Any, annual_revenue: Any, debt_ratio: Any,
+                              litigation: bool = False, blacklisted: bool = False, references: Any = 0,
+                              note: str = "", today: date | None = None) -> CreditEvaluation:
+    """P5.1.a: finance enters the factors; the payment record comes from our own invoices."""
+    from ordertaking.finance.selectors import payment_record_for
+
+    _require(actor, "credit_evaluate")
+    capital = money_in(registered_capital, "registered_capital")
+    revenue = money_in(annual_revenue, "annual_revenue")
+    ints = {}
+    for name, value in (("years_in_business", years_in_business), ("licences_held", licences_held),
+                        ("references", references)):
+        try:
+            ints[name] = int(value)
+        except (TypeError, ValueError):
+            raise ValidationFailed(_("Enter a whole number."), field=name) from None
+        if ints[name] < 0 or ints[name] > 1000:
+            raise ValidationFailed(_("Enter a number from 0 to 1000."), field=name)
+    try:
+        ratio = Decimal(str(debt_ratio)).quantize(CENT)
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(_("Enter the debt ratio in percent."), field="debt_ratio") from None
+    if not ratio.is_finite() or ratio < 0 or ratio > 999:
+        raise ValidationFailed(_("Enter a debt ratio from 0 to 999 percent."), field="debt_ratio")
+    policy = policy_current()
+    record = payment_record_for(customer, today=today or timezone.localdate())
+    card = rules.scorecard(
+        qualification=rules.Qualification(capital, ints["years_in_business"], ints["licences_held"]),
+        financials=rules.Financials(revenue, ratio),
+        reputation=rules.Reputation(bool(litigation), bool(blacklisted), ints["references"]),
+        payment=record, weights=policy_weights(policy), bands=rules.parse_bands(policy.bands))
+    with transaction.atomic():
+        ev = CreditEvaluation.objects.create(
+            customer=customer, policy=policy, registered_capital=capital,
+            years_in_business=ints["years_in_business"], licences_held=ints["licences_held"],
+            annual_revenue=revenue, debt_ratio=ratio, litigation=bool(litigation), blacklisted=bool(blacklisted),
+            references=ints["references"], payment_record=record.as_dict(),
+            factor_scores={"factors": card.factors,
+                           "contributions": {k: str(v) for k, v in card.contributions.items()},
+                           "weights": card.details["weights"]},
+            score=card.score, rating=card.band.rating, credit_limit=card.band.limit,
+            payment_kinds=list(card.band.payment_kinds), max_term_days=card.band.max_term_days,
+            guarantee_required=card.band.guarantee_required, note=note, proposed_by=actor)
+        event_record(actor=actor, action="credit.evaluation_proposed", subject=customer, clause="P5.1.a",
+                     after=_evaluation_figures(ev), message=note)
+    return ev
+
+
+def policy_weights(policy: ScorecardPolicy) -> rules.Weights:
+    return rules.Weights(policy.weight_qualification, policy.weight_financial, policy.weight_reputation,
+                         policy.weight_payment)
+
+
+def _evaluation_figures(ev: CreditEvaluation) -> dict[str, Any]:
+    return {"evaluation": ev.pk, "score": ev.score, "rating": ev.rating, "credit_limit": str(ev.credit_limit),
+            "max_term_days": ev.max_term_days, "payment_kinds": ev.payment_kinds,
+            "guarantee_required": ev.guarantee_required, "factors": ev.factor_scores.get("factors"),
+            "policy_version": ev.policy.version}
+
+
+def credit_row_locked(customer: Customer | int) -> CustomerCredit:
+    """The customer's credit row, created on first use, locked FOR UPDATE (call inside atomic)."""
+    customer_id = customer if isinstance(customer, int) else customer.pk
+    try:
+        with transaction.atomic():
+            CustomerCredit.objects.get_or_create(customer_id=customer_id)
+    except IntegrityError:
+        pass  # another transaction created it first
+    return CustomerCredit.objects.select_for_update().get(customer_id=customer_id)
+
+
+def credit_evaluation_approve(*, evaluation: CreditEvaluation, actor: User, comment: str = "") -> CreditEvaluation:
+    """P5.1.a: a second person (leadership or finance) puts the evaluation in force."""
+    _require(actor, "credit_evaluation_approve")
+    with transaction.atomic():
+        ev = CreditEvaluation.objects.select_for_update().select_related("policy").get(pk=evaluation.pk)
+        if ev.proposed_by_id == actor.pk:
+            raise PermissionDenied(_("The person who proposed an evaluation cannot approve it (P5.1.a)."),
+                                   code="same_person")
+        if ev.state != CreditEvaluation.State.PROPOSED:
+            raise InvalidTransition(_("Only an evaluation awaiting approval can be decided."), field="state")
+        credit = credit_row_locked(ev.customer_id)
+        before = {"rating": credit.rating, "credit_limit": str(credit.credit_limit),
+                  "max_term_days": credit.max_term_days, "on_stop": credit.on_stop}
+        CreditEvaluation.objects.filter(customer_id=ev.customer_id, state=CreditEvaluation.State.APPROVED).update(
+            state=CreditEvaluation.State.SUPERSEDED)
+        ev.state = CreditEvaluation.State.APPROVED
+        ev.decided_by = actor
+        ev.decided_at = timezone.now()
+        ev.decision_comment = comment
+        ev.save(update_fields=["state", "decided_by", "decided_at", "decision_comment"])
+        # A new approved evaluation re-bases the customer's terms; the monitoring job applies its
+        # measures again the next day if invoices are still overdue past the thresholds (P5.1.c).
+        credit.evaluation = ev
+        credit.rating = ev.rating
+        credit.credit_limit = ev.credit_limit
+        credit.payment_kinds = ev.payment_kinds
+        credit.max_term_days = ev.max_term_days
+        credit.guarantee_required = ev.guarantee_required
+        credit.risk_level = 0
+        credit.on_stop = False
+        credit.save()
+        event_record(actor=actor, action="credit.evaluation_approved", subject=ev.customer, clause="P5.1.a",
+                     before=before, after=_evaluation_figures(ev), message=comment)
+    return ev
+
+
+def credit_evaluation_reject(*, evaluation: CreditEvaluation, actor: User, comment: str) -> CreditEvaluation:
+    _require(actor, "credit_evaluation_approve")
+    if not (comment or "").strip():
+        raise ValidationFailed(_("Say why the evaluation is rejected."), field="comment")
+    with transaction.atomic():
+        ev = CreditEvaluation.objects.select_for_update().get(pk=evaluation.pk)
+        if ev.proposed_by_id == actor.pk:
+            raise PermissionDenied(_("The person who proposed an evaluation cannot decide it (P5.1.a)."),
+                                   code="same_person")
+        if ev.state != CreditEvaluation.State.PROPOSED:
+            raise InvalidTransition(_("Only an evaluation awaiting approval can be decided."), field="state")
+        ev.state = CreditEvaluation.State.REJECTED
+        ev.decided_by = actor
+        ev.decided_at = timezone.now()
+        ev.decision_comment = comment.strip()
+        ev.save(update_fields=["state", "decided_by", "decided_at", "decision_comment"])
+        event_record(actor=actor, action="credit.evaluation_rejected", subject=ev.customer, clause="P5.1.a",
+                     after={"evaluation": ev.pk, "rating": ev.rating, "score": ev.score}, message=comment)
+    return ev
+
+
+# ---------------------------------------------------------------- guarantees (P5.1.b)
+
+def guarantee_record(*, customer: Customer, actor: User, kind: str, amount: Any, valid_from: date | None,
+                     valid_until: date | None, order: Order | None = None, percent: Any = None,
+                     guarantor: str = "", reference: str = "") -> Guarantee:
+    _require(actor, "finance_manage")
+    if kind not in Guarantee.Kind.values:
+        raise ValidationFailed(_("Choose the kind of guarantee."), field="kind")
+    value = money_in(amount, "amount", positive=True)
+    if valid_from is None:
+        raise ValidationFailed(_("Enter the first day of validity."), field="valid_from")
+    if valid_until is None or valid_until < valid_from:
+        raise ValidationFailed(_("The guarantee must be valid until on or after its start."), field="valid_until")
+    pct = None
+    if kind == Guarantee.Kind.DEPOSIT:
+        try:
+            pct = Decimal(str(percent)).quantize(CENT) if percent not in (None, "") else None
+        except (InvalidOperation, ValueError):
+            raise ValidationFailed(_("Enter the deposit percentage."), field="percent") from None
+        if pct is not None and not (0 < pct <= 100):
+            raise ValidationFailed(_("The deposit percentage runs from 0 to 100."), field="percent")
+    if kind == Guarantee.Kind.GUARANTOR and not guarantor.strip():
+        raise ValidationFailed(_("Name the guarantor."), field="guarantor")
+    if order is not None and order.customer_id != customer.pk:
+        raise ValidationFailed(_("That order belongs to another customer."), field="order")
+    with transaction.atomic():
+        g = Guarantee.objects.create(customer=customer, order=order, kind=kind, amount=value, percent=pct,
+                                     guarantor=guarantor.strip(), reference=reference.strip(),
+                                     valid_from=valid_from, valid_until=valid_until, recorded_by=actor)
+        figures = {"kind": kind, "amount": str(value), "valid_until": valid_until.isoformat(),
+                   "order": order.number if order else None}
+        event_record(actor=actor, action="credit.guarantee_recorded", subject=customer, clause="P5.1.b",
+                     after=figures)
+        if order is not None:
+            event_record(actor=actor, action="credit.guarantee_recorded", subject=order, clause="P5.1.b",
+                         after=figures)
+    return g
+
+
+def guarantee_covers(*, order: Order, today: date | None = None) -> bool:
+    """P5.1.b: a guarantee valid today, for this order or for all the customer's orders."""
+    from django.db.models import Q
+
+    day = today or timezone.localdate()
+    return Guarantee.objects.filter(Q(order=order) | Q(order__isnull=True), customer_id=order.customer_id,
+                                    valid_from__lte=day, valid_until__gte=day).exists()
+
+
+# ---------------------------------------------------------------- exposure, holds (P5.1)
+
+def _hold(*, order: Order, credit: CustomerCredit, stage: str, excess: Decimal, actor: User) -> CreditHold:
+    order.state = check_move(order.state, "hold")
+    order.save(update_fields=["state", "updated_at"])
+    # A hold left open by a return or cancellation is closed before a new one opens.
+    CreditHold.objects.filter(order=order, state=CreditHold.State.OPEN).update(state=CreditHold.State.CLOSED)
+    hold = CreditHold.objects.create(order=order, customer_id=order.customer_id, stage=stage,
+                                     order_amount=order.total_amount, exposure=credit.exposure,
+                                     credit_limit=credit.credit_limit, excess=excess)
+    event_record(actor=actor, action="order.credit_held", subject=order, clause="P5.1",
+                 after={"stage": stage, "order_amount": str(order.total_amount), "exposure": str(credit.exposure),
+                        "credit_limit": str(credit.credit_limit), "excess": str(excess)},
+                 message=_("Exposure plus this order exceeds the credit limit."))
+    return hold
+
+
+def credit_submission_check(*, order: Order, actor: User) -> CreditHold | None:
+    """P5.1 at submission (called by orders.order_submit once the order is SUBMITTED): an evaluated
+    customer whose exposure + this order passes the limit puts the order on credit hold. A customer
+    with no evaluation is not held here; review shows the blocking P5.1.b finding instead."""
+    if order.state != OrderState.SUBMITTED:
+        return None
+    credit = CustomerCredit.objects.filter(customer_id=order.customer_id).first()
+    if credit is None or not credit.is_evaluated:
+        return None
+    allowance = _released_allowance(order)
+    excess = rules.limit_check(exposure=credit.exposure, order_amount=order.total_amount,
+                               limit=credit.credit_limit, allowed_excess=allowance)
+    if excess > 0:
+        return _hold(order=order, credit=credit, stage=CreditHold.Stage.SUBMISSION, excess=excess, actor=actor)
+    return None
+
+
+def _released_allowance(order: Order) -> Decimal:
+    last = CreditHold.objects.filter(order=order).order_by("-created_at", "-id").first()
+    if last is not None and last.state == CreditHold.State.RELEASED:
+        return last.allowed_excess
+    return ZERO
+
+
+def credit_order_gate(*, order: Order, actor: User, today: date | None = None) -> CreditHold | None:
+    """P5.1 at approval, called by review.order_approve with the order already locked.
+
+    Locks the customer's credit row, so approvals for one customer are serialised. Refuses
+    (ValidationFailed) a customer with no approved evaluation (P5.1.b), on stop (P5.1.c), or
+    needing a guarantee that is not recorded (P5.1.b). If exposure + this order passes the limit
+    (less any excess a releaser accepted), the order goes on hold and the hold is returned:
+    the caller must then NOT approve. Otherwise the order's total is added to the maintained
+    exposure and None is returned."""
+    credit = credit_row_locked(order.customer_id)
+    if not credit.is_evaluated:
+        raise ValidationFailed(_("The customer has no approved credit evaluation (P5.1.b)."),
+                               code="no_credit_evaluation", field="customer")
+    if credit.on_stop:
+        raise ValidationFailed(_("The customer is on credit stop (P5.1.c)."), code="customer_on_credit_stop",
+                               field="customer")
+    if credit.guarantee_required and not guarantee_covers(order=order, today=today):
+        raise ValidationFailed(_("Rating %(rating)s requires a guarantee before approval (P5.1.b).")
+                               % {"rating": credit.rating}, code="guarantee_missing", field="customer")
+    allowance = _released_allowance(order)
+    excess = rules.limit_check(exposure=credit.exposure, order_amount=order.total_amount,
+                               limit=credit.credit_limit, allowed_excess=allowance)
+    if excess > 0:
+        return _hold(order=order, credit=credit, stage=CreditHold.Stage.APPROVAL, excess=excess, actor=actor)
+    before = credit.exposure
+    credit.approved_uninvoiced += order.total_amount
+    credit.save(update_fields=["approved_uninvoiced", "updated_at"])
+    event_record(actor=actor, action="credit.checked", subject=order, clause="P5.1",
+                 before={"exposure": str(before)},
+                 after={"exposure": str(credit.exposure), "credit_limit": str(credit.credit_limit),
+                        "order_amount": str(order.total_amount), "accepted_excess": str(allowance),
+                        "rating": credit.rating})
+    return None
+
+
+def credit_hold_release(*, hold: CreditHold, actor: User, reason: str) -> CreditHold:
+    """P5.1: finance releases within its authority, leadership above it (special approval);
+    always with a reason; never the person who entered the order or its sales rep."""
+    _require(actor, "credit_release", "credit_release_unlimited")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Give the reason for the release."), field="reason", code="reason_required")
+    with transaction.atomic():
+        hold = CreditHold.objects.select_for_update().get(pk=hold.pk)
+        order = Order.objects.select_for_update().get(pk=hold.order_id)
+        if actor.pk in (order.entered_by_id, order.sales_rep_id):
+            raise PermissionDenied(_("Whoever entered or sells the order cannot release its credit hold (P5.1)."),
+                                   code="same_person")
+        if hold.state != CreditHold.State.OPEN:
+            raise InvalidTransition(_("This credit hold is no longer waiting for release."), field="state")
+        target = check_move(order.state, "release")
+        credit = credit_row_locked(order.customer_id)
+        excess = rules.limit_check(exposure=credit.exposure, order_amount=order.total_amount,
+                                   limit=credit.credit_limit)
+        authority = policy_current().finance_release_authority
+        special = excess > authority
+        if special and not actor.has_perm("accounts.credit_release_unlimited"):
+            raise PermissionDenied(
+                _("The excess of ¥%(excess)s is above finance's authority of ¥%(authority)s: leadership must "
+                  "release it.") % {"excess": f"{excess:,.2f}", "authority": f"{authority:,.2f}"},
+                code="above_authority")
+        order.state = target
+        order.save(update_fields=["state", "updated_at"])
+        hold.state = CreditHold.State.RELEASED
+        hold.released_by = actor
+        hold.released_at = timezone.now()
+        hold.release_reason = reason
+        hold.allowed_excess = excess
+        hold.special = special
+        hold.save()
+        event_record(actor=actor, action="order.credit_released", subject=order, clause="P5.1",
+                     after={"exposure": str(credit.exposure), "credit_limit": str(credit.credit_limit),
+                            "order_amount": str(order.total_amount), "accepted_excess": str(excess),
+                            "authority": str(authority), "special_approval": special}, message=reason)
+    return hold
+
+
+def exposure_move(*, customer_id: int, approved_delta: Decimal = ZERO, invoiced_delta: Decimal = ZERO) -> None:
+    """Keep the maintained exposure true as finance invoices and collects (inside the caller's atomic)."""
+    credit = credit_row_locked(customer_id)
+    credit.approved_uninvoiced = max(ZERO, credit.approved_uninvoiced + approved_delta)
+    credit.invoiced_unpaid = max(ZERO, credit.invoiced_unpaid + invoiced_delta)
+    credit.save(update_fields=["approved_uninvoiced", "invoiced_unpaid", "updated_at"])
+
+
+def exposure_reconcile(*, actor: User | None, fix: bool = False) -> list[dict[str, Any]]:
+    """Recompute every customer's exposure from orders and invoices; report (and optionally fix)
+    any difference from the maintained figures."""
+    from .selectors import exposure_recompute
+
+    differences = []
+    for credit in CustomerCredit.objects.all().order_by("customer_id"):
+        approved, invoiced = exposure_recompute(credit.customer_id)
+        if approved != credit.approved_uninvoiced or invoiced != credit.invoiced_unpaid:
+            differences.append({"customer": credit.customer_id, "maintained": [str(credit.approved_uninvoiced),
+                                str(credit.invoiced_unpaid)], "recomputed": [str(approved), str(invoiced)]})
+            if fix:
+                with transaction.atomic():
+                    row = credit_row_locked(credit.customer_id)
+                    approved, invoiced = exposure_recompute(credit.customer_id)
+                    row.approved_uninvoiced, row.invoiced_unpaid = approved, invoiced
+                    row.save(update_fields=["approved_uninvoiced", "invoiced_unpaid", "updated_at"])
+                    event_record(actor=actor, action="credit.exposure_reconciled", subject=row.customer,
+                                 clause="P5.1", before={"exposure": differences[-1]["maintained"]},
+                                 after={"exposure": differences[-1]["recomputed"]})
+    return differences

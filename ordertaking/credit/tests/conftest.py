@@ -1,0 +1,87 @@
+"""Fixtures for credit and finance tests: evaluated customers and orders made from the models
+directly (the orders and review services are other apps' work)."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def make_order(sales_rep, catalog):  # type: ignore[no-untyped-def]
+    from ordertaking.orders.models import Order, OrderLine
+
+    def make(customer, total="10000.00", state="submitted", payment="cod", entered_by=None, qty="10"):  # type: ignore[no-untyped-def]
+        total = Decimal(total)
+        quantity = Decimal(qty)
+        order = Order.objects.create(number=f"T{next(_seq):08d}", customer=customer,
+                                     sales_rep=customer.sales_rep or sales_rep,
+                                     entered_by=entered_by or customer.sales_rep or sales_rep,
+                                     payment_method=catalog["payments"][payment], total_amount=total)
+        Order.objects.filter(pk=order.pk).update(state=state)
+        order.refresh_from_db()
+        OrderLine.objects.create(order=order, position=1, product=catalog["products"]["motor"], name="电机",
+                                 unit="台", quantity=quantity, unit_price=(total / quantity).quantize(Decimal("0.01")),
+                                 amount=total)
+        return order
+
+    return make
+
+
+@pytest.fixture
+def evaluate(finance_user, leader):  # type: ignore[no-untyped-def]
+    """Give a customer an approved evaluation, then set the rating's terms directly when asked."""
+    from ordertaking.credit.models import CustomerCredit
+    from ordertaking.credit.services import credit_evaluation_approve, credit_evaluation_propose
+
+    def run(customer, *, limit=None, guarantee_required=None, kinds=None, max_term=None, **factors):  # type: ignore[no-untyped-def]
+        inputs = {"registered_capital": "20000000", "years_in_business": 12, "licences_held": 3,
+                  "annual_revenue": "50000000", "debt_ratio": "45", "references": 3}
+        inputs.update(factors)
+        ev = credit_evaluation_propose(customer=customer, actor=finance_user, **inputs)
+        credit_evaluation_approve(evaluation=ev, actor=leader)
+        updates = {}
+        if limit is not None:
+            updates["credit_limit"] = Decimal(limit)
+        if guarantee_required is not None:
+            updates["guarantee_required"] = guarantee_required
+        if kinds is not None:
+            updates["payment_kinds"] = kinds
+        if max_term is not None:
+            updates["max_term_days"] = max_term
+        if updates:
+            CustomerCredit.objects.filter(customer=customer).update(**updates)
+        return CustomerCredit.objects.get(customer=customer)
+
+    return run
+
+
+@pytest.fixture
+def approve(reviewer):  # type: ignore[no-untyped-def]
+    """What review.order_approve does around the credit gate (the agreed contract)."""
+    from django.utils import timezone
+
+    from ordertaking.credit.services import credit_order_gate
+    from ordertaking.orders.models import Order
+    from ordertaking.orders.states import check_move
+
+    def run(order, actor=None):  # type: ignore[no-untyped-def]
+        actor = actor or reviewer
+        with transaction.atomic():
+            locked = Order.objects.select_for_update().get(pk=order.pk)
+            target = check_move(locked.state, "approve")
+            hold = credit_order_gate(order=locked, actor=actor)
+            if hold is None:
+                locked.state = target
+                locked.approved_at = timezone.now()
+                locked.approved_by = actor
+                locked.save()
+        locked.refresh_from_db()
+        return locked, hold
+
+    return run

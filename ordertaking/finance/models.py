@@ -1,0 +1,167 @@
+"""Receivables (P3.6): invoices from orders, payments received, credit notes, dunning tasks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from ordertaking.customers.models import Customer
+from ordertaking.orders.models import Order, OrderLine
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+CURRENCIES = ["CNY"]  # the company invoices and collects in renminbi only
+
+
+class Invoice(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        PAID = "paid", _("Paid")
+
+    number = models.CharField(_("invoice number"), max_length=40, unique=True)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="invoices")
+    issue_date = models.DateField(_("issue date"))
+    due_date = models.DateField(_("due date"))
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    settled_amount = models.DecimalField(_("settled"), default=Decimal("0.00"), **MONEY)
+    settled_on = models.DateField(_("fully settled on"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=6, choices=State.choices, default=State.OPEN, editable=False)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-issue_date", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "state", "due_date"], name="invoice_customer_state_due"),
+            models.Index(fields=["state", "due_date"], name="invoice_state_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_amount_positive"),
+            models.CheckConstraint(condition=Q(settled_amount__gte=0) & Q(settled_amount__lte=F("amount")),
+                                   name="invoice_settled_within_amount"),
+            models.CheckConstraint(condition=Q(due_date__gte=F("issue_date")), name="invoice_due_after_issue"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def open_amount(self) -> Decimal:
+        return self.amount - self.settled_amount
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="invoice_lines")
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        ordering = ["invoice", "id"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="invoiceline_quantity_positive")]
+
+
+class Payment(models.Model):
+    """Money received (P3.6 按合同收款并记录), allocated to one or several invoices."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="payments")
+    received_on = models.DateField(_("received on"))
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    unallocated = models.DecimalField(_("unallocated"), default=Decimal("0.00"), **MONEY)
+    reference = models.CharField(_("bank reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(condition=Q(unallocated__gte=0) & Q(unallocated__lte=F("amount")),
+                                   name="payment_unallocated_within_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.received_on} {self.amount}"
+
+
+class PaymentAllocation(models.Model):
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive")]
+
+
+class CreditNote(models.Model):
+    """A credit in the customer's favour (e.g. compensation P2.5.d), used later against invoices."""
+
+    number = models.CharField(_("credit note number"), max_length=40, unique=True)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="credit_notes")
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, null=True, blank=True, related_name="credit_notes")
+    issue_date = models.DateField(_("issue date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    used_amount = models.DecimalField(_("used"), default=Decimal("0.00"), **MONEY)
+    reason = models.TextField(_("reason"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+        ordering = ["-issue_date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="creditnote_amount_positive"),
+            models.CheckConstraint(condition=Q(used_amount__gte=0) & Q(used_amount__lte=F("amount")),
+                                   name="creditnote_used_within_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.amount - self.used_amount
+
+
+class CreditNoteApplication(models.Model):
+    credit_note = models.ForeignKey(CreditNote, on_delete=models.PROTECT, related_name="applications")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_applications")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    applied_on = models.DateField(_("applied on"))
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="creditapp_amount_positive")]
+
+
+class DunningTask(models.Model):
+    """催收 (P5.1.c 加强货款催收): a collection task for finance or the sales rep."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="dunning_tasks")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dunning_tasks")
+    due_date = models.DateField(_("due date"))
+    state = models.CharField(_("state"), max_length=5, choices=State.choices, default=State.OPEN, editable=False)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dunning task")
+        verbose_name_plural = _("dunning tasks")
+        ordering = ["due_date", "id"]
+        indexes = [models.Index(fields=["state", "due_date"], name="dunning_state_due")]

@@ -1,0 +1,147 @@
+"""Reads for receivables (P3.6): payment record, statement, aging, dashboard figures."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F, QuerySet, Sum
+
+from ordertaking.accounts.models import User
+from ordertaking.common.errors import NotFound
+from ordertaking.credit import rules as credit_rules
+from ordertaking.credit.selectors import require_finance_view
+from ordertaking.customers.models import Customer
+
+from . import rules
+from .models import CreditNote, DunningTask, Invoice, Payment
+
+ZERO = Decimal("0.00")
+
+
+def payment_record_for(customer: Customer, *, today: date) -> credit_rules.PaymentRecord:
+    """P5.1.a 付款记录 from the system's own invoices and payments."""
+    rows = Invoice.objects.filter(customer=customer).values_list("due_date", "settled_on", "amount",
+                                                                 "settled_amount")
+    return credit_rules.payment_record_from([(due, settled, amount - paid) for due, settled, amount, paid in rows],
+                                            today=today)
+
+
+def open_invoices() -> QuerySet[Invoice]:
+    return Invoice.objects.filter(state=Invoice.State.OPEN).annotate(open=F("amount") - F("settled_amount"))
+
+
+def aging(user: User, *, as_of: date, by: str = "customer") -> dict[str, Any]:
+    """P3.6 receivables aging per customer or per sales rep, with a grand total."""
+    require_finance_view(user)
+    key_field = "customer__sales_rep" if by == "sales_rep" else "customer"
+    rows = open_invoices().values_list(key_field, "due_date", "open")
+    grouped: dict[Any, list[tuple[date, Decimal]]] = defaultdict(list)
+    for key, due, open_amount in rows:
+        grouped[key].append((due, open_amount))
+    if by == "sales_rep":
+        names = {u.pk: str(u) for u in User.objects.filter(pk__in=[k for k in grouped if k])}
+    else:
+        names = dict(Customer.objects.filter(pk__in=list(grouped)).values_list("pk", "name"))
+    result = []
+    for key, items in grouped.items():
+        result.append({"key": key, "name": names.get(key, "—"), **rules.aging_totals(items, as_of)})
+    result.sort(key=lambda r: (-r["total"], str(r["name"])))
+    total = rules.aging_totals([(d, a) for items in grouped.values() for d, a in items], as_of)
+    return {"rows": result, "total": total, "as_of": as_of, "by": by}
+
+
+def statement(user: User, customer_id: int) -> dict[str, Any]:
+    """The customer's statement: invoices, payments and credit notes by date, with a running balance."""
+    require_finance_view(user)
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None:
+        raise NotFound("not found")
+    entries: list[dict[str, Any]] = []
+    for inv in Invoice.objects.filter(customer=customer).select_related("order"):
+        entries.append({"date": inv.issue_date, "kind": "invoice", "ref": inv.number, "order": inv.order,
+                        "debit": inv.amount, "credit": ZERO, "due_date": inv.due_date, "sort": (inv.pk, 0)})
+    for p in Payment.objects.filter(customer=customer):
+        entries.append({"date": p.received_on, "kind": "payment", "ref": p.reference or f"#{p.pk}", "order": None,
+                        "debit": ZERO, "credit": p.amount, "due_date": None, "sort": (p.pk, 1)})
+    for n in CreditNote.objects.filter(customer=customer):
+        entries.append({"date": n.issue_date, "kind": "credit_note", "ref": n.number, "order": n.order,
+                        "debit": ZERO, "credit": n.amount, "due_date": None, "sort": (n.pk, 2)})
+    entries.sort(key=lambda e: (e["date"], e["sort"][1], e["sort"][0]))
+    balance = ZERO
+    for e in entries:
+        balance += e["debit"] - e["credit"]
+        e["balance"] = balance
+    return {"customer": customer, "entries": entries, "balance": balance}
+
+
+def dashboard(user: User, *, today: date) -> dict[str, Any]:
+    """P3.6 财务风险预警: overdue totals, near-limit customers, holds waiting, dunning due."""
+    from ordertaking.credit.models import CreditAlert
+    from ordertaking.credit.selectors import holds_waiting, near_limit
+    from ordertaking.credit.services import policy_current
+
+    require_finance_view(user)
+    overdue = open_invoices().filter(due_date__lt=today)
+    overdue_total = overdue.aggregate(s=Sum("open"))["s"] or ZERO
+    receivable_total = open_invoices().aggregate(s=Sum("open"))["s"] or ZERO
+    policy = policy_current()
+    return {
+        "overdue_total": overdue_total,
+        "receivable_total": receivable_total,
+        "overdue_count": overdue.count(),
+        "top_overdue": list(overdue.select_related("customer", "order").order_by("due_date")[:10]),
+        "near_limit": near_limit(user, policy.near_limit_percent)[:10],
+        "near_limit_percent": policy.near_limit_percent,
+        "holds": list(holds_waiting(user)[:10]),
+        "dunning_due": list(DunningTask.objects.filter(state=DunningTask.State.OPEN, due_date__lte=today)
+                            .select_related("customer", "invoice", "assignee")[:10]),
+        "alerts": list(CreditAlert.objects.filter(recipient=user, read_at__isnull=True)
+                       .select_related("customer")[:10]),
+        "aging": aging(user, as_of=today)["total"],
+    }
+
+
+def invoices_for(user: User, *, customer_id: int | None = None, state: str = "") -> QuerySet[Invoice]:
+    require_finance_view(user)
+    qs = Invoice.objects.select_related("customer", "order")
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    if state in Invoice.State.values:
+        qs = qs.filter(state=state)
+    return qs
+
+
+def invoice_for(user: User, pk: int) -> Invoice:
+    require_finance_view(user)
+    inv = Invoice.objects.filter(pk=pk).select_related("customer", "order").first()
+    if inv is None:
+        raise NotFound("not found")
+    return inv
+
+
+def aging_workbook(data: dict[str, Any], labels: dict[str, str]) -> bytes:
+    """The aging as an .xlsx (openpyxl), amounts as numbers with two decimals."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "aging"  # type: ignore[union-attr]
+    header = [labels["name"], *[labels[b] for b in rules.BUCKETS], labels["total"]]
+    ws.append([labels["title"], str(data["as_of"])])  # type: ignore[union-attr]
+    ws.append(header)  # type: ignore[union-attr]
+    for cell in ws[2]:  # type: ignore[index]
+        cell.font = Font(bold=True)
+    for r in [*data["rows"], {"name": labels["total"], **data["total"]}]:
+        ws.append([str(r["name"]), *[float(r[b]) for b in rules.BUCKETS], float(r["total"])])  # type: ignore[union-attr]
+    for row in ws.iter_rows(min_row=3, min_col=2):  # type: ignore[union-attr]
+        for cell in row:
+            cell.number_format = "#,##0.00"
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,229 @@
+"""Writes for receivables (P3.6): invoices, payments, credit notes, dunning. Each keeps the
+customer's maintained credit exposure (credit.CustomerCredit) true in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ordertaking.accounts.models import User
+from ordertaking.audit.services import event_record
+from ordertaking.common.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ordertaking.credit.selectors import NOT_APPROVED_STATES
+from ordertaking.credit.services import exposure_move, money_in
+from ordertaking.customers.models import Customer
+from ordertaking.orders.models import Order, OrderLine
+
+from . import rules
+from .models import (
+    CURRENCIES,
+    CreditNote,
+    CreditNoteApplication,
+    DunningTask,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    PaymentAllocation,
+)
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+def _require_manage(actor: User) -> None:
+    if not actor.has_perm("accounts.finance_manage"):
+        raise PermissionDenied(_("Only finance may do this (P3.6)."))
+
+
+def _check_currency(currency: str) -> None:
+    if currency not in CURRENCIES:
+        raise ValidationFailed(_("Unknown currency %(c)s: the company invoices and collects in CNY only.")
+                               % {"c": currency}, field="currency", code="unknown_currency")
+
+
+def invoice_issue(*, order: Order, actor: User, lines: list[dict[str, Any]] | None = None,
+                  issue_date: date | None = None, currency: str = "CNY") -> Invoice:
+    """Invoice an approved order, whole (lines=None: everything not yet invoiced) or partly
+    ([{"order_line": OrderLine|id, "quantity": Decimal}]); due date from the payment term."""
+    _require_manage(actor)
+    _check_currency(currency)
+    day = issue_date or timezone.localdate()
+    with transaction.atomic():
+        order = Order.objects.select_for_update().select_related("payment_method").get(pk=order.pk)
+        if order.state in NOT_APPROVED_STATES:
+            raise InvalidTransition(_("Only an approved order can be invoiced."), field="state")
+        order_lines = {ln.pk: ln for ln in OrderLine.objects.filter(order=order)}
+        done = dict(InvoiceLine.objects.filter(order_line__order=order).values("order_line")
+                    .annotate(q=Sum("quantity")).values_list("order_line", "q"))
+        wanted: list[tuple[OrderLine, Decimal]] = []
+        if lines is None:
+            for ln in order_lines.values():
+                remaining = (ln.quantity or ZERO) - (done.get(ln.pk) or ZERO)
+                if remaining > 0:
+                    wanted.append((ln, remaining))
+        else:
+            for i, spec in enumerate(lines):
+                ref = spec.get("order_line")
+                ln_id = getattr(ref, "pk", ref)
+                ln = order_lines.get(ln_id)  # type: ignore[arg-type]
+                if ln is None:
+                    raise ValidationFailed(_("That line is not on this order."), field=f"lines.{i}.order_line")
+                try:
+                    q = Decimal(str(spec.get("quantity")))
+                except (InvalidOperation, ValueError):
+                    raise ValidationFailed(_("Enter a quantity."), field=f"lines.{i}.quantity") from None
+                if not q.is_finite() or q <= 0:
+                    raise ValidationFailed(_("The quantity must be greater than zero."),
+                                           field=f"lines.{i}.quantity", code="invalid_quantity")
+                remaining = (ln.quantity or ZERO) - (done.get(ln.pk) or ZERO)
+                if q > remaining:
+                    raise ValidationFailed(_("Only %(n)s of line %(line)s remain to invoice.")
+                                           % {"n": remaining.normalize(), "line": ln.position},
+                                           field=f"lines.{i}.quantity", code="over_invoiced")
+                done[ln.pk] = (done.get(ln.pk) or ZERO) + q
+                wanted.append((ln, q))
+        if not wanted:
+            raise ValidationFailed(_("Nothing is left to invoice on this order."), field="lines",
+                                   code="nothing_to_invoice")
+        amounts = [(ln, q, ((ln.unit_price or ZERO) * q).quantize(CENT)) for ln, q in wanted]
+        total = sum((a for _ln, _q, a in amounts), ZERO)
+        if total <= 0:
+            raise ValidationFailed(_("The invoice amount must be greater than zero."), field="lines")
+        n = Invoice.objects.filter(order=order).count() + 1
+        term = order.payment_method.term_days if order.payment_method else 0
+        inv = Invoice.objects.create(number=f"INV-{order.number}-{n:02d}", customer_id=order.customer_id,
+                                     order=order, issue_date=day, due_date=rules.due_date_for(day, term),
+                                     currency=currency, amount=total, issued_by=actor)
+        InvoiceLine.objects.bulk_create([InvoiceLine(invoice=inv, order_line=ln, quantity=q,
+                                                     unit_price=ln.unit_price or ZERO, amount=a)
+                                         for ln, q, a in amounts])
+        exposure_move(customer_id=order.customer_id, approved_delta=-total, invoiced_delta=total)
+        figures = {"invoice": inv.number, "amount": str(total), "due_date": inv.due_date.isoformat()}
+        event_record(actor=actor, action="invoice.issued", subject=order, clause="P3.6", after=figures)
+    return inv
+
+
+def payment_record(*, customer: Customer, actor: User, amount: Any, received_on: date | None = None,
+                   currency: str = "CNY", reference: str = "",
+                   allocations: list[dict[str, Any]] | None = None) -> Payment:
+    """P3.6 收款: a payment, partial or full, allocated to one or several of the customer's invoices.
+    What is not allocated stays on the payment as unallocated."""
+    _require_manage(actor)
+    _check_currency(currency)
+    value = money_in(amount, "amount", positive=True)
+    day = received_on or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationFailed(_("A payment cannot be received in the future."), field="received_on")
+    with transaction.atomic():
+        parsed: list[tuple[Invoice, Decimal]] = []
+        seen: set[int] = set()
+        for i, spec in enumerate(allocations or []):
+            ref = spec.get("invoice")
+            inv_id = getattr(ref, "pk", ref)
+            inv = Invoice.objects.select_for_update().filter(pk=inv_id).first() if inv_id else None
+            if inv is None or inv.customer_id != customer.pk:
+                raise ValidationFailed(_("That invoice is not one of this customer's."),
+                                       field=f"allocations.{i}.invoice")
+            if inv.pk in seen:
+                raise ValidationFailed(_("An invoice appears twice."), field=f"allocations.{i}.invoice")
+            seen.add(inv.pk)
+            part = money_in(spec.get("amount"), f"allocations.{i}.amount", positive=True)
+            if part > inv.open_amount:
+                raise ValidationFailed(_("¥%(amount)s is more than the ¥%(open)s still open on %(inv)s.")
+                                       % {"amount": f"{part:,.2f}", "open": f"{inv.open_amount:,.2f}",
+                                          "inv": inv.number}, field=f"allocations.{i}.amount",
+                                       code="payment_exceeds_invoice")
+            parsed.append((inv, part))
+        allocated = sum((p for _i, p in parsed), ZERO)
+        if allocated > value:
+            raise ValidationFailed(_("The allocations add up to more than the payment."), field="allocations",
+                                   code="allocations_exceed_payment")
+        payment = Payment.objects.create(customer=customer, received_on=day, currency=currency, amount=value,
+                                         unallocated=value - allocated, reference=reference.strip(),
+                                         recorded_by=actor)
+        for inv, part in parsed:
+            PaymentAllocation.objects.create(payment=payment, invoice=inv, amount=part)
+            _settle(inv, part, day)
+            event_record(actor=actor, action="payment.received", subject=inv.order, clause="P3.6",
+                         after={"invoice": inv.number, "amount": str(part), "open": str(inv.open_amount),
+                                "received_on": day.isoformat()})
+        if allocated:
+            exposure_move(customer_id=customer.pk, invoiced_delta=-allocated)
+        event_record(actor=actor, action="payment.recorded", subject=customer, clause="P3.6",
+                     after={"amount": str(value), "allocated": str(allocated), "reference": payment.reference,
+                            "invoices": [inv.number for inv, _p in parsed]})
+    return payment
+
+
+def _settle(inv: Invoice, part: Decimal, day: date) -> None:
+    inv.settled_amount += part
+    if inv.settled_amount >= inv.amount:
+        inv.state = Invoice.State.PAID
+        inv.settled_on = day
+    inv.save(update_fields=["settled_amount", "state", "settled_on"])
+
+
+def credit_note_issue(*, customer: Customer, actor: User, amount: Any, reason: str, order: Order | None = None,
+                      issue_date: date | None = None) -> CreditNote:
+    """A credit in the customer's favour (compensation, P2.5.d), used later against invoices."""
+    _require_manage(actor)
+    value = money_in(amount, "amount", positive=True)
+    if not (reason or "").strip():
+        raise ValidationFailed(_("Give the reason for the credit note."), field="reason")
+    if order is not None and order.customer_id != customer.pk:
+        raise ValidationFailed(_("That order belongs to another customer."), field="order")
+    with transaction.atomic():
+        n = CreditNote.objects.select_for_update().filter(customer=customer).count() + 1
+        note = CreditNote.objects.create(number=f"CN-{customer.pk:05d}-{n:03d}", customer=customer, order=order,
+                                         issue_date=issue_date or timezone.localdate(), amount=value,
+                                         reason=reason.strip(), issued_by=actor)
+        event_record(actor=actor, action="credit_note.issued", subject=customer, clause="P3.6",
+                     after={"credit_note": note.number, "amount": str(value)}, message=reason.strip())
+    return note
+
+
+def credit_note_apply(*, credit_note: CreditNote, invoice: Invoice, actor: User, amount: Any) -> CreditNoteApplication:
+    _require_manage(actor)
+    value = money_in(amount, "amount", positive=True)
+    with transaction.atomic():
+        note = CreditNote.objects.select_for_update().get(pk=credit_note.pk)
+        inv = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if inv.customer_id != note.customer_id:
+            raise ValidationFailed(_("The invoice belongs to another customer."), field="invoice")
+        if value > note.remaining:
+            raise ValidationFailed(_("Only ¥%(n)s remains on this credit note.") % {"n": f"{note.remaining:,.2f}"},
+                                   field="amount", code="credit_note_exceeded")
+        if value > inv.open_amount:
+            raise ValidationFailed(_("¥%(amount)s is more than the ¥%(open)s still open on %(inv)s.")
+                                   % {"amount": f"{value:,.2f}", "open": f"{inv.open_amount:,.2f}",
+                                      "inv": inv.number}, field="amount", code="payment_exceeds_invoice")
+        day = timezone.localdate()
+        app = CreditNoteApplication.objects.create(credit_note=note, invoice=inv, amount=value, applied_on=day)
+        note.used_amount += value
+        note.save(update_fields=["used_amount"])
+        _settle(inv, value, day)
+        exposure_move(customer_id=inv.customer_id, invoiced_delta=-value)
+        event_record(actor=actor, action="credit_note.applied", subject=inv.order, clause="P3.6",
+                     after={"credit_note": note.number, "invoice": inv.number, "amount": str(value)})
+    return app
+
+
+def dunning_task_done(*, task: DunningTask, actor: User, note: str = "") -> DunningTask:
+    with transaction.atomic():
+        task = DunningTask.objects.select_for_update().get(pk=task.pk)
+        if actor.pk != task.assignee_id and not actor.has_perm("accounts.finance_manage"):
+            raise PermissionDenied(_("This dunning task is someone else's."))
+        if task.state != DunningTask.State.OPEN:
+            raise InvalidTransition(_("This dunning task is already done."), field="state")
+        task.state = DunningTask.State.DONE
+        task.note = (task.note + "\n" + note).strip()
+        task.save(update_fields=["state", "note"])
+        event_record(actor=actor, action="dunning.done", subject=task.customer, clause="P5.1.c",
+                     after={"task": task.pk, "invoice": task.invoice_id}, message=note)
+    return task
