@@ -257,7 +257,9 @@ def order_create(*, actor: User, customer: Customer, sales_rep: User | None = No
 
 
 def _lock(order: Order) -> Order:
-    return Order.objects.select_for_update().select_related(
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins
+    # (delivery_region, payment_method); only the order row needs the lock.
+    return Order.objects.select_for_update(of=("self",)).select_related(
         "customer", "sales_rep", "delivery_region", "payment_method").get(pk=order.pk)
 
 
