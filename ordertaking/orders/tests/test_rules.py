@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from ordertaking.orders import numbering
 from ordertaking.orders.rules import LineFacts, OrderFacts, completeness_findings, line_amount, revision_diff
@@ -12,7 +13,7 @@ TODAY = date(2026, 11, 26)
 
 
 def complete(**overrides):  # type: ignore[no-untyped-def]
-    values = {"customer_id": 1, "delivery_date": date(2026, 12, 20), "delivery_region_id": 3,
+    values: dict[str, Any] = {"customer_id": 1, "delivery_date": date(2026, 12, 20), "delivery_region_id": 3,
               "delivery_address": "浦东新区张江路100号", "payment_method_id": 2,
               "lines": [LineFacts(position=1, product_id=7, name="三相异步电机", unit="台",
                                   quantity=Decimal("2"), unit_price=Decimal("3200.00"))]}

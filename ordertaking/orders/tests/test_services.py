@@ -7,6 +7,7 @@ a move not allowed from the current state is refused; nothing is written when it
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -35,7 +36,7 @@ def test_p2_2_c_a_new_order_gets_todays_first_number_and_an_order_created_event(
     assert draft.number == numbering.format_number(today, 1)
     assert draft.state == OrderState.DRAFT
     assert draft.entered_by == sales_rep
-    ev = timeline_for(draft).get()
+    ev: Any = timeline_for(draft).get()
     assert (ev.action, ev.clause, ev.actor, ev.subject_label) == ("order.created", "P2.2.c", sales_rep, draft.number)
 
 
@@ -137,7 +138,7 @@ def test_p2_2_b_the_sales_rep_edits_a_draft_and_the_event_holds_what_changed(dra
     draft.refresh_from_db()
     assert draft.payment_method == catalog["payments"]["cod"]
     assert draft.total_amount == Decimal("9600.00") and draft.lines.count() == 1
-    ev = timeline_for(draft).get(action="order.updated")
+    ev: Any = timeline_for(draft).get(action="order.updated")
     assert ev.before["payment_method"] == "预付款" and ev.after["payment_method"] == "货到付款"
     assert ev.after["lines.1.quantity"] == "3.000"
     assert ev.before["lines.2"] == "SVC-INST 现场安装调试" and ev.after["lines.2"] is None
@@ -188,7 +189,7 @@ def test_p2_2_b_an_edit_after_a_return_opens_a_new_revision_and_resubmitting_sho
     assert draft.revision == 2, "only the first edit after a return opens a revision"
     order_submit(order=draft, actor=sales_rep)
     assert list(OrderRevision.objects.filter(order=draft).values_list("revision", flat=True)) == [1, 2]
-    ev = timeline_for(draft).filter(action="order.submitted").last()
+    ev: Any = timeline_for(draft).filter(action="order.submitted").last()
     assert ev.after["revision"] == 2
     assert ev.before["delivery_address"] == "浦东新区张江路100号"
     assert ev.after["delivery_address"] == "浦东新区张江路200号"
@@ -213,7 +214,7 @@ def test_p2_2_a_a_complete_order_is_submitted_frozen_and_checked_by_review(draft
     rev = OrderRevision.objects.get(order=draft)
     assert rev.revision == 1 and rev.snapshot["header"]["number"] == draft.number
     assert [ln["product_code"] for ln in rev.snapshot["lines"]] == ["MOT-001", "SVC-INST"]
-    ev = timeline_for(draft).get(action="order.submitted")
+    ev: Any = timeline_for(draft).get(action="order.submitted")
     assert (ev.clause, ev.before["state"], ev.after["state"]) == ("P2.2.a", "draft", "submitted")
     assert no_review == [(draft.number, "sales1", True)], "review checks run inside the submit transaction"
 
@@ -254,7 +255,7 @@ def test_p4_2_a_a_draft_is_cancelled_with_its_reason_kept(draft, sales_rep):
     order_cancel(order=draft, actor=sales_rep, reason="客户取消采购计划")
     draft.refresh_from_db()
     assert draft.state == OrderState.CANCELLED and draft.cancel_reason == "客户取消采购计划"
-    ev = timeline_for(draft).get(action="order.cancelled")
+    ev: Any = timeline_for(draft).get(action="order.cancelled")
     assert ev.message == "客户取消采购计划" and ev.before == {"state": "draft"}
 
 
