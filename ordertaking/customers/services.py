@@ -349,3 +349,46 @@ def address_remove(*, address: CustomerAddress, actor: User) -> None:
                 nxt.save(update_fields=["is_default"])
         event_record(actor=actor, action="customer.address_removed", subject=locked_customer,
                      clause="P2.1.c", before=before)
+
+
+def customer_edit(*, customer: Customer, actor: User, fields: Mapping[str, Any],
+                  contacts: Iterable[Mapping[str, Any]] = (), addresses: Iterable[Mapping[str, Any]] = ()) -> Customer:
+    """The edit page in one transaction: basic fields, then each contact and address row.
+
+    A row is a dict with `id` (None for a new row), `delete` and the fields. Each change goes
+    through its own service so it writes its own event; one refusal rolls back all of them.
+    Field names in errors are `contacts.<i>.<field>` / `addresses.<i>.<field>` by row position.
+    """
+    with transaction.atomic():
+        locked = customer_update(customer=customer, actor=actor, **dict(fields))
+        for group, rows in (("contacts", contacts), ("addresses", addresses)):
+            for i, row in enumerate(rows):
+                data = {k: v for k, v in row.items() if k not in ("id", "delete")}
+                try:
+                    _edit_row(locked, actor, group, row.get("id"), bool(row.get("delete")), data)
+                except ValidationFailed as e:
+                    raise ValidationFailed(e.message, code=e.code, field=f"{group}.{i}.{e.field}") from e
+    return locked
+
+
+def _edit_row(customer: Customer, actor: User, group: str, pk: Any, delete: bool, data: dict[str, Any]) -> None:
+    if group == "contacts":
+        if pk is None:
+            if not delete:
+                contact_add(customer=customer, actor=actor, **data)
+            return
+        contact = customer.contacts.get(pk=pk)
+        if delete:
+            contact_remove(contact=contact, actor=actor)
+        else:
+            contact_update(contact=contact, actor=actor, **data)
+        return
+    if pk is None:
+        if not delete:
+            address_add(customer=customer, actor=actor, **data)
+        return
+    address = customer.addresses.get(pk=pk)
+    if delete:
+        address_remove(address=address, actor=actor)
+    else:
+        address_update(address=address, actor=actor, **data)

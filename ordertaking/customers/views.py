@@ -1,0 +1,178 @@
+"""Customer pages (P2.1.c, P4.1): list, detail, create and edit. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from ordertaking.audit.selectors import timeline_for
+from ordertaking.common.errors import DomainError, NotFound, PermissionDenied
+
+from . import selectors, services
+from .forms import AddressFormSet, ContactFormSet, CustomerFilterForm, CustomerForm
+from .models import Customer
+
+PAGE_SIZE = 25
+
+
+def _get(request: HttpRequest, pk: int) -> Customer:
+    try:
+        return selectors.customer_get(user=request.user, pk=pk)
+    except NotFound as e:
+        raise Http404(str(e.message)) from e
+
+
+def _require(request: HttpRequest, capability: str) -> None:
+    if not request.user.has_perm(f"accounts.{capability}"):
+        raise PermissionDenied(_("You may not do this."))
+
+
+@login_required
+def customer_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("accounts.customer_view"):
+        return render(request, "customers/forbidden.html", status=403)
+    form = CustomerFilterForm(request.GET or None)
+    f = form.cleaned_data if form.is_valid() else {}
+    sort = request.GET.get("sort", "name")
+    qs = selectors.customer_list(user=request.user, q=f.get("q", ""),
+                                 region=f["region"].code if f.get("region") else "",
+                                 industry=f.get("industry", ""), size=f.get("size", ""), sort=sort)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    sort_params = params.copy()
+    sort_params.pop("sort", None)
+    context = {"form": form, "page": page, "sort": sort, "query": params.urlencode(),
+               "sort_query": sort_params.urlencode(), "industries": selectors.industries(user=request.user),
+               "can_manage": request.user.has_perm("accounts.customer_manage")}
+    template = "customers/list.html#results" if getattr(request, "htmx", False) else "customers/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _get(request, pk)
+    context = {
+        "customer": customer,
+        "contacts": list(customer.contacts.all()),
+        "addresses": list(customer.addresses.select_related("region")),
+        "orders": selectors.customer_orders(user=request.user, customer=customer),
+        "events": timeline_for(customer),
+        "payment_methods": list(customer.allowed_payment_methods.all()),
+        "can_manage": request.user.has_perm("accounts.customer_manage"),
+    }
+    return render(request, "customers/detail.html", context)
+
+
+def _apply_error(e: DomainError, form: CustomerForm, contacts: Any, addresses: Any,
+                 index: dict[str, list[int]]) -> None:
+    """Put a service's refusal beside the field it names (`contacts.<i>.phone` → that row)."""
+    field = e.field or ""
+    parts = field.split(".")
+    if len(parts) == 3 and parts[0] in ("contacts", "addresses"):
+        formset = contacts if parts[0] == "contacts" else addresses
+        rows = index[parts[0]]
+        pos = int(parts[1]) if parts[1].isdigit() else -1
+        if 0 <= pos < len(rows):
+            target = formset.forms[rows[pos]]
+            if parts[2] in target.fields:
+                target.add_error(parts[2], str(e.message))
+                return
+    if field in form.fields:
+        form.add_error(field, str(e.message))
+    else:
+        form.add_error(None, str(e.message))
+
+
+def _form_page(request: HttpRequest, customer: Customer | None) -> HttpResponse:
+    _require(request, "customer_manage")
+    if request.method == "POST":
+        form = CustomerForm(request.POST)
+        contacts = ContactFormSet(request.POST, prefix="contacts")
+        addresses = AddressFormSet(request.POST, prefix="addresses")
+        if form.is_valid() and contacts.is_valid() and addresses.is_valid():
+            c_rows, a_rows = contacts.rows(), addresses.rows()  # type: ignore[attr-defined]
+            index = {"contacts": [i for i, _r in c_rows], "addresses": [i for i, _r in a_rows]}
+            try:
+                if customer is None:
+                    customer = services.customer_create(
+                        actor=request.user,  # type: ignore[arg-type]
+                        contacts=[r for _i, r in c_rows if not r["delete"]],
+                        addresses=[r for _i, r in a_rows if not r["delete"]], **form.cleaned_data)
+                    messages.success(request, _("Customer created."))
+                else:
+                    services.customer_edit(customer=customer, actor=request.user,  # type: ignore[arg-type]
+                                           fields=form.cleaned_data, contacts=[r for _i, r in c_rows],
+                                           addresses=[r for _i, r in a_rows])
+                    messages.success(request, _("Customer saved."))
+                return redirect("customers:detail", pk=customer.pk)
+            except PermissionDenied:
+                raise
+            except DomainError as e:
+                _apply_error(e, form, contacts, addresses, index)
+        status = 422
+    else:
+        status = 200
+        if customer is None:
+            form = CustomerForm(initial={"status": Customer.Status.PROSPECT,
+                                         "sales_rep": request.user.pk if request.user.has_role("sales")  # type: ignore[union-attr]
+                                         else None})
+            contacts = ContactFormSet(prefix="contacts", initial=[{"is_primary": True}])
+            addresses = AddressFormSet(prefix="addresses", initial=[{"is_default": True}])
+        else:
+            form = CustomerForm(initial={
+                "name": customer.name, "credit_code": customer.credit_code or "", "industry": customer.industry,
+                "size": customer.size, "region": customer.region.code if customer.region else None,
+                "city": customer.city, "status": customer.status, "sales_rep": customer.sales_rep_id,
+                "preferences": customer.preferences, "notes": customer.notes})
+            contacts = ContactFormSet(prefix="contacts", initial=[
+                {"id": c.pk, "name": c.name, "title": c.title, "phone": c.phone, "email": c.email,
+                 "is_primary": c.is_primary} for c in customer.contacts.all()])
+            addresses = AddressFormSet(prefix="addresses", initial=[
+                {"id": a.pk, "label": a.label, "region": a.region.code, "city": a.city, "detail": a.detail,
+                 "is_default": a.is_default} for a in customer.addresses.select_related("region")])
+    return render(request, "customers/form.html",
+                  {"form": form, "contacts": contacts, "addresses": addresses, "customer": customer},
+                  status=status)
+
+
+@login_required
+def customer_new(request: HttpRequest) -> HttpResponse:
+    try:
+        return _form_page(request, None)
+    except PermissionDenied:
+        return render(request, "customers/forbidden.html", status=403)
+
+
+@login_required
+def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _get(request, pk)
+    try:
+        return _form_page(request, customer)
+    except PermissionDenied:
+        return render(request, "customers/forbidden.html", status=403)
+
+
+@login_required
+def form_row(request: HttpRequest, kind: str) -> HttpResponse:
+    """HTMX: one more empty contact or address row; the management form's count goes up out of band."""
+    if kind not in ("contacts", "addresses"):
+        raise Http404
+    formset_class = ContactFormSet if kind == "contacts" else AddressFormSet
+    try:
+        index = int(request.GET.get(f"{kind}-TOTAL_FORMS", "0"))
+    except ValueError:
+        index = 0
+    index = max(0, min(index, 999))
+    formset = formset_class(prefix=kind)
+    row = formset._construct_form(index, empty_permitted=True, use_required_attribute=False)  # type: ignore[attr-defined]
+    for f in formset.empty_form.fields:
+        row.fields[f].widget.attrs = dict(formset.empty_form.fields[f].widget.attrs)
+    return render(request, "customers/form.html#row", {"row": row, "kind": kind, "next_total": index + 1,
+                                                      "oob": True})
