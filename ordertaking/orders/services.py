@@ -12,19 +12,19 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ordertaking.accounts.models import User
 from ordertaking.audit.services import event_record
 from ordertaking.catalog.models import PaymentMethod, Product, Region
-from ordertaking.common.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
 from ordertaking.customers.models import Customer
 
 from . import numbering, rules
-from .models import Order, OrderLine, OrderRevision
+from .models import IdempotencyKey, Order, OrderLine, OrderRevision
 from .permissions import is_responsible, may_enter_orders
 from .states import EDITABLE_STATES, MOVES, OrderState, check_move
 
@@ -254,6 +254,34 @@ def order_create(*, actor: User, customer: Customer, sales_rep: User | None = No
                      after={"number": order.number, "customer": str(customer), "lines": len(built),
                             "total_amount": str(order.total_amount)})
     return order
+
+
+def _replay(existing: IdempotencyKey, request_hash: str) -> tuple[Order, bool]:
+    if existing.request_hash != request_hash:
+        raise Conflict(_("This Idempotency-Key was already used for a different order."),
+                       code="idempotency_key_reused", field="Idempotency-Key")
+    return existing.order, False
+
+
+def order_create_idempotent(*, actor: User, key: str, request_hash: str, **kwargs: Any) -> tuple[Order, bool]:
+    """`order_create` for a client that may retry: the same key and request give the same order
+    (created=False) instead of a duplicate; the same key with another request is a Conflict."""
+    if not key or len(key) > 200:
+        raise ValidationFailed(_("The Idempotency-Key must have 1 to 200 characters."), field="Idempotency-Key")
+    existing = IdempotencyKey.objects.select_related("order").filter(user=actor, key=key).first()
+    if existing is not None:
+        return _replay(existing, request_hash)
+    try:
+        with transaction.atomic():
+            order = order_create(actor=actor, **kwargs)
+            IdempotencyKey.objects.create(user=actor, key=key, request_hash=request_hash, order=order)
+    except IntegrityError:
+        # A concurrent retry with the same key won the race; ours rolled back, number included.
+        existing = IdempotencyKey.objects.select_related("order").filter(user=actor, key=key).first()
+        if existing is None:
+            raise
+        return _replay(existing, request_hash)
+    return order, True
 
 
 def _lock(order: Order) -> Order:

@@ -1,0 +1,347 @@
+"""Orders in the JSON API, mounted at /api/v1/orders (P2.2, P4.2.a).
+
+Orders are found by their number (P2.2.c). Products, regions and payment methods are
+named by their codes, the customer by its id. Thin endpoints: parse, call one
+service or selector, answer. Errors come back as {"code", "message", "field"}.
+
+Line fields in errors: a value of the wrong JSON type is refused by the schema with the
+list index (`lines.0.quantity`); a value that breaks a rule (negative, too large, unknown
+product) is named by its line number as the page shows it (`lines.1.quantity`), the same
+numbering as the completeness findings of submit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import register_converter
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+from pydantic import ConfigDict
+
+from ordertaking.accounts.models import User
+from ordertaking.catalog.models import PaymentMethod, Product, Region
+from ordertaking.common.errors import PermissionDenied, ValidationFailed
+from ordertaking.customers.models import Customer
+
+from . import selectors, services
+from .models import Order, OrderLine
+from .permissions import may_enter_orders
+from .states import OrderState
+
+
+class OrderNumberConverter:
+    """Any path segment except the review router's literal `special-approvals` (same mount point)."""
+
+    regex = r"(?!special-approvals(?:/|$))[^/]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(OrderNumberConverter, "orderno")
+
+router = Router()
+
+
+# --- schemas ----------------------------------------------------------------------------------------
+
+class LineIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    product: str | None = Field(None, description="Product code from the catalog; empty for a free-text line")
+    name: str = ""
+    specification: str = ""
+    description: str = ""
+    unit: str = ""
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = Field(None, description="Defaults to the product's list price")
+
+
+class OrderIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    customer: int
+    sales_rep: str | None = Field(None, description="Username; defaults to the customer's sales rep")
+    delivery_date: date | None = None
+    delivery_region: str | None = Field(None, description="Region (province) code")
+    delivery_city: str = ""
+    delivery_address: str = ""
+    payment_method: str | None = Field(None, description="Payment method code")
+    customer_reference: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    notes: str = ""
+    lines: list[LineIn] = []
+
+
+class OrderPatch(Schema):
+    """Header fields and, when given, the full list of lines. Never the state (extra fields are refused)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    customer: int | None = None
+    sales_rep: str | None = None
+    delivery_date: date | None = None
+    delivery_region: str | None = None
+    delivery_city: str | None = None
+    delivery_address: str | None = None
+    payment_method: str | None = None
+    customer_reference: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    notes: str | None = None
+    lines: list[LineIn] | None = None
+
+
+class CancelIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str
+
+
+class LineOut(Schema):
+    position: int
+    product: str | None
+    product_code: str
+    name: str
+    specification: str
+    description: str
+    unit: str
+    quantity: Decimal | None
+    unit_price: Decimal | None
+    list_price: Decimal | None
+    amount: Decimal
+
+
+class OrderSummaryOut(Schema):
+    number: str
+    state: str
+    state_label: str
+    customer_id: int
+    customer_name: str
+    sales_rep: str
+    delivery_date: date | None
+    total_amount: Decimal
+    currency: str
+    created_at: datetime
+
+
+class OrderOut(OrderSummaryOut):
+    revision: int
+    entered_by: str
+    delivery_region: str | None
+    delivery_region_name: str | None
+    delivery_city: str
+    delivery_address: str
+    payment_method: str | None
+    payment_method_name: str | None
+    customer_reference: str
+    contact_name: str
+    contact_phone: str
+    notes: str
+    cancel_reason: str
+    submitted_at: datetime | None
+    approved_at: datetime | None
+    lines: list[LineOut]
+
+
+class OrderPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[OrderSummaryOut]
+
+
+class ChangeOut(Schema):
+    key: str
+    field: str
+    before: str
+    after: str
+
+
+class EventOut(Schema):
+    at: datetime
+    actor: str
+    action: str
+    description: str
+    clause: str
+    message: str
+    changes: list[ChangeOut]
+
+
+class OrderFilters(Schema):
+    state: OrderState | None = None
+    customer: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = Field("", max_length=100)
+    sort: str = Field(selectors.DEFAULT_SORT, pattern=r"^-?(number|customer|created|delivery|total|state)$")
+    page: int = Field(1, ge=1, le=100000)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+# --- mapping between the JSON and the services -------------------------------------------------------
+
+def _summary(order: Order) -> dict[str, Any]:
+    return {"number": order.number, "state": order.state, "state_label": str(order.get_state_display()),
+            "customer_id": order.customer_id, "customer_name": order.customer.name,
+            "sales_rep": order.sales_rep.username, "delivery_date": order.delivery_date,
+            "total_amount": order.total_amount, "currency": order.currency, "created_at": order.created_at}
+
+
+def _line(line: OrderLine) -> dict[str, Any]:
+    return {"position": line.position, "product": line.product.code if line.product else None,
+            "product_code": line.product_code, "name": line.name, "specification": line.specification,
+            "description": line.description, "unit": line.unit, "quantity": line.quantity,
+            "unit_price": line.unit_price, "list_price": line.list_price, "amount": line.amount}
+
+
+def _detail(order: Order) -> dict[str, Any]:
+    region, pm = order.delivery_region, order.payment_method
+    return {**_summary(order), "revision": order.revision, "entered_by": order.entered_by.username,
+            "delivery_region": region.code if region else None, "delivery_region_name": region.name if region else None,
+            "delivery_city": order.delivery_city, "delivery_address": order.delivery_address,
+            "payment_method": pm.code if pm else None, "payment_method_name": pm.name if pm else None,
+            "customer_reference": order.customer_reference, "contact_name": order.contact_name,
+            "contact_phone": order.contact_phone, "notes": order.notes, "cancel_reason": order.cancel_reason,
+            "submitted_at": order.submitted_at, "approved_at": order.approved_at,
+            "lines": [_line(ln) for ln in selectors.order_lines(order)]}
+
+
+def _by_code(model: Any, code: str | None, *, field: str, message: str, **filters: Any) -> Any:
+    if code is None or code == "":
+        return None
+    obj = model.objects.filter(code=code.strip(), **filters).first()
+    if obj is None:
+        raise ValidationFailed(message, code="unknown_code", field=field)
+    return obj
+
+
+def _customer(pk: int, user: Any) -> Customer:
+    # P4.1.c: only customers the actor may see can be ordered for.
+    try:
+        from ordertaking.customers.selectors import customers_visible
+
+        qs = customers_visible(user=user)
+    except ImportError:  # pragma: no cover - the customers app ships its selectors
+        qs = Customer.objects.all()
+    customer = qs.filter(pk=pk).first()
+    if customer is None:
+        raise ValidationFailed(_("Unknown customer."), code="unknown_customer", field="customer")
+    return customer
+
+
+def _resolve(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
+    """Codes and ids → the objects the services take; unknown ones are 422 with their field."""
+    out = dict(data)
+    if "customer" in out:
+        if out["customer"] is None:
+            raise ValidationFailed(_("Choose the customer."), field="customer")
+        out["customer"] = _customer(out["customer"], request.user)
+    if "sales_rep" in out and out["sales_rep"] is not None:
+        rep = User.objects.filter(username=out["sales_rep"], is_active=True).first()
+        if rep is None:
+            raise ValidationFailed(_("Unknown user."), code="unknown_user", field="sales_rep")
+        out["sales_rep"] = rep
+    if "delivery_region" in out:
+        out["delivery_region"] = _by_code(Region, out["delivery_region"], field="delivery_region",
+                                          message=_("Unknown region code."))
+    if "payment_method" in out:
+        out["payment_method"] = _by_code(PaymentMethod, out["payment_method"], field="payment_method",
+                                         message=_("Unknown payment method code."))
+    for name in ("delivery_city", "delivery_address", "customer_reference", "contact_name", "contact_phone",
+                 "notes"):
+        if name in out and out[name] is None:
+            out[name] = ""
+    if out.get("lines") is not None:
+        lines = []
+        for i, raw in enumerate(out["lines"], start=1):
+            line = dict(raw)
+            line["product"] = _by_code(Product, line.get("product"), field=f"lines.{i}.product",
+                                       message=_("Unknown product code."))
+            lines.append(line)
+        out["lines"] = lines
+    return out
+
+
+def _request_hash(payload: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# --- endpoints ----------------------------------------------------------------------------------------
+
+@router.get("", response=OrderPage, summary="List the orders I may see (P4.2.c)")
+def order_list(request: HttpRequest, filters: Query[OrderFilters]) -> dict[str, Any]:
+    qs = selectors.order_list(user=request.user, state=filters.state or "", customer_id=filters.customer,
+                              date_from=filters.date_from, date_to=filters.date_to, q=filters.q,
+                              sort=filters.sort)
+    start = (filters.page - 1) * filters.page_size
+    return {"count": qs.count(), "page": filters.page, "page_size": filters.page_size,
+            "items": [_summary(o) for o in qs[start:start + filters.page_size]]}
+
+
+@router.post("", response={200: OrderOut, 201: OrderOut},
+             summary="Enter a draft order (P2.2.b); honours Idempotency-Key")
+def order_create(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any]]:
+    if not may_enter_orders(request.user):
+        # Before the codes are resolved: a role that may not enter orders learns 403, not "unknown customer".
+        raise PermissionDenied(_("You may not enter orders."))
+    data = payload.dict()
+    key = request.headers.get("Idempotency-Key", "").strip()
+    kwargs = _resolve(request, data)
+    if key:
+        order, created = services.order_create_idempotent(actor=request.user, key=key,  # type: ignore[arg-type]
+                                                          request_hash=_request_hash(data), **kwargs)
+    else:
+        order, created = services.order_create(actor=request.user, **kwargs), True  # type: ignore[arg-type]
+    order = selectors.order_get(user=request.user, number=order.number)
+    return Status(201 if created else 200, _detail(order))
+
+
+@router.get("/{orderno:number}", response=OrderOut, summary="One order by its number (P2.2.c)")
+def order_detail(request: HttpRequest, number: str) -> dict[str, Any]:
+    return _detail(selectors.order_get(user=request.user, number=number))
+
+
+@router.patch("/{orderno:number}", response=OrderOut, summary="Change header and lines (draft or returned)")
+def order_update(request: HttpRequest, number: str, payload: OrderPatch) -> dict[str, Any]:
+    order = selectors.order_get(user=request.user, number=number)
+    data = _resolve(request, payload.dict(exclude_unset=True))
+    lines = data.pop("lines", None)
+    services.order_update(order=order, actor=request.user, changes=data, lines=lines)  # type: ignore[arg-type]
+    return _detail(selectors.order_get(user=request.user, number=number))
+
+
+@router.post("/{orderno:number}/submit", response=OrderOut,
+             summary="Submit for review (P2.2.a); 422 'incomplete' lists what is missing")
+def order_submit(request: HttpRequest, number: str) -> dict[str, Any]:
+    order = selectors.order_get(user=request.user, number=number)
+    services.order_submit(order=order, actor=request.user)  # type: ignore[arg-type]
+    return _detail(selectors.order_get(user=request.user, number=number))
+
+
+@router.post("/{orderno:number}/cancel", response=OrderOut, summary="Cancel a draft or returned order")
+def order_cancel(request: HttpRequest, number: str, payload: CancelIn) -> dict[str, Any]:
+    order = selectors.order_get(user=request.user, number=number)
+    services.order_cancel(order=order, actor=request.user, reason=payload.reason)  # type: ignore[arg-type]
+    return _detail(selectors.order_get(user=request.user, number=number))
+
+
+@router.get("/{orderno:number}/timeline", response=list[EventOut], summary="The order's history (P4.2.a)")
+def order_timeline(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+    order = selectors.order_get(user=request.user, number=number)
+    return [{"at": ev.at, "actor": ev.actor_name, "action": ev.action, "description": str(ev.description),
+             "clause": ev.clause, "message": ev.message,
+             "changes": [{k: str(row.get(k, "")) for k in ("key", "field", "before", "after")}
+                         for row in ev.changes]}
+            for ev in selectors.order_timeline(order)]

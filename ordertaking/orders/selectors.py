@@ -1,0 +1,190 @@
+"""Reads of orders scoped to a user (P4.2.a, P4.2.c).
+
+A sales rep sees the orders they sell or entered; holders of `order_view_all` see all;
+anyone else gets NotFound (404), never a hint that the order exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ordertaking.accounts.queues import Queue
+from ordertaking.audit.selectors import timeline_for
+from ordertaking.common.errors import NotFound
+
+from .models import Order, OrderLine
+from .permissions import may_enter_orders, may_view_all
+from .states import OrderState
+
+# Sort keys of the list page and API → ORDER BY; each has an index (models.py) or rides the customer's.
+SORTS: dict[str, tuple[str, ...]] = {
+    "number": ("number",),
+    "customer": ("customer__name", "-id"),
+    "created": ("created_at", "id"),
+    "delivery": ("delivery_date", "id"),
+    "total": ("total_amount", "id"),
+    "state": ("state", "-created_at"),
+}
+DEFAULT_SORT = "-created"
+
+
+def visible_orders(user: Any) -> QuerySet[Order]:
+    if may_view_all(user):
+        return Order.objects.all()
+    if may_enter_orders(user):
+        return Order.objects.filter(Q(sales_rep_id=user.pk) | Q(entered_by_id=user.pk))
+    return Order.objects.none()
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+def order_order_by(sort: str) -> tuple[str, ...]:
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        key, sort = "created", DEFAULT_SORT
+    fields = SORTS[key]
+    if sort.startswith("-"):
+        return tuple(f[1:] if f.startswith("-") else f"-{f}" for f in fields)
+    return fields
+
+
+def order_list(*, user: Any, state: str = "", customer_id: int | None = None, date_from: date | None = None,
+               date_to: date | None = None, q: str = "", sort: str = DEFAULT_SORT) -> QuerySet[Order]:
+    """The orders a user may see, filtered (state, customer, entry date range in Asia/Shanghai, number or
+    customer name) and sorted; ready for pagination with the customer and rep joined in."""
+    qs = visible_orders(user).select_related("customer", "sales_rep")
+    if state:
+        qs = qs.filter(state=state)
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    if date_from:
+        qs = qs.filter(created_at__gte=_day_start(date_from))
+    if date_to:
+        qs = qs.filter(created_at__lt=_day_start(date_to + timedelta(days=1)))
+    q = (q or "").strip()
+    if q:
+        # P2.2.c: an order is found by its number; people also type the customer's name.
+        qs = qs.filter(Q(number__icontains=q) | Q(customer__name__icontains=q))
+    return qs.order_by(*order_order_by(sort))
+
+
+def order_get(*, user: Any, number: str, for_detail: bool = False) -> Order:
+    """The order by its number (P2.2.c), or NotFound when it does not exist or is not the user's to see."""
+    qs = visible_orders(user).select_related("customer", "sales_rep", "entered_by", "delivery_region",
+                                             "payment_method", "approved_by")
+    order = qs.filter(number=(number or "").strip().upper()).first()
+    if order is None:
+        raise NotFound(_("No order %(number)s.") % {"number": number}, code="not_found")
+    return order
+
+
+def order_lines(order: Order) -> list[OrderLine]:
+    return list(order.lines.select_related("product").order_by("position"))
+
+
+# --- timeline -----------------------------------------------------------------------------------
+
+LINE_FIELD_LABELS: dict[str, Any] = {
+    "product_code": gettext_lazy("code"), "name": gettext_lazy("name"),
+    "specification": gettext_lazy("specification"), "description": gettext_lazy("description"),
+    "unit": gettext_lazy("unit"), "quantity": gettext_lazy("quantity"), "unit_price": gettext_lazy("unit price"),
+    "amount": gettext_lazy("amount"),
+}
+HEADER_FIELD_LABELS: dict[str, Any] = {
+    "sales_rep": gettext_lazy("sales rep"), "customer_reference": gettext_lazy("customer reference"),
+    "contact_name": gettext_lazy("contact name"), "contact_phone": gettext_lazy("contact phone"),
+    "notes": gettext_lazy("notes"), "lines": gettext_lazy("lines"),
+}
+
+
+def change_label(key: str) -> str | None:
+    """A readable name for the keys this app writes: `lines.2.quantity` → "Line 2 · quantity"."""
+    if key.startswith("lines."):
+        parts = key.split(".")
+        if len(parts) == 2:
+            return _("Line %(n)s") % {"n": parts[1]}
+        if len(parts) == 3:
+            return _("Line %(n)s · %(field)s") % {"n": parts[1], "field": LINE_FIELD_LABELS.get(parts[2], parts[2])}
+    label = HEADER_FIELD_LABELS.get(key)
+    return str(label) if label is not None else None
+
+
+def order_timeline(order: Order) -> list[Any]:
+    """Every event about the order with its translated `description` and the `changes` it made
+    (P4.2.a, P6.1.a): edits, and on a resubmission the diff against the returned revision."""
+    events = list(timeline_for(order))
+    try:
+        from ordertaking.audit.labels import describe_events
+    except ImportError:  # pragma: no cover - the audit app always ships labels.py
+        return events
+    described: list[Any] = describe_events(events)
+    for ev in described:
+        for row in ev.changes:
+            label = change_label(row.get("key", ""))
+            if label:
+                row["field"] = label
+    return described
+
+
+# --- home queues ------------------------------------------------------------------------------------
+
+@dataclass
+class QueueItem:
+    url: str
+    label: str
+    meta: str
+    is_order: bool = True
+
+
+def _items(orders: list[Order], meta: Any) -> list[QueueItem]:
+    return [QueueItem(url=reverse("orders:detail", args=[o.number]), label=o.number, meta=meta(o)) for o in orders]
+
+
+def home_queues(user: Any) -> list[Queue]:
+    """Sales work: my drafts, orders returned to me (with the review opinion), mine awaiting review."""
+    if not may_enter_orders(user):
+        return []
+    mine = Order.objects.filter(Q(sales_rep_id=user.pk) | Q(entered_by_id=user.pk)).select_related("customer")
+    counts = mine.aggregate(
+        drafts=Count("id", filter=Q(state=OrderState.DRAFT)),
+        returned=Count("id", filter=Q(state=OrderState.RETURNED)),
+        submitted=Count("id", filter=Q(state=OrderState.SUBMITTED)),
+    )
+    list_url = reverse("orders:list")
+    drafts = list(mine.filter(state=OrderState.DRAFT).order_by("-updated_at")[:5])
+    returned_qs = mine.filter(state=OrderState.RETURNED).order_by("-updated_at")
+    try:
+        from ordertaking.review.models import ReviewDecision
+
+        opinion = ReviewDecision.objects.filter(order=OuterRef("pk"), outcome="returned").order_by("-decided_at")
+        returned_qs = returned_qs.annotate(last_opinion=Subquery(opinion.values("opinion")[:1]))
+    except ImportError:  # pragma: no cover
+        pass
+    returned = list(returned_qs[:5])
+    waiting = list(mine.filter(state=OrderState.SUBMITTED).order_by("submitted_at")[:5])
+
+    def short(text: str | None) -> str:
+        text = (text or "").strip()
+        return text if len(text) <= 40 else text[:39] + "…"
+
+    return [
+        Queue(key="orders_drafts", title=_("My drafts"), count=counts["drafts"],
+              items=_items(drafts, lambda o: o.customer.name), url=f"{list_url}?state=draft",
+              empty_text=_("No drafts.")),
+        Queue(key="orders_returned", title=_("Returned to me"), count=counts["returned"],
+              items=_items(returned, lambda o: short(getattr(o, "last_opinion", "")) or o.customer.name),
+              url=f"{list_url}?state=returned", empty_text=_("Nothing returned.")),
+        Queue(key="orders_awaiting_review", title=_("Awaiting review"), count=counts["submitted"],
+              items=_items(waiting, lambda o: o.customer.name), url=f"{list_url}?state=submitted",
+              empty_text=_("Nothing awaiting review.")),
+    ]

@@ -1,0 +1,295 @@
+"""/api/v1/orders: each action with each role, idempotent creation, odd input never a 500 (P2.2, P4.2.a)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from ordertaking.audit.models import AuditEvent
+from ordertaking.orders.models import IdempotencyKey, Order
+from ordertaking.orders.services import order_submit
+from ordertaking.orders.states import OrderState
+
+from .conftest import return_order
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/api/v1/orders"
+
+
+def call(client, method: str, url: str, user=None, body: Any = None, **headers: Any):  # type: ignore[no-untyped-def]
+    if user is not None:
+        client.force_login(user)
+    kwargs: dict[str, Any] = {"content_type": "application/json", **headers}
+    if body is not None:
+        kwargs["data"] = json.dumps(body)
+    return getattr(client, method)(url, **kwargs)
+
+
+@pytest.fixture
+def body(customer, far_date):  # type: ignore[no-untyped-def]
+    return {"customer": customer.pk, "delivery_date": far_date.isoformat(), "delivery_region": "SH",
+            "delivery_city": "上海市", "delivery_address": "浦东新区张江路100号", "payment_method": "PREPAY",
+            "customer_reference": "PO-7788",
+            "lines": [{"product": "MOT-001", "quantity": "2"},
+                      {"description": "现场培训", "unit": "次", "quantity": "1", "unit_price": "500.00"}]}
+
+
+# --- create --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("who", ["sales_rep", "reviewer"])
+def test_p2_2_c_sales_and_the_order_center_create_an_order_with_its_number(request, client, body, who):
+    r = call(client, "post", BASE, request.getfixturevalue(who), body)
+    assert r.status_code == 201, r.content
+    data = r.json()
+    assert data["number"].startswith("SO") and data["state"] == "draft"
+    assert data["total_amount"] == "6900.00"
+    assert [ln["product_code"] for ln in data["lines"]] == ["MOT-001", ""]
+    assert Order.objects.get(number=data["number"]).lines.count() == 2
+
+
+@pytest.mark.parametrize("who", ["cs_agent", "finance_user", "leader", "auditor", "logistics_user"])
+def test_p2_2_b_other_roles_get_403_on_create(request, client, body, who):
+    r = call(client, "post", BASE, request.getfixturevalue(who), body)
+    assert r.status_code == 403 and r.json()["code"] == "permission_denied"
+    assert Order.objects.count() == 0
+
+
+def test_the_api_needs_authentication(client, body):
+    assert call(client, "post", BASE, None, body).status_code == 401
+    assert call(client, "get", BASE).status_code == 401
+
+
+def test_a_bearer_token_works_like_the_session(client, sales_rep, body):
+    from ordertaking.accounts.services import api_token_issue
+
+    _token, raw = api_token_issue(user=sales_rep, name="erp", actor=sales_rep)
+    r = client.post(BASE, data=json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert r.status_code == 201 and r.json()["sales_rep"] == "sales1"
+
+
+@pytest.mark.parametrize(("patch", "field"), [
+    ({"lines": [{"product": "MOT-001", "quantity": "-1"}]}, "lines.1.quantity"),
+    ({"lines": [{"product": "MOT-001", "quantity": "1e30"}]}, "lines.1.quantity"),
+    ({"lines": [{"product": "MOT-001", "quantity": "abc"}]}, "lines.0.quantity"),
+    ({"lines": [{"product": "MOT-001", "quantity": "NaN"}]}, "lines.0.quantity"),
+    ({"lines": [{"product": "MOT-001", "quantity": 1, "unit_price": "-5"}]}, "lines.1.unit_price"),
+    ({"lines": [{"product": "NOPE-404", "quantity": 1}]}, "lines.1.product"),
+    ({"lines": [{"product": "OLD-001", "quantity": 1}]}, "lines.1.product"),
+    ({"lines": "motor"}, "lines"),
+    ({"lines": [{"product": 5, "quantity": 1}]}, "lines.0.product"),
+    ({"delivery_date": "2026-02-30"}, "delivery_date"),
+    ({"delivery_date": "tomorrow"}, "delivery_date"),
+    ({"delivery_region": "ZZ"}, "delivery_region"),
+    ({"payment_method": "BITCOIN"}, "payment_method"),
+    ({"customer": 999999}, "customer"),
+    ({"customer": "abc"}, "customer"),
+    ({"state": "approved"}, "state"),
+    ({"total_amount": "1.00"}, "total_amount"),
+    ({"notes": "x" * 6000}, "notes"),
+    ({"sales_rep": "nobody"}, "sales_rep"),
+])
+def test_p2_2_b_bad_input_is_a_422_with_its_field_and_nothing_is_written(client, sales_rep, body, patch, field):
+    r = call(client, "post", BASE, sales_rep, {**body, **patch})
+    assert r.status_code == 422, r.content
+    assert r.json()["field"] == field and r.json()["message"]
+    assert Order.objects.count() == 0
+
+
+def test_a_body_that_is_not_json_is_refused_cleanly(client, sales_rep):
+    client.force_login(sales_rep)
+    r = client.post(BASE, data="{not json", content_type="application/json")
+    assert 400 <= r.status_code < 500
+    assert Order.objects.count() == 0
+
+
+# --- idempotency ---------------------------------------------------------------------------------------
+
+def test_the_same_idempotency_key_and_body_return_the_same_order_without_a_duplicate(client, sales_rep, body):
+    first = call(client, "post", BASE, sales_rep, body, HTTP_IDEMPOTENCY_KEY="erp-4711")
+    again = call(client, "post", BASE, sales_rep, body, HTTP_IDEMPOTENCY_KEY="erp-4711")
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json()["number"] == first.json()["number"]
+    assert Order.objects.count() == 1 and IdempotencyKey.objects.count() == 1
+    assert AuditEvent.objects.filter(action="order.created").count() == 1
+
+
+def test_the_same_idempotency_key_with_another_body_is_a_409(client, sales_rep, body):
+    call(client, "post", BASE, sales_rep, body, HTTP_IDEMPOTENCY_KEY="erp-4712")
+    r = call(client, "post", BASE, sales_rep, {**body, "customer_reference": "PO-OTHER"},
+             HTTP_IDEMPOTENCY_KEY="erp-4712")
+    assert r.status_code == 409 and r.json()["code"] == "idempotency_key_reused"
+    assert Order.objects.count() == 1
+
+
+def test_idempotency_keys_belong_to_their_user(client, sales_rep, reviewer, body):
+    a = call(client, "post", BASE, sales_rep, body, HTTP_IDEMPOTENCY_KEY="k1")
+    b = call(client, "post", BASE, reviewer, body, HTTP_IDEMPOTENCY_KEY="k1")
+    assert a.status_code == b.status_code == 201 and a.json()["number"] != b.json()["number"]
+
+
+def test_a_refused_creation_does_not_burn_its_idempotency_key(client, sales_rep, body):
+    bad = call(client, "post", BASE, sales_rep, {**body, "lines": [{"product": "MOT-001", "quantity": "-1"}]},
+               HTTP_IDEMPOTENCY_KEY="k2")
+    assert bad.status_code == 422
+    good = call(client, "post", BASE, sales_rep, body, HTTP_IDEMPOTENCY_KEY="k2")
+    assert good.status_code == 201
+
+
+# --- read ------------------------------------------------------------------------------------------------
+
+def test_p4_2_a_an_order_is_found_by_its_number(client, draft, sales_rep):
+    r = call(client, "get", f"{BASE}/{draft.number}", sales_rep)
+    assert r.status_code == 200 and r.json()["number"] == draft.number
+    assert r.json()["delivery_region"] == "SH" and r.json()["payment_method"] == "PREPAY"
+
+
+@pytest.mark.parametrize(("who", "status"), [("sales_rep", 200), ("reviewer", 200), ("finance_user", 200),
+                                             ("auditor", 200), ("sales_rep2", 404)])
+def test_p4_2_a_who_sees_an_order(request, client, draft, who, status):
+    r = call(client, "get", f"{BASE}/{draft.number}", request.getfixturevalue(who))
+    assert r.status_code == status
+    if status == 404:
+        assert r.json()["code"] == "not_found"
+
+
+def test_an_unknown_number_is_a_404_in_the_error_shape(client, sales_rep):
+    r = call(client, "get", f"{BASE}/SO19990101-0001", sales_rep)
+    assert r.status_code == 404 and set(r.json()) >= {"code", "message", "field"}
+
+
+def test_p4_2_c_the_list_filters_searches_sorts_and_pages(client, sales_rep, sales_rep2, customer, draft, body):
+    from ordertaking.orders.services import order_create
+
+    other = order_create(actor=sales_rep, customer=customer, customer_reference="B")
+    theirs = order_create(actor=sales_rep2, customer=customer, sales_rep=sales_rep2)
+    r = call(client, "get", f"{BASE}?sort=number", sales_rep)
+    assert r.status_code == 200
+    assert [o["number"] for o in r.json()["items"]] == [draft.number, other.number]
+    assert theirs.number not in {o["number"] for o in r.json()["items"]}
+    by_number = call(client, "get", f"{BASE}?q={other.number[-4:]}").json()
+    assert [o["number"] for o in by_number["items"]] == [other.number]
+    by_name = call(client, "get", f"{BASE}?q=浦江").json()
+    assert by_name["count"] == 2
+    paged = call(client, "get", f"{BASE}?page_size=1&page=2&sort=-number").json()
+    assert paged["count"] == 2 and [o["number"] for o in paged["items"]] == [draft.number]
+    assert call(client, "get", f"{BASE}?state=submitted").json()["count"] == 0
+    assert call(client, "get", f"{BASE}?customer={customer.pk}&date_from=2020-01-01").json()["count"] == 2
+    assert call(client, "get", f"{BASE}?date_to=2020-01-01").json()["count"] == 0
+
+
+@pytest.mark.parametrize("query", ["state=nonsense", "sort=password", "date_from=2026-13-01", "page=0",
+                                   "page_size=100000", "customer=abc"])
+def test_bad_list_filters_are_422_not_500(client, sales_rep, query):
+    r = call(client, "get", f"{BASE}?{query}", sales_rep)
+    assert r.status_code == 422 and r.json()["code"] == "validation_error"
+
+
+def test_p4_2_a_the_timeline_lists_the_orders_events_with_labels(client, draft, sales_rep, no_review):
+    order_submit(order=draft, actor=sales_rep)
+    r = call(client, "get", f"{BASE}/{draft.number}/timeline", sales_rep)
+    assert r.status_code == 200
+    assert [e["action"] for e in r.json()] == ["order.created", "order.submitted"]
+    assert all(e["description"] for e in r.json())
+
+
+# --- patch ------------------------------------------------------------------------------------------------
+
+def test_p2_2_b_patch_changes_the_header_and_replaces_the_lines(client, draft, sales_rep):
+    r = call(client, "patch", f"{BASE}/{draft.number}", sales_rep,
+             {"payment_method": "COD", "lines": [{"product": "RED-001", "quantity": "1"}]})
+    assert r.status_code == 200, r.content
+    assert r.json()["payment_method"] == "COD" and r.json()["total_amount"] == "5600.00"
+    assert [ln["product_code"] for ln in r.json()["lines"]] == ["RED-001"]
+
+
+def test_p2_2_b_patch_never_sets_the_state(client, draft, sales_rep):
+    r = call(client, "patch", f"{BASE}/{draft.number}", sales_rep, {"state": "approved"})
+    assert r.status_code == 422 and r.json()["field"] == "state"
+    draft.refresh_from_db()
+    assert draft.state == OrderState.DRAFT
+
+
+@pytest.mark.parametrize(("who", "status"), [("finance_user", 403), ("auditor", 403), ("sales_rep2", 404),
+                                             ("reviewer", 200)])
+def test_p2_2_b_who_may_patch(request, client, draft, who, status):
+    r = call(client, "patch", f"{BASE}/{draft.number}", request.getfixturevalue(who), {"notes": "备注"})
+    assert r.status_code == status
+    draft.refresh_from_db()
+    assert (draft.notes == "备注") == (status == 200)
+
+
+def test_p2_2_b_patch_of_a_submitted_order_is_409(client, draft, sales_rep, no_review):
+    order_submit(order=draft, actor=sales_rep)
+    r = call(client, "patch", f"{BASE}/{draft.number}", sales_rep, {"notes": "x"})
+    assert r.status_code == 409 and r.json()["code"] == "invalid_transition"
+
+
+# --- submit -----------------------------------------------------------------------------------------------
+
+def test_p2_2_a_submit_moves_a_complete_order_to_pending_review(client, draft, sales_rep, no_review):
+    r = call(client, "post", f"{BASE}/{draft.number}/submit", sales_rep)
+    assert r.status_code == 200 and r.json()["state"] == "submitted"
+
+
+def test_p2_2_a_submit_of_an_incomplete_order_is_422_with_every_finding(client, incomplete_draft, sales_rep):
+    r = call(client, "post", f"{BASE}/{incomplete_draft.number}/submit", sales_rep)
+    assert r.status_code == 422
+    data = r.json()
+    assert data["code"] == "incomplete"
+    assert {"delivery_date", "payment_method", "lines.1.quantity"} <= {d["field"] for d in data["details"]}
+    assert all(d["clause"].startswith("P2.2") for d in data["details"])
+    incomplete_draft.refresh_from_db()
+    assert incomplete_draft.state == OrderState.DRAFT
+
+
+@pytest.mark.parametrize(("who", "status"), [("finance_user", 403), ("leader", 403), ("sales_rep2", 404)])
+def test_p2_2_a_who_may_not_submit(request, client, draft, who, status, no_review):
+    r = call(client, "post", f"{BASE}/{draft.number}/submit", request.getfixturevalue(who))
+    assert r.status_code == status
+    draft.refresh_from_db()
+    assert draft.state == OrderState.DRAFT
+
+
+def test_p2_2_a_submitting_twice_is_409(client, draft, sales_rep, no_review):
+    call(client, "post", f"{BASE}/{draft.number}/submit", sales_rep)
+    r = call(client, "post", f"{BASE}/{draft.number}/submit")
+    assert r.status_code == 409
+
+
+# --- cancel -----------------------------------------------------------------------------------------------
+
+def test_p4_2_a_cancel_with_a_reason(client, draft, sales_rep):
+    r = call(client, "post", f"{BASE}/{draft.number}/cancel", sales_rep, {"reason": "客户撤单"})
+    assert r.status_code == 200 and r.json()["state"] == "cancelled" and r.json()["cancel_reason"] == "客户撤单"
+
+
+def test_p4_2_a_cancel_of_a_returned_order(client, draft, sales_rep, reviewer, no_review):
+    order_submit(order=draft, actor=sales_rep)
+    return_order(draft, reviewer)
+    r = call(client, "post", f"{BASE}/{draft.number}/cancel", sales_rep, {"reason": "客户撤单"})
+    assert r.status_code == 200
+
+
+@pytest.mark.parametrize("body", [{}, {"reason": ""}, {"reason": "  "}, {"reason": 5}])
+def test_p4_2_a_cancel_without_a_reason_is_422(client, draft, sales_rep, body):
+    r = call(client, "post", f"{BASE}/{draft.number}/cancel", sales_rep, body)
+    assert r.status_code == 422
+    draft.refresh_from_db()
+    assert draft.state == OrderState.DRAFT
+
+
+@pytest.mark.parametrize(("who", "status"), [("finance_user", 403), ("cs_agent", 403), ("sales_rep2", 404)])
+def test_p4_2_a_who_may_not_cancel(request, client, draft, who, status):
+    r = call(client, "post", f"{BASE}/{draft.number}/cancel", request.getfixturevalue(who), {"reason": "x"})
+    assert r.status_code == status
+    draft.refresh_from_db()
+    assert draft.state == OrderState.DRAFT
+
+
+def test_p4_2_a_cancel_of_a_submitted_order_is_409(client, draft, sales_rep, no_review):
+    order_submit(order=draft, actor=sales_rep)
+    r = call(client, "post", f"{BASE}/{draft.number}/cancel", sales_rep, {"reason": "x"})
+    assert r.status_code == 409
