@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,7 @@ NAV: list[tuple[str, Any, str, str | None]] = [
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "company_name": settings.ORDERTAKING_COMPANY_NAME}
     items = []
     path = request.path
     for name, label, icon, cap in NAV:
@@ -38,4 +39,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             continue
         active = path == url if url == "/" else path.startswith(url)
         items.append({"url": url, "label": label, "icon": icon, "active": active})
-    return {"nav_items": items}
+    return {"nav_items": items, "company_name": settings.ORDERTAKING_COMPANY_NAME}

@@ -1,11 +1,19 @@
+"""The shell's own pages: sign in/out, each role's home queues, the profile with API tokens (P3)."""
+
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ordertaking.common.errors import DomainError
@@ -15,35 +23,72 @@ from .models import ApiToken
 
 
 class LoginView(auth_views.LoginView):
+    """django-axes locks a username+address out after AXES_FAILURE_LIMIT failures (settings.py)."""
+
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["failure_limit"] = settings.AXES_FAILURE_LIMIT
+        context["cooloff_minutes"] = round(settings.AXES_COOLOFF_TIME * 60)
+        return context
+
+
+# (url name, label, icon, capability or None): shortcuts on the home page, shown when the page exists.
+SHORTCUTS: list[tuple[str, Any, str, str | None]] = [
+    ("orders:new", gettext_lazy("New order"), "bi-plus-square", "order_enter"),
+    ("inquiries:new", gettext_lazy("New inquiry"), "bi-telephone-plus", "inquiry_record"),
+    ("customers:new", gettext_lazy("New customer"), "bi-building-add", "customer_manage"),
+    ("orders:list", gettext_lazy("Find an order"), "bi-search", None),
+    ("audit:list", gettext_lazy("Audit log"), "bi-journal-text", "audit_view"),
+]
+
+
+def _shortcuts(user: Any) -> list[dict[str, Any]]:
+    result = []
+    for name, label, icon, cap in SHORTCUTS:
+        if cap and not user.has_perm(f"accounts.{cap}"):
+            continue
+        try:
+            result.append({"url": reverse(name), "label": label, "icon": icon})
+        except NoReverseMatch:
+            continue
+    return result
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role's own work queues (issue: a home page per role)."""
-    return render(request, "accounts/home.html", {"queues": queues.queues_for(request.user)})
+    """Each role's own work queues (P3: every role sees the work its duties give it)."""
+    return render(request, "accounts/home.html", {"queues": queues.queues_for(request.user),
+                                                  "shortcuts": _shortcuts(request.user),
+                                                  "today": timezone.localdate()})
+
+
+def _profile(request: HttpRequest, *, new_token: str | None = None, name: str = "", error: str = "",
+             status: int = 200) -> HttpResponse:
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(request, "accounts/profile.html", {"tokens": tokens, "new_token": new_token,
+                                                     "token_name": name, "token_error": error}, status=status)
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    tokens = ApiToken.objects.filter(user=request.user)
-    return render(request, "accounts/profile.html", {"tokens": tokens, "new_token": request.session.pop(
-        "new_token", None)})
+    return _profile(request)
 
 
 @login_required
 @require_POST
 def token_create(request: HttpRequest) -> HttpResponse:
+    """The raw token is rendered in this response only: it is never stored, so it cannot be shown again."""
+    name = request.POST.get("name", "")
     try:
-        _token, raw = services.api_token_issue(user=request.user, name=request.POST.get("name", ""),
-                                               actor=request.user)
+        _token, raw = services.api_token_issue(user=request.user, name=name, actor=request.user)
     except DomainError as e:
-        messages.error(request, str(e.message))
-        return redirect("accounts:profile")
-    request.session["new_token"] = raw
+        return _profile(request, name=name, error=_("Give the token a name."), status=422) \
+            if e.field == "name" else _profile(request, name=name, error=str(e.message), status=e.status)
     messages.success(request, _("Token created. Copy it now: it will not be shown again."))
-    return redirect("accounts:profile")
+    return _profile(request, new_token=raw)
 
 
 @login_required

@@ -1,0 +1,148 @@
+"""The shell: home queues per role, profile with API tokens, both languages (P3)."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+
+from ordertaking.accounts import queues
+from ordertaking.accounts.models import ApiToken
+from ordertaking.accounts.queues import Queue
+from ordertaking.audit.models import AuditEvent
+
+
+@pytest.fixture
+def fake_queues(monkeypatch):  # type: ignore[no-untyped-def]
+    """A stand-in provider so the home page is tested apart from other apps' work in progress."""
+    module = types.ModuleType("ordertaking_test_queues")
+
+    def home_queues(user):  # type: ignore[no-untyped-def]
+        if user.has_perm("accounts.order_review"):
+            return [Queue(key="to_review", title="Waiting for my review", count=7, url="/review/",
+                          items=[{"url": "/orders/SO-20261126-0001/", "label": "SO-20261126-0001", "is_order": True,
+                                  "meta": "¥12,800.00", "state": "submitted", "state_label": "待审核"}])]
+        if user.has_perm("accounts.order_enter"):
+            return [Queue(key="my_drafts", title="My drafts", count=0, url="/orders/")]
+        return []
+
+    module.home_queues = home_queues  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "ordertaking_test_queues", module)
+    monkeypatch.setattr(queues, "QUEUE_PROVIDERS",
+                        ["ordertaking_test_queues", "ordertaking.accounts.no_such_selectors"])
+
+
+@pytest.mark.django_db
+def test_p3_3_a_reviewer_sees_their_review_queue_with_order_links_on_home(client, reviewer, fake_queues):
+    client.force_login(reviewer)
+    html = client.get("/").content.decode()
+    assert 'data-queue="to_review"' in html
+    assert 'href="/orders/SO-20261126-0001/"' in html and 'class="text-truncate order-no"' in html
+    assert "¥12,800.00" in html and "state-submitted" in html
+    assert 'data-queue="my_drafts"' not in html
+
+
+@pytest.mark.django_db
+def test_p3_1_a_sales_rep_sees_their_own_queue_and_an_empty_queue_says_so(client, sales_rep, fake_queues):
+    client.force_login(sales_rep)
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-queue="my_drafts"' in html and 'data-queue="to_review"' not in html
+    assert "Nothing waiting." in html
+
+
+@pytest.mark.django_db
+def test_p3_4_a_role_without_queues_gets_a_friendly_home_not_an_error(client, production_user, fake_queues):
+    client.force_login(production_user)
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "No work queues for your roles yet." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_p3_the_navigation_shows_only_what_the_role_may_use(client, sales_rep, auditor, fake_queues):
+    client.force_login(sales_rep)
+    assert 'href="/audit/"' not in client.get("/").content.decode()
+    client.force_login(auditor)
+    assert 'href="/audit/"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("lang", "expected", "absent"), [("zh-hans", "订单管理", "Order management"),
+                                                          ("en", "Order management", "订单管理")])
+def test_p3_the_shell_renders_in_both_languages(client, auditor, fake_queues, lang, expected, absent):
+    client.force_login(auditor)
+    client.post("/i18n/setlang/", {"language": lang, "next": "/"})
+    html = client.get("/").content.decode()
+    assert expected in html and absent not in html
+    assert ("审计日志" if lang == "zh-hans" else "Audit log") in html
+    assert f'lang="{"zh-CN" if lang == "zh-hans" else "en"}"' in html
+
+
+@pytest.mark.django_db
+def test_p3_the_language_switch_keeps_the_user_on_the_same_page(client, auditor):
+    client.force_login(auditor)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/audit/?q=SO"})
+    assert response.status_code == 302 and response["Location"] == "/audit/?q=SO"
+    assert "Audit log" in client.get("/audit/").content.decode()
+
+
+@pytest.mark.django_db
+def test_p3_a_new_api_token_is_shown_once_and_only_its_hash_is_stored(client, sales_rep):
+    client.force_login(sales_rep)
+    response = client.post("/profile/tokens/", {"name": "ERP import"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    token = ApiToken.objects.get(user=sales_rep)
+    start = html.index('id="new-token"')
+    raw = html[html.index(">", start) + 1:html.index("</code>", start)]
+    assert raw.startswith("ot_") and ApiToken.hash(raw) == token.key_hash
+    assert raw not in client.get("/profile/").content.decode()
+    assert AuditEvent.objects.filter(action="api_token.issued", subject_id=str(sales_rep.pk)).count() == 1
+    assert client.get("/api/v1/audit/events", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 403
+
+
+@pytest.mark.django_db
+def test_p3_a_token_without_a_name_is_refused_beside_its_field(client, sales_rep):
+    client.force_login(sales_rep)
+    response = client.post("/profile/tokens/", {"name": "   "}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'id="token-name-error"' in html and "Give the token a name." in html
+    assert not ApiToken.objects.filter(user=sales_rep).exists()
+    assert not AuditEvent.objects.filter(action="api_token.issued").exists()
+
+
+@pytest.mark.django_db
+def test_p3_a_revoked_token_no_longer_opens_the_api(client, auditor):
+    client.force_login(auditor)
+    html = client.post("/profile/tokens/", {"name": "script"}).content.decode()
+    start = html.index('id="new-token"')
+    raw = html[html.index(">", start) + 1:html.index("</code>", start)]
+    token = ApiToken.objects.get(user=auditor)
+    assert client.get("/api/v1/audit/events", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    response = client.post(f"/profile/tokens/{token.pk}/revoke/")
+    assert response.status_code == 302
+    client.logout()
+    assert client.get("/api/v1/audit/events", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+    assert AuditEvent.objects.filter(action="api_token.revoked").count() == 1
+
+
+@pytest.mark.django_db
+def test_p3_a_user_cannot_revoke_someone_elses_token(client, sales_rep, sales_rep2):
+    from django.db import transaction
+
+    from ordertaking.accounts.services import api_token_issue
+
+    with transaction.atomic():
+        token, _raw = api_token_issue(user=sales_rep2, name="theirs", actor=sales_rep2)
+    client.force_login(sales_rep)
+    assert client.post(f"/profile/tokens/{token.pk}/revoke/").status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+@pytest.mark.django_db
+def test_p3_token_pages_take_only_posts(client, sales_rep):
+    client.force_login(sales_rep)
+    assert client.get("/profile/tokens/").status_code == 405

@@ -1,0 +1,94 @@
+"""P3: the roles of the regulation exist as groups holding exactly the capabilities of roles.py.
+
+The expected sets are written out here, independently of CAPABILITIES, so a change to the
+table that nobody meant shows up as a failing test naming the role and clause.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+
+from ordertaking.accounts.roles import CAPABILITIES, Role, perm, sync_roles
+
+
+def _group_caps(role: Role) -> set[str]:
+    group = Group.objects.get(name=role.value)
+    return set(group.permissions.filter(content_type__app_label="accounts").values_list("codename", flat=True))
+
+
+EXPECTED: dict[Role, set[str]] = {
+    Role.SALES: {"customer_view", "customer_manage", "inquiry_record", "inquiry_handover", "order_enter",
+                 "special_approval_request"},
+    Role.CUSTOMER_SERVICE: {"customer_view", "customer_manage", "inquiry_record", "inquiry_handover",
+                            "inquiry_view_all", "order_view_all"},
+    Role.ORDER_CENTER: {"customer_view", "customer_manage", "order_enter", "order_view_all", "order_review",
+                        "special_approval_request"},
+    Role.PRODUCTION: {"order_view_all"},
+    Role.LOGISTICS: {"order_view_all"},
+    Role.FINANCE: {"customer_view", "order_view_all", "finance_view", "credit_evaluate",
+                   "credit_evaluation_approve", "credit_release", "finance_manage", "finance_policy_manage"},
+    Role.LEADERSHIP: {"customer_view", "inquiry_view_all", "order_view_all", "special_approval_decide",
+                      "finance_view", "credit_evaluation_approve", "credit_release_unlimited", "audit_view"},
+    Role.AUDITOR: {"customer_view", "inquiry_view_all", "order_view_all", "finance_view", "audit_view"},
+    Role.ADMIN: {"customer_view", "customer_manage", "audit_view", "catalog_manage", "user_manage"},
+}
+
+
+def _expected_from_table(role: Role) -> set[str]:
+    return {c for c, (_d, roles, _cl) in CAPABILITIES.items() if role in roles}
+
+
+@pytest.mark.django_db
+def test_p3_every_role_exists_as_a_group_after_migrate():
+    assert {r.value for r in Role} <= set(Group.objects.values_list("name", flat=True))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_p3_each_group_holds_exactly_the_capabilities_of_the_table(role):
+    assert _group_caps(role) == _expected_from_table(role)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "clause"), [(Role.SALES, "P3.1"), (Role.CUSTOMER_SERVICE, "P3.2"),
+                                              (Role.ORDER_CENTER, "P3.3"), (Role.PRODUCTION, "P3.4"),
+                                              (Role.LOGISTICS, "P3.5"), (Role.FINANCE, "P3.6"),
+                                              (Role.LEADERSHIP, "P2.3.c"), (Role.AUDITOR, "P6.1"),
+                                              (Role.ADMIN, "P3")], ids=lambda v: str(v))
+def test_p3_1_to_p3_6_the_table_gives_each_role_its_duties_and_nothing_more(role, clause):
+    assert _expected_from_table(role) == EXPECTED[role], f"{clause}: {role.value} capabilities changed"
+
+
+@pytest.mark.django_db
+def test_p3_3_only_the_order_processing_center_reviews_orders():
+    holders = {g.name for g in Group.objects.filter(permissions__codename="order_review")}
+    assert holders == {Role.ORDER_CENTER.value}
+
+
+@pytest.mark.django_db
+def test_p2_3_c_only_leadership_decides_special_approval():
+    holders = {g.name for g in Group.objects.filter(permissions__codename="special_approval_decide")}
+    assert holders == {Role.LEADERSHIP.value}
+
+
+@pytest.mark.django_db
+def test_p3_1_a_sales_rep_may_enter_orders_but_not_review_them(sales_rep):
+    assert sales_rep.has_perm(perm("order_enter"))
+    assert not sales_rep.has_perm(perm("order_review"))
+    assert not sales_rep.has_perm(perm("audit_view"))
+
+
+@pytest.mark.django_db
+def test_p3_sync_roles_removes_a_capability_added_by_hand():
+    from django.contrib.auth.models import Permission
+
+    group = Group.objects.get(name=Role.PRODUCTION.value)
+    group.permissions.add(Permission.objects.get(codename="order_review"))
+    sync_roles()
+    assert _group_caps(Role.PRODUCTION) == EXPECTED[Role.PRODUCTION]
+
+
+def test_p3_asking_for_an_unknown_capability_is_an_error_not_a_silent_no():
+    with pytest.raises(KeyError):
+        perm("order_delete")
