@@ -26,7 +26,7 @@ def step(name: str, params: dict[str, Any]) -> None:
         "w1_setup": ("data", "step_w1_setup"), "history_load": ("data", "step_history_load"),
         "w1_verify": ("w1", "step_w1_verify"), "services_available": ("w1", "step_services_available"),
         "w2_queries": ("w2", "step_w2_queries"), "w3_setup": ("w3", "step_w3_setup"),
-        "w3_verify": ("w3", "step_w3_verify"),
+        "w3_verify": ("w3", "step_w3_verify"), "profile": ("profile", "step_profile"),
     }
     mod, fname = table[name]
     fn = getattr(importlib.import_module(f"bench.{mod}"), fname)
@@ -59,7 +59,16 @@ def main(argv: list[str]) -> int:
     r.add_argument("--w3-orders", type=int, default=2000, help="W3 orders in total (8 processes)")
     r.add_argument("--repeat", type=int, default=30, help="W2 calls per query")
     r.add_argument("--tag", default="", help="suffix for result file names (e.g. small)")
+    pr = sub.add_parser("profile", help="queries per order and a pyinstrument profile of W1 (services)")
+    pr.add_argument("--db", default="pg")
+    pr.add_argument("--orders", type=int, default=50)
     a = ap.parse_args(argv)
+    if a.cmd == "profile":
+        from .profile import run as profile_run
+
+        for kind in [k for k in a.db.split(",") if k]:
+            profile_run(kind, a.orders)
+        return 0
     kinds = [k.strip() for k in a.db.split(",") if k.strip()]
     if a.all:
         a.w1_ceiling = a.w1 = a.w1_http = a.w1_scale = a.w2 = a.w3 = True

@@ -76,7 +76,13 @@ def ensure_customers(n: int) -> list[int]:
     if have < n:
         rep = User.objects.get(username="bench_sales")
         regions = list(Region.objects.order_by("code"))
-        new = [Customer(name=f"客户{i:04d}有限公司", industry="机械制造", size="medium",
+        from ordertaking.customers.rules import credit_code_check_char
+
+        def code(i: int) -> str:  # a valid unified social credit code (P2.3.a checks it)
+            base = f"913101150{i:08d}"
+            return base + credit_code_check_char(base)
+
+        new = [Customer(name=f"客户{i:04d}有限公司", credit_code=code(i), industry="机械制造", size="medium",
                         region=regions[i % len(regions)], city="某市", status="active", sales_rep=rep,
                         created_by=rep) for i in range(have, n)]
         Customer.objects.bulk_create(new, batch_size=500)
