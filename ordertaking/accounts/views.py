@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,7 +19,12 @@ from django.views.decorators.http import require_POST
 from ordertaking.common.errors import DomainError
 
 from . import queues, services
-from .models import ApiToken
+from .models import ApiToken, User
+
+
+def _me(request: HttpRequest) -> User:
+    """The signed-in user (every view here is behind login_required)."""
+    return cast(User, request.user)
 
 
 class LoginView(auth_views.LoginView):
@@ -67,7 +72,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _profile(request: HttpRequest, *, new_token: str | None = None, name: str = "", error: str = "",
              status: int = 200) -> HttpResponse:
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = ApiToken.objects.filter(user=_me(request))
     return render(request, "accounts/profile.html", {"tokens": tokens, "new_token": new_token,
                                                      "token_name": name, "token_error": error}, status=status)
 
@@ -83,7 +88,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
     """The raw token is rendered in this response only: it is never stored, so it cannot be shown again."""
     name = request.POST.get("name", "")
     try:
-        _token, raw = services.api_token_issue(user=request.user, name=name, actor=request.user)
+        _token, raw = services.api_token_issue(user=_me(request), name=name, actor=_me(request))
     except DomainError as e:
         return _profile(request, name=name, error=_("Give the token a name."), status=422) \
             if e.field == "name" else _profile(request, name=name, error=str(e.message), status=e.status)
@@ -95,6 +100,6 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    services.api_token_revoke(token=token, actor=request.user)
+    services.api_token_revoke(token=token, actor=_me(request))
     messages.success(request, _("Token revoked."))
     return redirect("accounts:profile")
