@@ -208,3 +208,23 @@ def _order_url(number: str) -> str:
         return reverse("orders:detail", args=[number])
     return reverse("review:queue") + f"?q={number}"
 
+
+
+def special_cards(approvals: list[SpecialApproval], *, user: Any) -> list[dict[str, Any]]:
+    """Each special approval with the stored findings of the revision it is about (one query for all)."""
+    order_ids = {a.order_id for a in approvals}
+    by_key: dict[tuple[int, int], list[ReviewFinding]] = {}
+    for f in ReviewFinding.objects.filter(order_id__in=order_ids).order_by("order_id", "line", "id"):
+        by_key.setdefault((f.order_id, f.revision), []).append(f)
+    may_decide = _can(user, "special_approval_decide")
+    return [{
+        "sa": a,
+        "order": a.order,
+        "findings": [{"f": f, "covered": f.code in a.finding_codes}
+                     for f in by_key.get((a.order_id, a.revision), [])],
+        "can_decide": (may_decide and a.state == SpecialApproval.State.REQUESTED
+                       and a.requested_by_id != user.pk),
+        "own_request": a.requested_by_id == user.pk,
+        "errors": {},
+        "values": {},
+    } for a in approvals]

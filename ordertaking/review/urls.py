@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "review"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("special/", views.special_queue, name="special_queue"),
+    path("special/<int:pk>/grant/", views.special_grant, name="special_grant"),
+    path("special/<int:pk>/refuse/", views.special_refuse, name="special_refuse"),
+    path("<str:number>/", views.order_review, name="order"),
+    path("<str:number>/approve/", views.approve, name="approve"),
+    path("<str:number>/return/", views.return_order, name="return"),
+    path("<str:number>/special/", views.special_request, name="special_request"),
+]

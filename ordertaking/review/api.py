@@ -1,0 +1,137 @@
+"""Review actions in the JSON API (P2.3), mounted at /api/v1/orders next to the orders router.
+
+`/special-approvals…` paths are literal; order numbers always start with "SO", and the
+review router is registered before the orders router (ordertaking/api.py) so that
+`GET /special-approvals` is never taken for an order number.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from . import selectors, services
+from .models import SpecialApproval
+
+router = Router()
+
+
+class FindingOut(Schema):
+    code: str
+    clause: str
+    message: str
+    field: str | None = None
+    line: int | None = None
+    blocking: bool
+    covered: bool
+
+
+class FindingsOut(Schema):
+    number: str
+    state: str
+    revision: int
+    live: bool
+    open_blocking: int
+    findings: list[FindingOut]
+
+
+class OrderStateOut(Schema):
+    number: str
+    state: str
+    revision: int
+    approved_at: datetime | None = None
+
+
+class OpinionIn(Schema):
+    opinion: str = ""
+
+
+class ReturnIn(Schema):
+    opinion: str
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class CommentIn(Schema):
+    comment: str = ""
+
+
+class SpecialApprovalOut(Schema):
+    id: int
+    number: str
+    revision: int
+    state: str
+    finding_codes: list[str]
+    reason: str
+    requested_by: str
+    requested_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    comment: str
+
+
+def _sa_out(sa: SpecialApproval) -> dict[str, Any]:
+    return {"id": sa.pk, "number": sa.order.number, "revision": sa.revision, "state": sa.state,
+            "finding_codes": list(sa.finding_codes), "reason": sa.reason, "requested_by": str(sa.requested_by),
+            "requested_at": sa.requested_at, "decided_by": str(sa.decided_by) if sa.decided_by_id else None,
+            "decided_at": sa.decided_at, "comment": sa.comment}
+
+
+def _order_out(order: Any) -> dict[str, Any]:
+    return {"number": order.number, "state": order.state, "revision": order.revision,
+            "approved_at": order.approved_at}
+
+
+# Literal paths first: `special-approvals` must never be read as an order number.
+@router.get("/special-approvals", response=list[SpecialApprovalOut])
+def special_approvals_waiting(request: HttpRequest, state: str = SpecialApproval.State.REQUESTED) -> Any:
+    """The leader's queue (P2.3.c): special approvals waiting for a decision, oldest first."""
+    return [_sa_out(sa) for sa in selectors.special_queue(user=request.user, state=state)[:200]]
+
+
+@router.post("/special-approvals/{int:approval_id}/grant", response=SpecialApprovalOut)
+def special_approval_grant(request: HttpRequest, approval_id: int, payload: CommentIn) -> Any:
+    sa = selectors.special_approval_for(user=request.user, pk=approval_id)
+    return _sa_out(services.special_approval_grant(approval=sa, actor=request.user, comment=payload.comment))
+
+
+@router.post("/special-approvals/{int:approval_id}/refuse", response=SpecialApprovalOut)
+def special_approval_refuse(request: HttpRequest, approval_id: int, payload: CommentIn) -> Any:
+    sa = selectors.special_approval_for(user=request.user, pk=approval_id)
+    return _sa_out(services.special_approval_refuse(approval=sa, actor=request.user, comment=payload.comment))
+
+
+@router.get("/{number}/findings", response=FindingsOut)
+def findings(request: HttpRequest, number: str) -> Any:
+    """The order's review findings (P2.3.a/b), each with its clause; live for a reviewer."""
+    order = selectors.order_for_review(user=request.user, number=number)
+    ctx = selectors.review_panel_context(order=order, user=request.user)
+    return {"number": order.number, "state": order.state, "revision": order.revision, "live": ctx["live"],
+            "open_blocking": ctx["open_blocking_count"],
+            "findings": [{**row.finding.as_dict(), "covered": row.covered} for row in ctx["findings"]]}
+
+
+@router.post("/{number}/approve", response=OrderStateOut)
+def approve(request: HttpRequest, number: str, payload: OpinionIn | None = None) -> Any:
+    order = selectors.order_for_review(user=request.user, number=number)
+    opinion = payload.opinion if payload else ""
+    return _order_out(services.order_approve(order=order, actor=request.user, opinion=opinion))
+
+
+@router.post("/{number}/return", response=OrderStateOut)
+def return_(request: HttpRequest, number: str, payload: ReturnIn) -> Any:
+    order = selectors.order_for_review(user=request.user, number=number)
+    return _order_out(services.order_return(order=order, actor=request.user, opinion=payload.opinion))
+
+
+@router.post("/{number}/special-approvals", response={201: SpecialApprovalOut})
+def special_approval_request(request: HttpRequest, number: str, payload: ReasonIn) -> Any:
+    order = selectors.order_for_review(user=request.user, number=number)
+    sa = services.special_approval_request(order=order, actor=request.user, reason=payload.reason)
+    sa.order = order
+    return Status(201, _sa_out(sa))

@@ -1,0 +1,204 @@
+"""Review pages (P2.3, P3.3): the review queue, one order's review, the leaders' special approval queue.
+
+Thin: parse, call one selector or service, render. The panel actions answer an HTMX request
+with the re-rendered panel (errors beside their field, what was typed kept); a plain POST is
+answered with a redirect on success, or the full review page with the errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.http import HttpRequest as DjangoHttpRequest
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from ordertaking.accounts.models import User
+from ordertaking.audit.labels import describe_events
+from ordertaking.audit.selectors import timeline_for
+from ordertaking.common.errors import DomainError, NotFound, PermissionDenied
+from ordertaking.orders.models import Order
+
+from . import selectors, services
+from .models import SpecialApproval
+
+PAGE_SIZE = 25
+
+
+class HttpRequest(DjangoHttpRequest):  # what HtmxMiddleware adds, for the type checker
+    htmx: HtmxDetails
+
+
+def _order_url(order: Order) -> str:
+    try:
+        return reverse("orders:detail", args=[order.number])
+    except NoReverseMatch:
+        return reverse("review:order", args=[order.number])
+
+
+def _get_order(request: HttpRequest, number: str) -> Order:
+    try:
+        return selectors.order_for_review(user=request.user, number=number)
+    except NotFound as e:
+        raise Http404(str(e.message)) from e
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """待审核 orders, oldest first (P3.3)."""
+    if not request.user.has_perm("accounts.order_review"):
+        raise DjangoPermissionDenied
+    f = {k: request.GET.get(k, "").strip() for k in ("q", "blocking", "special", "sales_rep", "sort")}
+    qs = selectors.review_queue(user=request.user, q=f["q"], blocking=f["blocking"], special=f["special"],
+                                sales_rep=f["sales_rep"], sort=f["sort"] or "submitted_at")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"order": o, "age": selectors.age_days(o.submitted_at)} for o in page.object_list]
+    params = request.GET.copy()
+    params.pop("page", None)
+    sort_params = params.copy()
+    sort_params.pop("sort", None)
+    ctx = {"page": page, "rows": rows, "f": f, "query": params.urlencode(), "sort_query": sort_params.urlencode(),
+           "reps": User.objects.filter(groups__name="sales").order_by("username").distinct(),
+           "special_states": SpecialApproval.State.choices}
+    return render(request, "review/queue.html#queue-table" if request.htmx else "review/queue.html", ctx)
+
+
+def _panel_ctx(request: HttpRequest, order: Order, errors: dict[str, str] | None = None,
+               values: dict[str, str] | None = None) -> dict[str, Any]:
+    review = selectors.review_panel_context(order=order, user=request.user)
+    review["errors"] = errors or {}
+    review["values"] = values or {}
+    return {"order": order, "user": request.user, "review": review}
+
+
+@login_required
+@require_GET
+def order_review(request: HttpRequest, number: str) -> HttpResponse:
+    """One order's review on its own page (the order detail page includes the same panel)."""
+    order = _get_order(request, number)
+    ctx = _panel_ctx(request, order)
+    ctx["events"] = describe_events(timeline_for(order))
+    ctx["lines"] = list(order.lines.select_related("product").order_by("position"))
+    ctx["order_url"] = _order_url(order)
+    return render(request, "review/order.html", ctx)
+
+
+def _act(request: HttpRequest, number: str, action: Any, field: str, done: str) -> HttpResponse:
+    order = _get_order(request, number)
+    value = request.POST.get(field, "")
+    try:
+        action(order, value)
+    except DomainError as e:
+        # An error about the typed field goes beside it; any other (state, role, findings) on top.
+        errors = {e.field if e.field == field else "general": str(e.message)}
+        order.refresh_from_db()
+        ctx = _panel_ctx(request, order, errors, {field: value})
+        status = e.status
+        if request.htmx:
+            return render(request, "review/_panel.html", ctx, status=status)
+        ctx["events"] = describe_events(timeline_for(order))
+        ctx["lines"] = list(order.lines.select_related("product").order_by("position"))
+        ctx["order_url"] = _order_url(order)
+        return render(request, "review/order.html", ctx, status=status)
+    messages.success(request, done)
+    if request.htmx:
+        order.refresh_from_db()
+        response = render(request, "review/_panel.html", _panel_ctx(request, order))
+        # The state and timeline elsewhere on the order page change too: reload it.
+        response["HX-Refresh"] = "true"
+        return response
+    return redirect(_order_url(order))
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, number: str) -> HttpResponse:
+    return _act(request, number,
+                lambda order, v: services.order_approve(order=order, actor=request.user, opinion=v),
+                "approve_opinion", _("Order approved."))
+
+
+@login_required
+@require_POST
+def return_order(request: HttpRequest, number: str) -> HttpResponse:
+    return _act(request, number,
+                lambda order, v: services.order_return(order=order, actor=request.user, opinion=v),
+                "opinion", _("Order returned to the sales rep."))
+
+
+@login_required
+@require_POST
+def special_request(request: HttpRequest, number: str) -> HttpResponse:
+    return _act(request, number,
+                lambda order, v: services.special_approval_request(order=order, actor=request.user, reason=v),
+                "reason", _("Special approval requested."))
+
+
+@login_required
+@require_GET
+def special_queue(request: HttpRequest) -> HttpResponse:
+    """The leaders' queue (P2.3.c): each request with its order's findings, reason, grant/refuse."""
+    if not request.user.has_perm("accounts.special_approval_decide"):
+        raise DjangoPermissionDenied
+    state = request.GET.get("state", SpecialApproval.State.REQUESTED)
+    qs = selectors.special_queue(user=request.user, state=state)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    cards = selectors.special_cards(list(page.object_list), user=request.user)
+    return render(request, "review/special_queue.html",
+                  {"page": page, "cards": cards, "state": state, "states": SpecialApproval.State.choices})
+
+
+def _decide(request: HttpRequest, pk: int, grant: bool) -> HttpResponse:
+    try:
+        sa = selectors.special_approval_for(user=request.user, pk=pk)
+    except NotFound as e:
+        raise Http404(str(e.message)) from e
+    comment = request.POST.get("comment", "")
+    try:
+        if grant:
+            services.special_approval_grant(approval=sa, actor=request.user, comment=comment)
+        else:
+            services.special_approval_refuse(approval=sa, actor=request.user, comment=comment)
+    except PermissionDenied as e:
+        if not request.htmx:
+            raise DjangoPermissionDenied(str(e.message)) from e
+        errors, status = {"general": str(e.message)}, e.status
+    except DomainError as e:
+        errors, status = {"comment" if e.field == "comment" else "general": str(e.message)}, e.status
+    else:
+        msg = _("Special approval granted.") if grant else _("Special approval refused.")
+        if not request.htmx:
+            messages.success(request, msg)
+            return redirect("review:special_queue")
+        errors, status = {}, 200
+    sa = selectors.special_approval_for(user=request.user, pk=pk)
+    (card,) = selectors.special_cards([sa], user=request.user)
+    card["errors"] = errors
+    card["values"] = {"comment": comment} if errors else {}
+    if request.htmx:
+        return render(request, "review/special_queue.html#sa-card", {"card": card}, status=status)
+    page = Paginator([sa], PAGE_SIZE).get_page(1)
+    return render(request, "review/special_queue.html",
+                  {"page": page, "cards": [card], "state": "", "states": SpecialApproval.State.choices},
+                  status=status)
+
+
+@login_required
+@require_POST
+def special_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, grant=True)
+
+
+@login_required
+@require_POST
+def special_refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, grant=False)
