@@ -99,9 +99,11 @@ def register_routers() -> None:
         ("customers", "/customers"),
         ("catalog", "/catalog"),
         ("inquiries", "/inquiries"),
-        ("orders", "/orders"),
-        # Review actions act on an order: /api/v1/orders/{number}/approve etc.
+        # Review actions act on an order: /api/v1/orders/{number}/approve etc. Registered before
+        # the orders router: Django takes the first matching path, and the orders router's
+        # `/{number}` would otherwise swallow the literal `/special-approvals`.
         ("review", "/orders"),
+        ("orders", "/orders"),
         ("credit", "/credit"),
         ("finance", "/finance"),
         # The audit log, read only (P6.1.a).
