@@ -4,6 +4,7 @@ credit position (limit, exposure, stop), guarantees, holds and monitoring alerts
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ordertaking.customers.models import Customer
 from ordertaking.orders.models import Order
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 
 class ScorecardPolicy(models.Model):

@@ -40,7 +40,8 @@ def exposure_recompute(customer_id: int) -> tuple[Decimal, Decimal]:
                             .aggregate(s=Sum("amount"))["s"] or ZERO)
     invoices = Invoice.objects.filter(customer_id=customer_id).aggregate(a=Sum("amount"), s=Sum("settled_amount"))
     unpaid = (invoices["a"] or ZERO) - (invoices["s"] or ZERO)
-    return max(ZERO, approved - invoiced_of_approved), unpaid
+    cent = Decimal("0.01")
+    return max(ZERO, approved - invoiced_of_approved).quantize(cent), Decimal(unpaid).quantize(cent)
 
 
 def holds_waiting(user: User) -> QuerySet[CreditHold]:

@@ -73,6 +73,9 @@ def scorecard_policy_update(*, actor: User, weights: dict[str, int], bands: list
         raise ValidationFailed(_("Each weight must be 0 or more."), field="weights")
     try:
         w.check()
+    except ValueError as e:
+        raise ValidationFailed(str(e), field="weights") from e
+    try:
         rules.parse_bands(bands)
     except (ValueError, KeyError, TypeError, InvalidOperation) as e:
         raise ValidationFailed(str(e) or _("Invalid rating bands."), field="bands") from e

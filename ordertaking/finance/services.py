@@ -70,10 +70,11 @@ def invoice_issue(*, order: Order, actor: User, lines: list[dict[str, Any]] | No
         else:
             for i, spec in enumerate(lines):
                 ref = spec.get("order_line")
-                ln_id = getattr(ref, "pk", ref)
-                ln = order_lines.get(ln_id)  # type: ignore[arg-type]
-                if ln is None:
+                ln_id = str(getattr(ref, "pk", ref))
+                found = order_lines.get(int(ln_id)) if ln_id.isdigit() else None
+                if found is None:
                     raise ValidationFailed(_("That line is not on this order."), field=f"lines.{i}.order_line")
+                ln = found
                 try:
                     q = Decimal(str(spec.get("quantity")))
                 except (InvalidOperation, ValueError):

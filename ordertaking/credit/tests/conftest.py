@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -40,7 +41,7 @@ def evaluate(finance_user, leader):  # type: ignore[no-untyped-def]
     from ordertaking.credit.services import credit_evaluation_approve, credit_evaluation_propose
 
     def run(customer, *, limit=None, guarantee_required=None, kinds=None, max_term=None, **factors):  # type: ignore[no-untyped-def]
-        inputs = {"registered_capital": "20000000", "years_in_business": 12, "licences_held": 3,
+        inputs: dict[str, Any] = {"registered_capital": "20000000", "years_in_business": 12, "licences_held": 3,
                   "annual_revenue": "50000000", "debt_ratio": "45", "references": 3}
         inputs.update(factors)
         ev = credit_evaluation_propose(customer=customer, actor=finance_user, **inputs)
