@@ -1,1 +1,169 @@
-"""W2 analytics."""
+"""W2 analytics: the order list, search and the dashboard queries at 1M order lines, each beside raw SQL.
+
+The app side goes through the real selectors (ordertaking.orders.selectors, ordertaking.reports.selectors)
+and materialises what a page would (first page of 50 plus the total count for the paginator);
+the raw side runs the same answer as hand-written SQL through psycopg / sqlite3. Warm: 3 calls
+first, then `repeat` timed calls each; p50/p95 in ms.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Any
+
+from .env import run_step
+from .runner import percentiles
+
+PAGE = 50
+
+
+def timed(fn, repeat: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        fn()
+    lat = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        lat.append((time.perf_counter() - t) * 1000)
+    return percentiles(lat)
+
+
+def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
+    from django.core.paginator import Paginator
+    from django.db import connection
+    from django.utils import timezone
+
+    from ordertaking.accounts.models import User
+    from ordertaking.orders import selectors as osel
+    from ordertaking.orders.models import Order
+    from ordertaking.reports import selectors as rsel
+
+    repeat = p.get("repeat", 30)
+    viewer = User.objects.get(username="bench_reviewer")  # order center: sees every order
+    cust = Order.objects.order_by("-id").values_list("customer_id", flat=True).first()
+    cust_name = Order.objects.filter(customer_id=cust).values_list("customer__name", flat=True).first()
+    number = Order.objects.order_by("id").values_list("number", flat=True)[Order.objects.count() // 2]
+    today = timezone.localdate()
+    d_from, d_to = today - timedelta(days=90), today
+    period = rsel.period(today=today)
+    vendor = connection.vendor
+    ph = "%s"
+
+    def page(qs):  # type: ignore[no-untyped-def]
+        pg = Paginator(qs, PAGE).page(1)
+        return [(o.number, o.customer.name, o.sales_rep.username, o.total_amount) for o in pg.object_list], \
+            pg.paginator.count
+
+    app = {
+        "order_list_filtered": lambda: page(osel.order_list(user=viewer, state="approved", customer_id=cust,
+                                                            date_from=d_from, date_to=d_to)),
+        "order_search_number": lambda: page(osel.order_list(user=viewer, q=number)),
+        "order_get_number": lambda: osel.order_get(user=viewer, number=number),
+        "order_search_customer_name": lambda: page(osel.order_list(user=viewer, q=cust_name)),
+        "revenue_by_category": lambda: rsel.revenue_by_category(user=viewer, today=today),
+        "revenue_by_region": lambda: rsel.revenue_by_region(user=viewer, today=today),
+        "top_customers": lambda: rsel.top_customers(user=viewer, today=today),
+    }
+    start, end = osel._day_start(d_from), osel._day_start(d_to + timedelta(days=1))
+    if vendor == "postgresql":
+        month = "date_trunc('month', o.approved_at AT TIME ZONE 'Asia/Shanghai')"
+        like = "UPPER(o.number) LIKE UPPER(%s) OR UPPER(c.name) LIKE UPPER(%s)"
+    else:
+        month = "strftime('%%Y-%%m', datetime(o.approved_at, '+8 hours'))"
+        like = "o.number LIKE %s OR c.name LIKE %s"
+    list_sql = ("SELECT o.number, c.name, u.username, o.total_amount FROM orders_order o "
+                "JOIN customers_customer c ON c.id = o.customer_id JOIN accounts_user u ON u.id = o.sales_rep_id "
+                "WHERE {w} ORDER BY o.created_at DESC, o.id DESC LIMIT 50")
+    count_sql = "SELECT COUNT(*) FROM orders_order o JOIN customers_customer c ON c.id = o.customer_id WHERE {w}"
+    w_list = f"o.state = {ph} AND o.customer_id = {ph} AND o.created_at >= {ph} AND o.created_at < {ph}"
+    a_list = ["approved", cust, start, end]
+    a_like = [f"%{number}%", f"%{number}%"]
+    a_name = [f"%{cust_name}%", f"%{cust_name}%"]
+    rev = f"o.approved_at >= {ph} AND o.approved_at < {ph} AND o.state <> 'cancelled'"
+    a_rev = [period.start, period.end]
+    raw = {
+        "order_list_filtered": [(list_sql.format(w=w_list), a_list), (count_sql.format(w=w_list), a_list)],
+        "order_search_number": [(list_sql.format(w=like), a_like), (count_sql.format(w=like), a_like)],
+        "order_get_number": [("SELECT o.*, c.name FROM orders_order o JOIN customers_customer c ON c.id = o.customer_id"
+                              f" WHERE o.number = {ph}", [number])],
+        "order_search_customer_name": [(list_sql.format(w=like), a_name), (count_sql.format(w=like), a_name)],
+        "revenue_by_category": [(f"SELECT {month} AS m, p.category_id, k.name, SUM(l.amount) FROM orders_orderline l "
+                                 "JOIN orders_order o ON o.id = l.order_id "
+                                 "LEFT JOIN catalog_product p ON p.id = l.product_id "
+                                 "LEFT JOIN catalog_category k ON k.id = p.category_id "
+                                 f"WHERE {rev} GROUP BY 1, 2, 3", a_rev)],
+        "revenue_by_region": [(f"SELECT {month} AS m, o.delivery_region_id, r.name, SUM(o.total_amount), COUNT(*) "
+                               "FROM orders_order o LEFT JOIN catalog_region r ON r.id = o.delivery_region_id "
+                               f"WHERE {rev} GROUP BY 1, 2, 3", a_rev)],
+        "top_customers": [("SELECT o.customer_id, c.name, SUM(o.total_amount) AS s, COUNT(*) FROM orders_order o "
+                           f"JOIN customers_customer c ON c.id = o.customer_id WHERE {rev} "
+                           "GROUP BY 1, 2 ORDER BY s DESC, c.name LIMIT 20", a_rev)],
+    }
+    connection.ensure_connection()
+    rawconn = connection.connection
+
+    def run_raw(stmts):  # type: ignore[no-untyped-def]
+        def go():  # type: ignore[no-untyped-def]
+            cur = rawconn.cursor()
+            for sql, args in stmts:
+                if vendor == "sqlite":
+                    sql = sql.replace("%%", "%").replace("%s", "?")
+                    args = [a.astimezone(timezone.UTC).strftime("%Y-%m-%d %H:%M:%S")
+                            if hasattr(a, "astimezone") else a for a in args]
+                cur.execute(sql, args)
+                cur.fetchall()
+            cur.close()
+        return go
+
+    out: dict[str, Any] = {"params": {"customer_id": cust, "customer_name": cust_name, "number": number,
+                                      "date_from": str(d_from), "date_to": str(d_to), "repeat": repeat},
+                           "counts": {"orders": Order.objects.count()}, "queries": {}}
+    for name, fn in app.items():
+        a = timed(fn, repeat)
+        r = timed(run_raw(raw[name]), repeat)
+        out["queries"][name] = {"app_ms": a, "raw_ms": r,
+                                "ratio_p95": round(a["p95"] / r["p95"], 2) if r["p95"] else None}
+    if vendor == "postgresql" and p.get("explain"):
+        cur = rawconn.cursor()
+        plans = {}
+        for name, stmts in raw.items():
+            sql, args = stmts[0]
+            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, args)
+            plans[name] = "\n".join(r[0] for r in cur.fetchall())
+        out["explain"] = plans
+    return out
+
+
+def run(kind: str, lines: int, repeat: int) -> dict[str, Any]:
+    """Generate (or reuse, when it already holds `lines` lines) the W2 database and time the queries."""
+    from .env import db_url, fresh_db
+    from .env import psql as _psql
+
+    name = f"bench_w2_{lines}"
+    url = db_url(kind, name)
+    have = 0
+    try:
+        if kind == "pg":
+            have = int(_psql("SELECT COUNT(*) FROM orders_orderline", name) or 0)
+        else:
+            import sqlite3
+
+            from .env import sqlite_path
+
+            if sqlite_path(name).exists():
+                have = sqlite3.connect(sqlite_path(name)).execute("SELECT COUNT(*) FROM orders_orderline").fetchone()[0]
+    except Exception:  # noqa: BLE001 - no database yet
+        have = 0
+    gen = None
+    if have < lines * 0.95:
+        url = fresh_db(kind, name)
+        run_step("w1_setup", url, {})
+        gen = run_step("history_load", url, {"n_orders": max(1, lines // 3), "n_customers": 1000}, timeout=7200)
+    else:
+        from .env import run_django
+
+        run_django(["manage.py", "migrate", "-v0"], url)  # new indexes (reports) on an existing dataset
+    res = run_step("w2_queries", url, {"repeat": repeat, "explain": True})
+    res["generator"] = gen or {"reused_existing_lines": have}
+    return res

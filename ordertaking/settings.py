@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ordertaking.review",
     "ordertaking.credit",
     "ordertaking.finance",
+    "ordertaking.reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,105 @@
+"""P4.2.c dashboard statistics: monthly revenue by category and by province, top customers."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from ordertaking.customers.models import Customer
+from ordertaking.orders.models import Order, OrderLine
+from ordertaking.reports import selectors as rsel
+
+TODAY = date(2026, 11, 26)
+_seq = iter(range(1, 10_000))
+
+
+def make_order(*, customer, rep, state="approved", approved_at=None, lines=(), region=None):  # type: ignore[no-untyped-def]
+    """An order row as the services leave it (numbers and totals are the orders app's job)."""
+    n = next(_seq)
+    total = sum((price * qty for _p, qty, price in lines), Decimal("0.00"))
+    order = Order.objects.create(number=f"SO20261126-{n:04d}", customer=customer, sales_rep=rep, entered_by=rep,
+                                 state=state, delivery_region=region, total_amount=total,
+                                 approved_at=approved_at, approved_by=rep if approved_at else None)
+    for pos, (product, qty, price) in enumerate(lines, start=1):
+        OrderLine.objects.create(order=order, position=pos, product=product, name=product.name if product else "x",
+                                 quantity=Decimal(qty), unit_price=price, amount=price * qty)
+    return order
+
+
+@pytest.fixture
+def data(catalog, customer, sales_rep, sales_rep2):  # type: ignore[no-untyped-def]
+    motor, reducer, install = (catalog["products"][k] for k in ("motor", "reducer", "install"))
+    sh, gd = catalog["regions"]["sh"], catalog["regions"]["gd"]
+    other = Customer.objects.create(name="广州南方设备有限公司", region=gd, city="广州市", status="active",
+                                    sales_rep=sales_rep2, created_by=sales_rep2)
+    nov = datetime(2026, 11, 3, 2, 0, tzinfo=UTC)
+    oct_ = datetime(2026, 10, 10, 2, 0, tzinfo=UTC)
+    # 2026-10-31 17:30 UTC is 2026-11-01 01:30 in Shanghai: it counts in November (P4.2.c, local months).
+    edge = datetime(2026, 10, 31, 17, 30, tzinfo=UTC)
+    make_order(customer=customer, rep=sales_rep, approved_at=nov, region=sh,
+               lines=[(motor, 2, Decimal("3200.00")), (install, 1, Decimal("800.00"))])
+    make_order(customer=customer, rep=sales_rep, approved_at=oct_, region=sh, lines=[(reducer, 1, Decimal("5600.00"))])
+    make_order(customer=other, rep=sales_rep2, approved_at=edge, region=gd, lines=[(motor, 1, Decimal("3000.00"))])
+    # None of these count: not approved, cancelled, or approved before the 12 months.
+    make_order(customer=customer, rep=sales_rep, state="draft", region=sh, lines=[(motor, 9, Decimal("3200.00"))])
+    make_order(customer=customer, rep=sales_rep, state="cancelled", approved_at=nov, region=sh,
+               lines=[(motor, 7, Decimal("3200.00"))])
+    make_order(customer=other, rep=sales_rep2, approved_at=datetime(2025, 11, 20, tzinfo=UTC), region=gd,
+               lines=[(motor, 5, Decimal("3200.00"))])
+    return {"other": other, "cats": catalog["categories"]}
+
+
+def test_p4_2_c_period_is_the_last_twelve_months_including_this_one():
+    p = rsel.period(today=TODAY)
+    months = rsel.month_list(p)
+    assert months[0] == date(2025, 12, 1) and months[-1] == date(2026, 11, 1) and len(months) == 12
+    assert p.start.date() == date(2025, 12, 1)
+
+
+def test_p4_2_c_revenue_by_category_sums_approved_lines_per_local_month(data, reviewer):  # type: ignore[no-untyped-def]
+    rows = rsel.revenue_by_category(user=reviewer, today=TODAY)
+    got = {(r["month"], r["category"]): r["amount"] for r in rows}
+    assert got == {
+        (date(2026, 10, 1), "电机"): Decimal("5600.00"),
+        (date(2026, 11, 1), "电机"): Decimal("9400.00"),  # 2 × 3200 + the Shanghai-November 3000
+        (date(2026, 11, 1), "服务"): Decimal("800.00"),
+    }
+
+
+def test_p4_2_c_revenue_by_region_counts_approved_orders_per_delivery_province(data, reviewer):  # type: ignore[no-untyped-def]
+    rows = rsel.revenue_by_region(user=reviewer, today=TODAY)
+    got = {(r["month"], r["region"]): (r["amount"], r["orders"]) for r in rows}
+    assert got == {
+        (date(2026, 10, 1), "上海市"): (Decimal("5600.00"), 1),
+        (date(2026, 11, 1), "上海市"): (Decimal("7200.00"), 1),
+        (date(2026, 11, 1), "广东省"): (Decimal("3000.00"), 1),
+    }
+
+
+def test_p4_2_c_top_customers_ranks_by_revenue_and_honours_the_limit(data, reviewer, customer):  # type: ignore[no-untyped-def]
+    rows = rsel.top_customers(user=reviewer, today=TODAY)
+    assert [(r["customer"], r["amount"], r["orders"]) for r in rows] == [
+        (customer.name, Decimal("12800.00"), 2), (data["other"].name, Decimal("3000.00"), 1)]
+    assert [r["customer_id"] for r in rsel.top_customers(user=reviewer, today=TODAY, limit=1)] == [customer.pk]
+
+
+def test_p4_2_c_a_sales_rep_sees_statistics_of_their_own_orders_only(data, sales_rep2):  # type: ignore[no-untyped-def]
+    rows = rsel.revenue_by_region(user=sales_rep2, today=TODAY)
+    assert {(r["region"], r["amount"]) for r in rows} == {("广东省", Decimal("3000.00"))}
+    assert [r["customer"] for r in rsel.top_customers(user=sales_rep2, today=TODAY)] == [data["other"].name]
+
+
+def test_p4_2_c_a_user_without_access_to_orders_sees_no_statistics(data, make_user):  # type: ignore[no-untyped-def]
+    nobody = make_user("nobody")  # no role: neither order_view_all nor order_enter
+    assert rsel.revenue_by_category(user=nobody, today=TODAY) == []
+    assert rsel.revenue_by_region(user=nobody, today=TODAY) == []
+    assert rsel.top_customers(user=nobody, today=TODAY) == []
+
+
+def test_p4_2_c_dashboard_is_a_fixed_handful_of_queries(data, reviewer, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
+    reviewer = type(reviewer).objects.get(pk=reviewer.pk)  # cold permission cache, as on a request
+    with django_assert_max_num_queries(6):
+        out = rsel.dashboard(user=reviewer, today=TODAY)
+    assert len(out["months"]) == 12 and len(out["by_category"]) == 3 and len(out["top_customers"]) == 2
