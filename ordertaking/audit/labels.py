@@ -34,6 +34,7 @@ ACTION_LABELS: dict[str, Any] = {
     "special_approval.requested": _("Special approval requested"),
     "special_approval.granted": _("Special approval granted"),
     "special_approval.refused": _("Special approval refused"),
+    "special_approval.withdrawn": _("Special approval withdrawn"),
 }
 
 FIELD_LABELS: dict[str, Any] = {
@@ -52,6 +53,8 @@ FIELD_LABELS: dict[str, Any] = {
     "payment_method": _("payment method"),
     "opinion": _("review opinion"),
     "revision": _("revision"),
+    "special_approval": _("special approval"),
+    "findings": _("findings"),
 }
 
 
