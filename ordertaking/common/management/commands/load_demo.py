@@ -1,0 +1,33 @@
+"""`manage.py load_demo` (also `ordertaking load-demo`): the demo company, once.
+
+Safe to run again: what exists is left alone, what is missing is added.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from ordertaking.common.demo import DEMO_PASSWORD, USERS, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo company 华东精工机电有限公司: catalog, users per role, customers, inquiries, orders."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        ctx = demo_load()
+        verbosity = int(options.get("verbosity", 1))
+        if ctx.created:
+            made = ", ".join(f"{n} {what}" for what, n in ctx.created.items())
+            self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {made}."))
+        else:
+            self.stdout.write("Demo data already loaded; nothing to add.")
+        for reason in ctx.skipped:
+            self.stdout.write(self.style.WARNING(f"  not loaded: {reason}"))
+        if verbosity >= 1:
+            self.stdout.write("")
+            self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+            for username, name, roles, _region, superuser in USERS:
+                role_text = ", ".join(str(r) for r in roles) + (" + superuser" if superuser else "")
+                self.stdout.write(f"  {username:<9} {name:<8} {role_text}")

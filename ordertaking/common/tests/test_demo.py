@@ -1,0 +1,147 @@
+"""The demo company (ordertaking/common/demo.py): complete, true to the rules, loaded once."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+
+from ordertaking import cli
+from ordertaking.accounts.models import User
+from ordertaking.accounts.roles import Role
+from ordertaking.audit.models import AuditEvent
+from ordertaking.catalog.models import PaymentMethod, Product, Region
+from ordertaking.common import demo, demo_orders
+from ordertaking.customers.models import Customer
+from ordertaking.customers.rules import credit_code_valid, phone_valid
+from ordertaking.orders.models import Order
+from ordertaking.orders.states import OrderState
+from ordertaking.review.models import ReviewDecision, ReviewFinding, SpecialApproval
+
+pytestmark = pytest.mark.django_db
+
+# Credit holds (P5.1) come from the credit app's part of the demo (demo.load_credit).
+STATES_FROM_OTHER_APPS = {OrderState.CREDIT_HOLD}
+
+
+@pytest.fixture
+def loaded():  # type: ignore[no-untyped-def]
+    return demo.demo_load()
+
+
+def test_p2_2_the_demo_has_an_order_in_every_state_of_the_order_state_table(loaded):
+    present = set(Order.objects.values_list("state", flat=True))
+    assert set(OrderState.values) - STATES_FROM_OTHER_APPS <= present
+    assert not [s for s in loaded.skipped if s.startswith("order ")], loaded.skipped
+
+
+def test_p2_3_submitted_orders_exist_with_and_without_review_findings(loaded):
+    submitted = Order.objects.filter(state=OrderState.SUBMITTED)
+    with_findings = {f.order_id for f in ReviewFinding.objects.filter(order__in=submitted, blocking=True)}
+    assert with_findings, "no submitted order with a finding"
+    assert set(submitted.values_list("pk", flat=True)) - with_findings, "no clean submitted order"
+    codes = set(ReviewFinding.objects.values_list("code", flat=True))
+    assert {"price_below_floor", "region_not_served"} <= codes
+
+
+def test_p2_3_c_returned_orders_carry_the_reviewers_opinion(loaded):
+    returned = Order.objects.filter(state=OrderState.RETURNED)
+    assert returned.exists()
+    for order in returned:
+        decision = ReviewDecision.objects.filter(order=order).latest("decided_at")
+        assert decision.outcome == ReviewDecision.Outcome.RETURNED
+        assert len(decision.opinion) > 20
+        assert AuditEvent.objects.filter(subject_type="orders.order", subject_id=str(order.pk),
+                                         action="order.returned").exists()
+
+
+def test_p2_3_c_special_approval_is_requested_granted_refused_and_used(loaded):
+    states = set(SpecialApproval.objects.values_list("state", flat=True))
+    assert {SpecialApproval.State.REQUESTED, SpecialApproval.State.GRANTED, SpecialApproval.State.REFUSED} <= states
+    # A granted approval let a non-compliant order through: approved with its finding covered.
+    approved_despite_finding = Order.objects.filter(state=OrderState.APPROVED,
+                                                    special_approvals__state=SpecialApproval.State.GRANTED)
+    assert approved_despite_finding.exists()
+    for sa in SpecialApproval.objects.exclude(decided_by=None):
+        assert sa.decided_by_id != sa.requested_by_id  # P2.3.c segregation of duties
+        assert sa.decided_by is not None and sa.decided_by.has_role(Role.LEADERSHIP)
+
+
+def test_p4_2_a_every_order_has_a_true_timeline_written_by_the_services(loaded):
+    for order in Order.objects.all():
+        actions = list(AuditEvent.objects.filter(subject_type="orders.order", subject_id=str(order.pk))
+                       .order_by("at", "id").values_list("action", flat=True))
+        assert actions[0] == "order.created"
+        if order.state != OrderState.DRAFT and order.state != OrderState.CANCELLED:
+            assert "order.submitted" in actions
+        if order.state == OrderState.APPROVED:
+            assert actions[-1] == "order.approved"
+            assert order.approved_by is not None
+            assert order.approved_by_id not in (order.sales_rep_id, order.entered_by_id)
+        if order.state == OrderState.CANCELLED:
+            assert actions[-1] == "order.cancelled"
+    # One order went round twice: returned, corrected, resubmitted as revision 2, approved.
+    assert Order.objects.filter(state=OrderState.APPROVED, revision=2).exists()
+
+
+def test_p2_1_c_every_demo_customer_has_a_valid_credit_code_contact_and_address(loaded):
+    customers = list(Customer.objects.prefetch_related("contacts", "addresses"))
+    assert len(customers) >= 15
+    assert len({c.region_id for c in customers}) >= 8  # several provinces
+    for c in customers:
+        assert credit_code_valid(c.credit_code or ""), c.name
+        assert c.contacts.all() and all(phone_valid(ct.phone) for ct in c.contacts.all()), c.name
+        assert c.addresses.all(), c.name
+        assert AuditEvent.objects.filter(action="customer.created", subject_id=str(c.pk)).exists()
+
+
+def test_p2_3_b_the_catalog_price_policy_regions_and_payment_methods_are_complete(loaded):
+    products = Product.objects.filter(active=True)
+    assert 20 <= products.count() <= 30
+    assert products.filter(kind=Product.Kind.SERVICE).exists()
+    assert all(p.floor_price <= p.list_price for p in Product.objects.all())
+    assert Region.objects.count() == 34  # every province-level division
+    assert 1 <= Region.objects.filter(served=False).count() <= 3
+    assert set(PaymentMethod.objects.values_list("name", flat=True)) >= {"预付款", "货到付款", "月结30天", "月结60天"}
+
+
+def test_p3_one_demo_user_per_role_all_with_the_demo_password(loaded):
+    for username, _name, roles, _region, superuser in demo.USERS:
+        user = User.objects.get(username=username)
+        assert set(user.role_names) == {str(r) for r in roles}
+        assert user.is_superuser == superuser
+    assert {str(r) for _u, _n, roles, _r, _s in demo.USERS for r in roles} == {r.value for r in Role}
+    assert User.objects.get(username="sales1").check_password(demo.DEMO_PASSWORD)
+
+
+def _counts() -> dict[str, int]:
+    return {m._meta.label: m._default_manager.count() for m in apps.get_models() if m._meta.managed}
+
+
+def test_loading_the_demo_twice_adds_nothing(capsys):
+    assert cli.main(["load-demo"]) == 0
+    first = _counts()
+    out = capsys.readouterr().out
+    assert "Demo logins" in out and demo.DEMO_PASSWORD in out
+    assert cli.main(["load-demo"]) == 0
+    assert _counts() == first
+    assert "nothing to add" in capsys.readouterr().out
+
+
+def test_a_scenario_whose_service_is_missing_is_skipped_whole_and_said_so(monkeypatch):
+    real = demo_orders.service
+
+    def without_approve(module: str, name: str):  # type: ignore[no-untyped-def]
+        if name == "order_approve":
+            raise demo_orders.ServiceMissing(f"{module}.{name}")
+        return real(module, name)
+
+    monkeypatch.setattr(demo_orders, "service", without_approve)
+    ctx = demo.demo_load()
+    assert any("order_approve" in s for s in ctx.skipped)
+    # The scenarios that needed approval left nothing behind (one transaction each) ...
+    assert not Order.objects.filter(state=OrderState.APPROVED).exists()
+    assert not Order.objects.filter(customer_reference="QT-DL-2026-0931").exists()
+    # ... and load once the service is there.
+    monkeypatch.setattr(demo_orders, "service", real)
+    demo.demo_load()
+    assert Order.objects.filter(customer_reference="QT-DL-2026-0931", state=OrderState.APPROVED).count() == 1
