@@ -35,6 +35,7 @@ class Inquiry(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=50, blank=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                verbose_name=_("province"))
     # Needs (P2.1.c)
@@ -53,6 +54,7 @@ class Inquiry(models.Model):
                                     related_name="assigned_inquiries", verbose_name=_("sales rep"))
     order = models.OneToOneField(Order, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="source_inquiry", editable=False, verbose_name=_("order"))
+    close_reason = models.TextField(_("reason for closing"), blank=True, editable=False)
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -68,3 +70,8 @@ class Inquiry(models.Model):
 
     def __str__(self) -> str:
         return f"INQ-{self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        """Who asked: the archived customer, else the prospect's company."""
+        return self.customer.name if self.customer_id and self.customer else self.company_name

@@ -1,0 +1,216 @@
+"""/api/v1/inquiries (P2.1): list, record, read, update, hand over, convert, close."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from ordertaking.accounts.models import User
+from ordertaking.catalog.models import Product
+from ordertaking.common.errors import ValidationFailed
+from ordertaking.customers.api import region_by_code
+from ordertaking.customers.selectors import customers_visible
+
+from . import selectors, services
+from .models import Inquiry
+
+router = Router()
+
+
+def me(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+class InquiryOut(Schema):
+    id: int
+    reference: str
+    channel: str
+    state: str
+    customer_id: int | None
+    customer_name: str | None = None
+    company_name: str
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+    address: str
+    city: str
+    region: str | None = None
+    product: str | None = None
+    specification: str
+    quantity: Decimal | None
+    service_requirements: str
+    wanted_delivery_date: date | None
+    notes: str
+    needs_analysis: str
+    special_needs: bool
+    received_by: str
+    assigned_to_id: int | None
+    assigned_to_name: str | None = None
+    order_number: str | None = None
+    close_reason: str
+    received_at: datetime
+
+    @staticmethod
+    def resolve_reference(obj: Inquiry) -> str:
+        return str(obj)
+
+    @staticmethod
+    def resolve_customer_name(obj: Inquiry) -> str | None:
+        return obj.customer.name if obj.customer else None
+
+    @staticmethod
+    def resolve_region(obj: Inquiry) -> str | None:
+        return obj.region.code if obj.region else None
+
+    @staticmethod
+    def resolve_product(obj: Inquiry) -> str | None:
+        return obj.product.code if obj.product else None
+
+    @staticmethod
+    def resolve_received_by(obj: Inquiry) -> str:
+        return str(obj.received_by)
+
+    @staticmethod
+    def resolve_assigned_to_name(obj: Inquiry) -> str | None:
+        return str(obj.assigned_to) if obj.assigned_to else None
+
+    @staticmethod
+    def resolve_order_number(obj: Inquiry) -> str | None:
+        return obj.order.number if obj.order else None
+
+
+class InquiryPage(Schema):
+    count: int
+    items: list[InquiryOut]
+
+
+class InquiryPatch(Schema):
+    channel: str | None = Field(None, max_length=10)
+    customer_id: int | None = None
+    company_name: str | None = Field(None, max_length=200)
+    contact_name: str | None = Field(None, max_length=50)
+    contact_phone: str | None = Field(None, max_length=30)
+    contact_email: str | None = Field(None, max_length=254)
+    address: str | None = Field(None, max_length=255)
+    city: str | None = Field(None, max_length=50)
+    region: str | None = Field(None, max_length=10, description="Region code, e.g. SH")
+    product: str | None = Field(None, max_length=30, description="Product code")
+    specification: str | None = Field(None, max_length=300)
+    quantity: Decimal | None = Field(None, gt=0, max_digits=12, decimal_places=3)
+    service_requirements: str | None = None
+    wanted_delivery_date: date | None = None
+    notes: str | None = None
+    needs_analysis: str | None = None
+    special_needs: bool | None = None
+
+
+class InquiryIn(InquiryPatch):
+    channel: str = Field(..., max_length=10)  # type: ignore[assignment]
+
+
+class HandoverIn(Schema):
+    to: int = Field(..., description="The sales rep's user id")
+    note: str = ""
+    special_needs: bool | None = None
+
+
+class CloseIn(Schema):
+    reason: str = Field(..., max_length=2000)
+
+
+class ConvertOut(Schema):
+    inquiry: InquiryOut
+    order_number: str
+    customer_id: int
+
+
+def _fields(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
+    if "customer_id" in data:
+        pk = data.pop("customer_id")
+        customer = None
+        if pk is not None:
+            customer = customers_visible(user=request.user).filter(pk=pk).first()
+            if customer is None:
+                raise ValidationFailed(_("Unknown customer."), code="unknown_customer", field="customer_id")
+        data["customer"] = customer
+    if "region" in data:
+        data["region"] = region_by_code(data["region"])
+    if "product" in data and data["product"] is not None:
+        product = Product.objects.filter(code=data["product"]).first()
+        if product is None:
+            raise ValidationFailed(_("Unknown product code."), code="unknown_product", field="product")
+        data["product"] = product
+    return data
+
+
+def _customer_field(e: ValidationFailed) -> ValidationFailed:
+    if e.field == "customer":
+        e.field = "customer_id"
+    return e
+
+
+@router.get("", response=InquiryPage, summary="Inquiries I may see (scope=mine|all)")
+def inquiry_list(request: HttpRequest, scope: str = "mine", channel: str = "", state: str = "", q: str = "",
+                 special: bool = False, sort: str = "-received", limit: int = Query(50, ge=1, le=200),
+                 offset: int = Query(0, ge=0)) -> dict[str, Any]:
+    qs = selectors.inquiry_list(user=request.user, scope=scope, channel=channel, state=state, q=q,
+                                special=special, sort=sort)
+    return {"count": qs.count(), "items": list(qs[offset:offset + limit])}
+
+
+@router.post("", response={201: InquiryOut}, summary="Record an inquiry (P2.1.a, P2.1.c)")
+def inquiry_record(request: HttpRequest, payload: InquiryIn) -> Status[Inquiry]:
+    data = _fields(request, payload.dict(exclude_unset=True))
+    try:
+        inquiry = services.inquiry_record(actor=me(request), **data)
+    except ValidationFailed as e:
+        raise _customer_field(e) from None
+    return Status(201, selectors.inquiry_get(user=request.user, pk=inquiry.pk))
+
+
+@router.get("/{inquiry_id}", response=InquiryOut)
+def inquiry_detail(request: HttpRequest, inquiry_id: int) -> Inquiry:
+    return selectors.inquiry_get(user=request.user, pk=inquiry_id)
+
+
+@router.patch("/{inquiry_id}", response=InquiryOut)
+def inquiry_update(request: HttpRequest, inquiry_id: int, payload: InquiryPatch) -> Inquiry:
+    inquiry = selectors.inquiry_get(user=request.user, pk=inquiry_id)
+    data = _fields(request, payload.dict(exclude_unset=True))
+    try:
+        services.inquiry_update(inquiry=inquiry, actor=me(request), **data)
+    except ValidationFailed as e:
+        raise _customer_field(e) from None
+    return selectors.inquiry_get(user=request.user, pk=inquiry_id)
+
+
+@router.post("/{inquiry_id}/handover", response=InquiryOut, summary="Hand over to a sales rep (P2.1.b)")
+def inquiry_handover(request: HttpRequest, inquiry_id: int, payload: HandoverIn) -> Inquiry:
+    inquiry = selectors.inquiry_get(user=request.user, pk=inquiry_id)
+    to = User.objects.filter(pk=payload.to).first()
+    if to is None:
+        raise ValidationFailed(_("Unknown user."), code="unknown_user", field="to")
+    services.inquiry_handover(inquiry=inquiry, actor=me(request), to=to, note=payload.note,
+                              special_needs=payload.special_needs)
+    return selectors.inquiry_get(user=request.user, pk=inquiry_id)
+
+
+@router.post("/{inquiry_id}/convert", response={201: ConvertOut}, summary="Convert into a draft order")
+def inquiry_convert(request: HttpRequest, inquiry_id: int) -> Status[dict[str, Any]]:
+    inquiry = selectors.inquiry_get(user=request.user, pk=inquiry_id)
+    order = services.inquiry_convert(inquiry=inquiry, actor=me(request))
+    fresh = selectors.inquiry_get(user=request.user, pk=inquiry_id)
+    return Status(201, {"inquiry": fresh, "order_number": order.number, "customer_id": order.customer_id})
+
+
+@router.post("/{inquiry_id}/close", response=InquiryOut)
+def inquiry_close(request: HttpRequest, inquiry_id: int, payload: CloseIn) -> Inquiry:
+    inquiry = selectors.inquiry_get(user=request.user, pk=inquiry_id)
+    services.inquiry_close(inquiry=inquiry, actor=me(request), reason=payload.reason)
+    return selectors.inquiry_get(user=request.user, pk=inquiry_id)
