@@ -67,6 +67,8 @@ def customer_monitor(*, customer_id: int, today: date) -> list[str]:
         worst = max(((today - inv.due_date).days for inv in open_invoices), default=0)
         level = risk_level_for(worst, policy)
         customer = credit.customer
+        # Rating first, then the overdue measures on top: the stricter of the two results.
+        applied += _rating_check(credit, policy, today, payment_record_for(customer, today=today))
         if level >= 1 and credit.risk_level < 1:
             before = {"credit_limit": str(credit.credit_limit), "max_term_days": credit.max_term_days}
             credit.credit_limit = (credit.credit_limit * (100 - policy.limit_cut_percent) / 100).quantize(
@@ -97,7 +99,6 @@ def customer_monitor(*, customer_id: int, today: date) -> list[str]:
                    % {"customer": customer.name, "days": worst}, {"worst_days_overdue": worst})
             applied.append("stop")
         credit.risk_level = max(credit.risk_level, level)
-        applied += _rating_check(credit, policy, today, payment_record_for(customer, today=today))
         credit.save()
     return applied
 

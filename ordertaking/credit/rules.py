@@ -56,7 +56,7 @@ class Reputation:  # 商业信誉
 @dataclass(frozen=True)
 class PaymentRecord:  # 付款记录, from our own invoices and payments
     invoices: int = 0
-    on_time_ratio: Decimal = Decimal("1")  # share of settled invoices paid by their due date
+    on_time_ratio: Decimal = Decimal("1")  # share of invoices paid by their due date (open overdue = late)
     avg_days_overdue: Decimal = Decimal("0")
     worst_days_overdue: int = 0
     open_overdue_amount: Decimal = ZERO
@@ -228,7 +228,10 @@ def payment_record_from(invoices: list[tuple[date, date | None, Decimal]], *, to
         lateness.append(max(0, (end - due).days))
         if paid is None and today > due and open_amount > 0:
             open_overdue += open_amount
-    ratio = (Decimal(on_time) / Decimal(len(settled))).quantize(Decimal("0.0001")) if settled else Decimal("1")
+    # An invoice still open past its due date already counts as not paid on time.
+    open_late = sum(1 for due, paid, open_amount in invoices if paid is None and today > due and open_amount > 0)
+    judged = len(settled) + open_late
+    ratio = (Decimal(on_time) / Decimal(judged)).quantize(Decimal("0.0001")) if judged else Decimal("1")
     late = [d for d in lateness if d > 0]
     avg = (Decimal(sum(late)) / Decimal(len(late))).quantize(Decimal("0.1")) if late else Decimal("0")
     return PaymentRecord(invoices=len(invoices), on_time_ratio=ratio, avg_days_overdue=avg,

@@ -57,7 +57,7 @@ def test_p5_1_a_payment_record_is_computed_from_invoices():
         (date(2026, 12, 10), None, D("900.00")),           # open, not due
     ], today=today)
     assert rec.invoices == 4
-    assert rec.on_time_ratio == D("0.5")
+    assert rec.on_time_ratio == D("0.3333")  # 1 on time of 2 settled + 1 open overdue
     assert rec.worst_days_overdue == 30
     assert rec.avg_days_overdue == D("25.0")
     assert rec.open_overdue_amount == D("500.00")

@@ -1,0 +1,88 @@
+"""P5.1.c monitoring: the daily job re-scores payment records and applies the policy's measures
+(lower limit, shorter terms, dunning tasks, alerts, stop), each recorded; runs via huey."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from ordertaking.audit.models import AuditEvent
+from ordertaking.common.errors import ValidationFailed
+from ordertaking.credit.models import CreditAlert, CustomerCredit
+from ordertaking.credit.monitoring import credit_monitor_run
+from ordertaking.finance.models import DunningTask
+from ordertaking.finance.services import invoice_issue
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def overdue_invoice(customer, make_order, approve, evaluate, finance_user):  # type: ignore[no-untyped-def]
+    """An AA customer (score 74) with one net-30 invoice issued today, due in 30 days."""
+    evaluate(customer)
+    order, _hold = approve(make_order(customer, total="20000.00", payment="net30"))
+    return invoice_issue(order=order, actor=finance_user)
+
+
+def test_p5_1_c_nothing_happens_while_invoices_are_not_overdue(overdue_invoice):
+    assert credit_monitor_run(today=overdue_invoice.due_date) == {}
+    assert CustomerCredit.objects.get(customer=overdue_invoice.customer).rating == "AA"
+
+
+def test_p5_1_c_a_falling_rating_tightens_limit_and_terms_and_alerts(overdue_invoice, finance_user, sales_rep):
+    result = credit_monitor_run(today=overdue_invoice.due_date + timedelta(days=10))
+    credit = CustomerCredit.objects.get(customer=overdue_invoice.customer)
+    assert result == {credit.customer_id: ["rating"]}
+    assert (credit.rating, credit.credit_limit, credit.max_term_days) == ("A", D("500000.00"), 30)
+    ev = AuditEvent.objects.get(action="credit.rating_lowered")
+    assert ev.before is not None and ev.after is not None
+    assert (ev.before["rating"], ev.after["rating"], ev.clause) == ("AA", "A", "P5.1.c")
+    assert set(CreditAlert.objects.values_list("recipient", flat=True)) == {finance_user.pk, sales_rep.pk}
+
+
+def test_p5_1_c_overdue_past_the_threshold_cuts_limit_and_terms_and_creates_dunning_tasks(
+        overdue_invoice, finance_user, sales_rep, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    finance_user.email = "wu@example.cn"
+    finance_user.save()
+    today = overdue_invoice.due_date + timedelta(days=35)
+    with django_capture_on_commit_callbacks(execute=True):
+        credit_monitor_run(today=today)
+    credit = CustomerCredit.objects.get(customer=overdue_invoice.customer)
+    # Rating AA → A gives 500,000 / 30 days; the measures then cut 30 % and the term to 15 days.
+    assert (credit.credit_limit, credit.max_term_days, credit.risk_level) == (D("350000.00"), 15, 1)
+    tasks = DunningTask.objects.filter(customer=credit.customer)
+    assert {t.assignee_id for t in tasks} == {finance_user.pk, sales_rep.pk}
+    assert all(t.invoice_id == overdue_invoice.pk and t.due_date == today + timedelta(days=3) for t in tasks)
+    measures = AuditEvent.objects.get(action="credit.measures_applied")
+    assert measures.after is not None and measures.after["worst_days_overdue"] == 35
+    assert any("wu@example.cn" in m.to for m in mail.outbox)
+    # The next day's run does not repeat the measures.
+    assert credit_monitor_run(today=today + timedelta(days=1)) == {}
+    assert DunningTask.objects.count() == 2
+
+
+def test_p5_1_c_overdue_past_the_stop_threshold_stops_new_approvals(
+        overdue_invoice, make_order, approve):
+    credit_monitor_run(today=overdue_invoice.due_date + timedelta(days=95))
+    credit = CustomerCredit.objects.get(customer=overdue_invoice.customer)
+    assert credit.on_stop and credit.risk_level == 2
+    assert AuditEvent.objects.filter(action="credit.stopped").count() == 1
+    with pytest.raises(ValidationFailed) as exc:
+        approve(make_order(overdue_invoice.customer, total="10.00"))
+    assert exc.value.code == "customer_on_credit_stop"
+
+
+def test_p5_1_c_the_huey_periodic_task_runs_the_monitoring(overdue_invoice, monkeypatch):
+    from ordertaking.credit import tasks
+
+    later = overdue_invoice.due_date + timedelta(days=40)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: later)
+    result = tasks.credit_monitor_daily.call_local()
+    assert overdue_invoice.customer_id in result
+    assert CustomerCredit.objects.get(customer=overdue_invoice.customer).risk_level == 1
