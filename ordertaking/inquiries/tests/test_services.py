@@ -101,7 +101,8 @@ def test_p2_1_b_handover_to_a_named_sales_rep_is_in_the_timeline(cs_agent, sales
     inq.refresh_from_db()
     assert inq.state == Inquiry.State.HANDED_OVER and inq.assigned_to == sales_rep and inq.special_needs
     ev = timeline_for(inq).last()
-    assert ev is not None and (ev.action, ev.clause, ev.message) == ("inquiry.handed_over", "P2.1.b", "客户要求防爆认证")
+    assert ev is not None
+    assert (ev.action, ev.clause, ev.message) == ("inquiry.handed_over", "P2.1.b", "客户要求防爆认证")
     assert ev.after == {"assigned_to": "王销售", "state": "handed_over", "special_needs": True}
 
 
