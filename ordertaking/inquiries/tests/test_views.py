@@ -4,6 +4,7 @@ errors, detail with hand-over, convert and close."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def make(cs_agent, n=1, **over):  # type: ignore[no-untyped-def]
     out = []
     for i in range(n):
-        data = {"channel": "phone", "company_name": f"询价公司{i:02d}", "contact_name": "张",
+        data: dict[str, Any] = {"channel": "phone", "company_name": f"询价公司{i:02d}", "contact_name": "张",
                 "contact_phone": "13600001111", "specification": "Y2 电机", "quantity": Decimal("2")}
         data.update(over)
         out.append(services.inquiry_record(actor=cs_agent, **data))
