@@ -20,9 +20,20 @@ ACTION_LABELS: dict[str, Any] = {
     # customers (P2.1.c, P4.1)
     "customer.created": _("Customer created"),
     "customer.updated": _("Customer updated"),
+    "customer.contact_added": _("Contact added"),
+    "customer.contact_updated": _("Contact changed"),
+    "customer.contact_removed": _("Contact removed"),
+    "customer.address_added": _("Address added"),
+    "customer.address_updated": _("Address changed"),
+    "customer.address_removed": _("Address removed"),
+    "customer.payment_methods_changed": _("Allowed payment methods changed"),
     # inquiries (P2.1)
     "inquiry.created": _("Inquiry recorded"),
     "inquiry.handed_over": _("Inquiry handed over to sales"),
+    "inquiry.recorded": _("Inquiry recorded"),
+    "inquiry.updated": _("Inquiry updated"),
+    "inquiry.converted": _("Inquiry converted to a draft order"),
+    "inquiry.closed": _("Inquiry closed"),
     # orders (P2.2)
     "order.created": _("Order entered"),
     "order.updated": _("Order updated"),
