@@ -66,6 +66,25 @@ FIELD_LABELS: dict[str, Any] = {
     "revision": _("revision"),
     "special_approval": _("special approval"),
     "findings": _("findings"),
+    # customers and inquiries (P2.1.c, P4.1)
+    "credit_code": _("unified social credit code"),
+    "industry": _("industry"),
+    "size": _("size"),
+    "region": _("province"),
+    "city": _("city"),
+    "status": _("status"),
+    "sales_rep": _("sales rep"),
+    "phone": _("phone"),
+    "email": _("email"),
+    "detail": _("street address"),
+    "allowed_payment_methods": _("allowed payment methods"),
+    "assigned_to": _("sales rep"),
+    "special_needs": _("special or complex needs"),
+    "contact_name": _("contact name"),
+    "contact_phone": _("contact phone"),
+    "specification": _("specification"),
+    "quantity": _("quantity"),
+    "wanted_delivery_date": _("wanted delivery date"),
 }
 
 
