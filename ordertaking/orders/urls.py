@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "orders"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.order_list, name="list"),
+    path("new/", views.order_new, name="new"),
+    path("lines/row/", views.line_row, name="line_row"),
+    path("lines/totals/", views.line_totals, name="line_totals"),
+    path("lines/products/", views.product_options, name="product_options"),
+    path("<str:number>/", views.order_detail, name="detail"),
+    path("<str:number>/edit/", views.order_edit, name="edit"),
+    path("<str:number>/submit/", views.order_submit, name="submit"),
+    path("<str:number>/cancel/", views.order_cancel, name="cancel"),
+]

@@ -1,0 +1,286 @@
+"""Order pages (P2.2, P4.2.a): the list, the new/edit form with HTMX lines, the detail page,
+submit and cancel. Thin: parse, call one service or selector, render."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ordertaking.catalog.models import Product
+from ordertaking.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+
+from . import selectors, services
+from .forms import CancelForm, LineForm, LineFormSet, OrderFilterForm, OrderForm
+from .models import Order
+from .permissions import may_enter_orders, order_can_cancel, order_can_edit, order_can_submit
+
+PAGE_SIZE = 25
+HEADER_FIELDS = ("customer", "sales_rep", "delivery_date", "delivery_region", "delivery_city", "delivery_address",
+                 "payment_method", "customer_reference", "contact_name", "contact_phone", "notes")
+
+
+def _get(request: HttpRequest, number: str) -> Order:
+    try:
+        return selectors.order_get(user=request.user, number=number)
+    except NotFound as e:
+        raise Http404(str(e.message)) from e
+
+
+def _forbidden(request: HttpRequest, message: Any) -> HttpResponse:
+    return render(request, "orders/forbidden.html", {"message": message}, status=403)
+
+
+# --- list ----------------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def order_list(request: HttpRequest) -> HttpResponse:
+    form = OrderFilterForm(request.GET or None, user=request.user)
+    f = form.cleaned_data if form.is_valid() else {}
+    sort = request.GET.get("sort", selectors.DEFAULT_SORT)
+    if sort.lstrip("-") not in selectors.SORTS:
+        sort = selectors.DEFAULT_SORT
+    qs = selectors.order_list(user=request.user, state=f.get("state", ""),
+                              customer_id=f["customer"].pk if f.get("customer") else None,
+                              date_from=f.get("date_from"), date_to=f.get("date_to"), q=f.get("q", ""), sort=sort)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    sort_params = params.copy()
+    sort_params.pop("sort", None)
+    columns = [("number", _("Order number")), ("customer", _("Customer")), ("created", _("Entered")),
+               ("delivery", _("Delivery date")), ("total", _("Total amount")), ("state", _("State"))]
+    context = {"form": form, "page": page, "sort": sort, "query": params.urlencode(),
+               "sort_query": sort_params.urlencode(), "columns": dict(columns),
+               "can_enter": may_enter_orders(request.user)}
+    template = "orders/list.html#results" if request.htmx else "orders/list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+# --- new / edit -----------------------------------------------------------------------------------
+
+def _line_initial(order: Order) -> list[dict[str, Any]]:
+    return [{"product": ln.product_id, "description": ln.description or ("" if ln.product_id else ln.name),
+             "specification": ln.specification, "unit": ln.unit, "quantity": ln.quantity,
+             "unit_price": ln.unit_price} for ln in selectors.order_lines(order)]
+
+
+def _header_initial(order: Order) -> dict[str, Any]:
+    return {name: getattr(order, f"{name}_id" if name in ("customer", "sales_rep", "delivery_region",
+                                                          "payment_method") else name)
+            for name in HEADER_FIELDS}
+
+
+def _put_error(e: DomainError, form: OrderForm, formset: Any, used: list[Any]) -> None:
+    """A service's refusal beside the field it names: `lines.<n>.<field>` → the n-th line kept."""
+    parts = (e.field or "").split(".")
+    if len(parts) >= 2 and parts[0] == "lines" and parts[1].isdigit() and 0 < int(parts[1]) <= len(used):
+        line_form = used[int(parts[1]) - 1]
+        field = parts[2] if len(parts) > 2 and parts[2] in line_form.fields else None
+        line_form.add_error(field, str(e.message))
+        return
+    form.add_error(parts[0] if parts[0] in form.fields else None, str(e.message))
+
+
+def _render_form(request: HttpRequest, form: OrderForm, formset: Any, order: Order | None,
+                 status: int = 200) -> HttpResponse:
+    amounts = [f.preview_amount() if f.is_bound else None for f in formset.forms]
+    context = {"form": form, "formset": formset, "order": order,
+               "rows": list(zip(formset.forms, amounts, strict=True)),
+               "total": sum((a for a in amounts if a is not None), Decimal("0.00"))}
+    return render(request, "orders/form.html", context, status=status)
+
+
+def _save(request: HttpRequest, order: Order | None) -> HttpResponse:
+    form = OrderForm(request.POST, user=request.user)
+    formset = LineFormSet(request.POST, prefix="lines")
+    if form.is_valid() and formset.is_valid():
+        used = [f for f in formset.forms if not f.is_blank()]
+        lines = [f.line_dict() for f in used]
+        header = {name: form.cleaned_data.get(name) for name in HEADER_FIELDS}
+        try:
+            if order is None:
+                order = services.order_create(actor=request.user, lines=lines, **header)  # type: ignore[arg-type]
+                messages.success(request, _("Order %(number)s entered.") % {"number": order.number})
+            else:
+                services.order_update(order=order, actor=request.user, changes=header,  # type: ignore[arg-type]
+                                      lines=lines)
+                messages.success(request, _("Order %(number)s saved.") % {"number": order.number})
+            return redirect("orders:detail", number=order.number)
+        except PermissionDenied as e:
+            return _forbidden(request, e.message)
+        except DomainError as e:
+            _put_error(e, form, formset, used)
+    return _render_form(request, form, formset, order, status=422)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_new(request: HttpRequest) -> HttpResponse:
+    if not may_enter_orders(request.user):
+        return _forbidden(request, _("You may not enter orders."))
+    if request.method == "POST":
+        return _save(request, None)
+    initial: dict[str, Any] = {}
+    customer_id = request.GET.get("customer")
+    if customer_id and customer_id.isdigit():
+        initial["customer"] = int(customer_id)
+    form = OrderForm(initial=initial, user=request.user)
+    formset = LineFormSet(prefix="lines", initial=[{}])
+    return _render_form(request, form, formset, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_edit(request: HttpRequest, number: str) -> HttpResponse:
+    order = _get(request, number)
+    if not order_can_edit(order, request.user):
+        if order.is_editable:
+            return _forbidden(request, _("You may not change this order."))
+        messages.error(request, _("This order can no longer be changed."))
+        return redirect("orders:detail", number=order.number)
+    if request.method == "POST":
+        return _save(request, order)
+    form = OrderForm(initial=_header_initial(order), user=request.user)
+    formset = LineFormSet(prefix="lines", initial=_line_initial(order) or [{}])
+    return _render_form(request, form, formset, order)
+
+
+@login_required
+@require_GET
+def line_row(request: HttpRequest) -> HttpResponse:
+    """HTMX: one more empty line (or one for the product picked in the picker). The index is the
+    formset's current TOTAL_FORMS, sent along with hx-include; the answer bumps it out of band."""
+    raw = request.GET.get("lines-TOTAL_FORMS") or request.GET.get("index") or "0"
+    index = max(0, min(int(raw), 199)) if raw.isdigit() else 0
+    initial: dict[str, Any] = {}
+    amount = None
+    product_id = request.GET.get("product", "")
+    if product_id.isdigit():
+        product = Product.objects.filter(pk=int(product_id), active=True).first()
+        if product is not None:
+            initial = {"product": product.pk, "unit": product.unit, "specification": product.specification,
+                       "quantity": Decimal("1")}
+            amount = product.list_price
+    line = LineForm(prefix=f"lines-{index}", initial=initial)
+    return render(request, "orders/form.html#line_row",
+                  {"line": line, "amount": amount, "new_total_forms": index + 1, "oob_total": True})
+
+
+@login_required
+@require_POST
+def line_totals(request: HttpRequest) -> HttpResponse:
+    """HTMX: the line amounts and the total of what is typed, without saving anything."""
+    formset = LineFormSet(request.POST, prefix="lines")
+    # A tampered management form gives no forms, hence a zero total, never an error.
+    amounts = [(f.prefix, f.preview_amount()) for f in formset.forms]
+    total = sum((a for _p, a in amounts if a is not None), Decimal("0.00"))
+    return render(request, "orders/form.html#totals", {"amounts": amounts, "total": total, "oob": True})
+
+
+@login_required
+@require_GET
+def product_options(request: HttpRequest) -> HttpResponse:
+    """HTMX: the product picker's matches (catalog.selectors.product_search)."""
+    q = request.GET.get("q", "")[:100]
+    try:
+        from ordertaking.catalog.selectors import product_search
+
+        products = product_search(q, limit=12)
+    except ImportError:  # pragma: no cover - the catalog app ships its selectors
+        products = list(Product.objects.filter(active=True, name__icontains=q)[:12])
+    return render(request, "orders/form.html#product_results", {"products": products})
+
+
+# --- detail, submit, cancel -----------------------------------------------------------------------
+
+def _detail(request: HttpRequest, order: Order, *, findings: list[dict[str, Any]] | None = None,
+            cancel_form: CancelForm | None = None, status: int = 200) -> HttpResponse:
+    user = request.user
+    lines = selectors.order_lines(order)
+    findings = findings or []
+    by_field: dict[str, list[dict[str, Any]]] = {}
+    for f in findings:
+        by_field.setdefault(f.get("field") or "", []).append(f)
+    by_line: dict[int, list[dict[str, Any]]] = {}
+    for f in findings:
+        if f.get("line"):
+            by_line.setdefault(int(f["line"]), []).append(f)
+    context: dict[str, Any] = {
+        "order": order, "lines": [(ln, by_line.get(ln.position, [])) for ln in lines],
+        "findings": findings, "findings_by_field": by_field,
+        "can_edit": order_can_edit(order, user), "can_submit": order_can_submit(order, user),
+        "can_cancel": order_can_cancel(order, user),
+        "cancel_form": cancel_form or CancelForm(), "events": selectors.order_timeline(order),
+        "revisions": list(order.revisions.values_list("revision", flat=True)),
+    }
+    try:
+        from ordertaking.review.selectors import review_panel_context
+
+        context["review"] = review_panel_context(order=order, user=user)
+        context["has_review_panel"] = True
+    except ImportError:  # pragma: no cover - the review app ships its selector
+        context["has_review_panel"] = False
+    return render(request, "orders/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+    order = _get(request, number)
+    if order.number != number:
+        return redirect("orders:detail", number=order.number, permanent=True)
+    return _detail(request, order)
+
+
+@login_required
+@require_POST
+def order_submit(request: HttpRequest, number: str) -> HttpResponse:
+    order = _get(request, number)
+    try:
+        services.order_submit(order=order, actor=request.user)  # type: ignore[arg-type]
+    except PermissionDenied as e:
+        return _forbidden(request, e.message)
+    except ValidationFailed as e:
+        # P2.2.a: the incompletion log, each item beside its field and line, citing its clause.
+        return _detail(request, order, findings=list(e.details or []), status=422)
+    except DomainError as e:
+        messages.error(request, str(e.message))
+        return redirect("orders:detail", number=order.number)
+    messages.success(request, _("Order %(number)s submitted for review.") % {"number": order.number})
+    return redirect("orders:detail", number=order.number)
+
+
+@login_required
+@require_POST
+def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
+    order = _get(request, number)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.order_cancel(order=order, actor=request.user,  # type: ignore[arg-type]
+                                  reason=form.cleaned_data["reason"])
+        except PermissionDenied as e:
+            return _forbidden(request, e.message)
+        except ValidationFailed as e:
+            form.add_error("reason", str(e.message))
+        except DomainError as e:
+            messages.error(request, str(e.message))
+            return redirect("orders:detail", number=order.number)
+        else:
+            messages.success(request, _("Order %(number)s cancelled.") % {"number": order.number})
+            return redirect("orders:detail", number=order.number)
+    return _detail(request, order, cancel_form=form, status=422)
+
+
+def detail_url(order: Order) -> str:
+    return reverse("orders:detail", args=[order.number])
