@@ -1,0 +1,80 @@
+"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live_server.
+
+`playwright install` downloads browsers and is not needed: we point Playwright at
+/usr/bin/chromium. Every test here is marked `browser`; without Chromium they are skipped
+with the command that installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from
+# async contexts unless told this is intended (it is: the test, not a request, makes them).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+PASSWORD = "Test-pass-2026!"  # the make_user fixture's password (conftest.py at the root)
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    missing = not Path(CHROMIUM).exists()
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not found: apt-get install -y chromium fonts-noto-cjk")
+    for item in items:
+        if HERE in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            if missing:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    # The users are Chinese: the browser asks for zh-CN, as theirs would.
+    return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1440, "height": 900},
+            "timezone_id": "Asia/Shanghai"}
+
+
+@pytest.fixture(autouse=True)
+def _roles_and_clean_throttle(transactional_db: Any) -> Iterator[None]:
+    """Live-server tests flush the database after each test, which also empties the role groups the
+    migration made; put them back so every test starts with the P3 roles in place."""
+    from axes.utils import reset
+
+    from ordertaking.accounts.roles import sync_roles
+
+    sync_roles()
+    reset()
+    yield
+
+
+@pytest.fixture
+def page(page: Any) -> Any:
+    page.set_default_timeout(15_000)
+    return page
+
+
+def sign_in(page: Any, base_url: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/$"))
+
+
+def sign_out(page: Any) -> None:
+    page.click("form[action$='/logout/'] button")
+    page.wait_for_url(re.compile(r".*/login/.*"))
