@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ordertaking.audit.labels import describe_events
 from ordertaking.audit.selectors import timeline_for
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied
 
@@ -122,7 +123,7 @@ def _detail(request: HttpRequest, inquiry: Inquiry, *, handover: HandoverForm | 
     active = states.can_move(inquiry.state, "update")
     context = {
         "inquiry": inquiry,
-        "events": timeline_for(inquiry),
+        "events": describe_events(timeline_for(inquiry)),
         "order_url": order_url,
         "handover_form": handover or HandoverForm(initial={"special_needs": inquiry.special_needs,
                                                             "to": inquiry.assigned_to_id}),
