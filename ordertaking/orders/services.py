@@ -21,6 +21,7 @@ from ordertaking.audit.services import event_record
 from ordertaking.catalog.models import PaymentMethod, Product, Region
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
+from ordertaking.credit.services import credit_submission_check
 from ordertaking.customers.models import Customer
 
 from . import numbering, rules
@@ -310,6 +311,9 @@ def order_update(*, order: Order, actor: User, changes: Mapping[str, Any] | None
             raise InvalidTransition(_("This order cannot be changed while it is %(state)s.") % {"state": label},
                                     field="state")
         before = order_snapshot(order)
+        if "sales_rep" in header and header["sales_rep"] is None:
+            # "No choice" means the customer's rep, as on entry; an order always has a rep.
+            header["sales_rep"] = (header.get("customer") or order.customer).sales_rep or order.sales_rep
         for name, value in header.items():
             setattr(order, name, value)
         if built is not None:
@@ -372,6 +376,7 @@ def order_submit(*, order: Order, actor: User) -> Order:
         event_record(actor=actor, action="order.submitted", subject=order, clause=MOVES["submit"][2],
                      before=before, after=after)
         _review_findings_refresh(order, actor)
+        credit_submission_check(order=order, actor=actor)  # P5.1: over the limit → credit hold
     return order
 
 

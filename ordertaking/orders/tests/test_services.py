@@ -288,3 +288,12 @@ def test_p4_2_a_others_may_not_cancel(request, who, draft):
         order_cancel(order=draft, actor=request.getfixturevalue(who), reason="x")
     draft.refresh_from_db()
     assert draft.state == OrderState.DRAFT
+
+
+def test_p2_2_b_clearing_the_sales_rep_falls_back_to_the_customers_rep(draft, reviewer, sales_rep, sales_rep2):
+    order_update(order=draft, actor=reviewer, changes={"sales_rep": sales_rep2})
+    draft.refresh_from_db()
+    assert draft.sales_rep == sales_rep2
+    order_update(order=draft, actor=reviewer, changes={"sales_rep": None})
+    draft.refresh_from_db()
+    assert draft.sales_rep == sales_rep
