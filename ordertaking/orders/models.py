@@ -61,6 +61,10 @@ class Order(models.Model):
             models.Index(fields=["customer", "-created_at"], name="order_customer_created"),
             models.Index(fields=["sales_rep", "state", "-created_at"], name="order_rep_state_created"),
             models.Index(fields=["-created_at"], name="order_created"),
+            # The list page's other sorts and the "entered by me" half of a sales rep's scope.
+            models.Index(fields=["entered_by", "-created_at"], name="order_entered_created"),
+            models.Index(fields=["delivery_date"], name="order_delivery_date"),
+            models.Index(fields=["total_amount"], name="order_total"),
         ]
         constraints = [models.CheckConstraint(condition=Q(total_amount__gte=0), name="order_total_not_negative")]
 
