@@ -35,9 +35,11 @@ def order_credit_findings(order: Order) -> list[Finding]:
     excess = rules.limit_check(exposure=credit.exposure, order_amount=order.total_amount,
                                limit=credit.credit_limit, allowed_excess=_released_allowance(order))
     if excess > 0 or CreditHold.objects.filter(order=order, state=CreditHold.State.OPEN).exists():
-        found.append(Finding(code="credit_limit_exceeded", clause="P5.1", field="total_amount",
+        # Not blocking: the approval's credit gate puts the order on credit hold for finance to
+        # decide (P5.1); a special approval (特批) does not lift a credit limit.
+        found.append(Finding(code="credit_limit_exceeded", clause="P5.1", field="total_amount", blocking=False,
                              message=_("Exposure ¥%(exposure)s plus this order ¥%(amount)s exceeds the credit limit "
-                                       "¥%(limit)s by ¥%(excess)s.")
+                                       "¥%(limit)s by ¥%(excess)s: the order goes on credit hold.")
                              % {"exposure": f"{credit.exposure:,.2f}", "amount": f"{order.total_amount:,.2f}",
                                 "limit": f"{credit.credit_limit:,.2f}", "excess": f"{excess:,.2f}"}))
     return found

@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from ordertaking.common.findings import Finding
+from ordertaking.credit.checks import order_credit_findings
 from ordertaking.customers.models import Customer
 from ordertaking.orders.models import Order, OrderLine
 
@@ -52,4 +53,4 @@ def order_facts(order: Order) -> rules.OrderFacts:
 
 def order_findings(order: Order, *, today: date | None = None) -> list[Finding]:
     """The automatic review findings for the order as it stands now (P2.3.a/b)."""
-    return rules.review_findings(order_facts(order), today=today or timezone.localdate())
+    return rules.review_findings(order_facts(order), today=today or timezone.localdate()) + order_credit_findings(order)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
+from ordertaking.credit.services import credit_order_gate
 from ordertaking.orders.models import Order
 from ordertaking.orders.states import OrderState, check_move
 
@@ -96,7 +97,10 @@ def order_approve(*, order: Order, actor: Any, opinion: str = "") -> Order:
         if open_blocking:
             raise Conflict(_("This order has open findings; return it, or ask for special approval."),
                            code="open_findings", details=[f.as_dict() for f in open_blocking])
-        # credit check goes here (P5.1, credit app): one call that may hold the order instead.
+        # P5.1 credit check under the customer's row lock (credit app); it may hold the order instead.
+        if credit_order_gate(order=locked, actor=actor) is not None:
+            _refresh_order_object(order, locked)
+            return order
         before = locked.state
         locked.state = target
         locked.approved_at = timezone.now()
