@@ -37,6 +37,16 @@ EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 OPEN_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED, S.CREDIT_HOLD})
 
 
+VERB_LABELS = {
+    "submit": _("submit"),  # 提交
+    "approve": _("approve"),  # 审核通过
+    "return": _("return"),  # 退回
+    "hold": _("put on credit hold"),  # 信用冻结
+    "release": _("release from credit hold"),  # 解除冻结
+    "cancel": _("cancel"),  # 取消
+}
+
+
 def can_move(state: str, verb: str) -> bool:
     sources, _to, _clause = MOVES[verb]
     return state in sources
@@ -48,6 +58,6 @@ def check_move(state: str, verb: str) -> str:
     if state not in sources:
         label = OrderState(state).label if state in OrderState.values else state
         raise InvalidTransition(
-            _("This order cannot be %(verb)s while it is %(state)s.") % {"verb": verb, "state": label},
+            _("Cannot %(verb)s an order that is %(state)s.") % {"verb": VERB_LABELS.get(verb, verb), "state": label},
             code="invalid_transition", field="state")
     return target
