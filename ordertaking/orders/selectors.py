@@ -175,7 +175,7 @@ def home_queues(user: Any) -> list[Queue]:
 
     def short(text: str | None) -> str:
         text = (text or "").strip()
-        return text if len(text) <= 40 else text[:39] + "…"
+        return text if len(text) <= 16 else text[:15] + "…"
 
     return [
         Queue(key="orders_drafts", title=_("My drafts"), count=counts["drafts"],
