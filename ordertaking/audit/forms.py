@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .labels import action_label
 from .models import AuditEvent
@@ -17,7 +18,7 @@ class EventFilterForm(forms.Form):
     q = forms.CharField(label=_("Subject"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": _("Order number, customer …"),
                                                       "type": "search"}))
-    action = forms.ChoiceField(label=_("Action"), required=False)
+    action = forms.ChoiceField(label=pgettext_lazy("audit: what was done", "Action"), required=False)
     actor = forms.TypedChoiceField(label=_("Actor"), required=False, coerce=int, empty_value=None)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -85,6 +85,21 @@ FIELD_LABELS: dict[str, Any] = {
     "specification": _("specification"),
     "quantity": _("quantity"),
     "wanted_delivery_date": _("wanted delivery date"),
+    "lines": _("lines"),
+}
+
+# Stored codes shown as words: (field, value) -> label. The same words as the state badges.
+VALUE_LABELS: dict[tuple[str, str], Any] = {
+    ("state", "draft"): _("Draft"),
+    ("state", "submitted"): _("Pending review"),
+    ("state", "returned"): _("Returned"),
+    ("state", "credit_hold"): _("Credit hold"),
+    ("state", "approved"): _("Approved"),
+    ("state", "cancelled"): _("Cancelled"),
+    ("state", "requested"): _("Awaiting decision"),
+    ("state", "granted"): _("Granted"),
+    ("state", "refused"): _("Refused"),
+    ("state", "withdrawn"): _("Withdrawn"),
 }
 
 
@@ -99,14 +114,15 @@ def field_label(key: str) -> str:
     return str(label) if label is not None else key.replace("_", " ")
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, key: str = "") -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, list | tuple):
-        return ", ".join(_show(v) for v in value)
+        return ", ".join(_show(v, key) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {_show(v)}" for k, v in value.items())
-    return str(value)
+        return ", ".join(f"{k}: {_show(v, k)}" for k, v in value.items())
+    label = VALUE_LABELS.get((key, str(value)))
+    return str(label) if label is not None else str(value)
 
 
 def event_changes(before: Any, after: Any) -> list[dict[str, str]]:
@@ -121,7 +137,8 @@ def event_changes(before: Any, after: Any) -> list[dict[str, str]]:
     for key in keys:
         if key in a and key in b and a[key] == b[key]:
             continue
-        rows.append({"key": key, "field": field_label(key), "before": _show(b.get(key)), "after": _show(a.get(key))})
+        rows.append({"key": key, "field": field_label(key), "before": _show(b.get(key), key),
+                     "after": _show(a.get(key), key)})
     return rows
 
 

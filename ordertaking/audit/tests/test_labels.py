@@ -20,8 +20,20 @@ def test_p6_1_a_an_action_nobody_named_yet_is_shown_as_its_dotted_name():
 
 
 def test_p6_1_a_changes_list_only_the_fields_whose_value_moved():
-    rows = event_changes({"state": "submitted", "revision": 2}, {"state": "returned", "revision": 2})
-    assert [(r["key"], r["before"], r["after"]) for r in rows] == [("state", "submitted", "returned")]
+    with translation.override("en"):
+        rows = event_changes({"state": "submitted", "revision": 2}, {"state": "returned", "revision": 2})
+    assert [(r["key"], r["before"], r["after"]) for r in rows] == [("state", "Pending review", "Returned")]
+
+
+def test_p6_1_a_state_codes_read_as_the_policys_words_in_chinese():
+    with translation.override("zh-hans"):
+        (row,) = event_changes({"state": "submitted"}, {"state": "approved"})
+    assert (row["field"], row["before"], row["after"]) == ("状态", "待审核", "已通过")
+
+
+def test_p6_1_a_an_unknown_code_is_shown_as_stored():
+    (row,) = event_changes(None, {"state": "shipped"})
+    assert row["after"] == "shipped"
 
 
 def test_p6_1_a_a_creation_lists_its_fields_with_no_before_value():
@@ -43,5 +55,5 @@ def test_p6_1_a_describe_events_annotates_description_and_changes_in_the_current
         assert en.changes[0]["field"] == "state"
     with translation.override("zh-hans"):
         (zh,) = describe_events([ev])
-        assert zh.description != "Order returned to sales"
-        assert zh.changes[0]["after"] == "returned"
+        assert zh.description == "订单退回销售"
+        assert zh.changes[0]["after"] == "已退回"

@@ -1,0 +1,142 @@
+#!/usr/bin/env python
+"""Full-page screenshots of the main pages, per role, in Chinese and English, into docs/screenshots/.
+
+It starts nothing: run the server with the demo data first, for example
+
+    ORDERTAKING_DEBUG=1 .venv/bin/python manage.py load_demo      # prints the demo logins and password
+    ORDERTAKING_DEBUG=1 .venv/bin/python manage.py runserver 127.0.0.1:8000
+
+then
+
+    .venv/bin/python scripts/screenshots.py --password <demo password>
+
+Drives Debian's Chromium (`apt-get install -y chromium fonts-noto-cjk`) through Playwright. The PNGs
+are reduced to a palette (Pillow) so the committed set stays small. A page the server does not have
+yet (404) is reported and skipped rather than photographed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+LOCALES = {"zh-hans": "zh-CN", "en": "en-US"}
+
+
+@dataclass(frozen=True)
+class Shot:
+    name: str  # file name without language and extension
+    role: str  # which login takes it: sales, center, leader, finance, auditor, or "" for signed out
+    path: str  # URL path, or "first-order" for the first order linked from /orders/
+    languages: tuple[str, ...] = ("zh-hans",)
+
+
+# Kept to about twenty files: the pages a newcomer should see, both languages where the layout differs most.
+SHOTS = [
+    Shot("01-login", "", "/login/", ("zh-hans", "en")),
+    Shot("02-home-sales", "sales", "/", ("zh-hans", "en")),
+    Shot("03-orders-list", "sales", "/orders/"),
+    Shot("04-order-new", "sales", "/orders/new/"),
+    Shot("05-order-detail", "sales", "first-order", ("zh-hans", "en")),
+    Shot("06-home-center", "center", "/"),
+    Shot("07-review-queue", "center", "/review/"),
+    Shot("08-order-review", "center", "first-review"),
+    Shot("09-special-approvals", "leader", "/review/special/"),
+    Shot("10-customers", "sales", "/customers/"),
+    Shot("11-inquiries", "sales", "/inquiries/"),
+    Shot("12-catalog", "sales", "/catalog/"),
+    Shot("13-finance", "finance", "/finance/"),
+    Shot("14-audit-log", "auditor", "/audit/", ("zh-hans", "en")),
+    Shot("15-profile", "auditor", "/profile/"),
+]
+
+
+def sign_in(page: Page, base: str, username: str, password: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    if "/login/" in page.url:
+        raise SystemExit(f"could not sign in as {username!r}: check --password and that the demo data is loaded")
+
+
+def resolve(page: Page, base: str, path: str) -> str | None:
+    """A concrete URL for the symbolic paths: the first order in a list."""
+    if path not in ("first-order", "first-review"):
+        return f"{base}{path}"
+    page.goto(f"{base}{'/orders/' if path == 'first-order' else '/review/'}")
+    link = page.locator("a.order-no").first
+    if not link.count():
+        return None
+    href = link.get_attribute("href")
+    return f"{base}{href}" if href and href.startswith("/") else href
+
+
+def compress(path: Path) -> None:
+    try:
+        from PIL import Image
+    except ImportError:  # Pillow is optional: without it the PNG is kept as Chromium wrote it
+        return
+    with Image.open(path) as img:
+        img.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+    parser.add_argument("--password", required=True, help="the demo password printed by load_demo")
+    for role, default in [("sales", "sales1"), ("center", "center1"), ("leader", "leader1"),
+                          ("finance", "finance1"), ("auditor", "auditor1")]:
+        parser.add_argument(f"--{role}", default=default, help=f"login for the {role} role (default {default})")
+    parser.add_argument("--only", default="", help="regular expression: take only shots whose name matches")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    base = args.base_url.rstrip("/")
+    args.out.mkdir(parents=True, exist_ok=True)
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} not found: apt-get install -y chromium fonts-noto-cjk", file=sys.stderr)
+        return 2
+    taken, skipped = [], []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for shot in SHOTS:
+            if args.only and not re.search(args.only, shot.name):
+                continue
+            for lang in shot.languages:
+                context = browser.new_context(locale=LOCALES[lang], viewport={"width": 1440, "height": 900},
+                                              timezone_id="Asia/Shanghai")
+                page = context.new_page()
+                if shot.role:
+                    sign_in(page, base, getattr(args, shot.role), args.password)
+                url = resolve(page, base, shot.path)
+                response = page.goto(url) if url else None
+                if response is None or response.status >= 400:
+                    skipped.append(f"{shot.name} [{lang}]: {response.status if response else 'no order to show'}")
+                    context.close()
+                    continue
+                page.wait_for_load_state("networkidle")
+                target = args.out / f"{shot.name}.{lang}.png"
+                page.screenshot(path=str(target), full_page=True)
+                compress(target)
+                taken.append(target)
+                context.close()
+        browser.close()
+    for t in taken:
+        print(f"saved {t} ({t.stat().st_size // 1024} KiB)")
+    for s in skipped:
+        print(f"skipped {s}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
