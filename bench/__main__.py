@@ -27,6 +27,7 @@ def step(name: str, params: dict[str, Any]) -> None:
         "w1_verify": ("w1", "step_w1_verify"), "services_available": ("w1", "step_services_available"),
         "w2_queries": ("w2", "step_w2_queries"), "w3_setup": ("w3", "step_w3_setup"),
         "w3_verify": ("w3", "step_w3_verify"), "profile": ("profile", "step_profile"),
+        "http_tokens": ("http", "step_http_tokens"),
     }
     mod, fname = table[name]
     fn = getattr(importlib.import_module(f"bench.{mod}"), fname)

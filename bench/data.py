@@ -61,7 +61,8 @@ def ensure_master_data() -> dict[str, Any]:
         code="PREPAY", name="预付款", kind="prepayment", open_to_all=True)
     users = {}
     for username, role in (("bench_sales", Role.SALES), ("bench_reviewer", Role.ORDER_CENTER),
-                           ("bench_admin", Role.ADMIN)):
+                           ("bench_admin", Role.ADMIN), ("bench_finance", Role.FINANCE),
+                           ("bench_leader", Role.LEADERSHIP)):
         users[username] = User.objects.filter(username=username).first() or user_create(
             username=username, password="Bench-pass-2026!", roles=[role], display_name=username)
     return {"payment_method": pm.pk, "users": {k: v.pk for k, v in users.items()}}

@@ -49,6 +49,17 @@ def run_workers(step: str, url: str, params: list[dict[str, Any]], timeout: floa
     if extra:
         out["retries"] = sum(r["retries"] for r in extra)
         out["failures"] = sum(r.get("failures", 0) for r in extra)
+        kinds: dict[str, int] = {}
+        states: dict[str, int] = {}
+        for r in extra:
+            for k, v in r.get("error_kinds", {}).items():
+                kinds[k] = kinds.get(k, 0) + v
+            for k, v in r.get("states", {}).items():
+                states[k] = states.get(k, 0) + v
+        out["error_kinds"], out["states"] = kinds, states
+    per_call = [r["per_call"] for r in results if "per_call" in r]
+    if per_call:
+        out["latency_ms_per_call"] = per_call[0] if len(per_call) == 1 else per_call
     lat = [x for r in results for x in r.get("lat", [])]
     if lat:
         out["latency_ms"] = percentiles(lat)
