@@ -183,7 +183,7 @@ def customer_create(*, actor: User, name: str, credit_code: str | None = None, i
         for a in _one_flagged(clean_addresses, "is_default"):
             CustomerAddress.objects.create(customer=customer, **a)
         event_record(actor=actor, action="customer.created", subject=customer, clause="P2.1.c",
-                     after=_snapshot(customer, CUSTOMER_FIELDS))
+                     after={k: v for k, v in _snapshot(customer, CUSTOMER_FIELDS).items() if v not in (None, "")})
     return customer
 
 

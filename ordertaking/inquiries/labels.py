@@ -29,4 +29,7 @@ FIELDS: dict[str, Any] = {
     "wanted_delivery_date": _("wanted delivery date"),
     "needs_analysis": _("preliminary needs analysis"),
     "order": _("order"),
+    "address": _("address"),
+    "product": _("product or service"),
+    "notes": _("notes"),
 }

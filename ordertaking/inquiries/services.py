@@ -48,6 +48,11 @@ def _snapshot(inq: Inquiry) -> dict[str, Any]:
     return out
 
 
+def _filled(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A creation event lists what was given, not every empty field."""
+    return {k: v for k, v in snapshot.items() if v not in (None, "", False)}
+
+
 def _clean(values: dict[str, Any], *, actor: User) -> dict[str, Any]:
     """Shape and P2.1.c rules for each given field; errors name their field."""
     out: dict[str, Any] = {}
@@ -145,7 +150,7 @@ def inquiry_record(*, actor: User, channel: str, **fields: Any) -> Inquiry:
     with transaction.atomic():
         inquiry.save()
         event_record(actor=actor, action="inquiry.recorded", subject=inquiry, clause="P2.1.a",
-                     after=_snapshot(inquiry))
+                     after=_filled(_snapshot(inquiry)))
     return inquiry
 
 
