@@ -102,6 +102,13 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("state", "withdrawn"): _("Withdrawn"),
 }
 
+# Credit and finance (P5.1, P3.6): their labels live in ordertaking/credit/labels.py (and its catalogue).
+from ordertaking.credit.labels import ACTION_LABELS as _CREDIT_ACTIONS  # noqa: E402
+from ordertaking.credit.labels import FIELD_LABELS as _CREDIT_FIELDS  # noqa: E402
+
+ACTION_LABELS.update(_CREDIT_ACTIONS)
+FIELD_LABELS.update({k: v for k, v in _CREDIT_FIELDS.items() if k not in FIELD_LABELS})
+
 
 def action_label(action: str) -> str:
     """The translated label, or the dotted action itself when nobody has named it yet."""

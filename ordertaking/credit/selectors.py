@@ -110,3 +110,36 @@ def near_limit(user: User, percent: int) -> list[CustomerCredit]:
                 c.credit_limit == 0 and c.exposure > 0):
             result.append(c)
     return sorted(result, key=lambda c: c.available)
+
+
+def customer_for(user: User, pk: int) -> Customer:
+    """A customer as finance sees it (404 for anyone without finance_view)."""
+    require_finance_view(user)
+    customer = Customer.objects.filter(pk=pk).select_related("sales_rep").first()
+    if customer is None:
+        raise NotFound("not found")
+    return customer
+
+
+def order_for_finance(user: User, number: str) -> Order:
+    require_finance_view(user)
+    order = Order.objects.filter(number=number).select_related("customer", "payment_method").first()
+    if order is None:
+        raise NotFound("not found")
+    return order
+
+
+def position(customer: Customer) -> dict[str, Any]:
+    """The customer's credit figures for pages and the API."""
+    credit = CustomerCredit.objects.filter(customer=customer).first()
+    if credit is None:
+        return {"customer_id": customer.pk, "evaluated": False, "rating": "", "credit_limit": ZERO,
+                "approved_uninvoiced": ZERO, "invoiced_unpaid": ZERO, "exposure": ZERO, "available": ZERO,
+                "payment_kinds": [], "max_term_days": 0, "guarantee_required": False, "on_stop": False,
+                "risk_level": 0, "evaluation_id": None}
+    return {"customer_id": customer.pk, "evaluated": credit.is_evaluated, "rating": credit.rating,
+            "credit_limit": credit.credit_limit, "approved_uninvoiced": credit.approved_uninvoiced,
+            "invoiced_unpaid": credit.invoiced_unpaid, "exposure": credit.exposure, "available": credit.available,
+            "payment_kinds": credit.payment_kinds, "max_term_days": credit.max_term_days,
+            "guarantee_required": credit.guarantee_required, "on_stop": credit.on_stop,
+            "risk_level": credit.risk_level, "evaluation_id": credit.evaluation_id}

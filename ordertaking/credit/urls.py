@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "credit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("customers/<int:pk>/", views.customer, name="customer"),
+    path("customers/<int:pk>/evaluate/", views.evaluate, name="evaluate"),
+    path("customers/<int:pk>/guarantees/new/", views.guarantee_new, name="guarantee_new"),
+    path("evaluations/<int:pk>/", views.evaluation, name="evaluation"),
+    path("evaluations/<int:pk>/<str:verb>/", views.evaluation_decide, name="evaluation_decide"),
+    path("holds/<int:pk>/", views.hold, name="hold"),
+]

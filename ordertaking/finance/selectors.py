@@ -145,3 +145,23 @@ def aging_workbook(data: dict[str, Any], labels: dict[str, str]) -> bytes:
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def credit_note_for(user: User, pk: int) -> CreditNote:
+    require_finance_view(user)
+    note = CreditNote.objects.filter(pk=pk).first()
+    if note is None:
+        raise NotFound("not found")
+    return note
+
+
+def orders_to_invoice(customer: Customer) -> list[Any]:
+    """Approved orders of the customer with an amount not yet invoiced."""
+    from ordertaking.credit.selectors import NOT_APPROVED_STATES
+    from ordertaking.orders.models import Order
+
+    orders = list(Order.objects.filter(customer=customer).exclude(state__in=NOT_APPROVED_STATES)
+                  .annotate(invoiced=Sum("invoices__amount")).order_by("-approved_at", "-id")[:50])
+    for o in orders:
+        o.uninvoiced = o.total_amount - (o.invoiced or ZERO)  # type: ignore[attr-defined]
+    return [o for o in orders if o.uninvoiced > 0]  # type: ignore[attr-defined]

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "finance"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("aging/", views.aging, name="aging"),
+    path("aging.xlsx", views.aging_xlsx, name="aging_xlsx"),
+    path("invoices/", views.invoices, name="invoices"),
+    path("customers/<int:pk>/statement/", views.statement, name="statement"),
+    path("customers/<int:pk>/payments/new/", views.payment_new, name="payment_new"),
+    path("customers/<int:pk>/credit-notes/new/", views.credit_note_new, name="credit_note_new"),
+    path("orders/<str:number>/invoice/", views.invoice_new, name="invoice_new"),
+]

@@ -1,0 +1,186 @@
+"""Credit pages (P5.1): finance's queue, a customer's credit file, evaluations, holds, guarantees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ordertaking.audit.selectors import timeline_for
+from ordertaking.common.errors import DomainError, NotFound
+
+from . import selectors, services
+from .forms import DecisionForm, EvaluationForm, GuaranteeForm, ReleaseForm, put_error
+
+FACTOR_LABELS = {"qualification": _l("Qualification (资质)"), "financial": _l("Financial status (财务状况)"),
+                 "reputation": _l("Business reputation (商业信誉)"), "payment": _l("Payment record (付款记录)")}
+
+
+def _guard(fn: Any) -> Any:
+    """NotFound from a selector (no finance_view, unknown id) becomes a 404 page."""
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return fn(request, *args, **kwargs)
+        except NotFound as e:
+            raise Http404(str(e.message)) from e
+    wrapped.__name__ = fn.__name__
+    wrapped.__doc__ = fn.__doc__
+    return login_required(wrapped)
+
+
+def _described(subject: Any) -> list[Any]:
+    from ordertaking.audit.labels import describe_events
+
+    return list(describe_events(list(timeline_for(subject))))
+
+
+@_guard
+def queue(request: HttpRequest) -> HttpResponse:
+    """P5.1: holds waiting with their figures, evaluations to approve, customers to evaluate (P5.1.b)."""
+    user: Any = request.user
+    return render(request, "credit/queue.html", {
+        "holds": list(selectors.holds_waiting(user)[:100]),
+        "evaluations": list(selectors.evaluations_awaiting(user)[:100]),
+        "waiting": list(selectors.customers_waiting_for_evaluation(user)[:100]),
+        "can_release": user.has_perm("accounts.credit_release") or user.has_perm("accounts.credit_release_unlimited"),
+    })
+
+
+@_guard
+def customer(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    ctx = selectors.customer_credit_for(user, pk)
+    ctx["position"] = selectors.position(ctx["customer"])
+    current = ctx["credit"].evaluation if ctx["credit"] else None
+    ctx["current"] = current
+    ctx["factors"] = _factor_rows(current) if current else []
+    ctx["events"] = _described(ctx["customer"])
+    ctx["can_evaluate"] = user.has_perm("accounts.credit_evaluate")
+    ctx["can_guarantee"] = user.has_perm("accounts.finance_manage")
+    return render(request, "credit/customer.html", ctx)
+
+
+def _factor_rows(ev: Any) -> list[dict[str, Any]]:
+    fs = ev.factor_scores or {}
+    rows = []
+    for key, label in FACTOR_LABELS.items():
+        rows.append({"key": key, "label": label, "score": fs.get("factors", {}).get(key),
+                     "weight": fs.get("weights", {}).get(key),
+                     "contribution": fs.get("contributions", {}).get(key)})
+    return rows
+
+
+@_guard
+@require_http_methods(["GET", "POST"])
+def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
+    """P5.1.a: finance proposes an evaluation; the form keeps what was typed on error."""
+    user: Any = request.user
+    cust = selectors.customer_for(user, pk)
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ev = services.credit_evaluation_propose(customer=cust, actor=user, **form.cleaned_data)
+        except DomainError as e:
+            put_error(form, e)
+        else:
+            messages.success(request, _("Evaluation proposed: rating %(r)s, score %(s)s. A second person must "
+                                        "approve it.") % {"r": ev.rating, "s": ev.score})
+            return redirect("credit:evaluation", pk=ev.pk)
+    return render(request, "credit/evaluate.html", {"customer": cust, "form": form},
+                  status=422 if form.errors else 200)
+
+
+@_guard
+def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    ev = selectors.evaluation_for(user, pk)
+    return render(request, "credit/evaluation.html", {
+        "ev": ev, "factors": _factor_rows(ev), "form": DecisionForm(),
+        "can_decide": (user.has_perm("accounts.credit_evaluation_approve") and ev.proposed_by_id != user.pk
+                       and ev.state == "proposed")})
+
+
+@_guard
+@require_POST
+def evaluation_decide(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    user: Any = request.user
+    if verb not in ("approve", "reject"):
+        raise Http404("unknown action")
+    ev = selectors.evaluation_for(user, pk)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    comment = form.cleaned_data.get("comment", "")
+    try:
+        if verb == "approve":
+            services.credit_evaluation_approve(evaluation=ev, actor=user, comment=comment)
+            messages.success(request, _("Evaluation approved: the rating and limit are in force."))
+        else:
+            services.credit_evaluation_reject(evaluation=ev, actor=user, comment=comment)
+            messages.info(request, _("Evaluation rejected."))
+    except DomainError as e:
+        put_error(form, e)
+        return render(request, "credit/evaluation.html", {"ev": ev, "factors": _factor_rows(ev), "form": form,
+                                                          "can_decide": True}, status=e.status)
+    return redirect("credit:evaluation", pk=ev.pk)
+
+
+@_guard
+@require_http_methods(["GET", "POST"])
+def hold(request: HttpRequest, pk: int) -> HttpResponse:
+    """P5.1: a hold's figures and, for finance or leadership, the release form (reason required)."""
+    user: Any = request.user
+    h = selectors.hold_for(user, pk)
+    form = ReleaseForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.credit_hold_release(hold=h, actor=user, reason=form.cleaned_data["reason"])
+            except DomainError as e:
+                put_error(form, e)
+                status = e.status
+            else:
+                messages.success(request, _("Order %(n)s released from credit hold.") % {"n": h.order.number})
+                return redirect("credit:queue")
+        else:
+            status = 422
+    authority = services.policy_current().finance_release_authority
+    return render(request, "credit/hold.html", {
+        "hold": h, "form": form, "authority": authority, "events": _described(h.order),
+        "position": selectors.position(h.customer),
+        "can_release": (user.has_perm("accounts.credit_release") or user.has_perm("accounts.credit_release_unlimited"))
+        and h.state == "open"}, status=status)
+
+
+@_guard
+@require_http_methods(["GET", "POST"])
+def guarantee_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """P5.1.b: finance records a deposit, guarantor or letter of credit with amount and validity."""
+    user: Any = request.user
+    cust = selectors.customer_for(user, pk)
+    today = timezone.localdate()
+    form = GuaranteeForm(request.POST or None, initial={"valid_from": today})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        number = data.pop("order_number", "").strip()
+        try:
+            order = selectors.order_for_finance(user, number) if number else None
+        except NotFound:
+            form.add_error("order_number", _("No order with this number."))
+        else:
+            try:
+                services.guarantee_record(customer=cust, actor=user, order=order, **data)
+            except DomainError as e:
+                put_error(form, e)
+            else:
+                messages.success(request, _("Guarantee recorded."))
+                return redirect("credit:customer", pk=cust.pk)
+    return render(request, "credit/guarantee_form.html", {"customer": cust, "form": form},
+                  status=422 if form.errors else 200)

@@ -1,0 +1,193 @@
+"""Receivables in the JSON API (P3.6), mounted at /api/v1/finance. Same services as the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from ordertaking.common.errors import ValidationFailed
+from ordertaking.credit.selectors import customer_for, order_for_finance
+
+from . import selectors, services
+from .models import Invoice
+from .views import aging_labels
+
+router = Router()
+
+
+class InvoiceLineIn(Schema):
+    order_line_id: int
+    quantity: Decimal
+
+
+class InvoiceIn(Schema):
+    lines: list[InvoiceLineIn] | None = None
+    issue_date: date | None = None
+    currency: str = "CNY"
+
+
+class InvoiceOut(Schema):
+    id: int
+    number: str
+    order_number: str
+    customer_id: int
+    issue_date: date
+    due_date: date
+    currency: str
+    amount: Decimal
+    settled_amount: Decimal
+    open_amount: Decimal
+    state: str
+
+
+class AllocationIn(Schema):
+    invoice_id: int
+    amount: Decimal
+
+
+class PaymentIn(Schema):
+    customer_id: int
+    amount: Decimal
+    currency: str = "CNY"
+    received_on: date | None = None
+    reference: str = ""
+    allocations: list[AllocationIn] = []
+
+
+class PaymentOut(Schema):
+    id: int
+    customer_id: int
+    amount: Decimal
+    unallocated: Decimal
+    currency: str
+    received_on: date
+    reference: str
+
+
+class CreditNoteIn(Schema):
+    customer_id: int
+    amount: Decimal
+    reason: str
+    order_number: str | None = None
+
+
+class CreditNoteOut(Schema):
+    id: int
+    number: str
+    customer_id: int
+    amount: Decimal
+    used_amount: Decimal
+
+
+class ApplyIn(Schema):
+    invoice_id: int
+    amount: Decimal
+
+
+class AgingRowOut(Schema):
+    key: int | None = None
+    name: str
+    current: Decimal
+    d1_30: Decimal
+    d31_60: Decimal
+    d61_90: Decimal
+    d90_plus: Decimal
+    total: Decimal
+
+
+class AgingOut(Schema):
+    as_of: date
+    by: str
+    rows: list[AgingRowOut]
+    total: dict[str, Decimal]
+
+
+def _inv_out(inv: Invoice) -> dict[str, Any]:
+    return {"id": inv.pk, "number": inv.number, "order_number": inv.order.number, "customer_id": inv.customer_id,
+            "issue_date": inv.issue_date, "due_date": inv.due_date, "currency": inv.currency, "amount": inv.amount,
+            "settled_amount": inv.settled_amount, "open_amount": inv.open_amount, "state": inv.state}
+
+
+@router.post("/orders/{number}/invoices", response={201: InvoiceOut})
+def invoice_issue(request: HttpRequest, number: str, payload: InvoiceIn) -> Status:
+    order = order_for_finance(request.user, number)  # type: ignore[arg-type]
+    lines = None if payload.lines is None else [{"order_line": ln.order_line_id, "quantity": ln.quantity}
+                                                 for ln in payload.lines]
+    inv = services.invoice_issue(order=order, actor=request.user, lines=lines,  # type: ignore[arg-type]
+                                 issue_date=payload.issue_date, currency=payload.currency)
+    return Status(201, _inv_out(inv))
+
+
+@router.get("/invoices", response=list[InvoiceOut])
+def invoice_list(request: HttpRequest, customer: int | None = None, state: str = "") -> list[dict[str, Any]]:
+    return [_inv_out(i) for i in selectors.invoices_for(request.user, customer_id=customer,  # type: ignore[arg-type]
+                                                        state=state)[:500]]
+
+
+@router.post("/payments", response={201: PaymentOut})
+def payment_record(request: HttpRequest, payload: PaymentIn) -> Status:
+    customer = customer_for(request.user, payload.customer_id)  # type: ignore[arg-type]
+    p = services.payment_record(customer=customer, actor=request.user, amount=payload.amount,  # type: ignore[arg-type]
+                                currency=payload.currency, received_on=payload.received_on,
+                                reference=payload.reference,
+                                allocations=[{"invoice": a.invoice_id, "amount": a.amount}
+                                             for a in payload.allocations])
+    return Status(201, {"id": p.pk, "customer_id": p.customer_id, "amount": p.amount, "unallocated": p.unallocated,
+                        "currency": p.currency, "received_on": p.received_on, "reference": p.reference})
+
+
+@router.post("/credit-notes", response={201: CreditNoteOut})
+def credit_note_issue(request: HttpRequest, payload: CreditNoteIn) -> Status:
+    customer = customer_for(request.user, payload.customer_id)  # type: ignore[arg-type]
+    order = order_for_finance(request.user, payload.order_number) if payload.order_number else None  # type: ignore[arg-type]
+    n = services.credit_note_issue(customer=customer, actor=request.user, amount=payload.amount,  # type: ignore[arg-type]
+                                   reason=payload.reason, order=order)
+    return Status(201, {"id": n.pk, "number": n.number, "customer_id": n.customer_id, "amount": n.amount,
+                        "used_amount": n.used_amount})
+
+
+@router.post("/credit-notes/{note_id}/apply", response=CreditNoteOut)
+def credit_note_apply(request: HttpRequest, note_id: int, payload: ApplyIn) -> dict[str, Any]:
+    note = selectors.credit_note_for(request.user, note_id)  # type: ignore[arg-type]
+    inv = selectors.invoice_for(request.user, payload.invoice_id)  # type: ignore[arg-type]
+    services.credit_note_apply(credit_note=note, invoice=inv, actor=request.user, amount=payload.amount)  # type: ignore[arg-type]
+    note.refresh_from_db()
+    return {"id": note.pk, "number": note.number, "customer_id": note.customer_id, "amount": note.amount,
+            "used_amount": note.used_amount}
+
+
+@router.get("/customers/{customer_id}/statement", response=dict[str, Any])
+def statement(request: HttpRequest, customer_id: int) -> dict[str, Any]:
+    st = selectors.statement(request.user, customer_id)  # type: ignore[arg-type]
+    return {"customer_id": customer_id, "balance": str(st["balance"]),
+            "entries": [{"date": e["date"].isoformat(), "kind": e["kind"], "ref": e["ref"],
+                         "order_number": e["order"].number if e["order"] else None, "debit": str(e["debit"]),
+                         "credit": str(e["credit"]), "balance": str(e["balance"])} for e in st["entries"]]}
+
+
+def _aging_args(by: str, as_of: date | None) -> tuple[str, date]:
+    if by not in ("customer", "sales_rep"):
+        raise ValidationFailed("by must be customer or sales_rep", field="by")
+    return by, as_of or timezone.localdate()
+
+
+@router.get("/aging", response=AgingOut)
+def aging(request: HttpRequest, by: str = "customer", as_of: date | None = None) -> dict[str, Any]:
+    by, day = _aging_args(by, as_of)
+    data = selectors.aging(request.user, as_of=day, by=by)  # type: ignore[arg-type]
+    return {**data, "rows": [{**r, "name": str(r["name"])} for r in data["rows"]]}
+
+
+@router.get("/aging.xlsx")
+def aging_xlsx(request: HttpRequest, by: str = "customer", as_of: date | None = None) -> HttpResponse:
+    by, day = _aging_args(by, as_of)
+    data = selectors.aging(request.user, as_of=day, by=by)  # type: ignore[arg-type]
+    response = HttpResponse(selectors.aging_workbook(data, aging_labels()),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="aging-{day.isoformat()}.xlsx"'
+    return response

@@ -1,0 +1,40 @@
+"""Page forms for receivables (P3.6). They only parse; the services decide and raise field errors."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+W = {"class": "form-control form-control-sm"}
+N = {"class": "form-control form-control-sm text-end"}
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount received (¥)"), max_digits=14, decimal_places=2,
+                                widget=forms.NumberInput(attrs=N))
+    currency = forms.CharField(label=_("Currency"), initial="CNY", max_length=3, widget=forms.TextInput(attrs=W))
+    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={**W, "type": "date"}))
+    reference = forms.CharField(label=_("Bank reference"), required=False, widget=forms.TextInput(attrs=W))
+
+
+class CreditNoteForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=14, decimal_places=2,
+                                widget=forms.NumberInput(attrs=N))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={**W, "rows": 2}))
+    order_number = forms.CharField(label=_("Order number (optional)"), required=False,
+                                   widget=forms.TextInput(attrs=W))
+
+
+class AgingForm(forms.Form):
+    by = forms.ChoiceField(label=_("Group by"), choices=[("customer", _("Customer")), ("sales_rep", _("Sales rep"))],
+                           required=False, widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={**W, "type": "date"}))
+
+
+class InvoiceFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False,
+                              choices=[("", _("All")), ("open", _("Open")), ("paid", _("Paid"))],
+                              widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    q = forms.CharField(label=_("Customer or number"), required=False, widget=forms.TextInput(attrs=W))
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False,
+                                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))

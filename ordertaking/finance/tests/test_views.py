@@ -1,0 +1,114 @@
+"""Finance pages (P3.6): dashboard figures, aging with Excel export, invoice list (pinned
+queries), statement, invoicing, payments with errors beside their fields."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ordertaking.finance.models import Invoice, Payment
+from ordertaking.finance.services import invoice_issue
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def overdue(customer, make_order, approve, evaluate, finance_user):  # type: ignore[no-untyped-def]
+    evaluate(customer, limit="100000")
+    order, _h = approve(make_order(customer, total="4000.00", payment="net30"))
+    return invoice_issue(order=order, actor=finance_user, issue_date=timezone.localdate() - timedelta(days=45))
+
+
+def test_p3_6_dashboard_shows_overdue_totals_and_near_limit(client, finance_user, overdue):
+    client.force_login(finance_user)
+    r = client.get(reverse("finance:dashboard"))
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert r.context["overdue_total"] == D("4000.00")
+    assert "¥4,000.00" in body
+    assert reverse("orders:detail", args=[overdue.order.number]) in body
+
+
+def test_p3_6_aging_page_and_excel_export_agree(client, finance_user, overdue):
+    from openpyxl import load_workbook
+
+    client.force_login(finance_user)
+    r = client.get(reverse("finance:aging"))
+    assert r.context["total"]["d1_30"] == D("4000.00")
+    x = client.get(reverse("finance:aging_xlsx") + "?by=sales_rep")
+    assert x.status_code == 200 and x["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(BytesIO(x.content)).active
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    assert rows[0][0] == str(overdue.order.sales_rep)
+    assert D(str(rows[0][2])) == D("4000.00")  # the 1–30 column (openpyxl reads floats)
+    assert D(str(rows[-1][6])) == D("4000.00")
+
+
+def test_p3_6_invoice_list_filters_and_pins_its_queries(client, finance_user, overdue, customer, make_order, approve,
+                                                        django_assert_max_num_queries):
+    for _ in range(3):
+        order, _h = approve(make_order(customer, total="100.00", payment="net30"))
+        invoice_issue(order=order, actor=finance_user)
+    client.force_login(finance_user)
+    with django_assert_max_num_queries(12):
+        r = client.get(reverse("finance:invoices") + "?overdue=on")
+    assert [i.pk for i in r.context["page"]] == [overdue.pk]
+    with django_assert_max_num_queries(12):
+        r = client.get(reverse("finance:invoices") + "?sort=amount")
+    assert [i.amount for i in r.context["page"]] == [D("100.00")] * 3 + [D("4000.00")]
+
+
+def test_p3_6_finance_invoices_an_order_by_line_quantity_on_the_page(client, finance_user, customer, make_order,
+                                                                     approve, evaluate):
+    evaluate(customer, limit="100000")
+    order, _h = approve(make_order(customer, total="1000.00", qty="10"))
+    line = order.lines.get()
+    client.force_login(finance_user)
+    r = client.post(reverse("finance:invoice_new", args=[order.number]), {f"qty_{line.pk}": "11"})
+    assert r.status_code == 422 and "10" in r.content.decode()
+    assert Invoice.objects.count() == 0
+    r = client.post(reverse("finance:invoice_new", args=[order.number]), {f"qty_{line.pk}": "4"})
+    assert r.status_code == 302
+    assert Invoice.objects.get().amount == D("400.00")
+
+
+def test_p3_6_a_payment_over_the_invoice_is_shown_beside_its_row_and_nothing_is_written(client, finance_user,
+                                                                                         overdue):
+    client.force_login(finance_user)
+    url = reverse("finance:payment_new", args=[overdue.customer_id])
+    r = client.post(url, {"amount": "5000", "currency": "CNY", "received_on": timezone.localdate().isoformat(),
+                          f"alloc_{overdue.pk}": "4500"})
+    assert r.status_code == 422
+    assert r.context["rows"][0]["error"] and 'value="4500"' in r.content.decode()
+    r = client.post(url, {"amount": "5000", "currency": "USD", "received_on": timezone.localdate().isoformat()})
+    assert r.status_code == 422 and r.context["form"].errors["currency"]
+    assert Payment.objects.count() == 0
+    r = client.post(url, {"amount": "4000", "currency": "CNY", "received_on": timezone.localdate().isoformat(),
+                          f"alloc_{overdue.pk}": "4000"})
+    assert r.status_code == 302
+    overdue.refresh_from_db()
+    assert overdue.state == "paid"
+    st = client.get(reverse("finance:statement", args=[overdue.customer_id]))
+    assert st.context["balance"] == D("0.00")
+
+
+def test_p3_6_finance_pages_are_hidden_from_sales(client, sales_rep, overdue):
+    client.force_login(sales_rep)
+    for url in (reverse("finance:dashboard"), reverse("finance:aging"), reverse("finance:invoices"),
+                reverse("finance:statement", args=[overdue.customer_id])):
+        assert client.get(url).status_code == 404
+
+
+def test_p3_6_leadership_sees_the_dashboard_but_cannot_record_payments(client, leader, overdue):
+    client.force_login(leader)
+    assert client.get(reverse("finance:dashboard")).status_code == 200
+    r = client.post(reverse("finance:payment_new", args=[overdue.customer_id]),
+                    {"amount": "10", "currency": "CNY", "received_on": timezone.localdate().isoformat()})
+    assert r.status_code == 403 and r.context["form"].non_field_errors()
+    assert Payment.objects.count() == 0

@@ -1,0 +1,225 @@
+"""Finance pages (P3.6): the risk dashboard, receivables aging (+ Excel), invoices, statements,
+invoicing an order, recording payments and credit notes."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ordertaking.common.errors import DomainError, NotFound
+from ordertaking.credit.forms import put_error
+from ordertaking.credit.selectors import customer_for, order_for_finance, position
+
+from . import selectors, services
+from .forms import AgingForm, CreditNoteForm, InvoiceFilterForm, PaymentForm
+from .models import Invoice, InvoiceLine
+
+
+def aging_labels() -> dict[str, str]:
+    return {"title": _("Receivables aging"), "name": _("Name"), "current": _("Current"), "d1_30": _("1–30 days"),
+            "d31_60": _("31–60 days"), "d61_90": _("61–90 days"), "d90_plus": _("Over 90 days"), "total": _("Total")}
+
+
+def _guard(fn: Any) -> Any:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return fn(request, *args, **kwargs)
+        except NotFound as e:
+            raise Http404(str(e.message)) from e
+    wrapped.__name__ = fn.__name__
+    wrapped.__doc__ = fn.__doc__
+    return login_required(wrapped)
+
+
+@_guard
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """P3.6 财务风险预警: overdue totals, customers near their limit, holds waiting, dunning due."""
+    user: Any = request.user
+    data = selectors.dashboard(user, today=timezone.localdate())
+    return render(request, "finance/dashboard.html", {**data, "labels": aging_labels(),
+                                                      "can_manage": user.has_perm("accounts.finance_manage")})
+
+
+def _aging_params(request: HttpRequest) -> tuple[AgingForm, str, Any]:
+    form = AgingForm(request.GET or None)
+    by, as_of = "customer", timezone.localdate()
+    if form.is_valid():
+        by = form.cleaned_data["by"] or "customer"
+        as_of = form.cleaned_data["as_of"] or as_of
+    return form, by, as_of
+
+
+@_guard
+@require_GET
+def aging(request: HttpRequest) -> HttpResponse:
+    form, by, as_of = _aging_params(request)
+    data = selectors.aging(request.user, as_of=as_of, by=by)  # type: ignore[arg-type]
+    return render(request, "finance/aging.html", {**data, "form": form, "labels": aging_labels(),
+                                                  "query": request.GET.urlencode()})
+
+
+@_guard
+@require_GET
+def aging_xlsx(request: HttpRequest) -> HttpResponse:
+    _form, by, as_of = _aging_params(request)
+    data = selectors.aging(request.user, as_of=as_of, by=by)  # type: ignore[arg-type]
+    response = HttpResponse(selectors.aging_workbook(data, aging_labels()),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="aging-{by}-{as_of.isoformat()}.xlsx"'
+    return response
+
+
+SORTS = {"number": "number", "customer": "customer__name", "issue_date": "issue_date", "due_date": "due_date",
+         "amount": "amount"}
+
+
+@_guard
+@require_GET
+def invoices(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = InvoiceFilterForm(request.GET or None)
+    qs = selectors.invoices_for(user)
+    if form.is_valid():
+        if form.cleaned_data["state"]:
+            qs = qs.filter(state=form.cleaned_data["state"])
+        q = form.cleaned_data["q"].strip()
+        if q:
+            qs = qs.filter(Q(number__icontains=q) | Q(customer__name__icontains=q) | Q(order__number__icontains=q))
+        if form.cleaned_data["overdue"]:
+            qs = qs.filter(state=Invoice.State.OPEN, due_date__lt=timezone.localdate())
+    sort = request.GET.get("sort", "-issue_date")
+    key = sort.lstrip("-")
+    if key in SORTS:
+        qs = qs.order_by(("-" if sort.startswith("-") else "") + SORTS[key], "-id")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    sort_params = params.copy()
+    sort_params.pop("sort", None)
+    return render(request, "finance/invoices.html", {
+        "form": form, "page": page, "sort": sort, "query": params.urlencode(), "sort_query": sort_params.urlencode(),
+        "today": timezone.localdate(), "totals": qs.aggregate(a=Sum("amount"), s=Sum("settled_amount"))})
+
+
+@_guard
+@require_GET
+def statement(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    data = selectors.statement(user, pk)
+    to_invoice = selectors.orders_to_invoice(data["customer"])
+    return render(request, "finance/statement.html", {**data, "position": position(data["customer"]),
+                                                      "to_invoice": to_invoice,
+                                                      "can_manage": user.has_perm("accounts.finance_manage")})
+
+
+@_guard
+@require_http_methods(["GET", "POST"])
+def invoice_new(request: HttpRequest, number: str) -> HttpResponse:
+    """Invoice an approved order: each line's quantity to invoice, prefilled with what remains."""
+    user: Any = request.user
+    order = order_for_finance(user, number)
+    lines = list(order.lines.all())
+    done = dict(InvoiceLine.objects.filter(order_line__order=order).values("order_line")
+                .annotate(q=Sum("quantity")).values_list("order_line", "q"))
+    rows: list[dict[str, Any]] = [{"line": ln, "invoiced": done.get(ln.pk) or Decimal(0),
+             "remaining": (ln.quantity or Decimal(0)) - (done.get(ln.pk) or Decimal(0)),
+             "value": request.POST.get(f"qty_{ln.pk}", ""), "error": ""} for ln in lines]
+    error = ""
+    if request.method == "POST":
+        wanted = []
+        for i, r in enumerate(rows):
+            raw = r["value"].strip()
+            if not raw or raw == "0":
+                continue
+            try:
+                wanted.append({"order_line": r["line"].pk, "quantity": Decimal(raw), "_row": i})
+            except InvalidOperation:
+                r["error"] = _("Enter a quantity.")
+        if not any(r["error"] for r in rows):
+            try:
+                inv = services.invoice_issue(order=order, actor=user, lines=[
+                    {"order_line": w["order_line"], "quantity": w["quantity"]} for w in wanted])
+            except DomainError as e:
+                field = e.field or ""
+                if field.startswith("lines.") and field.split(".")[1].isdigit():
+                    rows[wanted[int(field.split(".")[1])]["_row"]]["error"] = str(e.message)
+                else:
+                    error = str(e.message)
+            else:
+                messages.success(request, _("Invoice %(n)s issued, due %(d)s.")
+                                 % {"n": inv.number, "d": inv.due_date.isoformat()})
+                return redirect("finance:statement", pk=order.customer_id)
+    else:
+        for r in rows:
+            r["value"] = str(r["remaining"].normalize()) if r["remaining"] > 0 else ""
+    status = 422 if request.method == "POST" else 200
+    return render(request, "finance/invoice_form.html", {"order": order, "rows": rows, "error": error,
+                                                         "existing": order.invoices.all()}, status=status)
+
+
+@_guard
+@require_http_methods(["GET", "POST"])
+def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """A payment, allocated to one or several of the customer's open invoices."""
+    user: Any = request.user
+    cust = customer_for(user, pk)
+    open_invoices = list(Invoice.objects.filter(customer=cust, state=Invoice.State.OPEN).select_related("order")
+                         .order_by("due_date"))
+    form = PaymentForm(request.POST or None, initial={"received_on": timezone.localdate(), "currency": "CNY"})
+    rows: list[dict[str, Any]] = [{"invoice": inv, "value": request.POST.get(f"alloc_{inv.pk}", ""), "error": ""}
+                                  for inv in open_invoices]
+    status = 422 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        allocations, index = [], []
+        for i, r in enumerate(rows):
+            if r["value"].strip():
+                allocations.append({"invoice": r["invoice"].pk, "amount": r["value"].strip()})
+                index.append(i)
+        try:
+            services.payment_record(customer=cust, actor=user, allocations=allocations, **form.cleaned_data)
+        except DomainError as e:
+            status = e.status
+            field = e.field or ""
+            if field.startswith("allocations.") and field.split(".")[1].isdigit():
+                rows[index[int(field.split(".")[1])]]["error"] = str(e.message)
+            else:
+                put_error(form, e)
+        else:
+            messages.success(request, _("Payment recorded."))
+            return redirect("finance:statement", pk=cust.pk)
+    return render(request, "finance/payment_form.html", {"customer": cust, "form": form, "rows": rows},
+                  status=status)
+
+
+@_guard
+@require_http_methods(["GET", "POST"])
+def credit_note_new(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    cust = customer_for(user, pk)
+    form = CreditNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        number = form.cleaned_data["order_number"].strip()
+        try:
+            order = order_for_finance(user, number) if number else None
+            services.credit_note_issue(customer=cust, actor=user, amount=form.cleaned_data["amount"],
+                                       reason=form.cleaned_data["reason"], order=order)
+        except NotFound:
+            form.add_error("order_number", _("No order with this number."))
+        except DomainError as e:
+            put_error(form, e)
+        else:
+            messages.success(request, _("Credit note issued."))
+            return redirect("finance:statement", pk=cust.pk)
+    return render(request, "finance/credit_note_form.html", {"customer": cust, "form": form},
+                  status=422 if form.errors else 200)
