@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ordertaking.catalog.models import Product, Region
 from ordertaking.customers.models import Customer
@@ -14,7 +15,7 @@ from ordertaking.orders.models import Order
 class Inquiry(models.Model):
     class Channel(models.TextChoices):  # P2.1.a
         PHONE = "phone", _("Phone")
-        EMAIL = "email", _("Email")
+        EMAIL = "email", pgettext_lazy("inquiry channel", "Email")
         ONLINE = "online", _("Online customer service")
         VISIT = "visit", _("On-site visit")
 
