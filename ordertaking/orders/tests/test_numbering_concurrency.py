@@ -27,7 +27,7 @@ def _database_url() -> str:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the role groups
 def test_p2_2_c_numbers_are_unique_and_gap_free_across_processes_and_threads(sales_rep, customer, tmp_path):
     go = tmp_path / "go"
     env = {**os.environ, "DATABASE_URL": _database_url(), "ORDERTAKING_CONN_MAX_AGE": "0"}
@@ -55,3 +55,38 @@ def test_p2_2_c_numbers_are_unique_and_gap_free_across_processes_and_threads(sal
         by_day[parsed[0]].append(parsed[1])
     for day, seqs in by_day.items():
         assert sorted(seqs) == list(range(1, len(seqs) + 1)), f"gap in the sequence of {day}"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the role groups
+def test_concurrent_retries_with_one_idempotency_key_make_one_order(sales_rep, customer):
+    import threading
+
+    from django.db import connections
+
+    from ordertaking.orders.services import order_create_idempotent
+
+    results: list[tuple[str, bool]] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(6)
+
+    def retry() -> None:
+        try:
+            barrier.wait()
+            order, created = order_create_idempotent(actor=sales_rep, key="erp-retry-1", request_hash="h" * 64,
+                                                     customer=customer)
+            results.append((order.number, created))
+        except BaseException as e:  # collected for the assertion below
+            errors.append(e)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=retry) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len({n for n, _c in results}) == 1 and sorted(c for _n, c in results) == [False] * 5 + [True]
+    assert Order.objects.count() == 1
+    assert numbering.parse_number(results[0][0])[1] == 1  # type: ignore[index]

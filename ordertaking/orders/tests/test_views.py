@@ -300,3 +300,19 @@ def test_home_queues_are_empty_for_roles_that_do_not_enter_orders(finance_user):
     from ordertaking.orders.selectors import home_queues
 
     assert home_queues(finance_user) == []
+
+
+def test_the_admin_shows_orders_read_only_so_the_state_cannot_be_edited_there(client, draft, django_user_model):
+    from django.contrib import admin
+
+    from ordertaking.orders.models import Order
+
+    superuser = django_user_model.objects.create_superuser("root", "root@example.cn", "x")
+    client.force_login(superuser)
+    url = reverse("admin:orders_order_change", args=[draft.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="state"' not in page.content.decode()
+    client.post(url, {"state": "approved"})
+    draft.refresh_from_db()
+    assert draft.state == OrderState.DRAFT
+    assert not admin.site._registry[Order].has_change_permission(page.wsgi_request, draft)
