@@ -271,11 +271,12 @@ def load_customers(ctx: DemoContext) -> None:
 
 
 def load_credit(ctx: DemoContext) -> None:
-    """Credit evaluations, ratings and limits (P5.1): the credit/finance engineer fills this in.
+    """Credit evaluations, ratings and limits (P5.1): the place for the credit/finance part of the
+    demo (demo_credit.py). It runs after the customers and before any inquiry or order, because
+    P5.1.b wants the credit check before a customer's first order. Keep it idempotent."""
+    from . import demo_credit
 
-    It runs after the customers and before any inquiry or order, because P5.1.b wants the
-    credit check before a customer's first order. Keep it idempotent like the other steps.
-    """
+    demo_credit.load(ctx)
 
 
 # --- transactional data, through the real services -----------------------------------------------

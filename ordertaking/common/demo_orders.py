@@ -119,6 +119,10 @@ SCENARIOS: list[Scenario] = [
                     ("refuse", "leader1", "低于底价幅度过大(约13%),且客户为新客户,不予特批。"),
                     ("return", "center1", "特批未获同意:单价低于底价,请按价格政策重新报价(不低于1150元)后再提交。")),
              story="special approval refused, then returned"),
+    Scenario("THBZ-2026-0301", "guangzhou_pack", "sales2", (("CTL-PLC-32", "30", None),),
+             steps=(("submit", "sales2"), ("approve-if-pending", "center1", "")),
+             story="credit hold: the order passes the customer's credit limit (P5.1), at submission "
+                   "or at the latest at approval"),
     Scenario("PJ-SB-2026-1116", "pujiang", "sales1",
              (("SVC-MAINT", "10", None), ("SVC-ENERGY", "1", None)), payment="NET30",
              steps=(("submit", "sales1"),), story="pending review, services only, on credit terms"),
@@ -165,6 +169,11 @@ def _play(order: Order, step: tuple[Any, ...], ctx: DemoContext) -> Order:
     if verb == "cancel":
         return service("ordertaking.orders.services", "order_cancel")(  # type: ignore[no-any-return]
             order=order, actor=actor, reason=rest[0])
+    if verb == "approve-if-pending":
+        # Where the credit check holds an order (at submission or at approval) is the credit app's call.
+        verb = "approve" if order.state == "submitted" else "skip"
+    if verb == "skip":
+        return order
     if verb == "approve":
         return service("ordertaking.review.services", "order_approve")(  # type: ignore[no-any-return]
             order=order, actor=actor, opinion=rest[0])

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.apps import apps
 
-from ordertaking import cli
 from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
 from ordertaking.audit.models import AuditEvent
 from ordertaking.catalog.models import PaymentMethod, Product, Region
-from ordertaking.common import demo, demo_orders
+from ordertaking.common import demo
 from ordertaking.customers.models import Customer
 from ordertaking.customers.rules import credit_code_valid, phone_valid
 from ordertaking.orders.models import Order
@@ -19,10 +17,6 @@ from ordertaking.review.models import ReviewDecision, ReviewFinding, SpecialAppr
 
 pytestmark = pytest.mark.django_db
 
-# Credit holds (P5.1) come from the credit app's part of the demo (demo.load_credit).
-STATES_FROM_OTHER_APPS = {OrderState.CREDIT_HOLD}
-
-
 @pytest.fixture
 def loaded():  # type: ignore[no-untyped-def]
     return demo.demo_load()
@@ -30,7 +24,7 @@ def loaded():  # type: ignore[no-untyped-def]
 
 def test_p2_2_the_demo_has_an_order_in_every_state_of_the_order_state_table(loaded):
     present = set(Order.objects.values_list("state", flat=True))
-    assert set(OrderState.values) - STATES_FROM_OTHER_APPS <= present
+    assert set(OrderState.values) <= present
     assert not [s for s in loaded.skipped if s.startswith("order ")], loaded.skipped
 
 
@@ -113,35 +107,27 @@ def test_p3_one_demo_user_per_role_all_with_the_demo_password(loaded):
     assert User.objects.get(username="sales1").check_password(demo.DEMO_PASSWORD)
 
 
-def _counts() -> dict[str, int]:
-    return {m._meta.label: m._default_manager.count() for m in apps.get_models() if m._meta.managed}
+def test_p5_1_a_active_customers_are_credit_evaluated_by_two_people_before_their_orders(loaded):
+    from ordertaking.credit.models import CreditEvaluation, CustomerCredit
+
+    for customer in Customer.objects.filter(status=Customer.Status.ACTIVE):
+        credit = CustomerCredit.objects.get(customer=customer)
+        assert credit.evaluation is not None and credit.evaluation.state == CreditEvaluation.State.APPROVED
+        assert credit.evaluation.decided_by_id != credit.evaluation.proposed_by_id
+    # P5.1.b: a prospect without an evaluation is flagged on its order, not approved.
+    prospect_orders = Order.objects.filter(customer__status=Customer.Status.PROSPECT)
+    assert prospect_orders.exists()
+    assert not prospect_orders.filter(state=OrderState.APPROVED).exists()
+    assert ReviewFinding.objects.filter(order__in=prospect_orders, code="no_credit_evaluation").exists()
 
 
-def test_loading_the_demo_twice_adds_nothing(capsys):
-    assert cli.main(["load-demo"]) == 0
-    first = _counts()
-    out = capsys.readouterr().out
-    assert "Demo logins" in out and demo.DEMO_PASSWORD in out
-    assert cli.main(["load-demo"]) == 0
-    assert _counts() == first
-    assert "nothing to add" in capsys.readouterr().out
+def test_p2_1_a_inquiries_by_every_channel_handed_over_converted_and_closed(loaded):
+    from ordertaking.inquiries.models import Inquiry
 
-
-def test_a_scenario_whose_service_is_missing_is_skipped_whole_and_said_so(monkeypatch):
-    real = demo_orders.service
-
-    def without_approve(module: str, name: str):  # type: ignore[no-untyped-def]
-        if name == "order_approve":
-            raise demo_orders.ServiceMissing(f"{module}.{name}")
-        return real(module, name)
-
-    monkeypatch.setattr(demo_orders, "service", without_approve)
-    ctx = demo.demo_load()
-    assert any("order_approve" in s for s in ctx.skipped)
-    # The scenarios that needed approval left nothing behind (one transaction each) ...
-    assert not Order.objects.filter(state=OrderState.APPROVED).exists()
-    assert not Order.objects.filter(customer_reference="QT-DL-2026-0931").exists()
-    # ... and load once the service is there.
-    monkeypatch.setattr(demo_orders, "service", real)
-    demo.demo_load()
-    assert Order.objects.filter(customer_reference="QT-DL-2026-0931", state=OrderState.APPROVED).count() == 1
+    assert set(Inquiry.objects.values_list("channel", flat=True)) == set(Inquiry.Channel.values)
+    assert set(Inquiry.objects.values_list("state", flat=True)) == set(Inquiry.State.values)
+    converted = Inquiry.objects.get(state=Inquiry.State.CONVERTED)
+    assert converted.order is not None and converted.order.state == OrderState.DRAFT
+    for inquiry in Inquiry.objects.filter(state=Inquiry.State.HANDED_OVER):
+        assert inquiry.assigned_to is not None and inquiry.assigned_to.has_role(Role.SALES)
+        assert AuditEvent.objects.filter(action="inquiry.handed_over", subject_id=str(inquiry.pk)).exists()
