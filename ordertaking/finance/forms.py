@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 W = {"class": "form-control form-control-sm"}
 N = {"class": "form-control form-control-sm text-end"}
@@ -33,7 +34,8 @@ class AgingForm(forms.Form):
 
 class InvoiceFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False,
-                              choices=[("", _("All")), ("open", _("Open")), ("paid", _("Paid"))],
+                              choices=[("", _("All")), ("open", pgettext_lazy("invoice", "Open")),
+                                       ("paid", pgettext_lazy("invoice", "Paid"))],
                               widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
     q = forms.CharField(label=_("Customer or number"), required=False, widget=forms.TextInput(attrs=W))
     overdue = forms.BooleanField(label=_("Overdue only"), required=False,

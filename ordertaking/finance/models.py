@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ordertaking.customers.models import Customer
 from ordertaking.orders.models import Order, OrderLine
@@ -19,8 +20,8 @@ CURRENCIES = ["CNY"]  # the company invoices and collects in renminbi only
 
 class Invoice(models.Model):
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
-        PAID = "paid", _("Paid")
+        OPEN = "open", pgettext_lazy("invoice", "Open")
+        PAID = "paid", pgettext_lazy("invoice", "Paid")
 
     number = models.CharField(_("invoice number"), max_length=40, unique=True)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
