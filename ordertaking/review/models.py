@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ordertaking.orders.models import Order
@@ -18,6 +19,8 @@ class ReviewFinding(models.Model):
     code = models.CharField(max_length=64)
     clause = models.CharField(max_length=16)
     message = models.TextField()
+    # The message in each UI language ({"zh-hans": …, "en": …}), written when the checks run.
+    messages = models.JSONField(default=dict, blank=True)
     field = models.CharField(max_length=64, blank=True)
     line = models.PositiveIntegerField(null=True, blank=True)
     blocking = models.BooleanField(default=True)
@@ -26,6 +29,9 @@ class ReviewFinding(models.Model):
     class Meta:
         ordering = ["order", "line", "id"]
         indexes = [models.Index(fields=["order", "revision"], name="finding_order_rev")]
+
+    def localized_message(self) -> str:
+        return str(self.messages.get(translation.get_language() or "", "") or self.message)
 
 
 class ReviewDecision(models.Model):

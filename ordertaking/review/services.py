@@ -21,7 +21,7 @@ from ordertaking.orders.models import Order
 from ordertaking.orders.states import OrderState, check_move
 
 from . import rules
-from .checks import order_findings
+from .checks import order_findings_in_each_language
 from .models import ReviewDecision, ReviewFinding, SpecialApproval
 
 
@@ -71,13 +71,13 @@ def review_findings_refresh(*, order: Order, actor: Any) -> list[Finding]:
     Called by `order_submit` inside its transaction and by `order_approve` under the row lock.
     Replaces the stored findings of this revision; earlier revisions keep theirs.
     """
-    findings = order_findings(order)
+    findings, messages = order_findings_in_each_language(order)
     with transaction.atomic():
         ReviewFinding.objects.filter(order_id=order.pk, revision=order.revision).delete()
         ReviewFinding.objects.bulk_create([
             ReviewFinding(order_id=order.pk, revision=order.revision, code=f.code, clause=f.clause,
-                          message=f.message, field=f.field or "", line=f.line, blocking=f.blocking)
-            for f in findings
+                          message=f.message, messages=m, field=f.field or "", line=f.line, blocking=f.blocking)
+            for f, m in zip(findings, messages, strict=True)
         ])
     return findings
 

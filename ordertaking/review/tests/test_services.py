@@ -352,3 +352,16 @@ def test_p2_3_c_grant_is_refused_when_the_order_was_returned_meanwhile(floor_ord
     order_return(order=floor_order, actor=reviewer, opinion="退回")
     with pytest.raises(InvalidTransition):
         special_approval_grant(approval=sa, actor=leader)
+
+
+def test_p2_3_stored_findings_read_in_the_readers_language(floor_order, sales_rep):
+    from django.utils import translation
+
+    with translation.override("en"):
+        review_findings_refresh(order=floor_order, actor=sales_rep)
+    stored = ReviewFinding.objects.get(order=floor_order)
+    assert "below the floor price" in stored.messages["en"] and "低于底价" in stored.messages["zh-hans"]
+    with translation.override("zh-hans"):
+        assert "低于底价" in stored.localized_message()
+    with translation.override("en"):
+        assert "below the floor price" in stored.localized_message()
