@@ -16,7 +16,7 @@ from .selectors import SORTS, known_actions
 
 class EventFilterForm(forms.Form):
     q = forms.CharField(label=_("Subject"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"placeholder": _("Order number, customer …"),
+                        widget=forms.TextInput(attrs={"placeholder": _("Number or name"),
                                                       "type": "search"}))
     action = forms.ChoiceField(label=pgettext_lazy("audit: what was done", "Action"), required=False)
     actor = forms.TypedChoiceField(label=_("Actor"), required=False, coerce=int, empty_value=None)

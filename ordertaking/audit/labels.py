@@ -121,9 +121,21 @@ def field_label(key: str) -> str:
     return str(label) if label is not None else key.replace("_", " ")
 
 
+# Keys whose values are amounts of money: shown as ¥1,234.50 like every other amount on the pages.
+MONEY_KEYS = frozenset({"total_amount", "amount", "order_amount", "exposure", "credit_limit", "accepted_excess",
+                        "excess", "allowed_excess", "unit_price", "paid_amount", "outstanding"})
+
+
 def _show(value: Any, key: str = "") -> str:
     if value is None or value == "":
         return ""
+    if key in MONEY_KEYS and not isinstance(value, list | tuple | dict | bool):
+        from ordertaking.common.templatetags.ot import money
+
+        try:
+            return money(value)
+        except (ArithmeticError, ValueError):  # not a number after all: show it as stored
+            return str(value)
     if isinstance(value, list | tuple):
         return ", ".join(_show(v, key) for v in value)
     if isinstance(value, dict):

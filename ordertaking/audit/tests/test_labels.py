@@ -57,3 +57,10 @@ def test_p6_1_a_describe_events_annotates_description_and_changes_in_the_current
         (zh,) = describe_events([ev])
         assert zh.description == "订单退回销售"
         assert zh.changes[0]["after"] == "已退回"
+
+
+def test_p4_2_a_amounts_in_the_trail_read_like_amounts_on_the_pages():
+    (row,) = event_changes({"total_amount": "5400.00"}, {"total_amount": "6400.5"})
+    assert (row["before"], row["after"]) == ("¥5,400.00", "¥6,400.50")
+    (odd,) = event_changes(None, {"amount": "n/a"})
+    assert odd["after"] == "n/a"
