@@ -49,6 +49,26 @@ def _snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
 
 # --- validation (P2.1.c information collected accurately; P2.3.a genuine customer) -----------------
 
+def _check_texts(model: Any, values: Mapping[str, Any], *, prefix: str = "") -> None:
+    """Text that the database would refuse (NUL characters, too long, not text) is refused here,
+    naming its field, so bad input is a 422 and never a 500."""
+    for name, value in values.items():
+        try:
+            field = model._meta.get_field(name)
+        except Exception:  # noqa: BLE001 - not a model field (e.g. contacts): checked elsewhere
+            continue
+        max_length = getattr(field, "max_length", None)
+        if field.get_internal_type() not in ("CharField", "TextField", "EmailField"):
+            continue
+        if value is None:
+            continue
+        if not isinstance(value, str) or "\x00" in value:
+            raise ValidationFailed(_("Enter text."), code="invalid_text", field=f"{prefix}{name}")
+        if max_length and len(value.strip()) > max_length:
+            raise ValidationFailed(_("At most %(n)s characters.") % {"n": max_length}, code="too_long",
+                                   field=f"{prefix}{name}")
+
+
 def _clean_credit_code(code: str | None, *, field: str = "credit_code") -> str | None:
     code = rules.normalize_credit_code(code or "")
     if not code:
@@ -115,6 +135,7 @@ def _clean_sales_rep(rep: User | None) -> User | None:
 
 
 def _clean_contact(data: Mapping[str, Any], *, prefix: str) -> dict[str, Any]:
+    _check_texts(Contact, data, prefix=prefix)
     return {
         "name": _required(data.get("name"), field=f"{prefix}name"),
         "title": (data.get("title") or "").strip(),
@@ -125,6 +146,7 @@ def _clean_contact(data: Mapping[str, Any], *, prefix: str) -> dict[str, Any]:
 
 
 def _clean_address(data: Mapping[str, Any], *, prefix: str) -> dict[str, Any]:
+    _check_texts(CustomerAddress, data, prefix=prefix)
     region = data.get("region")
     if not isinstance(region, Region):
         raise ValidationFailed(_("Choose a province."), code="required", field=f"{prefix}region")
@@ -158,6 +180,8 @@ def customer_create(*, actor: User, name: str, credit_code: str | None = None, i
     A sales rep who creates a customer without naming a rep becomes its rep (P3.1 develops customers).
     """
     _require_manage(actor)
+    _check_texts(Customer, {"name": name, "credit_code": credit_code, "industry": industry, "city": city,
+                            "preferences": preferences, "notes": notes, "size": size, "status": status})
     name = _required(name, field="name")
     code = _clean_credit_code(credit_code)
     _check_sizes({"size": size, "status": status})
@@ -216,6 +240,7 @@ def customer_update(*, customer: Customer, actor: User, **fields: Any) -> Custom
     unknown = set(fields) - set(CUSTOMER_FIELDS)
     if unknown:
         raise ValidationFailed(_("Unknown field."), code="unknown_field", field=sorted(unknown)[0])
+    _check_texts(Customer, fields)
     with transaction.atomic():
         locked = _lock_customer(customer, actor)
         before = _snapshot(locked, CUSTOMER_FIELDS)

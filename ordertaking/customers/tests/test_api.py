@@ -71,6 +71,9 @@ def test_p2_1_c_api_duplicate_customer_is_409_naming_the_existing_one(client, cs
     ({"credit_code": code()}, "name"),
     ({"name": "x" * 201}, "name"),
     ({"name": "x", "sales_rep_id": 999999}, "sales_rep_id"),
+    ({"name": "a\x00b"}, "name"),
+    ({"name": "x", "contacts": [{"name": "a\x00", "phone": "13800138000"}]}, "contacts.0.name"),
+    ({"name": "x", "notes": "\x00"}, "notes"),
 ])
 def test_p2_1_c_api_bad_input_is_422_with_field(client, cs_agent, catalog, body, field):
     client.force_login(cs_agent)

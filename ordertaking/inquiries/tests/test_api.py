@@ -46,6 +46,8 @@ def test_p2_1_a_api_record_inquiry(inquiry, cs_agent):
     ({"wanted_delivery_date": "2026-02-30"}, "wanted_delivery_date"),
     ({"customer_id": 424242}, "customer_id"),
     ({"company_name": ""}, "company_name"),
+    ({"company_name": "a\x00b"}, "company_name"),
+    ({"notes": "\x00"}, "notes"),
     ({"state": "converted"}, None),
 ])
 def test_p2_1_c_api_bad_input_is_422_with_field(client, cs_agent, catalog, over, field):
