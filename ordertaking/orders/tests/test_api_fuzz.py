@@ -21,8 +21,8 @@ JSON: Any = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3)
 HEADER = ["customer", "sales_rep", "delivery_date", "delivery_region", "delivery_city", "delivery_address",
           "payment_method", "customer_reference", "contact_name", "contact_phone", "notes", "state"]
 LINE = ["product", "name", "specification", "description", "unit", "quantity", "unit_price"]
-LINES = st.lists(st.fixed_dictionaries({}, optional={k: JSON for k in LINE}), max_size=3) | JSON
-BODY = st.fixed_dictionaries({}, optional={**{k: JSON for k in HEADER}, "lines": LINES}) | JSON
+LINES = st.lists(st.fixed_dictionaries({}, optional=dict.fromkeys(LINE, JSON)), max_size=3) | JSON
+BODY = st.fixed_dictionaries({}, optional={**dict.fromkeys(HEADER, JSON), "lines": LINES}) | JSON
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                         HealthCheck.too_slow])
 
