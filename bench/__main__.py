@@ -60,10 +60,16 @@ def main(argv: list[str]) -> int:
     r.add_argument("--w3-orders", type=int, default=2000, help="W3 orders in total (8 processes)")
     r.add_argument("--repeat", type=int, default=30, help="W2 calls per query")
     r.add_argument("--tag", default="", help="suffix for result file names (e.g. small)")
+    sub.add_parser("report", help="markdown tables from bench/results/*.json")
     pr = sub.add_parser("profile", help="queries per order and a pyinstrument profile of W1 (services)")
     pr.add_argument("--db", default="pg")
     pr.add_argument("--orders", type=int, default=50)
     a = ap.parse_args(argv)
+    if a.cmd == "report":
+        from .report import main as report_main
+
+        report_main()
+        return 0
     if a.cmd == "profile":
         from .profile import run as profile_run
 

@@ -100,6 +100,57 @@ def test_p4_2_c_a_user_without_access_to_orders_sees_no_statistics(data, make_us
 
 def test_p4_2_c_dashboard_is_a_fixed_handful_of_queries(data, reviewer, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
     reviewer = type(reviewer).objects.get(pk=reviewer.pk)  # cold permission cache, as on a request
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(10):
         out = rsel.dashboard(user=reviewer, today=TODAY)
     assert len(out["months"]) == 12 and len(out["by_category"]) == 3 and len(out["top_customers"]) == 2
+
+
+# --- the monthly rollups (closed months) give the same answers as the live aggregates -----------------
+
+def _all(user):  # type: ignore[no-untyped-def]
+    return (rsel.revenue_by_category(user=user, today=TODAY), rsel.revenue_by_region(user=user, today=TODAY),
+            rsel.top_customers(user=user, today=TODAY))
+
+
+def test_p4_2_c_rollups_of_closed_months_give_the_same_statistics_as_live(data, reviewer):  # type: ignore[no-untyped-def]
+    from ordertaking.reports.models import RevenueMonth
+    from ordertaking.reports.services import revenue_rollup_refresh
+
+    live = _all(reviewer)
+    rebuilt = revenue_rollup_refresh(today=TODAY)
+    assert rebuilt == rsel.month_list(rsel.period(today=TODAY))[:-1]  # every month but the current one
+    assert not RevenueMonth.objects.filter(month=date(2026, 11, 1)).exists()
+    assert _all(reviewer) == live
+    revenue_rollup_refresh(today=TODAY)  # idempotent
+    assert _all(reviewer) == live
+
+
+def test_p4_2_c_the_current_month_stays_live_after_a_rollup(data, reviewer, customer, catalog, sales_rep):  # type: ignore[no-untyped-def]
+    from ordertaking.reports.services import revenue_rollup_refresh
+
+    revenue_rollup_refresh(today=TODAY)
+    make_order(customer=customer, rep=sales_rep, approved_at=datetime(2026, 11, 20, 3, 0, tzinfo=UTC),
+               region=catalog["regions"]["sh"], lines=[(catalog["products"]["reducer"], 1, Decimal("5600.00"))])
+    rows = {(r["month"], r["region"]): r["amount"] for r in rsel.revenue_by_region(user=reviewer, today=TODAY)}
+    assert rows[(date(2026, 11, 1), "上海市")] == Decimal("12800.00")
+    assert rows[(date(2026, 10, 1), "上海市")] == Decimal("5600.00")  # from the rollup
+
+
+def test_p4_2_c_a_sales_rep_never_reads_the_company_wide_rollups(data, sales_rep2):  # type: ignore[no-untyped-def]
+    from ordertaking.reports.services import revenue_rollup_refresh
+
+    before = _all(sales_rep2)
+    revenue_rollup_refresh(today=TODAY)
+    assert _all(sales_rep2) == before
+    assert {r["region"] for r in before[1]} == {"广东省"}
+
+
+def test_p4_2_c_dashboard_from_rollups_is_a_fixed_handful_of_queries(data, reviewer,  # type: ignore[no-untyped-def]
+                                                                     django_assert_max_num_queries):
+    from ordertaking.reports.services import revenue_rollup_refresh
+
+    revenue_rollup_refresh(today=TODAY)
+    reviewer = type(reviewer).objects.get(pk=reviewer.pk)
+    with django_assert_max_num_queries(14):
+        out = rsel.dashboard(user=reviewer, today=TODAY)
+    assert len(out["by_region"]) == 3 and out["top_customers"][0]["amount"] == Decimal("12800.00")

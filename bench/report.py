@@ -1,0 +1,90 @@
+"""Markdown tables from bench/results/*.json, for docs/performance.md:  python -m bench report"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .env import RESULTS
+
+NAMES = {"pg": "PostgreSQL", "sqlite": "SQLite"}
+
+
+def _load(name: str) -> dict[str, Any] | None:
+    p = RESULTS / f"{name}.json"
+    return json.loads(p.read_text()) if p.exists() else None
+
+
+def _fig(x: dict[str, Any]) -> str:
+    s = x["orders_per_s"]
+    return f"{s['median']} ({s['min']}–{s['max']}, n={len(s['runs'])})"
+
+
+def w1_table(d: dict[str, Any]) -> list[str]:
+    out = ["| database | figure | orders/s median (min–max, runs) | ratio to 1-process ceiling | checks |",
+           "|---|---|---|---|---|"]
+    labels = {"ceiling_1p": "raw-SQL ceiling, 1 process", "ceiling_2p": "raw-SQL ceiling, 2 processes",
+              "services_1p": "services in-process, 1 process", "services_2p": "services in-process, 2 processes",
+              "http": "HTTP /api/v1, gunicorn 2 workers, 8 clients"}
+    for kind in ("pg", "sqlite"):
+        r = d.get(kind)
+        if not r:
+            continue
+        for key, label in labels.items():
+            if key not in r:
+                continue
+            ok = all(run["check"]["ok"] for run in r[key]["runs"])
+            ratio = r["ratios_to_ceiling_1p"].get(key)
+            out.append(f"| {NAMES[kind]} | {label} | {_fig(r[key])} | "
+                       f"{'' if ratio is None else f'{ratio:.1%}'} | {'all passed' if ok else 'FAILED'} |")
+    return out
+
+
+def http_latency(d: dict[str, Any]) -> list[str]:
+    out = ["| database | call | p50 ms | p95 ms | p99 ms | server worker peak RSS MB |", "|---|---|---|---|---|---|"]
+    for kind in ("pg", "sqlite"):
+        r = (d.get(kind) or {}).get("http")
+        if not r:
+            continue
+        run = sorted(r["runs"], key=lambda x: x["orders_per_s"])[len(r["runs"]) // 2]  # the median run
+        rss = max(max(x["server_worker_peak_rss_mb"] or [0]) for x in r["runs"])
+        for call, q in run["latency_ms_per_call"].items():
+            out.append(f"| {NAMES[kind]} | {call} | {q['p50']} | {q['p95']} | {q['p99']} | {rss} |")
+    return out
+
+
+def w2_table(d: dict[str, Any]) -> list[str]:
+    out = ["| database | query | app p50 ms | app p95 ms | raw p50 ms | raw p95 ms | app/raw (p95) |",
+           "|---|---|---|---|---|---|---|"]
+    for kind in ("pg", "sqlite"):
+        r = d.get(kind)
+        if not r:
+            continue
+        for name, q in r["queries"].items():
+            out.append(f"| {NAMES[kind]} | {name} | {q['app_ms']['p50']} | {q['app_ms']['p95']} | "
+                       f"{q['raw_ms']['p50']} | {q['raw_ms']['p95']} | {q['ratio_p95']} |")
+    return out
+
+
+def main() -> None:
+    for name in sorted(p.stem for p in Path(RESULTS).glob("*.json")):
+        d = _load(name)
+        if not d:
+            continue
+        print(f"\n### {name} ({d.get('at')}, load average {d.get('machine', {}).get('loadavg')})\n")
+        if name.startswith("w1") and not name.startswith("w1_scale"):
+            print("\n".join(w1_table(d)))
+            lat = http_latency(d)
+            if len(lat) > 2:
+                print()
+                print("\n".join(lat))
+        elif name.startswith("w2") and "queries" not in d:
+            print("\n".join(w2_table(d)))
+        else:
+            print("```\n" + json.dumps({k: v for k, v in d.items() if k not in ("machine", "explain")},
+                                       default=str)[:1500] + "\n```")
+
+
+if __name__ == "__main__":
+    main()
