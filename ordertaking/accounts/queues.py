@@ -14,6 +14,7 @@ QUEUE_PROVIDERS = [
     "ordertaking.inquiries.selectors",
     "ordertaking.orders.selectors",
     "ordertaking.review.selectors",
+    "ordertaking.credit.selectors",
 ]
 
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("customers/<int:pk>/payments/new/", views.payment_new, name="payment_new"),
     path("customers/<int:pk>/credit-notes/new/", views.credit_note_new, name="credit_note_new"),
     path("orders/<str:number>/invoice/", views.invoice_new, name="invoice_new"),
+    path("dunning/", views.dunning, name="dunning"),
 ]

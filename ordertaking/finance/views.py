@@ -223,3 +223,36 @@ def credit_note_new(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("finance:statement", pk=cust.pk)
     return render(request, "finance/credit_note_form.html", {"customer": cust, "form": form},
                   status=422 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dunning(request: HttpRequest) -> HttpResponse:
+    """P5.1.c: my dunning tasks and credit alerts (finance and the sales rep); finance sees all open tasks.
+    POST marks a task done (the assignee or finance) or the alerts read."""
+    from ordertaking.credit.models import CreditAlert
+
+    from .models import DunningTask
+
+    user: Any = request.user
+    if request.method == "POST":
+        if "alerts_read" in request.POST:
+            CreditAlert.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+            return redirect("finance:dunning")
+        task = DunningTask.objects.filter(pk=request.POST.get("task") or 0).first()
+        if task is None or (task.assignee_id != user.pk and not user.has_perm("accounts.finance_view")):
+            raise Http404("not found")
+        try:
+            services.dunning_task_done(task=task, actor=user, note=request.POST.get("note", "")[:1000])
+        except DomainError as e:
+            messages.error(request, str(e.message))
+        else:
+            messages.success(request, _("Dunning task done."))
+        return redirect("finance:dunning")
+    tasks = DunningTask.objects.filter(state=DunningTask.State.OPEN).select_related(
+        "customer", "invoice", "invoice__order", "assignee").order_by("due_date", "id")
+    if not user.has_perm("accounts.finance_view"):
+        tasks = tasks.filter(assignee=user)
+    alerts = CreditAlert.objects.filter(recipient=user).select_related("customer").order_by("-created_at")[:50]
+    return render(request, "finance/dunning.html", {"tasks": tasks[:200], "alerts": alerts,
+                                                    "today": timezone.localdate()})

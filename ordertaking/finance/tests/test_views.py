@@ -112,3 +112,45 @@ def test_p3_6_leadership_sees_the_dashboard_but_cannot_record_payments(client, l
                     {"amount": "10", "currency": "CNY", "received_on": timezone.localdate().isoformat()})
     assert r.status_code == 403 and r.context["form"].non_field_errors()
     assert Payment.objects.count() == 0
+
+
+def test_p5_1_c_the_sales_rep_sees_and_closes_their_dunning_task(client, sales_rep, finance_user, overdue):
+    from ordertaking.audit.models import AuditEvent
+    from ordertaking.credit.monitoring import credit_monitor_run
+    from ordertaking.finance.models import DunningTask
+
+    credit_monitor_run(today=timezone.localdate())  # 15 days overdue: below the 30-day threshold
+    assert DunningTask.objects.count() == 0
+    credit_monitor_run(today=overdue.due_date + timedelta(days=31))
+    task = DunningTask.objects.get(assignee=sales_rep)
+    client.force_login(sales_rep)
+    home = client.get(reverse("accounts:home"))
+    keys = {q.key: q for q in home.context["queues"]}
+    assert keys["dunning"].count == 1 and keys["credit_alerts"].count >= 1
+    page = client.get(reverse("finance:dunning"))
+    assert [t.pk for t in page.context["tasks"]] == [task.pk]  # only their own
+    other = DunningTask.objects.get(assignee=finance_user)
+    assert client.post(reverse("finance:dunning"), {"task": other.pk}).status_code == 404
+    r = client.post(reverse("finance:dunning"), {"task": task.pk, "note": "客户承诺周五付款"})
+    assert r.status_code == 302
+    task.refresh_from_db()
+    assert task.state == "done" and "周五" in task.note
+    assert AuditEvent.objects.filter(action="dunning.done").count() == 1
+
+
+def test_p5_1_finance_home_shows_holds_and_evaluations_to_approve(client, leader, finance_user, customer,
+                                                                   make_order, approve, evaluate):
+    from ordertaking.credit.services import credit_evaluation_propose
+
+    evaluate(customer, limit="100")
+    _o, hold = approve(make_order(customer, total="500.00"))
+    credit_evaluation_propose(customer=customer, actor=finance_user, registered_capital="1", years_in_business=1,
+                              licences_held=0,
+                              annual_revenue="1", debt_ratio="50")
+    client.force_login(leader)
+    keys = {q.key: q for q in client.get(reverse("accounts:home")).context["queues"]}
+    assert keys["credit_holds"].count == 1 and keys["credit_evaluations"].count == 1
+    client.force_login(finance_user)
+    keys = {q.key: q for q in client.get(reverse("accounts:home")).context["queues"]}
+    assert keys["credit_holds"].items[0]["url"] == reverse("credit:hold", args=[hold.pk])
+    assert keys["credit_evaluations"].count == 0  # not their own proposal
