@@ -146,3 +146,16 @@ def test_p3_a_user_cannot_revoke_someone_elses_token(client, sales_rep, sales_re
 def test_p3_token_pages_take_only_posts(client, sales_rep):
     client.force_login(sales_rep)
     assert client.get("/profile/tokens/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_p3_3_with_the_real_apps_the_reviewer_home_has_the_review_queue_and_the_sales_home_does_not(
+        client, reviewer, sales_rep, django_assert_max_num_queries):
+    """Integration with the queue providers the orders and review apps really offer."""
+    client.force_login(reviewer)
+    with django_assert_max_num_queries(30):
+        html = client.get("/").content.decode()
+    assert 'data-queue="review"' in html
+    client.force_login(sales_rep)
+    html = client.get("/").content.decode()
+    assert 'data-queue="review"' not in html and 'data-queue="orders_drafts"' in html
