@@ -293,3 +293,16 @@ def test_p4_2_a_cancel_of_a_submitted_order_is_409(client, draft, sales_rep, no_
     order_submit(order=draft, actor=sales_rep)
     r = call(client, "post", f"{BASE}/{draft.number}/cancel", sales_rep, {"reason": "x"})
     assert r.status_code == 409
+
+
+def test_p4_2_c_the_api_list_query_count_does_not_grow_with_the_rows(client, sales_rep, customer,
+                                                                     django_assert_max_num_queries):
+    from ordertaking.orders.services import order_create
+
+    for _ in range(30):
+        order_create(actor=sales_rep, customer=customer)
+    client.force_login(sales_rep)
+    call(client, "get", BASE)
+    with django_assert_max_num_queries(8):
+        r = call(client, "get", f"{BASE}?page_size=30&sort=-total")
+    assert r.status_code == 200 and len(r.json()["items"]) == 30
