@@ -35,6 +35,7 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
     from django.utils import timezone
 
     from ordertaking.accounts.models import User
+    from ordertaking.customers.models import Customer
     from ordertaking.orders import selectors as osel
     from ordertaking.orders.models import Order
     from ordertaking.reports import selectors as rsel
@@ -70,6 +71,17 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
         "revenue_by_category_live": lambda: rsel.live_by_category(scope, period.start, period.end),
         "revenue_by_region_live": lambda: rsel.live_by_region(scope, period.start, period.end),
         "top_customers_live": lambda: rsel.live_by_customer(scope, period.start, period.end),
+        # Proposed for orders.selectors.order_list (not ours to change): a query that looks like an order
+        # number searches by prefix (PostgreSQL's varchar_pattern_ops index on number serves it), and a
+        # customer-name search finds the (few) matching customers first, then their orders by index.
+        "proposed_search_number_prefix": lambda: page(
+            osel.visible_orders(viewer).select_related("customer", "sales_rep")
+            .filter(number__startswith=number.upper()).order_by("-created_at", "-id")),
+        "proposed_search_customer_first": lambda: page(
+            osel.visible_orders(viewer).select_related("customer", "sales_rep")
+            .filter(customer_id__in=list(Customer.objects.filter(name__icontains=cust_name)
+                                         .values_list("pk", flat=True)[:200]))
+            .order_by("-created_at", "-id")),
     }
     start, end = osel._day_start(d_from), osel._day_start(d_to + timedelta(days=1))
     if vendor == "postgresql":
@@ -78,6 +90,8 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
     else:
         month = "strftime('%%Y-%%m', datetime(o.approved_at, '+8 hours'))"
         like = "o.number LIKE %s OR c.name LIKE %s"
+    cname = f"UPPER(name) LIKE UPPER({ph})" if vendor == "postgresql" else f"name LIKE {ph}"
+    in_customers = f"o.customer_id IN (SELECT id FROM customers_customer WHERE {cname})"
     list_sql = ("SELECT o.number, c.name, u.username, o.total_amount FROM orders_order o "
                 "JOIN customers_customer c ON c.id = o.customer_id JOIN accounts_user u ON u.id = o.sales_rep_id "
                 "WHERE {w} ORDER BY o.created_at DESC, o.id DESC LIMIT 50")
@@ -108,6 +122,10 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
                            f"JOIN customers_customer c ON c.id = o.customer_id WHERE {rev} "
                            "GROUP BY 1, 2 ORDER BY s DESC, c.name LIMIT 20", a_rev)],
         "top_customers_live": [(by_customer_month, a_rev)],
+        "proposed_search_number_prefix": [(list_sql.format(w=f"o.number LIKE {ph}"), [f"{number}%"]),
+                                          (count_sql.format(w=f"o.number LIKE {ph}"), [f"{number}%"])],
+        "proposed_search_customer_first": [(list_sql.format(w=in_customers), [f"%{cust_name}%"]),
+                                           (count_sql.format(w=in_customers), [f"%{cust_name}%"])],
     }
     raw["revenue_by_category_live"] = raw["revenue_by_category"]
     raw["revenue_by_region_live"] = raw["revenue_by_region"]
