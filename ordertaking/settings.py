@@ -170,7 +170,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "ordertaking.common.storage.StaticStorage"  # hashed names + compressed; needs collectstatic
             if not DEBUG and env_bool("ORDERTAKING_MANIFEST_STATIC", False)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

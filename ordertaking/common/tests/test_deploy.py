@@ -60,3 +60,18 @@ def test_production_turns_on_https_cookies_hsts_and_the_proxy_header(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[-2] == (
         "False True True True True ('HTTP_X_FORWARDED_PROTO', 'https') ['orders.example.cn']")
+
+
+def test_collectstatic_makes_hashed_compressed_files_for_production(tmp_path):
+    """ORDERTAKING_MANIFEST_STATIC=1: hashed names (cached forever) and .gz copies, which the
+    vendored Bootstrap's source-map comments must not break."""
+    env = _production_env(tmp_path, ORDERTAKING_MANIFEST_STATIC="1")
+    result = _manage(env, "collectstatic", "--noinput", "-v", "0")
+    assert result.returncode == 0, result.stdout + result.stderr
+    static = tmp_path / "staticfiles"
+    assert (static / "staticfiles.json").exists()
+    assert list(static.glob("ot/app.*.css")), "no hashed app.css"
+    assert list(static.glob("vendor/bootstrap/bootstrap.bundle.min.*.js.gz"))
+    code = "from django.templatetags.static import static; print(static('ot/app.css'))"
+    url = _manage(env, "shell", "-c", code).stdout.strip().splitlines()[-1]
+    assert url.startswith("/static/ot/app.") and url != "/static/ot/app.css"
