@@ -19,7 +19,7 @@ from ordertaking.catalog.models import Product
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 
 from . import selectors, services
-from .forms import CancelForm, LineForm, LineFormSet, OrderFilterForm, OrderForm
+from .forms import CancelForm, LineForm, LineFormSet, OrderFilterForm, OrderForm, visible_customers
 from .models import Order
 from .permissions import may_enter_orders, order_can_cancel, order_can_edit, order_can_submit
 
@@ -123,6 +123,21 @@ def _save(request: HttpRequest, order: Order | None) -> HttpResponse:
     return _render_form(request, form, formset, order, status=422)
 
 
+def _customer_defaults(request: HttpRequest, customer_id: int) -> dict[str, Any]:
+    """Coming from a customer's page: their default address and primary contact, ready to amend."""
+    customer = visible_customers(request.user).filter(pk=customer_id).first()
+    if customer is None:
+        return {}
+    initial: dict[str, Any] = {"customer": customer.pk}
+    address = customer.addresses.order_by("-is_default", "id").first()
+    if address is not None:
+        initial.update(delivery_region=address.region_id, delivery_city=address.city, delivery_address=address.detail)
+    contact = customer.contacts.order_by("-is_primary", "id").first()
+    if contact is not None:
+        initial.update(contact_name=contact.name, contact_phone=contact.phone)
+    return initial
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_new(request: HttpRequest) -> HttpResponse:
@@ -131,9 +146,9 @@ def order_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _save(request, None)
     initial: dict[str, Any] = {}
-    customer_id = request.GET.get("customer")
-    if customer_id and customer_id.isdigit():
-        initial["customer"] = int(customer_id)
+    customer_id = request.GET.get("customer", "")
+    if customer_id.isdigit():
+        initial = _customer_defaults(request, int(customer_id))
     form = OrderForm(initial=initial, user=request.user)
     formset = LineFormSet(prefix="lines", initial=[{}])
     return _render_form(request, form, formset, None)

@@ -316,3 +316,15 @@ def test_the_admin_shows_orders_read_only_so_the_state_cannot_be_edited_there(cl
     draft.refresh_from_db()
     assert draft.state == OrderState.DRAFT
     assert not admin.site._registry[Order].has_change_permission(page.wsgi_request, draft)
+
+
+def test_p2_1_c_a_new_order_from_a_customer_starts_with_their_address_and_contact(client, sales_rep, customer):
+    client.force_login(sales_rep)
+    html = client.get(reverse("orders:new"), {"customer": customer.pk}).content.decode()
+    assert 'value="浦东新区张江路100号"' in html and 'value="刘经理"' in html and 'value="13812345678"' in html
+
+
+def test_a_new_order_for_a_customer_i_may_not_see_starts_empty(client, sales_rep2, customer):
+    client.force_login(sales_rep2)
+    html = client.get(reverse("orders:new"), {"customer": customer.pk}).content.decode()
+    assert "浦东新区张江路100号" not in html
