@@ -58,3 +58,17 @@ FIELD_LABELS: dict[str, Any] = {
     "factors": _("factor scores"),
     "on_stop": _("on credit stop"),
 }
+
+VALUE_LABELS: dict[tuple[str, str], Any] = {
+    ("stage", "submission"): _("At submission"),
+    ("stage", "approval"): _("At approval"),
+    ("kind", "deposit"): _("Deposit / prepayment received"),
+    ("kind", "guarantor"): _("Guarantor"),
+    ("kind", "lc"): _("Letter of credit"),
+    ("guarantee_required", "True"): _("yes"),
+    ("guarantee_required", "False"): _("no"),
+    ("on_stop", "True"): _("yes"),
+    ("on_stop", "False"): _("no"),
+    ("special_approval", "True"): _("yes"),
+    ("special_approval", "False"): _("no"),
+}

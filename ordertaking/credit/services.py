@@ -147,8 +147,10 @@ def credit_evaluation_propose(*, customer: Customer, actor: User, registered_cap
             score=card.score, rating=card.band.rating, credit_limit=card.band.limit,
             payment_kinds=list(card.band.payment_kinds), max_term_days=card.band.max_term_days,
             guarantee_required=card.band.guarantee_required, note=note, proposed_by=actor)
+        figures = _evaluation_figures(ev)
+        figures.pop("on_stop")
         event_record(actor=actor, action="credit.evaluation_proposed", subject=customer, clause="P5.1.a",
-                     after=_evaluation_figures(ev), message=note)
+                     after=figures, message=note)
     return ev
 
 
@@ -161,7 +163,7 @@ def _evaluation_figures(ev: CreditEvaluation) -> dict[str, Any]:
     return {"evaluation": ev.pk, "score": ev.score, "rating": ev.rating, "credit_limit": str(ev.credit_limit),
             "max_term_days": ev.max_term_days, "payment_kinds": ev.payment_kinds,
             "guarantee_required": ev.guarantee_required, "factors": ev.factor_scores.get("factors"),
-            "policy_version": ev.policy.version}
+            "policy_version": ev.policy.version, "on_stop": False}
 
 
 def credit_row_locked(customer: Customer | int) -> CustomerCredit:
