@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 ACTION_LABELS: dict[str, Any] = {
     # accounts (P3)
@@ -86,6 +87,19 @@ FIELD_LABELS: dict[str, Any] = {
     "quantity": _("quantity"),
     "wanted_delivery_date": _("wanted delivery date"),
     "lines": _("lines"),
+    "channel": _("channel"),
+    "company_name": _("company name"),
+    "contact_email": _("contact email"),
+    "address": _("address"),
+    "product": _("product or service"),
+    "service_requirements": _("service requirements"),
+    "needs_analysis": _("preliminary needs analysis"),
+    "preferences": _("needs and preferences"),
+    "notes": _("notes"),
+    "title": _("title"),
+    "label": _("label"),
+    "is_primary": _("primary"),
+    "is_default": _("default"),
 }
 
 # Stored codes shown as words: (field, value) -> label. The same words as the state badges.
@@ -100,6 +114,20 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("state", "granted"): _("Granted"),
     ("state", "refused"): _("Refused"),
     ("state", "withdrawn"): _("Withdrawn"),
+    # inquiries (P2.1) and customers (P4.1.b)
+    ("state", "open"): _("Open"),
+    ("state", "handed_over"): _("Handed over"),
+    ("state", "converted"): _("Converted to order"),
+    ("state", "closed"): _("Closed"),
+    ("channel", "phone"): _("Phone"),
+    ("channel", "email"): pgettext_lazy("inquiry channel", "Email"),
+    ("channel", "online"): _("Online customer service"),
+    ("channel", "visit"): _("On-site visit"),
+    ("size", "micro"): _("Micro"),
+    ("size", "small"): _("Small"),
+    ("size", "medium"): _("Medium"),
+    ("size", "large"): _("Large"),
+    ("status", "prospect"): _("Prospect"),
 }
 
 # Credit and finance (P5.1, P3.6): their labels live in ordertaking/credit/labels.py (and its catalogue).
