@@ -1,4 +1,4 @@
-"""Static files storage for production: hashed names (cacheable forever) and gzip/brotli copies,
+"""Static files storage for production: hashed names (cacheable forever) and gzip copies,
 served by whitenoise. Used when ORDERTAKING_MANIFEST_STATIC=1, after `collectstatic`."""
 
 from __future__ import annotations
