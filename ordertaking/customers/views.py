@@ -64,6 +64,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contacts": list(customer.contacts.all()),
         "addresses": list(customer.addresses.select_related("region")),
         "orders": selectors.customer_orders(user=request.user, customer=customer),
+        "order_count": customer.orders.count(),
         "events": describe_events(timeline_for(customer)),
         "payment_methods": list(customer.allowed_payment_methods.all()),
         "can_manage": request.user.has_perm("accounts.customer_manage"),

@@ -154,3 +154,18 @@ def test_htmx_adds_a_contact_row_and_bumps_the_form_count(client, cs_agent):
     assert 'name="contacts-3-phone"' in html
     assert 'value="4"' in html and 'hx-swap-oob="true"' in html
     assert client.get("/customers/rows/bogus/").status_code == 404
+
+
+def test_p4_1_a_detail_lists_the_customers_orders_as_links_with_pinned_queries(client, sales_rep, customer, catalog,
+                                                                               django_assert_max_num_queries):
+    from ordertaking.orders.services import order_create
+
+    orders = [order_create(actor=sales_rep, customer=customer, lines=[
+        {"product": catalog["products"]["motor"], "quantity": 2}]) for _ in range(3)]
+    client.force_login(sales_rep)
+    with django_assert_max_num_queries(20):
+        html = client.get(f"/customers/{customer.pk}/").content.decode()
+    for o in orders:
+        assert f'href="/orders/{o.number}/"' in html
+    assert "¥6,400.00" in html
+    assert f'href="/inquiries/new/?customer={customer.pk}"' in html
