@@ -113,9 +113,14 @@ class LineForm(forms.Form):
         """quantity × (unit price or the product's list price), for the live totals."""
         from .rules import line_amount
 
-        if not self.is_valid():
+        if not self.is_bound:
+            d: dict[str, Any] = dict(self.initial)
+            if d.get("product") is not None and not isinstance(d["product"], Product):
+                d["product"] = Product.objects.filter(pk=d["product"]).first()
+        elif self.is_valid():
+            d = self.cleaned_data
+        else:
             return None
-        d = self.cleaned_data
         price = d.get("unit_price")
         if price is None and d.get("product") is not None:
             price = d["product"].list_price

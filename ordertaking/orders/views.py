@@ -70,7 +70,8 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 def _line_initial(order: Order) -> list[dict[str, Any]]:
     return [{"product": ln.product_id, "description": ln.description or ("" if ln.product_id else ln.name),
-             "specification": ln.specification, "unit": ln.unit, "quantity": ln.quantity,
+             "specification": ln.specification, "unit": ln.unit,
+             "quantity": None if ln.quantity is None else Decimal(format(ln.quantity.normalize(), "f")),
              "unit_price": ln.unit_price} for ln in selectors.order_lines(order)]
 
 
@@ -93,7 +94,7 @@ def _put_error(e: DomainError, form: OrderForm, formset: Any, used: list[Any]) -
 
 def _render_form(request: HttpRequest, form: OrderForm, formset: Any, order: Order | None,
                  status: int = 200) -> HttpResponse:
-    amounts = [f.preview_amount() if f.is_bound else None for f in formset.forms]
+    amounts = [f.preview_amount() for f in formset.forms]
     context = {"form": form, "formset": formset, "order": order,
                "rows": list(zip(formset.forms, amounts, strict=True)),
                "total": sum((a for a in amounts if a is not None), Decimal("0.00"))}

@@ -328,3 +328,10 @@ def test_a_new_order_for_a_customer_i_may_not_see_starts_empty(client, sales_rep
     client.force_login(sales_rep2)
     html = client.get(reverse("orders:new"), {"customer": customer.pk}).content.decode()
     assert "浦东新区张江路100号" not in html
+
+
+def test_the_edit_page_opens_with_the_line_amounts_and_total(client, sales_rep, draft):
+    client.force_login(sales_rep)
+    html = client.get(reverse("orders:edit", args=[draft.number])).content.decode()
+    assert "¥6,400.00" in html and "¥750.00" in html and "¥7,150.00" in html
+    assert 'name="lines-0-quantity" value="2"' in html
