@@ -33,6 +33,10 @@ DEFAULT_BANDS: list[dict[str, Any]] = [
 RATING_ORDER = ["AAA", "AA", "A", "B", "C"]
 
 
+class BandError(ValueError):
+    """The policy's rating bands break a rule (the message says which)."""
+
+
 @dataclass(frozen=True)
 class Qualification:  # 资质
     registered_capital: Decimal
@@ -165,19 +169,19 @@ def score_payment(p: PaymentRecord) -> int:
 def parse_bands(raw: list[dict[str, Any]]) -> list[Band]:
     """Validate the policy's rating bands: highest first, strictly falling scores, the last at 0."""
     if not raw:
-        raise ValueError(_("The scorecard needs at least one rating band."))
+        raise BandError(_("The scorecard needs at least one rating band."))
     bands = []
     for b in raw:
         limit = Decimal(str(b["limit"]))
         if limit < 0:
-            raise ValueError(_("A credit limit cannot be negative."))
+            raise BandError(_("A credit limit cannot be negative."))
         bands.append(Band(rating=str(b["rating"]), min_score=int(b["min_score"]), limit=limit,
                           payment_kinds=tuple(b.get("payment_kinds", [])),
                           max_term_days=int(b.get("max_term_days", 0)),
                           guarantee_required=bool(b.get("guarantee_required", False))))
     scores = [b.min_score for b in bands]
     if scores != sorted(scores, reverse=True) or len(set(scores)) != len(scores) or scores[-1] != 0:
-        raise ValueError(_("Rating bands must go from the highest score down to 0."))
+        raise BandError(_("Rating bands must go from the highest score down to 0."))
     return bands
 
 

@@ -76,9 +76,18 @@ def scorecard_policy_update(*, actor: User, weights: dict[str, int], bands: list
     except ValueError as e:
         raise ValidationFailed(str(e), field="weights") from e
     try:
-        rules.parse_bands(bands)
+        parsed = rules.parse_bands(bands)
+    except rules.BandError as e:
+        raise ValidationFailed(str(e), field="bands") from e
     except (ValueError, KeyError, TypeError, InvalidOperation) as e:
-        raise ValidationFailed(str(e) or _("Invalid rating bands."), field="bands") from e
+        raise ValidationFailed(_("Invalid rating bands."), field="bands") from e
+    unknown = {k for b in parsed for k in b.payment_kinds} - {"prepayment", "cod", "credit"}
+    if unknown or any(b.max_term_days < 0 or not 0 <= b.min_score <= 100 for b in parsed):
+        raise ValidationFailed(_("Invalid rating bands."), field="bands")
+    # Stored normalised: numbers as numbers, money as a string with two decimals.
+    bands = [{"rating": b.rating, "min_score": b.min_score, "limit": str(b.limit.quantize(CENT)),
+              "payment_kinds": list(b.payment_kinds), "max_term_days": b.max_term_days,
+              "guarantee_required": b.guarantee_required} for b in parsed]
     authority = money_in(finance_release_authority, "finance_release_authority")
     if not stop_overdue_days > 0 or watch_overdue_days >= stop_overdue_days:
         raise ValidationFailed(_("Stop days must be more than the days that trigger measures."),

@@ -11,4 +11,5 @@ urlpatterns = [
     path("evaluations/<int:pk>/", views.evaluation, name="evaluation"),
     path("evaluations/<int:pk>/<str:verb>/", views.evaluation_decide, name="evaluation_decide"),
     path("holds/<int:pk>/", views.hold, name="hold"),
+    path("scorecard/", views.policy, name="policy"),
 ]

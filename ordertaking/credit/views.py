@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ordertaking.audit.selectors import timeline_for
-from ordertaking.common.errors import DomainError, NotFound
+from ordertaking.common.errors import DomainError, NotFound, ValidationFailed
 
 from . import selectors, services
 from .forms import DecisionForm, EvaluationForm, GuaranteeForm, ReleaseForm, put_error
@@ -184,3 +184,76 @@ def guarantee_new(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("credit:customer", pk=cust.pk)
     return render(request, "credit/guarantee_form.html", {"customer": cust, "form": form},
                   status=422 if form.errors else 200)
+
+
+BAND_FIELDS = ("rating", "min_score", "limit", "payment_kinds", "max_term_days", "guarantee_required")
+KINDS = ("prepayment", "cod", "credit")
+
+
+def _bands_from_post(post: Any) -> list[dict[str, Any]]:
+    bands = []
+    for i in range(8):
+        rating = post.get(f"band-{i}-rating", "").strip()
+        if not rating:
+            continue
+        bands.append({"rating": rating[:4], "min_score": post.get(f"band-{i}-min_score", ""),
+                      "limit": post.get(f"band-{i}-limit", ""),
+                      "payment_kinds": [k for k in KINDS if post.get(f"band-{i}-kind-{k}")],
+                      "max_term_days": post.get(f"band-{i}-max_term_days", "0") or "0",
+                      "guarantee_required": bool(post.get(f"band-{i}-guarantee_required"))})
+    return bands
+
+
+@_guard
+@require_http_methods(["GET", "POST"])
+def policy(request: HttpRequest) -> HttpResponse:
+    """P5.1.a: the scorecard finance maintains; each save is a new version, the old ones stay."""
+    from .models import ScorecardPolicy
+
+    user: Any = request.user
+    selectors.require_finance_view(user)
+    current = services.policy_current()
+    error, field = "", ""
+    values: dict[str, Any] = {
+        "weights": {"qualification": current.weight_qualification, "financial": current.weight_financial,
+                    "reputation": current.weight_reputation, "payment": current.weight_payment},
+        "bands": list(current.bands) + [{}] * max(0, 6 - len(current.bands)),
+        "finance_release_authority": current.finance_release_authority,
+        "watch_overdue_days": current.watch_overdue_days, "stop_overdue_days": current.stop_overdue_days,
+        "limit_cut_percent": current.limit_cut_percent, "term_cut_days": current.term_cut_days,
+        "near_limit_percent": current.near_limit_percent, "note": ""}
+    status = 200
+    if request.method == "POST":
+        p = request.POST
+        values.update({
+            "weights": {k: p.get(f"w_{k}", "") for k in ("qualification", "financial", "reputation", "payment")},
+            "bands": _bands_from_post(p), "finance_release_authority": p.get("finance_release_authority", ""),
+            **{k: p.get(k, "") for k in ("watch_overdue_days", "stop_overdue_days", "limit_cut_percent",
+                                           "term_cut_days", "near_limit_percent", "note")}})
+        try:
+            ints = {}
+            for k in ("watch_overdue_days", "stop_overdue_days", "limit_cut_percent", "term_cut_days",
+                      "near_limit_percent"):
+                try:
+                    ints[k] = int(values[k])
+                except (TypeError, ValueError):
+                    raise ValidationFailed(_("Enter a whole number."), field=k) from None
+            weights = {}
+            for k, v in values["weights"].items():
+                try:
+                    weights[k] = int(v)
+                except (TypeError, ValueError):
+                    raise ValidationFailed(_("Enter a whole number."), field="weights") from None
+            new = services.scorecard_policy_update(actor=user, weights=weights, bands=values["bands"],
+                                                   finance_release_authority=values["finance_release_authority"],
+                                                   note=values["note"], **ints)
+        except DomainError as e:
+            error, field, status = str(e.message), e.field or "", e.status
+            values["bands"] = values["bands"] + [{}] * max(0, 6 - len(values["bands"]))
+        else:
+            messages.success(request, _("Scorecard version %(v)s is in force.") % {"v": new.version})
+            return redirect("credit:policy")
+    return render(request, "credit/policy.html", {
+        "current": current, "values": values, "error": error, "error_field": field, "kinds": KINDS,
+        "history": ScorecardPolicy.objects.select_related("created_by")[:20],
+        "can_edit": user.has_perm("accounts.finance_policy_manage")}, status=status)

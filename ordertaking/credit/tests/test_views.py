@@ -114,3 +114,39 @@ def test_p5_1_b_finance_records_a_guarantee_on_the_page(client, finance_user, cu
         "kind": "guarantor", "amount": "50000", "valid_from": "2026-01-01", "valid_until": "2026-02-01",
         "order_number": "NOPE"})
     assert r.status_code == 422 and r.context["form"].errors["order_number"]
+
+
+def _policy_post(**over):  # type: ignore[no-untyped-def]
+    from ordertaking.credit.rules import DEFAULT_BANDS
+
+    data = {"w_qualification": "25", "w_financial": "25", "w_reputation": "20", "w_payment": "30",
+            "finance_release_authority": "80000", "watch_overdue_days": "30", "stop_overdue_days": "90",
+            "limit_cut_percent": "30", "term_cut_days": "15", "near_limit_percent": "80", "note": "年度调整"}
+    for i, b in enumerate(DEFAULT_BANDS):
+        data.update({f"band-{i}-rating": b["rating"], f"band-{i}-min_score": str(b["min_score"]),
+                     f"band-{i}-limit": b["limit"], f"band-{i}-max_term_days": str(b["max_term_days"])})
+        data.update({f"band-{i}-kind-{k}": "1" for k in b["payment_kinds"]})
+        if b["guarantee_required"]:
+            data[f"band-{i}-guarantee_required"] = "1"
+    data.update(over)
+    return data
+
+
+def test_p5_1_a_finance_saves_the_scorecard_page_as_a_new_version(client, finance_user, leader):
+    from ordertaking.credit.models import ScorecardPolicy
+    from ordertaking.credit.services import policy_current
+
+    policy_current()
+    client.force_login(finance_user)
+    r = client.post(reverse("credit:policy"), _policy_post(**{"band-0-limit": "3000000"}))
+    assert r.status_code == 302
+    new = ScorecardPolicy.objects.order_by("-version").first()
+    assert new is not None and new.version == 2 and new.bands[0]["limit"] == "3000000.00"
+    assert new.bands[3]["guarantee_required"] is True and new.finance_release_authority == Decimal("80000.00")
+    r = client.post(reverse("credit:policy"), _policy_post(w_payment="50"))
+    assert r.status_code == 422 and r.context["error_field"] == "weights"
+    assert 'value="50"' in r.content.decode()  # what was typed is kept
+    assert ScorecardPolicy.objects.count() == 2
+    client.force_login(leader)  # may read, may not change
+    assert client.get(reverse("credit:policy")).status_code == 200
+    assert client.post(reverse("credit:policy"), _policy_post()).status_code == 403
