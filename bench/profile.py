@@ -63,8 +63,8 @@ def run(kind: str, orders: int) -> None:
     from . import w1
     from .env import RESULTS, run_step
 
-    w1.template(kind)
-    url = w1.clone(kind, "bench_w1_tpl", "bench_prof")
+    w1.template(kind, "bench_prof_tpl")
+    url = w1.clone(kind, "bench_prof_tpl", "bench_prof")
     out = run_step("profile", url, {"orders": orders, "pyinstrument": True})
     text = out.pop("pyinstrument_text", "")
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -29,11 +29,17 @@ def run(a: Any, kinds: list[str]) -> None:
             tpl_url, meta = w1.template(kind)
             tpl = "bench_w1_tpl"
             res: dict[str, Any] = {"credit": meta.get("credit", False), "credit_note": meta.get("why", "")}
+            out[kind] = res
+
+            def checkpoint() -> None:  # keep what was measured even if a later figure is cut short
+                save(f"w1{tag}", out)
+
             if a.w1_ceiling:
                 for procs in (1, 2):
                     log(f"W1 {kind}: ceiling, {procs} process(es)")
-                    res[f"ceiling_{procs}p"] = w1.measure(kind, tpl, "ceiling_worker", a.orders, procs, a.runs,
-                                                         "bench_w1_run")
+                    res[f"ceiling_{procs}p"] = w1.measure(kind, tpl, "ceiling_worker", a.ceiling_orders or a.orders,
+                                                         procs, a.runs, "bench_w1_run")
+                    checkpoint()
             avail = run_step("services_available", db_url(kind, tpl), {})
             res["services_available"] = avail
             if a.w1 and avail["ok"]:
@@ -41,11 +47,13 @@ def run(a: Any, kinds: list[str]) -> None:
                     log(f"W1 {kind}: services, {procs} process(es)")
                     res[f"services_{procs}p"] = w1.measure(kind, tpl, "w1_worker", a.orders, procs, a.runs,
                                                           "bench_w1_run")
+                    checkpoint()
             if a.w1_http and avail["ok"]:
                 from . import http
 
                 log(f"W1 {kind}: HTTP")
-                res["http"] = http.measure(kind, tpl, a.orders, a.runs)
+                res["http"] = http.measure(kind, tpl, a.http_orders or a.orders, a.http_runs or a.runs)
+                checkpoint()
             ceil = res.get("ceiling_1p", {}).get("orders_per_s", {}).get("median")
             res["ratios_to_ceiling_1p"] = {k: ratio(v["orders_per_s"]["median"], ceil) for k, v in res.items()
                                            if isinstance(v, dict) and "orders_per_s" in v}
