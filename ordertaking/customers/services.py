@@ -402,7 +402,9 @@ def _edit_row(customer: Customer, actor: User, group: str, pk: Any, delete: bool
             if not delete:
                 contact_add(customer=customer, actor=actor, **data)
             return
-        contact = customer.contacts.get(pk=pk)
+        contact = customer.contacts.filter(pk=pk).first()
+        if contact is None:
+            raise ValidationFailed(_("Contact not found."), code="not_found", field="name")
         if delete:
             contact_remove(contact=contact, actor=actor)
         else:
@@ -412,7 +414,9 @@ def _edit_row(customer: Customer, actor: User, group: str, pk: Any, delete: bool
         if not delete:
             address_add(customer=customer, actor=actor, **data)
         return
-    address = customer.addresses.get(pk=pk)
+    address = customer.addresses.filter(pk=pk).first()
+    if address is None:
+        raise ValidationFailed(_("Address not found."), code="not_found", field="detail")
     if delete:
         address_remove(address=address, actor=actor)
     else:

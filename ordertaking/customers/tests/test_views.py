@@ -169,3 +169,24 @@ def test_p4_1_a_detail_lists_the_customers_orders_as_links_with_pinned_queries(c
         assert f'href="/orders/{o.number}/"' in html
     assert "¥6,400.00" in html
     assert f'href="/inquiries/new/?customer={customer.pk}"' in html
+
+
+def test_p4_1_a_edit_page_refuses_a_contact_row_of_another_customer_without_500(client, sales_rep, customer, cs_agent):
+    other = customer_create(actor=cs_agent, name="别家", contacts=[{"name": "外人", "phone": "13800138000"}])
+    foreign = other.contacts.get()
+    client.force_login(sales_rep)
+    r = client.post(f"/customers/{customer.pk}/edit/", form_data(
+        name=customer.name, credit_code=customer.credit_code, **{
+            "contacts-TOTAL_FORMS": "1", "contacts-INITIAL_FORMS": "1", "contacts-0-id": str(foreign.pk),
+            "contacts-0-name": "改名", "contacts-0-phone": "13800138000", "addresses-TOTAL_FORMS": "0"}))
+    assert r.status_code == 422
+    foreign.refresh_from_db()
+    assert foreign.name == "外人"
+
+
+def test_p2_1_c_a_removed_row_stays_hidden_when_the_form_is_reshown(client, cs_agent, catalog):
+    client.force_login(cs_agent)
+    r = client.post("/customers/new/", form_data(name="", **{"contacts-1-DELETE": "on", "contacts-1-name": "x"}))
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert 'class="formset-row d-none"' in html and 'id="id_name-errors"' in html
