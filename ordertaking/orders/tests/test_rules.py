@@ -6,6 +6,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from ordertaking.orders import numbering
 from ordertaking.orders.rules import LineFacts, OrderFacts, completeness_findings, line_amount, revision_diff
 
@@ -129,3 +132,12 @@ def test_revision_diff_of_identical_snapshots_is_empty_and_compares_numbers_as_n
     a = _snap({"total_amount": "100.00"}, [{"position": 1, "quantity": "1.000"}])
     b = _snap({"total_amount": "100"}, [{"position": 1, "quantity": "1"}])
     assert revision_diff(a, b) == []
+
+
+@given(day=st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)),
+       seq=st.integers(min_value=1, max_value=10**7))
+def test_p2_2_c_every_number_parses_back_to_its_day_and_sequence(day, seq):  # type: ignore[no-untyped-def]
+    number = numbering.format_number(day, seq)
+    assert numbering.NUMBER_RE.match(number)
+    assert numbering.parse_number(number) == (day, seq)
+    assert len(number) <= 24, "fits Order.number"
