@@ -190,3 +190,42 @@ def reconciliation(request: HttpRequest) -> list[dict[str, Any]]:
     """Maintained exposure vs. a recomputation from orders and invoices; empty when they agree."""
     selectors.require_finance_view(request.user)  # type: ignore[arg-type]
     return services.exposure_reconcile(actor=request.user, fix=False)  # type: ignore[arg-type]
+
+
+class PolicyIO(Schema):
+    version: int = 0
+    weights: dict[str, int]
+    bands: list[dict[str, Any]]
+    finance_release_authority: Decimal
+    watch_overdue_days: int
+    stop_overdue_days: int
+    limit_cut_percent: int
+    term_cut_days: int
+    near_limit_percent: int = 80
+    note: str = ""
+
+
+def _policy_out(p: Any) -> dict[str, Any]:
+    return {"version": p.version, "weights": {"qualification": p.weight_qualification,
+                                              "financial": p.weight_financial,
+                                              "reputation": p.weight_reputation, "payment": p.weight_payment},
+            "bands": p.bands, "finance_release_authority": p.finance_release_authority,
+            "watch_overdue_days": p.watch_overdue_days, "stop_overdue_days": p.stop_overdue_days,
+            "limit_cut_percent": p.limit_cut_percent, "term_cut_days": p.term_cut_days,
+            "near_limit_percent": p.near_limit_percent, "note": p.note}
+
+
+@router.get("/policy", response=PolicyIO)
+def policy_current(request: HttpRequest) -> dict[str, Any]:
+    """P5.1.a: the scorecard in force."""
+    selectors.require_finance_view(request.user)  # type: ignore[arg-type]
+    return _policy_out(services.policy_current())
+
+
+@router.post("/policy", response={201: PolicyIO})
+def policy_update(request: HttpRequest, payload: PolicyIO) -> Status:
+    """P5.1.a: a new version of the scorecard (finance); the previous versions stay."""
+    selectors.require_finance_view(request.user)  # type: ignore[arg-type]
+    data = payload.dict()
+    data.pop("version")
+    return Status(201, _policy_out(services.scorecard_policy_update(actor=request.user, **data)))  # type: ignore[arg-type]

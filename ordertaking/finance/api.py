@@ -191,3 +191,49 @@ def aging_xlsx(request: HttpRequest, by: str = "customer", as_of: date | None = 
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="aging-{day.isoformat()}.xlsx"'
     return response
+
+
+class DunningOut(Schema):
+    id: int
+    customer_id: int
+    invoice_number: str | None = None
+    assignee: str
+    due_date: date
+    state: str
+    note: str
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+def _dunning_out(t: Any) -> dict[str, Any]:
+    return {"id": t.pk, "customer_id": t.customer_id, "invoice_number": t.invoice.number if t.invoice else None,
+            "assignee": str(t.assignee), "due_date": t.due_date, "state": t.state, "note": t.note}
+
+
+@router.get("/dunning", response=list[DunningOut])
+def dunning_list(request: HttpRequest) -> list[dict[str, Any]]:
+    """P5.1.c: open dunning tasks — one's own, or all of them for finance."""
+    from .models import DunningTask
+
+    user: Any = request.user
+    qs = DunningTask.objects.filter(state=DunningTask.State.OPEN).select_related("invoice", "assignee")
+    if not user.has_perm("accounts.finance_view"):
+        qs = qs.filter(assignee=user)
+    return [_dunning_out(t) for t in qs.order_by("due_date", "id")[:500]]
+
+
+@router.post("/dunning/{task_id}/done", response=DunningOut)
+def dunning_done(request: HttpRequest, task_id: int, payload: NoteIn) -> dict[str, Any]:
+    from ordertaking.common.errors import NotFound
+
+    from .models import DunningTask
+
+    user: Any = request.user
+    task = DunningTask.objects.filter(pk=task_id).select_related("invoice", "assignee").first()
+    if task is None or (task.assignee_id != user.pk and not user.has_perm("accounts.finance_view")):
+        raise NotFound("not found")
+    services.dunning_task_done(task=task, actor=user, note=payload.note[:1000])
+    task.refresh_from_db()
+    return _dunning_out(task)

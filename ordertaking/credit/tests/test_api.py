@@ -77,3 +77,16 @@ def test_p5_1_b_guarantee_through_the_api(client, finance_user, customer, make_o
                     {"kind": "deposit", "amount": "-3", "valid_from": "2026-01-01", "valid_until": "2027-01-01"},
                     content_type="application/json", **bearer(finance_user))
     assert r.status_code == 422 and r.json()["field"] == "amount"
+
+
+def test_p5_1_a_the_scorecard_is_read_and_versioned_through_the_api(client, finance_user, leader):
+    current = client.get(f"{BASE}/policy", **bearer(leader)).json()
+    assert current["version"] == 1 and current["weights"]["payment"] == 30
+    body = {**current, "finance_release_authority": "70000", "note": "调整"}
+    r = client.post(f"{BASE}/policy", body, content_type="application/json", **bearer(leader))
+    assert r.status_code == 403
+    r = client.post(f"{BASE}/policy", body, content_type="application/json", **bearer(finance_user))
+    assert r.status_code == 201 and r.json()["version"] == 2
+    r = client.post(f"{BASE}/policy", {**body, "bands": [{"rating": "A", "min_score": 10, "limit": "1"}]},
+                    content_type="application/json", **bearer(finance_user))
+    assert r.status_code == 422 and r.json()["field"] == "bands"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -81,3 +82,21 @@ def test_p3_6_leadership_may_read_but_not_invoice(client, leader, order):
     assert client.get(f"{BASE}/aging", **h).status_code == 200
     r = client.post(f"{BASE}/orders/{order.number}/invoices", {}, content_type="application/json", **h)
     assert r.status_code == 403
+
+
+def test_p5_1_c_dunning_tasks_through_the_api(client, finance_user, sales_rep, order):
+    from datetime import timedelta
+
+    from ordertaking.credit.monitoring import credit_monitor_run
+
+    h = bearer(finance_user)
+    inv = client.post(f"{BASE}/orders/{order.number}/invoices", {}, content_type="application/json", **h).json()
+    credit_monitor_run(today=date.fromisoformat(inv["due_date"]) + timedelta(days=35))
+    mine = client.get(f"{BASE}/dunning", **bearer(sales_rep)).json()
+    assert [t["assignee"] for t in mine] == [str(sales_rep)]
+    assert len(client.get(f"{BASE}/dunning", **h).json()) == 2
+    r = client.post(f"{BASE}/dunning/{mine[0]['id']}/done", {"note": "已电话催收"}, content_type="application/json",
+                    **bearer(sales_rep))
+    assert r.status_code == 200 and r.json()["state"] == "done"
+    r = client.post(f"{BASE}/dunning/{mine[0]['id']}/done", {}, content_type="application/json", **bearer(sales_rep))
+    assert r.status_code == 409
