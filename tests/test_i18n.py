@@ -90,6 +90,26 @@ def test_the_compiled_mo_matches_the_po(app):
     assert _entries(compiled_now) == expected, f"{app}: the .mo is stale; run compilemessages"
 
 
+@pytest.mark.parametrize("app", _existing_catalogues())
+def test_a_word_means_the_same_in_every_catalogue(app):
+    """Django merges all apps' catalogues into one and the app listed first in INSTALLED_APPS wins a
+    shared msgid. So "Approved" translated 已通过 in one app and 已批准 in another shows one of them
+    everywhere, on the wrong pages. The same msgid (no context) must have the same translation in
+    every catalogue; where the meaning differs, give the string a context (pgettext / `context`)."""
+    mine = {e.msgid: e.msgstr for e in polib.pofile(str(CATALOGUES[app]))
+            if not e.obsolete and not e.msgctxt and not e.msgid_plural and e.msgstr}
+    clashes = []
+    for other in _existing_catalogues():
+        if other == app:
+            continue
+        for e in polib.pofile(str(CATALOGUES[other])):
+            if e.obsolete or e.msgctxt or e.msgid_plural or not e.msgstr:
+                continue
+            if e.msgid in mine and mine[e.msgid] != e.msgstr:
+                clashes.append(f"{e.msgid!r}: {app} {mine[e.msgid]} ≠ {other} {e.msgstr}")
+    assert clashes == []
+
+
 # --- 2. every literal in the code is in the catalogue ---------------------------------------------
 
 _TRANSLATE_TAG = re.compile(r"""\{%\s*(?:translate|trans)\s+(["'])(.*?)\1(?:\s+(?:context\s+(["'])(.*?)\3))?""")

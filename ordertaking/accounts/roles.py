@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(StrEnum):
@@ -24,16 +24,17 @@ class Role(StrEnum):
     ADMIN = "admin"  # system administrator (master data, users)
 
 
+# A role name has its own context: "Production" the department is not "Production" the catalog flag.
 ROLE_LABELS = {
-    Role.SALES: _("Sales"),
-    Role.CUSTOMER_SERVICE: _("Customer service"),
-    Role.ORDER_CENTER: _("Order processing center"),
-    Role.PRODUCTION: _("Production"),
-    Role.LOGISTICS: _("Logistics"),
-    Role.FINANCE: _("Finance"),
-    Role.LEADERSHIP: _("Leadership"),
-    Role.AUDITOR: _("Auditor"),
-    Role.ADMIN: _("Administrator"),
+    Role.SALES: pgettext_lazy("role", "Sales"),
+    Role.CUSTOMER_SERVICE: pgettext_lazy("role", "Customer service"),
+    Role.ORDER_CENTER: pgettext_lazy("role", "Order processing center"),
+    Role.PRODUCTION: pgettext_lazy("role", "Production"),
+    Role.LOGISTICS: pgettext_lazy("role", "Logistics"),
+    Role.FINANCE: pgettext_lazy("role", "Finance"),
+    Role.LEADERSHIP: pgettext_lazy("role", "Leadership"),
+    Role.AUDITOR: pgettext_lazy("role", "Auditor"),
+    Role.ADMIN: pgettext_lazy("role", "Administrator"),
 }
 
 # capability codename -> (description, roles holding it, clause)
