@@ -30,16 +30,23 @@ def order_events(order, action):  # type: ignore[no-untyped-def]
     return AuditEvent.objects.filter(subject_type="orders.order", subject_id=str(order.pk), action=action).count()
 
 
-def test_p2_3_special_approvals_path_is_the_review_router_not_an_order_number():
-    match = resolve(f"{BASE}/special-approvals")
-    assert match.func.__module__.startswith("ninja")
-    # the view resolved for the literal path is the review router's, whatever the orders router defines
-    from ordertaking.api import api
+@pytest.mark.parametrize(("path", "view"), [
+    (f"{BASE}/special-approvals", "special_approvals_waiting"),
+    (f"{BASE}/special-approvals/7/grant", "special_approval_grant"),
+    (f"{BASE}/special-approvals/7/refuse", "special_approval_refuse"),
+    (f"{BASE}/SO20261126-0001/approve", "approve"),
+    (f"{BASE}/SO20261126-0001/special-approvals", "special_approval_request"),
+])
+def test_p2_3_review_paths_resolve_to_the_review_router_not_to_an_order_number(path, view):
+    from ordertaking.review import api as review_api
 
-    view_names = [p.pattern._route for p in api.urls[0] if hasattr(p.pattern, "_route")]
-    literal = view_names.index("orders/special-approvals")
-    catch_all = [i for i, r in enumerate(view_names) if r == "orders/<number>"]
-    assert all(literal < i for i in catch_all)
+    assert resolve(path).url_name == view and hasattr(review_api, view)
+
+
+def test_p2_3_an_order_number_still_reaches_the_orders_router():
+    from ordertaking.review import api as review_api
+
+    assert not hasattr(review_api, resolve(f"{BASE}/SO20261126-0001").url_name or "")
 
 
 def test_p2_3_c_leader_lists_waiting_special_approvals(client, floor_order, sales_rep, leader):
@@ -204,3 +211,35 @@ def test_unknown_special_approval_is_404(client, leader):
 
 def test_anonymous_gets_401(client, clean_order):
     assert client.post(f"{BASE}/{clean_order.number}/approve").status_code == 401
+
+
+@pytest.mark.parametrize("body", ['{"opinion": 5}', '{"opinion": null}', "[]"])
+def test_bad_return_body_is_a_4xx_json_error_not_a_500(client, floor_order, reviewer, body):
+    client.force_login(reviewer)
+    r = client.post(f"{BASE}/{floor_order.number}/return", body, content_type="application/json")
+    assert r.status_code in (400, 422) and "code" in r.json()
+    floor_order.refresh_from_db()
+    assert floor_order.state == OrderState.SUBMITTED
+
+
+def test_malformed_json_is_400(client, floor_order, reviewer):
+    client.force_login(reviewer)
+    r = client.post(f"{BASE}/{floor_order.number}/return", "{not json", content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"]
+
+
+def test_very_long_opinion_is_kept_whole(client, floor_order, reviewer):
+    opinion = "请核对交货时间。" * 500
+    assert post(client, reviewer, f"/{floor_order.number}/return", {"opinion": opinion}).status_code == 200
+    assert ReviewDecision.objects.get(order=floor_order).opinion == opinion
+
+
+def test_openapi_schema_lists_the_review_paths(client, reviewer):
+    client.force_login(reviewer)
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for p in ["/api/v1/orders/special-approvals", "/api/v1/orders/{number}/approve",
+              "/api/v1/orders/{number}/return", "/api/v1/orders/{number}/findings",
+              "/api/v1/orders/{number}/special-approvals",
+              "/api/v1/orders/special-approvals/{approval_id}/grant",
+              "/api/v1/orders/special-approvals/{approval_id}/refuse"]:
+        assert p in paths, p
