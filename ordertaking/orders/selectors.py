@@ -21,6 +21,7 @@ from ordertaking.audit.selectors import timeline_for
 from ordertaking.common.errors import NotFound
 
 from .models import Order, OrderLine
+from .numbering import parse_number
 from .permissions import may_enter_orders, may_view_all
 from .states import OrderState
 
@@ -72,8 +73,11 @@ def order_list(*, user: Any, state: str = "", customer_id: int | None = None, da
     if date_to:
         qs = qs.filter(created_at__lt=_day_start(date_to + timedelta(days=1)))
     q = (q or "").strip()
-    if q:
-        # P2.2.c: an order is found by its number; people also type the customer's name.
+    if q and parse_number(q.upper()):
+        # P2.2.c: a whole order number goes straight to the unique index.
+        qs = qs.filter(number=q.upper())
+    elif q:
+        # Part of a number, or the customer's name, as people type them.
         qs = qs.filter(Q(number__icontains=q) | Q(customer__name__icontains=q))
     return qs.order_by(*order_order_by(sort))
 

@@ -171,6 +171,8 @@ def test_p4_2_c_the_list_filters_searches_sorts_and_pages(client, sales_rep, sal
     assert theirs.number not in {o["number"] for o in r.json()["items"]}
     by_number = call(client, "get", f"{BASE}?q={other.number[-4:]}").json()
     assert [o["number"] for o in by_number["items"]] == [other.number]
+    whole = call(client, "get", f"{BASE}?q={other.number.lower()}").json()
+    assert [o["number"] for o in whole["items"]] == [other.number]
     by_name = call(client, "get", f"{BASE}?q=浦江").json()
     assert by_name["count"] == 2
     paged = call(client, "get", f"{BASE}?page_size=1&page=2&sort=-number").json()
