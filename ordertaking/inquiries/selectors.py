@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -97,7 +98,7 @@ def _items(qs: QuerySet[Inquiry]) -> list[QueueItem]:
         who = inq.customer.name if inq.customer else inq.company_name
         flag = " ★" if inq.special_needs else ""
         out.append(QueueItem(url=reverse("inquiries:detail", args=[inq.pk]), label=f"{inq}{flag} · {who}"[:60],
-                             meta=inq.received_at.strftime("%m-%d")))
+                             meta=timezone.localtime(inq.received_at).strftime("%m-%d")))
     return out
 
 
