@@ -59,7 +59,7 @@ def customer_monitor(*, customer_id: int, today: date) -> list[str]:
         credit = credit_row_locked(customer_id)
         if credit.evaluation_id is None:
             return applied
-        credit = CustomerCredit.objects.select_for_update().select_related(
+        credit = CustomerCredit.objects.select_for_update(of=("self",)).select_related(
             "customer", "customer__sales_rep", "evaluation").get(pk=credit.pk)
         policy = policy_current()
         open_invoices = list(Invoice.objects.filter(customer_id=customer_id, state=Invoice.State.OPEN,

@@ -190,7 +190,7 @@ def credit_evaluation_approve(*, evaluation: CreditEvaluation, actor: User, comm
     """P5.1.a: a second person (leadership or finance) puts the evaluation in force."""
     _require(actor, "credit_evaluation_approve")
     with transaction.atomic():
-        ev = CreditEvaluation.objects.select_for_update().select_related("policy").get(pk=evaluation.pk)
+        ev = CreditEvaluation.objects.select_for_update(of=("self",)).select_related("policy").get(pk=evaluation.pk)
         if ev.proposed_by_id == actor.pk:
             raise PermissionDenied(_("The person who proposed an evaluation cannot approve it (P5.1.a)."),
                                    code="same_person")

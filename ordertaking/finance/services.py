@@ -55,7 +55,7 @@ def invoice_issue(*, order: Order, actor: User, lines: list[dict[str, Any]] | No
     _check_currency(currency)
     day = issue_date or timezone.localdate()
     with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("payment_method").get(pk=order.pk)
+        order = Order.objects.select_for_update(of=("self",)).select_related("payment_method").get(pk=order.pk)
         if order.state in NOT_APPROVED_STATES:
             raise InvalidTransition(_("Only an approved order can be invoiced."), field="state")
         order_lines = {ln.pk: ln for ln in OrderLine.objects.filter(order=order)}
