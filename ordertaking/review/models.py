@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ordertaking.orders.models import Order
 
@@ -38,7 +39,7 @@ class ReviewDecision(models.Model):
     """What a reviewer decided and why: approved, or returned with a review opinion (审核意见)."""
 
     class Outcome(models.TextChoices):
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("review outcome", "Approved")  # 已通过
         RETURNED = "returned", _("Returned")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="decisions")

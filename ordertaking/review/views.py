@@ -26,6 +26,7 @@ from ordertaking.audit.labels import describe_events
 from ordertaking.audit.selectors import timeline_for
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied
 from ordertaking.orders.models import Order
+from ordertaking.orders.states import OrderState
 
 from . import selectors, services
 from .models import SpecialApproval
@@ -92,11 +93,11 @@ def order_review(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "review/order.html", ctx)
 
 
-def _act(request: HttpRequest, number: str, action: Any, field: str, done: str) -> HttpResponse:
+def _act(request: HttpRequest, number: str, action: Any, field: str, done: Any) -> HttpResponse:
     order = _get_order(request, number)
     value = request.POST.get(field, "")
     try:
-        action(order, value)
+        result = action(order, value)
     except DomainError as e:
         # An error about the typed field goes beside it; any other (state, role, findings) on top.
         errors = {e.field if e.field == field else "general": str(e.message)}
@@ -109,7 +110,7 @@ def _act(request: HttpRequest, number: str, action: Any, field: str, done: str) 
         ctx["lines"] = list(order.lines.select_related("product").order_by("position"))
         ctx["order_url"] = _order_url(order)
         return render(request, "review/order.html", ctx, status=status)
-    messages.success(request, done)
+    messages.success(request, done(result) if callable(done) else done)
     if request.htmx:
         order.refresh_from_db()
         response = render(request, "review/_panel.html", _panel_ctx(request, order))
@@ -124,7 +125,13 @@ def _act(request: HttpRequest, number: str, action: Any, field: str, done: str) 
 def approve(request: HttpRequest, number: str) -> HttpResponse:
     return _act(request, number,
                 lambda order, v: services.order_approve(order=order, actor=request.user, opinion=v),
-                "approve_opinion", _("Order approved."))
+                "approve_opinion", _approved_message)
+
+
+def _approved_message(order: Order) -> str:
+    if order.state == OrderState.CREDIT_HOLD:  # the credit gate (P5.1) held it instead
+        return _("The order passed review but is on credit hold: finance must release it.")
+    return _("Order approved.")
 
 
 @login_required

@@ -253,3 +253,15 @@ def test_home_queues_by_role(floor_order, sales_rep, reviewer, leader):
     assert [(q.key, q.count) for q in home_queues(reviewer)] == [("review", 1)]
     assert [(q.key, q.count) for q in home_queues(leader)] == [("special_waiting", 1)]
     assert [(q.key, q.count) for q in home_queues(sales_rep)] == [("special_mine", 1)]
+
+
+def test_p5_1_approve_page_says_so_when_the_credit_gate_holds_the_order_instead(client, clean_order, customer,
+                                                                                reviewer):
+    from ordertaking.credit.testing import customer_credit_grant
+
+    customer_credit_grant(customer, by=customer.created_by, limit="100.00")  # far below the order's amount
+    client.force_login(reviewer)
+    r = client.post(reverse("review:approve", args=[clean_order.number]), follow=True)
+    clean_order.refresh_from_db()
+    assert clean_order.state == OrderState.CREDIT_HOLD
+    assert any("credit hold" in str(m) or "信用" in str(m) for m in r.context["messages"])
