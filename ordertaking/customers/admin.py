@@ -26,6 +26,11 @@ class PaymentMethodInline(admin.TabularInline):
     verbose_name_plural = _("allowed payment methods (beyond those open to all)")
     autocomplete_fields = ("paymentmethod",)
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "paymentmethod":
+            kwargs["label"] = _("payment method")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class ContactInline(admin.TabularInline):
     model = Contact
