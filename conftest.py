@@ -47,12 +47,26 @@ def _audit_guard(request):  # type: ignore[no-untyped-def]
             cur.execute("UPDATE audit_guard SET enabled = 0")
 
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
 @pytest.fixture(autouse=True)
-def _audit_guard_up(request):  # type: ignore[no-untyped-def]
-    if _needs_flush(request):
+def _db_baseline(request):  # type: ignore[no-untyped-def]
+    """What every database test may rely on, whatever ran before it: the audit guard is up
+    and the role groups of P3 exist. A transactional test's closing flush empties every
+    Django table, the groups the roles migration made included; without this, a test that
+    runs after one on the same database would meet users with no permissions."""
+    uses_db = request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames)
+    if uses_db:
         request.getfixturevalue("_django_db_helper")
+        from django.contrib.auth.models import Group
+
+        from ordertaking.accounts.roles import sync_roles
+
         with connection.cursor() as cur:
             cur.execute("UPDATE audit_guard SET enabled = 1")
+        if Group.objects.count() < len(Role):
+            sync_roles()
     yield
 
 
