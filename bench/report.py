@@ -22,8 +22,9 @@ def _fig(x: dict[str, Any]) -> str:
 
 
 def w1_table(d: dict[str, Any]) -> list[str]:
-    out = ["| database | figure | orders/s median (min–max, runs) | ratio to 1-process ceiling | checks |",
-           "|---|---|---|---|---|"]
+    out = ["| database | figure | orders/s median (min–max, runs) | ratio of medians to 1-process ceiling "
+           "| paired ratio (same run) median [per run] | checks |",
+           "|---|---|---|---|---|---|"]
     labels = {"ceiling_1p": "raw-SQL ceiling, 1 process", "ceiling_2p": "raw-SQL ceiling, 2 processes",
               "services_1p": "services in-process, 1 process", "services_2p": "services in-process, 2 processes",
               "http": "HTTP /api/v1, gunicorn 2 workers, 8 clients"}
@@ -35,9 +36,12 @@ def w1_table(d: dict[str, Any]) -> list[str]:
             if key not in r:
                 continue
             ok = all(run["check"]["ok"] for run in r[key]["runs"])
-            ratio = r["ratios_to_ceiling_1p"].get(key)
+            ceil = (r.get("ceiling_1p") or {}).get("orders_per_s", {}).get("median")
+            ratio = r[key]["orders_per_s"]["median"] / ceil if ceil else None
+            paired = r.get(f"paired_ratio_{key}") or r.get("paired_ratio_" + key.replace("_", "_", 1))
+            ptxt = (f"{paired['median']:.1%} [{', '.join(f'{x:.1%}' for x in paired['runs'])}]" if paired else "")
             out.append(f"| {NAMES[kind]} | {label} | {_fig(r[key])} | "
-                       f"{'' if ratio is None else f'{ratio:.1%}'} | {'all passed' if ok else 'FAILED'} |")
+                       f"{'' if ratio is None else f'{ratio:.1%}'} | {ptxt} | {'all passed' if ok else 'FAILED'} |")
     return out
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from . import w1
 from .env import db_url, run_step, save
+from .runner import summary
 
 NAMES = {"pg": "PostgreSQL", "sqlite": "SQLite"}
 
@@ -34,25 +35,46 @@ def run(a: Any, kinds: list[str]) -> None:
             def checkpoint() -> None:  # keep what was measured even if a later figure is cut short
                 save(f"w1{tag}", out)
 
-            if a.w1_ceiling:
-                for procs in (1, 2):
-                    log(f"W1 {kind}: ceiling, {procs} process(es)")
-                    res[f"ceiling_{procs}p"] = w1.measure(kind, tpl, "ceiling_worker", a.ceiling_orders or a.orders,
-                                                         procs, a.runs, "bench_w1_run")
-                    checkpoint()
             avail = run_step("services_available", db_url(kind, tpl), {})
             res["services_available"] = avail
-            if a.w1 and avail["ok"]:
+            services = a.w1 and avail["ok"]
+            # Interleaved: each run measures the ceiling and then the services back to back, so a ratio
+            # compares two figures taken under the same machine load (the load here drifts by minutes).
+            runs: dict[str, list[dict[str, Any]]] = {}
+            ceil_n = a.ceiling_orders or a.orders
+            for r in range(a.runs):
                 for procs in (1, 2):
-                    log(f"W1 {kind}: services, {procs} process(es)")
-                    res[f"services_{procs}p"] = w1.measure(kind, tpl, "w1_worker", a.orders, procs, a.runs,
-                                                          "bench_w1_run")
-                    checkpoint()
+                    if a.w1_ceiling:
+                        log(f"W1 {kind}: run {r + 1}, ceiling, {procs} process(es)")
+                        runs.setdefault(f"ceiling_{procs}p", []).append(
+                            w1.measure(kind, tpl, "ceiling_worker", ceil_n, procs, 1, "bench_w1_run")["runs"][0])
+                    if services:
+                        log(f"W1 {kind}: run {r + 1}, services, {procs} process(es)")
+                        runs.setdefault(f"services_{procs}p", []).append(
+                            w1.measure(kind, tpl, "w1_worker", a.orders, procs, 1, "bench_w1_run")["runs"][0])
+                for key, rr in runs.items():
+                    res[key] = {"runs": rr, "orders_per_s": summary([x["orders_per_s"] for x in rr])}
+                checkpoint()
+            for procs in (1, 2):
+                c, sv = runs.get(f"ceiling_{procs}p"), runs.get(f"services_{procs}p")
+                if c and sv:
+                    pairs = [round(x["orders_per_s"] / y["orders_per_s"], 4) for x, y in zip(sv, c, strict=True)]
+                    res[f"paired_ratio_services_{procs}p"] = {"median": sorted(pairs)[len(pairs) // 2],
+                                                              "runs": pairs}
             if a.w1_http and avail["ok"]:
                 from . import http
 
-                log(f"W1 {kind}: HTTP")
-                res["http"] = http.measure(kind, tpl, a.http_orders or a.orders, a.http_runs or a.runs)
+                hr = []
+                for r in range(a.http_runs or a.runs):
+                    log(f"W1 {kind}: run {r + 1}, ceiling then HTTP")
+                    c = w1.measure(kind, tpl, "ceiling_worker", ceil_n, 1, 1, "bench_w1_run")["runs"][0]
+                    h = http.measure(kind, tpl, a.http_orders or a.orders, 1)
+                    h["runs"][0]["ceiling_1p_just_before"] = c["orders_per_s"]
+                    hr.append(h["runs"][0])
+                res["http"] = {"runs": hr, "orders_per_s": summary([x["orders_per_s"] for x in hr]),
+                               "clients": http.CLIENTS, "gunicorn_workers": http.WORKERS}
+                pairs = [round(x["orders_per_s"] / x["ceiling_1p_just_before"], 4) for x in hr]
+                res["paired_ratio_http"] = {"median": sorted(pairs)[len(pairs) // 2], "runs": pairs}
                 checkpoint()
             ceil = res.get("ceiling_1p", {}).get("orders_per_s", {}).get("median")
             res["ratios_to_ceiling_1p"] = {k: ratio(v["orders_per_s"]["median"], ceil) for k, v in res.items()
