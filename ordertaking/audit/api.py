@@ -10,16 +10,16 @@ from ninja.pagination import PageNumberPagination, paginate
 from ordertaking.common.errors import ValidationFailed
 
 from .labels import action_label, event_changes
-from .selectors import SORTS, event_search
+from .selectors import DATE_MAX, DATE_MIN, ID_MAX, SORTS, event_search
 
 router = Router()
 
 
 class EventFilters(Schema):
     action: str = Field("", description="exact dotted action, e.g. order.approved")
-    actor_id: int | None = Field(None, description="id of the acting user")
-    date_from: date | None = Field(None, description="first day (Asia/Shanghai), inclusive")
-    date_to: date | None = Field(None, description="last day (Asia/Shanghai), inclusive")
+    actor_id: int | None = Field(None, ge=1, le=ID_MAX, description="id of the acting user")
+    date_from: date | None = Field(None, ge=DATE_MIN, le=DATE_MAX, description="first day (Asia/Shanghai), inclusive")
+    date_to: date | None = Field(None, ge=DATE_MIN, le=DATE_MAX, description="last day (Asia/Shanghai), inclusive")
     q: str = Field("", max_length=100, description="search in the subject label (order number …) and message")
     clause: str = Field("", max_length=16, description="policy clause, e.g. P2.3.c")
     sort: str = Field("-at", pattern="^(" + "|".join(k.replace("-", "\\-") for k in SORTS) + ")$")

@@ -6,12 +6,13 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .labels import action_label
 from .models import AuditEvent
-from .selectors import SORTS, known_actions
+from .selectors import DATE_MAX, DATE_MIN, SORTS, known_actions
 
 
 class EventFilterForm(forms.Form):
@@ -20,8 +21,10 @@ class EventFilterForm(forms.Form):
                                                       "type": "search"}))
     action = forms.ChoiceField(label=pgettext_lazy("audit: what was done", "Action"), required=False)
     actor = forms.TypedChoiceField(label=_("Actor"), required=False, coerce=int, empty_value=None)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                validators=[MinValueValidator(DATE_MIN), MaxValueValidator(DATE_MAX)])
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                              validators=[MinValueValidator(DATE_MIN), MaxValueValidator(DATE_MAX)])
     clause = forms.CharField(label=_("Clause"), required=False, max_length=16,
                              widget=forms.TextInput(attrs={"placeholder": "P2.3.c"}))
     sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS], widget=forms.HiddenInput)
@@ -55,7 +58,7 @@ class EventFilterForm(forms.Form):
             "q": data.get("q") or "",
             "action": data.get("action") or "",
             "actor_id": data.get("actor"),
-            "date_from": data.get("date_from"),
+            "date_from": data.get("date_from") if "date_from" not in self.errors else None,
             "date_to": data.get("date_to") if "date_to" not in self.errors else None,
             "clause": data.get("clause") or "",
             "sort": data.get("sort") or "-at",

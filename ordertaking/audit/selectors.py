@@ -10,10 +10,17 @@ from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from ordertaking.common.errors import PermissionDenied
+from ordertaking.common.errors import PermissionDenied, ValidationFailed
 
 from .models import AuditEvent
 from .services import subject_key
+
+# Dates a filter may name: wide enough for any real record, narrow enough that a day's bounds
+# (midnight in Shanghai, the next midnight, both in UTC) never leave Python's date range.
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(9998, 12, 31)
+# Ids fit the database's 64-bit integer; a larger number is bad input, not a 500.
+ID_MAX = 2**63 - 1
 
 SORTS = {"at": ("at", "id"), "-at": ("-at", "-id"), "action": ("action", "-at", "-id"),
          "actor": ("actor_name", "-at", "-id"), "subject": ("subject_label", "-at", "-id")}
@@ -37,6 +44,11 @@ def event_search(*, user: Any, action: str = "", actor_id: int | None = None, da
     """The audit log as one supervisor sees it (P6.1.a): only holders of `audit_view` read it."""
     if not user.has_perm("accounts.audit_view"):
         raise PermissionDenied("reading the audit log needs the audit_view capability (P6.1.a)")
+    for name, day in (("date_from", date_from), ("date_to", date_to)):
+        if day is not None and not DATE_MIN <= day <= DATE_MAX:
+            raise ValidationFailed(f"{name} must lie between {DATE_MIN} and {DATE_MAX}", field=name)
+    if actor_id is not None and not 1 <= actor_id <= ID_MAX:
+        raise ValidationFailed("actor_id is not a user id", field="actor_id")
     qs = AuditEvent.objects.all()
     if action:
         qs = qs.filter(action=action)

@@ -77,7 +77,11 @@ def test_p6_1_a_the_audit_api_filters_by_action_actor_dates_and_clause(client, a
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("params", [{"date_from": "2026-02-30"}, {"actor_id": "abc"}, {"sort": "password"},
-                                    {"date_from": "2026-11-10", "date_to": "2026-11-01"}, {"page": "0"}])
+                                    {"date_from": "2026-11-10", "date_to": "2026-11-01"}, {"page": "0"},
+                                    # found by hand-fuzzing the running API: these were 500s
+                                    {"actor_id": "99999999999999999999999"}, {"date_from": "0001-01-01"},
+                                    {"date_from": "9999-12-31", "date_to": "9999-12-31"},
+                                    {"q": "x" * 101}])
 def test_p6_1_a_bad_filters_give_a_422_with_the_field_not_a_500(client, auditor, params):
     response = client.get(URL, params, **bearer(auditor))
     assert response.status_code == 422

@@ -173,3 +173,14 @@ def test_p4_2_a_an_order_event_links_to_the_order_when_the_order_page_exists(cli
         assert 'class="order-no"' not in html
     else:
         assert f'href="{url}"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("params", [{"date_from": "0001-01-01"}, {"date_to": "9999-12-31"}, {"actor": "9" * 30},
+                                    {"page": "-3"}, {"sort": "password"}])
+def test_p6_1_a_extreme_filters_are_errors_or_ignored_never_a_500(client, auditor, sales_rep, params):
+    event(actor=sales_rep, label="SO-EXTREME")
+    client.force_login(auditor)
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    assert "SO-EXTREME" in response.content.decode()
