@@ -249,6 +249,8 @@ def customer_update(*, customer: Customer, actor: User, **fields: Any) -> Custom
         if "credit_code" in fields:
             fields["credit_code"] = _clean_credit_code(fields["credit_code"])
             _check_duplicate(fields["credit_code"], exclude_pk=locked.pk)
+        if "status" in fields and not fields["status"]:
+            raise ValidationFailed(_("This field is required."), code="required", field="status")
         if "sales_rep" in fields:
             _clean_sales_rep(fields["sales_rep"])
         _check_sizes(fields)

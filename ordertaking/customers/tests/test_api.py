@@ -176,3 +176,19 @@ def test_p2_1_c_api_addresses_endpoints(client, sales_rep, customer):
     assert r.status_code == 200 and r.json()["is_default"] is True
     assert [a["is_default"] for a in client.get(f"{URL}/{customer.pk}/addresses").json()] == [True, False]
     assert client.delete(f"{URL}/{customer.pk}/addresses/{aid}").status_code == 204
+
+
+@pytest.mark.parametrize("body,field", [({"status": None}, "status"), ({"name": None}, "name"),
+                                        ({"status": "gone"}, "status"), ({"name": "a\x00"}, "name")])
+def test_api_patch_nulls_and_bad_values_are_422_not_500(client, sales_rep, customer, body, field):
+    client.force_login(sales_rep)
+    r = patch(client, f"{URL}/{customer.pk}", body)
+    assert r.status_code == 422 and r.json()["field"] == field
+
+
+def test_api_patch_null_text_fields_clear_them(client, sales_rep, customer):
+    client.force_login(sales_rep)
+    r = patch(client, f"{URL}/{customer.pk}", {"industry": None, "size": None, "city": None, "credit_code": None})
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert (body["industry"], body["size"], body["city"], body["credit_code"]) == ("", "", "", None)
