@@ -69,3 +69,15 @@ def test_inquiry_handover_and_close_never_500(client, cs_agent, catalog, payload
     for action in ("handover", "close"):
         check(client.post(f"/api/v1/inquiries/{inq.pk}/{action}", data=json.dumps(payload),
                           content_type="application/json"))
+
+
+@FUZZ
+@given(payload=body(["name", "phone", "title", "email", "is_primary", "region", "city", "detail", "label",
+                     "is_default"]))
+def test_contact_and_address_writes_never_500(client, sales_rep, customer, payload):
+    client.force_login(sales_rep)
+    contact, address = customer.contacts.first(), customer.addresses.first()
+    base = f"/api/v1/customers/{customer.pk}"
+    for method, url in [("post", f"{base}/contacts"), ("post", f"{base}/addresses"),
+                        ("patch", f"{base}/contacts/{contact.pk}"), ("patch", f"{base}/addresses/{address.pk}")]:
+        check(getattr(client, method)(url, data=json.dumps(payload), content_type="application/json"))
