@@ -65,6 +65,9 @@ def w2_table(d: dict[str, Any]) -> list[str]:
         r = d.get(kind)
         if not r:
             continue
+        gen = r.get("generator")
+        if gen:
+            out.insert(0, f"{NAMES[kind]}: data {json.dumps(gen, default=str)}\n")
         for name, q in r["queries"].items():
             out.append(f"| {NAMES[kind]} | {name} | {q['app_ms']['p50']} | {q['app_ms']['p95']} | "
                        f"{q['raw_ms']['p50']} | {q['raw_ms']['p95']} | {q['ratio_p95']} |")
@@ -83,8 +86,8 @@ def main() -> None:
             if len(lat) > 2:
                 print()
                 print("\n".join(lat))
-        elif name.startswith("w2") and "queries" not in d:
-            print("\n".join(w2_table(d)))
+        elif name.startswith("w2"):
+            print("\n".join(w2_table(d if "queries" not in d else {"pg": d})))
         else:
             print("```\n" + json.dumps({k: v for k, v in d.items() if k not in ("machine", "explain")},
                                        default=str)[:1500] + "\n```")
