@@ -11,7 +11,10 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+
+from ordertaking.common.errors import PermissionDenied
 
 from . import selectors, services
 from .models import SpecialApproval
@@ -91,6 +94,8 @@ def _order_out(order: Any) -> dict[str, Any]:
 @router.get("/special-approvals", response=list[SpecialApprovalOut])
 def special_approvals_waiting(request: HttpRequest, state: str = SpecialApproval.State.REQUESTED) -> Any:
     """The leader's queue (P2.3.c): special approvals waiting for a decision, oldest first."""
+    if not request.user.has_perm("accounts.special_approval_decide"):
+        raise PermissionDenied(_("Only leadership grants or refuses special approval."), code="permission_denied")
     return [_sa_out(sa) for sa in selectors.special_queue(user=request.user, state=state)[:200]]
 
 

@@ -58,10 +58,12 @@ def test_p2_3_c_leader_lists_waiting_special_approvals(client, floor_order, sale
         sa.pk, floor_order.number, ["price_below_floor"], "战略客户")
 
 
-def test_p2_3_c_special_approval_queue_is_empty_for_roles_that_do_not_decide(client, floor_order, sales_rep,
-                                                                            reviewer):
+@pytest.mark.parametrize("who", ["reviewer", "sales_rep", "finance_user"])
+def test_p2_3_c_special_approval_queue_is_403_for_roles_that_do_not_decide(client, floor_order, sales_rep,
+                                                                          who, request):
     special_approval_request(order=floor_order, actor=sales_rep, reason="x")
-    assert get(client, reviewer, "/special-approvals").json() == []
+    r = get(client, request.getfixturevalue(who), "/special-approvals")
+    assert r.status_code == 403 and r.json()["code"] == "permission_denied"
 
 
 def test_p2_3_a_findings_show_each_clause(client, floor_order, reviewer):
