@@ -265,3 +265,21 @@ def test_p5_1_approve_page_says_so_when_the_credit_gate_holds_the_order_instead(
     clean_order.refresh_from_db()
     assert clean_order.state == OrderState.CREDIT_HOLD
     assert any("credit hold" in str(m) or "信用" in str(m) for m in r.context["messages"])
+
+
+def test_p2_3_the_checks_read_an_order_in_the_same_number_of_queries_whatever_its_size(
+        make_order, reviewer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small = make_order(lines=[{"product": "motor"}])
+    big = make_order(lines=[{"product": p} for p in ["motor", "reducer", "install", "retired"] * 5])
+
+    def count(order):  # type: ignore[no-untyped-def]
+        with CaptureQueriesContext(connection) as ctx:
+            review_panel_context(order=order, user=reviewer)
+        return len(ctx.captured_queries)
+
+    count(small)  # warm the user's permission cache
+    n = count(small)
+    assert count(big) == n and n <= 15
