@@ -178,6 +178,10 @@ def _evaluation_figures(ev: CreditEvaluation) -> dict[str, Any]:
 def credit_row_locked(customer: Customer | int) -> CustomerCredit:
     """The customer's credit row, created on first use, locked FOR UPDATE (call inside atomic)."""
     customer_id = customer if isinstance(customer, int) else customer.pk
+    # The common case is one locking SELECT; only a customer's first time creates the row.
+    row = CustomerCredit.objects.select_for_update().filter(customer_id=customer_id).first()
+    if row is not None:
+        return row
     try:
         with transaction.atomic():
             CustomerCredit.objects.get_or_create(customer_id=customer_id)
