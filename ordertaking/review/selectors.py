@@ -184,11 +184,13 @@ def home_queues(user: Any) -> list[Any]:
                             items=items, url=reverse("review:special_queue"),
                             empty_text=_("No special approvals waiting.")))
     if _can(user, "special_approval_request") and not _can(user, "order_review"):
-        mine = my_special_requests(user=user)
+        # Requests whose order still waits for review: waiting for a leader, or decided and now
+        # back with the reviewer.
+        mine = my_special_requests(user=user).filter(order__state=OrderState.SUBMITTED)
         items = [{"label": a.order.number, "url": _order_url(a.order.number), "meta": a.get_state_display(),
                   "is_order": True} for a in mine[:5]]
         queues.append(Queue(key="special_mine", title=_("My special approval requests"),
-                            count=mine.filter(state=SpecialApproval.State.REQUESTED).count(), items=items,
+                            count=mine.count(), items=items,
                             empty_text=_("You have not asked for special approval.")))
     return queues
 

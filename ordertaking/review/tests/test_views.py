@@ -283,3 +283,17 @@ def test_p2_3_the_checks_read_an_order_in_the_same_number_of_queries_whatever_it
     count(small)  # warm the user's permission cache
     n = count(small)
     assert count(big) == n and n <= 15
+
+
+def test_my_special_approval_requests_leave_the_card_once_the_order_is_decided(floor_order, sales_rep, leader,
+                                                                               reviewer):
+    from ordertaking.review.selectors import home_queues
+    from ordertaking.review.services import order_approve, special_approval_grant
+
+    special_approval_grant(approval=special_approval_request(order=floor_order, actor=sales_rep, reason="x"),
+                           actor=leader)
+    (card,) = home_queues(sales_rep)
+    assert card.count == 1 and card.items[0]["label"] == floor_order.number
+    order_approve(order=floor_order, actor=reviewer)
+    (card,) = home_queues(sales_rep)
+    assert card.count == 0 and card.items == []
