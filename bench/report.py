@@ -74,6 +74,33 @@ def w2_table(d: dict[str, Any]) -> list[str]:
     return out
 
 
+def w3_table(d: dict[str, Any]) -> list[str]:
+    limit = d.get('credit_limit_per_customer', '1000000.00')
+    out = [f"8 processes, 5 customers, credit limit per customer {limit} CNY",
+           "", "| run | timed orders | seconds | orders/s | retries | unhandled failures | states of timed orders "
+           "| numbers unique & gap-free | totals right | max approved / limit | exposure consistent |",
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for k, r in enumerate(d["runs"], start=1):
+        c = r["check"]
+        worst = max(c["credit"], key=lambda x: float(x["approved"]) / float(x["limit"]))
+        out.append(f"| {k} | {r['orders']} | {r['seconds']} | {r['orders_per_s']} | {r.get('retries', 0)} | "
+                   f"{r.get('failures', 0)} | {r.get('states')} | {c['unique'] and c['gap_free']} | "
+                   f"{c['totals_right']} | {worst['approved']} / {worst['limit']} | "
+                   f"{all(x['exposure_consistent'] and x['within_limit'] for x in c['credit'])} |")
+    return out
+
+
+def scale_table(d: dict[str, Any]) -> list[str]:
+    r = d["pg"]
+    out = [f"history: {json.dumps(r['history'], default=str)}", "",
+           "| pair | empty database orders/s | after history orders/s | after / empty |", "|---|---|---|---|"]
+    for k, (e, s) in enumerate(zip(r["empty_runs"], r["scaled_runs"], strict=True), start=1):
+        ev, sv = e["runs"][0]["orders_per_s"], s["runs"][0]["orders_per_s"]
+        out.append(f"| {k} | {ev} | {sv} | {sv / ev:.2f} |")
+    out.append(f"| median | {r['empty']['median']} | {r['scaled']['median']} | {r['scaled_over_empty']} |")
+    return out
+
+
 def main() -> None:
     for name in sorted(p.stem for p in Path(RESULTS).glob("*.json")):
         d = _load(name)
@@ -86,6 +113,10 @@ def main() -> None:
             if len(lat) > 2:
                 print()
                 print("\n".join(lat))
+        elif name.startswith("w3"):
+            print("\n".join(w3_table(d)))
+        elif name.startswith("w1_scale"):
+            print("\n".join(scale_table(d)))
         elif name.startswith("w2"):
             print("\n".join(w2_table(d if "queries" not in d else {"pg": d})))
         else:
