@@ -43,29 +43,35 @@ def step_w3_worker(p: dict[str, Any], wait_go) -> dict[str, Any]:  # type: ignor
     ctx["customers"] = ctx["customers"][:CUSTOMERS]
     create, submit, approve = order_pipeline_steps(ctx)
 
-    def one(i: int):  # type: ignore[no-untyped-def]
-        # Over the limit at submit, the credit app already puts the order on credit hold (P5.1); only
-        # an order still awaiting review goes on to the reviewer.
-        order = submit(create(i))
-        return approve(order) if order.state == "submitted" else order
     retries, failures, kinds = 0, 0, {}
     states: dict[str, int] = {}
 
-    def attempt(i: int) -> None:
+    def retried(fn, arg):  # type: ignore[no-untyped-def]
+        """One step (its own transaction), retried on deadlock / lock errors, so a retry never repeats an
+        earlier step that already committed."""
         nonlocal retries, failures
         for k in range(RETRIES + 1):
             try:
-                order = one(i)
-                states[order.state] = states.get(order.state, 0) + 1
-                return
+                return fn(arg)
             except OperationalError as e:  # deadlock / lock timeout: retried, and counted
                 kind = str(e).splitlines()[0][:80]
                 kinds[kind] = kinds.get(kind, 0) + 1
                 if k == RETRIES:
                     failures += 1
-                    return
+                    return None
                 retries += 1
                 time.sleep(0.01 * (k + 1))
+        return None
+
+    def attempt(i: int) -> None:
+        order = retried(create, i)
+        order = order and retried(submit, order)
+        # Over the limit at submit, the credit app already puts the order on credit hold (P5.1); only
+        # an order still awaiting review goes on to the reviewer.
+        if order is not None and order.state == "submitted":
+            order = retried(approve, order)
+        if order is not None:
+            states[order.state] = states.get(order.state, 0) + 1
 
     for i in p["warmup"]:
         attempt(i)
