@@ -312,6 +312,13 @@ def _hold(*, order: Order, credit: CustomerCredit, stage: str, excess: Decimal, 
     return hold
 
 
+def credit_holds_close(*, order: Order) -> int:
+    """The order left credit hold by a return or a cancellation: its open hold is no longer
+    waiting for anyone. Runs inside the caller's transaction; returns how many were closed."""
+    return CreditHold.objects.filter(order=order, state=CreditHold.State.OPEN).update(
+        state=CreditHold.State.CLOSED)
+
+
 def credit_submission_check(*, order: Order, actor: User) -> CreditHold | None:
     """P5.1 at submission (called by orders.order_submit once the order is SUBMITTED): an evaluated
     customer whose exposure + this order passes the limit puts the order on credit hold. A customer

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
-from ordertaking.credit.services import credit_order_gate
+from ordertaking.credit.services import credit_holds_close, credit_order_gate
 from ordertaking.orders.models import Order
 from ordertaking.orders.states import OrderState, check_move
 
@@ -131,6 +131,8 @@ def order_return(*, order: Order, actor: Any, opinion: str) -> Order:
         before = locked.state
         locked.state = target
         locked.save(update_fields=["state", "updated_at"])
+        if before == OrderState.CREDIT_HOLD:
+            credit_holds_close(order=locked)
         ReviewDecision.objects.create(order=locked, revision=locked.revision,
                                       outcome=ReviewDecision.Outcome.RETURNED, opinion=opinion, reviewer=actor)
         # An open request dies with the revision it was about (P2.3.c: a new revision needs a new one).

@@ -329,3 +329,25 @@ def test_p5_1_maintained_exposure_agrees_with_the_recomputation(
     [diff] = exposure_reconcile(actor=finance_user, fix=True)
     assert diff["recomputed"] == ["18000.00", "19000.00"]
     assert CustomerCredit.objects.get(pk=credit.pk).approved_uninvoiced == D("18000.00")
+
+
+def test_p5_1_a_hold_no_longer_waits_once_the_reviewer_returns_the_held_order(
+        customer, make_order, approve, evaluate, reviewer2):
+    from ordertaking.review.services import order_return
+
+    order, hold = _held(customer, make_order, approve, evaluate, "1000.00")
+    order_return(order=order, actor=reviewer2, opinion="超出信用额度, 请与客户商议预付款")
+    hold.refresh_from_db()
+    order.refresh_from_db()
+    assert order.state == "returned" and hold.state == CreditHold.State.CLOSED
+
+
+def test_p5_1_a_hold_no_longer_waits_once_the_held_order_is_cancelled(
+        customer, make_order, approve, evaluate, sales_rep):
+    from ordertaking.orders.services import order_cancel
+
+    order, hold = _held(customer, make_order, approve, evaluate, "1000.00")
+    order_cancel(order=order, actor=sales_rep, reason="客户取消采购")
+    hold.refresh_from_db()
+    order.refresh_from_db()
+    assert order.state == "cancelled" and hold.state == CreditHold.State.CLOSED
