@@ -61,6 +61,7 @@ def main(argv: list[str]) -> int:
     r.add_argument("--lines", type=int, default=1_000_000, help="W2 order lines")
     r.add_argument("--scale-orders", type=int, default=1_000_000, help="history orders for W1 at scale")
     r.add_argument("--w3-orders", type=int, default=2000, help="W3 orders in total (8 processes)")
+    r.add_argument("--w3-limit", default="", help="W3 credit limit per customer (default: 1,000,000 scaled to size)")
     r.add_argument("--repeat", type=int, default=30, help="W2 calls per query")
     r.add_argument("--tag", default="", help="suffix for result file names (e.g. small)")
     sub.add_parser("report", help="markdown tables from bench/results/*.json")

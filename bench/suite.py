@@ -91,7 +91,7 @@ def run(a: Any, kinds: list[str]) -> None:
     if a.w3:
         from . import w3
 
-        out = w3.run(a.w3_orders, a.runs)
+        out = w3.run(a.w3_orders, a.runs, a.w3_limit)
         save(f"w3{tag}", out)
         log(json.dumps(out, indent=1, default=str)[:4000])
     if a.w1_scale:

@@ -107,14 +107,15 @@ def step_w3_verify(p: dict[str, Any]) -> dict[str, Any]:
     return {**base, "credit": credit, "ok": ok}
 
 
-def run(n: int, runs: int) -> dict[str, Any]:
+def run(n: int, runs: int, limit_override: str = "") -> dict[str, Any]:
     from .w1 import WARMUP, clone, indices, template
 
     template("pg", "bench_w3_tpl")
     results = []
     for _r in range(runs):
         url = clone("pg", "bench_w3_tpl", "bench_w3_run")
-        limit = (Decimal("1000000.00") * min(n, 2000) / 2000).quantize(Decimal("0.01"))
+        limit = (Decimal(limit_override) if limit_override
+                 else (Decimal("1000000.00") * min(n, 2000) / 2000).quantize(Decimal("0.01")))
         setup = run_step("w3_setup", url, {"limit": str(limit)})
         warm, timed = indices(n)
         params = [{"warmup": w, "indices": t} for w, t in zip(split(warm, PROCS), split(timed, PROCS), strict=True)]
