@@ -49,14 +49,11 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 
 @pytest.fixture(autouse=True)
-def _roles_and_clean_throttle(transactional_db: Any) -> Iterator[None]:
-    """Live-server tests flush the database after each test, which also empties the role groups the
-    migration made; put them back so every test starts with the P3 roles in place."""
+def _clean_throttle(transactional_db: Any) -> Iterator[None]:
+    """Each browser test starts with no failed sign-ins on record (the role groups are put back
+    by the root conftest's baseline fixture)."""
     from axes.utils import reset
 
-    from ordertaking.accounts.roles import sync_roles
-
-    sync_roles()
     reset()
     yield
 

@@ -19,15 +19,6 @@ from ordertaking.credit.models import CustomerCredit
 D = Decimal
 
 
-@pytest.fixture(autouse=True)
-def _roles(transactional_db):  # type: ignore[no-untyped-def]
-    """A transactional test before this one flushed the tables, groups and permissions included:
-    put the roles of P3 back before the named users are made."""
-    from ordertaking.accounts.roles import sync_roles
-
-    sync_roles()
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_p5_1_two_simultaneous_approvals_never_exceed_the_customer_limit(

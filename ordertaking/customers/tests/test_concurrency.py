@@ -15,16 +15,6 @@ from ordertaking.customers.models import Customer
 from ordertaking.customers.rules import credit_code_check_char
 
 
-@pytest.fixture
-def make_user(transactional_db, make_user):  # type: ignore[no-untyped-def]
-    """A transactional test's flush empties the groups and permissions the roles migration made:
-    make them again before the first user is given a role."""
-    from ordertaking.accounts.roles import sync_roles
-
-    sync_roles()
-    return make_user
-
-
 def run_together(*calls: Any) -> list[Any]:
     barrier = threading.Barrier(len(calls))
     results: list[Any] = [None] * len(calls)

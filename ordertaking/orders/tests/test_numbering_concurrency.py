@@ -27,7 +27,7 @@ def _database_url() -> str:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the role groups
+@pytest.mark.django_db(transaction=True)
 def test_p2_2_c_numbers_are_unique_and_gap_free_across_processes_and_threads(sales_rep, customer, tmp_path):
     go = tmp_path / "go"
     env = {**os.environ, "DATABASE_URL": _database_url(), "ORDERTAKING_CONN_MAX_AGE": "0"}
@@ -58,7 +58,7 @@ def test_p2_2_c_numbers_are_unique_and_gap_free_across_processes_and_threads(sal
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the role groups
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_with_one_idempotency_key_make_one_order(sales_rep, customer):
     import threading
 

@@ -23,16 +23,6 @@ from ordertaking.review.services import (
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def make_user(transactional_db, make_user):  # type: ignore[no-untyped-def]
-    """A transactional test's flush empties the groups and permissions the migration made: make them
-    again before the first user is given a role."""
-    from ordertaking.accounts.roles import sync_roles
-
-    sync_roles()
-    return make_user
-
-
 def race(*calls: Callable[[], Any]) -> list[Any]:
     """Run the calls at the same moment in threads; each result is a return value or the DomainError."""
     barrier = threading.Barrier(len(calls))
