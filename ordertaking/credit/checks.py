@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 
 from ordertaking.common.findings import Finding
@@ -13,8 +16,32 @@ from .models import CreditHold, CustomerCredit
 from .services import _released_allowance, guarantee_covers
 
 
-def order_credit_findings(order: Order) -> list[Finding]:
+@dataclass(frozen=True)
+class CreditFacts:
+    """What the credit findings need from the database, read once per check (not once per language)."""
+
+    credit: CustomerCredit | None
+    guarantee_ok: bool
+    allowance: Decimal
+    open_hold: bool
+
+
+def order_credit_facts(order: Order) -> CreditFacts:
     credit = CustomerCredit.objects.filter(customer_id=order.customer_id).first()
+    if credit is None or not credit.is_evaluated:
+        return CreditFacts(credit=credit, guarantee_ok=False, allowance=Decimal("0"), open_hold=False)
+    return CreditFacts(
+        credit=credit,
+        guarantee_ok=not credit.guarantee_required or guarantee_covers(order=order),
+        allowance=_released_allowance(order),
+        open_hold=CreditHold.objects.filter(order=order, state=CreditHold.State.OPEN).exists(),
+    )
+
+
+def order_credit_findings(order: Order, facts: CreditFacts | None = None) -> list[Finding]:
+    """The credit findings in the active language; pass `facts` to reuse one read across languages."""
+    facts = facts if facts is not None else order_credit_facts(order)
+    credit = facts.credit
     if credit is None or not credit.is_evaluated:
         # P5.1.b new customers: a strict credit check before the first order is taken.
         return [Finding(code="no_credit_evaluation", clause="P5.1.b", field="customer",
@@ -24,7 +51,7 @@ def order_credit_findings(order: Order) -> list[Finding]:
     if credit.on_stop:
         found.append(Finding(code="customer_on_credit_stop", clause="P5.1.c", field="customer",
                              message=_("The customer is on credit stop: no new order can be approved.")))
-    if credit.guarantee_required and not guarantee_covers(order=order):
+    if credit.guarantee_required and not facts.guarantee_ok:
         found.append(Finding(code="guarantee_missing", clause="P5.1.b", field="customer",
                              message=_("Rating %(rating)s requires a guarantee (deposit, guarantor or letter of "
                                        "credit) before approval.") % {"rating": credit.rating}))
@@ -33,8 +60,8 @@ def order_credit_findings(order: Order) -> list[Finding]:
         found.extend(rules.terms_finding(kind=pm.kind, term_days=pm.term_days, allowed_kinds=credit.payment_kinds,
                                          max_term_days=credit.max_term_days, rating=credit.rating))
     excess = rules.limit_check(exposure=credit.exposure, order_amount=order.total_amount,
-                               limit=credit.credit_limit, allowed_excess=_released_allowance(order))
-    if excess > 0 or CreditHold.objects.filter(order=order, state=CreditHold.State.OPEN).exists():
+                               limit=credit.credit_limit, allowed_excess=facts.allowance)
+    if excess > 0 or facts.open_hold:
         # Not blocking: the approval's credit gate puts the order on credit hold for finance to
         # decide (P5.1); a special approval (特批) does not lift a credit limit.
         found.append(Finding(code="credit_limit_exceeded", clause="P5.1", field="total_amount", blocking=False,

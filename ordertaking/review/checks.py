@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.utils import timezone, translation
 
 from ordertaking.common.findings import Finding
-from ordertaking.credit.checks import order_credit_findings
+from ordertaking.credit.checks import CreditFacts, order_credit_facts, order_credit_findings
 from ordertaking.customers.models import Customer
 from ordertaking.orders.models import Order, OrderLine
 
@@ -52,25 +52,28 @@ def order_facts(order: Order) -> rules.OrderFacts:
     )
 
 
-def order_findings(order: Order, *, today: date | None = None,
-                   facts: rules.OrderFacts | None = None) -> list[Finding]:
+def order_findings(order: Order, *, today: date | None = None, facts: rules.OrderFacts | None = None,
+                   credit_facts: CreditFacts | None = None) -> list[Finding]:
     """The automatic review findings for the order as it stands now (P2.3.a/b; P5.1 from the credit app)."""
     facts = facts if facts is not None else order_facts(order)
-    return rules.review_findings(facts, today=today or timezone.localdate()) + order_credit_findings(order)
+    return (rules.review_findings(facts, today=today or timezone.localdate())
+            + order_credit_findings(order, credit_facts))
 
 
 def order_findings_in_each_language(order: Order) -> tuple[list[Finding], list[dict[str, str]]]:
     """The findings in the active language, and each one's message in every UI language, so a stored
-    finding reads right whichever language its reader uses. The order's facts are read once."""
+    finding reads right whichever language its reader uses. The order's facts, credit included, are read
+    once: only the messages are made per language."""
     facts = order_facts(order)
+    credit_facts = order_credit_facts(order)
     today = timezone.localdate()
     by_language: dict[str, list[Finding]] = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            by_language[code] = order_findings(order, today=today, facts=facts)
+            by_language[code] = order_findings(order, today=today, facts=facts, credit_facts=credit_facts)
     findings = by_language.get(translation.get_language() or "")
     if findings is None:
-        findings = order_findings(order, today=today, facts=facts)
+        findings = order_findings(order, today=today, facts=facts, credit_facts=credit_facts)
     codes = [f.code for f in findings]
     messages: list[dict[str, str]] = [{} for _f in findings]
     for code, localized in by_language.items():

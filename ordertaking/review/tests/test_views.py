@@ -297,3 +297,22 @@ def test_my_special_approval_requests_leave_the_card_once_the_order_is_decided(f
     order_approve(order=floor_order, actor=reviewer)
     (card,) = home_queues(sales_rep)
     assert card.count == 0 and card.items == []
+
+
+def test_p2_3_checks_in_every_language_read_the_database_no_more_than_one_language_does(make_order):
+    """The findings are stored with their message in each UI language; the order and its credit
+    (P5.1) are read once, only the messages are made per language (bench W1: the credit reads
+    ran once per language)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ordertaking.review.checks import order_findings, order_findings_in_each_language
+
+    order = make_order(lines=[{"product": "motor"}, {"product": "reducer"}])
+    with CaptureQueriesContext(connection) as one:
+        single = order_findings(order)
+    with CaptureQueriesContext(connection) as every:
+        findings, messages = order_findings_in_each_language(order)
+    assert [f.code for f in findings] == [f.code for f in single]
+    assert all(set(m) == {"zh-hans", "en"} for m in messages)
+    assert len(every.captured_queries) == len(one.captured_queries)
