@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -72,6 +73,15 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
     body = error_body("validation_error", f"{first['field'] or 'input'}: {first['message']}", first["field"],
                       errors=errors)
     return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A number too large for the database (an id of 40 digits, say) is bad input, not a server error:
+    SQLite raises OverflowError before the query runs, PostgreSQL a DataError (out of range)."""
+    return api.create_response(
+        request, error_body("out_of_range", "a number in the request is out of range"), status=422)
 
 
 @api.exception_handler(AuthenticationError)
