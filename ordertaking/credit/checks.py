@@ -13,7 +13,7 @@ from ordertaking.orders.models import Order
 
 from . import rules
 from .models import CreditHold, CustomerCredit
-from .services import _released_allowance, guarantee_covers
+from .services import guarantee_covers, released_allowance_of
 
 
 @dataclass(frozen=True)
@@ -27,14 +27,16 @@ class CreditFacts:
 
 
 def order_credit_facts(order: Order) -> CreditFacts:
+    """Two queries in the common case: the customer's credit row and the order's holds (usually none)."""
     credit = CustomerCredit.objects.filter(customer_id=order.customer_id).first()
     if credit is None or not credit.is_evaluated:
         return CreditFacts(credit=credit, guarantee_ok=False, allowance=Decimal("0"), open_hold=False)
+    holds = list(CreditHold.objects.filter(order=order).order_by("-created_at", "-id"))
     return CreditFacts(
         credit=credit,
         guarantee_ok=not credit.guarantee_required or guarantee_covers(order=order),
-        allowance=_released_allowance(order),
-        open_hold=CreditHold.objects.filter(order=order, state=CreditHold.State.OPEN).exists(),
+        allowance=released_allowance_of(holds),
+        open_hold=any(h.state == CreditHold.State.OPEN for h in holds),
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,6 +21,9 @@ from ordertaking.orders.states import OrderState, check_move
 
 from . import rules
 from .models import CreditEvaluation, CreditHold, CustomerCredit, Guarantee, ScorecardPolicy
+
+if TYPE_CHECKING:
+    from .checks import CreditFacts
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -319,16 +322,20 @@ def credit_holds_close(*, order: Order) -> int:
         state=CreditHold.State.CLOSED)
 
 
-def credit_submission_check(*, order: Order, actor: User) -> CreditHold | None:
+def credit_submission_check(*, order: Order, actor: User, facts: CreditFacts | None = None) -> CreditHold | None:
     """P5.1 at submission (called by orders.order_submit once the order is SUBMITTED): an evaluated
     customer whose exposure + this order passes the limit puts the order on credit hold. A customer
-    with no evaluation is not held here; review shows the blocking P5.1.b finding instead."""
+    with no evaluation is not held here; review shows the blocking P5.1.b finding instead.
+    `facts`: what `checks.order_credit_facts` read earlier in the same transaction, if the caller has it."""
     if order.state != OrderState.SUBMITTED:
         return None
-    credit = CustomerCredit.objects.filter(customer_id=order.customer_id).first()
+    if facts is not None:
+        credit, allowance = facts.credit, facts.allowance
+    else:
+        credit = CustomerCredit.objects.filter(customer_id=order.customer_id).first()
+        allowance = _released_allowance(order)
     if credit is None or not credit.is_evaluated:
         return None
-    allowance = _released_allowance(order)
     excess = rules.limit_check(exposure=credit.exposure, order_amount=order.total_amount,
                                limit=credit.credit_limit, allowed_excess=allowance)
     if excess > 0:
@@ -336,14 +343,19 @@ def credit_submission_check(*, order: Order, actor: User) -> CreditHold | None:
     return None
 
 
-def _released_allowance(order: Order) -> Decimal:
-    last = CreditHold.objects.filter(order=order).order_by("-created_at", "-id").first()
-    if last is not None and last.state == CreditHold.State.RELEASED:
-        return last.allowed_excess
+def released_allowance_of(holds: list[CreditHold]) -> Decimal:
+    """The excess a releaser accepted, if the order's latest hold (holds newest first) was released."""
+    if holds and holds[0].state == CreditHold.State.RELEASED:
+        return holds[0].allowed_excess
     return ZERO
 
 
-def credit_order_gate(*, order: Order, actor: User, today: date | None = None) -> CreditHold | None:
+def _released_allowance(order: Order) -> Decimal:
+    return released_allowance_of(list(CreditHold.objects.filter(order=order).order_by("-created_at", "-id")[:1]))
+
+
+def credit_order_gate(*, order: Order, actor: User, today: date | None = None,
+                      allowance: Decimal | None = None) -> CreditHold | None:
     """P5.1 at approval, called by review.order_approve with the order already locked.
 
     Locks the customer's credit row, so approvals for one customer are serialised. Refuses
@@ -362,7 +374,8 @@ def credit_order_gate(*, order: Order, actor: User, today: date | None = None) -
     if credit.guarantee_required and not guarantee_covers(order=order, today=today):
         raise ValidationFailed(_("Rating %(rating)s requires a guarantee before approval (P5.1.b).")
                                % {"rating": credit.rating}, code="guarantee_missing", field="customer")
-    allowance = _released_allowance(order)
+    if allowance is None:  # the caller may pass what it read under the same order lock
+        allowance = _released_allowance(order)
     excess = rules.limit_check(exposure=credit.exposure, order_amount=order.total_amount,
                                limit=credit.credit_limit, allowed_excess=allowance)
     if excess > 0:

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,12 +22,14 @@ from ordertaking.audit.services import event_record
 from ordertaking.catalog.models import PaymentMethod, Product, Region
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
+from ordertaking.credit.checks import CreditFacts, order_credit_facts
 from ordertaking.credit.services import credit_holds_close, credit_submission_check
 from ordertaking.customers.models import Customer
 
 from . import numbering, rules
 from .models import IdempotencyKey, Order, OrderLine, OrderRevision
 from .permissions import is_responsible, may_enter_orders
+from .selectors import lines_with_products
 from .states import EDITABLE_STATES, MOVES, OrderState, check_move
 
 MAX_AMOUNT = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
@@ -155,14 +158,18 @@ def _build_lines(lines: Iterable[Mapping[str, Any]]) -> list[OrderLine]:
     return built
 
 
-def _save_lines(order: Order, lines: list[OrderLine]) -> None:
+def _lines_total(lines: list[OrderLine]) -> Decimal:
     total = sum((ln.amount for ln in lines), Decimal("0.00"))
     if total > MAX_AMOUNT:
         raise ValidationFailed(_("The order total is too large."), field="lines")
+    return total
+
+
+def _save_lines(order: Order, lines: list[OrderLine]) -> None:
+    order.total_amount = _lines_total(lines)
     for ln in lines:
         ln.order = order
     OrderLine.objects.bulk_create(lines)
-    order.total_amount = total
 
 
 # --- snapshots (revisions, audit) ------------------------------------------------------------------
@@ -196,7 +203,7 @@ def order_snapshot(order: Order) -> dict[str, Any]:
          "quantity": None if ln.quantity is None else str(ln.quantity),
          "unit_price": None if ln.unit_price is None else str(ln.unit_price),
          "list_price": None if ln.list_price is None else str(ln.list_price), "amount": str(ln.amount)}
-        for ln in order.lines.all().order_by("position")
+        for ln in order.lines.all()  # Meta.ordering: by position (and a prefetched cache is used)
     ]
     return {"revision": order.revision, "header": header, "lines": lines}
 
@@ -209,7 +216,7 @@ def order_facts(order: Order) -> rules.OrderFacts:
         lines=[rules.LineFacts(position=ln.position, product_id=ln.product_id, name=ln.name,
                                description=ln.description, unit=ln.unit, quantity=ln.quantity,
                                unit_price=ln.unit_price)
-               for ln in order.lines.all().order_by("position")],
+               for ln in order.lines.all()],  # Meta.ordering: by position
     )
 
 
@@ -243,14 +250,19 @@ def order_create(*, actor: User, customer: Customer, sales_rep: User | None = No
         "contact_name": contact_name, "contact_phone": contact_phone, "notes": notes,
     })
     built = _build_lines(lines)
-    header["sales_rep"] = header["sales_rep"] or customer.sales_rep or actor
+    total = _lines_total(built)
+    rep = header.pop("sales_rep", None)
     with transaction.atomic():
         # P2.2.c: the number is taken in the transaction that inserts the order, so a rollback
         # gives it back and the day's sequence stays gap-free.
-        order = Order(number=numbering.next_number(), entered_by=actor, state=OrderState.DRAFT, **header)
+        order = Order(number=numbering.next_number(), entered_by=actor, state=OrderState.DRAFT,
+                      total_amount=total, **header)
+        if rep is not None:
+            order.sales_rep = rep
+        else:  # the customer's rep, else whoever enters it (by id: no query for the user row)
+            order.sales_rep_id = customer.sales_rep_id or actor.pk
         order.save()
         _save_lines(order, built)
-        order.save(update_fields=["total_amount"])
         event_record(actor=actor, action="order.created", subject=order, clause="P2.2.c",
                      after={"number": order.number, "customer": str(customer), "lines": len(built),
                             "total_amount": str(order.total_amount)})
@@ -334,13 +346,11 @@ def order_update(*, order: Order, actor: User, changes: Mapping[str, Any] | None
     return order
 
 
-def _review_findings_refresh(order: Order, actor: User) -> list[Finding]:
+def _review_findings_refresh(order: Order, actor: User, credit_facts: CreditFacts) -> list[Finding]:
     """The review app's automatic checks (P2.3.a/b), run in the submitting transaction."""
-    try:
-        from ordertaking.review.services import review_findings_refresh
-    except ImportError:  # the review app not deployed yet; submit still works, review adds its findings later
-        return []
-    return list(review_findings_refresh(order=order, actor=actor))
+    from ordertaking.review.services import review_findings_refresh
+
+    return list(review_findings_refresh(order=order, actor=actor, credit_facts=credit_facts))
 
 
 def order_submit(*, order: Order, actor: User) -> Order:
@@ -350,17 +360,19 @@ def order_submit(*, order: Order, actor: User) -> Order:
         if not is_responsible(order, actor):
             raise PermissionDenied(_("You may not submit this order."))
         target = check_move(order.state, "submit")
+        # Completeness, the snapshot and the review facts all read the lines: one query for all three.
+        prefetch_related_objects([order], lines_with_products())
         findings = order_completeness(order)
         if findings:
             raise ValidationFailed(
                 _("The order is incomplete: %(n)s item(s) to complete before it can be submitted.")
                 % {"n": len(findings)},
                 code="incomplete", details=[f.as_dict() for f in findings])
-        if order.revisions.filter(revision=order.revision).exists():
+        previous = order.revisions.order_by("-revision").first()
+        if previous is not None and previous.revision == order.revision:
             # Returned and sent back unchanged: still a new revision for the reviewer.
             order.revision += 1
         snapshot = order_snapshot(order)
-        previous = order.revisions.order_by("-revision").first()
         OrderRevision.objects.create(order=order, revision=order.revision, snapshot=snapshot, created_by=actor)
         from_state = order.state
         order.state = target
@@ -375,8 +387,9 @@ def order_submit(*, order: Order, actor: User) -> Order:
             after.update(a)
         event_record(actor=actor, action="order.submitted", subject=order, clause=MOVES["submit"][2],
                      before=before, after=after)
-        _review_findings_refresh(order, actor)
-        credit_submission_check(order=order, actor=actor)  # P5.1: over the limit → credit hold
+        credit_facts = order_credit_facts(order)  # read once, for the review's findings and the hold
+        _review_findings_refresh(order, actor, credit_facts)
+        credit_submission_check(order=order, actor=actor, facts=credit_facts)  # P5.1: over the limit → hold
     return order
 
 

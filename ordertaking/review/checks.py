@@ -5,32 +5,40 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 
 from ordertaking.common.findings import Finding
 from ordertaking.credit.checks import CreditFacts, order_credit_facts, order_credit_findings
-from ordertaking.customers.models import Customer
-from ordertaking.orders.models import Order, OrderLine
+from ordertaking.customers.models import Contact, Customer, CustomerAddress
+from ordertaking.orders.models import Order
+from ordertaking.orders.selectors import order_lines
 
 from . import rules
 
 
 def order_facts(order: Order) -> rules.OrderFacts:
     """Reads the order's current lines and the catalog as it is now (P2.3.b: current floor price)."""
-    lines = list(OrderLine.objects.filter(order_id=order.pk).select_related("product").order_by("position"))
+    lines = order_lines(order)  # one query, none when the calling service prefetched them
+    # Two queries for the customer, a third only when the payment method is not open to all (the one
+    # case where the rule looks at the customer's allowed methods).
     customer = (Customer.objects.filter(pk=order.customer_id)
-                .prefetch_related("addresses", "contacts",
-                                  Prefetch("allowed_payment_methods"))
+                .only("name", "credit_code", "region_id", "city")
+                .annotate(has_address_row=Exists(CustomerAddress.objects.filter(customer_id=OuterRef("pk"))))
                 .get())
+    phones = tuple(Contact.objects.filter(customer_id=order.customer_id).order_by("pk")
+                   .values_list("phone", flat=True))
     region = order.delivery_region if order.delivery_region_id else None
     payment = order.payment_method if order.payment_method_id else None
+    allowed: frozenset[str] = frozenset()
+    if payment is not None and not payment.open_to_all:
+        allowed = frozenset(customer.allowed_payment_methods.values_list("code", flat=True))
     return rules.OrderFacts(
         customer=rules.CustomerFacts(
             name=customer.name,
             credit_code=customer.credit_code or "",
-            has_address=bool(customer.addresses.all()) or bool(customer.region_id and customer.city),
-            contact_phones=tuple(c.phone for c in customer.contacts.all()),
+            has_address=customer.has_address_row or bool(customer.region_id and customer.city),
+            contact_phones=phones,
         ),
         lines=tuple(
             rules.LineFacts(
@@ -48,7 +56,7 @@ def order_facts(order: Order) -> rules.OrderFacts:
             name=region.name, served=region.served, transit_days=region.transit_days),
         payment=None if payment is None else rules.PaymentFacts(
             code=payment.code, name=payment.name, active=payment.active, open_to_all=payment.open_to_all),
-        allowed_payment_codes=frozenset(p.code for p in customer.allowed_payment_methods.all()),
+        allowed_payment_codes=allowed,
     )
 
 
@@ -60,12 +68,14 @@ def order_findings(order: Order, *, today: date | None = None, facts: rules.Orde
             + order_credit_findings(order, credit_facts))
 
 
-def order_findings_in_each_language(order: Order) -> tuple[list[Finding], list[dict[str, str]]]:
+def order_findings_in_each_language(order: Order, credit_facts: CreditFacts | None = None,
+                                    ) -> tuple[list[Finding], list[dict[str, str]]]:
     """The findings in the active language, and each one's message in every UI language, so a stored
     finding reads right whichever language its reader uses. The order's facts, credit included, are read
-    once: only the messages are made per language."""
+    once: only the messages are made per language. A caller that already read the credit facts in
+    this transaction passes them."""
     facts = order_facts(order)
-    credit_facts = order_credit_facts(order)
+    credit_facts = credit_facts if credit_facts is not None else order_credit_facts(order)
     today = timezone.localdate()
     by_language: dict[str, list[Finding]] = {}
     for code, _name in settings.LANGUAGES:

@@ -21,7 +21,7 @@ from ordertaking.orders.models import Order
 from ordertaking.orders.states import OrderState, check_move
 
 from . import rules
-from .checks import order_findings_in_each_language
+from .checks import CreditFacts, order_credit_facts, order_findings_in_each_language
 from .models import ReviewDecision, ReviewFinding, SpecialApproval
 
 
@@ -31,7 +31,10 @@ def _require(actor: Any, capability: str, message: str) -> None:
 
 
 def _lock_order(order: Order) -> Order:
-    return Order.objects.select_for_update().get(pk=order.pk)
+    # The review facts read the region and payment method: joined here, locked only the order row
+    # (PostgreSQL refuses FOR UPDATE on the nullable side of an outer join).
+    return Order.objects.select_for_update(of=("self",)).select_related("delivery_region", "payment_method").get(
+        pk=order.pk)
 
 
 def _refresh_order_object(order: Order, locked: Order) -> None:
@@ -65,14 +68,16 @@ def covering_approvals(order: Order) -> list[SpecialApproval]:
     return list(qs.order_by("requested_at"))
 
 
-def review_findings_refresh(*, order: Order, actor: Any) -> list[Finding]:
+def review_findings_refresh(*, order: Order, actor: Any, credit_facts: CreditFacts | None = None) -> list[Finding]:
     """Run the automatic checks (P2.3.a/b) and store them for the order's current revision.
 
     Called by `order_submit` inside its transaction and by `order_approve` under the row lock.
-    Replaces the stored findings of this revision; earlier revisions keep theirs.
+    Replaces the stored findings of this revision; earlier revisions keep theirs. `credit_facts`:
+    what the caller already read of the customer's credit in this transaction.
     """
-    findings, messages = order_findings_in_each_language(order)
-    with transaction.atomic():
+    findings, messages = order_findings_in_each_language(order, credit_facts)
+    # No savepoint: the callers' transaction is the unit; outside one this is its own transaction.
+    with transaction.atomic(savepoint=False):
         ReviewFinding.objects.filter(order_id=order.pk, revision=order.revision).delete()
         ReviewFinding.objects.bulk_create([
             ReviewFinding(order_id=order.pk, revision=order.revision, code=f.code, clause=f.clause,
@@ -90,15 +95,18 @@ def order_approve(*, order: Order, actor: Any, opinion: str = "") -> Order:
         _check_reviewer_sod(locked, actor)
         target = check_move(locked.state, "approve")
         # P2.3.a/b: re-run the checks under the lock; the catalog may have changed since submit.
-        findings = review_findings_refresh(order=locked, actor=actor)
-        approvals = covering_approvals(locked)
+        credit_facts = order_credit_facts(locked)
+        findings = review_findings_refresh(order=locked, actor=actor, credit_facts=credit_facts)
+        # Special approvals matter only where a finding blocks; without one there is nothing to cover.
+        approvals = covering_approvals(locked) if any(f.blocking for f in findings) else []
         covered = {code for a in approvals for code in a.finding_codes}
         open_blocking = rules.uncovered_blocking(findings, covered)
         if open_blocking:
             raise Conflict(_("This order has open findings; return it, or ask for special approval."),
                            code="open_findings", details=[f.as_dict() for f in open_blocking])
         # P5.1 credit check under the customer's row lock (credit app); it may hold the order instead.
-        if credit_order_gate(order=locked, actor=actor) is not None:
+        # The released allowance comes from the order's holds, read above under this order's lock.
+        if credit_order_gate(order=locked, actor=actor, allowance=credit_facts.allowance) is not None:
             _refresh_order_object(order, locked)
             return order
         before = locked.state

@@ -56,6 +56,29 @@ def test_p2_3_b_findings_compare_with_the_current_floor_price(clean_order, catal
 
 # --- approve ----------------------------------------------------------------------------
 
+def test_p2_3_a_customer_facts_come_from_the_database_as_they_are_now(make_order, customer, catalog, sales_rep):
+    """The review reads the customer's address rows, contact phones and allowed payment methods at
+    check time (P2.3.a); each change shows in the next check."""
+    from ordertaking.review.checks import order_findings
+
+    def codes(order):  # type: ignore[no-untyped-def]
+        return {f.code for f in order_findings(order)}
+
+    order = make_order(payment="net30")  # not open to all: the customer must be granted it
+    assert "payment_method_not_allowed" in codes(order)
+    customer.allowed_payment_methods.add(catalog["payments"]["net30"])
+    assert "payment_method_not_allowed" not in codes(order)
+    customer.contacts.update(phone="12345")
+    assert "customer_contact_missing" in codes(order)
+    customer.contacts.update(phone="13812345678")
+    assert "customer_contact_missing" not in codes(order)
+    customer.addresses.all().delete()
+    assert "customer_address_missing" not in codes(order)  # the customer's own region and city still count
+    customer.city = ""
+    customer.save(update_fields=["city"])
+    assert "customer_address_missing" in codes(order)
+
+
 def test_p2_3_c_reviewer_approves_a_compliant_order_and_the_event_is_recorded(clean_order, reviewer):
     order = order_approve(order=clean_order, actor=reviewer)
     assert order.state == OrderState.APPROVED and order.approved_by_id == reviewer.pk
