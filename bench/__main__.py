@@ -8,7 +8,7 @@ import sys
 import time
 from typing import Any
 
-STEPS_WITH_GO = {"ceiling_worker", "w1_worker", "w3_worker", "http_client"}
+STEPS_WITH_GO = {"ceiling_worker", "ceiling3_worker", "orm_floor_worker", "w1_worker", "w3_worker", "http_client"}
 
 
 def step(name: str, params: dict[str, Any]) -> None:
@@ -22,6 +22,7 @@ def step(name: str, params: dict[str, Any]) -> None:
     # step name -> (module, function); imported lazily so a missing piece breaks only its own step
     table = {
         "ceiling_worker": ("w1", "step_ceiling_worker"), "w1_worker": ("w1", "step_w1_worker"),
+        "ceiling3_worker": ("w1", "step_ceiling3_worker"), "orm_floor_worker": ("floor", "step_orm_floor_worker"),
         "w3_worker": ("w3", "step_w3_worker"), "http_client": ("http", "step_http_client"),
         "w1_setup": ("data", "step_w1_setup"), "history_load": ("data", "step_history_load"),
         "w1_verify": ("w1", "step_w1_verify"), "services_available": ("w1", "step_services_available"),
@@ -48,6 +49,8 @@ def main(argv: list[str]) -> int:
     r.add_argument("--all", action="store_true", help="every workload at full size")
     r.add_argument("--w1-ceiling", action="store_true", help="raw-SQL ceiling (psycopg / sqlite3)")
     r.add_argument("--w1", action="store_true", help="W1 through the services, 1 and 2 processes")
+    r.add_argument("--w1-floor", action="store_true",
+                   help="with --w1: also the ceiling in W1's three transactions and the bare-ORM floor (1 process)")
     r.add_argument("--w1-http", action="store_true", help="W1 over HTTP: gunicorn 2 workers, 8 clients")
     r.add_argument("--w1-scale", action="store_true", help="W1 after bulk-loading --scale-orders history")
     r.add_argument("--w2", action="store_true", help="W2 analytics queries vs raw SQL")
@@ -82,7 +85,7 @@ def main(argv: list[str]) -> int:
         return 0
     kinds = [k.strip() for k in a.db.split(",") if k.strip()]
     if a.all:
-        a.w1_ceiling = a.w1 = a.w1_http = a.w1_scale = a.w2 = a.w3 = True
+        a.w1_ceiling = a.w1 = a.w1_floor = a.w1_http = a.w1_scale = a.w2 = a.w3 = True
     from . import suite
 
     t = time.time()

@@ -116,21 +116,75 @@ class Ceiling:
         cur.execute(f"UPDATE bench_exposure SET exposure = exposure + {p} WHERE customer_id = {p}", [conv(total), cust])
         self.conn.commit()
 
+    def three(self, i: int, today: date) -> None:
+        """The same work in the issue's three transactions (create / submit / approve), as W1 runs it:
+        insert order and lines; move the order to submitted; lock and move the exposure and approve.
+        This is the most W1's structure allows: three commits where the ceiling has one."""
+        p = self.p
+        cust = self.customers[i % len(self.customers)]
+        lines = w1_lines(i)
+        amounts = [list_price(pi) * q for pi, q in lines]
+        total = sum(amounts, Decimal("0.00"))
+        now = datetime.now(UTC)
+        conv = str if self.kind == "sqlite" else (lambda v: v)
+        nowv = now.isoformat(" ") if self.kind == "sqlite" else now
+        lock = "" if self.kind == "sqlite" else " FOR UPDATE"
+        cur = self.conn.cursor()
+        # 1. create
+        if self.kind == "sqlite":
+            cur.execute("BEGIN IMMEDIATE")
+        cur.execute(f"INSERT INTO orders_ordernumbercounter (day, last) VALUES ({p}, 1) ON CONFLICT (day) DO UPDATE "
+                    f"SET last = orders_ordernumbercounter.last + 1 RETURNING last", [conv(today)])
+        number = f"SO{today:%Y%m%d}-{cur.fetchone()[0]:04d}"
+        cur.execute(self.header_sql, [number, cust, self.user_id, self.user_id, "draft", 1,
+                                      conv(today + timedelta(days=30)), self.region_id, "上海市", "浦东新区1号",
+                                      self.pm_id, "", "张经理", "13800000000", "CNY", conv(total), "", "", nowv, nowv])
+        order_id = cur.fetchone()[0]
+        params: list[Any] = []
+        for pos, ((pi, q), amount) in enumerate(zip(lines, amounts, strict=True), start=1):
+            pid, code, name, spec, unit = self.products[pi]
+            price = list_price(pi)
+            params += [order_id, pos, pid, code, name, spec, "", unit, conv(Decimal(q)), conv(price), conv(price),
+                       conv(amount)]
+        cur.execute(self.lines_sql, params)
+        self.conn.commit()
+        # 2. submit
+        if self.kind == "sqlite":
+            cur.execute("BEGIN IMMEDIATE")
+        cur.execute(f"SELECT state FROM orders_order WHERE id = {p}{lock}", [order_id])
+        cur.execute(f"UPDATE orders_order SET state = 'submitted', submitted_at = {p} WHERE id = {p}",
+                    [nowv, order_id])
+        self.conn.commit()
+        # 3. approve
+        if self.kind == "sqlite":
+            cur.execute("BEGIN IMMEDIATE")
+        cur.execute(f"SELECT state FROM orders_order WHERE id = {p}{lock}", [order_id])
+        cur.execute(f"SELECT credit_limit, exposure FROM bench_exposure WHERE customer_id = {p}{lock}", [cust])
+        limit, exposure = cur.fetchone()
+        if Decimal(str(exposure)) + total > Decimal(str(limit)):
+            self.conn.rollback()
+            raise RuntimeError("credit limit exceeded")
+        cur.execute(f"UPDATE bench_exposure SET exposure = exposure + {p} WHERE customer_id = {p}", [conv(total), cust])
+        cur.execute(f"UPDATE orders_order SET state = 'approved', approved_at = {p} WHERE id = {p}", [nowv, order_id])
+        self.conn.commit()
+
     def close(self) -> None:
         self.conn.close()
 
 
-def worker(url: str, indices: list[int], warmup: list[int], wait_go) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def worker(url: str, indices: list[int], warmup: list[int], wait_go,  # type: ignore[no-untyped-def]
+           three: bool = False) -> dict[str, Any]:
     from .data import business_today
 
     c = Ceiling(url)
     today = business_today()
+    one = c.three if three else c.one
     for i in warmup:
-        c.one(i, today)
+        one(i, today)
     wait_go()
     t0 = time.time()
     for i in indices:
-        c.one(i, today)
+        one(i, today)
     t1 = time.time()
     c.close()
     return {"t0": t0, "t1": t1, "n": len(indices)}

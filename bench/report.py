@@ -26,6 +26,8 @@ def w1_table(d: dict[str, Any]) -> list[str]:
            "| paired ratio (same run) median [per run] | checks |",
            "|---|---|---|---|---|---|"]
     labels = {"ceiling_1p": "raw-SQL ceiling, 1 process", "ceiling_2p": "raw-SQL ceiling, 2 processes",
+              "ceiling3_1p": "raw SQL in W1's three transactions, 1 process",
+              "orm_floor_1p": "bare Django ORM, three transactions, no controls, 1 process",
               "services_1p": "services in-process, 1 process", "services_2p": "services in-process, 2 processes",
               "http": "HTTP /api/v1, gunicorn 2 workers, 8 clients"}
     for kind in ("pg", "sqlite"):

@@ -48,6 +48,11 @@ def run(a: Any, kinds: list[str]) -> None:
                         log(f"W1 {kind}: run {r + 1}, ceiling, {procs} process(es)")
                         runs.setdefault(f"ceiling_{procs}p", []).append(
                             w1.measure(kind, tpl, "ceiling_worker", ceil_n, procs, 1, "bench_w1_run")["runs"][0])
+                    if services and getattr(a, "w1_floor", False) and procs == 1:
+                        for key, step in (("ceiling3_1p", "ceiling3_worker"), ("orm_floor_1p", "orm_floor_worker")):
+                            log(f"W1 {kind}: run {r + 1}, {key}")
+                            runs.setdefault(key, []).append(
+                                w1.measure(kind, tpl, step, ceil_n, 1, 1, "bench_w1_run")["runs"][0])
                     if services:
                         log(f"W1 {kind}: run {r + 1}, services, {procs} process(es)")
                         runs.setdefault(f"services_{procs}p", []).append(
@@ -55,12 +60,11 @@ def run(a: Any, kinds: list[str]) -> None:
                 for key, rr in runs.items():
                     res[key] = {"runs": rr, "orders_per_s": summary([x["orders_per_s"] for x in rr])}
                 checkpoint()
-            for procs in (1, 2):
-                c, sv = runs.get(f"ceiling_{procs}p"), runs.get(f"services_{procs}p")
+            for key in ("services_1p", "services_2p", "ceiling3_1p", "orm_floor_1p"):
+                c, sv = runs.get("ceiling_" + key.rsplit("_", 1)[1]), runs.get(key)
                 if c and sv:
                     pairs = [round(x["orders_per_s"] / y["orders_per_s"], 4) for x, y in zip(sv, c, strict=True)]
-                    res[f"paired_ratio_services_{procs}p"] = {"median": sorted(pairs)[len(pairs) // 2],
-                                                              "runs": pairs}
+                    res[f"paired_ratio_{key}"] = {"median": sorted(pairs)[len(pairs) // 2], "runs": pairs}
             if a.w1_http and avail["ok"]:
                 from . import http
 

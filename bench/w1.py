@@ -54,6 +54,7 @@ def measure(kind: str, tpl: str, step: str, n: int, procs: int, runs: int, run_n
         params = [{"url": url, "warmup": w, "indices": t, **(extra or {})}
                   for w, t in zip(split(warm, procs), split(timed, procs), strict=True)]
         res = run_workers(step, url, params)
+        # Every step but the one-transaction ceiling leaves its orders approved, and the check says so.
         res["check"] = run_step("w1_verify", url, {"n": n + WARMUP, "services": step != "ceiling_worker"})
         results.append(res)
     return {"runs": results, "orders_per_s": summary([r["orders_per_s"] for r in results])}
@@ -64,6 +65,10 @@ def measure(kind: str, tpl: str, step: str, n: int, procs: int, runs: int, run_n
 
 def step_ceiling_worker(p: dict[str, Any], wait_go) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     return ceiling.worker(p["url"], p["indices"], p["warmup"], wait_go)
+
+
+def step_ceiling3_worker(p: dict[str, Any], wait_go) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return ceiling.worker(p["url"], p["indices"], p["warmup"], wait_go, three=True)
 
 
 def services_available() -> tuple[bool, str]:
