@@ -264,11 +264,19 @@ def _resolve(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
         if name in out and out[name] is None:
             out[name] = ""
     if out.get("lines") is not None:
+        # All the lines' products in one query (no query per line).
+        codes = {str(raw.get("product")).strip() for raw in out["lines"] if raw.get("product") not in (None, "")}
+        products = Product.objects.in_bulk(codes, field_name="code") if codes else {}
         lines = []
         for i, raw in enumerate(out["lines"], start=1):
             line = dict(raw)
-            line["product"] = _by_code(Product, line.get("product"), field=f"lines.{i}.product",
-                                       message=_("Unknown product code."))
+            code = line.get("product")
+            if code not in (None, ""):
+                line["product"] = products.get(str(code).strip())
+                if line["product"] is None:
+                    raise ValidationFailed(_("Unknown product code."), code="unknown_code", field=f"lines.{i}.product")
+            else:
+                line["product"] = None
             lines.append(line)
         out["lines"] = lines
     return out
@@ -326,8 +334,8 @@ def order_update(request: HttpRequest, number: str, payload: OrderPatch) -> dict
              summary="Submit for review (P2.2.a); 422 'incomplete' lists what is missing")
 def order_submit(request: HttpRequest, number: str) -> dict[str, Any]:
     order = selectors.order_get(user=request.user, number=number)
-    services.order_submit(order=order, actor=request.user)  # type: ignore[arg-type]
-    return _detail(selectors.order_get(user=request.user, number=number))
+    # The service returns the order it locked and saved, its lines already read: shown as it is stored.
+    return _detail(services.order_submit(order=order, actor=request.user))  # type: ignore[arg-type]
 
 
 @router.post("/{orderno:number}/cancel", response=OrderOut, summary="Cancel a draft or returned order")

@@ -70,6 +70,22 @@ def test_a_bearer_token_works_like_the_session(client, sales_rep, body):
     assert r.status_code == 201 and r.json()["sales_rep"] == "sales1"
 
 
+def test_p2_2_b_entering_more_lines_costs_no_more_queries(client, sales_rep, body):
+    """The lines' products are looked up together, not one query per line (no N+1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(lines):  # type: ignore[no-untyped-def]
+        with CaptureQueriesContext(connection) as ctx:
+            r = call(client, "post", BASE, sales_rep, {**body, "lines": lines})
+        assert r.status_code == 201, r.content
+        return len(ctx.captured_queries)
+
+    queries([{"product": "MOT-001", "quantity": 1}])  # warm the user's permission cache
+    one = queries([{"product": "MOT-001", "quantity": 1}])
+    assert queries([{"product": p, "quantity": 1} for p in ["MOT-001", "RED-001", "MOT-001", "RED-001"]]) == one
+
+
 @pytest.mark.parametrize(("patch", "field"), [
     ({"lines": [{"product": "MOT-001", "quantity": "-1"}]}, "lines.1.quantity"),
     ({"lines": [{"product": "MOT-001", "quantity": "1e30"}]}, "lines.1.quantity"),
@@ -78,6 +94,7 @@ def test_a_bearer_token_works_like_the_session(client, sales_rep, body):
     ({"lines": [{"product": "MOT-001", "quantity": 1, "unit_price": "-5"}]}, "lines.1.unit_price"),
     ({"lines": [{"product": "NOPE-404", "quantity": 1}]}, "lines.1.product"),
     ({"lines": [{"product": "OLD-001", "quantity": 1}]}, "lines.1.product"),
+    ({"lines": [{"product": "MOT-001", "quantity": 1}, {"product": "NOPE-404", "quantity": 1}]}, "lines.2.product"),
     ({"lines": "motor"}, "lines"),
     ({"lines": [{"product": 5, "quantity": 1}]}, "lines.0.product"),
     ({"delivery_date": "2026-02-30"}, "delivery_date"),
