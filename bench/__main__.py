@@ -25,6 +25,7 @@ def step(name: str, params: dict[str, Any]) -> None:
         "ceiling3_worker": ("w1", "step_ceiling3_worker"), "orm_floor_worker": ("floor", "step_orm_floor_worker"),
         "w3_worker": ("w3", "step_w3_worker"), "http_client": ("http", "step_http_client"),
         "w1_setup": ("data", "step_w1_setup"), "history_load": ("data", "step_history_load"),
+        "invoices_load": ("data", "step_invoices_load"),
         "w1_verify": ("w1", "step_w1_verify"), "services_available": ("w1", "step_services_available"),
         "w2_queries": ("w2", "step_w2_queries"), "w3_setup": ("w3", "step_w3_setup"),
         "w3_verify": ("w3", "step_w3_verify"), "profile": ("profile", "step_profile"),

@@ -353,5 +353,49 @@ def step_w1_setup(p: dict[str, Any]) -> dict[str, Any]:
     return w1_setup()
 
 
+def invoices_load() -> dict[str, Any]:
+    """One invoice per approved history order (W2's receivables for the aging report), in one SQL
+    statement: issued on the approval day, due 30 days later. Invoices issued more than 120 days ago
+    are paid except 3% (slow payers); of the newer ones, half are still open."""
+    import time as _time
+
+    from django.db import connection, transaction
+
+    from ordertaking.accounts.models import User
+
+    t = _time.perf_counter()
+    issuer = User.objects.get(username="bench_finance").pk
+    if connection.vendor == "postgresql":
+        day = "(o.approved_at AT TIME ZONE 'Asia/Shanghai')::date"
+        due = f"{day} + 30"
+        old = f"{day} < (now() AT TIME ZONE 'Asia/Shanghai')::date - 120"
+        created = "o.approved_at"
+    else:
+        day = "date(o.approved_at, '+8 hours')"
+        due = "date(o.approved_at, '+8 hours', '+30 days')"
+        old = f"{day} < date('now', '+8 hours', '-120 days')"
+        created = "o.approved_at"
+    is_open = f"((CASE WHEN {old} THEN o.id %% 100 < 3 ELSE o.id %% 2 = 0 END))"
+    sql = (
+        "INSERT INTO finance_invoice (number, customer_id, order_id, issue_date, due_date, currency, amount, "
+        "settled_amount, settled_on, state, issued_by_id, created_at) "
+        f"SELECT 'INV-' || o.number, o.customer_id, o.id, {day}, {due}, 'CNY', o.total_amount, "
+        f"CASE WHEN {is_open} THEN 0 ELSE o.total_amount END, "
+        f"CASE WHEN {is_open} THEN NULL ELSE {due} END, "
+        f"CASE WHEN {is_open} THEN 'open' ELSE 'paid' END, %s, {created} "
+        "FROM orders_order o WHERE o.state = 'approved' AND o.total_amount > 0 "
+        "AND NOT EXISTS (SELECT 1 FROM finance_invoice i WHERE i.order_id = o.id)")
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(sql, [issuer])
+        n = cur.rowcount
+        cur.execute("SELECT COUNT(*) FROM finance_invoice WHERE state = 'open'")
+        open_n = cur.fetchone()[0]
+    return {"invoices": n, "open_invoices": open_n, "seconds": round(_time.perf_counter() - t, 1)}
+
+
+def step_invoices_load(p: dict[str, Any]) -> dict[str, Any]:
+    return invoices_load()
+
+
 def step_history_load(p: dict[str, Any]) -> dict[str, Any]:
     return history_load(**p)

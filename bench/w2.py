@@ -36,12 +36,14 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
 
     from ordertaking.accounts.models import User
     from ordertaking.customers.models import Customer
+    from ordertaking.finance import selectors as fsel
     from ordertaking.orders import selectors as osel
     from ordertaking.orders.models import Order
     from ordertaking.reports import selectors as rsel
 
     repeat = p.get("repeat", 30)
     viewer = User.objects.get(username="bench_reviewer")  # order center: sees every order
+    finance = User.objects.get(username="bench_finance")  # the aging report is finance's (P3.6)
     cust = Order.objects.order_by("-id").values_list("customer_id", flat=True).first()
     cust_name = Order.objects.filter(customer_id=cust).values_list("customer__name", flat=True).first()
     number = Order.objects.order_by("id").values_list("number", flat=True)[Order.objects.count() // 2]
@@ -66,6 +68,8 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
         "revenue_by_category": lambda: rsel.revenue_by_category(user=viewer, today=today),
         "revenue_by_region": lambda: rsel.revenue_by_region(user=viewer, today=today),
         "top_customers": lambda: rsel.top_customers(user=viewer, today=today),
+        "receivables_aging_by_customer": lambda: fsel.aging(finance, as_of=today, by="customer"),
+        "receivables_aging_by_sales_rep": lambda: fsel.aging(finance, as_of=today, by="sales_rep"),
         # The same three without the monthly rollups: what the selectors did before (and do for closed
         # months nobody has rolled up yet).
         "revenue_by_category_live": lambda: rsel.live_by_category(scope, period.start, period.end),
@@ -127,6 +131,21 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
         "proposed_search_customer_first": [(list_sql.format(w=in_customers), [f"%{cust_name}%"]),
                                            (count_sql.format(w=in_customers), [f"%{cust_name}%"])],
     }
+    # Aging buckets by days past due (finance/rules.py: current, 1-30, 31-60, 61-90, over 90), per key.
+    overdue = f"({ph}::date - i.due_date)" if vendor == "postgresql" else f"(julianday({ph}) - julianday(i.due_date))"
+    buckets = ", ".join(
+        f"SUM(CASE WHEN {cond} THEN i.amount - i.settled_amount ELSE 0 END)"
+        for cond in (f"{overdue} <= 0", f"{overdue} BETWEEN 1 AND 30", f"{overdue} BETWEEN 31 AND 60",
+                     f"{overdue} BETWEEN 61 AND 90", f"{overdue} > 90"))
+    aging_args = [today] * 7
+    raw["receivables_aging_by_customer"] = [(
+        f"SELECT i.customer_id, c.name, {buckets}, SUM(i.amount - i.settled_amount) FROM finance_invoice i "
+        f"JOIN customers_customer c ON c.id = i.customer_id WHERE i.state = 'open' GROUP BY 1, 2", aging_args[:5]),
+        (f"SELECT {buckets} FROM finance_invoice i WHERE i.state = 'open'", aging_args[:5])]
+    raw["receivables_aging_by_sales_rep"] = [(
+        f"SELECT c.sales_rep_id, {buckets}, SUM(i.amount - i.settled_amount) FROM finance_invoice i "
+        f"JOIN customers_customer c ON c.id = i.customer_id WHERE i.state = 'open' GROUP BY 1", aging_args[:5]),
+        (f"SELECT {buckets} FROM finance_invoice i WHERE i.state = 'open'", aging_args[:5])]
     raw["revenue_by_category_live"] = raw["revenue_by_category"]
     raw["revenue_by_region_live"] = raw["revenue_by_region"]
     connection.ensure_connection()
@@ -154,6 +173,8 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
     def rows(result):  # type: ignore[no-untyped-def]
         if isinstance(result, tuple):  # (page, count)
             return len(result[0])
+        if isinstance(result, dict):  # the aging report
+            return len(result["rows"])
         return 1 if isinstance(result, Order) else len(result)
 
     for name, fn in app.items():
@@ -211,7 +232,21 @@ def run(kind: str, lines: int, repeat: int) -> dict[str, Any]:
     refresh_s = round(_time.perf_counter() - t, 1)
     if kind == "pg":
         _psql("VACUUM ANALYZE", name)  # as autovacuum would have done on a live system after the bulk load
+    invoices = None
+    if kind == "pg":
+        has_invoices = int(_psql("SELECT COUNT(*) FROM finance_invoice", name) or 0)
+    else:
+        import sqlite3
+
+        from .env import sqlite_path
+
+        has_invoices = sqlite3.connect(sqlite_path(name)).execute("SELECT COUNT(*) FROM finance_invoice").fetchone()[0]
+    if not has_invoices:  # receivables for the aging report (added after the first W2 datasets were made)
+        invoices = run_step("invoices_load", url, {}, timeout=3600)
+        if kind == "pg":
+            _psql("VACUUM ANALYZE finance_invoice", name)
     res = run_step("w2_queries", url, {"repeat": repeat, "explain": True})
+    res["invoices"] = invoices or {"reused_existing_invoices": has_invoices}
     res["rollup_refresh_seconds_incl_process_start"] = refresh_s
     res["generator"] = gen or {"reused_existing_lines": have}
     return res

@@ -71,3 +71,63 @@ def test_p4_2_c_bulk_history_is_consistent_and_the_dashboard_reads_it(db):  # ty
     expected = (Order.objects.filter(approved_at__gte=rsel.period().start).exclude(state="cancelled")
                 .aggregate(s=Sum("total_amount"))["s"])
     assert sum(r["amount"] for r in by_region) == expected
+
+
+def test_w1_floor_pipeline_approves_and_moves_the_exposure_like_the_services(w1_db):  # type: ignore[no-untyped-def]
+    """The bare-ORM floor does the same work as W1 (numbers, totals, approval, exposure), nothing else."""
+    from bench.floor import orm_floor_pipeline
+    from ordertaking.audit.models import AuditEvent
+    from ordertaking.credit.models import CustomerCredit
+    from ordertaking.orders.models import Order
+
+    one = orm_floor_pipeline(data.w1_context())
+    for i in range(4):
+        one(i)
+    check = w1.step_w1_verify({"n": 4, "services": True})
+    assert check["ok"], check
+    first = Order.objects.order_by("pk").first()
+    assert first is not None
+    credit = CustomerCredit.objects.get(customer_id=first.customer_id)
+    assert credit.approved_uninvoiced == data.w1_expected_total(0)
+    assert not AuditEvent.objects.filter(subject_type="orders.order").exists()  # no controls: the point of it
+
+
+@pytest.mark.postgres  # the raw ceiling opens its own connection; the SQLite test database lives in memory
+@pytest.mark.django_db(transaction=True)
+def test_w1_ceiling_in_three_transactions_leaves_approved_orders(w1_db):  # type: ignore[no-untyped-def]
+    from django.db import connection
+
+    from bench import ceiling
+    from bench.data import business_today
+
+    sd = connection.settings_dict
+    url = f"postgresql://{sd['USER']}@{sd['HOST'] or '127.0.0.1'}/{sd['NAME']}"
+    ceiling.prepare(url)
+    c = ceiling.Ceiling(url)
+    for i in range(3):
+        c.three(i, business_today())
+    c.close()
+    check = w1.step_w1_verify({"n": 3, "services": True})
+    assert check["ok"], check
+
+
+def test_p3_6_w2_invoices_feed_the_aging_report_with_the_same_answer_as_raw_sql(db):  # type: ignore[no-untyped-def]
+    from django.db.models import F, Sum
+    from django.utils import timezone
+
+    from ordertaking.accounts.models import User
+    from ordertaking.finance import selectors as fsel
+    from ordertaking.finance.models import Invoice
+    from ordertaking.orders.models import Order
+
+    data.w1_setup()
+    data.history_load(n_orders=400, n_customers=50, months=24)
+    out = data.invoices_load()
+    approved = Order.objects.filter(state="approved", total_amount__gt=0)
+    assert out["invoices"] == approved.count() == Invoice.objects.count()
+    assert 0 < out["open_invoices"] < out["invoices"]
+    assert not Invoice.objects.filter(state="paid").exclude(settled_amount=F("amount")).exists()
+    report = fsel.aging(User.objects.get(username="bench_finance"), as_of=timezone.localdate())
+    open_total = Invoice.objects.filter(state="open").aggregate(s=Sum(F("amount") - F("settled_amount")))["s"]
+    assert report["total"]["total"] == open_total
+    assert data.invoices_load()["invoices"] == 0  # run again: nothing twice
