@@ -301,7 +301,7 @@ def _lock(order: Order) -> Order:
     # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins
     # (delivery_region, payment_method); only the order row needs the lock.
     return Order.objects.select_for_update(of=("self",)).select_related(
-        "customer", "sales_rep", "delivery_region", "payment_method").get(pk=order.pk)
+        "customer", "sales_rep", "entered_by", "delivery_region", "payment_method").get(pk=order.pk)
 
 
 def order_update(*, order: Order, actor: User, changes: Mapping[str, Any] | None = None,

@@ -92,3 +92,26 @@ def test_p3_sync_roles_removes_a_capability_added_by_hand():
 def test_p3_asking_for_an_unknown_capability_is_an_error_not_a_silent_no():
     with pytest.raises(KeyError):
         perm("order_delete")
+
+
+@pytest.mark.django_db
+def test_p3_a_users_permissions_come_from_their_roles_and_their_own_grants_in_one_query(make_user):
+    """The permission check behind every page and API call (accounts/backends.py): role (group)
+    permissions and directly granted ones together, read once per request in one query."""
+    from django.contrib.auth.models import Permission
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ordertaking.accounts.models import User
+
+    user = make_user("rep_perm", Role.SALES)
+    user.user_permissions.add(Permission.objects.get(codename="audit_view"))
+    fresh = User.objects.get(pk=user.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        assert fresh.has_perm(perm("order_enter"))  # through the SALES role
+        assert fresh.has_perm(perm("audit_view"))  # granted to the user
+        assert not fresh.has_perm(perm("order_review"))
+        assert fresh.get_all_permissions() >= {perm("order_enter"), perm("audit_view")}
+    assert len(ctx.captured_queries) == 1
+    fresh.is_active = False
+    assert not fresh.has_perm(perm("order_enter"))
