@@ -68,7 +68,8 @@ def main(argv: list[str]) -> int:
     r.add_argument("--w3-limit", default="", help="W3 credit limit per customer (default: 1,000,000 scaled to size)")
     r.add_argument("--repeat", type=int, default=30, help="W2 calls per query")
     r.add_argument("--tag", default="", help="suffix for result file names (e.g. small)")
-    sub.add_parser("report", help="markdown tables from bench/results/*.json")
+    rp = sub.add_parser("report", help="markdown tables from bench/results/*.json")
+    rp.add_argument("match", nargs="?", default="", help="only result files whose name contains this (e.g. final)")
     pr = sub.add_parser("profile", help="queries per order and a pyinstrument profile of W1 (services)")
     pr.add_argument("--db", default="pg")
     pr.add_argument("--orders", type=int, default=50)
@@ -76,7 +77,7 @@ def main(argv: list[str]) -> int:
     if a.cmd == "report":
         from .report import main as report_main
 
-        report_main()
+        report_main(a.match)
         return 0
     if a.cmd == "profile":
         from .profile import run as profile_run

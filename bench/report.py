@@ -103,8 +103,8 @@ def scale_table(d: dict[str, Any]) -> list[str]:
     return out
 
 
-def main() -> None:
-    for name in sorted(p.stem for p in Path(RESULTS).glob("*.json")):
+def main(match: str = "") -> None:
+    for name in sorted(p.stem for p in Path(RESULTS).glob("*.json") if match in p.stem):
         d = _load(name)
         if not d:
             continue
