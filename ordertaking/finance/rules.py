@@ -14,18 +14,26 @@ def due_date_for(issue_date: date, term_days: int) -> date:
     return issue_date + timedelta(days=max(0, term_days))
 
 
+# Days overdue (as of the report day minus the due date) per bucket, both ends included; None: open.
+BUCKET_DAYS: dict[str, tuple[int | None, int | None]] = {
+    "current": (None, 0), "d1_30": (1, 30), "d31_60": (31, 60), "d61_90": (61, 90), "d90_plus": (91, None),
+}
+
+
 def aging_bucket(due_date: date, as_of: date) -> str:
     """P3.6 receivables aging: current (not yet due), 1–30, 31–60, 61–90, 90+ days overdue."""
     days = (as_of - due_date).days
-    if days <= 0:
-        return "current"
-    if days <= 30:
-        return "d1_30"
-    if days <= 60:
-        return "d31_60"
-    if days <= 90:
-        return "d61_90"
-    return "d90_plus"
+    for bucket, (low, high) in BUCKET_DAYS.items():
+        if (low is None or days >= low) and (high is None or days <= high):
+            return bucket
+    raise AssertionError("BUCKET_DAYS leaves a gap")  # pragma: no cover - the table covers every day
+
+
+def due_date_range(bucket: str, as_of: date) -> tuple[date | None, date | None]:
+    """The due dates (earliest, latest; None: open) that fall in `bucket` on `as_of`, for a query."""
+    low, high = BUCKET_DAYS[bucket]
+    return (None if high is None else as_of - timedelta(days=high),
+            None if low is None else as_of - timedelta(days=low))
 
 
 def aging_totals(items: Iterable[tuple[date, Decimal]], as_of: date) -> dict[str, Decimal]:

@@ -174,6 +174,34 @@ def test_p3_6_aging_on_known_data_per_customer_and_per_sales_rep(approved, finan
     assert by_rep["rows"][0]["name"] == str(sales_rep) and by_rep["total"]["total"] == D("1500.00")
 
 
+def test_p3_6_aging_in_the_database_matches_the_rule_at_every_bucket_boundary(approved, finance_user):
+    """The report sums the buckets in SQL (finance/selectors.py:aging); the pure rule
+    (rules.aging_totals) is the oracle, on invoices due exactly at each boundary, one partly paid."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ordertaking.finance import rules
+
+    today = timezone.localdate()
+    overdue_days = (-5, 0, 1, 30, 31, 60, 61, 90, 91, 400)
+    invoices = [invoice_issue(order=approved(total=f"{100 + k}.00"), actor=finance_user,
+                              issue_date=today - timedelta(days=30 + d)) for k, d in enumerate(overdue_days)]
+    payment_record(customer=invoices[3].customer, actor=finance_user, amount="40",
+                   allocations=[{"invoice": invoices[3], "amount": "40"}])
+    items = [(i.due_date, i.amount - (D("40.00") if i.pk == invoices[3].pk else D("0.00"))) for i in invoices]
+    expected = rules.aging_totals(items, today)
+    assert all(expected[b] > 0 for b in rules.BUCKETS)  # every bucket is exercised
+    data = aging(finance_user, as_of=today)
+    assert data["total"] == expected
+    assert sum(r["total"] for r in data["rows"]) == expected["total"]
+    with CaptureQueriesContext(connection) as few:
+        aging(finance_user, as_of=today)
+    invoice_issue(order=approved(total="5.00"), actor=finance_user, issue_date=today)
+    with CaptureQueriesContext(connection) as more:
+        aging(finance_user, as_of=today)
+    assert len(more.captured_queries) == len(few.captured_queries) <= 3
+
+
 def test_p3_6_the_aging_is_hidden_from_roles_without_finance_view(sales_rep):
     from ordertaking.common.errors import NotFound
 
