@@ -67,6 +67,7 @@ def main(argv: list[str]) -> int:
     r.add_argument("--w3-orders", type=int, default=2000, help="W3 orders in total (8 processes)")
     r.add_argument("--w3-limit", default="", help="W3 credit limit per customer (default: 1,000,000 scaled to size)")
     r.add_argument("--repeat", type=int, default=30, help="W2 calls per query")
+    r.add_argument("--w2-queries", default="", help="W2: only these queries, comma-separated (default: all)")
     r.add_argument("--tag", default="", help="suffix for result file names (e.g. small)")
     rp = sub.add_parser("report", help="markdown tables from bench/results/*.json")
     rp.add_argument("match", nargs="?", default="", help="only result files whose name contains this (e.g. final)")

@@ -78,61 +78,18 @@ class Ceiling:
         if self.kind == "sqlite":
             self.conn.commit()
 
-    def one(self, i: int, today: date) -> None:
-        p = self.p
-        cust = self.customers[i % len(self.customers)]
-        lines = w1_lines(i)
-        amounts = [list_price(pi) * q for pi, q in lines]
-        total = sum(amounts, Decimal("0.00"))
-        now = datetime.now(UTC)
-        conv = str if self.kind == "sqlite" else (lambda v: v)
-        cur = self.conn.cursor()
-        if self.kind == "sqlite":
-            cur.execute("BEGIN IMMEDIATE")
-        cur.execute(f"INSERT INTO orders_ordernumbercounter (day, last) VALUES ({p}, 1) ON CONFLICT (day) DO UPDATE "
-                    f"SET last = orders_ordernumbercounter.last + 1 RETURNING last", [conv(today)])
-        seq = cur.fetchone()[0]
-        number = f"SO{today:%Y%m%d}-{seq:04d}"
-        nowv = now.isoformat(" ") if self.kind == "sqlite" else now
-        cur.execute(self.header_sql, [number, cust, self.user_id, self.user_id, "draft", 1,
-                                      conv(today + timedelta(days=30)), self.region_id, "上海市", "浦东新区1号",
-                                      self.pm_id, "", "张经理", "13800000000", "CNY", conv(total), "", "", nowv, nowv])
-        order_id = cur.fetchone()[0]
-        params: list[Any] = []
-        for pos, ((pi, q), amount) in enumerate(zip(lines, amounts, strict=True), start=1):
-            pid, code, name, spec, unit = self.products[pi]
-            price = list_price(pi)
-            params += [order_id, pos, pid, code, name, spec, "", unit, conv(Decimal(q)), conv(price), conv(price),
-                       conv(amount)]
-        cur.execute(self.lines_sql, params)
-        if self.kind == "pg":
-            cur.execute("SELECT credit_limit, exposure FROM bench_exposure WHERE customer_id = %s FOR UPDATE", [cust])
-        else:
-            cur.execute("SELECT credit_limit, exposure FROM bench_exposure WHERE customer_id = ?", [cust])
-        limit, exposure = cur.fetchone()
-        if Decimal(str(exposure)) + total > Decimal(str(limit)):
-            self.conn.rollback()
-            raise RuntimeError("credit limit exceeded")
-        cur.execute(f"UPDATE bench_exposure SET exposure = exposure + {p} WHERE customer_id = {p}", [conv(total), cust])
-        self.conn.commit()
+    def _conv(self, v: Any) -> Any:
+        return str(v) if self.kind == "sqlite" else v
 
-    def three(self, i: int, today: date) -> None:
-        """The same work in the issue's three transactions (create / submit / approve), as W1 runs it:
-        insert order and lines; move the order to submitted; lock and move the exposure and approve.
-        This is the most W1's structure allows: three commits where the ceiling has one."""
-        p = self.p
+    def _insert(self, cur: Any, i: int, today: date) -> tuple[int, int, Decimal, Any]:
+        """Number, header and lines of order i (the transaction is the caller's); (order id, customer, total, now)."""
+        p, conv = self.p, self._conv
         cust = self.customers[i % len(self.customers)]
         lines = w1_lines(i)
         amounts = [list_price(pi) * q for pi, q in lines]
         total = sum(amounts, Decimal("0.00"))
         now = datetime.now(UTC)
-        conv = str if self.kind == "sqlite" else (lambda v: v)
         nowv = now.isoformat(" ") if self.kind == "sqlite" else now
-        lock = "" if self.kind == "sqlite" else " FOR UPDATE"
-        cur = self.conn.cursor()
-        # 1. create
-        if self.kind == "sqlite":
-            cur.execute("BEGIN IMMEDIATE")
         cur.execute(f"INSERT INTO orders_ordernumbercounter (day, last) VALUES ({p}, 1) ON CONFLICT (day) DO UPDATE "
                     f"SET last = orders_ordernumbercounter.last + 1 RETURNING last", [conv(today)])
         number = f"SO{today:%Y%m%d}-{cur.fetchone()[0]:04d}"
@@ -147,24 +104,49 @@ class Ceiling:
             params += [order_id, pos, pid, code, name, spec, "", unit, conv(Decimal(q)), conv(price), conv(price),
                        conv(amount)]
         cur.execute(self.lines_sql, params)
-        self.conn.commit()
-        # 2. submit
-        if self.kind == "sqlite":
-            cur.execute("BEGIN IMMEDIATE")
-        cur.execute(f"SELECT state FROM orders_order WHERE id = {p}{lock}", [order_id])
-        cur.execute(f"UPDATE orders_order SET state = 'submitted', submitted_at = {p} WHERE id = {p}",
-                    [nowv, order_id])
-        self.conn.commit()
-        # 3. approve
-        if self.kind == "sqlite":
-            cur.execute("BEGIN IMMEDIATE")
-        cur.execute(f"SELECT state FROM orders_order WHERE id = {p}{lock}", [order_id])
+        return order_id, cust, total, nowv
+
+    def _exposure_move(self, cur: Any, cust: int, total: Decimal) -> None:
+        """Lock the customer's exposure row, check the limit, move it (the transaction is the caller's)."""
+        p = self.p
+        lock = "" if self.kind == "sqlite" else " FOR UPDATE"  # SQLite: BEGIN IMMEDIATE holds the write lock
         cur.execute(f"SELECT credit_limit, exposure FROM bench_exposure WHERE customer_id = {p}{lock}", [cust])
         limit, exposure = cur.fetchone()
         if Decimal(str(exposure)) + total > Decimal(str(limit)):
             self.conn.rollback()
             raise RuntimeError("credit limit exceeded")
-        cur.execute(f"UPDATE bench_exposure SET exposure = exposure + {p} WHERE customer_id = {p}", [conv(total), cust])
+        cur.execute(f"UPDATE bench_exposure SET exposure = exposure + {p} WHERE customer_id = {p}",
+                    [self._conv(total), cust])
+
+    def _begin(self, cur: Any) -> None:
+        if self.kind == "sqlite":
+            cur.execute("BEGIN IMMEDIATE")
+
+    def one(self, i: int, today: date) -> None:
+        cur = self.conn.cursor()
+        self._begin(cur)
+        _order_id, cust, total, _now = self._insert(cur, i, today)
+        self._exposure_move(cur, cust, total)
+        self.conn.commit()
+
+    def three(self, i: int, today: date) -> None:
+        """The same work in the issue's three transactions (create / submit / approve), as W1 runs it:
+        insert order and lines; move the order to submitted; lock and move the exposure and approve.
+        This is the most W1's structure allows: three commits where the ceiling has one."""
+        p = self.p
+        lock = "" if self.kind == "sqlite" else " FOR UPDATE"
+        cur = self.conn.cursor()
+        self._begin(cur)  # 1. create
+        order_id, cust, total, nowv = self._insert(cur, i, today)
+        self.conn.commit()
+        self._begin(cur)  # 2. submit
+        cur.execute(f"SELECT state FROM orders_order WHERE id = {p}{lock}", [order_id])
+        cur.execute(f"UPDATE orders_order SET state = 'submitted', submitted_at = {p} WHERE id = {p}",
+                    [nowv, order_id])
+        self.conn.commit()
+        self._begin(cur)  # 3. approve
+        cur.execute(f"SELECT state FROM orders_order WHERE id = {p}{lock}", [order_id])
+        self._exposure_move(cur, cust, total)
         cur.execute(f"UPDATE orders_order SET state = 'approved', approved_at = {p} WHERE id = {p}", [nowv, order_id])
         self.conn.commit()
 

@@ -89,7 +89,8 @@ def run(a: Any, kinds: list[str]) -> None:
     if a.w2:
         from . import w2
 
-        out = {kind: w2.run(kind, a.lines, a.repeat) for kind in kinds}
+        only = [q for q in a.w2_queries.split(",") if q]
+        out = {kind: w2.run(kind, a.lines, a.repeat, only) for kind in kinds}
         save(f"w2{tag}", out)
         log(json.dumps(out, indent=1, default=str)[:8000])
     if a.w3:

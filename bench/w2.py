@@ -177,7 +177,10 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
             return len(result["rows"])
         return 1 if isinstance(result, Order) else len(result)
 
+    only = set(p.get("only") or [])
     for name, fn in app.items():
+        if only and name not in only:
+            continue
         a = timed(fn, repeat)
         r = timed(run_raw(raw[name]), repeat)
         out["queries"][name] = {"app_ms": a, "raw_ms": r,
@@ -187,6 +190,8 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
         cur = rawconn.cursor()
         plans = {}
         for name, stmts in raw.items():
+            if only and name not in only:
+                continue
             sql, args = stmts[0]
             cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, args)
             plans[name] = "\n".join(r[0] for r in cur.fetchall())
@@ -194,7 +199,7 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def run(kind: str, lines: int, repeat: int) -> dict[str, Any]:
+def run(kind: str, lines: int, repeat: int, only: list[str] | None = None) -> dict[str, Any]:
     """Generate (or reuse, when it already holds `lines` lines) the W2 database and time the queries."""
     from .env import db_url, fresh_db
     from .env import psql as _psql
@@ -245,7 +250,7 @@ def run(kind: str, lines: int, repeat: int) -> dict[str, Any]:
         invoices = run_step("invoices_load", url, {}, timeout=3600)
         if kind == "pg":
             _psql("VACUUM ANALYZE finance_invoice", name)
-    res = run_step("w2_queries", url, {"repeat": repeat, "explain": True})
+    res = run_step("w2_queries", url, {"repeat": repeat, "explain": True, "only": only or []})
     res["invoices"] = invoices or {"reused_existing_invoices": has_invoices}
     res["rollup_refresh_seconds_incl_process_start"] = refresh_s
     res["generator"] = gen or {"reused_existing_lines": have}
