@@ -329,11 +329,11 @@ def credit_submission_check(*, order: Order, actor: User, facts: CreditFacts | N
     `facts`: what `checks.order_credit_facts` read earlier in the same transaction, if the caller has it."""
     if order.state != OrderState.SUBMITTED:
         return None
-    if facts is not None:
-        credit, allowance = facts.credit, facts.allowance
-    else:
-        credit = CustomerCredit.objects.filter(customer_id=order.customer_id).first()
-        allowance = _released_allowance(order)
+    if facts is None:
+        from .checks import order_credit_facts  # checks imports this module
+
+        facts = order_credit_facts(order)
+    credit, allowance = facts.credit, facts.allowance
     if credit is None or not credit.is_evaluated:
         return None
     excess = rules.limit_check(exposure=credit.exposure, order_amount=order.total_amount,
