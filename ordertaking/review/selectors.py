@@ -80,7 +80,10 @@ def review_panel_context(*, order: Order, user: Any) -> dict[str, Any]:
     findings = current_findings(order, live=live)
     approvals = list(SpecialApproval.objects.filter(order_id=order.pk)
                      .select_related("requested_by", "decided_by").order_by("requested_at"))
-    covered = {c for a in covering_approvals(order) for c in a.finding_codes} if submitted else set()
+    # a granted 特批 keeps covering its findings after approval: the panel of an approved order
+    # must not show them as open again
+    covered = ({c for a in covering_approvals(order) for c in a.finding_codes}
+               if order.state != OrderState.DRAFT else set())
     rows = [FindingRow(f, f.blocking and f.code in covered) for f in findings]
     open_blocking = rules.uncovered_blocking(findings, covered)
     open_request = next((a for a in approvals if a.state == SpecialApproval.State.REQUESTED), None)

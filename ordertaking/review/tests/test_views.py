@@ -135,6 +135,24 @@ def test_p2_3_c_panel_marks_findings_covered_by_a_granted_special_approval(floor
     assert ctx["can_approve"] and ctx["open_blocking_count"] == 0
 
 
+def test_p2_3_c_approved_order_keeps_its_finding_covered_and_shows_no_open_blocking_finding(
+        client, floor_order, sales_rep, leader, reviewer):
+    """After approval the panel still reads the 特批 that covered the finding, not a red open count."""
+    from ordertaking.review.services import order_approve, special_approval_grant
+
+    special_approval_grant(approval=special_approval_request(order=floor_order, actor=sales_rep, reason="x"),
+                           actor=leader)
+    order_approve(order=floor_order, actor=reviewer)
+    floor_order.refresh_from_db()
+    assert floor_order.state == OrderState.APPROVED
+    ctx = review_panel_context(order=floor_order, user=reviewer)
+    assert [(r.finding.code, r.covered) for r in ctx["findings"]] == [("price_below_floor", True)]
+    assert ctx["open_blocking_count"] == 0
+    client.force_login(sales_rep)
+    html = client.get(reverse("orders:detail", args=[floor_order.number])).content.decode()
+    assert 'data-testid="open-blocking"' not in html and "finding-covered" in html
+
+
 def test_p2_3_c_return_by_htmx_without_an_opinion_reshows_the_panel_with_the_error(client, floor_order,
                                                                                    reviewer):
     client.force_login(reviewer)
