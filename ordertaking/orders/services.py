@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ordertaking.accounts.models import User
+from ordertaking.accounts.roles import Role
 from ordertaking.audit.services import event_record
 from ordertaking.catalog.models import PaymentMethod, Product, Region
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
@@ -99,7 +100,12 @@ def _clean_header(values: Mapping[str, Any]) -> dict[str, Any]:
                 raise ValidationFailed(_("Choose the customer."), field="customer")
             clean[name] = _instance(value, Customer, field=name)
         elif name == "sales_rep":
-            clean[name] = _instance(value, User, field=name)
+            rep = _instance(value, User, field=name)
+            # P3.1: an order's sales rep is someone in sales; the page form and the API share this check.
+            if rep is not None and not (rep.is_active and rep.has_role(Role.SALES)):
+                raise ValidationFailed(_("Choose a sales rep: %(user)s is not in sales.") % {"user": rep},
+                                       code="not_a_sales_rep", field=name)
+            clean[name] = rep
         elif name == "delivery_date":
             clean[name] = _date(value, field=name)
         elif name == "delivery_region":
