@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "ordertaking.credit",
     "ordertaking.finance",
     "ordertaking.reports",
+    # Project level, above every chapter (docs/conventions.md): the demo company.
+    "ordertaking.demo",
 ]
 
 MIDDLEWARE = [

@@ -10,17 +10,18 @@ has an approved evaluation is left alone. The credit/finance engineer may extend
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from ordertaking.credit.models import CustomerCredit
+from ordertaking.credit.services import credit_evaluation_approve, credit_evaluation_propose
 from ordertaking.customers.models import Customer
 
-from .demo_orders import ServiceMissing, service
-
 if TYPE_CHECKING:
-    from .demo import DemoContext
+    from .loader import DemoContext, DemoCustomer
 
 # Inputs by company size; with the default scorecard large and medium rate AA, small A.
 PROFILES: dict[str, dict[str, Any]] = {
@@ -33,28 +34,15 @@ PROFILES: dict[str, dict[str, Any]] = {
 }
 
 
-def load(ctx: DemoContext) -> None:
-    try:
-        from ordertaking.credit.models import CustomerCredit
-    except ImportError:
-        ctx.skipped.append("credit evaluations: the credit app is not installed")
-        return
-    from .demo import CUSTOMERS
-
-    for c in CUSTOMERS:
+def load(ctx: DemoContext, customers: Iterable[DemoCustomer]) -> None:
+    for c in customers:
         customer = ctx.customers[c.key]
         if customer.status != Customer.Status.ACTIVE:
             continue
         if CustomerCredit.objects.filter(customer=customer, evaluation__isnull=False).exists():
             continue
-        try:
-            with transaction.atomic():
-                propose = service("ordertaking.credit.services", "credit_evaluation_propose")
-                approve = service("ordertaking.credit.services", "credit_evaluation_approve")
-                ev = propose(customer=customer, actor=ctx.users["finance1"], **PROFILES[c.size],
-                             note="年度信用评估: 营业执照、近两年财务报表及银行资信证明已核。")
-                approve(evaluation=ev, actor=ctx.users["leader1"], comment="同意。")
-        except ServiceMissing as missing:
-            ctx.skipped.append(f"credit evaluations: {missing} not available yet")
-            return
+        with transaction.atomic():
+            ev = credit_evaluation_propose(customer=customer, actor=ctx.users["finance1"], **PROFILES[c.size],
+                                           note="年度信用评估: 营业执照、近两年财务报表及银行资信证明已核。")
+            credit_evaluation_approve(evaluation=ev, actor=ctx.users["leader1"], comment="同意。")
         ctx.count("credit evaluations")

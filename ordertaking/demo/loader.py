@@ -25,9 +25,13 @@ from django.db import transaction
 
 from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
+from ordertaking.accounts.services import user_create
 from ordertaking.catalog.models import Category, PaymentMethod, Product, Region
 from ordertaking.customers.models import Customer
 from ordertaking.customers.rules import credit_code_check_char
+from ordertaking.customers.services import customer_create
+
+from . import credit, inquiries, orders
 
 # One password for every demo login, printed at the end of `load-demo`. Demo only.
 DEMO_PASSWORD = "Demo-2026-ordertaking"
@@ -204,7 +208,6 @@ class DemoContext:
     regions: dict[str, Region] = field(default_factory=dict)
     payments: dict[str, PaymentMethod] = field(default_factory=dict)
     created: dict[str, int] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)  # steps not loaded, and why
 
     def count(self, what: str, n: int | bool = 1) -> None:
         if n:
@@ -235,8 +238,6 @@ def load_master_data(ctx: DemoContext) -> None:
 
 
 def load_users(ctx: DemoContext) -> None:
-    from ordertaking.accounts.services import user_create
-
     for username, name, roles, region, superuser in USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
@@ -249,8 +250,6 @@ def load_users(ctx: DemoContext) -> None:
 
 def load_customers(ctx: DemoContext) -> None:
     """The customer archive (P2.1.c, P4.1), through customers.services so each has its timeline."""
-    from ordertaking.customers.services import customer_create
-
     for c in CUSTOMERS:
         customer = Customer.objects.filter(credit_code=c.credit_code).first()
         if customer is None:
@@ -272,25 +271,19 @@ def load_customers(ctx: DemoContext) -> None:
 
 def load_credit(ctx: DemoContext) -> None:
     """Credit evaluations, ratings and limits (P5.1): the place for the credit/finance part of the
-    demo (demo_credit.py). It runs after the customers and before any inquiry or order, because
+    demo (credit.py). It runs after the customers and before any inquiry or order, because
     P5.1.b wants the credit check before a customer's first order. Keep it idempotent."""
-    from . import demo_credit
-
-    demo_credit.load(ctx)
+    credit.load(ctx, CUSTOMERS)
 
 
 # --- transactional data, through the real services -----------------------------------------------
 
 def load_inquiries(ctx: DemoContext) -> None:
-    from . import demo_inquiries
-
-    demo_inquiries.load(ctx)
+    inquiries.load(ctx)
 
 
 def load_orders(ctx: DemoContext) -> None:
-    from . import demo_orders
-
-    demo_orders.load(ctx)
+    orders.load(ctx)
 
 
 STEPS: list[Callable[[DemoContext], None]] = [

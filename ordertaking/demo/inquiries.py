@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from .demo_orders import ServiceMissing, service
+from ordertaking.inquiries.models import Inquiry
+from ordertaking.inquiries.services import inquiry_close, inquiry_convert, inquiry_handover, inquiry_record
 
 if TYPE_CHECKING:
-    from .demo import DemoContext
+    from .loader import DemoContext
 
 
 @dataclass(frozen=True)
@@ -67,22 +68,15 @@ INQUIRIES: list[DemoInquiry] = [
 
 
 def load(ctx: DemoContext) -> None:
-    from ordertaking.inquiries.models import Inquiry
-
     for d in INQUIRIES:
         if Inquiry.objects.filter(specification=d.specification).exists():
             continue
-        try:
-            with transaction.atomic():
-                _play(d, ctx)
-        except ServiceMissing as missing:
-            ctx.skipped.append(f"inquiry {d.specification}: {missing} not available yet")
-            continue
+        with transaction.atomic():
+            _play(d, ctx)
         ctx.count("inquiries")
 
 
 def _play(d: DemoInquiry, ctx: DemoContext) -> None:
-    record = service("ordertaking.inquiries.services", "inquiry_record")
     fields: dict[str, Any] = {
         "specification": d.specification, "service_requirements": d.service_requirements,
         "needs_analysis": d.needs_analysis, "special_needs": d.special_needs,
@@ -97,17 +91,17 @@ def _play(d: DemoInquiry, ctx: DemoContext) -> None:
         fields["quantity"] = Decimal(d.quantity)
     if d.wanted_in_days is not None:
         fields["wanted_delivery_date"] = timezone.localdate() + timedelta(days=d.wanted_in_days)
-    inquiry = record(actor=ctx.users[d.received_by], channel=d.channel, **fields)
+    inquiry = inquiry_record(actor=ctx.users[d.received_by], channel=d.channel, **fields)
     if not d.then:
         return
     verb, who, *rest = d.then
     actor = ctx.users[who]
     if verb == "handover":
-        service("ordertaking.inquiries.services", "inquiry_handover")(
+        inquiry_handover(
             inquiry=inquiry, actor=actor, to=ctx.users[rest[0]], note=rest[1])
     elif verb == "convert":
-        service("ordertaking.inquiries.services", "inquiry_convert")(inquiry=inquiry, actor=actor)
+        inquiry_convert(inquiry=inquiry, actor=actor)
     elif verb == "close":
-        service("ordertaking.inquiries.services", "inquiry_close")(inquiry=inquiry, actor=actor, reason=rest[0])
+        inquiry_close(inquiry=inquiry, actor=actor, reason=rest[0])
     else:
         raise ValueError(f"unknown demo step {verb!r}")

@@ -11,8 +11,6 @@ in one transaction: a scenario is loaded whole or not at all, and never twice.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -22,23 +20,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from ordertaking.orders.models import Order
+from ordertaking.orders.services import order_cancel, order_create, order_submit, order_update
+from ordertaking.review.models import SpecialApproval
+from ordertaking.review.services import (
+    order_approve,
+    order_return,
+    special_approval_grant,
+    special_approval_refuse,
+    special_approval_request,
+)
 
 if TYPE_CHECKING:
-    from .demo import DemoContext
-
-
-class ServiceMissing(Exception):
-    """A service the scenario needs has not been shipped by its app yet."""
-
-
-def service(module: str, name: str) -> Callable[..., Any]:
-    try:
-        fn = getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        fn = None
-    if fn is None:
-        raise ServiceMissing(f"{module}.{name}")
-    return fn  # type: ignore[no-any-return]
+    from .loader import DemoContext
 
 
 @dataclass(frozen=True)
@@ -133,11 +126,10 @@ SCENARIOS: list[Scenario] = [
 
 
 def _order_for(scenario: Scenario, ctx: DemoContext) -> Order:
-    order_create = service("ordertaking.orders.services", "order_create")
     customer = ctx.customers[scenario.customer]
     primary = customer.contacts.order_by("-is_primary", "id").first()
     address = customer.addresses.order_by("-is_default", "id").first()
-    return order_create(  # type: ignore[no-any-return]
+    return order_create(
         actor=ctx.users[scenario.rep], customer=customer, sales_rep=ctx.users[scenario.rep],
         delivery_date=(timezone.localdate() + timedelta(days=scenario.delivery_days)
                        if scenario.delivery_days is not None else None),
@@ -152,9 +144,7 @@ def _order_for(scenario: Scenario, ctx: DemoContext) -> Order:
                for code, qty, price in scenario.lines])
 
 
-def _open_approval(order: Order) -> Any:
-    from ordertaking.review.models import SpecialApproval
-
+def _open_approval(order: Order) -> SpecialApproval:
     return SpecialApproval.objects.filter(order=order, state=SpecialApproval.State.REQUESTED).latest("requested_at")
 
 
@@ -162,32 +152,28 @@ def _play(order: Order, step: tuple[Any, ...], ctx: DemoContext) -> Order:
     verb, who, *rest = step
     actor = ctx.users[who]
     if verb == "submit":
-        return service("ordertaking.orders.services", "order_submit")(order=order, actor=actor)  # type: ignore[no-any-return]
+        return order_submit(order=order, actor=actor)
     if verb == "update":
         changes = dict(rest[0])
         if "delivery_date" in changes:
             changes["delivery_date"] = timezone.localdate() + timedelta(days=changes["delivery_date"])
-        return service("ordertaking.orders.services", "order_update")(  # type: ignore[no-any-return]
-            order=order, actor=actor, changes=changes)
+        return order_update(order=order, actor=actor, changes=changes)
     if verb == "cancel":
-        return service("ordertaking.orders.services", "order_cancel")(  # type: ignore[no-any-return]
-            order=order, actor=actor, reason=rest[0])
+        return order_cancel(order=order, actor=actor, reason=rest[0])
     if verb == "approve-if-pending":
         # Where the credit check holds an order (at submission or at approval) is the credit app's call.
         verb = "approve" if order.state == "submitted" else "skip"
     if verb == "skip":
         return order
     if verb == "approve":
-        return service("ordertaking.review.services", "order_approve")(  # type: ignore[no-any-return]
-            order=order, actor=actor, opinion=rest[0])
+        return order_approve(order=order, actor=actor, opinion=rest[0])
     if verb == "return":
-        return service("ordertaking.review.services", "order_return")(  # type: ignore[no-any-return]
-            order=order, actor=actor, opinion=rest[0])
+        return order_return(order=order, actor=actor, opinion=rest[0])
     if verb == "request":
-        service("ordertaking.review.services", "special_approval_request")(order=order, actor=actor, reason=rest[0])
+        special_approval_request(order=order, actor=actor, reason=rest[0])
         return order
     if verb in ("grant", "refuse"):
-        decide = service("ordertaking.review.services", f"special_approval_{verb}")
+        decide = special_approval_grant if verb == "grant" else special_approval_refuse
         decide(approval=_open_approval(order), actor=actor, comment=rest[0])
         return order
     raise ValueError(f"unknown demo step {verb!r}")
@@ -197,12 +183,8 @@ def load(ctx: DemoContext) -> None:
     for scenario in SCENARIOS:
         if Order.objects.filter(customer=ctx.customers[scenario.customer], customer_reference=scenario.ref).exists():
             continue
-        try:
-            with transaction.atomic():
-                order = _order_for(scenario, ctx)
-                for step in scenario.steps:
-                    order = _play(order, step, ctx)
-        except ServiceMissing as missing:
-            ctx.skipped.append(f"order {scenario.ref} ({scenario.story}): {missing} not available yet")
-            continue
+        with transaction.atomic():
+            order = _order_for(scenario, ctx)
+            for step in scenario.steps:
+                order = _play(order, step, ctx)
         ctx.count("orders")

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from ordertaking.common.demo import DEMO_PASSWORD, USERS, demo_load
+from ordertaking.demo.loader import DEMO_PASSWORD, USERS, demo_load
 
 
 class Command(BaseCommand):
@@ -23,8 +23,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {made}."))
         else:
             self.stdout.write("Demo data already loaded; nothing to add.")
-        for reason in ctx.skipped:
-            self.stdout.write(self.style.WARNING(f"  not loaded: {reason}"))
         if verbosity >= 1:
             self.stdout.write("")
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
