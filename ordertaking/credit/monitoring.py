@@ -4,7 +4,6 @@ customer's risk rises — lower limit, shorter terms, dunning tasks, alerts, sto
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -15,12 +14,11 @@ from django.utils.translation import gettext as _
 from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
 from ordertaking.audit.services import event_record
+from ordertaking.common.money import percent_of
 
 from . import rules
 from .models import CreditAlert, CustomerCredit, ScorecardPolicy
 from .services import credit_row_locked, policy_current, policy_weights
-
-CENT = Decimal("0.01")
 
 
 def risk_level_for(worst_open_overdue_days: int, policy: ScorecardPolicy) -> int:
@@ -71,8 +69,7 @@ def customer_monitor(*, customer_id: int, today: date) -> list[str]:
         applied += _rating_check(credit, policy, today, payment_record_for(customer, today=today))
         if level >= 1 and credit.risk_level < 1:
             before = {"credit_limit": str(credit.credit_limit), "max_term_days": credit.max_term_days}
-            credit.credit_limit = (credit.credit_limit * (100 - policy.limit_cut_percent) / 100).quantize(
-                CENT, rounding=ROUND_DOWN)
+            credit.credit_limit = percent_of(credit.credit_limit, 100 - policy.limit_cut_percent)
             credit.max_term_days = min(credit.max_term_days, policy.term_cut_days)
             after = {"credit_limit": str(credit.credit_limit), "max_term_days": credit.max_term_days,
                      "worst_days_overdue": worst, "threshold": policy.watch_overdue_days}

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from ordertaking.common.findings import Finding
+from ordertaking.common.money import half_up
 
 ZERO = Decimal("0.00")
 
@@ -153,7 +154,7 @@ def score_payment(p: PaymentRecord) -> int:
     A new customer with no invoices yet scores a neutral 60."""
     if p.invoices == 0:
         return 60
-    on_time = int((p.on_time_ratio * 70).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    on_time = int(half_up(p.on_time_ratio * 70, 0))
     if p.worst_days_overdue <= 0:
         worst = 30
     elif p.worst_days_overdue <= 30:
@@ -204,8 +205,8 @@ def scorecard(*, qualification: Qualification, financials: Financials, reputatio
     }
     w = {"qualification": weights.qualification, "financial": weights.financial,
          "reputation": weights.reputation, "payment": weights.payment}
-    contributions = {k: (Decimal(v) * w[k] / 100).quantize(Decimal("0.01")) for k, v in factors.items()}
-    score = int(sum(contributions.values(), Decimal(0)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    contributions = {k: half_up(Decimal(v) * w[k] / 100) for k, v in factors.items()}
+    score = int(half_up(sum(contributions.values(), Decimal(0)), 0))
     band = band_for(score, bands)
     # A blacklisted customer is never above the lowest band, whatever else it scores.
     if reputation.blacklisted:
@@ -235,9 +236,9 @@ def payment_record_from(invoices: list[tuple[date, date | None, Decimal]], *, to
     # An invoice still open past its due date already counts as not paid on time.
     open_late = sum(1 for due, paid, open_amount in invoices if paid is None and today > due and open_amount > 0)
     judged = len(settled) + open_late
-    ratio = (Decimal(on_time) / Decimal(judged)).quantize(Decimal("0.0001")) if judged else Decimal("1")
+    ratio = half_up(Decimal(on_time) / Decimal(judged), 4) if judged else Decimal("1")
     late = [d for d in lateness if d > 0]
-    avg = (Decimal(sum(late)) / Decimal(len(late))).quantize(Decimal("0.1")) if late else Decimal("0")
+    avg = half_up(Decimal(sum(late)) / Decimal(len(late)), 1) if late else Decimal("0")
     return PaymentRecord(invoices=len(invoices), on_time_ratio=ratio, avg_days_overdue=avg,
                          worst_days_overdue=max(lateness), open_overdue_amount=open_overdue)
 

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Sum
 
 from ordertaking.accounts.models import User
 from ordertaking.common.errors import NotFound
+from ordertaking.common.money import money
 from ordertaking.customers.models import Customer
 from ordertaking.orders.models import Order
 from ordertaking.orders.states import OPEN_STATES, OrderState
@@ -40,8 +41,7 @@ def exposure_recompute(customer_id: int) -> tuple[Decimal, Decimal]:
                             .aggregate(s=Sum("amount"))["s"] or ZERO)
     invoices = Invoice.objects.filter(customer_id=customer_id).aggregate(a=Sum("amount"), s=Sum("settled_amount"))
     unpaid = (invoices["a"] or ZERO) - (invoices["s"] or ZERO)
-    cent = Decimal("0.01")
-    return max(ZERO, approved - invoiced_of_approved).quantize(cent), Decimal(unpaid).quantize(cent)
+    return money(max(ZERO, approved - invoiced_of_approved)), money(Decimal(unpaid))
 
 
 def holds_waiting(user: User) -> QuerySet[CreditHold]:

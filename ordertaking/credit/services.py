@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ordertaking.accounts.models import User
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ordertaking.common.money import half_up, money
 from ordertaking.customers.models import Customer
 from ordertaking.orders.models import Order
 from ordertaking.orders.states import OrderState, check_move
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from .checks import CreditFacts
 
 ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 
 
 def _require(actor: User, *caps: str) -> None:
@@ -46,11 +46,11 @@ def money_in(value: Any, field: str, *, positive: bool = False, allow_zero: bool
         raise ValidationFailed(_("The amount cannot be negative."), field=field, code="negative_amount")
     if (positive or not allow_zero) and amount == 0:
         raise ValidationFailed(_("The amount must be greater than zero."), field=field, code="zero_amount")
-    if amount != amount.quantize(CENT):
+    if amount != money(amount):
         raise ValidationFailed(_("Use at most two decimal places."), field=field, code="invalid_amount")
     if amount >= Decimal("1000000000000"):
         raise ValidationFailed(_("The amount is too large."), field=field, code="invalid_amount")
-    return amount.quantize(CENT)
+    return money(amount)
 
 
 # ---------------------------------------------------------------- scorecard policy (P5.1.a)
@@ -88,7 +88,7 @@ def scorecard_policy_update(*, actor: User, weights: dict[str, int], bands: list
     if unknown or any(b.max_term_days < 0 or not 0 <= b.min_score <= 100 for b in parsed):
         raise ValidationFailed(_("Invalid rating bands."), field="bands")
     # Stored normalised: numbers as numbers, money as a string with two decimals.
-    bands = [{"rating": b.rating, "min_score": b.min_score, "limit": str(b.limit.quantize(CENT)),
+    bands = [{"rating": b.rating, "min_score": b.min_score, "limit": str(money(b.limit)),
               "payment_kinds": list(b.payment_kinds), "max_term_days": b.max_term_days,
               "guarantee_required": b.guarantee_required} for b in parsed]
     authority = money_in(finance_release_authority, "finance_release_authority")
@@ -135,7 +135,7 @@ def credit_evaluation_propose(*, customer: Customer, actor: User, registered_cap
         if ints[name] < 0 or ints[name] > 1000:
             raise ValidationFailed(_("Enter a number from 0 to 1000."), field=name)
     try:
-        ratio = Decimal(str(debt_ratio)).quantize(CENT)
+        ratio = half_up(Decimal(str(debt_ratio)))
     except (InvalidOperation, ValueError):
         raise ValidationFailed(_("Enter the debt ratio in percent."), field="debt_ratio") from None
     if not ratio.is_finite() or ratio < 0 or ratio > 999:
@@ -266,7 +266,7 @@ def guarantee_record(*, customer: Customer, actor: User, kind: str, amount: Any,
     pct = None
     if kind == Guarantee.Kind.DEPOSIT:
         try:
-            pct = Decimal(str(percent)).quantize(CENT) if percent not in (None, "") else None
+            pct = half_up(Decimal(str(percent))) if percent not in (None, "") else None
         except (InvalidOperation, ValueError):
             raise ValidationFailed(_("Enter the deposit percentage."), field="percent") from None
         if pct is not None and not (0 < pct <= 100):

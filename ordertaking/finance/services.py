@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ordertaking.accounts.models import User
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ordertaking.common.money import line_amount, money_sum
 from ordertaking.credit.selectors import NOT_APPROVED_STATES
 from ordertaking.credit.services import exposure_move, money_in
 from ordertaking.customers.models import Customer
@@ -33,7 +34,6 @@ from .models import (
 )
 
 ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 
 
 def _require_manage(actor: User) -> None:
@@ -92,8 +92,9 @@ def invoice_issue(*, order: Order, actor: User, lines: list[dict[str, Any]] | No
         if not wanted:
             raise ValidationFailed(_("Nothing is left to invoice on this order."), field="lines",
                                    code="nothing_to_invoice")
-        amounts = [(ln, q, ((ln.unit_price or ZERO) * q).quantize(CENT)) for ln, q in wanted]
-        total = sum((a for _ln, _q, a in amounts), ZERO)
+        # The same rule as the order line (common.money): an invoice line never differs from it by a fen.
+        amounts = [(ln, q, line_amount(q, ln.unit_price or ZERO)) for ln, q in wanted]
+        total = money_sum(a for _ln, _q, a in amounts)
         if total <= 0:
             raise ValidationFailed(_("The invoice amount must be greater than zero."), field="lines")
         n = Invoice.objects.filter(order=order).count() + 1

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from ordertaking.common.findings import Finding
+from ordertaking.common.money import line_amount  # noqa: F401  (the one rounding rule; re-exported for callers)
 
 
 @dataclass(frozen=True)
@@ -176,10 +177,3 @@ def revision_diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
                 if _norm(before.get(name)) != _norm(after.get(name)):
                     changes.append(Change(f"lines.{pos}.{name}", before.get(name), after.get(name)))
     return changes
-
-
-def line_amount(quantity: Decimal | None, unit_price: Decimal | None) -> Decimal:
-    """Quantity × unit price, rounded half-up to the fen; zero while either is unknown."""
-    if quantity is None or unit_price is None:
-        return Decimal("0.00")
-    return (quantity * unit_price).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

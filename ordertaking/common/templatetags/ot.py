@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+
+from ordertaking.common.money import money as to_money
 
 register = template.Library()
 
@@ -17,7 +19,7 @@ register = template.Library()
 def money(value: Any, symbol: str = "¥") -> str:
     if value is None or value == "":
         return ""
-    amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    amount = to_money(Decimal(str(value)))
     sign = "-" if amount < 0 else ""
     return f"{sign}{symbol}{abs(amount):,.2f}"
 

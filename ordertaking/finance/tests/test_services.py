@@ -207,3 +207,14 @@ def test_p3_6_the_aging_is_hidden_from_roles_without_finance_view(sales_rep):
 
     with pytest.raises(NotFound):
         aging(sales_rep, as_of=timezone.localdate())
+
+
+def test_p3_6_an_invoice_line_rounds_like_its_order_line_and_leaves_no_fen_in_the_exposure(approved, finance_user):
+    """1.5 × ¥3.31 = ¥4.965: ¥4.97 on the order, so ¥4.97 on the invoice too (common.money, half-up)."""
+    order = approved(total="4.97", qty="1.5")
+    assert order.lines.get().unit_price == D("3.31")
+    inv = invoice_issue(order=order, actor=finance_user)
+    assert inv.amount == D("4.97")
+    assert inv.lines.get().amount == D("4.97")
+    credit = CustomerCredit.objects.get(customer=order.customer)
+    assert (credit.approved_uninvoiced, credit.invoiced_unpaid) == (D("0.00"), D("4.97"))
