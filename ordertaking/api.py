@@ -9,11 +9,13 @@ browser session (with CSRF).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.shortcuts import render
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -42,6 +44,19 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
+class LocalSwagger(Swagger):
+    """Swagger UI served from our own static files (`static/vendor/swagger-ui-dist-*`): the docs page
+    must work on a network that cannot reach a CDN, and ninja's own template falls back to one."""
+
+    template = "common/api_docs.html"
+
+    def render_page(self, request: HttpRequest, api: Any, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {"swagger_settings": json.dumps(self.settings, indent=1), "api": api,
+                   "add_csrf": any(getattr(a, "csrf", False) for a in api.auth or [])}
+        return render(request, self.template, context)
+
+
 api = NinjaAPI(
     title="ordertaking API",
     version="1",
@@ -50,6 +65,7 @@ api = NinjaAPI(
     auth=[BearerToken(), SessionAuth()],
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs=LocalSwagger(),
 )
 
 
