@@ -148,16 +148,19 @@ def aging_workbook(data: dict[str, Any], labels: dict[str, str]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from ordertaking.common.xlsx import append_row
+
     wb = Workbook()
     ws = wb.active
     ws.title = "aging"  # type: ignore[union-attr]
     header = [labels["name"], *[labels[b] for b in rules.BUCKETS], labels["total"]]
-    ws.append([labels["title"], str(data["as_of"])])  # type: ignore[union-attr]
-    ws.append(header)  # type: ignore[union-attr]
+    # Every row through append_row: customer and sales-rep names are user text, never formulas.
+    append_row(ws, [labels["title"], str(data["as_of"])])
+    append_row(ws, header)
     for cell in ws[2]:  # type: ignore[index]
         cell.font = Font(bold=True)
     for r in [*data["rows"], {"name": labels["total"], **data["total"]}]:
-        ws.append([str(r["name"]), *[float(r[b]) for b in rules.BUCKETS], float(r["total"])])  # type: ignore[union-attr]
+        append_row(ws, [str(r["name"]), *[float(r[b]) for b in rules.BUCKETS], float(r["total"])])
     for row in ws.iter_rows(min_row=3, min_col=2):  # type: ignore[union-attr]
         for cell in row:
             cell.number_format = "#,##0.00"

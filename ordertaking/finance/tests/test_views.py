@@ -50,6 +50,35 @@ def test_p3_6_aging_page_and_excel_export_agree(client, finance_user, overdue):
     assert D(str(rows[-1][6])) == D("4000.00")
 
 
+def test_p3_6_a_customer_named_like_a_formula_comes_out_of_the_aging_export_as_text(client, finance_user, overdue):
+    """Excel formula injection: a sales rep names a customer =HYPERLINK(...); the export keeps it text."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    evil = '=HYPERLINK("http://evil.example/","点此查看")'
+    overdue.customer.__class__.objects.filter(pk=overdue.customer_id).update(name=evil)
+    client.force_login(finance_user)
+    x = client.get(reverse("finance:aging_xlsx"))
+    sheet = zipfile.ZipFile(BytesIO(x.content)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet  # no formula anywhere in the sheet
+    ws = load_workbook(BytesIO(x.content)).active
+    cell = next(c for row in ws.iter_rows(min_row=3) for c in row if c.value == evil)
+    assert cell.data_type == "s" and cell.quotePrefix
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", "普通客户"])
+def test_every_string_written_to_a_spreadsheet_stays_text(text):  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+
+    from ordertaking.common.xlsx import append_row
+
+    ws = Workbook().active
+    append_row(ws, [text, 12.5])
+    assert ws["A1"].data_type == "s" and ws["A1"].value == text and ws["B1"].data_type == "n"
+    assert ws["A1"].quotePrefix == (text[0] in "=+-@\t\r")
+
+
 def test_p3_6_invoice_list_filters_and_pins_its_queries(client, finance_user, overdue, customer, make_order, approve,
                                                         django_assert_max_num_queries):
     for _ in range(3):
