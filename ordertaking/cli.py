@@ -11,8 +11,10 @@ Exit status: 0 done, 1 the operation was refused (e.g. the user already exists),
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import os
+import socket
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -35,9 +37,38 @@ def _err(message: str) -> None:
 # --- subcommands ---------------------------------------------------------------------------
 
 
+def bind_busy(bind: str) -> str | None:
+    """Why gunicorn could not listen on `bind` ("host:port"), or None when it can.
+
+    Checked before anything else so a second `bin/run` says the port is taken instead of
+    announcing a server that then dies on it."""
+    host, _, port = bind.rpartition(":")
+    host = host.strip("[]") or "0.0.0.0"
+    if not port.isdigit():
+        return f"{bind!r} is not an address:port"
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does: TIME_WAIT is not busy
+        try:
+            s.bind((host, int(port)))
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                return (f"port {port} on {host} is busy: another server (perhaps an earlier bin/run) is "
+                        f"listening there. Stop it, or choose another address, "
+                        f"e.g. ORDERTAKING_BIND={host}:{int(port) + 1} bin/run")
+            return f"cannot listen on {bind}: {e.strerror}"
+    return None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Replace this process with gunicorn; whitenoise (in settings.MIDDLEWARE) serves /static/."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ordertaking.settings")
+    problem = bind_busy(args.bind)
+    if problem:
+        _err(problem)
+        return 1
+    if args.check:
+        return 0
     argv = [
         sys.executable, "-m", "gunicorn", "ordertaking.wsgi:application",
         "--bind", args.bind,
@@ -171,6 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="address:port to listen on (default %(default)s)")
     p.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="worker processes (default %(default)s)")
     p.add_argument("--timeout", type=int, default=120, help="worker timeout in seconds (default %(default)s)")
+    p.add_argument("--check", action="store_true",
+                   help="only check that the address is free (exit status 1 when busy), then stop")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("migrate", help="create or upgrade the database tables")

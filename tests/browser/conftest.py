@@ -26,9 +26,17 @@ PASSWORD = "Test-pass-2026!"  # the make_user fixture's password (conftest.py at
 HERE = Path(__file__).resolve().parent
 
 
+def _cjk_fonts() -> bool:
+    """Some font with Chinese glyphs (Noto CJK, WenQuanYi): without one every Chinese page is boxes."""
+    fonts = Path("/usr/share/fonts")
+    return fonts.is_dir() and any(p for pattern in ("*CJK*", "*cjk*", "wqy*")
+                                  for p in fonts.rglob(pattern))
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    missing = not Path(CHROMIUM).exists()
-    skip = pytest.mark.skip(reason=f"{CHROMIUM} not found: apt-get install -y chromium fonts-noto-cjk")
+    missing = not Path(CHROMIUM).exists() or not _cjk_fonts()
+    why = f"{CHROMIUM} not found" if not Path(CHROMIUM).exists() else "no Chinese font installed"
+    skip = pytest.mark.skip(reason=f"{why}: apt-get install -y chromium fonts-noto-cjk")
     for item in items:
         if HERE in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)

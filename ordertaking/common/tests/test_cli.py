@@ -40,6 +40,7 @@ def test_an_unknown_subcommand_is_a_usage_error(capsys):
 
 def test_serve_starts_gunicorn_with_two_workers_on_localhost_by_default(monkeypatch):
     calls = []
+    monkeypatch.setattr(cli, "bind_busy", lambda bind: None)  # whatever else listens on 8000 here
     monkeypatch.setattr(os, "execv", lambda path, argv: calls.append((path, argv)))
     monkeypatch.delenv("ORDERTAKING_BIND", raising=False)
     assert cli.main(["serve"]) == 0
@@ -57,6 +58,22 @@ def test_serve_takes_another_address_and_worker_count(monkeypatch):
     argv = calls[0]
     assert argv[argv.index("--bind") + 1] == "0.0.0.0:9000"
     assert argv[argv.index("--workers") + 1] == "4"
+
+
+def test_serve_on_a_busy_port_says_so_and_starts_nothing(monkeypatch, capsys):
+    """A second bin/run while the first serves: a clear message, not "Serving on …" and a crash."""
+    calls = []
+    monkeypatch.setattr(os, "execv", lambda path, argv: calls.append(argv))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert cli.main(["serve", "--bind", f"127.0.0.1:{port}"]) == 1
+        assert cli.main(["serve", "--check", "--bind", f"127.0.0.1:{port}"]) == 1
+    err = capsys.readouterr().err
+    assert f"port {port} on 127.0.0.1 is busy" in err and "ORDERTAKING_BIND=" in err
+    assert "Serving on" not in err and calls == []
+    assert cli.main(["serve", "--check", "--bind", f"127.0.0.1:{port}"]) == 0  # free again
 
 
 def _free_port() -> int:
