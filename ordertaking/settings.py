@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ORDERTAKING_VAR_DIR", BASE_DIR / "var"))
@@ -152,12 +153,27 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Failed logins: after 5 failures for one username from one address, locked for 15 minutes.
+# Failed logins (ordertaking/accounts/throttle.py, docs/deploy.md): 5 failures for one username from
+# one address lock that pair for 15 minutes; 20 failures from one address over all usernames lock
+# the address. The cool-off runs from the failure that caused the lock: failures while locked are
+# not recorded, so they cannot extend it.
 AXES_FAILURE_LIMIT = int(os.environ.get("ORDERTAKING_LOGIN_FAILURE_LIMIT", "5"))
+ORDERTAKING_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("ORDERTAKING_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HANDLER = "ordertaking.accounts.throttle.LoginThrottle"
+# The client's address: X-Forwarded-For only when the request came from one of these proxies
+# (addresses or networks, comma-separated; e.g. 127.0.0.1 for nginx on the same server).
+ORDERTAKING_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("ORDERTAKING_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+AXES_CLIENT_IP_CALLABLE = "ordertaking.common.net.client_ip"
+# The same text as accounts/throttle.py, which puts it in the accounts catalogue (zh-hans and en).
+AXES_COOLOFF_MESSAGE = gettext_lazy("Too many failed sign-ins: sign-in is locked for a while. Try again later.")
+AXES_PERMALOCK_MESSAGE = gettext_lazy("Too many failed sign-ins: sign-in is locked. Ask an administrator.")
 AXES_ENABLED = env_bool("ORDERTAKING_AXES_ENABLED", True)
 
 LANGUAGE_CODE = "zh-hans"
