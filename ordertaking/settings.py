@@ -65,8 +65,9 @@ INSTALLED_APPS = [
     "ordertaking.credit",
     "ordertaking.finance",
     "ordertaking.reports",
-    # Project level, above every chapter (docs/conventions.md): the demo company.
+    # Project level, above every chapter (docs/conventions.md): the demo company, the home pages.
     "ordertaking.demo",
+    "ordertaking.home",
 ]
 
 MIDDLEWARE = [
@@ -100,7 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "ordertaking.accounts.context_processors.navigation",
+                "ordertaking.home.context_processors.navigation",
             ],
             "builtins": ["ordertaking.common.templatetags.ot"],
         },
@@ -150,7 +151,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Failed logins (ordertaking/accounts/throttle.py, docs/deploy.md): 5 failures for one username from

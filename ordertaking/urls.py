@@ -15,5 +15,6 @@ urlpatterns = [
     path("credit/", include("ordertaking.credit.urls")),
     path("finance/", include("ordertaking.finance.urls")),
     path("catalog/", include("ordertaking.catalog.urls")),
+    path("", include("ordertaking.home.urls")),
     path("", include("ordertaking.accounts.urls")),
 ]

@@ -1,4 +1,5 @@
-"""The shell's own pages: sign in/out, each role's home queues, the profile with API tokens (P3)."""
+"""The shell's own pages: sign in/out, the profile with API tokens (P3). The home page with each
+role's queues is the project-level `ordertaking.home` app."""
 
 from __future__ import annotations
 
@@ -10,15 +11,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ordertaking.common.errors import DomainError
 
-from . import queues, services
+from . import services
 from .models import ApiToken, User
 
 
@@ -38,36 +36,6 @@ class LoginView(auth_views.LoginView):
         context["failure_limit"] = settings.AXES_FAILURE_LIMIT
         context["cooloff_minutes"] = round(settings.AXES_COOLOFF_TIME * 60)
         return context
-
-
-# (url name, label, icon, capability or None): shortcuts on the home page, shown when the page exists.
-SHORTCUTS: list[tuple[str, Any, str, str | None]] = [
-    ("orders:new", gettext_lazy("New order"), "bi-plus-square", "order_enter"),
-    ("inquiries:new", gettext_lazy("New inquiry"), "bi-telephone-plus", "inquiry_record"),
-    ("customers:new", gettext_lazy("New customer"), "bi-building-add", "customer_manage"),
-    ("orders:list", gettext_lazy("Find an order"), "bi-search", None),
-    ("audit:list", gettext_lazy("Audit log"), "bi-journal-text", "audit_view"),
-]
-
-
-def _shortcuts(user: Any) -> list[dict[str, Any]]:
-    result = []
-    for name, label, icon, cap in SHORTCUTS:
-        if cap and not user.has_perm(f"accounts.{cap}"):
-            continue
-        try:
-            result.append({"url": reverse(name), "label": label, "icon": icon})
-        except NoReverseMatch:
-            continue
-    return result
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Each role's own work queues (P3: every role sees the work its duties give it)."""
-    return render(request, "accounts/home.html", {"queues": queues.queues_for(request.user),
-                                                  "shortcuts": _shortcuts(request.user),
-                                                  "today": timezone.localdate()})
 
 
 def _profile(request: HttpRequest, *, new_token: str | None = None, name: str = "", error: str = "",

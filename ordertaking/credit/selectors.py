@@ -6,10 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ordertaking.accounts.models import User
 from ordertaking.common.errors import NotFound
 from ordertaking.common.money import money
+from ordertaking.common.queues import Queue
 from ordertaking.customers.models import Customer
 from ordertaking.orders.models import Order
 from ordertaking.orders.states import OPEN_STATES, OrderState
@@ -145,18 +148,10 @@ def position(customer: Customer) -> dict[str, Any]:
             "risk_level": credit.risk_level, "evaluation_id": credit.evaluation_id}
 
 
-def home_queues(user: Any) -> list[Any]:
-    """Home page cards: holds to decide, evaluations to approve (not one's own), one's dunning
-    tasks and unread credit alerts (the sales rep gets these too, P5.1.c)."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from ordertaking.accounts.queues import Queue
-    from ordertaking.finance.models import DunningTask
-
-    from .models import CreditAlert
-
-    queues: list[Any] = []
+def home_queues(user: Any) -> list[Queue]:
+    """Home page cards: holds to decide, evaluations to approve (not one's own). The dunning tasks
+    and credit alerts are finance's cards (finance.selectors.home_queues)."""
+    queues: list[Queue] = []
     if user.has_perm("accounts.credit_release") or user.has_perm("accounts.credit_release_unlimited"):
         holds = holds_waiting(user)
         queues.append(Queue(key="credit_holds", title=_("Orders on credit hold"), count=holds.count(),
@@ -170,16 +165,4 @@ def home_queues(user: Any) -> list[Any]:
                             items=[{"label": ev.customer.name, "url": reverse("credit:evaluation", args=[ev.pk]),
                                     "meta": f"{ev.rating} · {ev.score}"} for ev in evs[:5]],
                             url=reverse("credit:queue"), empty_text=_("Nothing to approve.")))
-    tasks = (DunningTask.objects.filter(assignee=user, state=DunningTask.State.OPEN)
-             .select_related("customer", "invoice", "invoice__order").order_by("due_date"))
-    alerts = CreditAlert.objects.filter(recipient=user, read_at__isnull=True).select_related("customer")
-    if user.has_perm("accounts.finance_view") or tasks.exists() or alerts.exists():
-        queues.append(Queue(key="dunning", title=_("My dunning tasks"), count=tasks.count(),
-                            items=[{"label": t.customer.name, "url": reverse("finance:dunning"),
-                                    "meta": t.due_date.isoformat()} for t in tasks[:5]],
-                            url=reverse("finance:dunning"), empty_text=_("No dunning due.")))
-        queues.append(Queue(key="credit_alerts", title=_("My credit alerts"), count=alerts.count(),
-                            items=[{"label": a.customer.name, "url": reverse("finance:dunning"),
-                                    "meta": a.get_kind_display()} for a in alerts[:5]],
-                            url=reverse("finance:dunning"), empty_text=_("No unread alerts.")))
     return queues

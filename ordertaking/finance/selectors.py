@@ -7,10 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ordertaking.accounts.models import User
 from ordertaking.common.errors import NotFound
+from ordertaking.common.queues import Queue
 from ordertaking.credit import rules as credit_rules
+from ordertaking.credit.models import CreditAlert
 from ordertaking.credit.selectors import require_finance_view
 from ordertaking.customers.models import Customer
 
@@ -187,3 +191,22 @@ def orders_to_invoice(customer: Customer) -> list[Any]:
     for o in orders:
         o.uninvoiced = o.total_amount - (o.invoiced or ZERO)  # type: ignore[attr-defined]
     return [o for o in orders if o.uninvoiced > 0]  # type: ignore[attr-defined]
+
+
+def home_queues(user: Any) -> list[Queue]:
+    """Home page cards: one's dunning tasks and unread credit alerts (the sales rep gets these too,
+    P5.1.c)."""
+    queues: list[Queue] = []
+    tasks = (DunningTask.objects.filter(assignee=user, state=DunningTask.State.OPEN)
+             .select_related("customer", "invoice", "invoice__order").order_by("due_date"))
+    alerts = CreditAlert.objects.filter(recipient=user, read_at__isnull=True).select_related("customer")
+    if user.has_perm("accounts.finance_view") or tasks.exists() or alerts.exists():
+        queues.append(Queue(key="dunning", title=_("My dunning tasks"), count=tasks.count(),
+                            items=[{"label": t.customer.name, "url": reverse("finance:dunning"),
+                                    "meta": t.due_date.isoformat()} for t in tasks[:5]],
+                            url=reverse("finance:dunning"), empty_text=_("No dunning due.")))
+        queues.append(Queue(key="credit_alerts", title=_("My credit alerts"), count=alerts.count(),
+                            items=[{"label": a.customer.name, "url": reverse("finance:dunning"),
+                                    "meta": a.get_kind_display()} for a in alerts[:5]],
+                            url=reverse("finance:dunning"), empty_text=_("No unread alerts.")))
+    return queues

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ordertaking.accounts.models import User
-from ordertaking.accounts.queues import Queue
 from ordertaking.accounts.roles import Role
 from ordertaking.common.errors import NotFound
+from ordertaking.common.queues import Queue
 
 from .models import Inquiry
 

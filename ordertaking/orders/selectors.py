@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ordertaking.accounts.queues import Queue
 from ordertaking.audit.selectors import timeline_for
 from ordertaking.common.errors import NotFound
+from ordertaking.common.queues import Queue
 from ordertaking.customers.models import Customer
 
 from .models import Order, OrderLine
@@ -176,8 +176,10 @@ def _items(orders: list[Order], meta: Any) -> list[QueueItem]:
     return [QueueItem(url=reverse("orders:detail", args=[o.number]), label=o.number, meta=meta(o)) for o in orders]
 
 
-def home_queues(user: Any) -> list[Queue]:
-    """Sales work: my drafts, orders returned to me (with the review opinion), mine awaiting review."""
+def home_queues(user: Any, *, last_opinion: Subquery | None = None) -> list[Queue]:
+    """Sales work: my drafts, orders returned to me, mine awaiting review. `last_opinion`, a
+    subquery on the order's pk, gives each returned order its review opinion (the review app
+    above passes it in: review.selectors.last_return_opinion)."""
     if not may_enter_orders(user):
         return []
     mine = Order.objects.filter(Q(sales_rep_id=user.pk) | Q(entered_by_id=user.pk)).select_related("customer")
@@ -189,13 +191,8 @@ def home_queues(user: Any) -> list[Queue]:
     list_url = reverse("orders:list")
     drafts = list(mine.filter(state=OrderState.DRAFT).order_by("-updated_at")[:5])
     returned_qs = mine.filter(state=OrderState.RETURNED).order_by("-updated_at")
-    try:
-        from ordertaking.review.models import ReviewDecision
-
-        opinion = ReviewDecision.objects.filter(order=OuterRef("pk"), outcome="returned").order_by("-decided_at")
-        returned_qs = returned_qs.annotate(last_opinion=Subquery(opinion.values("opinion")[:1]))
-    except ImportError:  # pragma: no cover
-        pass
+    if last_opinion is not None:
+        returned_qs = returned_qs.annotate(last_opinion=last_opinion)
     returned = list(returned_qs[:5])
     waiting = list(mine.filter(state=OrderState.SUBMITTED).order_by("submitted_at")[:5])
 

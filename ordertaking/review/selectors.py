@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ordertaking.common.errors import NotFound
 from ordertaking.common.findings import Finding
+from ordertaking.common.queues import Queue
 from ordertaking.orders.models import Order
 from ordertaking.orders.states import OrderState, can_move
 
@@ -169,10 +170,15 @@ def age_days(since: Any, *, today: date | None = None) -> int | None:
     return ((today or timezone.localdate()) - timezone.localtime(since).date()).days
 
 
-def home_queues(user: Any) -> list[Any]:
-    from ordertaking.accounts.queues import Queue
+def last_return_opinion() -> Subquery:
+    """The opinion of the order's latest return (P2.3.c), as a subquery on the order's pk: the
+    sales rep's "returned to me" card shows it (orders.selectors.home_queues)."""
+    opinion = ReviewDecision.objects.filter(order=OuterRef("pk"), outcome="returned").order_by("-decided_at")
+    return Subquery(opinion.values("opinion")[:1])
 
-    queues: list[Any] = []
+
+def home_queues(user: Any) -> list[Queue]:
+    queues: list[Queue] = []
     if _can(user, "order_review"):
         qs = review_queue(user=user)
         items = [{"label": o.number, "url": _order_url(o.number), "meta": o.customer.name, "is_order": True}

@@ -23,7 +23,7 @@ def _axes_reset(db):  # type: ignore[no-untyped-def]
 def test_p3_a_user_signs_in_with_a_real_post_and_lands_on_their_home(client, sales_rep):
     response = client.post(LOGIN, {"username": "sales1", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:home")
+    assert response["Location"] == reverse("home:home")
     assert client.get("/profile/").status_code == 200
 
 

@@ -1,90 +1,11 @@
-"""The shell: home queues per role, profile with API tokens, both languages (P3)."""
+"""The profile with API tokens (P3)."""
 
 from __future__ import annotations
 
-import sys
-import types
-
 import pytest
 
-from ordertaking.accounts import queues
 from ordertaking.accounts.models import ApiToken
-from ordertaking.accounts.queues import Queue
 from ordertaking.audit.models import AuditEvent
-
-
-@pytest.fixture
-def fake_queues(monkeypatch):  # type: ignore[no-untyped-def]
-    """A stand-in provider so the home page is tested apart from other apps' work in progress."""
-    module = types.ModuleType("ordertaking_test_queues")
-
-    def home_queues(user):  # type: ignore[no-untyped-def]
-        if user.has_perm("accounts.order_review"):
-            return [Queue(key="to_review", title="Waiting for my review", count=7, url="/review/",
-                          items=[{"url": "/orders/SO-20261126-0001/", "label": "SO-20261126-0001", "is_order": True,
-                                  "meta": "¥12,800.00", "state": "submitted", "state_label": "待审核"}])]
-        if user.has_perm("accounts.order_enter"):
-            return [Queue(key="my_drafts", title="My drafts", count=0, url="/orders/")]
-        return []
-
-    module.home_queues = home_queues  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "ordertaking_test_queues", module)
-    monkeypatch.setattr(queues, "QUEUE_PROVIDERS",
-                        ["ordertaking_test_queues", "ordertaking.accounts.no_such_selectors"])
-
-
-@pytest.mark.django_db
-def test_p3_3_a_reviewer_sees_their_review_queue_with_order_links_on_home(client, reviewer, fake_queues):
-    client.force_login(reviewer)
-    html = client.get("/").content.decode()
-    assert 'data-queue="to_review"' in html
-    assert 'href="/orders/SO-20261126-0001/"' in html and 'order-no"' in html
-    assert "¥12,800.00" in html and "state-submitted" in html
-    assert 'data-queue="my_drafts"' not in html
-
-
-@pytest.mark.django_db
-def test_p3_1_a_sales_rep_sees_their_own_queue_and_an_empty_queue_says_so(client, sales_rep, fake_queues):
-    client.force_login(sales_rep)
-    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert 'data-queue="my_drafts"' in html and 'data-queue="to_review"' not in html
-    assert "Nothing waiting." in html
-
-
-@pytest.mark.django_db
-def test_p3_4_a_role_without_queues_gets_a_friendly_home_not_an_error(client, production_user, fake_queues):
-    client.force_login(production_user)
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
-    assert "No work queues for your roles yet." in response.content.decode()
-
-
-@pytest.mark.django_db
-def test_p3_the_navigation_shows_only_what_the_role_may_use(client, sales_rep, auditor, fake_queues):
-    client.force_login(sales_rep)
-    assert 'href="/audit/"' not in client.get("/").content.decode()
-    client.force_login(auditor)
-    assert 'href="/audit/"' in client.get("/").content.decode()
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("lang", "expected", "absent"), [("zh-hans", "订单管理", "Order management"),
-                                                          ("en", "Order management", "订单管理")])
-def test_p3_the_shell_renders_in_both_languages(client, auditor, fake_queues, lang, expected, absent):
-    client.force_login(auditor)
-    client.post("/i18n/setlang/", {"language": lang, "next": "/"})
-    html = client.get("/").content.decode()
-    assert expected in html and absent not in html
-    assert ("审计日志" if lang == "zh-hans" else "Audit log") in html
-    assert f'lang="{"zh-CN" if lang == "zh-hans" else "en"}"' in html
-
-
-@pytest.mark.django_db
-def test_p3_the_language_switch_keeps_the_user_on_the_same_page(client, auditor):
-    client.force_login(auditor)
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/audit/?q=SO"})
-    assert response.status_code == 302 and response["Location"] == "/audit/?q=SO"
-    assert "Audit log" in client.get("/audit/").content.decode()
 
 
 @pytest.mark.django_db
@@ -146,16 +67,3 @@ def test_p3_a_user_cannot_revoke_someone_elses_token(client, sales_rep, sales_re
 def test_p3_token_pages_take_only_posts(client, sales_rep):
     client.force_login(sales_rep)
     assert client.get("/profile/tokens/").status_code == 405
-
-
-@pytest.mark.django_db
-def test_p3_3_with_the_real_apps_the_reviewer_home_has_the_review_queue_and_the_sales_home_does_not(
-        client, reviewer, sales_rep, django_assert_max_num_queries):
-    """Integration with the queue providers the orders and review apps really offer."""
-    client.force_login(reviewer)
-    with django_assert_max_num_queries(30):
-        html = client.get("/").content.decode()
-    assert 'data-queue="review"' in html
-    client.force_login(sales_rep)
-    html = client.get("/").content.decode()
-    assert 'data-queue="review"' not in html and 'data-queue="orders_drafts"' in html

@@ -153,7 +153,7 @@ def test_p5_1_c_the_sales_rep_sees_and_closes_their_dunning_task(client, sales_r
     credit_monitor_run(today=overdue.due_date + timedelta(days=31))
     task = DunningTask.objects.get(assignee=sales_rep)
     client.force_login(sales_rep)
-    home = client.get(reverse("accounts:home"))
+    home = client.get(reverse("home:home"))
     keys = {q.key: q for q in home.context["queues"]}
     assert keys["dunning"].count == 1 and keys["credit_alerts"].count >= 1
     page = client.get(reverse("finance:dunning"))
@@ -177,9 +177,9 @@ def test_p5_1_finance_home_shows_holds_and_evaluations_to_approve(client, leader
                               licences_held=0,
                               annual_revenue="1", debt_ratio="50")
     client.force_login(leader)
-    keys = {q.key: q for q in client.get(reverse("accounts:home")).context["queues"]}
+    keys = {q.key: q for q in client.get(reverse("home:home")).context["queues"]}
     assert keys["credit_holds"].count == 1 and keys["credit_evaluations"].count == 1
     client.force_login(finance_user)
-    keys = {q.key: q for q in client.get(reverse("accounts:home")).context["queues"]}
+    keys = {q.key: q for q in client.get(reverse("home:home")).context["queues"]}
     assert keys["credit_holds"].items[0]["url"] == reverse("credit:hold", args=[hold.pk])
     assert keys["credit_evaluations"].count == 0  # not their own proposal

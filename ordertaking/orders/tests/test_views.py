@@ -283,10 +283,11 @@ def test_home_queues_show_my_drafts_returns_with_the_opinion_and_orders_awaiting
     returned = order_create(actor=sales_rep, **complete_kwargs)
     order_submit(order=waiting, actor=sales_rep)
     order_submit(order=returned, actor=sales_rep)
+    from ordertaking.review.selectors import last_return_opinion
     from ordertaking.review.services import order_return
 
     order_return(order=returned, actor=reviewer, opinion="交货期太紧，请与客户确认")
-    queues = {q.key: q for q in home_queues(sales_rep)}
+    queues = {q.key: q for q in home_queues(sales_rep, last_opinion=last_return_opinion())}
     assert [i.label for i in queues["orders_drafts"].items] == [drafted.number]
     assert [i.label for i in queues["orders_awaiting_review"].items] == [waiting.number]
     assert [i.label for i in queues["orders_returned"].items] == [returned.number]

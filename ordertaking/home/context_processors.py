@@ -1,4 +1,6 @@
-"""The left navigation, by role (CONVENTIONS.md: pages). Items a user may not use are not shown."""
+"""The left navigation, by role (CONVENTIONS.md: pages). Items a user may not use are not shown.
+
+Project level (docs/conventions.md): it names every app's pages, so it lives above them all."""
 
 from __future__ import annotations
 
@@ -6,12 +8,12 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # (url name, label, bootstrap icon, capability needed or None for everyone signed in)
 NAV: list[tuple[str, Any, str, str | None]] = [
-    ("accounts:home", _("My work"), "bi-house", None),
+    ("home:home", _("My work"), "bi-house", None),
     ("inquiries:list", _("Inquiries"), "bi-telephone-inbound", "inquiry_record"),
     ("orders:list", _("Orders"), "bi-receipt", None),
     ("review:queue", _("Review queue"), "bi-clipboard-check", "order_review"),
@@ -33,10 +35,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for name, label, icon, cap in NAV:
         if cap and not user.has_perm(f"accounts.{cap}"):
             continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue
+        url = reverse(name)
         active = path == url if url == "/" else path.startswith(url)
         items.append({"url": url, "label": label, "icon": icon, "active": active})
     return {"nav_items": items, "company_name": settings.ORDERTAKING_COMPANY_NAME}
