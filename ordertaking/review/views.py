@@ -156,12 +156,16 @@ def special_queue(request: HttpRequest) -> HttpResponse:
     """The leaders' queue (P2.3.c): each request with its order's findings, reason, grant/refuse."""
     if not request.user.has_perm("accounts.special_approval_decide"):
         raise DjangoPermissionDenied
-    state = request.GET.get("state", SpecialApproval.State.REQUESTED)
-    qs = selectors.special_queue(user=request.user, state=state)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    cards = selectors.special_cards(list(page.object_list), user=request.user)
     return render(request, "review/special_queue.html",
-                  {"page": page, "cards": cards, "state": state, "states": SpecialApproval.State.choices})
+                  _special_list(request, request.GET.get("state", SpecialApproval.State.REQUESTED),
+                                request.GET.get("page")))
+
+
+def _special_list(request: HttpRequest, state: str, page_number: Any) -> dict[str, Any]:
+    qs = selectors.special_queue(user=request.user, state=state)
+    page = Paginator(qs, PAGE_SIZE).get_page(page_number)
+    cards = selectors.special_cards(list(page.object_list), user=request.user)
+    return {"page": page, "cards": cards, "state": state, "states": SpecialApproval.State.choices}
 
 
 def _decide(request: HttpRequest, pk: int, grant: bool) -> HttpResponse:
@@ -186,13 +190,21 @@ def _decide(request: HttpRequest, pk: int, grant: bool) -> HttpResponse:
         if not request.htmx:
             messages.success(request, msg)
             return redirect("review:special_queue")
-        errors, status = {}, 200
+        # the list as it is now (the decided request leaves the "waiting" filter, the count drops)
+        context = _special_list(request, request.POST.get("list_state", SpecialApproval.State.REQUESTED),
+                                request.POST.get("list_page"))
+        response = render(request, "review/special_queue.html#special-list", {**context, "done": msg})
+        response["HX-Retarget"] = "#special-list"
+        response["HX-Reswap"] = "outerHTML"
+        return response
     sa = selectors.special_approval_for(user=request.user, pk=pk)
     (card,) = selectors.special_cards([sa], user=request.user)
     card["errors"] = errors
     card["values"] = {"comment": comment} if errors else {}
     if request.htmx:
-        return render(request, "review/special_queue.html#sa-card", {"card": card}, status=status)
+        return render(request, "review/special_queue.html#sa-card",
+                      {"card": card, "state": request.POST.get("list_state"),
+                       "page": {"number": request.POST.get("list_page") or 1}}, status=status)
     page = Paginator([sa], PAGE_SIZE).get_page(1)
     return render(request, "review/special_queue.html",
                   {"page": page, "cards": [card], "state": "", "states": SpecialApproval.State.choices},

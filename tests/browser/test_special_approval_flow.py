@@ -54,6 +54,11 @@ def test_p2_3_c_in_chinese_special_approval_is_asked_granted_by_a_leader_and_the
     expect(page.locator(f"#sa-{sa.pk} .invalid-feedback")).to_be_visible()
     page.locator(f"#sa-{sa.pk} textarea[name=comment]").fill("同意，仅限本单。")
     page.locator(f"#sa-{sa.pk} button[hx-post$='/grant/']").click()
+    # the list refreshes at once: the granted request leaves the waiting list, the count drops (no reload)
+    expect(page.locator("[data-testid=special-done]")).to_be_visible()
+    expect(page.locator(f"#sa-{sa.pk}")).to_have_count(0)
+    expect(page.locator("[data-testid=special-count]")).to_contain_text("0")
+    page.select_option("#id_state", value="granted")
     expect(page.locator(f"#sa-{sa.pk} .state-granted")).to_be_visible()
     sign_out(page)
 

@@ -229,11 +229,17 @@ def test_p2_3_c_special_queue_query_count_is_pinned(client, make_order, sales_re
     assert len(r.context["cards"]) == 12
 
 
-def test_p2_3_c_leader_grants_by_htmx_and_the_card_is_rerendered(client, floor_order, sales_rep, leader):
+def test_p2_3_c_leader_grants_by_htmx_and_the_waiting_list_is_refreshed(client, floor_order, sales_rep, leader):
+    """The decided request leaves the list of waiting ones at once, with the count, without a reload."""
     sa = special_approval_request(order=floor_order, actor=sales_rep, reason="x")
     client.force_login(leader)
-    r = client.post(reverse("review:special_grant", args=[sa.pk]), {"comment": "同意"}, **HX)
-    assert r.status_code == 200 and f'id="sa-{sa.pk}"' in r.content.decode() and "<html" not in r.content.decode()
+    r = client.post(reverse("review:special_grant", args=[sa.pk]),
+                    {"comment": "同意", "list_state": "requested", "list_page": "1"}, **HX)
+    html = r.content.decode()
+    assert r.status_code == 200 and "<html" not in html
+    assert r["HX-Retarget"] == "#special-list" and 'id="special-list"' in html
+    assert f'id="sa-{sa.pk}"' not in html and 'data-testid="special-done"' in html
+    assert len(r.context["cards"]) == 0 and r.context["page"].paginator.count == 0
     sa.refresh_from_db()
     assert sa.state == SpecialApproval.State.GRANTED and sa.comment == "同意"
 
