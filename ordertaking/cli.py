@@ -60,6 +60,32 @@ def bind_busy(bind: str) -> str | None:
     return None
 
 
+def _is_local(bind: str) -> bool:
+    host = bind.rpartition(":")[0].strip("[]")
+    return host in ("localhost",) or (host.startswith("127.") or host == "::1")
+
+
+def _warn_demo_logins_beyond_localhost(bind: str) -> None:
+    """Anyone who reaches the server can sign in as the administrator with the demo password."""
+    if _is_local(bind):
+        return
+    _django_setup()
+    from django.db import DatabaseError
+
+    from ordertaking.demo.loader import DEMO_PASSWORD, demo_logins_open
+
+    try:
+        open_logins = demo_logins_open()
+    except DatabaseError:  # no tables yet: nobody can sign in at all
+        return
+    if open_logins:
+        line = "!" * 78
+        print(f"{line}\nWARNING: serving on {bind}, beyond this machine, while the demo logins "
+              f"({', '.join(open_logins)}) still\nsign in with the published password {DEMO_PASSWORD!r}. "
+              f"Anyone who reaches this address can act\nas the administrator. Use ORDERTAKING_BIND=127.0.0.1:8000, "
+              f"or change those passwords.\n{line}", file=sys.stderr)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Replace this process with gunicorn; whitenoise (in settings.MIDDLEWARE) serves /static/."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ordertaking.settings")
@@ -69,6 +95,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 1
     if args.check:
         return 0
+    _warn_demo_logins_beyond_localhost(args.bind)
     argv = [
         sys.executable, "-m", "gunicorn", "ordertaking.wsgi:application",
         "--bind", args.bind,
@@ -95,8 +122,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_load_demo(args: argparse.Namespace) -> int:
     _django_setup()
     from django.core.management import call_command
+    from django.core.management.base import CommandError
 
-    call_command("load_demo", verbosity=args.verbosity)
+    try:
+        call_command("load_demo", verbosity=args.verbosity)
+    except CommandError as e:
+        _err(str(e))
+        return 1
     return 0
 
 

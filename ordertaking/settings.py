@@ -25,9 +25,11 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("ORDERTAKING_DEBUG", False)
+# Production mode (docs/deploy.md): HTTPS settings, a secret key required, no demo data.
+ORDERTAKING_PRODUCTION = env_bool("ORDERTAKING_PRODUCTION")
 _INSECURE_DEV_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdefghij"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", _INSECURE_DEV_KEY)
-if not DEBUG and SECRET_KEY == _INSECURE_DEV_KEY and env_bool("ORDERTAKING_PRODUCTION"):
+if not DEBUG and SECRET_KEY == _INSECURE_DEV_KEY and ORDERTAKING_PRODUCTION:
     raise RuntimeError("DJANGO_SECRET_KEY must be set in production")
 
 ALLOWED_HOSTS = [
@@ -206,7 +208,7 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 
 # Security: strict by default outside DEBUG; HTTPS settings switch on with ORDERTAKING_HTTPS=1.
-_https = env_bool("ORDERTAKING_HTTPS", not DEBUG and env_bool("ORDERTAKING_PRODUCTION"))
+_https = env_bool("ORDERTAKING_HTTPS", not DEBUG and ORDERTAKING_PRODUCTION)
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SECURE_SSL_REDIRECT = _https

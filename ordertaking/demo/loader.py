@@ -36,6 +36,9 @@ from . import credit, inquiries, orders
 # One password for every demo login, printed at the end of `load-demo`. Demo only.
 DEMO_PASSWORD = "Demo-2026-ordertaking"
 
+# Demo users are marked by this address domain (example.cn is reserved: no real mailbox).
+DEMO_EMAIL_DOMAIN = "@hdjg-motor.example.cn"
+
 D = Decimal
 
 
@@ -243,7 +246,7 @@ def load_users(ctx: DemoContext) -> None:
         if user is None:
             user = user_create(username=username, password=DEMO_PASSWORD, roles=[str(r) for r in roles],
                                display_name=name, region=region, is_superuser=superuser,
-                               email=f"{username}@hdjg-motor.example.cn")
+                               email=f"{username}{DEMO_EMAIL_DOMAIN}")
             ctx.count("users")
         ctx.users[username] = user
 
@@ -289,6 +292,34 @@ def load_orders(ctx: DemoContext) -> None:
 STEPS: list[Callable[[DemoContext], None]] = [
     load_master_data, load_users, load_customers, load_credit, load_inquiries, load_orders,
 ]
+
+
+def demo_refusal(*, production: bool) -> str | None:
+    """Why the demo must not be loaded here, or None.
+
+    The demo's users share one published password, so it must never reach a real database.
+    Refused in production mode, and on a database holding any user the demo does not make
+    (a demo username with the demo address domain). Every record has an acting user, so a
+    database whose users are all demo users holds nothing but the demo: an empty database
+    and one already holding the demo are fine (loading is idempotent)."""
+    if production:
+        return ("refused: ORDERTAKING_PRODUCTION is set. The demo logins share a published password "
+                "and must never reach a production database.")
+    demo = [username for username, *_rest in USERS]
+    real = (User.objects.exclude(username__in=demo, email__endswith=DEMO_EMAIL_DOMAIN)
+            .order_by("username").values_list("username", flat=True))
+    names = list(real[:6])
+    if names:
+        shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+        return (f"refused: this database holds users the demo did not create ({shown}). "
+                "load-demo only runs on an empty database or one holding the demo alone.")
+    return None
+
+
+def demo_logins_open() -> list[str]:
+    """Demo usernames that still sign in with the published demo password."""
+    users = User.objects.filter(username__in=[u[0] for u in USERS], is_active=True).order_by("username")
+    return [u.username for u in users if u.check_password(DEMO_PASSWORD)]
 
 
 def demo_load() -> DemoContext:

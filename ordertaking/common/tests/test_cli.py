@@ -51,6 +51,7 @@ def test_serve_starts_gunicorn_with_two_workers_on_localhost_by_default(monkeypa
     assert argv[argv.index("--workers") + 1] == "2"
 
 
+@pytest.mark.django_db  # beyond localhost, serve looks for open demo logins (demo/tests/test_demo_load.py)
 def test_serve_takes_another_address_and_worker_count(monkeypatch):
     calls = []
     monkeypatch.setattr(os, "execv", lambda path, argv: calls.append(argv))

@@ -44,3 +44,46 @@ def test_a_scenario_that_fails_leaves_nothing_behind_and_loads_whole_next_time(m
     monkeypatch.undo()
     demo.demo_load()
     assert Order.objects.filter(customer_reference="HCGW-CG-2026-0452", state=OrderState.APPROVED).count() == 1
+
+
+def test_load_demo_refuses_in_production_mode_and_writes_nothing(settings, capsys):
+    settings.ORDERTAKING_PRODUCTION = True
+    before = _counts()
+    assert cli.main(["load-demo"]) == 1
+    err = capsys.readouterr().err
+    assert "refused" in err and "ORDERTAKING_PRODUCTION" in err
+    assert _counts() == before
+
+
+def test_load_demo_refuses_a_database_holding_real_users(capsys):
+    from ordertaking.accounts.services import user_create
+
+    user_create(username="wang", password="Kf7-ordertaking-2026", roles=["sales"], display_name="王芳")
+    # a real administrator named like the demo's is real too: it lacks the demo address
+    user_create(username="admin", password="Kf7-ordertaking-2026", roles=["admin"], display_name="管理员")
+    before = _counts()
+    assert cli.main(["load-demo"]) == 1
+    err = capsys.readouterr().err
+    assert "refused" in err and "admin, wang" in err
+    assert _counts() == before
+
+
+def test_serve_beyond_localhost_warns_loudly_while_demo_logins_are_open(monkeypatch, capsys):
+    import os
+
+    monkeypatch.setattr(cli, "bind_busy", lambda bind: None)
+    monkeypatch.setattr(os, "execv", lambda path, argv: None)
+    monkeypatch.setattr(demo, "USERS", [u for u in demo.USERS if u[0] in ("admin", "sales1")])
+    demo.load_users(demo.DemoContext())
+    assert cli.main(["serve", "--bind", "127.0.0.1:8000"]) == 0
+    assert "WARNING" not in capsys.readouterr().err
+    assert cli.main(["serve", "--bind", "0.0.0.0:8000"]) == 0
+    err = capsys.readouterr().err
+    assert "WARNING" in err and "admin, sales1" in err and demo.DEMO_PASSWORD in err
+    from ordertaking.accounts.models import User
+
+    for u in User.objects.all():
+        u.set_password("Kf7-ordertaking-2026")
+        u.save()
+    assert cli.main(["serve", "--bind", "0.0.0.0:8000"]) == 0
+    assert "WARNING" not in capsys.readouterr().err

@@ -7,15 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
-from ordertaking.demo.loader import DEMO_PASSWORD, USERS, demo_load
+from ordertaking.demo.loader import DEMO_PASSWORD, USERS, demo_load, demo_refusal
 
 
 class Command(BaseCommand):
     help = "Load the demo company 华东精工机电有限公司: catalog, users per role, customers, inquiries, orders."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        refusal = demo_refusal(production=settings.ORDERTAKING_PRODUCTION)
+        if refusal:
+            raise CommandError(refusal)
         ctx = demo_load()
         verbosity = int(options.get("verbosity", 1))
         if ctx.created:
