@@ -34,3 +34,15 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home/home.html", {"queues": queues.queues_for(request.user),
                                               "shortcuts": _shortcuts(request.user),
                                               "today": timezone.localdate()})
+
+
+@login_required
+def regulation(request: HttpRequest) -> HttpResponse:
+    """The regulation clause by clause in the reader's language; every clause badge links here (#P2.3.c)."""
+    from django.utils.translation import get_language
+
+    from ordertaking.common.regulation import CLAUSES
+
+    lang = get_language() or "zh-hans"
+    rows = [{"id": c.id, "level": c.level, "title": c.title(lang), "text": c.text(lang)} for c in CLAUSES]
+    return render(request, "home/regulation.html", {"clauses": rows})

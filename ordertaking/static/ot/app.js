@@ -11,9 +11,26 @@
       box.appendChild(table);
     });
   }
+  // Every clause badge (P2.3.c …) links to that clause on the regulation page.
+  const CLAUSE = /^P\d(\.\d(\.[a-z])?)?$/;
+  function linkClauses(root) {
+    const page = document.body.dataset.regulationUrl;
+    if (!page) return;
+    (root || document).querySelectorAll(".clause:not(a)").forEach(function (el) {
+      const id = el.textContent.trim();
+      if (!CLAUSE.test(id) || el.closest("a, [data-testid=regulation]")) return;
+      const a = document.createElement("a");
+      a.href = page + "#" + id;
+      a.className = el.className;
+      a.title = el.title || id;
+      a.textContent = id;
+      el.replaceWith(a);
+    });
+  }
+  function enhance(root) { wrapTables(root); linkClauses(root); }
   if (window.htmx) {
-    htmx.onLoad(function (el) { wrapTables(el.nodeType === 1 ? el : document); });
+    htmx.onLoad(function (el) { enhance(el.nodeType === 1 ? el : document); });
   } else {
-    document.addEventListener("DOMContentLoaded", function () { wrapTables(document); });
+    document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   }
 })();
