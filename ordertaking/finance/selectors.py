@@ -111,7 +111,10 @@ def dashboard(user: User, *, today: date) -> dict[str, Any]:
     overdue_total = overdue.aggregate(s=Sum("open"))["s"] or ZERO
     receivable_total = open_invoices().aggregate(s=Sum("open"))["s"] or ZERO
     policy = policy_current()
+    waiting = orders_awaiting_invoice(user)
     return {
+        "to_invoice": list(waiting[:8]),
+        "to_invoice_count": waiting.count(),
         "overdue_total": overdue_total,
         "receivable_total": receivable_total,
         "overdue_count": overdue.count(),
@@ -193,10 +196,31 @@ def orders_to_invoice(customer: Customer) -> list[Any]:
     return [o for o in orders if o.uninvoiced > 0]  # type: ignore[attr-defined]
 
 
+def orders_awaiting_invoice(user: User) -> QuerySet[Any]:
+    """审核通过、待开票 (P3.6): approved orders of every customer with an amount not yet invoiced,
+    the oldest approval first, each with `invoiced` and `uninvoiced` annotated (one query)."""
+    from ordertaking.credit.selectors import NOT_APPROVED_STATES
+    from ordertaking.orders.models import Order
+
+    require_finance_view(user)
+    invoiced = Sum("invoices__amount", default=ZERO)
+    return (Order.objects.exclude(state__in=NOT_APPROVED_STATES)
+            .annotate(invoiced=invoiced, uninvoiced=F("total_amount") - invoiced)
+            .filter(uninvoiced__gt=0)
+            .select_related("customer", "sales_rep", "payment_method")
+            .order_by("approved_at", "id"))
+
+
 def home_queues(user: Any) -> list[Queue]:
     """Home page cards: one's dunning tasks and unread credit alerts (the sales rep gets these too,
     P5.1.c)."""
     queues: list[Queue] = []
+    if user.has_perm("accounts.finance_view"):
+        waiting = orders_awaiting_invoice(user)
+        queues.append(Queue(key="to_invoice", title=_("Approved, to invoice"), count=waiting.count(),
+                            items=[{"label": o.number, "url": reverse("orders:detail", args=[o.number]),
+                                    "is_order": True, "meta": o.customer.name} for o in waiting[:5]],
+                            url=reverse("finance:to_invoice"), empty_text=_("Every approved order is invoiced.")))
     tasks = (DunningTask.objects.filter(assignee=user, state=DunningTask.State.OPEN)
              .select_related("customer", "invoice", "invoice__order").order_by("due_date"))
     alerts = CreditAlert.objects.filter(recipient=user, read_at__isnull=True).select_related("customer")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("aging/", views.aging, name="aging"),
     path("aging.xlsx", views.aging_xlsx, name="aging_xlsx"),
     path("invoices/", views.invoices, name="invoices"),
+    path("to-invoice/", views.to_invoice, name="to_invoice"),
     path("customers/<int:pk>/statement/", views.statement, name="statement"),
     path("customers/<int:pk>/payments/new/", views.payment_new, name="payment_new"),
     path("customers/<int:pk>/credit-notes/new/", views.credit_note_new, name="credit_note_new"),

@@ -114,6 +114,18 @@ def invoices(request: HttpRequest) -> HttpResponse:
 
 @_guard
 @require_GET
+def to_invoice(request: HttpRequest) -> HttpResponse:
+    """The queue of approved orders not yet (fully) invoiced, oldest approval first (P3.6)."""
+    user: Any = request.user
+    qs = selectors.orders_awaiting_invoice(user)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "finance/to_invoice.html", {
+        "page": page, "can_manage": user.has_perm("accounts.finance_manage"),
+        "totals": {"count": page.paginator.count, "uninvoiced": sum((o.uninvoiced for o in qs), Decimal("0.00"))}})
+
+
+@_guard
+@require_GET
 def statement(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     data = selectors.statement(user, pk)

@@ -183,3 +183,26 @@ def test_p5_1_finance_home_shows_holds_and_evaluations_to_approve(client, leader
     keys = {q.key: q for q in client.get(reverse("home:home")).context["queues"]}
     assert keys["credit_holds"].items[0]["url"] == reverse("credit:hold", args=[hold.pk])
     assert keys["credit_evaluations"].count == 0  # not their own proposal
+
+
+def test_p3_6_finance_sees_approved_orders_waiting_for_an_invoice_and_issues_one_from_the_order(
+        client, customer, make_order, approve, evaluate, finance_user, sales_rep):
+    """审核通过、待开票: the queue lists approved orders with what is not yet invoiced; the order page
+    offers finance the invoice action; once invoiced in full the order leaves the queue."""
+    evaluate(customer, limit="100000")
+    order, _h = approve(make_order(customer, total="4000.00", payment="net30"))
+    draft = make_order(customer, total="900.00", payment="net30")
+    client.force_login(finance_user)
+    r = client.get(reverse("finance:to_invoice"))
+    assert r.status_code == 200
+    numbers = [o.number for o in r.context["page"]]
+    assert order.number in numbers and draft.number not in numbers
+    assert r.context["totals"]["uninvoiced"] == D("4000.00")
+    dash = client.get(reverse("finance:dashboard"))
+    assert dash.context["to_invoice_count"] == 1 and 'data-testid="to-invoice-card"' in dash.content.decode()
+    detail = client.get(reverse("orders:detail", args=[order.number])).content.decode()
+    assert reverse("finance:invoice_new", args=[order.number]) in detail and 'id="action-invoice"' in detail
+    invoice_issue(order=order, actor=finance_user)
+    assert client.get(reverse("finance:to_invoice")).context["page"].paginator.count == 0
+    client.force_login(sales_rep)  # a sales rep sees no invoice action on their order
+    assert 'id="action-invoice"' not in client.get(reverse("orders:detail", args=[order.number])).content.decode()
