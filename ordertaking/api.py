@@ -10,8 +10,11 @@ browser session (with CSRF).
 from __future__ import annotations
 
 import json
+from functools import wraps
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -65,6 +68,19 @@ class LocalSwagger(Swagger):
         return render(request, self.template, context)
 
 
+def docs_login_required(view: Any) -> Any:
+    """The schema and Swagger page describe every endpoint: in production only for signed-in users
+    (ORDERTAKING_API_DOCS_PUBLIC, off in production), read at request time."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not settings.ORDERTAKING_API_DOCS_PUBLIC and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
 api = NinjaAPI(
     title="ordertaking API",
     version="1",
@@ -74,6 +90,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
     docs=LocalSwagger(),
+    docs_decorator=docs_login_required,
 )
 
 

@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signs out a session idle for ORDERTAKING_SESSION_IDLE_MINUTES; no-store and the CSP header.
+    "ordertaking.common.middleware.SessionIdleTimeoutMiddleware",
+    "ordertaking.common.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -217,6 +220,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 SECURE_HSTS_PRELOAD = _https
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _https else None
 SESSION_COOKIE_HTTPONLY = True
+# A session idle this long is signed out (ordertaking/common/middleware.py); 0 turns it off.
+ORDERTAKING_SESSION_IDLE_MINUTES = int(os.environ.get("ORDERTAKING_SESSION_IDLE_MINUTES", "30"))
+# The API's Swagger page and schema need a signed-in user in production.
+ORDERTAKING_API_DOCS_PUBLIC = env_bool("ORDERTAKING_API_DOCS_PUBLIC", not ORDERTAKING_PRODUCTION)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -75,3 +75,13 @@ def test_collectstatic_makes_hashed_compressed_files_for_production(tmp_path):
     code = "from django.templatetags.static import static; print(static('ot/app.css'))"
     url = _manage(env, "shell", "-c", code).stdout.strip().splitlines()[-1]
     assert url.startswith("/static/ot/app.") and url != "/static/ot/app.css"
+
+
+def test_check_deploy_fails_when_the_development_secret_key_is_used_outside_debug(tmp_path):
+    """Without ORDERTAKING_PRODUCTION the settings start with the development key; check --deploy must stop it."""
+    env = _production_env(tmp_path)
+    del env["DJANGO_SECRET_KEY"]
+    del env["ORDERTAKING_PRODUCTION"]
+    result = _manage(env, "check", "--deploy")
+    assert result.returncode != 0
+    assert "ordertaking.E001" in result.stderr + result.stdout

@@ -34,3 +34,55 @@
     document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   }
 })();
+
+/* Page behaviours declared with data-ot-* attributes. They live here, not in inline handlers or
+   hx-on attributes, because the Content-Security-Policy allows scripts from our own files only
+   (no inline code, no eval: ordertaking/common/middleware.py). */
+(function () {
+  "use strict";
+  function recalc() { if (window.htmx) htmx.trigger(document.body, "recalc"); }
+
+  document.addEventListener("click", function (e) {
+    const remove = e.target.closest("[data-ot-remove-row]");
+    if (remove) {  // an order line taken out of the form; the totals follow
+      remove.closest("tr").remove();
+      if (remove.hasAttribute("data-ot-recalc")) recalc();
+      return;
+    }
+    const del = e.target.closest("[data-ot-delete-row]");
+    if (del) {  // a formset row marked for deletion (it stays in the form, hidden)
+      const row = del.closest("tr");
+      const box = row.querySelector("input[name$=DELETE]");
+      if (box) box.checked = true;
+      row.classList.add("d-none");
+    }
+  });
+
+  document.addEventListener("change", function (e) {
+    if (e.target.matches("select[data-ot-autosubmit]")) e.target.form.submit();
+    // An inquiry from an archived customer needs no prospect data (P2.1.c): show those fields
+    // only for a new prospect.
+    if (e.target.id === "id_customer") {
+      const prospect = document.getElementById("prospect-fields");
+      if (prospect) prospect.classList.toggle("d-none", !!e.target.value);
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (e) {
+    const elt = e.detail.elt;
+    if (!elt || !elt.hasAttribute) return;
+    if (elt.hasAttribute("data-ot-recalc")) recalc();
+    const clear = elt.getAttribute("data-ot-clear");
+    if (clear && document.getElementById(clear)) document.getElementById(clear).innerHTML = "";
+  });
+
+  // A refused action (403, 409, 422) re-renders its panel with the error beside it, keeping the status.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    const elt = e.detail.elt || e.target;
+    if (elt && elt.closest && elt.closest("[data-ot-swap-refusals]") &&
+        [403, 409, 422].includes(e.detail.xhr.status)) {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
+  });
+})();
