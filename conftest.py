@@ -15,6 +15,14 @@ from django.db import connection
 from ordertaking.accounts.roles import Role
 
 
+def pytest_configure(config):  # type: ignore[no-untyped-def]
+    """Almost every test creates users, and Argon2 costs tens of milliseconds per hash while proving
+    nothing there. Production keeps Argon2 (settings.py; accounts/tests/test_passwords.py checks it)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
     if connection.vendor != "postgresql":
         skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgresql://postgres@127.0.0.1/ot")
@@ -199,3 +207,11 @@ def far_date():  # type: ignore[no-untyped-def]
     from django.utils import timezone
 
     return timezone.localdate() + timedelta(days=30)
+
+
+@pytest.fixture
+def make_order(catalog, customer, sales_rep, make_user):  # type: ignore[no-untyped-def]
+    """Orders in any state, built through the real services (tests/factories.py)."""
+    from tests.factories import OrderFactory
+
+    return OrderFactory(catalog=catalog, customer=customer, sales_rep=sales_rep, make_user=make_user)

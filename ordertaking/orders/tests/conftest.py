@@ -70,8 +70,3 @@ def return_order(order, reviewer):  # type: ignore[no-untyped-def]
                      message="交货期太紧，请与客户确认")
     return o
 
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    """The role fixtures create users; Argon2 makes that slow and proves nothing here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

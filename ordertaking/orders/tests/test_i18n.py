@@ -28,8 +28,7 @@ def test_the_states_use_the_policys_chinese_terms():
 
 
 @pytest.mark.django_db
-def test_the_order_pages_render_in_chinese(client, sales_rep, draft, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_the_order_pages_render_in_chinese(client, sales_rep, draft):
     client.force_login(sales_rep)
     client.cookies["django_language"] = "zh-hans"
     html = client.get(reverse("orders:detail", args=[draft.number])).content.decode()
