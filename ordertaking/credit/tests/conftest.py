@@ -1,35 +1,30 @@
-"""Fixtures for credit and finance tests: evaluated customers and orders made from the models
-directly (the orders and review services are other apps' work)."""
+"""Fixtures for credit and finance tests: evaluated customers, orders from the shared factory, and
+the credit gate as review.order_approve calls it (the gate's own contract, tested at its layer)."""
 
 from __future__ import annotations
 
-import itertools
+import functools
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.db import transaction
 
-_seq = itertools.count(1)
+
+@pytest.fixture
+def make_order(make_order):  # type: ignore[no-untyped-def]
+    """The shared factory (tests/factories.py), on cash-on-delivery terms: credit thinks in amounts owed."""
+    return functools.partial(make_order, payment="cod")
 
 
 @pytest.fixture
-def make_order(sales_rep, catalog):  # type: ignore[no-untyped-def]
-    from ordertaking.orders.models import Order, OrderLine
+def held_order(make_order):  # type: ignore[no-untyped-def]
+    """An order over its customer's limit, held by order_submit itself (P5.1), and its hold."""
+    from ordertaking.credit.models import CreditHold
 
-    def make(customer, total="10000.00", state="submitted", payment="cod", entered_by=None, qty="10"):  # type: ignore[no-untyped-def]
-        total = Decimal(total)
-        quantity = Decimal(qty)
-        order = Order.objects.create(number=f"T{next(_seq):08d}", customer=customer,
-                                     sales_rep=customer.sales_rep or sales_rep,
-                                     entered_by=entered_by or customer.sales_rep or sales_rep,
-                                     payment_method=catalog["payments"][payment], total_amount=total)
-        Order.objects.filter(pk=order.pk).update(state=state)
-        order.refresh_from_db()
-        OrderLine.objects.create(order=order, position=1, product=catalog["products"]["motor"], name="电机",
-                                 unit="台", quantity=quantity, unit_price=(total / quantity).quantize(Decimal("0.01")),
-                                 amount=total)
-        return order
+    def make(customer, total):  # type: ignore[no-untyped-def]
+        order = make_order(customer, total=total, state="credit_hold")
+        return order, CreditHold.objects.get(order=order)
 
     return make
 

@@ -52,9 +52,9 @@ def test_p5_1_sales_cannot_see_credit_figures(client, sales_rep, customer):
     assert client.get(f"{BASE}/holds", **bearer(sales_rep)).status_code == 404
 
 
-def test_p5_1_holds_list_and_release_through_the_api(client, finance_user, customer, make_order, approve, evaluate):
+def test_p5_1_holds_list_and_release_through_the_api(client, finance_user, customer, held_order, evaluate):
     evaluate(customer, limit="1000")
-    order, hold = approve(make_order(customer, total="3000.00"))
+    order, hold = held_order(customer, "3000.00")
     [row] = client.get(f"{BASE}/holds", **bearer(finance_user)).json()
     assert (row["number"], row["excess"]) == (order.number, "2000.00")
     r = client.post(f"{BASE}/holds/{hold.pk}/release", {"reason": ""}, content_type="application/json",

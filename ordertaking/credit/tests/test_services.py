@@ -18,7 +18,6 @@ from ordertaking.credit.services import (
     credit_evaluation_propose,
     credit_evaluation_reject,
     credit_hold_release,
-    credit_submission_check,
     exposure_reconcile,
     guarantee_record,
     scorecard_policy_update,
@@ -194,8 +193,10 @@ def test_p5_1_approval_within_the_limit_adds_the_order_to_the_maintained_exposur
 def test_p5_1_approval_over_the_limit_puts_the_order_on_credit_hold_with_its_figures(
         customer, make_order, approve, evaluate):
     evaluate(customer, limit="50000")
-    approve(make_order(customer, total="30000.00"))
-    order, hold = approve(make_order(customer, total="25000.00"))
+    first = make_order(customer, total="30000.00")
+    second = make_order(customer, total="25000.00")  # within the limit when submitted (P5.1)
+    approve(first)
+    order, hold = approve(second)
     assert order.state == "credit_hold"
     assert (hold.exposure, hold.credit_limit, hold.excess, hold.stage) == (
         D("30000.00"), D("50000.00"), D("5000.00"), "approval")
@@ -207,13 +208,10 @@ def test_p5_1_approval_over_the_limit_puts_the_order_on_credit_hold_with_its_fig
 
 def test_p5_1_submission_over_the_limit_holds_the_order(customer, make_order, evaluate, sales_rep):
     evaluate(customer, limit="5000")
-    order = make_order(customer, total="8000.00")
-    from django.db import transaction
-
-    with transaction.atomic():
-        hold = credit_submission_check(order=order, actor=sales_rep)
-    order.refresh_from_db()
-    assert order.state == "credit_hold" and hold is not None and hold.stage == "submission"
+    order = make_order(customer, total="8000.00", state="credit_hold")  # held by order_submit itself
+    hold = CreditHold.objects.get(order=order)
+    assert (hold.stage, hold.excess) == ("submission", D("3000.00"))
+    assert AuditEvent.objects.filter(action="order.credit_held", subject_id=str(order.pk)).count() == 1
 
 
 def test_p5_1_c_a_customer_on_stop_cannot_be_approved(customer, make_order, approve, evaluate):
@@ -225,10 +223,14 @@ def test_p5_1_c_a_customer_on_stop_cannot_be_approved(customer, make_order, appr
 
 
 def _held(customer, make_order, approve, evaluate, excess):  # type: ignore[no-untyped-def]
-    evaluate(customer, limit="50000")
-    approve(make_order(customer, total="50000.00"))
-    order, hold = approve(make_order(customer, total=excess))
-    assert hold is not None
+    """An order held at approval by exactly `excess`: both orders were within the limit when
+    submitted, and the first one's approval used the whole limit."""
+    evaluate(customer, limit="100000")
+    first = make_order(customer, total="100000.00")
+    order = make_order(customer, total=excess)
+    approve(first)
+    order, hold = approve(order)
+    assert hold is not None and hold.excess == D(excess)
     return order, hold
 
 
@@ -245,7 +247,7 @@ def test_p5_1_finance_releases_within_its_authority_with_a_reason_and_approval_t
     assert ev.message == "客户已承诺月底回款" and ev.after["accepted_excess"] == "20000.00"
     approved, again = approve(order)
     assert again is None and approved.state == "approved"
-    assert CustomerCredit.objects.get(customer=customer).exposure == D("70000.00")
+    assert CustomerCredit.objects.get(customer=customer).exposure == D("120000.00")
 
 
 def test_p5_1_finance_cannot_release_above_its_authority_but_leadership_can(
@@ -275,7 +277,8 @@ def test_p5_1_whoever_entered_the_order_cannot_release_its_hold(
 
     boss = make_user("boss", Role.LEADERSHIP, Role.SALES)
     evaluate(customer, limit="1000")
-    order, hold = approve(make_order(customer, total="5000.00", entered_by=boss))
+    order = make_order(customer, total="5000.00", entered_by=boss, state="credit_hold")
+    hold = CreditHold.objects.get(order=order)
     with pytest.raises(PermissionDenied) as exc:
         credit_hold_release(hold=hold, actor=boss, reason="mine")
     assert exc.value.code == "same_person"
@@ -301,7 +304,8 @@ def test_p5_1_exposure_that_grew_after_release_holds_the_order_again(
     order, hold = _held(customer, make_order, approve, evaluate, "1000.00")
     credit_hold_release(hold=hold, actor=finance_user, reason="ok")
     # Another order was approved meanwhile (under its own release), raising exposure.
-    other, other_hold = approve(make_order(customer, total="500.00"))
+    other = make_order(customer, total="500.00", state="credit_hold")  # over the limit when submitted
+    other_hold = CreditHold.objects.get(order=other)
     credit_hold_release(hold=other_hold, actor=finance_user, reason="ok")
     approve(other)
     again, new_hold = approve(order)

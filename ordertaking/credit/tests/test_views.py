@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def held(customer, make_order, approve, evaluate):  # type: ignore[no-untyped-def]
+def held(customer, held_order, evaluate):  # type: ignore[no-untyped-def]
     evaluate(customer, limit="1000")
-    order, hold = approve(make_order(customer, total="5000.00"))
+    _order, hold = held_order(customer, "5000.00")
     return hold
 
 
@@ -92,9 +92,9 @@ def test_p5_1_release_on_the_page_needs_a_reason_then_releases(client, finance_u
     assert held.order.state == "submitted"
 
 
-def test_p5_1_release_above_authority_shows_the_refusal(client, finance_user, customer, make_order, approve, evaluate):
+def test_p5_1_release_above_authority_shows_the_refusal(client, finance_user, customer, held_order, evaluate):
     evaluate(customer, limit="1000")
-    _order, hold = approve(make_order(customer, total="90000.00"))
+    _order, hold = held_order(customer, "90000.00")
     client.force_login(finance_user)
     r = client.post(reverse("credit:hold", args=[hold.pk]), {"reason": "试试"})
     assert r.status_code == 403

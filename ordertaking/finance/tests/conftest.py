@@ -1,3 +1,3 @@
-"""The credit tests' helpers (evaluated customers, orders made from the models) reused here."""
+"""The credit tests' helpers (evaluated customers, orders from the shared factory) reused here."""
 
-from ordertaking.credit.tests.conftest import approve, evaluate, make_order  # noqa: F401
+from ordertaking.credit.tests.conftest import approve, evaluate, held_order, make_order  # noqa: F401

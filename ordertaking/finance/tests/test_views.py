@@ -168,11 +168,11 @@ def test_p5_1_c_the_sales_rep_sees_and_closes_their_dunning_task(client, sales_r
 
 
 def test_p5_1_finance_home_shows_holds_and_evaluations_to_approve(client, leader, finance_user, customer,
-                                                                   make_order, approve, evaluate):
+                                                                   held_order, evaluate):
     from ordertaking.credit.services import credit_evaluation_propose
 
     evaluate(customer, limit="100")
-    _o, hold = approve(make_order(customer, total="500.00"))
+    _o, hold = held_order(customer, "500.00")
     credit_evaluation_propose(customer=customer, actor=finance_user, registered_capital="1", years_in_business=1,
                               licences_held=0,
                               annual_revenue="1", debt_ratio="50")

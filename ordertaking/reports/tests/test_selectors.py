@@ -8,45 +8,47 @@ from decimal import Decimal
 import pytest
 
 from ordertaking.customers.models import Customer
-from ordertaking.orders.models import Order, OrderLine
 from ordertaking.reports import selectors as rsel
 
 TODAY = date(2026, 11, 26)
-_seq = iter(range(1, 10_000))
+KEYS = {"MOT-001": "motor", "RED-001": "reducer", "SVC-INST": "install"}
 
 
-def make_order(*, customer, rep, state="approved", approved_at=None, lines=(), region=None):  # type: ignore[no-untyped-def]
-    """An order row as the services leave it (numbers and totals are the orders app's job)."""
-    n = next(_seq)
-    total = sum((price * qty for _p, qty, price in lines), Decimal("0.00"))
-    order = Order.objects.create(number=f"SO20261126-{n:04d}", customer=customer, sales_rep=rep, entered_by=rep,
-                                 state=state, delivery_region=region, total_amount=total,
-                                 approved_at=approved_at, approved_by=rep if approved_at else None)
-    for pos, (product, qty, price) in enumerate(lines, start=1):
-        OrderLine.objects.create(order=order, position=pos, product=product, name=product.name if product else "x",
-                                 quantity=Decimal(qty), unit_price=price, amount=price * qty)
-    return order
+def order(make_order, *, customer, rep, state="approved", approved_at=None, lines=(), region="sh"):  # type: ignore[no-untyped-def]
+    """An order through the real services (the shared factory), approved at a chosen moment."""
+    return make_order(customer, rep=rep, state=state, approved_at=approved_at, region=region,
+                      lines=[{"product": KEYS[p.code], "quantity": str(q), "unit_price": str(price)}
+                             for p, q, price in lines])
 
 
 @pytest.fixture
-def data(catalog, customer, sales_rep, sales_rep2):  # type: ignore[no-untyped-def]
+def data(catalog, customer, sales_rep, sales_rep2, make_order):  # type: ignore[no-untyped-def]
+    from ordertaking.credit.testing import customer_credit_grant
+    from ordertaking.customers.models import Contact
+
     motor, reducer, install = (catalog["products"][k] for k in ("motor", "reducer", "install"))
-    sh, gd = catalog["regions"]["sh"], catalog["regions"]["gd"]
-    other = Customer.objects.create(name="广州南方设备有限公司", region=gd, city="广州市", status="active",
-                                    sales_rep=sales_rep2, created_by=sales_rep2)
+    other = Customer.objects.create(name="广州南方设备有限公司", credit_code="91440101MA59PJ2K38",
+                                    region=catalog["regions"]["gd"], city="广州市",
+                                    status="active", sales_rep=sales_rep2, created_by=sales_rep2)
+    Contact.objects.create(customer=other, name="黄经理", phone="13922223333", is_primary=True)
+    for c in (customer, other):  # P5.1.b: both evaluated, so their orders can be approved
+        customer_credit_grant(c, by=c.created_by)
     nov = datetime(2026, 11, 3, 2, 0, tzinfo=UTC)
     oct_ = datetime(2026, 10, 10, 2, 0, tzinfo=UTC)
     # 2026-10-31 17:30 UTC is 2026-11-01 01:30 in Shanghai: it counts in November (P4.2.c, local months).
     edge = datetime(2026, 10, 31, 17, 30, tzinfo=UTC)
-    make_order(customer=customer, rep=sales_rep, approved_at=nov, region=sh,
+    order(make_order, customer=customer, rep=sales_rep, approved_at=nov, region="sh",
                lines=[(motor, 2, Decimal("3200.00")), (install, 1, Decimal("800.00"))])
-    make_order(customer=customer, rep=sales_rep, approved_at=oct_, region=sh, lines=[(reducer, 1, Decimal("5600.00"))])
-    make_order(customer=other, rep=sales_rep2, approved_at=edge, region=gd, lines=[(motor, 1, Decimal("3000.00"))])
+    order(make_order, customer=customer, rep=sales_rep, approved_at=oct_, region="sh",
+          lines=[(reducer, 1, Decimal("5600.00"))])
+    order(make_order, customer=other, rep=sales_rep2, approved_at=edge, region="gd",
+          lines=[(motor, 1, Decimal("3000.00"))])
     # None of these count: not approved, cancelled, or approved before the 12 months.
-    make_order(customer=customer, rep=sales_rep, state="draft", region=sh, lines=[(motor, 9, Decimal("3200.00"))])
-    make_order(customer=customer, rep=sales_rep, state="cancelled", approved_at=nov, region=sh,
+    order(make_order, customer=customer, rep=sales_rep, state="draft", region="sh",
+          lines=[(motor, 9, Decimal("3200.00"))])
+    order(make_order, customer=customer, rep=sales_rep, state="cancelled", approved_at=nov, region="sh",
                lines=[(motor, 7, Decimal("3200.00"))])
-    make_order(customer=other, rep=sales_rep2, approved_at=datetime(2025, 11, 20, tzinfo=UTC), region=gd,
+    order(make_order, customer=other, rep=sales_rep2, approved_at=datetime(2025, 11, 20, tzinfo=UTC), region="gd",
                lines=[(motor, 5, Decimal("3200.00"))])
     return {"other": other, "cats": catalog["categories"]}
 
@@ -125,12 +127,13 @@ def test_p4_2_c_rollups_of_closed_months_give_the_same_statistics_as_live(data, 
     assert _all(reviewer) == live
 
 
-def test_p4_2_c_the_current_month_stays_live_after_a_rollup(data, reviewer, customer, catalog, sales_rep):  # type: ignore[no-untyped-def]
+def test_p4_2_c_the_current_month_stays_live_after_a_rollup(data, reviewer, customer, catalog, sales_rep,
+                                                            make_order):  # type: ignore[no-untyped-def]
     from ordertaking.reports.services import revenue_rollup_refresh
 
     revenue_rollup_refresh(today=TODAY)
-    make_order(customer=customer, rep=sales_rep, approved_at=datetime(2026, 11, 20, 3, 0, tzinfo=UTC),
-               region=catalog["regions"]["sh"], lines=[(catalog["products"]["reducer"], 1, Decimal("5600.00"))])
+    order(make_order, customer=customer, rep=sales_rep, approved_at=datetime(2026, 11, 20, 3, 0, tzinfo=UTC),
+               region="sh", lines=[(catalog["products"]["reducer"], 1, Decimal("5600.00"))])
     rows = {(r["month"], r["region"]): r["amount"] for r in rsel.revenue_by_region(user=reviewer, today=TODAY)}
     assert rows[(date(2026, 11, 1), "上海市")] == Decimal("12800.00")
     assert rows[(date(2026, 10, 1), "上海市")] == Decimal("5600.00")  # from the rollup
