@@ -333,9 +333,8 @@ def test_p2_3_checks_in_every_language_read_the_database_no_more_than_one_langua
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from ordertaking.review.checks import order_findings, order_findings_in_each_language
-
     from ordertaking.orders.models import Order
+    from ordertaking.review.checks import order_findings, order_findings_in_each_language
 
     order = make_order(lines=[{"product": "motor"}, {"product": "reducer"}])
     with CaptureQueriesContext(connection) as one:
