@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     # The policy's chapters, one app each (CONVENTIONS.md).
     "ordertaking.common",
     "ordertaking.accounts",
+    "ordertaking.ops",
     "ordertaking.audit",
     "ordertaking.customers",
     "ordertaking.catalog",

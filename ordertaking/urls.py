@@ -15,6 +15,7 @@ urlpatterns = [
     path("credit/", include("ordertaking.credit.urls")),
     path("finance/", include("ordertaking.finance.urls")),
     path("catalog/", include("ordertaking.catalog.urls")),
+    path("ops/", include("ordertaking.ops.urls")),
     path("", include("ordertaking.home.urls")),
     path("", include("ordertaking.accounts.urls")),
 ]

@@ -4,17 +4,20 @@ customer's risk rises — lower limit, shorter terms, dunning tasks, alerts, sto
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
 from ordertaking.audit.services import event_record
 from ordertaking.common.money import percent_of
+from ordertaking.ops.jobs import job_register, job_run, run_item
 
 from . import rules
 from .models import CreditAlert, CustomerCredit, ScorecardPolicy
@@ -130,11 +133,19 @@ def _rating_check(credit: CustomerCredit, policy: ScorecardPolicy, today: date,
     return ["rating"]
 
 
-def credit_monitor_run(*, today: date) -> dict[int, list[str]]:
-    """Every evaluated customer, one transaction each (a failure for one does not stop the rest)."""
-    result = {}
-    for customer_id in CustomerCredit.objects.filter(evaluation__isnull=False).values_list("customer_id", flat=True):
-        applied = customer_monitor(customer_id=customer_id, today=today)
-        if applied:
-            result[customer_id] = applied
+CREDIT_MONITOR_JOB = job_register("credit_monitor", gettext_lazy("Daily credit monitoring (P5.1.c)"))
+
+
+def credit_monitor_run(*, today: date, raise_on_failures: bool = True) -> dict[int, list[str]]:
+    """Every evaluated customer, each in its own transaction: a customer that fails is logged and
+    counted in the job's run record (ops.JobRun) and the others are still monitored."""
+    result: dict[int, list[str]] = {}
+    ids = list(CustomerCredit.objects.filter(evaluation__isnull=False).order_by("customer_id")
+               .values_list("customer_id", flat=True))
+    with job_run(CREDIT_MONITOR_JOB, day=today, raise_on_failures=raise_on_failures) as run:
+        for customer_id in ids:
+            applied = run_item(run, f"customer {customer_id}", partial(customer_monitor, customer_id=customer_id,
+                                                                      today=today))
+            if applied:
+                result[customer_id] = applied
     return result

@@ -23,6 +23,7 @@ NAV: list[tuple[str, Any, str, str | None]] = [
     ("credit:queue", _("Credit"), "bi-shield-check", "finance_view"),
     ("finance:dashboard", _("Finance"), "bi-cash-coin", "finance_view"),
     ("audit:list", _("Audit log"), "bi-journal-text", "audit_view"),
+    ("ops:jobs", _("Scheduled jobs"), "bi-clock-history", "user_manage"),
     ("home:regulation", _("Regulation"), "bi-book", None),
 ]
 

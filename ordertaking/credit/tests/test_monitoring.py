@@ -86,3 +86,62 @@ def test_p5_1_c_the_huey_periodic_task_runs_the_monitoring(overdue_invoice, monk
     result = tasks.credit_monitor_daily.call_local()
     assert overdue_invoice.customer_id in result
     assert CustomerCredit.objects.get(customer=overdue_invoice.customer).risk_level == 1
+
+
+@pytest.fixture
+def second_overdue(customer, catalog, sales_rep, make_order, approve, evaluate, finance_user):  # type: ignore[no-untyped-def]
+    """A second AA customer with its own net-30 invoice."""
+    from ordertaking.customers.models import Customer
+    from ordertaking.customers.rules import credit_code_check_char
+
+    code = "91310115MA1K3YJ31"
+    code = code[:17] + credit_code_check_char(code[:17])
+    other = Customer.objects.create(name="苏州第二机械有限公司", credit_code=code, industry="机械制造",
+                                    size=Customer.Size.MEDIUM, region=catalog["regions"]["sh"], city="上海市",
+                                    status=Customer.Status.ACTIVE, sales_rep=sales_rep, created_by=sales_rep)
+    evaluate(other)
+    order, _hold = approve(make_order(other, total="20000.00", payment="net30"))
+    return invoice_issue(order=order, actor=finance_user)
+
+
+def test_p5_1_c_one_failing_customer_does_not_stop_the_monitoring_of_the_others(
+        overdue_invoice, second_overdue, monkeypatch):
+    from ordertaking.credit import monitoring
+    from ordertaking.ops.jobs import JobFailed
+    from ordertaking.ops.models import JobRun
+
+    real = monitoring._rating_check
+    broken = overdue_invoice.customer_id
+
+    def rating_check(credit, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if credit.customer_id == broken:
+            raise RuntimeError("a broken customer record")
+        return real(credit, *args, **kwargs)
+
+    monkeypatch.setattr(monitoring, "_rating_check", rating_check)
+    later = overdue_invoice.due_date + timedelta(days=40)
+    with pytest.raises(JobFailed):  # raised after the run, so huey retries the job
+        credit_monitor_run(today=later)
+    assert CustomerCredit.objects.get(customer_id=second_overdue.customer_id).risk_level == 1
+    assert CustomerCredit.objects.get(customer_id=broken).risk_level == 0  # its transaction rolled back alone
+    run = JobRun.objects.get(job="credit_monitor")
+    assert (run.done, run.failed, run.succeeded, run.day) == (1, 1, False, later)
+    assert f"customer {broken}: RuntimeError" in run.error and run.finished_at is not None
+
+
+def test_p5_1_c_the_daily_job_is_retried_by_huey_and_catches_up_missed_days(overdue_invoice, monkeypatch):
+    from ordertaking.credit import tasks
+    from ordertaking.ops.models import JobRun
+
+    assert tasks.credit_monitor_daily.s().retries == 3
+    assert tasks.credit_monitor_missed.s().retries == 3
+    today = overdue_invoice.due_date + timedelta(days=40)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today)
+    JobRun.objects.create(job="credit_monitor", day=today - timedelta(days=4), succeeded=True,
+                          finished_at=timezone.now())
+    tasks.credit_monitor_daily.call_local()
+    days = list(JobRun.objects.filter(job="credit_monitor").order_by("day").values_list("day", flat=True))
+    assert days == [today - timedelta(days=n) for n in (4, 3, 2, 1, 0)]
+    assert CustomerCredit.objects.get(customer=overdue_invoice.customer).risk_level == 1
+    tasks.credit_monitor_daily.call_local()  # a second run the same day has nothing left to do
+    assert JobRun.objects.filter(job="credit_monitor").count() == 5

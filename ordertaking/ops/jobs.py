@@ -1,0 +1,112 @@
+"""Bookkeeping for scheduled jobs, usable by every chapter's job (P4.2.b: jobs that run unseen
+must be seen). A job records each run with ``job_run``, isolates each item with ``run_item``
+(its own transaction or savepoint: one failing customer never stops the others), and catches up
+on missed days with ``days_to_run``.
+
+    with job_run("credit_monitor", day=day) as run:
+        for customer_id in ids:
+            run_item(run, f"customer {customer_id}", lambda: customer_monitor(...))
+    # failures were logged and counted; job_run raises JobFailed at the end so huey retries
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, TypeVar
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+
+from .models import JobRun
+
+logger = logging.getLogger("ordertaking.jobs")
+T = TypeVar("T")
+
+# name -> label shown to the administrator (users read words, not job names)
+JOBS: dict[str, Promise | str] = {}
+# How far back a missed daily job is caught up; older days are left (and visible as missing).
+CATCH_UP_DAYS = 7
+
+
+class JobFailed(Exception):
+    """Raised after a run recorded failed items, so the queue (huey) retries the job."""
+
+
+def job_register(name: str, label: Promise | str) -> str:
+    JOBS[name] = label
+    return name
+
+
+@dataclass
+class RunRecorder:
+    run: JobRun
+    errors: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def job_run(name: str, *, day: date | None = None, raise_on_failures: bool = True) -> Iterator[RunRecorder]:
+    """Record one run; a crash is recorded (then re-raised), failed items make it unsuccessful."""
+    run = JobRun.objects.create(job=name, day=day)
+    rec = RunRecorder(run)
+    try:
+        yield rec
+    except Exception as e:
+        logger.exception("job %s (%s) failed", name, day)
+        _finish(rec, succeeded=False, error=f"{type(e).__name__}: {e}")
+        raise
+    _finish(rec, succeeded=run.failed == 0, error="\n".join(rec.errors))
+    if run.failed and raise_on_failures:
+        raise JobFailed(f"{name}: {run.failed} item(s) failed")
+
+
+def _finish(rec: RunRecorder, *, succeeded: bool, error: str) -> None:
+    run = rec.run
+    run.finished_at = timezone.now()
+    run.succeeded = succeeded
+    run.error = error[:10000]
+    run.save(update_fields=["finished_at", "succeeded", "error", "done", "failed"])
+
+
+def run_item(rec: RunRecorder, key: str, work: Callable[[], T]) -> T | None:
+    """One item in its own transaction (a savepoint inside an outer one): a failure is logged,
+    counted and rolled back alone, and the job goes on with the next item."""
+    try:
+        with transaction.atomic():
+            result = work()
+    except Exception as e:
+        logger.exception("job %s: %s failed", rec.run.job, key)
+        rec.run.failed += 1
+        rec.errors.append(f"{key}: {type(e).__name__}: {e}")
+        return None
+    rec.run.done += 1
+    return result
+
+
+def last_success(name: str) -> JobRun | None:
+    return JobRun.objects.filter(job=name, succeeded=True).order_by("-started_at", "-pk").first()
+
+
+def days_to_run(name: str, *, until: date) -> list[date]:
+    """The days after the last successful day up to ``until`` (at most CATCH_UP_DAYS of them);
+    ``[until]`` when the job never succeeded."""
+    last = (JobRun.objects.filter(job=name, succeeded=True, day__isnull=False)
+            .order_by("-day").values_list("day", flat=True).first())
+    if last is None:
+        return [until]
+    start = max(last + timedelta(days=1), until - timedelta(days=CATCH_UP_DAYS - 1))
+    return [start + timedelta(days=n) for n in range((until - start).days + 1)]
+
+
+def job_overview() -> list[dict[str, Any]]:
+    """Each registered job with its last run and last success, for the administrator's page."""
+    rows = []
+    for name, label in sorted(JOBS.items()):
+        rows.append({"name": name, "label": label,
+                     "last_run": JobRun.objects.filter(job=name).order_by("-started_at", "-pk").first(),
+                     "last_success": last_success(name)})
+    return rows

@@ -1,0 +1,67 @@
+"""Scheduled jobs' run records (P4.2.b): isolation per item, catch-up, and the administrator's page."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ordertaking.ops import jobs
+from ordertaking.ops.models import JobRun
+
+pytestmark = pytest.mark.django_db
+
+
+def test_p4_2_b_a_run_records_done_and_failed_items_and_rolls_back_only_the_failed_one(sales_rep):
+    from ordertaking.accounts.models import User
+
+    def rename(name: str) -> None:
+        User.objects.filter(pk=sales_rep.pk).update(display_name=name)
+        if name == "bad":
+            raise ValueError("refused")
+
+    with jobs.job_run("test_job", day=date(2026, 11, 30), raise_on_failures=False) as run:
+        jobs.run_item(run, "first", lambda: rename("好"))
+        jobs.run_item(run, "second", lambda: rename("bad"))
+    sales_rep.refresh_from_db()
+    assert sales_rep.display_name == "好"
+    row = JobRun.objects.get(job="test_job")
+    assert (row.done, row.failed, row.succeeded) == (1, 1, False)
+    assert "second: ValueError: refused" in row.error
+
+
+def test_p4_2_b_a_job_that_crashes_is_recorded_as_failed():
+    with pytest.raises(ZeroDivisionError), jobs.job_run("test_job"):
+        _ = 1 / 0
+    row = JobRun.objects.get(job="test_job")
+    assert row.succeeded is False and "ZeroDivisionError" in row.error and row.finished_at
+
+
+def test_p4_2_b_missed_days_are_caught_up_at_most_a_week_back():
+    today = date(2026, 11, 30)
+    assert jobs.days_to_run("test_job", until=today) == [today]
+    JobRun.objects.create(job="test_job", day=today - timedelta(days=3), succeeded=True)
+    JobRun.objects.create(job="test_job", day=today - timedelta(days=2), succeeded=False)
+    assert jobs.days_to_run("test_job", until=today) == [today - timedelta(days=n) for n in (2, 1, 0)]
+    JobRun.objects.filter(job="test_job").update(day=today - timedelta(days=30))
+    assert len(jobs.days_to_run("test_job", until=today)) == jobs.CATCH_UP_DAYS
+
+
+def test_p4_2_b_the_administrator_sees_each_jobs_last_run_and_last_success_in_both_languages(
+        client, admin_user_role, sales_rep):
+    import ordertaking.credit.tasks  # noqa: F401  (registers the credit monitoring job)
+
+    JobRun.objects.create(job="credit_monitor", day=date(2026, 11, 29), succeeded=True, done=16,
+                          finished_at=timezone.now() - timedelta(days=1))
+    JobRun.objects.create(job="credit_monitor", day=date(2026, 11, 30), succeeded=False, done=15, failed=1,
+                          error="customer 7: RuntimeError", finished_at=timezone.now())
+    client.force_login(admin_user_role)
+    zh = client.get(reverse("ops:jobs")).content.decode()
+    assert "每日信用监控" in zh and "失败" in zh and "最近成功" in zh
+    en = client.get(reverse("ops:jobs"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Daily credit monitoring (P5.1.c)" in en and "Last success" in en
+    assert "credit_monitor" not in en.replace('data-job="credit_monitor"', "")  # words, not the job's key
+    client.force_login(sales_rep)
+    assert client.get(reverse("ops:jobs")).status_code == 403
