@@ -31,7 +31,7 @@ from ordertaking.customers.models import Customer
 from ordertaking.customers.rules import credit_code_check_char
 from ordertaking.customers.services import customer_create
 
-from . import credit, inquiries, orders
+from . import credit, finance, inquiries, orders
 
 # One password for every demo login, printed at the end of `load-demo`. Demo only.
 DEMO_PASSWORD = "Demo-2026-ordertaking"
@@ -289,8 +289,12 @@ def load_orders(ctx: DemoContext) -> None:
     orders.load(ctx)
 
 
+def load_receivables(ctx: DemoContext) -> None:
+    finance.load(ctx)
+
+
 STEPS: list[Callable[[DemoContext], None]] = [
-    load_master_data, load_users, load_customers, load_credit, load_inquiries, load_orders,
+    load_master_data, load_users, load_customers, load_credit, load_inquiries, load_orders, load_receivables,
 ]
 
 
