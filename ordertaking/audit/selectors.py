@@ -33,6 +33,26 @@ def timeline_for(subject: models.Model) -> QuerySet[AuditEvent]:
         "actor").order_by("at", "id")
 
 
+def actors_of(subject: models.Model, actions: tuple[str, ...]) -> set[int]:
+    """The ids of everyone who did one of `actions` to `subject` (who wrote what is read from the
+    trail itself, which nobody can rewrite)."""
+    return actors_of_each([subject], actions).get(subject_key(subject)[1], set())
+
+
+def actors_of_each(subjects: list[models.Model], actions: tuple[str, ...]) -> dict[str, set[int]]:
+    """`actors_of` for several subjects of one model in one query, by subject id."""
+    if not subjects:
+        return {}
+    subject_type = subject_key(subjects[0])[0]
+    rows = (AuditEvent.objects.filter(subject_type=subject_type, subject_id__in=[str(s.pk) for s in subjects],
+                                      action__in=actions, actor_id__isnull=False)
+            .order_by().values_list("subject_id", "actor_id").distinct())
+    out: dict[str, set[int]] = {}
+    for subject_id, actor_id in rows:
+        out.setdefault(subject_id, set()).add(actor_id)
+    return out
+
+
 def _start_of(day: date) -> datetime:
     """Midnight of `day` in the company's time zone (dates on screen are Asia/Shanghai)."""
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ordertaking.accounts.roles import Role
+from ordertaking.audit.selectors import actors_of, actors_of_each
 
 from .models import Order
 from .states import EDITABLE_STATES, can_move
@@ -21,6 +22,23 @@ def is_responsible(order: Order, user: Any) -> bool:
     if not may_enter_orders(user):
         return False
     return user.pk in (order.sales_rep_id, order.entered_by_id) or user.has_role(Role.ORDER_CENTER)
+
+
+# The events that put words into an order: whoever did one of them is a party to it (P2.3.c).
+AUTHORING_ACTIONS = ("order.created", "order.updated", "order.submitted")
+
+
+def order_authors(order: Order) -> set[int]:
+    """Everyone who entered, changed or submitted any revision of the order (docs/conventions.md,
+    "Segregation of duties"): a later revision carries the earlier ones' content forward, so an
+    edit of revision 1 still counts when revision 2 is under review."""
+    return actors_of(order, AUTHORING_ACTIONS) | {order.entered_by_id}
+
+
+def order_authors_each(orders: list[Order]) -> dict[int, set[int]]:
+    """`order_authors` of several orders in one query, by order id."""
+    by_id = actors_of_each(list(orders), AUTHORING_ACTIONS)
+    return {o.pk: by_id.get(str(o.pk), set()) | {o.entered_by_id} for o in orders}
 
 
 def order_can_edit(order: Order, user: Any) -> bool:

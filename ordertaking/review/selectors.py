@@ -15,11 +15,13 @@ from ordertaking.common.errors import NotFound
 from ordertaking.common.findings import Finding
 from ordertaking.common.queues import Queue
 from ordertaking.orders.models import Order
+from ordertaking.orders.permissions import order_authors_each
 from ordertaking.orders.states import OrderState, can_move
 
 from . import rules
 from .checks import order_findings
 from .models import ReviewDecision, ReviewFinding, SpecialApproval
+from .permissions import review_sod_refusal, special_approval_can_decide, special_approval_sod_refusal
 from .services import covering_approvals
 
 
@@ -88,7 +90,10 @@ def review_panel_context(*, order: Order, user: Any) -> dict[str, Any]:
     rows = [FindingRow(f, f.blocking and f.code in covered) for f in findings]
     open_blocking = rules.uncovered_blocking(findings, covered)
     open_request = next((a for a in approvals if a.state == SpecialApproval.State.REQUESTED), None)
-    reviewer_ok = is_reviewer and user.pk not in (order.entered_by_id, order.sales_rep_id)  # P2.3.c
+    # P2.3.c: the same predicate as the services; the reason is shown instead of the buttons.
+    sod_reason = review_sod_refusal(order, user) if is_reviewer and (submitted or can_move(order.state, "return")) \
+        else None
+    reviewer_ok = is_reviewer and sod_reason is None
     may_ask = _can(user, "special_approval_request") and (
         is_reviewer or user.pk in (order.sales_rep_id, order.entered_by_id))
     return {
@@ -100,13 +105,13 @@ def review_panel_context(*, order: Order, user: Any) -> dict[str, Any]:
         "special_approvals": approvals,
         "open_request": open_request,
         "is_reviewer": is_reviewer,
-        "sod_blocked": is_reviewer and not reviewer_ok and submitted,
+        "sod_blocked": sod_reason is not None,
+        "sod_reason": sod_reason,
         "can_approve": reviewer_ok and submitted and not open_blocking,
         "approve_blocked": reviewer_ok and submitted and bool(open_blocking),
         "can_return": reviewer_ok and can_move(order.state, "return"),
         "can_request_special": may_ask and submitted and bool(open_blocking) and open_request is None,
-        "can_decide_special": (open_request is not None and _can(user, "special_approval_decide")
-                               and open_request.requested_by_id != user.pk),
+        "can_decide_special": open_request is not None and special_approval_can_decide(open_request, user),
         "errors": {},
         "values": {},
     }
@@ -228,13 +233,17 @@ def special_cards(approvals: list[SpecialApproval], *, user: Any) -> list[dict[s
     for f in ReviewFinding.objects.filter(order_id__in=order_ids).order_by("order_id", "line", "id"):
         by_key.setdefault((f.order_id, f.revision), []).append(f)
     may_decide = _can(user, "special_approval_decide")
+    waiting = [a for a in approvals if a.state == SpecialApproval.State.REQUESTED]
+    authors = order_authors_each(list({a.order_id: a.order for a in waiting}.values())) if may_decide else {}
+    refusals = {a.pk: special_approval_sod_refusal(a, user, authors[a.order_id]) for a in waiting} \
+        if may_decide else {}
     return [{
         "sa": a,
         "order": a.order,
         "findings": [{"f": f, "covered": f.code in a.finding_codes}
                      for f in by_key.get((a.order_id, a.revision), [])],
-        "can_decide": (may_decide and a.state == SpecialApproval.State.REQUESTED
-                       and a.requested_by_id != user.pk),
+        "can_decide": may_decide and a.state == SpecialApproval.State.REQUESTED and refusals[a.pk] is None,
+        "sod_reason": refusals.get(a.pk),
         "own_request": a.requested_by_id == user.pk,
         "errors": {},
         "values": {},

@@ -23,6 +23,7 @@ from ordertaking.orders.states import OrderState, check_move
 from . import rules
 from .checks import CreditFacts, order_credit_facts, order_findings_in_each_language
 from .models import ReviewDecision, ReviewFinding, SpecialApproval
+from .permissions import review_sod_refusal, special_approval_sod_refusal
 
 
 def _require(actor: Any, capability: str, message: str) -> None:
@@ -44,13 +45,10 @@ def _refresh_order_object(order: Order, locked: Order) -> None:
 
 
 def _check_reviewer_sod(order: Order, actor: Any) -> None:
-    # P2.3.a a dedicated reviewer; P2.3.c: whoever entered the order, or sells it, does not review it.
-    if order.entered_by_id == actor.pk:
-        raise PermissionDenied(_("You entered this order, so another reviewer must review it."),
-                               code="segregation_of_duties")
-    if order.sales_rep_id == actor.pk:
-        raise PermissionDenied(_("You are this order's sales rep, so another reviewer must review it."),
-                               code="segregation_of_duties")
+    # P2.3.a a dedicated reviewer; P2.3.c: no party to the order reviews it (permissions.py).
+    refusal = review_sod_refusal(order, actor)
+    if refusal:
+        raise PermissionDenied(refusal, code="segregation_of_duties")
 
 
 def covering_approvals(order: Order) -> list[SpecialApproval]:
@@ -204,10 +202,12 @@ def _decide(*, approval: SpecialApproval, actor: Any, comment: str, grant: bool)
     with transaction.atomic():
         locked_order = Order.objects.select_for_update().get(pk=approval.order_id)
         sa = SpecialApproval.objects.select_for_update().get(pk=approval.pk)
-        # P2.3.c segregation of duties: whoever asked does not decide (a DB constraint backs this).
-        if sa.requested_by_id == actor.pk:
-            raise PermissionDenied(_("You asked for this special approval, so another leader must decide it."),
-                                   code="segregation_of_duties")
+        # P2.3.c segregation of duties: whoever asked, or is a party to the order, does not decide
+        # (a DB constraint backs the first).
+        sa.order = locked_order
+        refusal = special_approval_sod_refusal(sa, actor)
+        if refusal:
+            raise PermissionDenied(refusal, code="segregation_of_duties")
         if sa.state != SpecialApproval.State.REQUESTED:
             raise InvalidTransition(_("This special approval has already been decided."),
                                     code="invalid_transition", field="state")
