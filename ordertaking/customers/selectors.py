@@ -6,6 +6,7 @@ role holding `customer_view` sees all. Anything else is 404, never a hint that i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -32,6 +33,29 @@ SORTS = {
 
 def sees_all_customers(user: Any) -> bool:
     return any(user.has_role(r) for r in ALL_SEEING_ROLES)
+
+
+def sees_contact_details(user: Any, *, responsible: Iterable[int | None] = ()) -> bool:
+    """P4.1.c: who sees a contact's phone number and e-mail unmasked (else common/masking.py).
+
+    Those whose work is with customers, the roles that see the whole archive today (customer
+    service, order center, finance, leadership, auditors, and the administrator who maintains the
+    archive), and the sales rep responsible: the customer's, or the order's (`responsible`, user ids).
+    Production and logistics, and any other sales rep, see masked values.
+    """
+    if not user or not user.is_authenticated:
+        return False
+    if sees_all_customers(user):
+        return True
+    return user.has_role(Role.SALES) and user.pk in set(responsible)
+
+
+def sees_customer_contacts(user: Any, customer: Customer) -> bool:
+    """`sees_contact_details` for a customer: its rep, and any sales rep for a customer nobody owns yet
+    (P3.1: they may take it on; the archive shows it to them today)."""
+    if customer.sales_rep_id is None and user.is_authenticated and user.has_role(Role.SALES):
+        return True
+    return sees_contact_details(user, responsible=(customer.sales_rep_id,))
 
 
 def customers_visible(*, user: Any) -> QuerySet[Customer]:

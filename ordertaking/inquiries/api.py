@@ -14,6 +14,7 @@ from ninja.responses import Status
 from ordertaking.accounts.models import User
 from ordertaking.catalog.models import Product
 from ordertaking.common.errors import ValidationFailed
+from ordertaking.common.masking import mask_email, mask_phone
 from ordertaking.customers.api import region_by_code
 from ordertaking.customers.selectors import customers_visible
 
@@ -25,6 +26,11 @@ router = Router()
 
 def me(request: HttpRequest) -> User:
     return cast(User, request.user)
+
+
+def _contact_visible(obj: Inquiry, context: Any) -> bool:
+    request = (context or {}).get("request")
+    return request is not None and selectors.inquiry_contact_visible(request.user, obj)
 
 
 class InquiryOut(Schema):
@@ -55,6 +61,15 @@ class InquiryOut(Schema):
     order_number: str | None = None
     close_reason: str
     received_at: datetime
+
+    @staticmethod
+    def resolve_contact_phone(obj: Inquiry, context: Any) -> str:
+        # P4.1.c: masked for those who may not see it (common/masking.py).
+        return obj.contact_phone if _contact_visible(obj, context) else mask_phone(obj.contact_phone)
+
+    @staticmethod
+    def resolve_contact_email(obj: Inquiry, context: Any) -> str:
+        return obj.contact_email if _contact_visible(obj, context) else mask_email(obj.contact_email)
 
     @staticmethod
     def resolve_reference(obj: Inquiry) -> str:

@@ -19,6 +19,7 @@ from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
 from ordertaking.common.errors import NotFound
 from ordertaking.common.queues import Queue
+from ordertaking.customers.selectors import sees_contact_details
 
 from .models import Inquiry
 
@@ -42,6 +43,13 @@ def inquiries_visible(*, user: Any) -> QuerySet[Inquiry]:
 
 def inquiry_visible(*, user: Any, inquiry: Inquiry) -> bool:
     return sees_all_inquiries(user) or user.pk in (inquiry.received_by_id, inquiry.assigned_to_id)
+
+
+def inquiry_contact_visible(user: Any, inquiry: Inquiry) -> bool:
+    """P4.1.c: whether `user` sees the inquiry's phone and e-mail unmasked (customers' one predicate):
+    whoever received it or had it handed over, the customer's rep, and the roles working with customers."""
+    rep = inquiry.customer.sales_rep_id if inquiry.customer_id and inquiry.customer else None
+    return sees_contact_details(user, responsible=(inquiry.received_by_id, inquiry.assigned_to_id, rep))
 
 
 def inquiry_list(*, user: Any, scope: str = "mine", channel: str = "", state: str = "", q: str = "",

@@ -123,6 +123,7 @@ def _detail(request: HttpRequest, inquiry: Inquiry, *, handover: HandoverForm | 
     active = states.can_move(inquiry.state, "update")
     context = {
         "inquiry": inquiry,
+        "contact_visible": selectors.inquiry_contact_visible(user, inquiry),  # P4.1.c
         "events": describe_events(timeline_for(inquiry)),
         "order_url": order_url,
         "handover_form": handover or HandoverForm(initial={"special_needs": inquiry.special_needs,

@@ -28,6 +28,7 @@ from pydantic import ConfigDict
 from ordertaking.accounts.models import User
 from ordertaking.catalog.models import PaymentMethod, Product, Region
 from ordertaking.common.errors import PermissionDenied, ValidationFailed
+from ordertaking.common.masking import mask_phone
 from ordertaking.customers.models import Customer
 
 from . import selectors, services
@@ -206,14 +207,16 @@ def _line(line: OrderLine) -> dict[str, Any]:
             "unit_price": line.unit_price, "list_price": line.list_price, "amount": line.amount}
 
 
-def _detail(order: Order) -> dict[str, Any]:
+def _detail(order: Order, user: Any) -> dict[str, Any]:
     region, pm = order.delivery_region, order.payment_method
+    # P4.1.c: the contact's phone in full only for those whose work needs it (common/masking.py).
+    phone = order.contact_phone if selectors.order_contact_visible(user, order) else mask_phone(order.contact_phone)
     return {**_summary(order), "revision": order.revision, "entered_by": order.entered_by.username,
             "delivery_region": region.code if region else None, "delivery_region_name": region.name if region else None,
             "delivery_city": order.delivery_city, "delivery_address": order.delivery_address,
             "payment_method": pm.code if pm else None, "payment_method_name": pm.name if pm else None,
             "customer_reference": order.customer_reference, "contact_name": order.contact_name,
-            "contact_phone": order.contact_phone, "notes": order.notes, "cancel_reason": order.cancel_reason,
+            "contact_phone": phone, "notes": order.notes, "cancel_reason": order.cancel_reason,
             "submitted_at": order.submitted_at, "approved_at": order.approved_at,
             "lines": [_line(ln) for ln in selectors.order_lines(order)]}
 
@@ -313,12 +316,12 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any
     else:
         order, created = services.order_create(actor=request.user, **kwargs), True  # type: ignore[arg-type]
     order = selectors.order_get(user=request.user, number=order.number)
-    return Status(201 if created else 200, _detail(order))
+    return Status(201 if created else 200, _detail(order, request.user))
 
 
 @router.get("/{orderno:number}", response=OrderOut, summary="One order by its number (P2.2.c)")
 def order_detail(request: HttpRequest, number: str) -> dict[str, Any]:
-    return _detail(selectors.order_get(user=request.user, number=number))
+    return _detail(selectors.order_get(user=request.user, number=number), request.user)
 
 
 @router.patch("/{orderno:number}", response=OrderOut, summary="Change header and lines (draft or returned)")
@@ -327,7 +330,7 @@ def order_update(request: HttpRequest, number: str, payload: OrderPatch) -> dict
     data = _resolve(request, payload.dict(exclude_unset=True))
     lines = data.pop("lines", None)
     services.order_update(order=order, actor=request.user, changes=data, lines=lines)  # type: ignore[arg-type]
-    return _detail(selectors.order_get(user=request.user, number=number))
+    return _detail(selectors.order_get(user=request.user, number=number), request.user)
 
 
 @router.post("/{orderno:number}/submit", response=OrderOut,
@@ -335,14 +338,14 @@ def order_update(request: HttpRequest, number: str, payload: OrderPatch) -> dict
 def order_submit(request: HttpRequest, number: str) -> dict[str, Any]:
     order = selectors.order_get(user=request.user, number=number)
     # The service returns the order it locked and saved, its lines already read: shown as it is stored.
-    return _detail(services.order_submit(order=order, actor=request.user))  # type: ignore[arg-type]
+    return _detail(services.order_submit(order=order, actor=request.user), request.user)  # type: ignore[arg-type]
 
 
 @router.post("/{orderno:number}/cancel", response=OrderOut, summary="Cancel a draft or returned order")
 def order_cancel(request: HttpRequest, number: str, payload: CancelIn) -> dict[str, Any]:
     order = selectors.order_get(user=request.user, number=number)
     services.order_cancel(order=order, actor=request.user, reason=payload.reason)  # type: ignore[arg-type]
-    return _detail(selectors.order_get(user=request.user, number=number))
+    return _detail(selectors.order_get(user=request.user, number=number), request.user)
 
 
 @router.get("/{orderno:number}/timeline", response=list[EventOut], summary="The order's history (P4.2.a)")
@@ -352,4 +355,4 @@ def order_timeline(request: HttpRequest, number: str) -> list[dict[str, Any]]:
              "clause": ev.clause, "message": ev.message,
              "changes": [{k: str(row.get(k, "")) for k in ("key", "field", "before", "after")}
                          for row in ev.changes]}
-            for ev in selectors.order_timeline(order)]
+            for ev in selectors.order_timeline(order, masked=not selectors.order_contact_visible(request.user, order))]

@@ -19,8 +19,10 @@ from django.utils.translation import gettext_lazy
 
 from ordertaking.audit.selectors import timeline_for
 from ordertaking.common.errors import NotFound
+from ordertaking.common.masking import mask_contact
 from ordertaking.common.queues import Queue
 from ordertaking.customers.models import Customer
+from ordertaking.customers.selectors import sees_contact_details
 
 from .models import Order, OrderLine
 from .numbering import parse_number
@@ -145,9 +147,17 @@ def change_label(key: str) -> str | None:
     return str(label) if label is not None else None
 
 
-def order_timeline(order: Order) -> list[Any]:
+def order_contact_visible(user: Any, order: Order) -> bool:
+    """P4.1.c: whether `user` sees the order's contact phone unmasked (customers' one predicate):
+    the order's and the customer's sales rep, whoever entered it, and the roles working with customers."""
+    return sees_contact_details(user, responsible=(order.sales_rep_id, order.entered_by_id,
+                                                   order.customer.sales_rep_id))
+
+
+def order_timeline(order: Order, *, masked: bool = False) -> list[Any]:
     """Every event about the order with its translated `description` and the `changes` it made
-    (P4.2.a, P6.1.a): edits, and on a resubmission the diff against the returned revision."""
+    (P4.2.a, P6.1.a): edits, and on a resubmission the diff against the returned revision.
+    `masked`: contact details in the changes are masked (P4.1.c, common/masking.py)."""
     events = list(timeline_for(order))
     try:
         from ordertaking.audit.labels import describe_events
@@ -156,9 +166,13 @@ def order_timeline(order: Order) -> list[Any]:
     described: list[Any] = describe_events(events)
     for ev in described:
         for row in ev.changes:
-            label = change_label(row.get("key", ""))
+            key = row.get("key", "")
+            label = change_label(key)
             if label:
                 row["field"] = label
+            if masked:
+                row["before"] = mask_contact(key, row.get("before"))
+                row["after"] = mask_contact(key, row.get("after"))
     return described
 
 

@@ -223,6 +223,7 @@ def _detail(request: HttpRequest, order: Order, *, findings: list[dict[str, Any]
             cancel_form: CancelForm | None = None, status: int = 200) -> HttpResponse:
     user = request.user
     lines = selectors.order_lines(order)
+    contact_visible = selectors.order_contact_visible(user, order)  # P4.1.c
     findings = findings or []
     by_field: dict[str, list[dict[str, Any]]] = {}
     for f in findings:
@@ -236,7 +237,8 @@ def _detail(request: HttpRequest, order: Order, *, findings: list[dict[str, Any]
         "findings": findings, "findings_by_field": by_field,
         "can_edit": order_can_edit(order, user), "can_submit": order_can_submit(order, user),
         "can_cancel": order_can_cancel(order, user),
-        "cancel_form": cancel_form or CancelForm(), "events": selectors.order_timeline(order),
+        "cancel_form": cancel_form or CancelForm(), "contact_visible": contact_visible,
+        "events": selectors.order_timeline(order, masked=not contact_visible),
         "revisions": list(order.revisions.values_list("revision", flat=True)),
     }
     try:

@@ -22,10 +22,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from ordertaking.accounts.models import User
-from ordertaking.audit.labels import describe_events
-from ordertaking.audit.selectors import timeline_for
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied
 from ordertaking.orders.models import Order
+from ordertaking.orders.selectors import order_contact_visible, order_timeline
 from ordertaking.orders.states import OrderState
 
 from . import selectors, services
@@ -50,6 +49,11 @@ def _get_order(request: HttpRequest, number: str) -> Order:
         return selectors.order_for_review(user=request.user, number=number)
     except NotFound as e:
         raise Http404(str(e.message)) from e
+
+
+def _events(request: HttpRequest, order: Order) -> list[Any]:
+    # P4.1.c: contact details in the changes masked for those who may not see them.
+    return order_timeline(order, masked=not order_contact_visible(request.user, order))
 
 
 @login_required
@@ -87,7 +91,7 @@ def order_review(request: HttpRequest, number: str) -> HttpResponse:
     """One order's review on its own page (the order detail page includes the same panel)."""
     order = _get_order(request, number)
     ctx = _panel_ctx(request, order)
-    ctx["events"] = describe_events(timeline_for(order))
+    ctx["events"] = _events(request, order)
     ctx["lines"] = list(order.lines.select_related("product").order_by("position"))
     ctx["order_url"] = _order_url(order)
     return render(request, "review/order.html", ctx)
@@ -106,7 +110,7 @@ def _act(request: HttpRequest, number: str, action: Any, field: str, done: Any) 
         status = e.status
         if request.htmx:
             return render(request, "review/_panel.html", ctx, status=status)
-        ctx["events"] = describe_events(timeline_for(order))
+        ctx["events"] = _events(request, order)
         ctx["lines"] = list(order.lines.select_related("product").order_by("position"))
         ctx["order_url"] = _order_url(order)
         return render(request, "review/order.html", ctx, status=status)

@@ -58,3 +58,19 @@ def state_badge(state: Any, label: Any = None) -> str:
 
     css = badge_class(str(state))
     return format_html('<span class="badge {} state-{}">{}</span>', css, state, label or state)
+
+
+@register.filter
+def phone_for(value: Any, visible: Any) -> str:
+    """P4.1.c: the phone number as is for those who may see it, else masked (common/masking.py)."""
+    from ordertaking.common.masking import mask_phone
+
+    return str(value or "") if visible else mask_phone(value)
+
+
+@register.filter
+def email_for(value: Any, visible: Any) -> str:
+    """P4.1.c: the e-mail as is for those who may see it, else masked (common/masking.py)."""
+    from ordertaking.common.masking import mask_email
+
+    return str(value or "") if visible else mask_email(value)
