@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ordertaking.accounts.models import User
@@ -60,6 +61,10 @@ class InquiryForm(InvalidMarks, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = customers_visible(user=user).only("id", "name")  # type: ignore[attr-defined]
         _style(self)
+        # the customer's contacts are offered as soon as it is chosen (HTMX), so the caller is not lost
+        self.fields["customer"].widget.attrs.update({
+            "hx-get": reverse_lazy("inquiries:contacts"), "hx-target": "#customer-contacts",
+            "hx-trigger": "change", "hx-swap": "innerHTML"})
         self.fields["channel"].widget.attrs["class"] = "form-check-input"
 
     def clean_contact_phone(self) -> str:
@@ -79,6 +84,7 @@ class HandoverForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to"].queryset = sales_reps()  # type: ignore[attr-defined]
+        self.fields["to"].empty_label = None  # type: ignore[attr-defined]  # starts at a rep (the customer's own), never at "---------"
         _style(self)
 
 

@@ -11,11 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from ordertaking.audit.labels import describe_events
 from ordertaking.audit.selectors import timeline_for
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied
+from ordertaking.customers.selectors import customers_visible
 
 from . import selectors, services, states
 from .forms import CloseForm, HandoverForm, InquiryForm
@@ -94,12 +95,32 @@ def _form_page(request: HttpRequest, inquiry: Inquiry | None) -> HttpResponse:
         initial["product"] = inquiry.product.code if inquiry.product else None
         initial["customer"] = inquiry.customer_id
         form = InquiryForm(user=request.user, initial=initial)
-    return render(request, "inquiries/form.html", {"form": form, "inquiry": inquiry}, status=status)
+    return render(request, "inquiries/form.html",
+                  {"form": form, "inquiry": inquiry, "contacts": _contacts_of(request, form["customer"].value())},
+                  status=status)
 
 
 @login_required
 def inquiry_new(request: HttpRequest) -> HttpResponse:
     return _form_page(request, None)
+
+
+@login_required
+@require_GET
+def customer_contacts(request: HttpRequest) -> HttpResponse:
+    """The chosen customer's contacts, to pick who is calling (HTMX, on the inquiry form)."""
+    return render(request, "inquiries/form.html#contacts",
+                  {"contacts": _contacts_of(request, request.GET.get("customer", ""))})
+
+
+def _contacts_of(request: HttpRequest, raw: Any) -> list[Any]:
+    contacts: list[Any] = []
+    raw = str(raw or "")
+    if raw.isdigit() and request.user.has_perm("accounts.inquiry_record"):
+        customer = customers_visible(user=request.user).filter(pk=int(raw)).first()
+        if customer is not None:
+            contacts = list(customer.contacts.order_by("-is_primary", "id"))
+    return contacts
 
 
 @login_required
@@ -126,8 +147,10 @@ def _detail(request: HttpRequest, inquiry: Inquiry, *, handover: HandoverForm | 
         "contact_visible": selectors.inquiry_contact_visible(user, inquiry),  # P4.1.c
         "events": describe_events(timeline_for(inquiry)),
         "order_url": order_url,
-        "handover_form": handover or HandoverForm(initial={"special_needs": inquiry.special_needs,
-                                                            "to": inquiry.assigned_to_id}),
+        "handover_form": handover or HandoverForm(initial={
+            "special_needs": inquiry.special_needs,
+            # P2.1.b: to whoever has it, else the customer's own sales rep
+            "to": inquiry.assigned_to_id or (inquiry.customer.sales_rep_id if inquiry.customer else None)}),
         "close_form": close or CloseForm(),
         "can_handover": active and user.has_perm("accounts.inquiry_handover"),
         "can_convert": states.can_move(inquiry.state, "convert") and user.has_perm("accounts.order_enter"),

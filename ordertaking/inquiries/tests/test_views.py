@@ -145,3 +145,28 @@ def test_p3_2_home_page_shows_the_inquiry_queues(client, cs_agent, catalog):
     client.force_login(cs_agent)
     html = client.get("/").content.decode()
     assert 'data-queue="inquiries_to_hand_over"' in html and 'data-queue="inquiries_special_open"' in html
+
+
+def test_p2_1_c_an_inquiry_for_an_archived_customer_still_asks_who_calls_and_offers_its_contacts(
+        client, cs_agent, customer):
+    client.force_login(cs_agent)
+    html = client.get(f"/inquiries/new/?customer={customer.pk}").content.decode()
+    # the caller's fields sit outside the prospect-only block, which is hidden for an archived customer
+    prospect = html[html.index('id="prospect-fields"'):]
+    assert 'name="contact_name"' in html and 'name="contact_name"' not in prospect
+    assert 'hx-get="/inquiries/contacts/"' in html
+    primary = customer.contacts.get(is_primary=True)
+    r = client.get(f"/inquiries/contacts/?customer={customer.pk}", HTTP_HX_REQUEST="true")
+    assert r.status_code == 200 and f'data-name="{primary.name}"' in r.content.decode()
+    assert "data-primary" in r.content.decode() and "<html" not in r.content.decode()
+
+
+def test_p2_1_b_the_handover_select_starts_at_the_customers_own_rep(client, cs_agent, customer, sales_rep):
+    inq = services.inquiry_record(actor=cs_agent, channel="phone", customer=customer, contact_name="刘经理",
+                                  contact_phone="13812345678", specification="Y2 电机")
+    client.force_login(cs_agent)
+    r = client.get(f"/inquiries/{inq.pk}/")
+    form = r.context["handover_form"]
+    assert form["to"].value() == sales_rep.pk
+    html = r.content.decode()
+    assert "---------" not in html[html.index('id="handover"'):]

@@ -49,6 +49,8 @@
       if (remove.hasAttribute("data-ot-recalc")) recalc();
       return;
     }
+    const contact = e.target.closest("[data-ot-contact]");
+    if (contact) { fillContact(contact); return; }
     const del = e.target.closest("[data-ot-delete-row]");
     if (del) {  // a formset row marked for deletion (it stays in the form, hidden)
       const row = del.closest("tr");
@@ -65,6 +67,24 @@
     if (e.target.id === "id_customer") {
       const prospect = document.getElementById("prospect-fields");
       if (prospect) prospect.classList.toggle("d-none", !!e.target.value);
+    }
+  });
+
+  // The inquiry form: a contact of the chosen customer fills in who is calling (P2.1.c).
+  function fillContact(btn) {
+    const set = function (id, v) { const el = document.getElementById(id); if (el) el.value = v || ""; };
+    set("id_contact_name", btn.dataset.name);
+    set("id_contact_phone", btn.dataset.phone);
+    set("id_contact_email", btn.dataset.email);
+    btn.parentNode.querySelectorAll("[data-ot-contact]").forEach(function (b) { b.classList.remove("active"); });
+    btn.classList.add("active");
+  }
+  document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.detail.target && e.detail.target.id === "customer-contacts") {
+      const name = document.getElementById("id_contact_name");
+      const primary = e.detail.target.querySelector("[data-ot-contact][data-primary]") ||
+                      e.detail.target.querySelector("[data-ot-contact]");
+      if (primary && name && !name.value) fillContact(primary);
     }
   });
 
