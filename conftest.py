@@ -23,6 +23,16 @@ def pytest_configure(config):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_inline():  # type: ignore[no-untyped-def]
+    """Tasks queued by the code under test (mail after commit, ...) run at once, in memory, instead of
+    waiting in var/huey.sqlite3 for a worker; common/tests/test_mail.py turns this off to queue for real."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+
+
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
     if connection.vendor != "postgresql":
         skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgresql://postgres@127.0.0.1/ot")

@@ -233,6 +233,9 @@ EMAIL_BACKEND = os.environ.get("ORDERTAKING_EMAIL_BACKEND", "django.core.mail.ba
 EMAIL_HOST = os.environ.get("ORDERTAKING_EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("ORDERTAKING_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("ORDERTAKING_FROM_EMAIL", "ordertaking@localhost")
+# Seconds an SMTP connection may block. Mail is sent by the job worker (common/mail.py), which
+# retries; a hung server never holds a web worker.
+EMAIL_TIMEOUT = int(os.environ.get("ORDERTAKING_EMAIL_TIMEOUT", "10"))
 
 # Jobs: huey on SQLite under var/ by default, Redis when HUEY_REDIS_URL is set.
 _redis_url = os.environ.get("HUEY_REDIS_URL")

@@ -7,8 +7,6 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
 from ordertaking.audit.services import event_record
+from ordertaking.common.mail import mail_after_commit
 from ordertaking.common.money import percent_of
 from ordertaking.ops.jobs import job_register, job_run, run_item
 
@@ -46,8 +45,7 @@ def _alert(credit: CustomerCredit, kind: str, message: str, figures: dict[str, A
     emails = [u.email for u in people if u.email]
     if emails:
         subject = f"[{_('Credit')}] {credit.customer.name}"
-        transaction.on_commit(lambda: send_mail(subject, message, settings.DEFAULT_FROM_EMAIL, emails,
-                                                fail_silently=True))
+        mail_after_commit(subject=subject, body=message, to=emails)
 
 
 def customer_monitor(*, customer_id: int, today: date) -> list[str]:

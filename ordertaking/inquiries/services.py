@@ -10,9 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
@@ -23,6 +21,7 @@ from ordertaking.accounts.roles import Role
 from ordertaking.audit.services import changes, event_record
 from ordertaking.catalog.models import Product, Region
 from ordertaking.common.errors import PermissionDenied, ValidationFailed
+from ordertaking.common.mail import mail_after_commit
 from ordertaking.customers.models import Customer
 from ordertaking.customers.rules import normalize_phone, phone_valid
 from ordertaking.customers.selectors import customer_visible
@@ -202,8 +201,7 @@ def inquiry_handover(*, inquiry: Inquiry, actor: User, to: User, note: str = "",
             url = reverse("inquiries:detail", args=[locked.pk])
             subject = _("Inquiry %(inquiry)s handed to you") % {"inquiry": locked}
             body = f"{locked.display_name}\n{note}\n{url}"
-            transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to.email],
-                                                    fail_silently=True))
+            mail_after_commit(subject=subject, body=body, to=[to.email])
     return locked
 
 

@@ -246,3 +246,33 @@ def test_p2_1_b_home_queues_for_sales_and_customer_service(cs_agent, sales_rep, 
     cs = {q.key: q for q in home_queues(cs_agent)}
     assert cs["inquiries_to_hand_over"].count == 1
     assert cs["inquiries_special_open"].count == 0  # the special one was handed over
+
+
+def test_p2_1_b_a_hung_smtp_server_does_not_hold_the_handover(cs_agent, sales_rep, catalog, settings,
+                                                              django_capture_on_commit_callbacks):
+    """The handover mail is queued for the job worker (common/mail.py), not sent by the web worker."""
+    import socket
+    import time
+
+    from huey.contrib.djhuey import HUEY
+    from huey.storage import MemoryStorage
+
+    sales_rep.email = "wang@example.cn"
+    sales_rep.save()
+    inq = prospect(cs_agent, catalog)
+    hung = socket.socket()
+    hung.bind(("127.0.0.1", 0))
+    hung.listen(1)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", hung.getsockname()[1], 3
+    storage, HUEY.immediate = HUEY.storage, False
+    HUEY.storage = MemoryStorage("handover")
+    try:
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.inquiry_handover(inquiry=inq, actor=cs_agent, to=sales_rep)
+        assert time.monotonic() - started < 1
+        assert HUEY.pending_count() == 1
+    finally:
+        HUEY.storage, HUEY.immediate = storage, True
+        hung.close()
