@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ordertaking.accounts.models import User
 from ordertaking.catalog.models import Product, Region
+from ordertaking.common.pinyin import pinyin_choices
 from ordertaking.customers.forms import InvalidMarks
 from ordertaking.customers.models import Customer
 from ordertaking.customers.rules import phone_valid
@@ -60,6 +61,7 @@ class InquiryForm(InvalidMarks, forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = customers_visible(user=user).only("id", "name")  # type: ignore[attr-defined]
+        pinyin_choices(self.fields["customer"])  # pinyin order, searchable
         _style(self)
         # the customer's contacts are offered as soon as it is chosen (HTMX), so the caller is not lost
         self.fields["customer"].widget.attrs.update({

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
 from ordertaking.catalog.models import PaymentMethod, Product, Region
+from ordertaking.common.pinyin import pinyin_choices
 from ordertaking.customers.models import Customer
 
 from .states import OrderState
@@ -47,6 +48,7 @@ class OrderFilterForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = visible_customers(user)  # type: ignore[attr-defined]
+        pinyin_choices(self.fields["customer"])  # pinyin order, searchable
 
 
 class OrderForm(forms.Form):
@@ -79,6 +81,7 @@ class OrderForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = visible_customers(user)  # type: ignore[attr-defined]
+        pinyin_choices(self.fields["customer"])  # pinyin order, searchable
         self.fields["sales_rep"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             groups__name=Role.SALES, is_active=True).order_by("username")
 

@@ -27,7 +27,15 @@
       el.replaceWith(a);
     });
   }
-  function enhance(root) { wrapTables(root); linkClauses(root); }
+  // Long selects (customers) can be searched by typing (tom-select, vendored: no CDN).
+  function searchableSelects(root) {
+    if (!window.TomSelect) return;
+    (root || document).querySelectorAll("select[data-ot-search]").forEach(function (el) {
+      if (el.tomselect) return;
+      new TomSelect(el, {maxOptions: null, allowEmptyOption: true, create: false, selectOnTab: true});
+    });
+  }
+  function enhance(root) { wrapTables(root); linkClauses(root); searchableSelects(root); }
   if (window.htmx) {
     htmx.onLoad(function (el) { enhance(el.nodeType === 1 ? el : document); });
   } else {
