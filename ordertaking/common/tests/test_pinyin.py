@@ -23,7 +23,7 @@ def test_the_order_forms_customer_select_is_in_pinyin_order_and_searchable(clien
         Customer.objects.create(name=name, credit_code=code, region=customer.region, city="市",
                                 status=Customer.Status.ACTIVE, sales_rep=sales_rep, created_by=sales_rep)
     form = OrderForm(user=sales_rep)
-    labels = [label for value, label in form.fields["customer"].choices if value != ""]
+    labels = [label for value, label in form.fields["customer"].choices if value != ""]  # type: ignore[attr-defined]
     assert labels == ["北京中关村电气有限公司", "佛山南庄陶瓷机械有限公司", "上海浦江机械有限公司"]
     assert form.fields["customer"].widget.attrs["data-ot-search"] == "1"
     client.force_login(sales_rep)
