@@ -4,8 +4,8 @@ A thin argparse layer over Django: each subcommand parses its arguments, sets Dj
 and calls one management command or one service. `main()` returns the exit status so
 tests can call it in-process; the console-script wrapper passes it to `sys.exit`.
 
-Exit status: 0 done, 1 the operation was refused (e.g. the user already exists),
-2 bad usage (unknown subcommand, unknown role, unknown user).
+Exit status: 0 done, 1 the operation was refused (e.g. the user already exists) or, for
+verify-audit, the audit log does not verify; 2 bad usage (unknown subcommand, unknown role, unknown user).
 """
 
 from __future__ import annotations
@@ -208,6 +208,30 @@ def cmd_issue_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify_audit(args: argparse.Namespace) -> int:
+    """Recompute every hash chain of the audit log and check it against the stream heads and the seals
+    (P6.1.a). Exit 0 when everything verifies, 1 when any event was changed, removed or inserted, or the
+    append-only protection is missing; each finding names the record and the event."""
+    _django_setup()
+    from ordertaking.audit.selectors import audit_chains_verify
+    from ordertaking.audit.triggers import triggers_missing
+
+    report = audit_chains_verify()
+    last_seal = f"{report.last_seal_at:%Y-%m-%d %H:%M:%S} UTC" if report.last_seal_at else "never"
+    print(f"{report.events} events in {report.streams} streams, {report.seals} seals (last: {last_seal}).")
+    for missing in triggers_missing():
+        print(f"PROTECTION: {missing} is missing or disabled; run `ordertaking migrate`.")
+    for problem in report.problems:
+        if problem.kind != "protection":
+            print(problem)
+    if report.ok:
+        print("The audit log verifies: no event was changed, removed or inserted.")
+        return 0
+    counts = ", ".join(f"{n} {kind}" for kind, n in report.counts().items() if n)
+    _err(f"the audit log does NOT verify: {counts}")
+    return 1
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     """Any Django management command (collectstatic, run_huey, check --deploy, ...)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ordertaking.settings")
@@ -261,6 +285,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("username")
     p.add_argument("--name", required=True, help="what the token is for, e.g. 'ERP sync'")
     p.set_defaults(func=cmd_issue_token)
+
+    p = sub.add_parser("verify-audit", help="recompute the audit log's hash chains and seals; exit 1 on any "
+                                            "changed, removed or inserted event")
+    p.set_defaults(func=cmd_verify_audit)
 
     # Handled before parsing (see main); listed here so --help shows it.
     sub.add_parser("manage", help="run any Django management command (e.g. collectstatic, run_huey, check --deploy)")

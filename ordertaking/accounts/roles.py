@@ -72,6 +72,7 @@ CAPABILITIES: dict[str, tuple[str, set[Role], str]] = {
     "finance_policy_manage": ("Maintain the credit scorecard", {Role.FINANCE}, "P5.1.a"),
     # Supervision (P6.1)
     "audit_view": ("Read the audit log", {Role.AUDITOR, Role.LEADERSHIP, Role.ADMIN}, "P6.1.a"),
+    "audit_verify": ("Verify the audit log's hash chains and seals", {Role.AUDITOR}, "P6.1.a"),
     # Master data (P2.3.b)
     "catalog_manage": ("Maintain catalog and price policy", {Role.ADMIN}, "P2.3.b"),
     "user_manage": ("Manage users and roles", {Role.ADMIN}, "P3"),

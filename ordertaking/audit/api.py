@@ -10,7 +10,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ordertaking.common.errors import ValidationFailed
 
 from .labels import action_label, event_changes
-from .selectors import DATE_MAX, DATE_MIN, ID_MAX, SORTS, event_search
+from .selectors import DATE_MAX, DATE_MIN, ID_MAX, SORTS, AuditProblem, audit_verify, event_search, problem_record_name
 
 router = Router()
 
@@ -65,3 +65,46 @@ def events_list(request: HttpRequest, filters: Query[EventFilters]) -> Any:
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise ValidationFailed("date_to is before date_from", field="date_to")
     return event_search(user=request.user, **filters.dict())
+
+
+class AuditProblemOut(Schema):
+    kind: str = Field(description="changed | removed | inserted | protection")
+    record: str = Field(description="what kind of record, in words")
+    subject_type: str
+    subject_id: str
+    subject_label: str
+    seq: int | None = Field(None, description="the event's number in its record's chain (first of a range)")
+    seq_to: int | None = Field(None, description="last number of a range of removed or inserted events")
+    event_id: int | None = None
+    action: str = ""
+    action_label: str = ""
+    at: datetime | None = None
+    detail: str
+
+
+class AuditVerifyOut(Schema):
+    ok: bool
+    streams: int
+    events: int
+    seals: int
+    last_seal_at: datetime | None
+    counts: dict[str, int]
+    problems: list[AuditProblemOut]
+
+
+def _problem_out(p: AuditProblem) -> dict[str, Any]:
+    ev = p.event
+    return {"kind": p.kind, "record": problem_record_name(p), "subject_type": p.subject_type,
+            "subject_id": p.subject_id, "subject_label": p.subject_label, "seq": p.seq, "seq_to": p.seq_to,
+            "event_id": ev.pk if ev else None, "action": ev.action if ev else "",
+            "action_label": action_label(ev.action) if ev else "", "at": ev.at if ev else None, "detail": p.detail}
+
+
+@router.get("/verify", response=AuditVerifyOut, summary="Verify the audit log's hash chains and seals")
+def audit_verify_get(request: HttpRequest) -> Any:
+    """Needs the `audit_verify` capability (the auditor, P6.1.a); 403 otherwise. Recomputes every chain and
+    names each event that was changed, removed or inserted; `ok` is true only when there is none."""
+    report = audit_verify(user=request.user)
+    return {"ok": report.ok, "streams": report.streams, "events": report.events, "seals": report.seals,
+            "last_seal_at": report.last_seal_at, "counts": report.counts(),
+            "problems": [_problem_out(p) for p in report.problems]}

@@ -1,13 +1,20 @@
-"""Writing audit events. Every service that changes state calls `event_record` inside its transaction."""
+"""Writing audit events. Every service that changes state calls `event_record` inside its transaction.
+
+Each event is appended to the hash chain of its record's stream (chain.py). Only that
+stream's head row is locked, so writers to different records never wait on each other;
+the event time is the database's clock, read while the head is locked, so times within
+a stream never run backwards whatever the application servers' clocks say.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from django.db import connection, models
-from django.utils import timezone
+from django.db import connection, models, transaction
 
-from .models import AuditEvent
+from . import chain
+from .models import AuditEvent, StreamHead
 
 
 class AuditOutsideTransaction(RuntimeError):
@@ -18,6 +25,52 @@ def subject_key(subject: models.Model) -> tuple[str, str]:
     return subject._meta.label_lower, str(subject.pk)
 
 
+# Take (or create) the stream's head row, locked until commit, and read the database clock.
+# An upsert that "updates" the row takes the row lock in the same statement that creates it.
+_HEAD_LOCK = {
+    "postgresql": ("INSERT INTO audit_streamhead (stream, seq, hash, sealed_seq, sealed_hash) "
+                   "VALUES (%s, 0, '', 0, '') ON CONFLICT (stream) DO UPDATE SET stream = EXCLUDED.stream "
+                   "RETURNING seq, hash, clock_timestamp()"),
+    "sqlite": ("INSERT INTO audit_streamhead (stream, seq, hash, sealed_seq, sealed_hash) "
+               "VALUES (%s, 0, '', 0, '') ON CONFLICT (stream) DO UPDATE SET stream = excluded.stream "
+               "RETURNING seq, hash, strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now')"),
+}
+
+
+def _db_time(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.strptime(str(value), "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=UTC)
+
+
+def _head_lock(stream: str) -> tuple[int, str, datetime]:
+    sql = _HEAD_LOCK.get(connection.vendor)
+    if sql is None:  # another database: lock through the ORM, Python's clock
+        from django.utils import timezone
+
+        StreamHead.objects.get_or_create(stream=stream)
+        head = StreamHead.objects.select_for_update().get(stream=stream)
+        return head.seq, head.hash, timezone.now()
+    with connection.cursor() as cur:
+        cur.execute(sql, [stream])
+        seq, prev_hash, now = cur.fetchone()
+    return int(seq), str(prev_hash), _db_time(now)
+
+
+def _append(*, subject_type: str, subject_id: str, at: datetime | None = None, **fields: Any) -> AuditEvent:
+    """Append one event to its stream's chain. `at` is for test factories only: services never pass it."""
+    stream = chain.stream_of(subject_type, subject_id)
+    seq, prev_hash, now = _head_lock(stream)
+    event = AuditEvent(stream=stream, seq=seq + 1, prev_hash=prev_hash, at=at or now,
+                       subject_type=subject_type, subject_id=subject_id, **fields)
+    event.before = chain.json_value(event.before)
+    event.after = chain.json_value(event.after)
+    event.hash = chain.event_hash(chain.content_of(event), prev_hash)
+    event.save(force_insert=True)
+    StreamHead.objects.filter(stream=stream).update(seq=event.seq, hash=event.hash)
+    return event
+
+
 def event_record(*, actor: Any, action: str, subject: models.Model, clause: str = "",
                  before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
                  message: str = "", label: str | None = None) -> AuditEvent:
@@ -25,9 +78,8 @@ def event_record(*, actor: Any, action: str, subject: models.Model, clause: str 
         raise AuditOutsideTransaction(f"{action}: call event_record inside transaction.atomic()")
     subject_type, subject_id = subject_key(subject)
     actor_obj = actor if getattr(actor, "pk", None) else None
-    return AuditEvent.objects.create(
-        at=timezone.now(),
-        actor=actor_obj,
+    return _append(
+        actor_id=actor_obj.pk if actor_obj else None,
         actor_name=str(actor_obj) if actor_obj else "system",
         action=action,
         clause=clause,
@@ -38,6 +90,35 @@ def event_record(*, actor: Any, action: str, subject: models.Model, clause: str 
         after=after,
         message=message,
     )
+
+
+def audit_seal(*, actor: Any = None) -> AuditEvent:
+    """The daily seal (P6.1.a): one event in its own stream recording the head of every stream that
+    moved since the last seal, the number of streams and one hash over all sealed heads. After a
+    seal, even the newest event of a stream cannot be changed or removed without verify naming it."""
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            # The update returns exactly the (seq, hash) it sealed, row by row, even while writers
+            # keep appending: a head that moves after this statement is sealed tomorrow.
+            cur.execute("UPDATE audit_streamhead SET sealed_seq = seq, sealed_hash = hash "
+                        "WHERE seq <> sealed_seq AND stream <> %s RETURNING stream, seq, hash",
+                        [chain.SEAL_STREAM])
+            moved = {stream: [int(seq), head_hash] for stream, seq, head_hash in cur.fetchall()}
+        heads = {h.stream: (h.sealed_seq, h.sealed_hash) for h in
+                 StreamHead.objects.exclude(stream=chain.SEAL_STREAM).filter(sealed_seq__gt=0).only(
+                     "stream", "sealed_seq", "sealed_hash")}
+        heads.update({s: (v[0], v[1]) for s, v in moved.items()})
+        actor_obj = actor if getattr(actor, "pk", None) else None
+        return _append(
+            actor_id=actor_obj.pk if actor_obj else None,
+            actor_name=str(actor_obj) if actor_obj else "system",
+            action="audit.sealed", clause="P6.1.a",
+            subject_type=chain.SEAL_SUBJECT_TYPE, subject_id=chain.SEAL_SUBJECT_ID, subject_label="",
+            before=None,
+            after={"streams": len(heads), "events": sum(seq for seq, _h in heads.values()),
+                   "root": chain.heads_root(heads), "heads": moved},
+            message="",
+        )
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -5,4 +5,5 @@ from . import views
 app_name = "audit"
 urlpatterns = [
     path("", views.event_list, name="list"),
+    path("verify/", views.verify, name="verify"),
 ]

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET
 from ordertaking.common.errors import PermissionDenied
 
 from .forms import EventFilterForm
-from .labels import describe_events
-from .selectors import event_search, subject_url
+from .labels import action_label, describe_events
+from .selectors import audit_verify, event_search, problem_record_name, subject_url
 
 PAGE_SIZE = 50
 
@@ -42,3 +42,17 @@ def event_list(request: HttpRequest) -> HttpResponse:
                "sort_query": sort_query.urlencode(), "sort": form.filters()["sort"]}
     template = "audit/event_list.html#results" if getattr(request, "htmx", False) else "audit/event_list.html"
     return render(request, template, context)
+
+
+@login_required
+@require_GET
+def verify(request: HttpRequest) -> HttpResponse:
+    """The auditor's verification of the whole log (P6.1.a): every chain recomputed, every finding in words."""
+    try:
+        report = audit_verify(user=request.user)
+    except PermissionDenied as e:
+        raise DjangoPermissionDenied(str(e)) from e
+    rows = [{"kind": p.kind, "record": problem_record_name(p), "label": p.subject_label, "seq": p.seq,
+             "seq_to": p.seq_to, "event": p.event, "action": action_label(p.event.action) if p.event else "",
+             "url": subject_url(p.event) if p.event else "", "detail": p.detail} for p in report.problems]
+    return render(request, "audit/verify.html", {"report": report, "rows": rows, "counts": report.counts()})

@@ -30,7 +30,8 @@ EXPECTED: dict[Role, set[str]] = {
                    "credit_evaluation_approve", "credit_release", "finance_manage", "finance_policy_manage"},
     Role.LEADERSHIP: {"customer_view", "inquiry_view_all", "order_view_all", "special_approval_decide",
                       "finance_view", "credit_evaluation_approve", "credit_release_unlimited", "audit_view"},
-    Role.AUDITOR: {"customer_view", "inquiry_view_all", "order_view_all", "finance_view", "audit_view"},
+    Role.AUDITOR: {"customer_view", "inquiry_view_all", "order_view_all", "finance_view", "audit_view",
+                   "audit_verify"},
     Role.ADMIN: {"customer_view", "customer_manage", "audit_view", "catalog_manage", "user_manage"},
 }
 

@@ -1,4 +1,4 @@
-"""Audit rows for tests. Inserting is the only write the log allows, so rows with a chosen time go in directly."""
+"""Audit rows for tests: chained like event_record's, but with a chosen time (services never choose one)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from ordertaking.audit.models import AuditEvent
+from ordertaking.audit.services import _append
 
 
 def shanghai(y: int, m: int, d: int, hh: int = 12, mm: int = 0) -> datetime:
@@ -17,6 +18,7 @@ def shanghai(y: int, m: int, d: int, hh: int = 12, mm: int = 0) -> datetime:
 def event(*, actor: Any, action: str = "order.submitted", label: str = "SO-20261126-0001", at: datetime | None = None,
           subject_type: str = "orders.order", subject_id: str = "1", clause: str = "P2.2.a",
           before: Any = None, after: Any = None, message: str = "") -> AuditEvent:
-    return AuditEvent.objects.create(at=at or timezone.now(), actor=actor, actor_name=str(actor) if actor else "system",
-                                     action=action, clause=clause, subject_type=subject_type, subject_id=subject_id,
-                                     subject_label=label, before=before, after=after, message=message)
+    return _append(at=at or timezone.now(), actor_id=actor.pk if actor else None,
+                   actor_name=str(actor) if actor else "system", action=action, clause=clause,
+                   subject_type=subject_type, subject_id=subject_id, subject_label=label, before=before, after=after,
+                   message=message)
