@@ -86,12 +86,26 @@ def _warn_demo_logins_beyond_localhost(bind: str) -> None:
               f"or change those passwords.\n{line}", file=sys.stderr)
 
 
+def _audit_protected() -> bool:
+    """The start-up check (audit.E001): refuse to serve while the audit log's append-only triggers are
+    missing or its guard is lowered (P6.1.a); `ordertaking migrate` restores them."""
+    _django_setup()
+    from django.core.checks import run_checks
+
+    errors = [e for e in run_checks(tags=["audit"]) if e.is_serious()]
+    for error in errors:
+        _err(f"{error.msg} {error.hint or ''}".strip())
+    return not errors
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Replace this process with gunicorn; whitenoise (in settings.MIDDLEWARE) serves /static/."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ordertaking.settings")
     problem = bind_busy(args.bind)
     if problem:
         _err(problem)
+        return 1
+    if not _audit_protected():
         return 1
     if args.check:
         return 0
@@ -112,6 +126,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
+    # Migrations run as the tables' owner when DATABASE_MIGRATE_URL names one; the application itself
+    # then connects as a runtime role that owns nothing (docs/deploy.md, "Security notes").
+    if os.environ.get("DATABASE_MIGRATE_URL"):
+        os.environ["DATABASE_URL"] = os.environ["DATABASE_MIGRATE_URL"]
     _django_setup()
     from django.core.management import call_command
 

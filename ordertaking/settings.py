@@ -139,6 +139,9 @@ else:
     # (docs/deploy.md), or ORDERTAKING_PG_PREPARE=0.
     if env_bool("ORDERTAKING_PG_PREPARE", default=True):
         DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 2})
+# PostgreSQL: the role the application runs as, when migrations run as the tables' owner
+# (DATABASE_MIGRATE_URL). Every migrate grants it what it needs; on the audit log SELECT and INSERT only.
+ORDERTAKING_DB_RUNTIME_ROLE = os.environ.get("ORDERTAKING_DB_RUNTIME_ROLE", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

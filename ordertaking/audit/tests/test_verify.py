@@ -113,9 +113,31 @@ def test_p6_1_a_the_system_check_fails_without_a_trigger_and_migrate_puts_it_bac
 
 
 @pytest.mark.postgres
-def test_p6_1_a_a_disabled_trigger_on_postgresql_fails_the_check_and_migrate_enables_it(sales_rep):
-    with connection.cursor() as cur:
-        cur.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_truncate")
-    assert triggers_missing() == ["audit_event_no_truncate"]
+@pytest.mark.django_db(transaction=True)
+def test_p6_1_a_a_disabled_trigger_on_postgresql_fails_the_check_and_migrate_enables_it():
+    from ordertaking.audit.triggers import triggers_ensure
+
+    try:
+        with connection.cursor() as cur:
+            cur.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_truncate")
+        assert triggers_missing() == ["audit_event_no_truncate"]
+        assert [e.id for e in run_checks() if e.id == "audit.E001"] == ["audit.E001"]
+        call_command("migrate", verbosity=0)
+        assert triggers_missing() == []
+    finally:
+        triggers_ensure()
+
+
+def test_p6_1_a_ordertaking_serve_refuses_to_start_without_the_triggers(monkeypatch, capsys):
+    import os
+
+    from ordertaking import cli
+
+    started = []
+    monkeypatch.setattr(cli, "bind_busy", lambda bind: None)
+    monkeypatch.setattr(os, "execv", lambda path, argv: started.append(argv))
+    _drop_a_trigger()
+    assert main(["serve"]) == 1
+    assert started == [] and "append-only protection is not in force" in capsys.readouterr().err
     call_command("migrate", verbosity=0)
-    assert triggers_missing() == []
+    assert main(["serve"]) == 0 and len(started) == 1
