@@ -43,6 +43,6 @@ def load(ctx: DemoContext, customers: Iterable[DemoCustomer]) -> None:
             continue
         with transaction.atomic():
             ev = credit_evaluation_propose(customer=customer, actor=ctx.users["finance1"], **PROFILES[c.size],
-                                           note="年度信用评估: 营业执照、近两年财务报表及银行资信证明已核。")
+                                           note="年度信用评估：营业执照、近两年财务报表及银行资信证明已核。")
             credit_evaluation_approve(evaluation=ev, actor=ctx.users["leader1"], comment="同意。")
         ctx.count("credit evaluations")

@@ -68,7 +68,7 @@ PRODUCTS: list[tuple[str, str, str, str, str, str, str, str, bool, int, bool]] =
     ("MOT-SM130-2K", "交流伺服电机", "SM130-2kW 17位编码器", "台", "MOT", "4800.00", "4200.00", "product", False, 0,
      True),
     ("MOT-86BYG", "两相步进电机", "86BYG 4.5N·m", "台", "MOT", "420.00", "360.00", "product", False, 0, True),
-    ("MOT-Y-112M4", "Y系列三相异步电机(停产)", "Y-112M-4 4kW", "台", "MOT", "1900.00", "1700.00", "product", False, 0,
+    ("MOT-Y-112M4", "Y系列三相异步电机（停产）", "Y-112M-4 4kW", "台", "MOT", "1900.00", "1700.00", "product", False, 0,
      False),
     ("RED-R87", "斜齿轮硬齿面减速机", "R87 i=20", "台", "RED", "5600.00", "5000.00", "product", False, 0, True),
     ("RED-K77", "螺旋锥齿轮减速机", "K77 i=30", "台", "RED", "6800.00", "6100.00", "product", False, 0, True),
@@ -84,10 +84,10 @@ PRODUCTS: list[tuple[str, str, str, str, str, str, str, str, bool, int, bool]] =
     ("ACC-CPL-L100", "梅花弹性联轴器", "L100 孔径28/38", "个", "ACC", "260.00", "210.00", "product", False, 0, True),
     ("ACC-BASE-132", "电机底座", "适配132机座", "个", "ACC", "680.00", "560.00", "product", False, 0, True),
     ("SVC-INST", "现场安装调试", "每台设备", "次", "SVC", "800.00", "600.00", "service", False, 0, True),
-    ("SVC-MAINT", "年度维保合同", "每台·年, 含两次巡检", "年", "SVC", "3600.00", "3000.00", "service", False, 0, True),
-    ("SVC-REPAIR", "电机返厂维修", "按台计, 不含更换部件", "次", "SVC", "1500.00", "1200.00", "service", False, 0,
+    ("SVC-MAINT", "年度维保合同", "每台·年，含两次巡检", "年", "SVC", "3600.00", "3000.00", "service", False, 0, True),
+    ("SVC-REPAIR", "电机返厂维修", "按台计，不含更换部件", "次", "SVC", "1500.00", "1200.00", "service", False, 0,
      True),
-    ("SVC-TRAIN", "操作与维护培训", "每天, 最多10人", "天", "SVC", "2000.00", "1600.00", "service", False, 0, True),
+    ("SVC-TRAIN", "操作与维护培训", "每天，最多10人", "天", "SVC", "2000.00", "1600.00", "service", False, 0, True),
     ("SVC-ENERGY", "电机系统节能诊断", "现场测试与报告", "次", "SVC", "5000.00", "4200.00", "service", False, 0, True),
 ]
 

@@ -119,10 +119,11 @@ def price_findings(lines: Iterable[LineFacts]) -> list[Finding]:
         if ln.product is None or ln.unit_price is None:
             continue
         if ln.unit_price < ln.product.floor_price:
+            # The message names the price, never the floor figure: the finding is read by the sales
+            # rep, and the floor is the company's bottom line that sales do not see (docs/conventions.md).
             out.append(Finding("price_below_floor", "P2.3.b",
-                               _("Line %(line)s: unit price ¥%(price)s is below the floor price ¥%(floor)s.")
-                               % {"line": ln.position, "price": f"{ln.unit_price:,.2f}",
-                                  "floor": f"{ln.product.floor_price:,.2f}"},
+                               _("Line %(line)s: unit price ¥%(price)s is below the floor price.")
+                               % {"line": ln.position, "price": f"{ln.unit_price:,.2f}"},
                                field=f"lines.{ln.position}.unit_price", line=ln.position))
     return out
 

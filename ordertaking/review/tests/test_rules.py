@@ -78,7 +78,8 @@ def test_p2_3_b_price_equal_to_floor_passes() -> None:
 def test_p2_3_b_price_one_fen_below_floor_fails() -> None:
     found = rules.review_findings(facts(lines=(line("2799.99"),)), today=TODAY)
     assert [(f.code, f.clause, f.field) for f in found] == [("price_below_floor", "P2.3.b", "lines.1.unit_price")]
-    assert "2,799.99" in found[0].message and "2,800.00" in found[0].message
+    # the price, never the floor figure: sales read this finding (docs/conventions.md, P2.3.a/b)
+    assert "2,799.99" in found[0].message and "2,800.00" not in found[0].message
 
 
 # P2.3.a/b delivery date: today + max production lead days (producing lines only) + transit days
