@@ -41,6 +41,12 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+def session_activity_start(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
+    """`user_logged_in` receiver: the session's activity time is the sign-in time."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN] = time.time()
+
+
 class SessionIdleTimeoutMiddleware:
     """After AuthenticationMiddleware: signs out a session idle for longer than the setting."""
 

@@ -70,3 +70,14 @@ def test_p4_1_c_the_api_docs_need_sign_in_in_production(client, sales_rep, setti
     client.force_login(sales_rep)
     assert client.get("/api/v1/docs").status_code == 200
     assert client.get("/api/v1/openapi.json").status_code == 200
+
+
+def test_the_first_page_after_signing_in_does_not_write_the_session_again(client, sales_rep):
+    """The idle clock starts at sign-in; the page after it only reads the session."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(sales_rep)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").status_code in (200, 302)
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith("UPDATE \"django_session\"")]
