@@ -166,3 +166,24 @@ def home_queues(user: Any) -> list[Queue]:
                                     "meta": f"{ev.rating} · {ev.score}"} for ev in evs[:5]],
                             url=reverse("credit:queue"), empty_text=_("Nothing to approve.")))
     return queues
+
+
+def payment_options_for(customer: Customer) -> list[dict[str, Any]]:
+    """Each active payment method with whether this customer may use it and, if not, why: granted to
+    the customer or open to all (P2.3.a), a kind its credit rating allows, a term within its longest
+    term (P5.1.a, P3.6). The same facts the review checks; shown while the order is entered."""
+    from ordertaking.catalog.models import PaymentMethod
+
+    credit = CustomerCredit.objects.filter(customer=customer).first()
+    granted = set(customer.allowed_payment_methods.values_list("pk", flat=True))
+    out: list[dict[str, Any]] = []
+    for m in PaymentMethod.objects.filter(active=True).order_by("term_days", "code"):
+        why = ""
+        if not (m.open_to_all or m.pk in granted):
+            why = _("not granted to this customer")
+        elif credit is not None and credit.is_evaluated and m.kind not in (credit.payment_kinds or []):
+            why = _("not allowed by its credit rating")
+        elif credit is not None and credit.is_evaluated and m.term_days > credit.max_term_days:
+            why = _("term longer than its rating allows")
+        out.append({"method": m, "usable": not why, "why": why})
+    return out

@@ -12,4 +12,5 @@ urlpatterns = [
     path("evaluations/<int:pk>/<str:verb>/", views.evaluation_decide, name="evaluation_decide"),
     path("holds/<int:pk>/", views.hold, name="hold"),
     path("scorecard/", views.policy, name="policy"),
+    path("payment-options/", views.payment_options, name="payment_options"),
 ]

@@ -257,3 +257,22 @@ def policy(request: HttpRequest) -> HttpResponse:
         "current": current, "values": values, "error": error, "error_field": field, "kinds": KINDS,
         "history": ScorecardPolicy.objects.select_related("created_by")[:20],
         "can_edit": user.has_perm("accounts.finance_policy_manage")}, status=status)
+
+
+@login_required
+def payment_options(request: HttpRequest) -> HttpResponse:
+    """While an order is entered (HTMX on the customer): the payment methods this customer may use,
+    with its credit rating's limits (P2.3.a, P5.1.a); the payment select keeps only those."""
+    from ordertaking.customers.selectors import customers_visible
+
+    raw = request.GET.get("customer", "")
+    customer = (customers_visible(user=request.user).filter(pk=int(raw)).first()
+                if raw.isdigit() and request.user.has_perm("accounts.order_enter") else None)
+    if customer is None:
+        return render(request, "credit/_payment_options.html", {"customer": None})
+    options = selectors.payment_options_for(customer)
+    chosen = request.GET.get("payment_method", "")
+    usable = [o for o in options if o["usable"]]
+    return render(request, "credit/_payment_options.html", {
+        "customer": customer, "options": options, "usable": usable, "position": selectors.position(customer),
+        "chosen": int(chosen) if chosen.isdigit() and any(o["method"].pk == int(chosen) for o in usable) else None})

@@ -10,6 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ordertaking.accounts.models import User
@@ -84,6 +86,39 @@ class OrderForm(forms.Form):
         pinyin_choices(self.fields["customer"])  # pinyin order, searchable
         self.fields["sales_rep"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             groups__name=Role.SALES, is_active=True).order_by("username")
+        customer = self._customer()
+        if customer is not None:  # only what this customer may use is offered (P2.3.a)
+            self.fields["payment_method"].queryset = payment_methods_open_to(customer)  # type: ignore[attr-defined]
+            self.fields["payment_method"].error_messages["invalid_choice"] = _(
+                "%(customer)s may not pay by this method (P2.3.a): choose one of the methods shown for this "
+                "customer.") % {"customer": customer.name}
+        # the customer's payment options and credit limits appear beside the field as it is chosen (HTMX)
+        self.fields["customer"].widget.attrs.update({
+            "hx-get": reverse_lazy("credit:payment_options"), "hx-trigger": "change",
+            "hx-target": "#payment-options", "hx-swap": "innerHTML", "hx-include": "[name=payment_method]"})
+
+    def _customer(self) -> Customer | None:
+        raw = self.data.get("customer") if self.is_bound else self.initial.get("customer")
+        raw = getattr(raw, "pk", raw)
+        if raw in (None, "") or not str(raw).isdigit():
+            return None
+        return self.fields["customer"].queryset.filter(pk=int(raw)).first()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        customer, method = data.get("customer"), data.get("payment_method")
+        if customer is not None and method is not None and not payment_methods_open_to(customer).filter(
+                pk=method.pk).exists():
+            self.add_error("payment_method", _("%(customer)s may not pay by %(method)s (P2.3.a): choose one of "
+                                               "the methods shown for this customer.")
+                           % {"customer": customer.name, "method": method.name})
+        return data
+
+
+def payment_methods_open_to(customer: Customer) -> Any:
+    """Active payment methods this customer may use: those open to all, and those granted to it (P2.3.a)."""
+    return PaymentMethod.objects.filter(active=True).filter(
+        Q(open_to_all=True) | Q(pk__in=customer.allowed_payment_methods.values("pk"))).distinct()
 
 
 class LineForm(forms.Form):

@@ -354,3 +354,27 @@ def test_p4_2_c_search_finds_orders_by_number_start_number_tail_and_customer_nam
     assert found(customer.name[2:4])
     assert not found("不存在的公司")
     assert not found("SO19990101")
+
+
+def test_p2_3_a_the_order_form_offers_and_accepts_only_the_payment_methods_this_customer_may_use(
+        client, sales_rep, customer, catalog, far_date):
+    """月结30天 is not granted to this customer: not offered, refused beside the field if posted, and the
+    customer's options (with its credit figures) are shown while the order is entered."""
+    client.force_login(sales_rep)
+    net30 = catalog["payments"]["net30"]
+    html = client.get(reverse("orders:new") + f"?customer={customer.pk}").content.decode()
+    assert 'hx-get="/credit/payment-options/"' in html
+    hint = client.get("/credit/payment-options/", {"customer": customer.pk}, HTTP_HX_REQUEST="true")
+    body = hint.content.decode()
+    assert hint.status_code == 200 and 'data-testid="payment-options"' in body
+    assert f'data-refused="{net30.pk}"' in body and f'data-usable="{catalog["payments"]["prepay"].pk}"' in body
+    assert f'<option value="{net30.pk}"' not in body  # the select swapped in keeps only the usable ones
+    data = form_data(customer, catalog, far_date, lines=[{"product": catalog["products"]["motor"].pk,
+                                                          "quantity": "2"}])
+    data["payment_method"] = str(net30.pk)
+    r = client.post(reverse("orders:new"), data)
+    assert r.status_code == 422 and not Order.objects.exists()
+    error = str(r.context["form"].errors["payment_method"])
+    assert customer.name in error and "P2.3.a" in error  # its own message, not "select a valid choice"
+    customer.allowed_payment_methods.add(net30)  # granted: now offered and accepted
+    assert client.post(reverse("orders:new"), data).status_code == 302
