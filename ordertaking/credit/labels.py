@@ -12,10 +12,13 @@ ACTION_LABELS: dict[str, Any] = {
     "credit.evaluation_proposed": _("Credit evaluation proposed"),
     "credit.evaluation_approved": _("Credit evaluation approved"),
     "credit.evaluation_rejected": _("Credit evaluation rejected"),
+    "credit.evaluation_superseded": _("Credit evaluation superseded"),
     "credit.guarantee_recorded": _("Guarantee recorded"),
     "credit.checked": _("Credit checked at approval"),
     "order.credit_held": _("Order put on credit hold"),
     "order.credit_released": _("Released from credit hold"),
+    "credit.hold_closed": _("Credit hold closed (the order left it)"),
+    "credit.alerts_read": _("Credit alerts marked read"),
     "credit.exposure_reconciled": _("Credit exposure reconciled"),
     "credit.measures_applied": _("Credit measures applied (lower limit, shorter terms)"),
     "credit.stopped": _("Customer put on credit stop"),
@@ -57,6 +60,7 @@ FIELD_LABELS: dict[str, Any] = {
     "policy_version": _("scorecard version"),
     "factors": _("factor scores"),
     "on_stop": _("on credit stop"),
+    "alerts_read": _("alerts marked read"),
 }
 
 VALUE_LABELS: dict[tuple[str, str], Any] = {

@@ -14,14 +14,15 @@ from django.utils.translation import gettext as _
 
 from ordertaking.accounts.models import User
 from ordertaking.audit.services import event_record
-from ordertaking.common.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ordertaking.common.errors import PermissionDenied, ValidationFailed
 from ordertaking.common.money import half_up, money
 from ordertaking.customers.models import Customer
 from ordertaking.orders.models import Order
 from ordertaking.orders.states import OrderState, check_move
 
 from . import rules
-from .models import CreditEvaluation, CreditHold, CustomerCredit, Guarantee, ScorecardPolicy
+from .models import CreditAlert, CreditEvaluation, CreditHold, CustomerCredit, Guarantee, ScorecardPolicy
+from .states import EVALUATION, HOLD
 
 if TYPE_CHECKING:
     from .checks import CreditFacts
@@ -201,14 +202,19 @@ def credit_evaluation_approve(*, evaluation: CreditEvaluation, actor: User, comm
         if ev.proposed_by_id == actor.pk:
             raise PermissionDenied(_("The person who proposed an evaluation cannot approve it (P5.1.a)."),
                                    code="same_person")
-        if ev.state != CreditEvaluation.State.PROPOSED:
-            raise InvalidTransition(_("Only an evaluation awaiting approval can be decided."), field="state")
+        target = EVALUATION.check(ev.state, "approve")
         credit = credit_row_locked(ev.customer_id)
         before = {"rating": credit.rating, "credit_limit": str(credit.credit_limit),
                   "max_term_days": credit.max_term_days, "on_stop": credit.on_stop}
-        CreditEvaluation.objects.filter(customer_id=ev.customer_id, state=CreditEvaluation.State.APPROVED).update(
-            state=CreditEvaluation.State.SUPERSEDED)
-        ev.state = CreditEvaluation.State.APPROVED
+        # The evaluation in force until now is superseded: a move of its own, with its own event.
+        for old in CreditEvaluation.objects.select_for_update().filter(
+                customer_id=ev.customer_id, state=CreditEvaluation.State.APPROVED).order_by("id"):
+            old.state = EVALUATION.check(old.state, "supersede")
+            old.save(update_fields=["state"])
+            event_record(actor=actor, action="credit.evaluation_superseded", subject=ev.customer,
+                         clause=EVALUATION.clause("supersede"),
+                         after={"evaluation": old.pk, "rating": old.rating, "score": old.score})
+        ev.state = target
         ev.decided_by = actor
         ev.decided_at = timezone.now()
         ev.decision_comment = comment
@@ -238,9 +244,7 @@ def credit_evaluation_reject(*, evaluation: CreditEvaluation, actor: User, comme
         if ev.proposed_by_id == actor.pk:
             raise PermissionDenied(_("The person who proposed an evaluation cannot decide it (P5.1.a)."),
                                    code="same_person")
-        if ev.state != CreditEvaluation.State.PROPOSED:
-            raise InvalidTransition(_("Only an evaluation awaiting approval can be decided."), field="state")
-        ev.state = CreditEvaluation.State.REJECTED
+        ev.state = EVALUATION.check(ev.state, "reject")
         ev.decided_by = actor
         ev.decided_at = timezone.now()
         ev.decision_comment = comment.strip()
@@ -304,7 +308,7 @@ def _hold(*, order: Order, credit: CustomerCredit, stage: str, excess: Decimal, 
     order.state = check_move(order.state, "hold")
     order.save(update_fields=["state", "updated_at"])
     # A hold left open by a return or cancellation is closed before a new one opens.
-    CreditHold.objects.filter(order=order, state=CreditHold.State.OPEN).update(state=CreditHold.State.CLOSED)
+    credit_holds_close(order=order, actor=actor)
     hold = CreditHold.objects.create(order=order, customer_id=order.customer_id, stage=stage,
                                      order_amount=order.total_amount, exposure=credit.exposure,
                                      credit_limit=credit.credit_limit, excess=excess)
@@ -315,11 +319,18 @@ def _hold(*, order: Order, credit: CustomerCredit, stage: str, excess: Decimal, 
     return hold
 
 
-def credit_holds_close(*, order: Order) -> int:
+def credit_holds_close(*, order: Order, actor: User | None) -> int:
     """The order left credit hold by a return or a cancellation: its open hold is no longer
-    waiting for anyone. Runs inside the caller's transaction; returns how many were closed."""
-    return CreditHold.objects.filter(order=order, state=CreditHold.State.OPEN).update(
-        state=CreditHold.State.CLOSED)
+    waiting for anyone, and the order's timeline says so. Runs inside the caller's transaction
+    (which holds the order's lock); returns how many were closed."""
+    closed = 0
+    for hold in CreditHold.objects.select_for_update().filter(order=order, state=CreditHold.State.OPEN):
+        hold.state = HOLD.check(hold.state, "close")
+        hold.save(update_fields=["state"])
+        event_record(actor=actor, action="credit.hold_closed", subject=order, clause=HOLD.clause("close"),
+                     after={"stage": hold.stage, "excess": str(hold.excess)})
+        closed += 1
+    return closed
 
 
 def credit_submission_check(*, order: Order, actor: User, facts: CreditFacts | None = None) -> CreditHold | None:
@@ -404,8 +415,7 @@ def credit_hold_release(*, hold: CreditHold, actor: User, reason: str) -> Credit
         if actor.pk in (order.entered_by_id, order.sales_rep_id):
             raise PermissionDenied(_("Whoever entered or sells the order cannot release its credit hold (P5.1)."),
                                    code="same_person")
-        if hold.state != CreditHold.State.OPEN:
-            raise InvalidTransition(_("This credit hold is no longer waiting for release."), field="state")
+        hold_target = HOLD.check(hold.state, "release")
         target = check_move(order.state, "release")
         credit = credit_row_locked(order.customer_id)
         excess = rules.limit_check(exposure=credit.exposure, order_amount=order.total_amount,
@@ -419,7 +429,7 @@ def credit_hold_release(*, hold: CreditHold, actor: User, reason: str) -> Credit
                 code="above_authority")
         order.state = target
         order.save(update_fields=["state", "updated_at"])
-        hold.state = CreditHold.State.RELEASED
+        hold.state = hold_target
         hold.released_by = actor
         hold.released_at = timezone.now()
         hold.release_reason = reason
@@ -431,6 +441,20 @@ def credit_hold_release(*, hold: CreditHold, actor: User, reason: str) -> Credit
                             "order_amount": str(order.total_amount), "accepted_excess": str(excess),
                             "authority": str(authority), "special_approval": special}, message=reason)
     return hold
+
+
+def credit_alerts_mark_read(*, actor: User) -> int:
+    """The reader has seen their unread early warnings (P5.1.c); the trail records when.
+    Returns how many were marked."""
+    with transaction.atomic():
+        unread = list(CreditAlert.objects.select_for_update().filter(recipient=actor, read_at__isnull=True)
+                      .values_list("pk", flat=True))
+        if not unread:
+            return 0
+        CreditAlert.objects.filter(pk__in=unread).update(read_at=timezone.now())
+        event_record(actor=actor, action="credit.alerts_read", subject=actor, clause="P5.1.c",
+                     after={"alerts_read": len(unread)})
+    return len(unread)
 
 
 def exposure_move(*, customer_id: int, approved_delta: Decimal = ZERO, invoiced_delta: Decimal = ZERO) -> None:

@@ -32,6 +32,7 @@ from .models import (
     Payment,
     PaymentAllocation,
 )
+from .states import DUNNING_TASK
 
 ZERO = Decimal("0.00")
 
@@ -221,11 +222,12 @@ def dunning_task_done(*, task: DunningTask, actor: User, note: str = "") -> Dunn
         task = DunningTask.objects.select_for_update().get(pk=task.pk)
         if actor.pk != task.assignee_id and not actor.has_perm("accounts.finance_manage"):
             raise PermissionDenied(_("This dunning task is someone else's."))
-        if task.state != DunningTask.State.OPEN:
-            raise InvalidTransition(_("This dunning task is already done."), field="state")
-        task.state = DunningTask.State.DONE
+        before = task.state
+        task.state = DUNNING_TASK.check(task.state, "done")
         task.note = (task.note + "\n" + note).strip()
         task.save(update_fields=["state", "note"])
-        event_record(actor=actor, action="dunning.done", subject=task.customer, clause="P5.1.c",
-                     after={"task": task.pk, "invoice": task.invoice_id}, message=note)
+        event_record(actor=actor, action="dunning.done", subject=task.customer, clause=DUNNING_TASK.clause("done"),
+                     before={"state": before}, after={"state": task.state,
+                                                      "invoice": task.invoice.number if task.invoice else None},
+                     message=note)
     return task

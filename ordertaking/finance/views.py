@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ordertaking.common.errors import DomainError, NotFound
 from ordertaking.credit.forms import put_error
 from ordertaking.credit.selectors import customer_for, order_for_finance, position
+from ordertaking.credit.services import credit_alerts_mark_read
 
 from . import selectors, services
 from .forms import AgingForm, CreditNoteForm, InvoiceFilterForm, PaymentForm
@@ -249,7 +250,7 @@ def dunning(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if request.method == "POST":
         if "alerts_read" in request.POST:
-            CreditAlert.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+            credit_alerts_mark_read(actor=user)
             return redirect("finance:dunning")
         task = DunningTask.objects.filter(pk=request.POST.get("task") or 0).first()
         if task is None or (task.assignee_id != user.pk and not user.has_perm("accounts.finance_view")):

@@ -414,7 +414,7 @@ def order_cancel(*, order: Order, actor: User, reason: str) -> Order:
         order.cancel_reason = reason
         order.save()
         if from_state == OrderState.CREDIT_HOLD:
-            credit_holds_close(order=order)
+            credit_holds_close(order=order, actor=actor)
         event_record(actor=actor, action="order.cancelled", subject=order, clause=MOVES["cancel"][2],
                      before={"state": from_state}, after={"state": target}, message=reason)
     return order

@@ -24,6 +24,7 @@ from . import rules
 from .checks import CreditFacts, order_credit_facts, order_findings_in_each_language
 from .models import ReviewDecision, ReviewFinding, SpecialApproval
 from .permissions import review_sod_refusal, special_approval_sod_refusal
+from .states import SPECIAL_APPROVAL
 
 
 def _require(actor: Any, capability: str, message: str) -> None:
@@ -138,16 +139,18 @@ def order_return(*, order: Order, actor: Any, opinion: str) -> Order:
         locked.state = target
         locked.save(update_fields=["state", "updated_at"])
         if before == OrderState.CREDIT_HOLD:
-            credit_holds_close(order=locked)
+            credit_holds_close(order=locked, actor=actor)
         ReviewDecision.objects.create(order=locked, revision=locked.revision,
                                       outcome=ReviewDecision.Outcome.RETURNED, opinion=opinion, reviewer=actor)
         # An open request dies with the revision it was about (P2.3.c: a new revision needs a new one).
         for sa in SpecialApproval.objects.select_for_update().filter(order=locked,
                                                                     state=SpecialApproval.State.REQUESTED):
-            sa.state = SpecialApproval.State.WITHDRAWN
+            before_sa = sa.state
+            sa.state = SPECIAL_APPROVAL.check(sa.state, "withdraw")
             sa.save(update_fields=["state"])
-            event_record(actor=actor, action="special_approval.withdrawn", subject=locked, clause="P2.3.c",
-                         before={"state": "requested"}, after={"state": "withdrawn"},
+            event_record(actor=actor, action="special_approval.withdrawn", subject=locked,
+                         clause=SPECIAL_APPROVAL.clause("withdraw"), before={"state": before_sa},
+                         after={"state": sa.state},
                          message=_("The order was returned."))
         event_record(actor=actor, action="order.returned", subject=locked, clause="P2.3.c",
                      before={"state": before}, after={"state": locked.state}, message=opinion)
@@ -208,19 +211,19 @@ def _decide(*, approval: SpecialApproval, actor: Any, comment: str, grant: bool)
         refusal = special_approval_sod_refusal(sa, actor)
         if refusal:
             raise PermissionDenied(refusal, code="segregation_of_duties")
-        if sa.state != SpecialApproval.State.REQUESTED:
-            raise InvalidTransition(_("This special approval has already been decided."),
-                                    code="invalid_transition", field="state")
+        verb = "grant" if grant else "refuse"
+        target = SPECIAL_APPROVAL.check(sa.state, verb)
         if locked_order.state != OrderState.SUBMITTED or locked_order.revision != sa.revision:
             raise InvalidTransition(_("The order is no longer pending review in the revision this request was "
                                       "about."), code="invalid_transition", field="state")
-        sa.state = SpecialApproval.State.GRANTED if grant else SpecialApproval.State.REFUSED
+        before_sa = sa.state
+        sa.state = target
         sa.decided_by = actor
         sa.decided_at = timezone.now()
         sa.comment = comment
         sa.save(update_fields=["state", "decided_by", "decided_at", "comment"])
         event_record(actor=actor, action="special_approval.granted" if grant else "special_approval.refused",
-                     subject=locked_order, clause="P2.3.c", before={"state": "requested"},
+                     subject=locked_order, clause=SPECIAL_APPROVAL.clause(verb), before={"state": before_sa},
                      after={"state": sa.state, "special_approval": sa.pk, "findings": sa.finding_codes},
                      message=comment)
     approval.refresh_from_db()
