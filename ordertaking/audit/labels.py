@@ -1,53 +1,122 @@
-"""What each audit action means, in the reader's language (P6.1.a: the trail must be readable).
+"""The one vocabulary of the audit trail (P6.1.a: the trail must be readable; CONVENTIONS.md: users
+read words, not codes).
 
-ACTION_LABELS maps a dotted action to its label. Every app that writes an event adds
-one line here for each action it writes (small insertions; several engineers edit this file).
-FIELD_LABELS names the JSON keys that appear in `before`/`after`, for the change lists.
+Plain data, in the lowest app that needs it, so no app above has to register anything and this
+module imports no higher app:
+
+- the actions each app writes, as one `TextChoices` per app (`OrderAction.APPROVED` is
+  "order.approved", labelled "Order approved"); a test fails when a service writes an action
+  that is not one of these choices;
+- FIELD_LABELS: the keys an event's `before`/`after` carry, and LINE_FIELD_LABELS for an order
+  line's keys (`lines.2.unit_price` reads "Line 2 · unit price");
+- VALUE_LABELS: the stored codes those keys hold (states, channels, kinds, roles …), each the
+  same word as the model's own choice label (a test compares them);
+- how each value is shown: money one way (¥1,234.50), booleans as Yes/No, lists of codes as
+  their labels, review findings by their description, references to records as a link or not at all.
+
+`describe_events` (and the `audit/_timeline.html` template and `audit.selectors.timeline`)
+is the one renderer every page's timeline and the audit log use.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-ACTION_LABELS: dict[str, Any] = {
-    # accounts (P3)
-    "user.created": _("User created"),
-    "api_token.issued": _("API token issued"),
-    "api_token.revoked": _("API token revoked"),
-    # customers (P2.1.c, P4.1)
-    "customer.created": _("Customer created"),
-    "customer.updated": _("Customer updated"),
-    "customer.contact_added": _("Contact added"),
-    "customer.contact_updated": _("Contact changed"),
-    "customer.contact_removed": _("Contact removed"),
-    "customer.address_added": _("Address added"),
-    "customer.address_updated": _("Address changed"),
-    "customer.address_removed": _("Address removed"),
-    "customer.payment_methods_changed": _("Allowed payment methods changed"),
-    # inquiries (P2.1)
-    "inquiry.created": _("Inquiry recorded"),
-    "inquiry.handed_over": _("Inquiry handed over to sales"),
-    "inquiry.recorded": _("Inquiry recorded"),
-    "inquiry.updated": _("Inquiry updated"),
-    "inquiry.converted": _("Inquiry converted to a draft order"),
-    "inquiry.closed": _("Inquiry closed"),
-    # orders (P2.2)
-    "order.created": _("Order entered"),
-    "order.updated": _("Order updated"),
-    "order.submitted": _("Order submitted for review"),
-    "order.cancelled": _("Order cancelled"),
-    # review (P2.3)
-    "order.approved": _("Order approved"),
-    "order.returned": _("Order returned to sales"),
-    "special_approval.requested": _("Special approval requested"),
-    "special_approval.granted": _("Special approval granted"),
-    "special_approval.refused": _("Special approval refused"),
-    "special_approval.withdrawn": _("Special approval withdrawn"),
-}
+from ordertaking.common.findings import FINDING_LABELS
+
+# --- the actions, one set of choices per app ------------------------------------------------------
+
+class AuditAction(models.TextChoices):  # audit (P6.1.a)
+    SEALED = "audit.sealed", _("Audit trail sealed")
+
+
+class AccountAction(models.TextChoices):  # accounts (P3)
+    USER_CREATED = "user.created", _("User created")
+    API_TOKEN_ISSUED = "api_token.issued", _("API token issued")
+    API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
+
+
+class CustomerAction(models.TextChoices):  # customers (P2.1.c, P4.1)
+    CREATED = "customer.created", _("Customer created")
+    UPDATED = "customer.updated", _("Customer updated")
+    CONTACT_ADDED = "customer.contact_added", _("Contact added")
+    CONTACT_UPDATED = "customer.contact_updated", _("Contact changed")
+    CONTACT_REMOVED = "customer.contact_removed", _("Contact removed")
+    ADDRESS_ADDED = "customer.address_added", _("Address added")
+    ADDRESS_UPDATED = "customer.address_updated", _("Address changed")
+    ADDRESS_REMOVED = "customer.address_removed", _("Address removed")
+    PAYMENT_METHODS_CHANGED = "customer.payment_methods_changed", _("Allowed payment methods changed")
+
+
+class InquiryAction(models.TextChoices):  # inquiries (P2.1)
+    CREATED = "inquiry.created", _("Inquiry recorded")
+    RECORDED = "inquiry.recorded", _("Inquiry recorded")
+    UPDATED = "inquiry.updated", _("Inquiry updated")
+    HANDED_OVER = "inquiry.handed_over", _("Inquiry handed over to sales")
+    CONVERTED = "inquiry.converted", _("Inquiry converted to a draft order")
+    CLOSED = "inquiry.closed", _("Inquiry closed")
+
+
+class OrderAction(models.TextChoices):  # orders (P2.2)
+    CREATED = "order.created", _("Order entered")
+    UPDATED = "order.updated", _("Order updated")
+    SUBMITTED = "order.submitted", _("Order submitted for review")
+    CANCELLED = "order.cancelled", _("Order cancelled")
+
+
+class ReviewAction(models.TextChoices):  # review (P2.3)
+    APPROVED = "order.approved", _("Order approved")
+    RETURNED = "order.returned", _("Order returned to sales")
+    SPECIAL_REQUESTED = "special_approval.requested", _("Special approval requested")
+    SPECIAL_GRANTED = "special_approval.granted", _("Special approval granted")
+    SPECIAL_REFUSED = "special_approval.refused", _("Special approval refused")
+    SPECIAL_WITHDRAWN = "special_approval.withdrawn", _("Special approval withdrawn")
+
+
+class CreditAction(models.TextChoices):  # credit (P5.1)
+    POLICY_CHANGED = "credit.policy_changed", _("Credit scorecard changed")
+    EVALUATION_PROPOSED = "credit.evaluation_proposed", _("Credit evaluation proposed")
+    EVALUATION_APPROVED = "credit.evaluation_approved", _("Credit evaluation approved")
+    EVALUATION_REJECTED = "credit.evaluation_rejected", _("Credit evaluation rejected")
+    EVALUATION_SUPERSEDED = "credit.evaluation_superseded", _("Credit evaluation superseded")
+    GUARANTEE_RECORDED = "credit.guarantee_recorded", _("Guarantee recorded")
+    CHECKED = "credit.checked", _("Credit checked at approval")
+    HELD = "order.credit_held", _("Order put on credit hold")
+    RELEASED = "order.credit_released", _("Released from credit hold")
+    HOLD_CLOSED = "credit.hold_closed", _("Credit hold closed (the order left it)")
+    ALERTS_READ = "credit.alerts_read", _("Credit alerts marked read")
+    EXPOSURE_RECONCILED = "credit.exposure_reconciled", _("Credit exposure reconciled")
+    MEASURES_APPLIED = "credit.measures_applied", _("Credit measures applied (lower limit, shorter terms)")
+    STOPPED = "credit.stopped", _("Customer put on credit stop")
+    RATING_LOWERED = "credit.rating_lowered", _("Credit rating lowered")
+
+
+class FinanceAction(models.TextChoices):  # finance (P3.6)
+    INVOICE_ISSUED = "invoice.issued", _("Invoice issued")
+    PAYMENT_RECEIVED = "payment.received", _("Payment received")
+    PAYMENT_RECORDED = "payment.recorded", _("Payment recorded")
+    CREDIT_NOTE_ISSUED = "credit_note.issued", _("Credit note issued")
+    CREDIT_NOTE_APPLIED = "credit_note.applied", _("Credit note applied")
+    DUNNING_DONE = "dunning.done", _("Dunning task done")
+
+
+ACTION_CHOICES: tuple[type[models.TextChoices], ...] = (
+    AuditAction, AccountAction, CustomerAction, InquiryAction, OrderAction, ReviewAction, CreditAction, FinanceAction)
+
+ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES for a in choices}
+
+
+# --- the keys an event carries --------------------------------------------------------------------
 
 FIELD_LABELS: dict[str, Any] = {
     "state": _("state"),
@@ -56,6 +125,7 @@ FIELD_LABELS: dict[str, Any] = {
     "name": _("name"),
     "token": _("token"),
     "number": _("order number"),
+    "order": _("order"),
     "customer": _("customer"),
     "total_amount": _("total amount"),
     "delivery_date": _("delivery date"),
@@ -63,6 +133,7 @@ FIELD_LABELS: dict[str, Any] = {
     "delivery_city": _("delivery city"),
     "delivery_address": _("delivery address"),
     "payment_method": _("payment method"),
+    "customer_reference": _("customer reference"),
     "opinion": _("review opinion"),
     "revision": _("revision"),
     "special_approval": _("special approval"),
@@ -100,44 +171,158 @@ FIELD_LABELS: dict[str, Any] = {
     "label": _("label"),
     "is_primary": _("primary"),
     "is_default": _("default"),
+    # credit (P5.1) and finance (P3.6)
+    "rating": _("credit rating"),
+    "score": _("score"),
+    "credit_limit": _("credit limit"),
+    "limit": _("credit limit"),
+    "min_score": _("minimum score"),
+    "exposure": _("exposure"),
+    "excess": _("excess over limit"),
+    "accepted_excess": _("accepted excess"),
+    "order_amount": _("order amount"),
+    "max_term_days": _("longest payment term (days)"),
+    "payment_kinds": _("payment methods allowed"),
+    "guarantee_required": _("guarantee required"),
+    "stage": _("stage"),
+    "authority": _("finance release authority"),
+    "finance_release_authority": _("finance release authority"),
+    "worst_days_overdue": _("worst days overdue"),
+    "threshold": _("threshold (days)"),
+    "invoice": _("invoice"),
+    "invoices": _("invoices"),
+    "amount": _("amount"),
+    "due_date": _("due date"),
+    "open": _("still open"),
+    "received_on": _("received on"),
+    "allocated": _("allocated"),
+    "reference": _("reference"),
+    "credit_note": _("credit note"),
+    "kind": _("kind"),
+    "valid_until": _("valid until"),
+    "evaluation": _("evaluation"),
+    "version": _("scorecard version"),
+    "policy_version": _("scorecard version"),
+    "factors": _("factor scores"),
+    "weights": _("weights"),
+    "bands": _("rating bands"),
+    "payment_record": _("payment record"),
+    "on_stop": _("on credit stop"),
+    "alerts_read": _("alerts marked read"),
+    # the daily seal of the audit trail (P6.1.a)
+    "streams": _("records sealed"),
+    "events": _("events sealed"),
+    "root": _("seal hash"),
+    # the four factors of the scorecard (P5.1.a) and the payment record's figures
+    "qualification": _("qualification"),
+    "financial": _("financial status"),
+    "reputation": _("business reputation"),
+    "payment": _("payment record"),
+    "on_time_ratio": _("share paid on time"),
+    "avg_days_overdue": _("average days overdue"),
+    "open_overdue_amount": _("overdue amount still open"),
 }
 
-# Stored codes shown as words: (field, value) -> label. The same words as the state badges.
+# An order line's keys, shown as "Line 2 · unit price" (P2.2.b revisions, P4.2.a).
+LINE_FIELD_LABELS: dict[str, Any] = {
+    "product_code": _("code"), "name": _("name"), "specification": _("specification"),
+    "description": _("description"), "unit": _("unit"), "quantity": _("quantity"),
+    "unit_price": _("unit price"), "amount": _("amount"),
+}
+
+# Stored codes shown as words: (key, value) -> label; the same words as the models' choices.
 VALUE_LABELS: dict[tuple[str, str], Any] = {
+    # orders (P2.2, P2.3, P5.1)
     ("state", "draft"): _("Draft"),
     ("state", "submitted"): _("Pending review"),
     ("state", "returned"): _("Returned"),
     ("state", "credit_hold"): _("Credit hold"),
     ("state", "approved"): _("Approved"),
     ("state", "cancelled"): _("Cancelled"),
-    ("state", "requested"): _("Awaiting decision"),
+    # special approvals (P2.3.c)
+    ("state", "requested"): _("Awaiting leader"),
     ("state", "granted"): _("Granted"),
     ("state", "refused"): _("Refused"),
     ("state", "withdrawn"): _("Withdrawn"),
-    # inquiries (P2.1) and customers (P4.1.b)
+    # inquiries (P2.1); dunning tasks (P5.1.c)
     ("state", "open"): _("Open"),
     ("state", "handed_over"): _("Handed over"),
     ("state", "converted"): _("Converted to order"),
     ("state", "closed"): _("Closed"),
+    ("state", "done"): _("Done"),
     ("channel", "phone"): _("Phone"),
     ("channel", "email"): pgettext_lazy("inquiry channel", "Email"),
     ("channel", "online"): _("Online customer service"),
     ("channel", "visit"): _("On-site visit"),
+    # customers (P4.1.b)
     ("size", "micro"): _("Micro"),
     ("size", "small"): _("Small"),
     ("size", "medium"): _("Medium"),
     ("size", "large"): _("Large"),
     ("status", "prospect"): _("Prospect"),
+    ("status", "active"): _("Active"),
+    ("status", "inactive"): _("Inactive"),
+    # credit (P5.1)
+    ("stage", "submission"): _("At submission"),
+    ("stage", "approval"): _("At approval"),
+    ("kind", "deposit"): _("Deposit / prepayment received"),
+    ("kind", "guarantor"): _("Guarantor"),
+    ("kind", "lc"): _("Letter of credit"),
+    ("payment_kinds", "prepayment"): _("Prepayment"),
+    ("payment_kinds", "cod"): _("Cash on delivery"),
+    ("payment_kinds", "credit"): _("Credit terms"),
+    # accounts (P3): the same words as accounts.roles.ROLE_LABELS
+    ("roles", "sales"): pgettext_lazy("role", "Sales"),
+    ("roles", "customer_service"): pgettext_lazy("role", "Customer service"),
+    ("roles", "order_center"): pgettext_lazy("role", "Order processing center"),
+    ("roles", "production"): pgettext_lazy("role", "Production"),
+    ("roles", "logistics"): pgettext_lazy("role", "Logistics"),
+    ("roles", "finance"): pgettext_lazy("role", "Finance"),
+    ("roles", "leadership"): pgettext_lazy("role", "Leadership"),
+    ("roles", "auditor"): pgettext_lazy("role", "Auditor"),
+    ("roles", "admin"): pgettext_lazy("role", "Administrator"),
 }
 
-# Credit and finance (P5.1, P3.6): their labels live in ordertaking/credit/labels.py (and its catalogue).
-from ordertaking.credit.labels import ACTION_LABELS as _CREDIT_ACTIONS  # noqa: E402
-from ordertaking.credit.labels import FIELD_LABELS as _CREDIT_FIELDS  # noqa: E402
-from ordertaking.credit.labels import VALUE_LABELS as _CREDIT_VALUES  # noqa: E402
+# Keys whose values are amounts of money: shown as ¥1,234.50 like every other amount on the pages.
+MONEY_KEYS = frozenset({
+    "total_amount", "amount", "order_amount", "exposure", "credit_limit", "limit", "accepted_excess", "excess",
+    "allowed_excess", "unit_price", "paid_amount", "outstanding", "authority", "finance_release_authority",
+    "open", "allocated", "open_overdue_amount"})
+QUANTITY_KEYS = frozenset({"quantity"})
+# References to a record by its id: the event's subject and label already name the record, so the
+# number itself (meaningless to a reader) is not shown. The stored event and the API keep it.
+REFERENCE_KEYS = frozenset({"evaluation", "task", "customer_id", "special_approval", "heads"})
+# Values that name an order by its number: shown as a link to the order (order numbers are links).
+ORDER_NUMBER_KEYS = frozenset({"order", "number"})
 
-ACTION_LABELS.update(_CREDIT_ACTIONS)
-FIELD_LABELS.update({k: v for k, v in _CREDIT_FIELDS.items() if k not in FIELD_LABELS})
-VALUE_LABELS.update(_CREDIT_VALUES)
+
+# Notes the services themselves write as an event's message, in the language of whoever acted.
+# Shown in the reader's language instead (a note typed by a person is shown as typed).
+SYSTEM_NOTES: tuple[Any, ...] = (
+    _("Revision %(n)s opened after the return."),
+    _("The order was returned."),
+    _("Exposure plus this order exceeds the credit limit."),
+)
+
+
+def _note_patterns() -> list[tuple[re.Pattern[str], Any]]:
+    patterns = []
+    for note in SYSTEM_NOTES:
+        for lang in [code for code, _name in settings.LANGUAGES]:
+            with translation.override(lang):
+                text = str(note)
+            pattern = re.escape(text).replace(re.escape("%(n)s"), r"(?P<n>\d+)")
+            patterns.append((re.compile(f"^{pattern}$"), note))
+    return patterns
+
+
+def show_note(message: str, patterns: list[tuple[re.Pattern[str], Any]] | None = None) -> str:
+    """An event's message for the reader: a system note in the reader's language, anything else as written."""
+    for pattern, note in patterns if patterns is not None else _note_patterns():
+        m = pattern.match(message)
+        if m:
+            return str(note) % m.groupdict() if m.groupdict() else str(note)
+    return message
 
 
 def action_label(action: str) -> str:
@@ -147,38 +332,80 @@ def action_label(action: str) -> str:
 
 
 def field_label(key: str) -> str:
+    """A readable name for a key: `lines.2` → "Line 2", `lines.2.unit_price` → "Line 2 · unit price"."""
+    return capfirst(_field_label(key))
+
+
+def _field_label(key: str) -> str:
+    if key.startswith("lines."):
+        parts = key.split(".")
+        if len(parts) == 2:
+            return gettext("Line %(n)s") % {"n": parts[1]}
+        if len(parts) == 3:
+            field = LINE_FIELD_LABELS.get(parts[2]) or FIELD_LABELS.get(parts[2]) or parts[2].replace("_", " ")
+            return gettext("Line %(n)s · %(field)s") % {"n": parts[1], "field": field}
     label = FIELD_LABELS.get(key)
     return str(label) if label is not None else key.replace("_", " ")
 
 
-# Keys whose values are amounts of money: shown as ¥1,234.50 like every other amount on the pages.
-MONEY_KEYS = frozenset({"total_amount", "amount", "order_amount", "exposure", "credit_limit", "accepted_excess",
-                        "excess", "allowed_excess", "unit_price", "paid_amount", "outstanding"})
+def _leaf(key: str) -> str:
+    return key.rsplit(".", 1)[-1]
 
 
-def _show(value: Any, key: str = "") -> str:
+def _separator() -> str:
+    return pgettext("list separator", ", ")
+
+
+def show_value(value: Any, key: str = "") -> str:
+    """One stored value as the reader sees it, in the active language."""
+    leaf = _leaf(key)
     if value is None or value == "":
         return ""
-    if key in MONEY_KEYS and not isinstance(value, list | tuple | dict | bool):
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list | tuple):
+        if leaf == "bands":
+            return "; ".join(show_value(v, "band") for v in value)
+        return _separator().join(s for s in (show_value(v, key) for v in value) if s)
+    if isinstance(value, dict):
+        if leaf == "band" and "rating" in value:
+            rest = {k: v for k, v in value.items() if k != "rating"}
+            return f"{value['rating']}: {show_value(rest)}"
+        return _separator().join(f"{_field_label(k)} {show_value(v, k)}" for k, v in value.items())
+    if leaf in MONEY_KEYS:
         from ordertaking.common.templatetags.ot import money
 
         try:
             return money(value)
-        except (ArithmeticError, ValueError):  # not a number after all: show it as stored
+        except (ArithmeticError, ValueError, TypeError):  # not a number after all: show it as stored
             return str(value)
-    if isinstance(value, list | tuple):
-        return ", ".join(_show(v, key) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k}: {_show(v, k)}" for k, v in value.items())
-    label = VALUE_LABELS.get((key, str(value)))
+    if leaf in QUANTITY_KEYS:
+        from ordertaking.common.templatetags.ot import qty
+
+        try:
+            return str(qty(value))
+        except (ArithmeticError, ValueError, TypeError):
+            return str(value)
+    if leaf == "findings":
+        label = FINDING_LABELS.get(str(value))
+        return str(label) if label is not None else str(value)
+    label = VALUE_LABELS.get((leaf, str(value)))
     return str(label) if label is not None else str(value)
 
 
-def event_changes(before: Any, after: Any) -> list[dict[str, str]]:
-    """The fields an event touched, as {field, before, after}, in the order `after` lists them.
+def _order_url(number: Any) -> str:
+    if not isinstance(number, str) or not number:
+        return ""
+    try:
+        return reverse("orders:detail", args=[number])
+    except NoReverseMatch:
+        return ""
 
-    An event may carry only `after` (a creation) or only `before`; non-dict payloads are ignored.
-    """
+
+def event_changes(before: Any, after: Any) -> list[dict[str, str]]:
+    """The fields an event touched, as {key, field, before, after, after_url}, in the order `after`
+    lists them. An event may carry only `after` (a creation) or only `before`; non-dict payloads
+    are ignored; references to records by id are left out."""
     b = before if isinstance(before, dict) else {}
     a = after if isinstance(after, dict) else {}
     keys = list(a) + [k for k in b if k not in a]
@@ -186,16 +413,23 @@ def event_changes(before: Any, after: Any) -> list[dict[str, str]]:
     for key in keys:
         if key in a and key in b and a[key] == b[key]:
             continue
-        rows.append({"key": key, "field": field_label(key), "before": _show(b.get(key), key),
-                     "after": _show(a.get(key), key)})
+        if key in REFERENCE_KEYS and not isinstance(a.get(key, b.get(key)), bool):
+            continue
+        after_value = a.get(key)
+        rows.append({"key": key, "field": field_label(key), "before": show_value(b.get(key), key),
+                     "after": show_value(after_value, key),
+                     "after_url": _order_url(after_value) if key in ORDER_NUMBER_KEYS else ""})
     return rows
 
 
 def describe_events(events: Iterable[Any]) -> list[Any]:
     """Annotate each event with `description` (translated label) and `changes` for the timeline."""
     result = []
+    patterns = _note_patterns()
     for ev in events:
         ev.description = action_label(ev.action)
         ev.changes = event_changes(ev.before, ev.after)
+        message = getattr(ev, "message", "")
+        ev.note = show_note(message, patterns) if message else ""
         result.append(ev)
     return result

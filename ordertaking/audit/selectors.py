@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ordertaking.common.errors import PermissionDenied, ValidationFailed
 
 from . import chain
+from .labels import describe_events
 from .models import AuditEvent, StreamHead
 from .services import subject_key
 
@@ -54,6 +55,13 @@ def actors_of_each(subjects: list[models.Model], actions: tuple[str, ...]) -> di
     for subject_id, actor_id in rows:
         out.setdefault(subject_id, set()).add(actor_id)
     return out
+
+
+def timeline(subject: models.Model) -> list[AuditEvent]:
+    """The one timeline renderer's data (P4.2.a, P6.1.a): every event about `subject`, oldest first,
+    each with its translated `description` and its `changes` in words; render with
+    `audit/_timeline.html`. The order, review, customer, inquiry and credit pages all use it."""
+    return describe_events(timeline_for(subject))
 
 
 def _start_of(day: date) -> datetime:

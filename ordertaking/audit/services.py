@@ -121,7 +121,12 @@ def audit_seal(*, actor: Any = None) -> AuditEvent:
         )
 
 
+def _comparable(value: Any) -> Any:
+    # A text sent back from a browser's textarea has \r\n where the stored one has \n: not a change.
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Only the keys whose value differs, as (before, after)."""
-    keys = [k for k in after if before.get(k) != after.get(k)]
+    """Only the keys whose value differs (line endings aside), as (before, after)."""
+    keys = [k for k in after if _comparable(before.get(k)) != _comparable(after.get(k))]
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}

@@ -6,7 +6,7 @@ An app declares its table once, in its own `states.py`:
     HOLD = StateTable(CreditHold.State, {
         "release": Move({"open"}, "released", "P5.1"),
         "close": Move({"open"}, "closed", "P5.1"),
-    }, refusal=_("This credit hold is %(state)s: it cannot be %(verb)s."))
+    }, refusal=REFUSAL)   # a lazy translated message; may use %(state)s and %(verb)s
 
 and every service moves through it: `obj.state = HOLD.check(obj.state, "release")` raises
 InvalidTransition for a move the table does not allow.

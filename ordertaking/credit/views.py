@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ordertaking.audit.selectors import timeline_for
+from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import DomainError, NotFound, ValidationFailed
 
 from . import selectors, services
@@ -33,12 +33,6 @@ def _guard(fn: Any) -> Any:
     wrapped.__name__ = fn.__name__
     wrapped.__doc__ = fn.__doc__
     return login_required(wrapped)
-
-
-def _described(subject: Any) -> list[Any]:
-    from ordertaking.audit.labels import describe_events
-
-    return list(describe_events(list(timeline_for(subject))))
 
 
 @_guard
@@ -61,7 +55,7 @@ def customer(request: HttpRequest, pk: int) -> HttpResponse:
     current = ctx["credit"].evaluation if ctx["credit"] else None
     ctx["current"] = current
     ctx["factors"] = _factor_rows(current) if current else []
-    ctx["events"] = _described(ctx["customer"])
+    ctx["events"] = timeline(ctx["customer"])
     ctx["can_evaluate"] = user.has_perm("accounts.credit_evaluate")
     ctx["can_guarantee"] = user.has_perm("accounts.finance_manage")
     return render(request, "credit/customer.html", ctx)
@@ -153,7 +147,7 @@ def hold(request: HttpRequest, pk: int) -> HttpResponse:
             status = 422
     authority = services.policy_current().finance_release_authority
     return render(request, "credit/hold.html", {
-        "hold": h, "form": form, "authority": authority, "events": _described(h.order),
+        "hold": h, "form": form, "authority": authority, "events": timeline(h.order),
         "position": selectors.position(h.customer),
         "can_release": (user.has_perm("accounts.credit_release") or user.has_perm("accounts.credit_release_unlimited"))
         and h.state == "open"}, status=status)

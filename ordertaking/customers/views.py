@@ -11,8 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from ordertaking.audit.labels import describe_events
-from ordertaking.audit.selectors import timeline_for
+from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied
 
 from . import selectors, services
@@ -65,7 +64,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "addresses": list(customer.addresses.select_related("region")),
         "orders": selectors.customer_orders(user=request.user, customer=customer),
         "order_count": customer.orders.count(),
-        "events": describe_events(timeline_for(customer)),
+        "events": timeline(customer),
         "payment_methods": list(customer.allowed_payment_methods.all()),
         "can_manage": request.user.has_perm("accounts.customer_manage"),
     }

@@ -13,8 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ordertaking.audit.labels import describe_events
-from ordertaking.audit.selectors import timeline_for
+from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied
 from ordertaking.customers.selectors import customers_visible
 
@@ -145,7 +144,7 @@ def _detail(request: HttpRequest, inquiry: Inquiry, *, handover: HandoverForm | 
     context = {
         "inquiry": inquiry,
         "contact_visible": selectors.inquiry_contact_visible(user, inquiry),  # P4.1.c
-        "events": describe_events(timeline_for(inquiry)),
+        "events": timeline(inquiry),
         "order_url": order_url,
         "handover_form": handover or HandoverForm(initial={
             "special_needs": inquiry.special_needs,

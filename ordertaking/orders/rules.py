@@ -140,6 +140,9 @@ def _norm(value: Any) -> Any:
     # Snapshots hold Decimals as strings ("3200.00"); compare numbers as numbers, so "5" == "5.000".
     if isinstance(value, bool) or value is None:
         return value
+    if isinstance(value, str):
+        # A browser's textarea sends \r\n where the stored text has \n: the same note, not a change.
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     if isinstance(value, int | float | Decimal | str):
         try:
             d = Decimal(str(value).strip())

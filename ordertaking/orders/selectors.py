@@ -15,9 +15,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from ordertaking.audit.selectors import timeline_for
+from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import NotFound
 from ordertaking.common.masking import mask_contact
 from ordertaking.common.queues import Queue
@@ -122,31 +121,6 @@ def order_get(*, user: Any, number: str, for_detail: bool = False) -> Order:
 
 # --- timeline -----------------------------------------------------------------------------------
 
-LINE_FIELD_LABELS: dict[str, Any] = {
-    "product_code": gettext_lazy("code"), "name": gettext_lazy("name"),
-    "specification": gettext_lazy("specification"), "description": gettext_lazy("description"),
-    "unit": gettext_lazy("unit"), "quantity": gettext_lazy("quantity"), "unit_price": gettext_lazy("unit price"),
-    "amount": gettext_lazy("amount"),
-}
-HEADER_FIELD_LABELS: dict[str, Any] = {
-    "sales_rep": gettext_lazy("sales rep"), "customer_reference": gettext_lazy("customer reference"),
-    "contact_name": gettext_lazy("contact name"), "contact_phone": gettext_lazy("contact phone"),
-    "notes": gettext_lazy("notes"), "lines": gettext_lazy("lines"),
-}
-
-
-def change_label(key: str) -> str | None:
-    """A readable name for the keys this app writes: `lines.2.quantity` → "Line 2 · quantity"."""
-    if key.startswith("lines."):
-        parts = key.split(".")
-        if len(parts) == 2:
-            return _("Line %(n)s") % {"n": parts[1]}
-        if len(parts) == 3:
-            return _("Line %(n)s · %(field)s") % {"n": parts[1], "field": LINE_FIELD_LABELS.get(parts[2], parts[2])}
-    label = HEADER_FIELD_LABELS.get(key)
-    return str(label) if label is not None else None
-
-
 def order_contact_visible(user: Any, order: Order) -> bool:
     """P4.1.c: whether `user` sees the order's contact phone unmasked (customers' one predicate):
     the order's and the customer's sales rep, whoever entered it, and the roles working with customers."""
@@ -156,21 +130,13 @@ def order_contact_visible(user: Any, order: Order) -> bool:
 
 def order_timeline(order: Order, *, masked: bool = False) -> list[Any]:
     """Every event about the order with its translated `description` and the `changes` it made
-    (P4.2.a, P6.1.a): edits, and on a resubmission the diff against the returned revision.
+    (P4.2.a, P6.1.a), as every timeline shows them (audit.selectors.timeline).
     `masked`: contact details in the changes are masked (P4.1.c, common/masking.py)."""
-    events = list(timeline_for(order))
-    try:
-        from ordertaking.audit.labels import describe_events
-    except ImportError:  # pragma: no cover - the audit app always ships labels.py
-        return events
-    described: list[Any] = describe_events(events)
-    for ev in described:
-        for row in ev.changes:
-            key = row.get("key", "")
-            label = change_label(key)
-            if label:
-                row["field"] = label
-            if masked:
+    described = timeline(order)
+    if masked:
+        for ev in described:
+            for row in ev.changes:
+                key = row.get("key", "")
                 row["before"] = mask_contact(key, row.get("before"))
                 row["after"] = mask_contact(key, row.get("after"))
     return described

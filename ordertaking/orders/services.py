@@ -70,7 +70,7 @@ def _text(value: Any, *, field: str, max_length: int) -> str:
         return ""
     if not isinstance(value, str):
         raise ValidationFailed(_("Enter text."), field=field)
-    value = value.strip()
+    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()  # one line ending, as stored
     if len(value) > max_length:
         raise ValidationFailed(_("At most %(n)s characters.") % {"n": max_length}, field=field)
     if "\x00" in value:
@@ -384,15 +384,10 @@ def order_submit(*, order: Order, actor: User) -> Order:
         order.state = target
         order.submitted_at = timezone.now()
         order.save()
-        before: dict[str, Any] = {"state": from_state}
-        after: dict[str, Any] = {"state": target, "revision": order.revision}
-        if previous is not None:
-            # The timeline shows what changed since the revision the reviewer returned.
-            b, a = _changes_dicts(rules.revision_diff(previous.snapshot, snapshot))
-            before.update(b)
-            after.update(a)
+        # What changed since the returned revision is already on the timeline, edit by edit
+        # (order.updated): the submission records only the move, not that diff a second time.
         event_record(actor=actor, action="order.submitted", subject=order, clause=MOVES["submit"][2],
-                     before=before, after=after)
+                     before={"state": from_state}, after={"state": target, "revision": order.revision})
         credit_facts = order_credit_facts(order)  # read once, for the review's findings and the hold
         _review_findings_refresh(order, actor, credit_facts)
         credit_submission_check(order=order, actor=actor, facts=credit_facts)  # P5.1: over the limit → hold

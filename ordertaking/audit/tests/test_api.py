@@ -33,7 +33,7 @@ def test_p6_1_a_an_auditor_lists_events_with_labels_and_changes(client, auditor,
     assert item["clause"] == "P2.3.c"
     assert item["subject_label"] == "SO-API-1"
     assert item["message"] == "价格低于底价"
-    assert item["changes"] == [{"field": "state", "label": "state", "before": "Pending review", "after": "Returned"}]
+    assert item["changes"] == [{"field": "state", "label": "State", "before": "Pending review", "after": "Returned"}]
     assert (item["before"], item["after"]) == ({"state": "submitted"}, {"state": "returned"})  # raw codes too
 
 

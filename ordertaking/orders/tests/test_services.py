@@ -176,7 +176,7 @@ def test_p2_2_b_a_submitted_order_cannot_be_edited(draft, sales_rep, no_review):
     assert draft.notes == ""
 
 
-def test_p2_2_b_an_edit_after_a_return_opens_a_new_revision_and_resubmitting_shows_the_diff(
+def test_p2_2_b_an_edit_after_a_return_opens_a_new_revision_and_the_timeline_shows_each_change_once(
         draft, sales_rep, reviewer, catalog, no_review):
     order_submit(order=draft, actor=sales_rep)
     return_order(draft, reviewer)
@@ -189,12 +189,16 @@ def test_p2_2_b_an_edit_after_a_return_opens_a_new_revision_and_resubmitting_sho
     assert draft.revision == 2, "only the first edit after a return opens a revision"
     order_submit(order=draft, actor=sales_rep)
     assert list(OrderRevision.objects.filter(order=draft).values_list("revision", flat=True)) == [1, 2]
+    # The edits carry the diff against the returned revision, each once ...
+    first, second = [(e.before or {}, e.after or {}) for e in
+                     timeline_for(draft).filter(action="order.updated").order_by("at", "id")]
+    assert first[0]["delivery_address"] == "浦东新区张江路100号"
+    assert first[1]["delivery_address"] == "浦东新区张江路200号"
+    assert first[0]["lines.2"] == "SVC-INST 现场安装调试" and first[1]["lines.2"] is None
+    assert second[1] == {"contact_name": "刘经理"}
+    # ... and the resubmission records the move, not the same diff a second time.
     ev: Any = timeline_for(draft).filter(action="order.submitted").last()
-    assert ev.after["revision"] == 2
-    assert ev.before["delivery_address"] == "浦东新区张江路100号"
-    assert ev.after["delivery_address"] == "浦东新区张江路200号"
-    assert ev.before["lines.2"] == "SVC-INST 现场安装调试" and ev.after["lines.2"] is None
-    assert ev.after["contact_name"] == "刘经理"
+    assert (ev.before, ev.after) == ({"state": "returned"}, {"state": "submitted", "revision": 2})
 
 
 def test_p2_3_c_a_returned_order_resubmitted_unchanged_is_still_a_new_revision(draft, sales_rep, reviewer,
@@ -297,3 +301,23 @@ def test_p2_2_b_clearing_the_sales_rep_falls_back_to_the_customers_rep(draft, re
     order_update(order=draft, actor=reviewer, changes={"sales_rep": None})
     draft.refresh_from_db()
     assert draft.sales_rep == sales_rep
+
+
+def test_p4_2_a_a_note_sent_back_with_other_line_endings_is_not_logged_as_a_change(draft, sales_rep):
+    """P4.2.a: the trail records changes; a browser's textarea turns \\n into \\r\\n, which is none."""
+    order_update(order=draft, actor=sales_rep, changes={"notes": "先电话联系\n再发货"})
+    draft.refresh_from_db()
+    assert draft.notes == "先电话联系\n再发货"
+    updates = AuditEvent.objects.filter(action="order.updated").count()
+    order_update(order=draft, actor=sales_rep, changes={"notes": "先电话联系\r\n再发货"})
+    draft.refresh_from_db()
+    assert draft.notes == "先电话联系\n再发货"
+    assert AuditEvent.objects.filter(action="order.updated").count() == updates
+
+
+def test_p4_2_a_a_note_stored_with_windows_line_endings_compares_equal_in_the_revision_diff():
+    from ordertaking.orders.rules import revision_diff
+
+    old = {"header": {"notes": "一\r\n二"}, "lines": []}
+    new = {"header": {"notes": "一\n二"}, "lines": []}
+    assert revision_diff(old, new) == []
