@@ -429,6 +429,9 @@ def describe_events(events: Iterable[Any]) -> list[Any]:
     for ev in events:
         ev.description = action_label(ev.action)
         ev.changes = event_changes(ev.before, ev.after)
+        # event_record names an event without a person "system": the reader sees the word.
+        name = getattr(ev, "actor_name", "")
+        ev.who = gettext("System") if name in ("", "system") and not getattr(ev, "actor_id", None) else name
         message = getattr(ev, "message", "")
         ev.note = show_note(message, patterns) if message else ""
         result.append(ev)

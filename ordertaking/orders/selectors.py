@@ -132,7 +132,7 @@ def order_timeline(order: Order, *, masked: bool = False) -> list[Any]:
     """Every event about the order with its translated `description` and the `changes` it made
     (P4.2.a, P6.1.a), as every timeline shows them (audit.selectors.timeline).
     `masked`: contact details in the changes are masked (P4.1.c, common/masking.py)."""
-    described = timeline(order)
+    described: list[Any] = timeline(order)
     if masked:
         for ev in described:
             for row in ev.changes:

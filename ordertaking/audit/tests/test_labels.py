@@ -152,3 +152,13 @@ def test_p6_1_a_a_note_the_system_wrote_reads_in_the_readers_language():
     with translation.override("en"):
         (kept,) = describe_events([typed])
     assert kept.note == "请与客户确认交货期"
+
+
+def test_p6_1_a_an_event_without_a_person_reads_system_in_each_language():
+    ev = SimpleNamespace(action="credit.stopped", before={}, after={}, message="", actor_name="system", actor_id=None)
+    with translation.override("zh-hans"):
+        (zh,) = describe_events([ev])
+    assert zh.who == "系统"
+    person = SimpleNamespace(action="order.created", before={}, after={}, message="", actor_name="王建国", actor_id=3)
+    (kept,) = describe_events([person])
+    assert kept.who == "王建国"
