@@ -346,9 +346,11 @@ def order_update(*, order: Order, actor: User, changes: Mapping[str, Any] | None
         diff = rules.revision_diff(before, after)
         if diff or opened_revision:
             b, a = _changes_dicts(diff)
-            event_record(actor=actor, action="order.updated", subject=order, clause="P2.2.b", before=b, after=a,
-                         message=(_("Revision %(n)s opened after the return.") % {"n": opened_revision}
-                                  if opened_revision else ""))
+            if opened_revision:
+                # a change of the revision number, not a note: a note would be stored in the writer's
+                # language and shown as such to every reader (Chinese in the English interface)
+                b, a = {**b, "revision": opened_revision - 1}, {**a, "revision": opened_revision}
+            event_record(actor=actor, action="order.updated", subject=order, clause="P2.2.b", before=b, after=a)
     return order
 
 

@@ -390,3 +390,30 @@ def test_p2_3_stored_findings_read_in_the_readers_language(floor_order, sales_re
         assert "低于底价" in stored.localized_message()
     with translation.override("en"):
         assert "below the floor price" in stored.localized_message()
+
+
+def test_p2_2_b_a_revision_opened_after_a_return_is_a_change_read_in_each_readers_language(
+        customer, catalog, sales_rep, reviewer, far_date):
+    """Not a note in the writer's language ("退回后开始第 2 版。" in the English interface): the event
+    records revision 1 → 2, which each reader's labels render."""
+    from django.utils import translation
+
+    from ordertaking.audit.labels import describe_events
+    from ordertaking.audit.models import AuditEvent
+    from ordertaking.orders.services import order_create, order_submit, order_update
+    from ordertaking.review.services import order_return
+
+    order = order_submit(order=order_create(
+        actor=sales_rep, customer=customer, delivery_date=far_date, delivery_region=catalog["regions"]["sh"],
+        delivery_city="上海市", delivery_address="浦东新区张江路100号", payment_method=catalog["payments"]["prepay"],
+        contact_name="刘经理", contact_phone="13812345678",
+        lines=[{"product": catalog["products"]["motor"], "quantity": Decimal("2")}]), actor=sales_rep)
+    with translation.override("zh-hans"):
+        order_return(order=order, actor=reviewer, opinion="请确认交货时间。")
+        order = order_update(order=order, actor=sales_rep, changes={"customer_reference": "PO-2"})
+    event = AuditEvent.objects.filter(action="order.updated").latest("id")
+    assert order.revision == 2 and event.message == ""
+    assert (event.before["revision"], event.after["revision"]) == (1, 2)
+    with translation.override("en"):
+        text = str(describe_events([event]))
+    assert "版" not in text
