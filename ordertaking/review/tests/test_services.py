@@ -413,7 +413,7 @@ def test_p2_2_b_a_revision_opened_after_a_return_is_a_change_read_in_each_reader
         order = order_update(order=order, actor=sales_rep, changes={"customer_reference": "PO-2"})
     event = AuditEvent.objects.filter(action="order.updated").latest("id")
     assert order.revision == 2 and event.message == ""
-    assert (event.before["revision"], event.after["revision"]) == (1, 2)
+    assert (event.before or {}).get("revision") == 1 and (event.after or {}).get("revision") == 2
     with translation.override("en"):
         text = str(describe_events([event]))
     assert "版" not in text
