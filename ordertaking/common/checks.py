@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 DEV_KEY_PREFIX = "dev-only-insecure-key"
 
@@ -17,4 +17,15 @@ def development_secret_key(app_configs: Any = None, **kwargs: Any) -> list[Error
         return [Error("The development secret key is in use outside DEBUG.",
                       hint="Set DJANGO_SECRET_KEY to 50+ random characters (docs/deploy.md, section 4).",
                       id="ordertaking.E001")]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    """Behind the documented nginx, without the proxy list every client is 127.0.0.1 to the login
+    throttle: one attacker locks everyone out."""
+    if getattr(settings, "ORDERTAKING_PRODUCTION", False) and not settings.ORDERTAKING_TRUSTED_PROXIES:
+        return [Warning("ORDERTAKING_TRUSTED_PROXIES is empty in production.",
+                        hint="Behind nginx on this server set ORDERTAKING_TRUSTED_PROXIES=127.0.0.1 "
+                             "(docs/deploy.md, section 7).", id="ordertaking.W001")]
     return []

@@ -20,6 +20,7 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "ORDERTAKING_ALLOWED_HOSTS": "orders.example.cn",
         "ORDERTAKING_CSRF_TRUSTED_ORIGINS": "https://orders.example.cn",
+        "ORDERTAKING_TRUSTED_PROXIES": "127.0.0.1",
         "ORDERTAKING_VAR_DIR": str(tmp_path),
     })
     env.update(extra)
@@ -85,3 +86,12 @@ def test_check_deploy_fails_when_the_development_secret_key_is_used_outside_debu
     result = _manage(env, "check", "--deploy")
     assert result.returncode != 0
     assert "ordertaking.E001" in result.stderr + result.stdout
+
+
+def test_check_deploy_warns_when_production_names_no_trusted_proxy(tmp_path):
+    """Behind nginx every client would be 127.0.0.1 to the login throttle (docs/deploy.md, section 7)."""
+    env = _production_env(tmp_path)
+    del env["ORDERTAKING_TRUSTED_PROXIES"]
+    result = _manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "ordertaking.W001" in result.stderr + result.stdout
