@@ -141,3 +141,49 @@ def test_p6_1_a_ordertaking_serve_refuses_to_start_without_the_triggers(monkeypa
     assert started == [] and "append-only protection is not in force" in capsys.readouterr().err
     call_command("migrate", verbosity=0)
     assert main(["serve"]) == 0 and len(started) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite rebuilds tables; PostgreSQL alters them in place")
+@pytest.mark.django_db(transaction=True)
+def test_p6_1_a_a_sqlite_table_rebuild_drops_the_triggers_and_migrate_brings_them_back(sales_rep):
+    """What a migration altering the audit table does on SQLite: copy, drop, rename, and the triggers are gone."""
+    from ordertaking.audit.models import AuditEvent
+    from ordertaking.audit.triggers import triggers_ensure
+
+    try:
+        with connection.schema_editor() as editor:
+            editor._remake_table(AuditEvent)  # type: ignore[attr-defined]
+        assert set(triggers_missing()) == {"audit_event_no_delete", "audit_event_no_update"}
+        assert [e.id for e in run_checks() if e.id == "audit.E001"] == ["audit.E001"]
+        call_command("migrate", verbosity=0)
+        assert triggers_missing() == []
+    finally:
+        triggers_ensure()
+
+
+def test_p6_1_a_the_migration_chains_the_events_written_before_it_in_their_order(sales_rep, reviewer):
+    """Migration 0003 on a log written before the chain: every record's events, in time order."""
+    import importlib
+
+    from django.apps import apps
+
+    from ordertaking.audit.models import AuditEvent, StreamHead
+    from ordertaking.audit.selectors import audit_chains_verify
+
+    with transaction.atomic():
+        for i in range(3):
+            event_record(actor=reviewer, action=f"test.{i}", subject=sales_rep)
+            event_record(actor=reviewer, action=f"test.{i}", subject=reviewer)
+    with connection.cursor() as cur:  # the log as it was before the chain
+        cur.execute("UPDATE audit_guard SET enabled = 0")
+        cur.execute("UPDATE audit_auditevent SET stream = '', seq = 0, prev_hash = '', hash = ''")
+        cur.execute("DELETE FROM audit_streamhead")
+    assert not audit_chains_verify().ok
+    migration = importlib.import_module("ordertaking.audit.migrations.0003_chain")
+    migration.chain_existing(apps, type("Editor", (), {"connection": connection})())
+    report = audit_chains_verify()
+    assert report.ok, [str(p) for p in report.problems]
+    ordered = list(AuditEvent.objects.filter(subject_id=str(sales_rep.pk), subject_type="accounts.user")
+                   .order_by("at", "id").values_list("seq", flat=True))
+    assert ordered == list(range(1, len(ordered) + 1))
+    assert StreamHead.objects.get(stream=f"accounts.user:{sales_rep.pk}").seq == len(ordered)
