@@ -183,6 +183,13 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     if User.objects.filter(username=args.username).exists():
         _err(f"user {args.username!r} already exists")
         return 1
+    # The role grant is audited with the administrator who ran it; only the very first administrator,
+    # created before any exists, is recorded as made by the system.
+    actor = None
+    if User.objects.filter(is_active=True, groups__name=Role.ADMIN).exists():
+        actor = _console_actor(args.by)
+        if actor is None:
+            return 2
     password = _read_password(args)
     if not password:
         _err("a password is needed (--password, or type it at the prompt, or one line on stdin)")
@@ -195,12 +202,27 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     try:
         user = user_create(username=args.username, password=password, roles=roles,
                            display_name=args.name or "", email=args.email or "",
-                           is_superuser=args.superuser)
+                           is_superuser=args.superuser, actor=actor)
     except DomainError as exc:
         _err(str(exc))
         return 1
     print(f"Created user {user.username} with role(s): {', '.join(roles)}")
     return 0
+
+
+def _console_actor(by: str | None) -> Any:
+    """The administrator acting at the console (P3, issue 8): `--by USERNAME`, else the account named
+    like the operating-system user. It must be an active account holding user management (the
+    administrator's role). The shell is trusted to say who sits at it; the audit log records that account."""
+    from ordertaking.accounts.models import User
+
+    username = by or getpass.getuser()
+    actor = User.objects.filter(username=username, is_active=True).first()
+    if actor is None or not actor.has_perm("accounts.user_manage"):
+        how = "" if by else f" (none given: tried the OS user {username!r})"
+        _err(f"--by must name an active administrator account{how}")
+        return None
+    return actor
 
 
 def cmd_issue_token(args: argparse.Namespace) -> int:
@@ -213,10 +235,12 @@ def cmd_issue_token(args: argparse.Namespace) -> int:
     if user is None:
         _err(f"no active user {args.username!r}")
         return 2
+    actor = _console_actor(args.by)
+    if actor is None:
+        return 2
     try:
-        # The console acts for the user (the administrator at the server's shell is trusted);
-        # the audit log records the issue against that user (P3).
-        token, raw = api_token_issue(user=user, name=args.name, actor=user)
+        # The audit log records the administrator who ran the command, not the token's owner (P3).
+        token, raw = api_token_issue(user=user, name=args.name, actor=actor)
     except DomainError as exc:
         _err(str(exc))
         return 1
@@ -297,11 +321,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="display name, e.g. 王销售")
     p.add_argument("--email", help="e-mail address")
     p.add_argument("--superuser", action="store_true", help="also a Django superuser (full admin site access)")
+    p.add_argument("--by", metavar="ADMIN", help="the administrator creating it (default: the account named "
+                   "like the OS user; not needed for the first administrator); recorded in the audit log")
     p.set_defaults(func=cmd_create_user)
 
     p = sub.add_parser("issue-token", help="issue an API token for a user and print it once")
     p.add_argument("username")
     p.add_argument("--name", required=True, help="what the token is for, e.g. 'ERP sync'")
+    p.add_argument("--by", metavar="ADMIN", help="the administrator issuing it (default: the account named "
+                   "like the OS user); recorded in the audit log")
     p.set_defaults(func=cmd_issue_token)
 
     p = sub.add_parser("verify-audit", help="recompute the audit log's hash chains and seals; exit 1 on any "

@@ -167,6 +167,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # one address lock that pair for 15 minutes; 20 failures from one address over all usernames lock
 # the address. The cool-off runs from the failure that caused the lock: failures while locked are
 # not recorded, so they cannot extend it.
+# API tokens expire this many days after issue (docs/deploy.md).
+ORDERTAKING_TOKEN_DAYS = int(os.environ.get("ORDERTAKING_TOKEN_DAYS", "90"))
 AXES_FAILURE_LIMIT = int(os.environ.get("ORDERTAKING_LOGIN_FAILURE_LIMIT", "5"))
 ORDERTAKING_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("ORDERTAKING_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.25  # hours

@@ -15,7 +15,9 @@ from django.contrib.auth.models import Permission
 
 class RoleBackend(ModelBackend):
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
-        if not user_obj.is_active or user_obj.is_anonymous or obj is not None or user_obj.is_superuser:
+        # No superuser branch: a superuser's business capabilities come from their roles, like anyone's
+        # (User.has_perm grants them the rest).
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return super().get_all_permissions(user_obj, obj)
         if not hasattr(user_obj, "_perm_cache"):
             fields = ("content_type__app_label", "codename")

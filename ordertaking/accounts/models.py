@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, _user_has_perm  # type: ignore[attr-defined]
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .roles import ROLE_LABELS, Role
+from .roles import ROLE_LABELS, Role, is_business_capability
 
 
 class User(AbstractUser):
@@ -32,6 +34,13 @@ class User(AbstractUser):
             cached = sorted(self.groups.values_list("name", flat=True))
             self._role_names = cached
         return cached
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """Django's rule (a superuser has every permission), except the business capabilities of
+        roles.py: those come from the business role only, whatever `is_superuser` says (P3, issue 8)."""
+        if self.is_active and self.is_superuser and not is_business_capability(perm):
+            return True
+        return _user_has_perm(self, perm, obj)
 
     def has_role(self, role: Role | str) -> bool:
         return str(role) in self.role_names
@@ -62,6 +71,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Every token ends (settings.ORDERTAKING_TOKEN_DAYS after issue, 90 by default); expired → 401.
+    expires_at = models.DateTimeField(_("expires"))
 
     class Meta:
         verbose_name = _("API token")
@@ -74,6 +85,16 @@ class ApiToken(models.Model):
     @staticmethod
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at <= timezone.now()
+
+    @staticmethod
+    def lifetime() -> timedelta:
+        return timedelta(days=settings.ORDERTAKING_TOKEN_DAYS)
 
     @classmethod
     def generate(cls) -> str:

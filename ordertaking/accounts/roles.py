@@ -79,6 +79,14 @@ CAPABILITIES: dict[str, tuple[str, set[Role], str]] = {
 }
 
 
+def is_business_capability(full_perm: str) -> bool:
+    """A capability of the table that the administrator's role does not hold: the business of P3.
+    Superuser status never grants it (issue 8: administrators administer, they don't do business)."""
+    app, _dot, codename = full_perm.partition(".")
+    entry = CAPABILITIES.get(codename) if app == "accounts" else None
+    return entry is not None and Role.ADMIN not in entry[1]
+
+
 def perm(codename: str) -> str:
     """Full permission name for user.has_perm()."""
     if codename not in CAPABILITIES:

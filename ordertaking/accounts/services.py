@@ -37,6 +37,49 @@ def user_create(*, username: str, password: str, roles: Iterable[str], display_n
     return user
 
 
+def _role_values(user: User) -> list[str]:
+    return sorted(user.groups.values_list("name", flat=True))
+
+
+def user_roles_set(*, user: User, roles: Iterable[str], actor: User | None) -> User:
+    """Grant and revoke roles (P3): the user holds exactly `roles` afterwards; audited with the actor."""
+    wanted = sorted(dict.fromkeys(roles))
+    unknown = [r for r in wanted if r not in Role._value2member_map_]
+    if unknown:
+        raise ValidationFailed(f"unknown role(s): {', '.join(unknown)}", field="roles")
+    with transaction.atomic():
+        before = _role_values(user)
+        user.groups.set(Group.objects.filter(name__in=wanted))
+        user_roles_recorded(user=user, before=before, actor=actor)
+    return user
+
+
+def user_roles_recorded(*, user: User, before: list[str], actor: User | None) -> None:
+    """Audit a change of roles already made (the Django admin saves the groups itself)."""
+    after = _role_values(user)
+    if before != after:
+        event_record(actor=actor, action="user.roles_changed", subject=user, clause="P3",
+                     before={"roles": before}, after={"roles": after})
+
+
+def user_active_recorded(*, user: User, was_active: bool, actor: User | None) -> None:
+    """Audit an activation or deactivation (P3) by whoever made it."""
+    if was_active != user.is_active:
+        event_record(actor=actor, action="user.activated" if user.is_active else "user.deactivated",
+                     subject=user, clause="P3", before={"active": was_active}, after={"active": user.is_active})
+
+
+def user_active_set(*, user: User, active: bool, actor: User | None) -> User:
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        was = locked.is_active
+        locked.is_active = active
+        locked.save(update_fields=["is_active"])
+        user_active_recorded(user=locked, was_active=was, actor=actor)
+    user.is_active = active
+    return user
+
+
 def api_token_issue(*, user: User, name: str, actor: User) -> tuple[ApiToken, str]:
     """Issue a token for `user`; returns the record and the raw token, shown only once."""
     if actor.pk != user.pk and not actor.has_perm("accounts.user_manage"):
@@ -47,9 +90,9 @@ def api_token_issue(*, user: User, name: str, actor: User) -> tuple[ApiToken, st
     raw = ApiToken.generate()
     with transaction.atomic():
         token = ApiToken.objects.create(user=user, name=name[:100], key_hash=ApiToken.hash(raw),
-                                        hint=raw[:10])
+                                        hint=raw[:10], expires_at=timezone.now() + ApiToken.lifetime())
         event_record(actor=actor, action="api_token.issued", subject=user, clause="P3",
-                     after={"token": token.hint, "name": token.name})
+                     after={"token": token.hint, "name": token.name, "expires": token.expires_at.date()})
     return token, raw
 
 
@@ -72,9 +115,9 @@ def api_token_authenticate(raw: str) -> User | None:
         return None
     token = (ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(raw),
                                                              revoked_at__isnull=True).first())
-    if token is None or not token.user.is_active:
-        return None
     now = timezone.now()
+    if token is None or not token.user.is_active or token.expires_at <= now:
+        return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

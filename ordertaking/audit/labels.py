@@ -44,6 +44,9 @@ class AccountAction(models.TextChoices):  # accounts (P3)
     USER_CREATED = "user.created", _("User created")
     API_TOKEN_ISSUED = "api_token.issued", _("API token issued")
     API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
+    ROLES_CHANGED = "user.roles_changed", _("Roles changed")
+    ACTIVATED = "user.activated", _("User activated")
+    DEACTIVATED = "user.deactivated", _("User deactivated")
 
 
 class CustomerAction(models.TextChoices):  # customers (P2.1.c, P4.1)
@@ -85,6 +88,8 @@ class ReviewAction(models.TextChoices):  # review (P2.3)
 
 class CreditAction(models.TextChoices):  # credit (P5.1)
     POLICY_CHANGED = "credit.policy_changed", _("Credit scorecard changed")
+    POLICY_PROPOSED = "credit.policy_proposed", _("Credit scorecard change proposed")
+    POLICY_REJECTED = "credit.policy_rejected", _("Credit scorecard change rejected")
     EVALUATION_PROPOSED = "credit.evaluation_proposed", _("Credit evaluation proposed")
     EVALUATION_APPROVED = "credit.evaluation_approved", _("Credit evaluation approved")
     EVALUATION_REJECTED = "credit.evaluation_rejected", _("Credit evaluation rejected")
@@ -124,6 +129,8 @@ FIELD_LABELS: dict[str, Any] = {
     "roles": _("roles"),
     "name": _("name"),
     "token": _("token"),
+    "active": _("active"),
+    "expires": _("expires"),
     "number": _("order number"),
     "order": _("order"),
     "customer": _("customer"),
@@ -244,6 +251,10 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("state", "granted"): _("Granted"),
     ("state", "refused"): _("Refused"),
     ("state", "withdrawn"): _("Withdrawn"),
+    # credit scorecard versions (P5.1.a)
+    ("state", "proposed"): _("Awaiting approval"),
+    ("state", "in_force"): _("In force"),
+    ("state", "rejected"): _("Rejected"),
     # inquiries (P2.1); dunning tasks (P5.1.c)
     ("state", "open"): _("Open"),
     ("state", "handed_over"): _("Handed over"),

@@ -188,8 +188,8 @@ def test_create_user_admin_superuser_gets_the_admin_site():
 
 
 @pytest.mark.django_db
-def test_issue_token_prints_a_working_token_once_on_stdout(capsys, sales_rep):
-    assert cli.main(["issue-token", sales_rep.username, "--name", "ERP sync"]) == 0
+def test_issue_token_prints_a_working_token_once_on_stdout(capsys, sales_rep, admin_user_role):
+    assert cli.main(["issue-token", sales_rep.username, "--name", "ERP sync", "--by", admin_user_role.username]) == 0
     captured = capsys.readouterr()
     raw = captured.out.strip()
     assert raw.startswith(ApiToken.PREFIX)
