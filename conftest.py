@@ -84,7 +84,11 @@ def _db_baseline(request):  # type: ignore[no-untyped-def]
         with connection.cursor() as cur:
             cur.execute("UPDATE audit_guard SET enabled = 1")
         if Group.objects.count() < len(Role):
+            # A flush emptied the tables the migrations filled: the groups and the scorecard in force.
+            from ordertaking.credit.services import scorecard_policy_seed
+
             sync_roles()
+            scorecard_policy_seed()
     yield
 
 

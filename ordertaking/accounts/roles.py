@@ -69,7 +69,9 @@ CAPABILITIES: dict[str, tuple[str, set[Role], str]] = {
     "credit_release_unlimited": ("Release credit holds above finance's authority",
                                  {Role.LEADERSHIP}, "P5.1"),
     "finance_manage": ("Invoices, payments, credit notes, guarantees", {Role.FINANCE}, "P3.6"),
-    "finance_policy_manage": ("Maintain the credit scorecard", {Role.FINANCE}, "P5.1.a"),
+    "finance_policy_manage": ("Propose changes to the credit scorecard", {Role.FINANCE}, "P5.1.a"),
+    "finance_policy_approve": ("Approve changes to the credit scorecard (second person)", {Role.LEADERSHIP},
+                               "P5.1.a"),
     # Supervision (P6.1)
     "audit_view": ("Read the audit log", {Role.AUDITOR, Role.LEADERSHIP, Role.ADMIN}, "P6.1.a"),
     "audit_verify": ("Verify the audit log's hash chains and seals", {Role.AUDITOR}, "P6.1.a"),

@@ -203,10 +203,12 @@ class PolicyIO(Schema):
     term_cut_days: int
     near_limit_percent: int = 80
     note: str = ""
+    # "in_force", or "proposed" until a leader approves it (then it has no effect), or "rejected".
+    state: str = ""
 
 
 def _policy_out(p: Any) -> dict[str, Any]:
-    return {"version": p.version, "weights": {"qualification": p.weight_qualification,
+    return {"version": p.version, "state": p.state, "weights": {"qualification": p.weight_qualification,
                                               "financial": p.weight_financial,
                                               "reputation": p.weight_reputation, "payment": p.weight_payment},
             "bands": p.bands, "finance_release_authority": p.finance_release_authority,
@@ -228,4 +230,32 @@ def policy_update(request: HttpRequest, payload: PolicyIO) -> Status:
     selectors.require_finance_view(request.user)  # type: ignore[arg-type]
     data = payload.dict()
     data.pop("version")
-    return Status(201, _policy_out(services.scorecard_policy_update(actor=request.user, **data)))  # type: ignore[arg-type]
+    data.pop("state")
+    return Status(201, _policy_out(services.scorecard_policy_propose(actor=request.user, **data)))  # type: ignore[arg-type]
+
+
+def _proposal(version: int) -> Any:
+    from ordertaking.common.errors import NotFound
+
+    from .models import ScorecardPolicy
+
+    policy = ScorecardPolicy.objects.filter(version=version).first()
+    if policy is None:
+        raise NotFound("No such scorecard version.", code="not_found")
+    return policy
+
+
+@router.post("/policy/{int:version}/approve", response=PolicyIO)
+def policy_approve(request: HttpRequest, version: int, payload: CommentIn | None = None) -> dict[str, Any]:
+    """P5.1.a, issue 8: a leader other than the proposer puts a proposed version in force."""
+    selectors.require_finance_view(request.user)  # type: ignore[arg-type]
+    return _policy_out(services.scorecard_policy_approve(policy=_proposal(version), actor=request.user,  # type: ignore[arg-type]
+                                                         comment=payload.comment if payload else ""))
+
+
+@router.post("/policy/{int:version}/reject", response=PolicyIO)
+def policy_reject(request: HttpRequest, version: int, payload: CommentIn) -> dict[str, Any]:
+    """The leader refuses a proposed version, saying why; the version in force stays."""
+    selectors.require_finance_view(request.user)  # type: ignore[arg-type]
+    return _policy_out(services.scorecard_policy_reject(policy=_proposal(version), actor=request.user,  # type: ignore[arg-type]
+                                                        comment=payload.comment))

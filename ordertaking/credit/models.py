@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ordertaking.customers.models import Customer
@@ -20,9 +20,19 @@ MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 class ScorecardPolicy(models.Model):
     """One version of the scorecard finance maintains (P5.1.a). A change makes a new row, so
-    every evaluation keeps the version it was scored with: the table *is* the history."""
+    every evaluation keeps the version it was scored with: the table *is* the history.
+
+    Nobody raises their own authority (issue 8): finance *proposes* a version; it is in force only
+    once a second person, of leadership, approved it. A proposal has no effect until then."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Awaiting approval")
+        IN_FORCE = "in_force", _("In force")
+        REJECTED = "rejected", _("Rejected")
 
     version = models.PositiveIntegerField(_("version"), unique=True)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PROPOSED,
+                             editable=False)
     weight_qualification = models.PositiveIntegerField(_("weight: qualification"), default=25)
     weight_financial = models.PositiveIntegerField(_("weight: financial status"), default=25)
     weight_reputation = models.PositiveIntegerField(_("weight: business reputation"), default=20)
@@ -43,11 +53,20 @@ class ScorecardPolicy(models.Model):
                                    blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(_("reason for change"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", editable=False, verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decision_comment = models.TextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("credit scorecard")
         verbose_name_plural = _("credit scorecards")
         ordering = ["-version"]
+        constraints = [
+            # Four eyes: whoever proposed a version does not decide it.
+            models.CheckConstraint(condition=Q(decided_by__isnull=True) | Q(created_by__isnull=True)
+                                   | ~Q(decided_by=F("created_by")), name="policy_decider_not_proposer"),
+        ]
 
     def __str__(self) -> str:
         return f"v{self.version}"

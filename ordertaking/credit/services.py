@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ordertaking.accounts.models import User
 from ordertaking.audit.services import event_record
-from ordertaking.common.errors import PermissionDenied, ValidationFailed
+from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.money import half_up, money
 from ordertaking.customers.models import Customer
 from ordertaking.orders.models import Order
@@ -57,10 +57,28 @@ def money_in(value: Any, field: str, *, positive: bool = False, allow_zero: bool
 # ---------------------------------------------------------------- scorecard policy (P5.1.a)
 
 def policy_current() -> ScorecardPolicy:
-    """The scorecard in force: the highest version; version 1 (the defaults) made on first use."""
-    policy = ScorecardPolicy.objects.order_by("-version").first()
+    """The scorecard in force: the highest approved version (a proposal has no effect). A read never
+    writes: version 1 is seeded by the credit migration 0002 (`scorecard_policy_seed`)."""
+    policy = ScorecardPolicy.objects.filter(state=ScorecardPolicy.State.IN_FORCE).order_by("-version").first()
     if policy is None:
-        policy, _c = ScorecardPolicy.objects.get_or_create(version=1, defaults={"bands": rules.DEFAULT_BANDS})
+        raise Conflict(_("No credit scorecard is in force."), code="no_policy")
+    return policy
+
+
+def policy_pending() -> ScorecardPolicy | None:
+    """The proposed version waiting for leadership's approval, if any."""
+    return (ScorecardPolicy.objects.filter(state=ScorecardPolicy.State.PROPOSED).select_related("created_by")
+            .order_by("-version").first())
+
+
+def scorecard_policy_seed() -> ScorecardPolicy:
+    """Version 1, the defaults, in force: made once, where a database starts (migration, tests)."""
+    with transaction.atomic():
+        policy = ScorecardPolicy.objects.filter(state=ScorecardPolicy.State.IN_FORCE).order_by("-version").first()
+        if policy is None:
+            version = (ScorecardPolicy.objects.order_by("-version").values_list("version", flat=True).first() or 0) + 1
+            policy = ScorecardPolicy.objects.create(version=version, bands=rules.DEFAULT_BANDS,
+                                                    state=ScorecardPolicy.State.IN_FORCE)
     return policy
 
 
@@ -68,7 +86,8 @@ def scorecard_policy_update(*, actor: User, weights: dict[str, int], bands: list
                             finance_release_authority: Any, watch_overdue_days: int, stop_overdue_days: int,
                             limit_cut_percent: int, term_cut_days: int, near_limit_percent: int = 80,
                             note: str = "") -> ScorecardPolicy:
-    """P5.1.a: finance maintains the scorecard; each change is a new version (the history)."""
+    """P5.1.a: finance *proposes* a new version of the scorecard (the history keeps every one); it has
+    no effect until a leader approves it (`scorecard_policy_approve`): nobody raises their own authority."""
     _require(actor, "finance_policy_manage")
     w = rules.Weights(qualification=int(weights.get("qualification", -1)),
                       financial=int(weights.get("financial", -1)),
@@ -100,18 +119,61 @@ def scorecard_policy_update(*, actor: User, weights: dict[str, int], bands: list
         raise ValidationFailed(_("Percentages run from 0 to 100."), field="limit_cut_percent")
     with transaction.atomic():
         last = ScorecardPolicy.objects.select_for_update().order_by("-version").first()
-        previous = last or policy_current()
+        previous = policy_current()
+        if ScorecardPolicy.objects.filter(state=ScorecardPolicy.State.PROPOSED).exists():
+            raise Conflict(_("A change of the scorecard is already waiting for leadership's approval."),
+                           code="policy_change_pending")
         policy = ScorecardPolicy.objects.create(
-            version=previous.version + 1, weight_qualification=w.qualification, weight_financial=w.financial,
+            version=(last.version if last else 0) + 1, state=ScorecardPolicy.State.PROPOSED,
+            weight_qualification=w.qualification, weight_financial=w.financial,
             weight_reputation=w.reputation, weight_payment=w.payment, bands=bands,
             finance_release_authority=authority, watch_overdue_days=watch_overdue_days,
             stop_overdue_days=stop_overdue_days, limit_cut_percent=limit_cut_percent,
             term_cut_days=term_cut_days, near_limit_percent=near_limit_percent, created_by=actor, note=note)
-        event_record(actor=actor, action="credit.policy_changed", subject=policy, clause="P5.1.a",
+        event_record(actor=actor, action="credit.policy_proposed", subject=policy, clause="P5.1.a",
                      before={"version": previous.version},
                      after={"version": policy.version, "weights": weights, "bands": bands,
                             "finance_release_authority": str(authority)}, message=note)
     return policy
+
+
+scorecard_policy_propose = scorecard_policy_update
+
+
+def _decide_policy(*, policy: ScorecardPolicy, actor: User, comment: str, approve: bool) -> ScorecardPolicy:
+    _require(actor, "finance_policy_approve")
+    comment = (comment or "").strip()
+    if not approve and not comment:
+        raise ValidationFailed(_("Say why the change is refused."), code="comment_required", field="comment")
+    with transaction.atomic():
+        locked = ScorecardPolicy.objects.select_for_update().get(pk=policy.pk)
+        # Four eyes (a DB constraint backs this): whoever proposed a version does not decide it.
+        if locked.created_by_id == actor.pk:
+            raise PermissionDenied(_("You proposed this change, so another leader must decide it."),
+                                   code="segregation_of_duties")
+        if locked.state != ScorecardPolicy.State.PROPOSED:
+            raise InvalidTransition(_("This change of the scorecard has already been decided."),
+                                    code="invalid_transition", field="state")
+        previous = policy_current()
+        locked.state = ScorecardPolicy.State.IN_FORCE if approve else ScorecardPolicy.State.REJECTED
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.decision_comment = comment
+        locked.save(update_fields=["state", "decided_by", "decided_at", "decision_comment"])
+        event_record(actor=actor, action="credit.policy_changed" if approve else "credit.policy_rejected",
+                     subject=locked, clause="P5.1.a", before={"version": previous.version},
+                     after={"version": locked.version, "state": locked.state}, message=comment)
+    return locked
+
+
+def scorecard_policy_approve(*, policy: ScorecardPolicy, actor: User, comment: str = "") -> ScorecardPolicy:
+    """P5.1.a, issue 8: a leader, not the proposer, puts the proposed version in force."""
+    return _decide_policy(policy=policy, actor=actor, comment=comment, approve=True)
+
+
+def scorecard_policy_reject(*, policy: ScorecardPolicy, actor: User, comment: str) -> ScorecardPolicy:
+    """The leader says no; the version stays in the history as rejected, the one in force stays."""
+    return _decide_policy(policy=policy, actor=actor, comment=comment, approve=False)
 
 
 # ---------------------------------------------------------------- evaluations (P5.1.a)

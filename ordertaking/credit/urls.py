@@ -13,4 +13,5 @@ urlpatterns = [
     path("holds/<int:pk>/", views.hold, name="hold"),
     path("scorecard/", views.policy, name="policy"),
     path("payment-options/", views.payment_options, name="payment_options"),
+    path("scorecard/<int:version>/<str:verb>/", views.policy_decide, name="policy_decide"),
 ]

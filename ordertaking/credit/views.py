@@ -202,7 +202,6 @@ def _bands_from_post(post: Any) -> list[dict[str, Any]]:
 @require_http_methods(["GET", "POST"])
 def policy(request: HttpRequest) -> HttpResponse:
     """P5.1.a: the scorecard finance maintains; each save is a new version, the old ones stay."""
-    from .models import ScorecardPolicy
 
     user: Any = request.user
     selectors.require_finance_view(user)
@@ -238,19 +237,63 @@ def policy(request: HttpRequest) -> HttpResponse:
                     weights[k] = int(v)
                 except (TypeError, ValueError):
                     raise ValidationFailed(_("Enter a whole number."), field="weights") from None
-            new = services.scorecard_policy_update(actor=user, weights=weights, bands=values["bands"],
+            new = services.scorecard_policy_propose(actor=user, weights=weights, bands=values["bands"],
                                                    finance_release_authority=values["finance_release_authority"],
                                                    note=values["note"], **ints)
         except DomainError as e:
             error, field, status = str(e.message), e.field or "", e.status
             values["bands"] = values["bands"] + [{}] * max(0, 6 - len(values["bands"]))
         else:
-            messages.success(request, _("Scorecard version %(v)s is in force.") % {"v": new.version})
+            messages.success(request, _("Scorecard version %(v)s proposed: it takes effect once a leader "
+                                        "approves it.") % {"v": new.version})
             return redirect("credit:policy")
+    return _policy_page(request, current, values, error, field, status)
+
+
+def _policy_page(request: HttpRequest, current: Any, values: dict[str, Any], error: str, field: str,
+                 status: int) -> HttpResponse:
+    from .models import ScorecardPolicy
+
+    user: Any = request.user
+    pending = services.policy_pending()
     return render(request, "credit/policy.html", {
         "current": current, "values": values, "error": error, "error_field": field, "kinds": KINDS,
-        "history": ScorecardPolicy.objects.select_related("created_by")[:20],
-        "can_edit": user.has_perm("accounts.finance_policy_manage")}, status=status)
+        "history": ScorecardPolicy.objects.select_related("created_by", "decided_by")[:20],
+        "pending": pending,
+        # issue 8: the proposer never decides their own change; the page says so instead of the buttons.
+        "can_decide": pending is not None and user.has_perm("accounts.finance_policy_approve")
+        and pending.created_by_id != user.pk,
+        "can_edit": user.has_perm("accounts.finance_policy_manage") and pending is None}, status=status)
+
+
+@_guard
+@require_POST
+def policy_decide(request: HttpRequest, version: int, verb: str) -> HttpResponse:
+    """Leadership approves or rejects the proposed scorecard version (P5.1.a, issue 8)."""
+    from .models import ScorecardPolicy
+
+    user: Any = request.user
+    selectors.require_finance_view(user)
+    if verb not in ("approve", "reject"):
+        raise Http404("unknown action")
+    policy = ScorecardPolicy.objects.filter(version=version).first()
+    if policy is None:
+        raise Http404("no such version")
+    comment = request.POST.get("comment", "")
+    try:
+        if verb == "approve":
+            services.scorecard_policy_approve(policy=policy, actor=user, comment=comment)
+            messages.success(request, _("Scorecard version %(v)s is in force.") % {"v": policy.version})
+        else:
+            services.scorecard_policy_reject(policy=policy, actor=user, comment=comment)
+            messages.info(request, _("Scorecard version %(v)s rejected.") % {"v": policy.version})
+    except DomainError as e:
+        if e.status == 403:
+            from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+
+            raise DjangoPermissionDenied(str(e.message)) from e
+        messages.error(request, str(e.message))
+    return redirect("credit:policy")
 
 
 @login_required
