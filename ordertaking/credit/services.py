@@ -58,7 +58,7 @@ def money_in(value: Any, field: str, *, positive: bool = False, allow_zero: bool
 
 def policy_current() -> ScorecardPolicy:
     """The scorecard in force: the highest approved version (a proposal has no effect). A read never
-    writes: version 1 is seeded by the credit migration 0002 (`scorecard_policy_seed`)."""
+    writes: version 1 is seeded by the credit migration 0003 (and `scorecard_policy_seed`)."""
     policy = ScorecardPolicy.objects.filter(state=ScorecardPolicy.State.IN_FORCE).order_by("-version").first()
     if policy is None:
         raise Conflict(_("No credit scorecard is in force."), code="no_policy")

@@ -1,17 +1,9 @@
 """Four eyes on the credit scorecard (issue 8): a version is proposed, then approved by leadership.
-Versions already there were in force; version 1 is seeded here, so reading the policy never writes."""
+Versions already there were in force; version 1 is seeded by 0003, so reading the policy never writes."""
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-
-
-def seed(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from ordertaking.credit.rules import DEFAULT_BANDS
-
-    ScorecardPolicy = apps.get_model("credit", "ScorecardPolicy")
-    if not ScorecardPolicy.objects.exists():
-        ScorecardPolicy.objects.create(version=1, bands=DEFAULT_BANDS, state="in_force")
 
 
 class Migration(migrations.Migration):
@@ -47,7 +39,6 @@ class Migration(migrations.Migration):
             name='state',
             field=models.CharField(choices=[('proposed', 'Awaiting approval'), ('in_force', 'In force'), ('rejected', 'Rejected')], default='proposed', editable=False, max_length=12, verbose_name='state'),
         ),
-        migrations.RunPython(seed, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='scorecardpolicy',
             constraint=models.CheckConstraint(condition=models.Q(('decided_by__isnull', True), ('created_by__isnull', True), models.Q(('decided_by', models.F('created_by')), _negated=True), _connector='OR'), name='policy_decider_not_proposer'),
