@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -300,6 +301,7 @@ MONEY_KEYS = frozenset({
     "allowed_excess", "unit_price", "paid_amount", "outstanding", "authority", "finance_release_authority",
     "open", "allocated", "open_overdue_amount"})
 QUANTITY_KEYS = frozenset({"quantity"})
+RATIO_KEYS = frozenset({"on_time_ratio"})
 # References to a record by its id: the event's subject and label already name the record, so the
 # number itself (meaningless to a reader) is not shown. The stored event and the API keep it.
 REFERENCE_KEYS = frozenset({"evaluation", "task", "customer_id", "special_approval", "heads"})
@@ -396,6 +398,11 @@ def show_value(value: Any, key: str = "") -> str:
         try:
             return str(qty(value))
         except (ArithmeticError, ValueError, TypeError):
+            return str(value)
+    if leaf in RATIO_KEYS:  # a share stored as 0–1, read as a percentage
+        try:
+            return f"{(Decimal(str(value)) * 100).quantize(Decimal('1'))}%"
+        except (ArithmeticError, ValueError):
             return str(value)
     if leaf == "findings":
         label = FINDING_LABELS.get(str(value))

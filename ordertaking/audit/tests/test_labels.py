@@ -162,3 +162,9 @@ def test_p6_1_a_an_event_without_a_person_reads_system_in_each_language():
     person = SimpleNamespace(action="order.created", before={}, after={}, message="", actor_name="王建国", actor_id=3)
     (kept,) = describe_events([person])
     assert kept.who == "王建国"
+
+
+def test_p5_1_a_the_payment_records_on_time_share_reads_as_a_percentage():
+    row = _row({"payment_record": {"invoices": 4, "on_time_ratio": "0.7500", "worst_days_overdue": 38}},
+               lang="zh-hans")
+    assert row["after"] == "发票 4、按时付款比例 75%、最长逾期天数 38"
