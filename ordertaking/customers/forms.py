@@ -1,5 +1,6 @@
-"""Page forms for the customer archive. They check the shape of the input (and the pure rules,
-so each error sits beside its field); the services decide everything else."""
+"""Page forms for the customer archive. They parse the input; a field the model validates carries the
+model field's validator (as a ModelForm would), so the form, the service and the API give one message.
+The services decide everything else and the view puts each refusal beside its field."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
 from ordertaking.catalog.models import Region
 
-from . import rules
 from .models import Customer
+from .validators import validate_credit_code, validate_phone
 
 
 class InvalidMarks:
@@ -30,7 +31,9 @@ class InvalidMarks:
 
 class CustomerForm(InvalidMarks, forms.Form):
     name = forms.CharField(label=_("Company name"), max_length=200)
-    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False,
+    # The model field's validator, and no max_length of its own: one message for a wrong code everywhere.
+    credit_code = forms.CharField(label=_("Unified social credit code"), required=False,
+                                  validators=[validate_credit_code],
                                   help_text=_("18 characters (GB 32100-2015)."))
     industry = forms.CharField(label=_("Industry"), max_length=50, required=False)
     size = forms.ChoiceField(label=_("Size"), choices=[("", "—"), *Customer.Size.choices], required=False)
@@ -51,27 +54,14 @@ class CustomerForm(InvalidMarks, forms.Form):
             css = "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
             f.widget.attrs.setdefault("class", css)
 
-    def clean_credit_code(self) -> str:
-        code = rules.normalize_credit_code(self.cleaned_data.get("credit_code") or "")
-        if code and not rules.credit_code_valid(code):
-            raise forms.ValidationError(_("This is not a valid unified social credit code (check character or "
-                                          "length wrong)."))
-        return code
-
 
 class ContactForm(InvalidMarks, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Contact name"), max_length=50)
     title = forms.CharField(label=_("Title"), max_length=50, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=30)
+    phone = forms.CharField(label=_("Phone"), max_length=30, validators=[validate_phone])
     email = forms.EmailField(label=_("Email"), required=False)
     is_primary = forms.BooleanField(label=_("Primary"), required=False)
-
-    def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"]
-        if not rules.phone_valid(phone):
-            raise forms.ValidationError(_("Enter a mobile (13812345678) or landline with area code (021-12345678)."))
-        return phone
 
 
 class AddressForm(InvalidMarks, forms.Form):

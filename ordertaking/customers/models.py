@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ordertaking.catalog.models import PaymentMethod, Region
 
+from .validators import validate_credit_code, validate_phone
+
 
 class Customer(models.Model):
     class Size(models.TextChoices):  # P4.1.b 规模
@@ -24,6 +26,7 @@ class Customer(models.Model):
 
     name = models.CharField(_("company name"), max_length=200, db_index=True)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, null=True, blank=True,
+                                   validators=[validate_credit_code],
                                    help_text=_("统一社会信用代码, 18 characters (GB 32100-2015)."))
     industry = models.CharField(_("industry"), max_length=50, blank=True)
     size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True)
@@ -81,7 +84,8 @@ class Contact(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("contact name"), max_length=50)
     title = models.CharField(_("title"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, help_text=_("Mobile or landline."))
+    phone = models.CharField(_("phone"), max_length=30, validators=[validate_phone],
+                             help_text=_("Mobile or landline."))
     email = models.EmailField(_("email"), blank=True)
     is_primary = models.BooleanField(_("primary"), default=False)
 

@@ -21,7 +21,7 @@ from ordertaking.audit.services import changes, event_record
 from ordertaking.catalog.models import Region
 from ordertaking.common.errors import Conflict, PermissionDenied, ValidationFailed
 
-from . import rules
+from . import rules, validators
 from .models import Contact, Customer, CustomerAddress
 from .selectors import customer_visible
 
@@ -73,15 +73,9 @@ def _clean_credit_code(code: str | None, *, field: str = "credit_code") -> str |
     code = rules.normalize_credit_code(code or "")
     if not code:
         return None
-    problem = rules.credit_code_problem(code)
-    if problem is not None:
-        messages = {
-            "length": _("A unified social credit code has 18 characters."),
-            "alphabet": _("A unified social credit code uses digits and capital letters except I, O, S, V, Z."),
-            "division": _("Characters 3 to 8 of a unified social credit code are the region code (digits)."),
-            "check_char": _("The check character does not match: please check the code for a typo."),
-        }
-        raise ValidationFailed(messages[problem], code="invalid_credit_code", field=field)
+    message = validators.credit_code_error(code)
+    if message is not None:
+        raise ValidationFailed(message, code="invalid_credit_code", field=field)
     return code
 
 
@@ -105,10 +99,9 @@ def _clean_phone(phone: str, *, field: str) -> str:
     phone = (phone or "").strip()
     if not phone:
         raise ValidationFailed(_("A phone number is required."), code="required", field=field)
-    if not rules.phone_valid(phone):
-        raise ValidationFailed(
-            _("Enter a mainland mobile (11 digits, e.g. 13812345678) or a landline with area code "
-              "(e.g. 021-12345678)."), code="invalid_phone", field=field)
+    message = validators.phone_error(phone)
+    if message is not None:
+        raise ValidationFailed(message, code="invalid_phone", field=field)
     return rules.normalize_phone(phone)
 
 

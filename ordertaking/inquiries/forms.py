@@ -13,8 +13,8 @@ from ordertaking.catalog.models import Product, Region
 from ordertaking.common.pinyin import pinyin_choices
 from ordertaking.customers.forms import InvalidMarks
 from ordertaking.customers.models import Customer
-from ordertaking.customers.rules import phone_valid
 from ordertaking.customers.selectors import customers_visible
+from ordertaking.customers.validators import validate_phone
 
 from .models import Inquiry
 from .selectors import sales_reps
@@ -37,7 +37,8 @@ class InquiryForm(InvalidMarks, forms.Form):
                                       empty_label=_("— a new prospect —"))
     company_name = forms.CharField(label=_("Company name"), max_length=200, required=False)
     contact_name = forms.CharField(label=_("Contact name"), max_length=50, required=False)
-    contact_phone = forms.CharField(label=_("Contact phone"), max_length=30, required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=30, required=False,
+                                    validators=[validate_phone])  # the model field's: one message
     contact_email = forms.EmailField(label=_("Contact email"), required=False)
     region = forms.ModelChoiceField(label=_("Province"), queryset=Region.objects.all(), required=False,
                                     to_field_name="code")
@@ -68,12 +69,6 @@ class InquiryForm(InvalidMarks, forms.Form):
             "hx-get": reverse_lazy("inquiries:contacts"), "hx-target": "#customer-contacts",
             "hx-trigger": "change", "hx-swap": "innerHTML"})
         self.fields["channel"].widget.attrs["class"] = "form-check-input"
-
-    def clean_contact_phone(self) -> str:
-        phone = self.cleaned_data.get("contact_phone") or ""
-        if phone and not phone_valid(phone):
-            raise forms.ValidationError(_("Enter a mobile (13812345678) or landline with area code (021-12345678)."))
-        return phone
 
 
 class HandoverForm(forms.Form):

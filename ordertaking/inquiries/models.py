@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from ordertaking.catalog.models import Product, Region
 from ordertaking.customers.models import Customer
+from ordertaking.customers.validators import validate_phone
 from ordertaking.orders.models import Order
 
 
@@ -33,7 +34,7 @@ class Inquiry(models.Model):
     # A prospect not yet in the archive (P2.1.c basic information).
     company_name = models.CharField(_("company name"), max_length=200, blank=True)
     contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True, validators=[validate_phone])
     contact_email = models.EmailField(_("contact email"), blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     city = models.CharField(_("city"), max_length=50, blank=True)

@@ -23,8 +23,9 @@ from ordertaking.catalog.models import Product, Region
 from ordertaking.common.errors import PermissionDenied, ValidationFailed
 from ordertaking.common.mail import mail_after_commit
 from ordertaking.customers.models import Customer
-from ordertaking.customers.rules import normalize_phone, phone_valid
+from ordertaking.customers.rules import normalize_phone
 from ordertaking.customers.selectors import customer_visible
+from ordertaking.customers.validators import phone_error
 
 from . import states
 from .models import Inquiry
@@ -87,9 +88,9 @@ def _clean(values: dict[str, Any], *, actor: User) -> dict[str, Any]:
             if name in MAX_LENGTHS and len(value) > MAX_LENGTHS[name]:
                 raise ValidationFailed(_("At most %(n)s characters.") % {"n": MAX_LENGTHS[name]}, field=name)
             if name == "contact_phone" and value:
-                if not phone_valid(value):
-                    raise ValidationFailed(_("Enter a mobile (13812345678) or landline with area code "
-                                             "(021-12345678)."), code="invalid_phone", field=name)
+                message = phone_error(value)
+                if message is not None:
+                    raise ValidationFailed(message, code="invalid_phone", field=name)
                 value = normalize_phone(value)
             if name == "contact_email" and value:
                 try:
