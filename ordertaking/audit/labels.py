@@ -62,6 +62,17 @@ class CustomerAction(models.TextChoices):  # customers (P2.1.c, P4.1)
     PAYMENT_METHODS_CHANGED = "customer.payment_methods_changed", _("Allowed payment methods changed")
 
 
+class CatalogAction(models.TextChoices):  # catalog and price policy (P2.3.b)
+    CATEGORY_CREATED = "category.created", _("Category created")
+    CATEGORY_UPDATED = "category.updated", _("Category changed")
+    PRODUCT_CREATED = "product.created", _("Catalog item created")
+    PRODUCT_UPDATED = "product.updated", _("Catalog item changed")
+    REGION_CREATED = "region.created", _("Region created")
+    REGION_UPDATED = "region.updated", _("Region changed")
+    PAYMENT_METHOD_CREATED = "payment_method.created", _("Payment method created")
+    PAYMENT_METHOD_UPDATED = "payment_method.updated", _("Payment method changed")
+
+
 class InquiryAction(models.TextChoices):  # inquiries (P2.1)
     CREATED = "inquiry.created", _("Inquiry recorded")
     RECORDED = "inquiry.recorded", _("Inquiry recorded")
@@ -117,7 +128,8 @@ class FinanceAction(models.TextChoices):  # finance (P3.6)
 
 
 ACTION_CHOICES: tuple[type[models.TextChoices], ...] = (
-    AuditAction, AccountAction, CustomerAction, InquiryAction, OrderAction, ReviewAction, CreditAction, FinanceAction)
+    AuditAction, AccountAction, CatalogAction, CustomerAction, InquiryAction, OrderAction, ReviewAction,
+    CreditAction, FinanceAction)
 
 ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES for a in choices}
 
@@ -146,6 +158,18 @@ FIELD_LABELS: dict[str, Any] = {
     "revision": _("revision"),
     "special_approval": _("special approval"),
     "findings": _("findings"),
+    # catalog and price policy (P2.3.b)
+    "code": _("code"),
+    "list_price": _("list price"),
+    "floor_price": _("floor price"),
+    "unit": _("unit"),
+    "category": _("category"),
+    "needs_production": _("needs production"),
+    "production_lead_days": _("production lead days"),
+    "transit_days": _("transit days"),
+    "served": _("served"),
+    "term_days": _("payment term (days)"),
+    "open_to_all": _("open to all customers"),
     # customers and inquiries (P2.1.c, P4.1)
     "credit_code": _("unified social credit code"),
     "industry": _("industry"),
@@ -274,6 +298,12 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("status", "prospect"): _("Prospect"),
     ("status", "active"): _("Active"),
     ("status", "inactive"): _("Inactive"),
+    # catalog (P2.3.b): a catalog item's kind, a payment method's kind
+    ("kind", "product"): _("Product"),
+    ("kind", "service"): _("Service"),
+    ("kind", "prepayment"): _("Prepayment"),
+    ("kind", "cod"): _("Cash on delivery"),
+    ("kind", "credit"): _("Credit terms"),
     # credit (P5.1)
     ("stage", "submission"): _("At submission"),
     ("stage", "approval"): _("At approval"),
@@ -297,6 +327,7 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
 
 # Keys whose values are amounts of money: shown as ¥1,234.50 like every other amount on the pages.
 MONEY_KEYS = frozenset({
+    "list_price", "floor_price",
     "total_amount", "amount", "order_amount", "exposure", "credit_limit", "limit", "accepted_excess", "excess",
     "allowed_excess", "unit_price", "paid_amount", "outstanding", "authority", "finance_release_authority",
     "open", "allocated", "open_overdue_amount"})

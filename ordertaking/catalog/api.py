@@ -1,6 +1,7 @@
 """/api/v1/catalog: read-only product catalog, regions and payment methods (P2.3.b).
 
-Writes happen in the Django admin (with history), so this router only reads.
+Writes happen in the Django admin through catalog/services.py (each one an audit event), so this
+router only reads.
 """
 
 from __future__ import annotations

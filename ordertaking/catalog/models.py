@@ -1,8 +1,8 @@
 """Master data the review checks orders against (P2.3.b): the product catalog, the price
 policy (list and floor price), regions served with their transit days, payment methods.
 
-Maintained by the administrator in the Django admin; django-simple-history keeps every
-change, so a reviewer can see which rule was in force when an order was checked.
+Maintained by the administrator in the Django admin, through catalog/services.py: each change
+is an audit event, so a reviewer can see which rule was in force when an order was checked.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
@@ -22,7 +21,6 @@ MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 class Category(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("category")
@@ -52,7 +50,6 @@ class Product(models.Model):
     needs_production = models.BooleanField(_("needs production"), default=False)
     production_lead_days = models.PositiveIntegerField(_("production lead days"), default=0)
     active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("product or service")
@@ -76,7 +73,6 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=50, unique=True)
     transit_days = models.PositiveIntegerField(_("transit days"), default=3)
     served = models.BooleanField(_("served"), default=True)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("region")
@@ -102,7 +98,6 @@ class PaymentMethod(models.Model):
     term_days = models.PositiveIntegerField(_("payment term (days)"), default=0)
     open_to_all = models.BooleanField(_("open to all customers"), default=False)
     active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("payment method")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 
 from ordertaking.catalog import selectors
 from ordertaking.catalog.models import Product
@@ -114,6 +115,7 @@ def test_p2_3_b_admin_pages_for_catalog_and_customer_payment_methods_work(client
     from ordertaking.audit.selectors import timeline_for
 
     superuser = django_user_model.objects.create_superuser("root", "root@example.cn", "x-Pass-2026!")
+    superuser.groups.add(Group.objects.get(name="admin"))  # catalog_manage is the admin role's, not superuser's
     client.force_login(superuser)
     for url in ["/admin/catalog/product/", "/admin/catalog/product/add/", "/admin/catalog/region/",
                 "/admin/catalog/paymentmethod/", f"/admin/catalog/product/{catalog['products']['motor'].pk}/history/",
