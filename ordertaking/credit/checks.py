@@ -13,7 +13,7 @@ from ordertaking.orders.models import Order
 
 from . import rules
 from .models import CreditHold, CustomerCredit
-from .services import guarantee_covers, released_allowance_of
+from .selectors import guarantee_covers, released_allowance_of
 
 
 @dataclass(frozen=True)
@@ -44,19 +44,13 @@ def order_credit_findings(order: Order, facts: CreditFacts | None = None) -> lis
     """The credit findings in the active language; pass `facts` to reuse one read across languages."""
     facts = facts if facts is not None else order_credit_facts(order)
     credit = facts.credit
-    if credit is None or not credit.is_evaluated:
-        # P5.1.b new customers: a strict credit check before the first order is taken.
-        return [Finding(code="no_credit_evaluation", clause="P5.1.b", field="customer",
-                        message=_("The customer has no approved credit evaluation: finance must evaluate it "
-                                  "before an order can be approved."))]
-    found: list[Finding] = []
-    if credit.on_stop:
-        found.append(Finding(code="customer_on_credit_stop", clause="P5.1.c", field="customer",
-                             message=_("The customer is on credit stop: no new order can be approved.")))
-    if credit.guarantee_required and not facts.guarantee_ok:
-        found.append(Finding(code="guarantee_missing", clause="P5.1.b", field="customer",
-                             message=_("Rating %(rating)s requires a guarantee (deposit, guarantor or letter of "
-                                       "credit) before approval.") % {"rating": credit.rating}))
+    evaluated = credit is not None and credit.is_evaluated
+    found = rules.approval_findings(
+        evaluated=evaluated, on_stop=bool(credit and credit.on_stop),
+        guarantee_required=bool(credit and credit.guarantee_required), guarantee_ok=facts.guarantee_ok,
+        rating=credit.rating if credit else "")
+    if credit is None or not evaluated:
+        return found
     pm = order.payment_method
     if pm is not None:
         found.extend(rules.terms_finding(kind=pm.kind, term_days=pm.term_days, allowed_kinds=credit.payment_kinds,

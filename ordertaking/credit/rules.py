@@ -243,6 +243,29 @@ def payment_record_from(invoices: list[tuple[date, date | None, Decimal]], *, to
                          worst_days_overdue=max(lateness), open_overdue_amount=open_overdue)
 
 
+def approval_findings(*, evaluated: bool, on_stop: bool, guarantee_required: bool, guarantee_ok: bool,
+                      rating: str) -> list[Finding]:
+    """The credit conditions that block an approval, each written once: the review shows them as
+    findings (checks.order_credit_findings) and the approval's gate refuses with the first
+    (services.credit_order_gate), in the same words."""
+    if not evaluated:
+        # P5.1.b new customers: a strict credit check before the first order is taken.
+        return [Finding(code="no_credit_evaluation", clause="P5.1.b", field="customer",
+                        message=_("The customer has no approved credit evaluation: finance must evaluate it "
+                                  "before an order can be approved."))]
+    found = []
+    if on_stop:
+        # P5.1.c monitoring: a customer whose credit risk rose that far takes no new order.
+        found.append(Finding(code="customer_on_credit_stop", clause="P5.1.c", field="customer",
+                             message=_("The customer is on credit stop: no new order can be approved.")))
+    if guarantee_required and not guarantee_ok:
+        # P5.1.b customers with poor credit only with a guarantee or other safeguards.
+        found.append(Finding(code="guarantee_missing", clause="P5.1.b", field="customer",
+                             message=_("Rating %(rating)s requires a guarantee (deposit, guarantor or letter of "
+                                       "credit) before approval.") % {"rating": rating}))
+    return found
+
+
 def limit_check(*, exposure: Decimal, order_amount: Decimal, limit: Decimal,
                 allowed_excess: Decimal = ZERO) -> Decimal:
     """P5.1: how far exposure + this order would pass the limit (0 when it fits)."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ordertaking.accounts.models import User
@@ -17,7 +19,7 @@ from ordertaking.customers.models import Customer
 from ordertaking.orders.models import Order
 from ordertaking.orders.states import OPEN_STATES, OrderState
 
-from .models import CreditEvaluation, CreditHold, CustomerCredit
+from .models import CreditEvaluation, CreditHold, CustomerCredit, Guarantee
 
 ZERO = Decimal("0.00")
 # States in which an order counts as approved for exposure: approved and any later execution state.
@@ -187,3 +189,24 @@ def payment_options_for(customer: Customer) -> list[dict[str, Any]]:
             why = _("term longer than its rating allows")
         out.append({"method": m, "usable": not why, "why": why})
     return out
+
+
+# ---------------------------------------------------------------- guarantees and releases (P5.1), read by
+# the review's findings (checks.py) and the approval's gate (services.credit_order_gate)
+
+def guarantee_covers(*, order: Order, today: date | None = None) -> bool:
+    """P5.1.b: a guarantee valid today, for this order or for all the customer's orders."""
+    day = today or timezone.localdate()
+    return Guarantee.objects.filter(Q(order=order) | Q(order__isnull=True), customer_id=order.customer_id,
+                                    valid_from__lte=day, valid_until__gte=day).exists()
+
+
+def released_allowance_of(holds: list[CreditHold]) -> Decimal:
+    """The excess a releaser accepted, if the order's latest hold (holds newest first) was released."""
+    if holds and holds[0].state == CreditHold.State.RELEASED:
+        return holds[0].allowed_excess
+    return Decimal("0.00")
+
+
+def released_allowance(order: Order) -> Decimal:
+    return released_allowance_of(list(CreditHold.objects.filter(order=order).order_by("-created_at", "-id")[:1]))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,12 +20,10 @@ from ordertaking.customers.models import Customer
 from ordertaking.orders.models import Order
 from ordertaking.orders.states import OrderState, check_move
 
-from . import rules
+from . import rules, selectors
+from .checks import CreditFacts, order_credit_facts
 from .models import CreditAlert, CreditEvaluation, CreditHold, CustomerCredit, Guarantee, ScorecardPolicy
 from .states import EVALUATION, HOLD
-
-if TYPE_CHECKING:
-    from .checks import CreditFacts
 
 ZERO = Decimal("0.00")
 
@@ -355,15 +353,6 @@ def guarantee_record(*, customer: Customer, actor: User, kind: str, amount: Any,
     return g
 
 
-def guarantee_covers(*, order: Order, today: date | None = None) -> bool:
-    """P5.1.b: a guarantee valid today, for this order or for all the customer's orders."""
-    from django.db.models import Q
-
-    day = today or timezone.localdate()
-    return Guarantee.objects.filter(Q(order=order) | Q(order__isnull=True), customer_id=order.customer_id,
-                                    valid_from__lte=day, valid_until__gte=day).exists()
-
-
 # ---------------------------------------------------------------- exposure, holds (P5.1)
 
 def _hold(*, order: Order, credit: CustomerCredit, stage: str, excess: Decimal, actor: User) -> CreditHold:
@@ -403,8 +392,6 @@ def credit_submission_check(*, order: Order, actor: User, facts: CreditFacts | N
     if order.state != OrderState.SUBMITTED:
         return None
     if facts is None:
-        from .checks import order_credit_facts  # checks imports this module
-
         facts = order_credit_facts(order)
     credit, allowance = facts.credit, facts.allowance
     if credit is None or not credit.is_evaluated:
@@ -414,17 +401,6 @@ def credit_submission_check(*, order: Order, actor: User, facts: CreditFacts | N
     if excess > 0:
         return _hold(order=order, credit=credit, stage=CreditHold.Stage.SUBMISSION, excess=excess, actor=actor)
     return None
-
-
-def released_allowance_of(holds: list[CreditHold]) -> Decimal:
-    """The excess a releaser accepted, if the order's latest hold (holds newest first) was released."""
-    if holds and holds[0].state == CreditHold.State.RELEASED:
-        return holds[0].allowed_excess
-    return ZERO
-
-
-def _released_allowance(order: Order) -> Decimal:
-    return released_allowance_of(list(CreditHold.objects.filter(order=order).order_by("-created_at", "-id")[:1]))
 
 
 def credit_order_gate(*, order: Order, actor: User, today: date | None = None,
@@ -438,17 +414,15 @@ def credit_order_gate(*, order: Order, actor: User, today: date | None = None,
     the caller must then NOT approve. Otherwise the order's total is added to the maintained
     exposure and None is returned."""
     credit = credit_row_locked(order.customer_id)
-    if not credit.is_evaluated:
-        raise ValidationFailed(_("The customer has no approved credit evaluation (P5.1.b)."),
-                               code="no_credit_evaluation", field="customer")
-    if credit.on_stop:
-        raise ValidationFailed(_("The customer is on credit stop (P5.1.c)."), code="customer_on_credit_stop",
-                               field="customer")
-    if credit.guarantee_required and not guarantee_covers(order=order, today=today):
-        raise ValidationFailed(_("Rating %(rating)s requires a guarantee before approval (P5.1.b).")
-                               % {"rating": credit.rating}, code="guarantee_missing", field="customer")
+    needs_guarantee = credit.is_evaluated and credit.guarantee_required
+    blocking = rules.approval_findings(
+        evaluated=credit.is_evaluated, on_stop=credit.on_stop, guarantee_required=credit.guarantee_required,
+        guarantee_ok=not needs_guarantee or selectors.guarantee_covers(order=order, today=today),
+        rating=credit.rating)
+    if blocking:
+        raise ValidationFailed(blocking[0].message, code=blocking[0].code, field=blocking[0].field)
     if allowance is None:  # the caller may pass what it read under the same order lock
-        allowance = _released_allowance(order)
+        allowance = selectors.released_allowance(order)
     excess = rules.limit_check(exposure=credit.exposure, order_amount=order.total_amount,
                                limit=credit.credit_limit, allowed_excess=allowance)
     if excess > 0:

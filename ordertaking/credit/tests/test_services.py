@@ -355,3 +355,21 @@ def test_p5_1_a_hold_no_longer_waits_once_the_held_order_is_cancelled(
     hold.refresh_from_db()
     order.refresh_from_db()
     assert order.state == "cancelled" and hold.state == CreditHold.State.CLOSED
+
+
+@pytest.mark.parametrize("case", ["no_credit_evaluation", "customer_on_credit_stop", "guarantee_missing"])
+def test_p5_1_b_c_the_approval_gate_refuses_in_the_words_of_the_review_finding(case, customer, make_order, approve,
+                                                                              evaluate):
+    """P5.1.b (no evaluation, guarantee) and P5.1.c (credit stop) are written once, in credit/rules.py:
+    the gate's refusal and the review's finding carry the same code, clause field and message."""
+    from ordertaking.credit.checks import order_credit_findings
+
+    if case != "no_credit_evaluation":
+        evaluate(customer, limit="100000", guarantee_required=case == "guarantee_missing")
+    if case == "customer_on_credit_stop":
+        CustomerCredit.objects.filter(customer=customer).update(on_stop=True)
+    order = make_order(customer)
+    finding = next(f for f in order_credit_findings(order) if f.code == case)
+    with pytest.raises(ValidationFailed) as exc:
+        approve(order)
+    assert (exc.value.code, exc.value.field, str(exc.value.message)) == (case, finding.field, finding.message)
