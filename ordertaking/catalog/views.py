@@ -4,9 +4,9 @@ that may see it (selectors.sees_floor_price)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+
+from ordertaking.common.pages import list_page, render_list
 
 from . import selectors
 from .models import Product
@@ -23,17 +23,11 @@ def products(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "code")
     qs = selectors.product_list(q=q, category=category, kind=kind, active=None if show_inactive else True,
                                 sort=sort)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    sort_params = params.copy()
-    sort_params.pop("sort", None)
     context = {
-        "page": page, "q": q, "category": category, "kind": kind, "show_inactive": show_inactive, "sort": sort,
-        "query": params.urlencode(), "sort_query": sort_params.urlencode(),
+        **list_page(request, qs, page_size=PAGE_SIZE).context(),
+        "q": q, "category": category, "kind": kind, "show_inactive": show_inactive, "sort": sort,
         "categories": selectors.categories(), "kinds": Product.Kind.choices,
         "show_floor": selectors.sees_floor_price(request.user),
         "regions": selectors.region_list(), "payment_methods": selectors.payment_method_list(),
     }
-    template = "catalog/products.html#results" if getattr(request, "htmx", False) else "catalog/products.html"
-    return render(request, template, context)
+    return render_list(request, "catalog/products.html", context)

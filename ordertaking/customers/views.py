@@ -6,13 +6,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from ordertaking.accounts.http import AuthedRequest
 from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied
+from ordertaking.common.pages import domain_errors, forbidden, list_page, render_list
 
 from . import selectors, services
 from .forms import AddressFormSet, ContactFormSet, CustomerFilterForm, CustomerForm
@@ -36,23 +37,17 @@ def _require(request: HttpRequest, capability: str) -> None:
 @login_required
 def customer_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("accounts.customer_view"):
-        return render(request, "customers/forbidden.html", status=403)
+        return forbidden(request)
     form = CustomerFilterForm(request.GET or None)
     f = form.cleaned_data if form.is_valid() else {}
     sort = request.GET.get("sort", "name")
     qs = selectors.customer_list(user=request.user, q=f.get("q", ""),
                                  region=f["region"].code if f.get("region") else "",
                                  industry=f.get("industry", ""), size=f.get("size", ""), sort=sort)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    sort_params = params.copy()
-    sort_params.pop("sort", None)
-    context = {"form": form, "page": page, "sort": sort, "query": params.urlencode(),
-               "sort_query": sort_params.urlencode(), "industries": selectors.industries(user=request.user),
+    context = {**list_page(request, qs, page_size=PAGE_SIZE).context(), "form": form, "sort": sort,
+               "industries": selectors.industries(user=request.user),
                "can_manage": request.user.has_perm("accounts.customer_manage")}
-    template = "customers/list.html#results" if getattr(request, "htmx", False) else "customers/list.html"
-    return render(request, template, context)
+    return render_list(request, "customers/list.html", context)
 
 
 @login_required
@@ -91,7 +86,7 @@ def _apply_error(e: DomainError, form: CustomerForm, contacts: Any, addresses: A
         form.add_error(None, str(e.message))
 
 
-def _form_page(request: HttpRequest, customer: Customer | None) -> HttpResponse:
+def _form_page(request: AuthedRequest, customer: Customer | None) -> HttpResponse:
     _require(request, "customer_manage")
     if request.method == "POST":
         form = CustomerForm(request.POST)
@@ -103,12 +98,12 @@ def _form_page(request: HttpRequest, customer: Customer | None) -> HttpResponse:
             try:
                 if customer is None:
                     customer = services.customer_create(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=request.user,
                         contacts=[r for _i, r in c_rows if not r["delete"]],
                         addresses=[r for _i, r in a_rows if not r["delete"]], **form.cleaned_data)
                     messages.success(request, _("Customer created."))
                 else:
-                    services.customer_edit(customer=customer, actor=request.user,  # type: ignore[arg-type]
+                    services.customer_edit(customer=customer, actor=request.user,
                                            fields=form.cleaned_data, contacts=[r for _i, r in c_rows],
                                            addresses=[r for _i, r in a_rows])
                     messages.success(request, _("Customer saved."))
@@ -122,7 +117,7 @@ def _form_page(request: HttpRequest, customer: Customer | None) -> HttpResponse:
         status = 200
         if customer is None:
             form = CustomerForm(initial={"status": Customer.Status.PROSPECT,
-                                         "sales_rep": request.user.pk if request.user.has_role("sales")  # type: ignore[union-attr]
+                                         "sales_rep": request.user.pk if request.user.has_role("sales")
                                          else None})
             contacts = ContactFormSet(prefix="contacts", initial=[{"is_primary": True}])
             addresses = AddressFormSet(prefix="addresses", initial=[{"is_default": True}])
@@ -144,20 +139,15 @@ def _form_page(request: HttpRequest, customer: Customer | None) -> HttpResponse:
 
 
 @login_required
-def customer_new(request: HttpRequest) -> HttpResponse:
-    try:
-        return _form_page(request, None)
-    except PermissionDenied:
-        return render(request, "customers/forbidden.html", status=403)
+@domain_errors
+def customer_new(request: AuthedRequest) -> HttpResponse:
+    return _form_page(request, None)
 
 
 @login_required
-def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = _get(request, pk)
-    try:
-        return _form_page(request, customer)
-    except PermissionDenied:
-        return render(request, "customers/forbidden.html", status=403)
+@domain_errors
+def customer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _form_page(request, _get(request, pk))
 
 
 @login_required

@@ -6,15 +6,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ordertaking.accounts.http import AuthedRequest
 from ordertaking.audit.selectors import timeline
-from ordertaking.common.errors import DomainError, NotFound, PermissionDenied
+from ordertaking.common.errors import DomainError, NotFound
+from ordertaking.common.pages import domain_errors, forbidden, list_page, put_error, render_list
 from ordertaking.customers.selectors import customers_visible
 
 from . import selectors, services, states
@@ -34,14 +35,10 @@ def _get(request: HttpRequest, pk: int) -> Inquiry:
         raise Http404(str(e.message)) from e
 
 
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "customers/forbidden.html", status=403)
-
-
 @login_required
 def inquiry_list(request: HttpRequest) -> HttpResponse:
     if not (request.user.has_perm("accounts.inquiry_record") or selectors.sees_all_inquiries(request.user)):
-        return _forbidden(request)
+        return forbidden(request)
     can_all = selectors.sees_all_inquiries(request.user)
     scope = "all" if can_all and request.GET.get("scope") == "all" else "mine"
     channel = request.GET.get("channel", "") if request.GET.get("channel", "") in Inquiry.Channel.values else ""
@@ -51,22 +48,16 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     qs = selectors.inquiry_list(user=request.user, scope=scope, channel=channel, state=state, q=q,
                                 special=special, sort=sort)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    sort_params = params.copy()
-    sort_params.pop("sort", None)
-    context = {"page": page, "scope": scope, "can_all": can_all, "channel": channel, "state": state, "q": q,
-               "special": special, "sort": sort, "query": params.urlencode(), "sort_query": sort_params.urlencode(),
+    context = {**list_page(request, qs, page_size=PAGE_SIZE).context(), "scope": scope, "can_all": can_all,
+               "channel": channel, "state": state, "q": q, "special": special, "sort": sort,
                "channels": Inquiry.Channel.choices, "states": Inquiry.State.choices,
                "can_record": request.user.has_perm("accounts.inquiry_record")}
-    template = "inquiries/list.html#results" if getattr(request, "htmx", False) else "inquiries/list.html"
-    return render(request, template, context)
+    return render_list(request, "inquiries/list.html", context)
 
 
-def _form_page(request: HttpRequest, inquiry: Inquiry | None) -> HttpResponse:
+def _form_page(request: AuthedRequest, inquiry: Inquiry | None) -> HttpResponse:
     if not request.user.has_perm("accounts.inquiry_record"):
-        return _forbidden(request)
+        return forbidden(request)
     status = 200
     if request.method == "POST":
         form = InquiryForm(request.POST, user=request.user)
@@ -74,16 +65,16 @@ def _form_page(request: HttpRequest, inquiry: Inquiry | None) -> HttpResponse:
             data = {k: form.cleaned_data[k] for k in FORM_FIELDS}
             try:
                 if inquiry is None:
-                    inquiry = services.inquiry_record(actor=request.user, **data)  # type: ignore[arg-type]
+                    inquiry = services.inquiry_record(actor=request.user, **data)
                     messages.success(request, _("Inquiry %(inquiry)s recorded.") % {"inquiry": inquiry})
                 else:
-                    services.inquiry_update(inquiry=inquiry, actor=request.user, **data)  # type: ignore[arg-type]
+                    services.inquiry_update(inquiry=inquiry, actor=request.user, **data)
                     messages.success(request, _("Inquiry saved."))
                 return redirect("inquiries:detail", pk=inquiry.pk)
-            except PermissionDenied:
-                return _forbidden(request)
             except DomainError as e:
-                form.add_error(e.field if e.field in form.fields else None, str(e.message))
+                if e.status == 403:
+                    raise
+                put_error(form, e)
         status = 422
     elif inquiry is None:
         form = InquiryForm(user=request.user, initial={
@@ -100,7 +91,8 @@ def _form_page(request: HttpRequest, inquiry: Inquiry | None) -> HttpResponse:
 
 
 @login_required
-def inquiry_new(request: HttpRequest) -> HttpResponse:
+@domain_errors
+def inquiry_new(request: AuthedRequest) -> HttpResponse:
     return _form_page(request, None)
 
 
@@ -123,7 +115,8 @@ def _contacts_of(request: HttpRequest, raw: Any) -> list[Any]:
 
 
 @login_required
-def inquiry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@domain_errors
+def inquiry_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     inquiry = _get(request, pk)
     if not states.can_move(inquiry.state, "update"):
         messages.error(request, _("This inquiry can no longer be changed."))
@@ -166,35 +159,31 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def inquiry_handover(request: HttpRequest, pk: int) -> HttpResponse:
+@domain_errors
+def inquiry_handover(request: AuthedRequest, pk: int) -> HttpResponse:
     inquiry = _get(request, pk)
     form = HandoverForm(request.POST)
     if form.is_valid():
         try:
-            services.inquiry_handover(inquiry=inquiry, actor=request.user,  # type: ignore[arg-type]
-                                      to=form.cleaned_data["to"], note=form.cleaned_data["note"],
+            services.inquiry_handover(inquiry=inquiry, actor=request.user, to=form.cleaned_data["to"],
+                                      note=form.cleaned_data["note"],
                                       special_needs=form.cleaned_data["special_needs"])
             messages.success(request, _("Handed over to %(rep)s.") % {"rep": form.cleaned_data["to"]})
             return redirect("inquiries:detail", pk=pk)
-        except PermissionDenied:
-            return _forbidden(request)
         except DomainError as e:
-            form.add_error(e.field if e.field in form.fields else None, str(e.message))
+            if e.status == 403:
+                raise
+            put_error(form, e)
             return _detail(request, inquiry, handover=form, status=e.status)
     return _detail(request, inquiry, handover=form, status=422)
 
 
 @login_required
 @require_POST
-def inquiry_convert(request: HttpRequest, pk: int) -> HttpResponse:
+@domain_errors(back=lambda request, pk: reverse("inquiries:detail", args=[pk]))
+def inquiry_convert(request: AuthedRequest, pk: int) -> HttpResponse:
     inquiry = _get(request, pk)
-    try:
-        order = services.inquiry_convert(inquiry=inquiry, actor=request.user)  # type: ignore[arg-type]
-    except PermissionDenied:
-        return _forbidden(request)
-    except DomainError as e:
-        messages.error(request, _("Could not convert: %(error)s") % {"error": e.message})
-        return redirect("inquiries:detail", pk=pk)
+    order = services.inquiry_convert(inquiry=inquiry, actor=request.user)
     messages.success(request, _("Draft order %(number)s created from the inquiry.") % {"number": order.number})
     try:
         return redirect("orders:detail", order.number)
@@ -204,18 +193,18 @@ def inquiry_convert(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def inquiry_close(request: HttpRequest, pk: int) -> HttpResponse:
+@domain_errors
+def inquiry_close(request: AuthedRequest, pk: int) -> HttpResponse:
     inquiry = _get(request, pk)
     form = CloseForm(request.POST)
     if form.is_valid():
         try:
-            services.inquiry_close(inquiry=inquiry, actor=request.user,  # type: ignore[arg-type]
-                                   reason=form.cleaned_data["reason"])
+            services.inquiry_close(inquiry=inquiry, actor=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, _("Inquiry closed."))
             return redirect("inquiries:detail", pk=pk)
-        except PermissionDenied:
-            return _forbidden(request)
         except DomainError as e:
-            form.add_error("reason" if e.field == "reason" else None, str(e.message))
+            if e.status == 403:
+                raise
+            put_error(form, e, fields=["reason"])
             return _detail(request, inquiry, close=form, status=e.status)
     return _detail(request, inquiry, close=form, status=422)
