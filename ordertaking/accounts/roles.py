@@ -44,6 +44,9 @@ CAPABILITIES: dict[str, tuple[str, set[Role], str]] = {
                                           Role.FINANCE, Role.LEADERSHIP, Role.AUDITOR, Role.ADMIN}, "P4.1"),
     "customer_manage": ("Create and edit customers", {Role.SALES, Role.CUSTOMER_SERVICE,
                                                       Role.ORDER_CENTER, Role.ADMIN}, "P3.1"),
+    "customer_view_all": ("See every customer, not only one's own (sales see theirs and unassigned ones)",
+                          {Role.CUSTOMER_SERVICE, Role.ORDER_CENTER, Role.FINANCE, Role.LEADERSHIP, Role.AUDITOR,
+                           Role.ADMIN}, "P4.1.c"),
     # Inquiries (P2.1, P3.2)
     "inquiry_record": ("Record inquiries", {Role.SALES, Role.CUSTOMER_SERVICE}, "P3.2"),
     "inquiry_handover": ("Hand inquiries over to sales", {Role.CUSTOMER_SERVICE, Role.SALES}, "P2.1.b"),
@@ -51,6 +54,8 @@ CAPABILITIES: dict[str, tuple[str, set[Role], str]] = {
                          "P3.2"),
     # Orders (P2.2, P3.1, P3.3)
     "order_enter": ("Enter and edit draft orders", {Role.SALES, Role.ORDER_CENTER}, "P2.2.b"),
+    "order_manage_all": ("Edit, submit and cancel any order, not only one's own", {Role.ORDER_CENTER},
+                         "P3.3"),
     "order_view_all": ("See every order", {Role.ORDER_CENTER, Role.FINANCE, Role.LEADERSHIP,
                                            Role.AUDITOR, Role.PRODUCTION, Role.LOGISTICS,
                                            Role.CUSTOMER_SERVICE}, "P4.2.a"),
@@ -77,6 +82,8 @@ CAPABILITIES: dict[str, tuple[str, set[Role], str]] = {
     "audit_verify": ("Verify the audit log's hash chains and seals", {Role.AUDITOR}, "P6.1.a"),
     # Master data (P2.3.b)
     "catalog_manage": ("Maintain catalog and price policy", {Role.ADMIN}, "P2.3.b"),
+    "floor_price_view": ("See floor prices (the bottom line in price negotiation)",
+                         {Role.ORDER_CENTER, Role.FINANCE, Role.LEADERSHIP, Role.ADMIN}, "P2.3.b"),
     "user_manage": ("Manage users and roles", {Role.ADMIN}, "P3"),
 }
 

@@ -1,8 +1,9 @@
 """Reads of the catalog and price policy (P2.3.b).
 
 Every signed-in user may read the catalog. The floor price is the company's bottom line in
-price negotiation, so only the order center (which reviews prices, P2.3.a), finance (P3.6),
-leadership (special approval, P2.3.c) and the administrator see it; sales see the list price.
+price negotiation, so only the roles holding `floor_price_view` see it (the order center, which
+reviews prices, P2.3.a; finance, P3.6; leadership, special approval, P2.3.c; the administrator);
+sales see the list price.
 """
 
 from __future__ import annotations
@@ -12,12 +13,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from ordertaking.accounts.roles import Role
 from ordertaking.common.errors import NotFound
 
 from .models import Category, PaymentMethod, Product, Region
-
-FLOOR_PRICE_ROLES = {Role.ORDER_CENTER, Role.FINANCE, Role.LEADERSHIP, Role.ADMIN}
 
 SORTS = {
     "code": "code", "-code": "-code", "name": "name", "-name": "-name",
@@ -28,7 +26,8 @@ SORTS = {
 
 
 def sees_floor_price(user: Any) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or any(user.has_role(r) for r in FLOOR_PRICE_ROLES)))
+    """P2.3.b: the roles holding `floor_price_view` (accounts/roles.py)."""
+    return bool(user.is_authenticated and user.has_perm("accounts.floor_price_view"))
 
 
 def product_list(*, q: str = "", category: str = "", active: bool | None = True, kind: str = "",

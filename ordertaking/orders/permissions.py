@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ordertaking.accounts.roles import Role
 from ordertaking.audit.selectors import actors_of, actors_of_each
 
 from .models import Order
@@ -18,10 +17,11 @@ def may_enter_orders(user: Any) -> bool:
 
 
 def is_responsible(order: Order, user: Any) -> bool:
-    """The order's sales rep, the person who entered it, or order-center staff (P3.1, P3.3)."""
+    """The order's sales rep, the person who entered it, or a holder of `order_manage_all` (the order
+    center, P3.3)."""
     if not may_enter_orders(user):
         return False
-    return user.pk in (order.sales_rep_id, order.entered_by_id) or user.has_role(Role.ORDER_CENTER)
+    return user.pk in (order.sales_rep_id, order.entered_by_id) or user.has_perm("accounts.order_manage_all")
 
 
 # The events that put words into an order: whoever did one of them is a party to it (P2.3.c).

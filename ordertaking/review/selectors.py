@@ -16,6 +16,7 @@ from ordertaking.common.findings import Finding
 from ordertaking.common.queues import Queue
 from ordertaking.orders.models import Order
 from ordertaking.orders.permissions import order_authors_each
+from ordertaking.orders.selectors import visible_orders  # the one order visibility (P4.2.a, P4.1.c)
 from ordertaking.orders.states import OrderState, can_move
 
 from . import rules
@@ -27,15 +28,6 @@ from .services import covering_approvals
 
 def _can(user: Any, capability: str) -> bool:
     return bool(user.is_authenticated and user.has_perm(f"accounts.{capability}"))
-
-
-def visible_orders(user: Any) -> QuerySet[Order]:
-    """Orders this user may see: everyone's for the order center and other all-seeing roles,
-    otherwise the ones they sell or entered (P4.2.a, P4.1.c)."""
-    qs = Order.objects.all()
-    if _can(user, "order_view_all") or _can(user, "order_review"):
-        return qs
-    return qs.filter(Q(sales_rep_id=user.pk) | Q(entered_by_id=user.pk))
 
 
 def order_for_review(*, user: Any, number: str) -> Order:
