@@ -255,10 +255,13 @@ def cmd_verify_audit(args: argparse.Namespace) -> int:
     (P6.1.a). Exit 0 when everything verifies, 1 when any event was changed, removed or inserted, or the
     append-only protection is missing; each finding names the record and the event."""
     _django_setup()
+    from django.utils import translation
+
     from ordertaking.audit.selectors import audit_chains_verify
     from ordertaking.audit.triggers import triggers_missing
 
-    report = audit_chains_verify()
+    with translation.override("en"):  # the console speaks English, like every other subcommand
+        report = audit_chains_verify()
     last_seal = f"{report.last_seal_at:%Y-%m-%d %H:%M:%S} UTC" if report.last_seal_at else "never"
     print(f"{report.events} events in {report.streams} streams, {report.seals} seals (last: {last_seal}).")
     for missing in triggers_missing():

@@ -144,7 +144,8 @@ class AuditProblem:
     subject_label: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.stream} #{self.seq}" + (f"-{self.seq_to}" if self.seq_to and self.seq_to != self.seq else "")
+        where = (self.stream or "(no stream)") + (f" #{self.seq}" if self.seq else "") + (
+            f"-{self.seq_to}" if self.seq_to and self.seq_to != self.seq else "")
         ident = f" (event id {self.event.pk}, {self.event.action} at {self.event.at:%Y-%m-%d %H:%M:%S})" \
             if self.event else ""
         return f"{self.kind.upper()}: {where}{ident}: {self.detail}"

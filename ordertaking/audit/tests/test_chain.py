@@ -112,6 +112,8 @@ def _raw_insert(like: AuditEvent, *, seq: int, prev_hash: str, hash_: str = "f" 
 def test_p6_1_a_an_event_inserted_outside_any_chain_is_named_as_inserted(trail):
     forged = _raw_insert(trail["a"][0], seq=0, prev_hash="")
     assert _findings(INSERTED) == [("", None, forged)]
+    (problem,) = [p for p in audit_chains_verify().problems if p.kind == INSERTED]
+    assert str(problem).startswith(f"INSERTED: (no stream) (event id {forged}, order.approved at ")
 
 
 def test_p6_1_a_an_event_appended_with_a_well_formed_link_but_around_the_application_is_named(trail):
