@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ordertaking.common.errors import PermissionDenied
+from ordertaking.common.pages import list_page, render_list
 
 from .forms import EventFilterForm
 from .labels import action_label, describe_events
@@ -30,18 +30,12 @@ def event_list(request: HttpRequest) -> HttpResponse:
         events = event_search(user=request.user, **form.filters())
     except PermissionDenied as e:
         raise DjangoPermissionDenied(str(e)) from e
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = describe_events(page.object_list)
+    listed = list_page(request, events, page_size=PAGE_SIZE)
+    rows = describe_events(listed.page.object_list)
     for ev in rows:
         ev.url = subject_url(ev)
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
-    context = {"form": form, "page": page, "events": rows, "query": query.urlencode(),
-               "sort_query": sort_query.urlencode(), "sort": form.filters()["sort"]}
-    template = "audit/event_list.html#results" if getattr(request, "htmx", False) else "audit/event_list.html"
-    return render(request, template, context)
+    context = {**listed.context(), "form": form, "events": rows, "sort": form.filters()["sort"]}
+    return render_list(request, "audit/event_list.html", context)
 
 
 @login_required

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
-
-from ordertaking.common.errors import DomainError
 
 from .models import Guarantee
 
@@ -53,9 +49,3 @@ class GuaranteeForm(forms.Form):
     valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={**W, "type": "date"}))
     order_number = forms.CharField(label=_("Order number (empty: all orders)"), required=False,
                                    widget=forms.TextInput(attrs=W))
-
-
-def put_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's error beside its field (or above the form when no field matches)."""
-    field: Any = error.field if error.field in form.fields else None
-    form.add_error(field, str(error.message))

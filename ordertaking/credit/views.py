@@ -15,9 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import DomainError, NotFound, ValidationFailed
+from ordertaking.common.pages import put_error
 
 from . import selectors, services
-from .forms import DecisionForm, EvaluationForm, GuaranteeForm, ReleaseForm, put_error
+from .forms import DecisionForm, EvaluationForm, GuaranteeForm, ReleaseForm
 
 FACTOR_LABELS = {"qualification": _l("Qualification (资质)"), "financial": _l("Financial status (财务状况)"),
                  "reputation": _l("Business reputation (商业信誉)"), "payment": _l("Payment record (付款记录)")}

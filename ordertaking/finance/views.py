@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ordertaking.common.errors import DomainError, NotFound
-from ordertaking.credit.forms import put_error
+from ordertaking.common.pages import list_page, put_error
 from ordertaking.credit.selectors import customer_for, order_for_finance, position
 from ordertaking.credit.services import credit_alerts_mark_read
 
@@ -103,13 +102,8 @@ def invoices(request: HttpRequest) -> HttpResponse:
     key = sort.lstrip("-")
     if key in SORTS:
         qs = qs.order_by(("-" if sort.startswith("-") else "") + SORTS[key], "-id")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    sort_params = params.copy()
-    sort_params.pop("sort", None)
     return render(request, "finance/invoices.html", {
-        "form": form, "page": page, "sort": sort, "query": params.urlencode(), "sort_query": sort_params.urlencode(),
+        **list_page(request, qs, page_size=50).context(), "form": form, "sort": sort,
         "today": timezone.localdate(), "totals": qs.aggregate(a=Sum("amount"), s=Sum("settled_amount"))})
 
 
@@ -119,7 +113,7 @@ def to_invoice(request: HttpRequest) -> HttpResponse:
     """The queue of approved orders not yet (fully) invoiced, oldest approval first (P3.6)."""
     user: Any = request.user
     qs = selectors.orders_awaiting_invoice(user)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = list_page(request, qs, page_size=50).page
     return render(request, "finance/to_invoice.html", {
         "page": page, "can_manage": user.has_perm("accounts.finance_manage"),
         "totals": {"count": page.paginator.count, "uninvoiced": sum((o.uninvoiced for o in qs), Decimal("0.00"))}})
