@@ -1,5 +1,7 @@
 #!/usr/bin/env python
-"""Full-page screenshots of the main pages, per role, in Chinese and English, into docs/screenshots/.
+"""Screenshots of the main pages, per role, in Chinese and English, on a desktop (1366 × 800, the
+whole page) and a phone (390 × 844, the first screen), into docs/screenshots/: NAME.LANG.png and
+NAME.LANG.phone.png.
 
 It starts nothing: run the server with the demo data first, for example
 
@@ -40,24 +42,26 @@ class Shot:
     languages: tuple[str, ...] = ("zh-hans",)
 
 
-# Kept to about twenty files: the pages a newcomer should see, both languages where the layout differs most.
+# The pages a newcomer should see, each in both languages and on both screens.
+BOTH = ("zh-hans", "en")
 SHOTS = [
-    Shot("01-login", "", "/login/", ("zh-hans", "en")),
-    Shot("02-home-sales", "sales", "/", ("zh-hans", "en")),
-    Shot("03-orders-list", "sales", "/orders/"),
-    Shot("04-order-new", "sales", "/orders/new/"),
-    Shot("05-order-detail", "sales", "first-order", ("zh-hans", "en")),
-    Shot("06-home-center", "center", "/"),
-    Shot("07-review-queue", "center", "/review/"),
-    Shot("08-order-review", "center", "first-review"),
-    Shot("09-special-approvals", "leader", "/review/special/"),
-    Shot("10-customers", "sales", "/customers/"),
-    Shot("11-inquiries", "sales", "/inquiries/"),
-    Shot("12-catalog", "sales", "/catalog/"),
-    Shot("13-finance", "finance", "/finance/"),
-    Shot("14-audit-log", "auditor", "/audit/", ("zh-hans", "en")),
-    Shot("15-profile", "auditor", "/profile/"),
+    Shot("01-login", "", "/login/", BOTH),
+    Shot("02-home-sales", "sales", "/", BOTH),
+    Shot("03-orders-list", "sales", "/orders/", BOTH),
+    Shot("04-order-new", "sales", "/orders/new/", BOTH),
+    Shot("05-order-detail", "center", "first-review", BOTH),
+    Shot("06-order-approved", "sales", "approved-order", BOTH),
+    Shot("07-review-queue", "center", "/review/", BOTH),
+    Shot("09-special-approvals", "leader", "/review/special/", BOTH),
+    Shot("10-customers", "sales", "/customers/", BOTH),
+    Shot("11-inquiries", "sales", "/inquiries/", BOTH),
+    Shot("12-catalog", "sales", "/catalog/", BOTH),
+    Shot("13-finance", "finance", "/finance/", BOTH),
+    Shot("13-finance-to-invoice", "finance", "/finance/to-invoice/", BOTH),
+    Shot("14-audit-log", "auditor", "/audit/", BOTH),
+    Shot("16-regulation", "sales", "/regulation/#P2.3.c", BOTH),
 ]
+SCREENS = {"": ({"width": 1366, "height": 800}, True), ".phone": ({"width": 390, "height": 844}, False)}
 
 
 def sign_in(page: Page, base: str, username: str, password: str) -> None:
@@ -72,9 +76,10 @@ def sign_in(page: Page, base: str, username: str, password: str) -> None:
 
 def resolve(page: Page, base: str, path: str) -> str | None:
     """A concrete URL for the symbolic paths: the first order in a list."""
-    if path not in ("first-order", "first-review"):
+    if path not in ("first-order", "first-review", "approved-order"):
         return f"{base}{path}"
-    page.goto(f"{base}{'/orders/' if path == 'first-order' else '/review/'}")
+    page.goto(f"{base}{'/review/' if path == 'first-review' else '/orders/'}"
+              + ("?state=approved" if path == "approved-order" else ""))
     link = page.locator("a.order-no").first
     if not link.count():
         return None
@@ -113,23 +118,25 @@ def main(argv: list[str] | None = None) -> int:
             if args.only and not re.search(args.only, shot.name):
                 continue
             for lang in shot.languages:
-                context = browser.new_context(locale=LOCALES[lang], viewport={"width": 1440, "height": 900},
-                                              timezone_id="Asia/Shanghai")
-                page = context.new_page()
-                if shot.role:
-                    sign_in(page, base, getattr(args, shot.role), args.password)
-                url = resolve(page, base, shot.path)
-                response = page.goto(url) if url else None
-                if response is None or response.status >= 400:
-                    skipped.append(f"{shot.name} [{lang}]: {response.status if response else 'no order to show'}")
+                for suffix, (viewport, full_page) in SCREENS.items():
+                    context = browser.new_context(locale=LOCALES[lang], viewport=viewport,
+                                                  timezone_id="Asia/Shanghai")
+                    page = context.new_page()
+                    if shot.role:
+                        sign_in(page, base, getattr(args, shot.role), args.password)
+                    url = resolve(page, base, shot.path)
+                    response = page.goto(url) if url else None
+                    if response is None or response.status >= 400:
+                        skipped.append(f"{shot.name} [{lang}{suffix}]: "
+                                       f"{response.status if response else 'no order to show'}")
+                        context.close()
+                        continue
+                    page.wait_for_load_state("networkidle")
+                    target = args.out / f"{shot.name}.{lang}{suffix}.png"
+                    page.screenshot(path=str(target), full_page=full_page)
+                    compress(target)
+                    taken.append(target)
                     context.close()
-                    continue
-                page.wait_for_load_state("networkidle")
-                target = args.out / f"{shot.name}.{lang}.png"
-                page.screenshot(path=str(target), full_page=True)
-                compress(target)
-                taken.append(target)
-                context.close()
         browser.close()
     for t in taken:
         print(f"saved {t} ({t.stat().st_size // 1024} KiB)")
