@@ -48,7 +48,7 @@ SHOTS = [
     Shot("01-login", "", "/login/", BOTH),
     Shot("02-home-sales", "sales", "/", BOTH),
     Shot("03-orders-list", "sales", "/orders/", BOTH),
-    Shot("04-order-new", "sales", "/orders/new/", BOTH),
+    Shot("04-order-new", "sales", "new-order", BOTH),
     Shot("05-order-detail", "center", "first-review", BOTH),
     Shot("06-order-approved", "sales", "approved-order", BOTH),
     Shot("07-review-queue", "center", "/review/", BOTH),
@@ -75,7 +75,13 @@ def sign_in(page: Page, base: str, username: str, password: str) -> None:
 
 
 def resolve(page: Page, base: str, path: str) -> str | None:
-    """A concrete URL for the symbolic paths: the first order in a list."""
+    """A concrete URL for the symbolic paths: the first order in a list; a new order for a customer on
+    credit terms, so the form shows what it may pay by."""
+    if path == "new-order":
+        page.goto(f"{base}/orders/new/")
+        option = page.locator("#id_customer option", has_text="宁波北仑港口")
+        value = option.first.get_attribute("value") if option.count() else None
+        return f"{base}/orders/new/" + (f"?customer={value}" if value else "")
     if path not in ("first-order", "first-review", "approved-order"):
         return f"{base}{path}"
     page.goto(f"{base}{'/review/' if path == 'first-review' else '/orders/'}"
