@@ -8,15 +8,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ordertaking.accounts.http import AuthedRequest
 from ordertaking.catalog.models import Product
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from ordertaking.common.pages import domain_errors, forbidden, list_page, render_list
 
 from . import selectors, services
 from .forms import CancelForm, LineForm, LineFormSet, OrderFilterForm, OrderForm, visible_customers
@@ -35,10 +36,6 @@ def _get(request: HttpRequest, number: str) -> Order:
         raise Http404(str(e.message)) from e
 
 
-def _forbidden(request: HttpRequest, message: Any) -> HttpResponse:
-    return render(request, "orders/forbidden.html", {"message": message}, status=403)
-
-
 # --- list ----------------------------------------------------------------------------------------
 
 @login_required
@@ -52,18 +49,12 @@ def order_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.order_list(user=request.user, state=f.get("state", ""),
                               customer_id=f["customer"].pk if f.get("customer") else None,
                               date_from=f.get("date_from"), date_to=f.get("date_to"), q=f.get("q", ""), sort=sort)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    sort_params = params.copy()
-    sort_params.pop("sort", None)
     columns = [("number", _("Order number")), ("customer", _("Customer")), ("created", _("Entered")),
                ("delivery", _("Delivery date")), ("total", _("Total amount")), ("state", _("State"))]
-    context = {"form": form, "page": page, "sort": sort, "query": params.urlencode(),
-               "sort_query": sort_params.urlencode(), "columns": dict(columns),
+    context = {**list_page(request, qs, page_size=PAGE_SIZE).context(), "form": form, "sort": sort,
+               "columns": dict(columns),
                "can_enter": may_enter_orders(request.user)}
-    template = "orders/list.html#results" if request.htmx else "orders/list.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    return render_list(request, "orders/list.html", context)
 
 
 # --- new / edit -----------------------------------------------------------------------------------
@@ -101,24 +92,23 @@ def _render_form(request: HttpRequest, form: OrderForm, formset: Any, order: Ord
     return render(request, "orders/form.html", context, status=status)
 
 
-def _save(request: HttpRequest, order: Order | None) -> HttpResponse:
+def _save(request: AuthedRequest, order: Order | None) -> HttpResponse:
     form = OrderForm(request.POST, user=request.user)
     formset = LineFormSet(request.POST, prefix="lines")
     if form.is_valid() and formset.is_valid():
         used = [f for f in formset.forms if not f.is_blank()]
         lines = [f.line_dict() for f in used]
-        header = {name: form.cleaned_data.get(name) for name in HEADER_FIELDS}
+        header: dict[str, Any] = {name: form.cleaned_data.get(name) for name in HEADER_FIELDS}
         try:
             if order is None:
-                order = services.order_create(actor=request.user, lines=lines, **header)  # type: ignore[arg-type]
+                order = services.order_create(actor=request.user, lines=lines, **header)
                 messages.success(request, _("Order %(number)s entered.") % {"number": order.number})
             else:
-                services.order_update(order=order, actor=request.user, changes=header,  # type: ignore[arg-type]
-                                      lines=lines)
+                services.order_update(order=order, actor=request.user, changes=header, lines=lines)
                 messages.success(request, _("Order %(number)s saved.") % {"number": order.number})
             return redirect("orders:detail", number=order.number)
         except PermissionDenied as e:
-            return _forbidden(request, e.message)
+            return forbidden(request, e.message)
         except DomainError as e:
             _put_error(e, form, formset, used)
     return _render_form(request, form, formset, order, status=422)
@@ -141,9 +131,9 @@ def _customer_defaults(request: HttpRequest, customer_id: int) -> dict[str, Any]
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def order_new(request: HttpRequest) -> HttpResponse:
+def order_new(request: AuthedRequest) -> HttpResponse:
     if not may_enter_orders(request.user):
-        return _forbidden(request, _("You may not enter orders."))
+        return forbidden(request, _("You may not enter orders."))
     if request.method == "POST":
         return _save(request, None)
     initial: dict[str, Any] = {}
@@ -157,11 +147,11 @@ def order_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def order_edit(request: HttpRequest, number: str) -> HttpResponse:
+def order_edit(request: AuthedRequest, number: str) -> HttpResponse:
     order = _get(request, number)
     if not order_can_edit(order, request.user):
         if order.is_editable:
-            return _forbidden(request, _("You may not change this order."))
+            return forbidden(request, _("You may not change this order."))
         messages.error(request, _("This order can no longer be changed."))
         return redirect("orders:detail", number=order.number)
     if request.method == "POST":
@@ -262,38 +252,29 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def order_submit(request: HttpRequest, number: str) -> HttpResponse:
+@domain_errors(back=lambda request, number: reverse("orders:detail", args=[number]))
+def order_submit(request: AuthedRequest, number: str) -> HttpResponse:
     order = _get(request, number)
     try:
-        services.order_submit(order=order, actor=request.user)  # type: ignore[arg-type]
-    except PermissionDenied as e:
-        return _forbidden(request, e.message)
+        services.order_submit(order=order, actor=request.user)
     except ValidationFailed as e:
         # P2.2.a: the incompletion log, each item beside its field and line, citing its clause.
         return _detail(request, order, findings=list(e.details or []), status=422)
-    except DomainError as e:
-        messages.error(request, str(e.message))
-        return redirect("orders:detail", number=order.number)
     messages.success(request, _("Order %(number)s submitted for review.") % {"number": order.number})
     return redirect("orders:detail", number=order.number)
 
 
 @login_required
 @require_POST
-def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
+@domain_errors(back=lambda request, number: reverse("orders:detail", args=[number]))
+def order_cancel(request: AuthedRequest, number: str) -> HttpResponse:
     order = _get(request, number)
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
-            services.order_cancel(order=order, actor=request.user,  # type: ignore[arg-type]
-                                  reason=form.cleaned_data["reason"])
-        except PermissionDenied as e:
-            return _forbidden(request, e.message)
+            services.order_cancel(order=order, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationFailed as e:
             form.add_error("reason", str(e.message))
-        except DomainError as e:
-            messages.error(request, str(e.message))
-            return redirect("orders:detail", number=order.number)
         else:
             messages.success(request, _("Order %(number)s cancelled.") % {"number": order.number})
             return redirect("orders:detail", number=order.number)
