@@ -4,6 +4,7 @@ by a reviewer. Each refused step shows its error beside the field (HTMX keeps wh
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -69,6 +70,9 @@ def test_p2_3_c_in_chinese_special_approval_is_asked_granted_by_a_leader_and_the
     expect(panel.locator("[data-code='price_below_floor'].finding-covered")).to_be_visible()
     panel.locator("[data-testid=approve-form] button[type=submit]").click()
     expect(page.locator("[data-testid=decisions]")).to_contain_text("已通过")
+    # the panel came back by HTMX: its clause badges are links to the regulation too (app.js)
+    expect(page.locator("[data-testid=review-panel] a.clause").first).to_have_attribute(
+        "href", re.compile(r"^/regulation/#P2\.3"))
     page.reload()
     expect(page.locator("h1 .badge")).to_have_text("已通过")
     order.refresh_from_db()

@@ -36,11 +36,11 @@
     });
   }
   function enhance(root) { wrapTables(root); linkClauses(root); searchableSelects(root); }
-  if (window.htmx) {
-    htmx.onLoad(function (el) { enhance(el.nodeType === 1 ? el : document); });
-  } else {
-    document.addEventListener("DOMContentLoaded", function () { enhance(document); });
-  }
+  // htmx is loaded with `defer` ({% htmx_script %}), after this file: listen to its events on the
+  // document instead of calling htmx.onLoad, which does not exist yet when this runs.
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:load", function (e) { if (e.target.nodeType === 1) enhance(e.target); });
+  document.addEventListener("htmx:afterSettle", function (e) { enhance(e.detail.target || document); });
 })();
 
 /* Page behaviours declared with data-ot-* attributes. They live here, not in inline handlers or
