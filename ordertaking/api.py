@@ -15,17 +15,23 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.db import DataError
+from django.core.exceptions import RequestDataTooBig
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from ordertaking.accounts.services import api_token_authenticate
 from ordertaking.audit import api as audit_api
 from ordertaking.catalog import api as catalog_api
+from ordertaking.common.api import MESSAGES, ErrorOut, StrictJSONParser, error_body
+from ordertaking.common.api_schema import tidy_openapi
 from ordertaking.common.errors import DomainError
 from ordertaking.credit import api as credit_api
 from ordertaking.customers import api as customers_api
@@ -47,6 +53,16 @@ class SessionAuth(APIKeyCookie):
     """The logged-in browser session; CSRF is checked for unsafe methods."""
 
     param_name = "sessionid"
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # No logged-in session: nothing to check CSRF for; the request is unauthenticated (401),
+        # not a CSRF failure. With a session, an unsafe method must carry the CSRF token.
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, "csrf_failed")
+        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
@@ -81,7 +97,18 @@ def docs_login_required(view: Any) -> Any:
     return guarded
 
 
-api = NinjaAPI(
+class OrdertakingAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """Short, stable ids (`order_create`): the view's name, unique across the API (a test checks)."""
+        return operation.view_func.__name__.strip("_")
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return tidy_openapi(schema, ErrorOut)
+
+
+api = OrdertakingAPI(
     title="ordertaking API",
     version="1",
     description="Order management enforcing the order-taking regulation (接单制度规范).",
@@ -91,11 +118,10 @@ api = NinjaAPI(
     docs_url="/docs",
     docs=LocalSwagger(),
     docs_decorator=docs_login_required,
+    parser=StrictJSONParser(),
 )
 
-
-def error_body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
-    return {"code": code, "message": message, "field": field, **extra}
+__all__ = ["api", "error_body"]
 
 
 @api.exception_handler(DomainError)
@@ -122,12 +148,12 @@ def on_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
     """A number too large for the database (an id of 40 digits, say) is bad input, not a server error:
     SQLite raises OverflowError before the query runs, PostgreSQL a DataError (out of range)."""
     return api.create_response(
-        request, error_body("out_of_range", "a number in the request is out of range"), status=422)
+        request, error_body("out_of_range", str(MESSAGES["out_of_range"])), status=422)
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, error_body("not_authenticated", "authentication required"),
+    return api.create_response(request, error_body("not_authenticated", str(MESSAGES["not_authenticated"])),
                                status=401)
 
 
@@ -138,7 +164,37 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    cause = exc.__cause__
+    if isinstance(cause, DomainError):  # the body parser's refusals (ordertaking.common.api)
+        return on_domain_error(request, cause)
+    if isinstance(cause, RequestDataTooBig):
+        return on_too_large(request, cause)
+    if str(exc) == "csrf_failed":
+        return api.create_response(request, error_body(
+            "csrf_failed", str(MESSAGES["csrf_failed"])), status=403)
     return api.create_response(request, error_body("http_error", str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, error_body("too_large", str(MESSAGES["too_large"])), status=413)
+
+
+# A unique or check constraint the database enforces, reached by input the services did not
+# refuse first (two writers racing for one value, say). Known constraints get their own code.
+INTEGRITY_CODES: dict[str, tuple[int, str, str | None]] = {}
+
+
+@api.exception_handler(IntegrityError)
+def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    text = str(exc)
+    for name, (status, code, field) in INTEGRITY_CODES.items():
+        if name in text:
+            return api.create_response(request, error_body(code, str(MESSAGES["conflict"]), field), status=status)
+    if "CHECK" in text.upper() or "NOT NULL" in text.upper():
+        return api.create_response(request, error_body(
+            "constraint_violated", str(MESSAGES["constraint_violated"])), status=422)
+    return api.create_response(request, error_body("conflict", str(MESSAGES["conflict"])), status=409)
 
 
 # Each app brings its own router (api.py); listed here so the layout is visible. This module is

@@ -26,6 +26,9 @@ from .models import CreditAlert, CreditEvaluation, CreditHold, CustomerCredit, G
 from .states import EVALUATION, HOLD
 
 ZERO = Decimal("0.00")
+MONEY_LIMIT = Decimal("1000000000000")  # money columns: 14 digits, 2 after the point
+PERCENT_LIMIT = Decimal("1000")  # percentage columns: 5 digits, 2 after the point
+DAYS_MAX = 3650
 
 
 def _require(actor: User, *caps: str) -> None:
@@ -45,11 +48,30 @@ def money_in(value: Any, field: str, *, positive: bool = False, allow_zero: bool
         raise ValidationFailed(_("The amount cannot be negative."), field=field, code="negative_amount")
     if (positive or not allow_zero) and amount == 0:
         raise ValidationFailed(_("The amount must be greater than zero."), field=field, code="zero_amount")
+    # The size first: quantizing a number of 30 digits fails (decimal precision), and the column
+    # holds 12 digits before the point.
+    if amount >= MONEY_LIMIT:
+        raise ValidationFailed(_("The amount is too large."), field=field, code="out_of_range")
     if amount != money(amount):
         raise ValidationFailed(_("Use at most two decimal places."), field=field, code="invalid_amount")
-    if amount >= Decimal("1000000000000"):
-        raise ValidationFailed(_("The amount is too large."), field=field, code="invalid_amount")
     return money(amount)
+
+
+def decimal_in(value: Any, field: str, *, limit: Decimal, message: Any) -> Decimal:
+    """A decimal with two places for a column smaller than `limit` (exclusive): rounded, and its
+    size checked before (quantizing a huge number fails) and after rounding (999.995 becomes 1000.00)."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(message, field=field) from None
+    if not number.is_finite():
+        raise ValidationFailed(message, field=field)
+    if abs(number) >= limit:
+        raise ValidationFailed(_("The number is out of range."), field=field, code="out_of_range")
+    rounded = half_up(number)
+    if abs(rounded) >= limit:
+        raise ValidationFailed(_("The number is out of range."), field=field, code="out_of_range")
+    return rounded
 
 
 # ---------------------------------------------------------------- scorecard policy (P5.1.a)
@@ -110,11 +132,19 @@ def scorecard_policy_update(*, actor: User, weights: dict[str, int], bands: list
               "payment_kinds": list(b.payment_kinds), "max_term_days": b.max_term_days,
               "guarantee_required": b.guarantee_required} for b in parsed]
     authority = money_in(finance_release_authority, "finance_release_authority")
+    # Each count checked here with its own field, not left to the columns' constraints (a 500).
+    for name, days in (("watch_overdue_days", watch_overdue_days), ("stop_overdue_days", stop_overdue_days),
+                       ("term_cut_days", term_cut_days)):
+        if not isinstance(days, int) or not 0 <= days <= DAYS_MAX:
+            raise ValidationFailed(_("Enter a number of days from 0 to %(max)s.") % {"max": DAYS_MAX}, field=name,
+                                   code="out_of_range")
     if not stop_overdue_days > 0 or watch_overdue_days >= stop_overdue_days:
         raise ValidationFailed(_("Stop days must be more than the days that trigger measures."),
                                field="stop_overdue_days")
-    if not 0 <= limit_cut_percent <= 100 or not 0 < near_limit_percent <= 100:
-        raise ValidationFailed(_("Percentages run from 0 to 100."), field="limit_cut_percent")
+    if not isinstance(limit_cut_percent, int) or not 0 <= limit_cut_percent <= 100:
+        raise ValidationFailed(_("Percentages run from 0 to 100."), field="limit_cut_percent", code="out_of_range")
+    if not isinstance(near_limit_percent, int) or not 0 < near_limit_percent <= 100:
+        raise ValidationFailed(_("Percentages run from 0 to 100."), field="near_limit_percent", code="out_of_range")
     with transaction.atomic():
         last = ScorecardPolicy.objects.select_for_update().order_by("-version").first()
         previous = policy_current()
@@ -195,11 +225,8 @@ def credit_evaluation_propose(*, customer: Customer, actor: User, registered_cap
             raise ValidationFailed(_("Enter a whole number."), field=name) from None
         if ints[name] < 0 or ints[name] > 1000:
             raise ValidationFailed(_("Enter a number from 0 to 1000."), field=name)
-    try:
-        ratio = half_up(Decimal(str(debt_ratio)))
-    except (InvalidOperation, ValueError):
-        raise ValidationFailed(_("Enter the debt ratio in percent."), field="debt_ratio") from None
-    if not ratio.is_finite() or ratio < 0 or ratio > 999:
+    ratio = decimal_in(debt_ratio, "debt_ratio", limit=PERCENT_LIMIT, message=_("Enter the debt ratio in percent."))
+    if ratio < 0 or ratio > 999:
         raise ValidationFailed(_("Enter a debt ratio from 0 to 999 percent."), field="debt_ratio")
     policy = policy_current()
     record = payment_record_for(customer, today=today or timezone.localdate())
@@ -329,10 +356,8 @@ def guarantee_record(*, customer: Customer, actor: User, kind: str, amount: Any,
         raise ValidationFailed(_("The guarantee must be valid until on or after its start."), field="valid_until")
     pct = None
     if kind == Guarantee.Kind.DEPOSIT:
-        try:
-            pct = half_up(Decimal(str(percent))) if percent not in (None, "") else None
-        except (InvalidOperation, ValueError):
-            raise ValidationFailed(_("Enter the deposit percentage."), field="percent") from None
+        pct = (decimal_in(percent, "percent", limit=PERCENT_LIMIT, message=_("Enter the deposit percentage."))
+               if percent not in (None, "") else None)
         if pct is not None and not (0 < pct <= 100):
             raise ValidationFailed(_("The deposit percentage runs from 0 to 100."), field="percent")
     if kind == Guarantee.Kind.GUARANTOR and not guarantor.strip():
