@@ -16,6 +16,7 @@ from ordertaking.accounts.models import User
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.money import line_amount, money_sum
+from ordertaking.common.numbering import next_in_series
 from ordertaking.credit.selectors import NOT_APPROVED_STATES
 from ordertaking.credit.services import exposure_move, money_in
 from ordertaking.customers.models import Customer
@@ -98,7 +99,7 @@ def invoice_issue(*, order: Order, actor: User, lines: list[dict[str, Any]] | No
         total = money_sum(a for _ln, _q, a in amounts)
         if total <= 0:
             raise ValidationFailed(_("The invoice amount must be greater than zero."), field="lines")
-        n = Invoice.objects.filter(order=order).count() + 1
+        n = next_in_series(f"INV-{order.number}")
         term = order.payment_method.term_days if order.payment_method else 0
         inv = Invoice.objects.create(number=f"INV-{order.number}-{n:02d}", customer_id=order.customer_id,
                                      order=order, issue_date=day, due_date=rules.due_date_for(day, term),
@@ -182,7 +183,9 @@ def credit_note_issue(*, customer: Customer, actor: User, amount: Any, reason: s
     if order is not None and order.customer_id != customer.pk:
         raise ValidationFailed(_("That order belongs to another customer."), field="order")
     with transaction.atomic():
-        n = CreditNote.objects.select_for_update().filter(customer=customer).count() + 1
+        # The customer's series counter, not a count of its notes: a count locks nothing, and two
+        # concurrent notes took the same number (issue 8).
+        n = next_in_series(f"CN-{customer.pk:05d}")
         note = CreditNote.objects.create(number=f"CN-{customer.pk:05d}-{n:03d}", customer=customer, order=order,
                                          issue_date=issue_date or timezone.localdate(), amount=value,
                                          reason=reason.strip(), issued_by=actor)
