@@ -13,7 +13,7 @@ from django.test import Client
 
 from ordertaking.accounts.services import api_token_issue
 from ordertaking.audit.models import AuditEvent
-from ordertaking.credit.tests.conftest import approve, evaluate, make_order  # noqa: F401
+from ordertaking.credit.tests.conftest import evaluate, held_order, make_order  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +240,25 @@ def test_an_integrity_error_a_user_can_provoke_is_a_409_or_422_with_a_code(clien
     resp = send(client, "post", "/api/v1/finance/credit-notes", finance_user,
                 json.dumps({"customer_id": customer.pk, "amount": "10.00", "reason": "compensation"}))
     assert_error(resp, status, code)
+
+
+# --- paging: nothing silently capped ------------------------------------------------------------------
+
+def test_P5_1_b_the_hold_queue_pages_with_a_total_and_reaches_the_newest_hold(  # noqa: F811 - fixtures
+        client, finance_user, customer, held_order, evaluate, monkeypatch):  # noqa: F811
+    """The API showed the 200 oldest holds and the page the 100 oldest; finance's newest were invisible."""
+    from ordertaking.credit import views
+
+    evaluate(customer, limit="1000")
+    numbers = [held_order(customer, "3000.00")[0].number for _ in range(3)]
+    auth = bearer(finance_user)
+    first = client.get("/api/v1/credit/holds?page_size=2", **auth).json()
+    assert (first["count"], first["page"], first["page_size"], len(first["items"])) == (3, 1, 2, 2)
+    last = client.get("/api/v1/credit/holds?page_size=2&page=2", **auth).json()
+    assert [h["number"] for h in first["items"] + last["items"]] == numbers
+    assert_error(client.get("/api/v1/credit/holds?page_size=100000", **auth), 422, field="page_size")
+
+    monkeypatch.setattr(views, "HOLDS_PER_PAGE", 2)
+    client.force_login(finance_user)
+    page2 = client.get("/credit/?page=2").content.decode()
+    assert numbers[2] in page2 and numbers[0] not in page2

@@ -25,14 +25,14 @@ class EventFilters(Schema):
     sort: str = Field("-at", pattern="^(" + "|".join(k.replace("-", "\\-") for k in SORTS) + ")$")
 
 
-class ChangeOut(Schema):
+class AuditChangeOut(Schema):
     field: str
     label: str
     before: str
     after: str
 
 
-class EventOut(Schema):
+class AuditEventOut(Schema):
     id: int
     at: datetime
     actor_id: int | None
@@ -46,7 +46,7 @@ class EventOut(Schema):
     message: str
     before: Any = None
     after: Any = None
-    changes: list[ChangeOut]
+    changes: list[AuditChangeOut]
 
     @staticmethod
     def resolve_action_label(obj: Any) -> str:
@@ -58,7 +58,7 @@ class EventOut(Schema):
                 for c in event_changes(obj.before, obj.after)]
 
 
-@router.get("/events", response=list[EventOut], summary="List audit events (read only)")
+@router.get("/events", response=list[AuditEventOut], summary="List audit events (read only)")
 @paginate(PageNumberPagination, page_size=50)
 def events_list(request: HttpRequest, filters: Query[EventFilters]) -> Any:
     """Needs the `audit_view` capability (P6.1.a); 403 otherwise. Newest first by default."""

@@ -113,6 +113,12 @@ class StrictJSONParser(Parser):
         return data
 
 
+def choice(choices: Any, default: Any = ..., **kwargs: Any) -> Any:
+    """A text field that takes one of a TextChoices' values, declared as an enum in the schema (the
+    service checks it, and answers 422 with the field)."""
+    return Field(default, json_schema_extra={"enum": list(choices.values)}, **kwargs)
+
+
 # --- paging -------------------------------------------------------------------------------------------
 
 class Mapped:

@@ -7,7 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from ordertaking.common.api import Mapped, Paged, choice
 
 from . import selectors, services
 from .models import CreditEvaluation, CreditHold, Guarantee
@@ -63,16 +66,16 @@ class EvaluationOut(Schema):
     decided_at: datetime | None = None
 
 
-class CommentIn(Schema):
+class EvaluationDecisionIn(Schema):
     comment: str = ""
 
 
-class ReasonIn(Schema):
-    reason: str
+class HoldReleaseIn(Schema):
+    reason: str = Field(..., min_length=1)
 
 
 class GuaranteeIn(Schema):
-    kind: str
+    kind: str = choice(Guarantee.Kind)
     amount: Decimal
     valid_from: date
     valid_until: date
@@ -146,14 +149,14 @@ def evaluation_detail(request: HttpRequest, evaluation_id: int) -> dict[str, Any
 
 
 @router.post("/evaluations/{evaluation_id}/approve", response=EvaluationOut)
-def evaluation_approve(request: HttpRequest, evaluation_id: int, payload: CommentIn) -> dict[str, Any]:
+def evaluation_approve(request: HttpRequest, evaluation_id: int, payload: EvaluationDecisionIn) -> dict[str, Any]:
     ev = selectors.evaluation_for(request.user, evaluation_id)  # type: ignore[arg-type]
     return _ev_out(services.credit_evaluation_approve(evaluation=ev, actor=request.user,  # type: ignore[arg-type]
                                                       comment=payload.comment))
 
 
 @router.post("/evaluations/{evaluation_id}/reject", response=EvaluationOut)
-def evaluation_reject(request: HttpRequest, evaluation_id: int, payload: CommentIn) -> dict[str, Any]:
+def evaluation_reject(request: HttpRequest, evaluation_id: int, payload: EvaluationDecisionIn) -> dict[str, Any]:
     ev = selectors.evaluation_for(request.user, evaluation_id)  # type: ignore[arg-type]
     return _ev_out(services.credit_evaluation_reject(evaluation=ev, actor=request.user,  # type: ignore[arg-type]
                                                      comment=payload.comment))
@@ -172,20 +175,28 @@ def guarantee_record(request: HttpRequest, customer_id: int, payload: GuaranteeI
                         "valid_until": g.valid_until})
 
 
-@router.get("/holds", response=list[HoldOut])
-def holds_waiting(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_hold_out(h) for h in selectors.holds_waiting(request.user)[:200]]  # type: ignore[arg-type]
+@router.get("/holds", response=list[HoldOut], summary="Holds waiting for release, oldest first, paged (P5.1.b)")
+@paginate(Paged)
+def holds_waiting(request: HttpRequest) -> Mapped:
+    return Mapped(selectors.holds_waiting(request.user), _hold_out)  # type: ignore[arg-type]
 
 
 @router.post("/holds/{hold_id}/release", response=HoldOut)
-def hold_release(request: HttpRequest, hold_id: int, payload: ReasonIn) -> dict[str, Any]:
+def hold_release(request: HttpRequest, hold_id: int, payload: HoldReleaseIn) -> dict[str, Any]:
     hold = selectors.hold_for(request.user, hold_id)  # type: ignore[arg-type]
     hold = services.credit_hold_release(hold=hold, actor=request.user, reason=payload.reason)  # type: ignore[arg-type]
     hold.refresh_from_db()
     return _hold_out(CreditHold.objects.select_related("order", "customer", "released_by").get(pk=hold.pk))
 
 
-@router.get("/reconciliation", response=list[dict[str, Any]])
+class ReconciliationRowOut(Schema):
+    customer: int = Field(..., description="customer id")
+    maintained: list[str] = Field(..., description="[approved not invoiced, invoiced unpaid] as maintained")
+    recomputed: list[str] = Field(..., description="the same two figures recomputed from orders and invoices")
+
+
+@router.get("/reconciliation", response=list[ReconciliationRowOut])
+@paginate(Paged)
 def reconciliation(request: HttpRequest) -> list[dict[str, Any]]:
     """Maintained exposure vs. a recomputation from orders and invoices; empty when they agree."""
     selectors.require_finance_view(request.user)  # type: ignore[arg-type]

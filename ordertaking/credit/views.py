@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -36,12 +37,17 @@ def _guard(fn: Any) -> Any:
     return login_required(wrapped)
 
 
+HOLDS_PER_PAGE = 50
+
+
 @_guard
 def queue(request: HttpRequest) -> HttpResponse:
     """P5.1: holds waiting with their figures, evaluations to approve, customers to evaluate (P5.1.b)."""
     user: Any = request.user
+    # Every hold is reachable: the holds are paged with their total, never cut at the first 100.
+    holds = Paginator(selectors.holds_waiting(user), HOLDS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "credit/queue.html", {
-        "holds": list(selectors.holds_waiting(user)[:100]),
+        "holds": list(holds), "holds_page": holds,
         "evaluations": list(selectors.evaluations_awaiting(user)[:100]),
         "waiting": list(selectors.customers_waiting_for_evaluation(user)[:100]),
         "can_release": user.has_perm("accounts.credit_release") or user.has_perm("accounts.credit_release_unlimited"),

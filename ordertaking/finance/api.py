@@ -8,8 +8,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
+from ordertaking.common.api import Mapped, Paged
 from ordertaking.common.errors import ValidationFailed
 from ordertaking.credit.selectors import customer_for, order_for_finance
 
@@ -72,7 +74,7 @@ class PaymentOut(Schema):
 class CreditNoteIn(Schema):
     customer_id: int
     amount: Decimal
-    reason: str
+    reason: str = Field(..., min_length=1)
     order_number: str | None = None
 
 
@@ -124,9 +126,10 @@ def invoice_issue(request: HttpRequest, number: str, payload: InvoiceIn) -> Stat
 
 
 @router.get("/invoices", response=list[InvoiceOut])
-def invoice_list(request: HttpRequest, customer: int | None = None, state: str = "") -> list[dict[str, Any]]:
-    return [_inv_out(i) for i in selectors.invoices_for(request.user, customer_id=customer,  # type: ignore[arg-type]
-                                                        state=state)[:500]]
+@paginate(Paged)
+def invoice_list(request: HttpRequest, customer: int | None = None, state: str = "") -> Mapped:
+    return Mapped(selectors.invoices_for(request.user, customer_id=customer, state=state),  # type: ignore[arg-type]
+                  _inv_out)
 
 
 @router.post("/payments", response={201: PaymentOut})
@@ -161,7 +164,23 @@ def credit_note_apply(request: HttpRequest, note_id: int, payload: ApplyIn) -> d
             "used_amount": note.used_amount}
 
 
-@router.get("/customers/{customer_id}/statement", response=dict[str, Any])
+class StatementEntryOut(Schema):
+    date: date
+    kind: str = Field(..., json_schema_extra={"enum": ["invoice", "payment", "credit_note"]})
+    ref: str
+    order_number: str | None = None
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal
+
+
+class StatementOut(Schema):
+    customer_id: int
+    balance: Decimal
+    entries: list[StatementEntryOut]
+
+
+@router.get("/customers/{customer_id}/statement", response=StatementOut)
 def statement(request: HttpRequest, customer_id: int) -> dict[str, Any]:
     st = selectors.statement(request.user, customer_id)  # type: ignore[arg-type]
     return {"customer_id": customer_id, "balance": str(st["balance"]),
@@ -183,12 +202,17 @@ def aging(request: HttpRequest, by: str = "customer", as_of: date | None = None)
     return {**data, "rows": [{**r, "name": str(r["name"])} for r in data["rows"]]}
 
 
-@router.get("/aging.xlsx")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/aging.xlsx", openapi_extra={"responses": {200: {
+    "description": "The aging report as an Excel workbook",
+    "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}}})
 def aging_xlsx(request: HttpRequest, by: str = "customer", as_of: date | None = None) -> HttpResponse:
     by, day = _aging_args(by, as_of)
     data = selectors.aging(request.user, as_of=day, by=by)  # type: ignore[arg-type]
     response = HttpResponse(selectors.aging_workbook(data, aging_labels()),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                            content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="aging-{day.isoformat()}.xlsx"'
     return response
 
@@ -203,7 +227,7 @@ class DunningOut(Schema):
     note: str
 
 
-class NoteIn(Schema):
+class DunningDoneIn(Schema):
     note: str = ""
 
 
@@ -213,7 +237,8 @@ def _dunning_out(t: Any) -> dict[str, Any]:
 
 
 @router.get("/dunning", response=list[DunningOut])
-def dunning_list(request: HttpRequest) -> list[dict[str, Any]]:
+@paginate(Paged)
+def dunning_list(request: HttpRequest) -> Mapped:
     """P5.1.c: open dunning tasks — one's own, or all of them for finance."""
     from .models import DunningTask
 
@@ -221,11 +246,11 @@ def dunning_list(request: HttpRequest) -> list[dict[str, Any]]:
     qs = DunningTask.objects.filter(state=DunningTask.State.OPEN).select_related("invoice", "assignee")
     if not user.has_perm("accounts.finance_view"):
         qs = qs.filter(assignee=user)
-    return [_dunning_out(t) for t in qs.order_by("due_date", "id")[:500]]
+    return Mapped(qs.order_by("due_date", "id"), _dunning_out)
 
 
 @router.post("/dunning/{task_id}/done", response=DunningOut)
-def dunning_done(request: HttpRequest, task_id: int, payload: NoteIn) -> dict[str, Any]:
+def dunning_done(request: HttpRequest, task_id: int, payload: DunningDoneIn) -> dict[str, Any]:
     from ordertaking.common.errors import NotFound
 
     from .models import DunningTask

@@ -21,7 +21,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import register_converter
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import ConfigDict
 
@@ -163,21 +163,23 @@ class OrderPage(Schema):
     items: list[OrderSummaryOut]
 
 
-class ChangeOut(Schema):
+class TimelineChangeOut(Schema):
     key: str
     field: str
     before: str
     after: str
 
 
-class EventOut(Schema):
+class TimelineEventOut(Schema):
+    """One entry of an order's own history (not the audit log's AuditEventOut)."""
+
     at: datetime
     actor: str
     action: str
     description: str
     clause: str
     message: str
-    changes: list[ChangeOut]
+    changes: list[TimelineChangeOut]
 
 
 class OrderFilters(Schema):
@@ -303,12 +305,17 @@ def order_list(request: HttpRequest, filters: Query[OrderFilters]) -> dict[str, 
 
 @router.post("", response={200: OrderOut, 201: OrderOut},
              summary="Enter a draft order (P2.2.b); honours Idempotency-Key")
-def order_create(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any]]:
+def order_create(request: HttpRequest, payload: OrderIn,
+                 idempotency_key: str = Header(  # noqa: B008
+                     "", alias="Idempotency-Key", max_length=200,
+                     description="Retry-safe creation: the same key with the same body answers the first "
+                                 "order (200) instead of a second one (201); with another body, 409.")
+                 ) -> Status[dict[str, Any]]:
     if not may_enter_orders(request.user):
         # Before the codes are resolved: a role that may not enter orders learns 403, not "unknown customer".
         raise PermissionDenied(_("You may not enter orders."))
     data = payload.dict()
-    key = request.headers.get("Idempotency-Key", "").strip()
+    key = idempotency_key.strip()
     kwargs = _resolve(request, data)
     if key:
         order, created = services.order_create_idempotent(actor=request.user, key=key,  # type: ignore[arg-type]
@@ -348,7 +355,7 @@ def order_cancel(request: HttpRequest, number: str, payload: CancelIn) -> dict[s
     return _detail(selectors.order_get(user=request.user, number=number), request.user)
 
 
-@router.get("/{orderno:number}/timeline", response=list[EventOut], summary="The order's history (P4.2.a)")
+@router.get("/{orderno:number}/timeline", response=list[TimelineEventOut], summary="The order's history (P4.2.a)")
 def order_timeline(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     order = selectors.order_get(user=request.user, number=number)
     return [{"at": ev.at, "actor": ev.actor_name, "action": ev.action, "description": str(ev.description),

@@ -12,9 +12,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Body, Field, Router, Schema, Status
+from ninja.pagination import paginate
 
+from ordertaking.common.api import Mapped, Paged
 from ordertaking.common.errors import PermissionDenied
+from ordertaking.orders.states import OrderState
 
 from . import selectors, services
 from .models import SpecialApproval
@@ -42,8 +45,14 @@ class FindingsOut(Schema):
 
 
 class OrderStateOut(Schema):
+    """The order after a review action. After `approve`, `state` is `approved` only when the credit
+    check passed; `credit_hold` means the review passed but the order is NOT approved: it waits for
+    finance or leadership to release the hold (P5.1.b). `approved` says which, for a client that
+    reads one flag."""
+
     number: str
-    state: str
+    state: str = Field(..., json_schema_extra={"enum": list(OrderState.values)})
+    approved: bool = Field(..., description="true only when the order is approved; false on credit_hold")
     revision: int
     approved_at: datetime | None = None
 
@@ -53,14 +62,14 @@ class OpinionIn(Schema):
 
 
 class ReturnIn(Schema):
-    opinion: str
+    opinion: str = Field(..., min_length=1)
 
 
-class ReasonIn(Schema):
-    reason: str
+class SpecialApprovalRequestIn(Schema):
+    reason: str = Field(..., min_length=1)
 
 
-class CommentIn(Schema):
+class SpecialApprovalDecisionIn(Schema):
     comment: str = ""
 
 
@@ -86,32 +95,33 @@ def _sa_out(sa: SpecialApproval) -> dict[str, Any]:
 
 
 def _order_out(order: Any) -> dict[str, Any]:
-    return {"number": order.number, "state": order.state, "revision": order.revision,
-            "approved_at": order.approved_at}
+    return {"number": order.number, "state": order.state, "approved": order.state == OrderState.APPROVED,
+            "revision": order.revision, "approved_at": order.approved_at}
 
 
 # Literal paths first: `special-approvals` must never be read as an order number.
 @router.get("/special-approvals", response=list[SpecialApprovalOut])
+@paginate(Paged)
 def special_approvals_waiting(request: HttpRequest, state: str = SpecialApproval.State.REQUESTED) -> Any:
     """The leader's queue (P2.3.c): special approvals waiting for a decision, oldest first."""
     if not request.user.has_perm("accounts.special_approval_decide"):
         raise PermissionDenied(_("Only leadership grants or refuses special approval."), code="permission_denied")
-    return [_sa_out(sa) for sa in selectors.special_queue(user=request.user, state=state)[:200]]
+    return Mapped(selectors.special_queue(user=request.user, state=state), _sa_out)
 
 
 @router.post("/special-approvals/{int:approval_id}/grant", response=SpecialApprovalOut)
-def special_approval_grant(request: HttpRequest, approval_id: int, payload: CommentIn) -> Any:
+def special_approval_grant(request: HttpRequest, approval_id: int, payload: SpecialApprovalDecisionIn) -> Any:
     sa = selectors.special_approval_for(user=request.user, pk=approval_id)
     return _sa_out(services.special_approval_grant(approval=sa, actor=request.user, comment=payload.comment))
 
 
 @router.post("/special-approvals/{int:approval_id}/refuse", response=SpecialApprovalOut)
-def special_approval_refuse(request: HttpRequest, approval_id: int, payload: CommentIn) -> Any:
+def special_approval_refuse(request: HttpRequest, approval_id: int, payload: SpecialApprovalDecisionIn) -> Any:
     sa = selectors.special_approval_for(user=request.user, pk=approval_id)
     return _sa_out(services.special_approval_refuse(approval=sa, actor=request.user, comment=payload.comment))
 
 
-@router.get("/{number}/findings", response=FindingsOut)
+@router.get("/{number}/findings", response=FindingsOut, operation_id="order_findings")
 def findings(request: HttpRequest, number: str) -> Any:
     """The order's review findings (P2.3.a/b), each with its clause; live for a reviewer."""
     order = selectors.order_for_review(user=request.user, number=number)
@@ -121,21 +131,23 @@ def findings(request: HttpRequest, number: str) -> Any:
             "findings": [{**row.finding.as_dict(), "covered": row.covered} for row in ctx["findings"]]}
 
 
-@router.post("/{number}/approve", response=OrderStateOut)
-def approve(request: HttpRequest, number: str, payload: OpinionIn | None = None) -> Any:
+@router.post("/{number}/approve", response=OrderStateOut, operation_id="order_approve",
+             summary="Approve (P2.3.c); 200 with state credit_hold means held, not approved (P5.1.b)")
+def approve(request: HttpRequest, number: str, payload: OpinionIn = Body(None)) -> Any:  # noqa: B008
+    """The body is optional: no body, or `{}`, approves without an opinion."""
     order = selectors.order_for_review(user=request.user, number=number)
     opinion = payload.opinion if payload else ""
     return _order_out(services.order_approve(order=order, actor=request.user, opinion=opinion))
 
 
-@router.post("/{number}/return", response=OrderStateOut)
+@router.post("/{number}/return", response=OrderStateOut, operation_id="order_return")
 def return_(request: HttpRequest, number: str, payload: ReturnIn) -> Any:
     order = selectors.order_for_review(user=request.user, number=number)
     return _order_out(services.order_return(order=order, actor=request.user, opinion=payload.opinion))
 
 
 @router.post("/{number}/special-approvals", response={201: SpecialApprovalOut})
-def special_approval_request(request: HttpRequest, number: str, payload: ReasonIn) -> Any:
+def special_approval_request(request: HttpRequest, number: str, payload: SpecialApprovalRequestIn) -> Any:
     order = selectors.order_for_review(user=request.user, number=number)
     sa = services.special_approval_request(order=order, actor=request.user, reason=payload.reason)
     sa.order = order

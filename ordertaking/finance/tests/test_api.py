@@ -92,9 +92,9 @@ def test_p5_1_c_dunning_tasks_through_the_api(client, finance_user, sales_rep, o
     h = bearer(finance_user)
     inv = client.post(f"{BASE}/orders/{order.number}/invoices", {}, content_type="application/json", **h).json()
     credit_monitor_run(today=date.fromisoformat(inv["due_date"]) + timedelta(days=35))
-    mine = client.get(f"{BASE}/dunning", **bearer(sales_rep)).json()
+    mine = client.get(f"{BASE}/dunning", **bearer(sales_rep)).json()["items"]
     assert [t["assignee"] for t in mine] == [str(sales_rep)]
-    assert len(client.get(f"{BASE}/dunning", **h).json()) == 2
+    assert client.get(f"{BASE}/dunning", **h).json()["count"] == 2
     r = client.post(f"{BASE}/dunning/{mine[0]['id']}/done", {"note": "已电话催收"}, content_type="application/json",
                     **bearer(sales_rep))
     assert r.status_code == 200 and r.json()["state"] == "done"

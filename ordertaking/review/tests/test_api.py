@@ -53,7 +53,7 @@ def test_p2_3_c_leader_lists_waiting_special_approvals(client, floor_order, sale
     sa = special_approval_request(order=floor_order, actor=sales_rep, reason="战略客户")
     r = get(client, leader, "/special-approvals")
     assert r.status_code == 200
-    (row,) = r.json()
+    (row,) = r.json()["items"]
     assert (row["id"], row["number"], row["finding_codes"], row["reason"]) == (
         sa.pk, floor_order.number, ["price_below_floor"], "战略客户")
 
