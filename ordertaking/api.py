@@ -111,7 +111,16 @@ class OrdertakingAPI(NinjaAPI):
 api = OrdertakingAPI(
     title="ordertaking API",
     version="1",
-    description="Order management enforcing the order-taking regulation (接单制度规范).",
+    description=(
+        "Order management enforcing the order-taking regulation (接单制度规范).\n\n"
+        "**Errors**: every 4xx is JSON `{code, message, field}` (ErrorOut): 400 body not a JSON object / not "
+        "UTF-8, 401 not authenticated, 403 refused (role, segregation of duties, CSRF), 404 unknown or not "
+        "visible, 409 wrong state or conflict, 422 invalid input (`field` names it).\n\n"
+        "**Lists** page one way: `?page=1&page_size=50` (at most 200) → `{items, count, page, page_size}`, "
+        "`count` being the total.\n\n"
+        "**Money and quantities** are decimal strings (`\"1234.50\"`).\n\n"
+        "**Approval**: `state: credit_hold` (`approved: false`) means the order is held for credit, NOT approved."
+    ),
     urls_namespace="api",
     auth=[BearerToken(), SessionAuth()],
     openapi_url="/openapi.json",
