@@ -5,8 +5,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from ordertaking.common.api import Paged
 from ordertaking.common.errors import ValidationFailed
 
 from .labels import action_label, event_changes
@@ -59,7 +60,7 @@ class AuditEventOut(Schema):
 
 
 @router.get("/events", response=list[AuditEventOut], summary="List audit events (read only)")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Paged)
 def events_list(request: HttpRequest, filters: Query[EventFilters]) -> Any:
     """Needs the `audit_view` capability (P6.1.a); 403 otherwise. Newest first by default."""
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:

@@ -73,7 +73,8 @@ def test_a_rolled_back_document_gives_its_number_back_under_concurrency():
 
 
 @pytest.mark.django_db
-def test_P3_6_invoice_and_credit_note_numbers_continue_after_the_last_one_in_use(finance_user, customer, make_order):
+def test_P3_6_invoice_and_credit_note_numbers_continue_after_the_last_one_in_use(finance_user, customer, make_order,
+                                                                               approve, evaluate):
     """The counter starts after numbers issued before it existed (the migration seeds it), and an
     invoice's number comes from its order's series."""
     from ordertaking.common.models import DocumentCounter
@@ -81,9 +82,10 @@ def test_P3_6_invoice_and_credit_note_numbers_continue_after_the_last_one_in_use
     DocumentCounter.objects.create(series=f"CN-{customer.pk:05d}", last=7)
     note = credit_note_issue(customer=customer, actor=finance_user, amount=Decimal("1.00"), reason="r")
     assert note.number == f"CN-{customer.pk:05d}-008"
-    order = make_order(customer, total="100.00", state="approved")
+    evaluate(customer, limit="1000000")
+    order, _hold = approve(make_order(customer, total="32000.00", payment="net30", qty="10"))
     first = invoice_issue(order=order, actor=finance_user, lines=[
-        {"order_line": order.lines.get().pk, "quantity": Decimal("1")}])
+        {"order_line": order.lines.get().pk, "quantity": Decimal("4")}])
     second = invoice_issue(order=order, actor=finance_user)
     assert [first.number, second.number] == [f"INV-{order.number}-01", f"INV-{order.number}-02"]
     assert Invoice.objects.filter(order=order).count() == 2
