@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Body, Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from ordertaking.common.api import Mapped, Paged, choice
@@ -256,8 +256,13 @@ def _proposal(version: int) -> Any:
     return policy
 
 
+class PolicyDecisionIn(Schema):
+    comment: str = ""
+
+
 @router.post("/policy/{int:version}/approve", response=PolicyIO)
-def policy_approve(request: HttpRequest, version: int, payload: CommentIn | None = None) -> dict[str, Any]:
+def policy_approve(request: HttpRequest, version: int,
+                   payload: PolicyDecisionIn = Body(None)) -> dict[str, Any]:  # noqa: B008 - optional body
     """P5.1.a, issue 8: a leader other than the proposer puts a proposed version in force."""
     selectors.require_finance_view(request.user)  # type: ignore[arg-type]
     return _policy_out(services.scorecard_policy_approve(policy=_proposal(version), actor=request.user,  # type: ignore[arg-type]
@@ -265,7 +270,7 @@ def policy_approve(request: HttpRequest, version: int, payload: CommentIn | None
 
 
 @router.post("/policy/{int:version}/reject", response=PolicyIO)
-def policy_reject(request: HttpRequest, version: int, payload: CommentIn) -> dict[str, Any]:
+def policy_reject(request: HttpRequest, version: int, payload: PolicyDecisionIn) -> dict[str, Any]:
     """The leader refuses a proposed version, saying why; the version in force stays."""
     selectors.require_finance_view(request.user)  # type: ignore[arg-type]
     return _policy_out(services.scorecard_policy_reject(policy=_proposal(version), actor=request.user,  # type: ignore[arg-type]
