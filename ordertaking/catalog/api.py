@@ -10,7 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from ordertaking.common.api import Mapped, Paged
 
 from . import selectors
 from .models import PaymentMethod, Product, Region
@@ -63,13 +66,13 @@ def product_out(p: Product, *, floor: bool) -> dict[str, Any]:
     }
 
 
-@router.get("/products", response=ProductPage, summary="Search the product catalog (P2.3.b)")
+@router.get("/products", response=list[ProductOut], summary="Search the product catalog (P2.3.b), paged")
+@paginate(Paged)
 def product_list(request: HttpRequest, q: str = "", category: str = "", active: bool | None = True,
-                 kind: str = "", sort: str = "code", limit: int = Query(50, ge=1, le=200),
-                 offset: int = Query(0, ge=0)) -> dict[str, Any]:
+                 kind: str = "", sort: str = "code") -> Mapped:
     qs = selectors.product_list(q=q, category=category, active=active, kind=kind, sort=sort)
     floor = selectors.sees_floor_price(request.user)
-    return {"count": qs.count(), "items": [product_out(p, floor=floor) for p in qs[offset:offset + limit]]}
+    return Mapped(qs, lambda p: product_out(p, floor=floor))
 
 
 @router.get("/products/{code}", response=ProductOut)

@@ -7,11 +7,13 @@ from typing import Any, cast
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from ordertaking.accounts.models import User
 from ordertaking.catalog.models import Region
+from ordertaking.common.api import Paged
 from ordertaking.common.errors import ValidationFailed
 
 from . import selectors, services
@@ -178,12 +180,11 @@ def _customer_fields(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@router.get("", response=CustomerPage, summary="List customers visible to me")
+@router.get("", response=list[CustomerOut], summary="List customers visible to me (paged)")
+@paginate(Paged)
 def customer_list(request: HttpRequest, q: str = "", region: str = "", industry: str = "", size: str = "",
-                  sort: str = "name", limit: int = Query(50, ge=1, le=200),
-                  offset: int = Query(0, ge=0)) -> dict[str, Any]:
-    qs = selectors.customer_list(user=request.user, q=q, region=region, industry=industry, size=size, sort=sort)
-    return {"count": qs.count(), "items": list(qs[offset:offset + limit])}
+                  sort: str = "name") -> Any:
+    return selectors.customer_list(user=request.user, q=q, region=region, industry=industry, size=size, sort=sort)
 
 
 @router.post("", response={201: CustomerDetailOut}, summary="Create a customer (P2.1.c)")

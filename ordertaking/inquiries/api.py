@@ -8,11 +8,13 @@ from typing import Any, cast
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from ordertaking.accounts.models import User
 from ordertaking.catalog.models import Product
+from ordertaking.common.api import Paged
 from ordertaking.common.errors import ValidationFailed
 from ordertaking.common.masking import mask_email, mask_phone
 from ordertaking.customers.api import region_by_code
@@ -170,13 +172,12 @@ def _customer_field(e: ValidationFailed) -> ValidationFailed:
     return e
 
 
-@router.get("", response=InquiryPage, summary="Inquiries I may see (scope=mine|all)")
+@router.get("", response=list[InquiryOut], summary="Inquiries I may see (scope=mine|all), paged")
+@paginate(Paged)
 def inquiry_list(request: HttpRequest, scope: str = "mine", channel: str = "", state: str = "", q: str = "",
-                 special: bool = False, sort: str = "-received", limit: int = Query(50, ge=1, le=200),
-                 offset: int = Query(0, ge=0)) -> dict[str, Any]:
-    qs = selectors.inquiry_list(user=request.user, scope=scope, channel=channel, state=state, q=q,
-                                special=special, sort=sort)
-    return {"count": qs.count(), "items": list(qs[offset:offset + limit])}
+                 special: bool = False, sort: str = "-received") -> Any:
+    return selectors.inquiry_list(user=request.user, scope=scope, channel=channel, state=state, q=q,
+                                  special=special, sort=sort)
 
 
 @router.post("", response={201: InquiryOut}, summary="Record an inquiry (P2.1.a, P2.1.c)")

@@ -53,9 +53,9 @@ def test_p2_3_b_api_products_search_filter_paginate(client, sales_rep, catalog):
     assert client.get("/api/v1/catalog/products", {"category": "SVC"}).json()["count"] == 1
     assert client.get("/api/v1/catalog/products", {"q": "电机"}).json()["count"] == 1
     assert client.get("/api/v1/catalog/products", {"active": "false"}).json()["items"][0]["code"] == "OLD-001"
-    page = client.get("/api/v1/catalog/products", {"limit": 2, "offset": 2}).json()
+    page = client.get("/api/v1/catalog/products", {"page_size": 2, "page": 2}).json()
     assert page["count"] == 3 and len(page["items"]) == 1
-    assert client.get("/api/v1/catalog/products", {"limit": 500}).status_code == 422
+    assert client.get("/api/v1/catalog/products", {"page_size": 500}).status_code == 422
 
 
 def test_p2_3_b_api_product_detail_shows_floor_price_to_the_order_center(client, reviewer, catalog):

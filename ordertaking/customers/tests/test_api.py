@@ -130,9 +130,9 @@ def test_api_list_filters_search_and_pagination(client, reviewer, customer, cs_a
     assert [c["name"] for c in client.get(URL, {"q": customer.credit_code[:10].lower()}).json()["items"]] == [
         customer.name]
     assert client.get(URL, {"region": "GD"}).json()["count"] == 1
-    page = client.get(URL, {"limit": 1, "offset": 1, "sort": "-name"}).json()
+    page = client.get(URL, {"page_size": 1, "page": 2, "sort": "-name"}).json()
     assert page["count"] == 2 and len(page["items"]) == 1
-    assert client.get(URL, {"limit": 0}).status_code == 422
+    assert client.get(URL, {"page_size": 0}).status_code == 422
 
 
 def test_p4_1_a_api_patch_changes_only_given_fields(client, sales_rep, customer):
