@@ -50,7 +50,7 @@ class EvaluationIn(Schema):
 class EvaluationOut(Schema):
     id: int
     customer_id: int
-    state: str
+    state: str = choice(CreditEvaluation.State)
     score: int
     rating: str
     credit_limit: Decimal
@@ -100,7 +100,7 @@ class HoldOut(Schema):
     number: str
     customer_id: int
     customer: str
-    state: str
+    state: str = choice(CreditHold.State)
     stage: str
     order_amount: Decimal
     exposure: Decimal

@@ -13,7 +13,7 @@ from ninja.responses import Status
 
 from ordertaking.accounts.models import User
 from ordertaking.catalog.models import Region
-from ordertaking.common.api import Paged
+from ordertaking.common.api import Paged, choice
 from ordertaking.common.errors import ValidationFailed
 
 from . import selectors, services
@@ -130,10 +130,10 @@ class CustomerIn(Schema):
     name: str = Field(..., max_length=200)
     credit_code: str | None = Field(None, max_length=18)
     industry: str = Field("", max_length=50)
-    size: str = Field("", max_length=10)
+    size: str = Field("", max_length=10, json_schema_extra={"enum": ["", *Customer.Size.values]})
     region: str | None = Field(None, max_length=10, description="Region code, e.g. SH")
     city: str = Field("", max_length=50)
-    status: str = Field(Customer.Status.PROSPECT, max_length=10)
+    status: str = choice(Customer.Status, Customer.Status.PROSPECT.value, max_length=10)
     sales_rep_id: int | None = None
     preferences: str = ""
     notes: str = ""

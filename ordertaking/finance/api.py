@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from ordertaking.common.api import Mapped, Paged
+from ordertaking.common.api import Mapped, Paged, choice
 from ordertaking.common.errors import ValidationFailed
 from ordertaking.credit.selectors import customer_for, order_for_finance
 
@@ -44,7 +44,7 @@ class InvoiceOut(Schema):
     amount: Decimal
     settled_amount: Decimal
     open_amount: Decimal
-    state: str
+    state: str = choice(Invoice.State)
 
 
 class AllocationIn(Schema):

@@ -14,7 +14,7 @@ from ninja.responses import Status
 
 from ordertaking.accounts.models import User
 from ordertaking.catalog.models import Product
-from ordertaking.common.api import Paged
+from ordertaking.common.api import Paged, choice
 from ordertaking.common.errors import ValidationFailed
 from ordertaking.common.masking import mask_email, mask_phone
 from ordertaking.customers.api import region_by_code
@@ -39,7 +39,7 @@ class InquiryOut(Schema):
     id: int
     reference: str
     channel: str
-    state: str
+    state: str = choice(Inquiry.State)
     customer_id: int | None
     customer_name: str | None = None
     company_name: str
@@ -128,7 +128,7 @@ class InquiryPatch(Schema):
 
 
 class InquiryIn(InquiryPatch):
-    channel: str = Field(..., max_length=10)  # type: ignore[assignment]
+    channel: str = choice(Inquiry.Channel, max_length=10)  # type: ignore[assignment]
 
 
 class HandoverIn(Schema):

@@ -27,6 +27,7 @@ from pydantic import ConfigDict
 
 from ordertaking.accounts.models import User
 from ordertaking.catalog.models import PaymentMethod, Product, Region
+from ordertaking.common.api import choice
 from ordertaking.common.errors import PermissionDenied, ValidationFailed
 from ordertaking.common.masking import mask_phone
 from ordertaking.customers.models import Customer
@@ -126,7 +127,7 @@ class LineOut(Schema):
 
 class OrderSummaryOut(Schema):
     number: str
-    state: str
+    state: str = choice(OrderState)
     state_label: str
     customer_id: int
     customer_name: str
