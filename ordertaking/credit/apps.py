@@ -6,3 +6,4 @@ class CreditConfig(AppConfig):
     name = "ordertaking.credit"
     label = "credit"
     verbose_name = _("Credit risk control")
+

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ordertaking.common.findings import Finding
 from ordertaking.orders.models import Order
+from ordertaking.orders.states import OrderState
 
 from . import rules
 from .models import CreditHold, CustomerCredit
@@ -36,7 +37,7 @@ def order_credit_facts(order: Order) -> CreditFacts:
         credit=credit,
         guarantee_ok=not credit.guarantee_required or guarantee_covers(order=order),
         allowance=released_allowance_of(holds),
-        open_hold=any(h.state == CreditHold.State.OPEN for h in holds),
+        open_hold=order.state == OrderState.CREDIT_HOLD and any(h.state == CreditHold.State.OPEN for h in holds),
     )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ordertaking.customers.models import Customer
 from ordertaking.orders.models import Order
+from ordertaking.orders.states import OrderState
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
@@ -253,6 +254,20 @@ class CreditHold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} {self.excess}"
+
+    @property
+    def is_open(self) -> bool:
+        """Waiting for release: stored open and its order still on credit hold. An order returned or
+        cancelled while held closes its hold by that move alone: closure derives from the order's
+        state, so the orders app below credit needs no call up into credit (docs/conventions.md)."""
+        return self.state == self.State.OPEN and self.order.state == OrderState.CREDIT_HOLD
+
+    @property
+    def current_state(self) -> str:
+        return self.State.CLOSED if self.state == self.State.OPEN and not self.is_open else self.state
+
+    def get_current_state_display(self) -> str:
+        return str(self.State(self.current_state).label)
 
 
 class CreditAlert(models.Model):

@@ -157,7 +157,7 @@ def hold(request: HttpRequest, pk: int) -> HttpResponse:
         "hold": h, "form": form, "authority": authority, "events": timeline(h.order),
         "position": selectors.position(h.customer),
         "can_release": (user.has_perm("accounts.credit_release") or user.has_perm("accounts.credit_release_unlimited"))
-        and h.state == "open"}, status=status)
+        and h.is_open}, status=status)
 
 
 @_guard

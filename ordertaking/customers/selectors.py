@@ -116,13 +116,3 @@ def address_get(*, user: Any, customer: Customer, pk: Any) -> CustomerAddress:
 def industries(*, user: Any) -> list[str]:
     return list(customers_visible(user=user).exclude(industry="").order_by("industry").values_list(
         "industry", flat=True).distinct())
-
-
-def customer_orders(*, user: Any, customer: Customer, limit: int = 50) -> list[Any]:
-    """The customer's orders (P4.1.a purchase history), newest first, as the user may see them."""
-    # The one order visibility lives in orders (P4.2.a). This read belongs above customers; until the
-    # customer page's order list moves up (issue 9, layers), it asks orders at call time.
-    from ordertaking.orders.selectors import visible_orders
-
-    qs = visible_orders(user).filter(customer=customer).select_related("sales_rep").order_by("-created_at", "-id")
-    return list(qs[:limit])

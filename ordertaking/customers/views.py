@@ -57,7 +57,6 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "customer": customer,
         "contacts": list(customer.contacts.all()),
         "addresses": list(customer.addresses.select_related("region")),
-        "orders": selectors.customer_orders(user=request.user, customer=customer),
         "order_count": customer.orders.count(),
         "events": timeline(customer),
         "payment_methods": list(customer.allowed_payment_methods.all()),

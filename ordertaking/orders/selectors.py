@@ -64,6 +64,12 @@ def visible_orders(user: Any) -> QuerySet[Order]:
     return Order.objects.none()
 
 
+def customer_orders(*, user: Any, customer_id: int, limit: int = 50) -> list[Order]:
+    """A customer's orders (P4.1.a purchase history), newest first, as the user may see them."""
+    return list(visible_orders(user).filter(customer_id=customer_id).select_related("sales_rep")
+                .order_by("-created_at", "-id")[:limit])
+
+
 def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 

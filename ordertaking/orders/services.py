@@ -24,7 +24,7 @@ from ordertaking.catalog.models import PaymentMethod, Product, Region
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
 from ordertaking.credit.checks import CreditFacts, order_credit_facts
-from ordertaking.credit.services import credit_holds_close, credit_submission_check
+from ordertaking.credit.services import credit_submission_check
 from ordertaking.customers.models import Customer
 
 from . import numbering, rules
@@ -410,8 +410,6 @@ def order_cancel(*, order: Order, actor: User, reason: str) -> Order:
         order.state = target
         order.cancel_reason = reason
         order.save()
-        if from_state == OrderState.CREDIT_HOLD:
-            credit_holds_close(order=order, actor=actor)
         event_record(actor=actor, action="order.cancelled", subject=order, clause=MOVES["cancel"][2],
                      before={"state": from_state}, after={"state": target}, message=reason)
     return order

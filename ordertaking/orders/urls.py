@@ -9,6 +9,7 @@ urlpatterns = [
     path("lines/row/", views.line_row, name="line_row"),
     path("lines/totals/", views.line_totals, name="line_totals"),
     path("lines/products/", views.product_options, name="product_options"),
+    path("for-customer/<int:customer_pk>/", views.customer_orders, name="customer_orders"),
     path("<str:number>/", views.order_detail, name="detail"),
     path("<str:number>/edit/", views.order_edit, name="edit"),
     path("<str:number>/submit/", views.order_submit, name="submit"),

@@ -130,6 +130,15 @@ def _customer_defaults(request: HttpRequest, customer_id: int) -> dict[str, Any]
 
 
 @login_required
+@require_GET
+def customer_orders(request: HttpRequest, customer_pk: int) -> HttpResponse:
+    """HTMX: the orders card on the customer page (P4.1.a purchase history). Served here, by the
+    orders app, because customers sit below orders in the layers (docs/conventions.md)."""
+    return render(request, "orders/_customer_orders.html",
+                  {"orders": selectors.customer_orders(user=request.user, customer_id=customer_pk)})
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def order_new(request: AuthedRequest) -> HttpResponse:
     if not may_enter_orders(request.user):

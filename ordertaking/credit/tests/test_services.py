@@ -343,7 +343,7 @@ def test_p5_1_a_hold_no_longer_waits_once_the_reviewer_returns_the_held_order(
     order_return(order=order, actor=reviewer2, opinion="超出信用额度, 请与客户商议预付款")
     hold.refresh_from_db()
     order.refresh_from_db()
-    assert order.state == "returned" and hold.state == CreditHold.State.CLOSED
+    assert order.state == "returned" and not hold.is_open and hold.current_state == CreditHold.State.CLOSED
 
 
 def test_p5_1_a_hold_no_longer_waits_once_the_held_order_is_cancelled(
@@ -354,7 +354,7 @@ def test_p5_1_a_hold_no_longer_waits_once_the_held_order_is_cancelled(
     order_cancel(order=order, actor=sales_rep, reason="客户取消采购")
     hold.refresh_from_db()
     order.refresh_from_db()
-    assert order.state == "cancelled" and hold.state == CreditHold.State.CLOSED
+    assert order.state == "cancelled" and not hold.is_open and hold.current_state == CreditHold.State.CLOSED
 
 
 @pytest.mark.parametrize("case", ["no_credit_evaluation", "customer_on_credit_stop", "guarantee_missing"])

@@ -165,10 +165,25 @@ def test_p4_1_a_detail_lists_the_customers_orders_as_links_with_pinned_queries(c
     client.force_login(sales_rep)
     with django_assert_max_num_queries(20):
         html = client.get(f"/customers/{customer.pk}/").content.decode()
-    for o in orders:
-        assert f'href="/orders/{o.number}/"' in html
-    assert "¥6,400.00" in html
     assert f'href="/inquiries/new/?customer={customer.pk}"' in html
+    # The orders card is loaded from the orders app (customers sit below orders in the layers).
+    assert f'hx-get="/orders/for-customer/{customer.pk}/"' in html
+    with django_assert_max_num_queries(10):
+        card = client.get(f"/orders/for-customer/{customer.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    for o in orders:
+        assert f'href="/orders/{o.number}/"' in card
+    assert "¥6,400.00" in card
+
+
+def test_p4_1_a_the_customer_orders_card_shows_only_the_orders_the_user_may_see(client, sales_rep, sales_rep2,
+                                                                                customer, catalog):
+    from ordertaking.orders.services import order_create
+
+    mine = order_create(actor=sales_rep, customer=customer, lines=[
+        {"product": catalog["products"]["motor"], "quantity": 1}])
+    client.force_login(sales_rep2)
+    card = client.get(f"/orders/for-customer/{customer.pk}/").content.decode()
+    assert mine.number not in card and 'id="orders"' in card
 
 
 def test_p4_1_a_edit_page_refuses_a_contact_row_of_another_customer_without_500(client, sales_rep, customer, cs_agent):
