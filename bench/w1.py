@@ -73,8 +73,8 @@ def step_ceiling3_worker(p: dict[str, Any], wait_go) -> dict[str, Any]:  # type:
 
 def services_available() -> tuple[bool, str]:
     try:
-        from ordertaking.orders.services import order_create, order_submit  # noqa: F401
-        from ordertaking.review.services import order_approve  # noqa: F401
+        from ordertaking.orders.services import order_create  # noqa: F401
+        from ordertaking.review.services import order_approve, order_submit  # noqa: F401
     except ImportError as e:
         return False, f"services not there yet: {e}"
     return True, ""
@@ -115,8 +115,8 @@ def order_pipeline_steps(ctx: dict[str, Any]):  # type: ignore[no-untyped-def]
 
     from django.utils import timezone
 
-    from ordertaking.orders.services import order_create, order_submit
-    from ordertaking.review.services import order_approve
+    from ordertaking.orders.services import order_create
+    from ordertaking.review.services import order_approve, order_submit
 
     delivery = timezone.localdate() + timedelta(days=30)
     customers, products = ctx["customers"], ctx["products"]

@@ -218,6 +218,7 @@ for _prefix, _router, _tag in [
     ("/orders", review_api.router, "review"),
     ("/orders", orders_api.router, "orders"),
     ("/credit", credit_api.router, "credit"),
+    ("/credit", finance_api.credit_router, "credit"),
     ("/finance", finance_api.router, "finance"),
     ("/audit", audit_api.router, "audit"),
 ]:

@@ -189,20 +189,6 @@ def hold_release(request: HttpRequest, hold_id: int, payload: HoldReleaseIn) -> 
     return _hold_out(CreditHold.objects.select_related("order", "customer", "released_by").get(pk=hold.pk))
 
 
-class ReconciliationRowOut(Schema):
-    customer: int = Field(..., description="customer id")
-    maintained: list[str] = Field(..., description="[approved not invoiced, invoiced unpaid] as maintained")
-    recomputed: list[str] = Field(..., description="the same two figures recomputed from orders and invoices")
-
-
-@router.get("/reconciliation", response=list[ReconciliationRowOut])
-@paginate(Paged)
-def reconciliation(request: HttpRequest) -> list[dict[str, Any]]:
-    """Maintained exposure vs. a recomputation from orders and invoices; empty when they agree."""
-    selectors.require_finance_view(request.user)  # type: ignore[arg-type]
-    return services.exposure_reconcile(actor=request.user, fix=False)  # type: ignore[arg-type]
-
-
 class PolicyIO(Schema):
     version: int = 0
     weights: dict[str, int]

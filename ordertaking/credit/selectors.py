@@ -6,14 +6,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ordertaking.accounts.models import User
 from ordertaking.common.errors import NotFound
-from ordertaking.common.money import money
 from ordertaking.common.queues import Queue
 from ordertaking.customers.models import Customer
 from ordertaking.orders.models import Order
@@ -33,20 +32,6 @@ def _can_view(user: User) -> bool:
 def require_finance_view(user: User) -> None:
     if not _can_view(user):
         raise NotFound("not found")
-
-
-def exposure_recompute(customer_id: int) -> tuple[Decimal, Decimal]:
-    """From scratch: (approved orders − what was invoiced of them, open amount of invoices)."""
-    from ordertaking.finance.models import Invoice
-
-    approved = (Order.objects.filter(customer_id=customer_id).exclude(state__in=NOT_APPROVED_STATES)
-                .aggregate(s=Sum("total_amount"))["s"] or ZERO)
-    invoiced_of_approved = (Invoice.objects.filter(customer_id=customer_id)
-                            .exclude(order__state__in=NOT_APPROVED_STATES)
-                            .aggregate(s=Sum("amount"))["s"] or ZERO)
-    invoices = Invoice.objects.filter(customer_id=customer_id).aggregate(a=Sum("amount"), s=Sum("settled_amount"))
-    unpaid = (invoices["a"] or ZERO) - (invoices["s"] or ZERO)
-    return money(max(ZERO, approved - invoiced_of_approved)), money(Decimal(unpaid))
 
 
 def holds_waiting(user: User) -> QuerySet[CreditHold]:

@@ -410,7 +410,7 @@ def credit_holds_close(*, order: Order, actor: User | None) -> int:
 
 
 def credit_submission_check(*, order: Order, actor: User, facts: CreditFacts | None = None) -> CreditHold | None:
-    """P5.1 at submission (called by orders.order_submit once the order is SUBMITTED): an evaluated
+    """P5.1 at submission (called by review.order_submit once the order is SUBMITTED): an evaluated
     customer whose exposure + this order passes the limit puts the order on credit hold. A customer
     with no evaluation is not held here; review shows the blocking P5.1.b finding instead.
     `facts`: what `checks.order_credit_facts` read earlier in the same transaction, if the caller has it."""
@@ -524,26 +524,3 @@ def exposure_move(*, customer_id: int, approved_delta: Decimal = ZERO, invoiced_
     credit.approved_uninvoiced = max(ZERO, credit.approved_uninvoiced + approved_delta)
     credit.invoiced_unpaid = max(ZERO, credit.invoiced_unpaid + invoiced_delta)
     credit.save(update_fields=["approved_uninvoiced", "invoiced_unpaid", "updated_at"])
-
-
-def exposure_reconcile(*, actor: User | None, fix: bool = False) -> list[dict[str, Any]]:
-    """Recompute every customer's exposure from orders and invoices; report (and optionally fix)
-    any difference from the maintained figures."""
-    from .selectors import exposure_recompute
-
-    differences = []
-    for credit in CustomerCredit.objects.all().order_by("customer_id"):
-        approved, invoiced = exposure_recompute(credit.customer_id)
-        if approved != credit.approved_uninvoiced or invoiced != credit.invoiced_unpaid:
-            differences.append({"customer": credit.customer_id, "maintained": [str(credit.approved_uninvoiced),
-                                str(credit.invoiced_unpaid)], "recomputed": [str(approved), str(invoiced)]})
-            if fix:
-                with transaction.atomic():
-                    row = credit_row_locked(credit.customer_id)
-                    approved, invoiced = exposure_recompute(credit.customer_id)
-                    row.approved_uninvoiced, row.invoiced_unpaid = approved, invoiced
-                    row.save(update_fields=["approved_uninvoiced", "invoiced_unpaid", "updated_at"])
-                    event_record(actor=actor, action="credit.exposure_reconciled", subject=row.customer,
-                                 clause="P5.1", before={"exposure": differences[-1]["maintained"]},
-                                 after={"exposure": differences[-1]["recomputed"]})
-    return differences

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from ordertaking.credit.monitoring import customer_monitor
 from ordertaking.finance.models import Invoice
+from ordertaking.finance.monitoring import customer_monitor
 from ordertaking.finance.services import credit_note_apply, credit_note_issue, invoice_issue, payment_record
 from ordertaking.orders.models import Order
 

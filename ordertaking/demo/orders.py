@@ -20,11 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from ordertaking.orders.models import Order
-from ordertaking.orders.services import order_cancel, order_create, order_submit, order_update
+from ordertaking.orders.services import order_cancel, order_create, order_update
 from ordertaking.review.models import SpecialApproval
 from ordertaking.review.services import (
     order_approve,
     order_return,
+    order_submit,
     special_approval_grant,
     special_approval_refuse,
     special_approval_request,

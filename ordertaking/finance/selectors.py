@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 
 from ordertaking.accounts.models import User
 from ordertaking.common.errors import NotFound
+from ordertaking.common.money import money
 from ordertaking.common.queues import Queue
 from ordertaking.credit import rules as credit_rules
 from ordertaking.credit.models import CreditAlert
-from ordertaking.credit.selectors import require_finance_view
+from ordertaking.credit.selectors import NOT_APPROVED_STATES, require_finance_view
 from ordertaking.customers.models import Customer
+from ordertaking.orders.models import Order
 
 from . import rules
 from .models import CreditNote, DunningTask, Invoice, Payment
@@ -234,3 +236,15 @@ def home_queues(user: Any) -> list[Queue]:
                                     "meta": a.get_kind_display()} for a in alerts[:5]],
                             url=reverse("finance:dunning"), empty_text=_("No unread alerts.")))
     return queues
+
+
+def exposure_recompute(customer_id: int) -> tuple[Decimal, Decimal]:
+    """From scratch: (approved orders − what was invoiced of them, open amount of invoices)."""
+    approved = (Order.objects.filter(customer_id=customer_id).exclude(state__in=NOT_APPROVED_STATES)
+                .aggregate(s=Sum("total_amount"))["s"] or ZERO)
+    invoiced_of_approved = (Invoice.objects.filter(customer_id=customer_id)
+                            .exclude(order__state__in=NOT_APPROVED_STATES)
+                            .aggregate(s=Sum("amount"))["s"] or ZERO)
+    invoices = Invoice.objects.filter(customer_id=customer_id).aggregate(a=Sum("amount"), s=Sum("settled_amount"))
+    unpaid = (invoices["a"] or ZERO) - (invoices["s"] or ZERO)
+    return money(max(ZERO, approved - invoiced_of_approved)), money(Decimal(unpaid))

@@ -17,8 +17,9 @@ from ordertaking.audit.services import event_record
 from ordertaking.common.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.money import line_amount, money_sum
 from ordertaking.common.numbering import next_in_series
+from ordertaking.credit.models import CustomerCredit
 from ordertaking.credit.selectors import NOT_APPROVED_STATES
-from ordertaking.credit.services import exposure_move, money_in
+from ordertaking.credit.services import credit_row_locked, exposure_move, money_in
 from ordertaking.customers.models import Customer
 from ordertaking.orders.models import Order, OrderLine
 
@@ -33,6 +34,7 @@ from .models import (
     Payment,
     PaymentAllocation,
 )
+from .selectors import exposure_recompute
 from .states import DUNNING_TASK
 
 ZERO = Decimal("0.00")
@@ -234,3 +236,25 @@ def dunning_task_done(*, task: DunningTask, actor: User, note: str = "") -> Dunn
                                                       "invoice": task.invoice.number if task.invoice else None},
                      message=note)
     return task
+
+
+def exposure_reconcile(*, actor: User | None, fix: bool = False) -> list[dict[str, Any]]:
+    """Recompute every customer's exposure from orders and invoices; report (and optionally fix)
+    any difference from the maintained figures. Finance's: it reads the invoices (finance sits
+    above credit, docs/conventions.md)."""
+    differences = []
+    for credit in CustomerCredit.objects.all().order_by("customer_id"):
+        approved, invoiced = exposure_recompute(credit.customer_id)
+        if approved != credit.approved_uninvoiced or invoiced != credit.invoiced_unpaid:
+            differences.append({"customer": credit.customer_id, "maintained": [str(credit.approved_uninvoiced),
+                                str(credit.invoiced_unpaid)], "recomputed": [str(approved), str(invoiced)]})
+            if fix:
+                with transaction.atomic():
+                    row = credit_row_locked(credit.customer_id)
+                    approved, invoiced = exposure_recompute(credit.customer_id)
+                    row.approved_uninvoiced, row.invoiced_unpaid = approved, invoiced
+                    row.save(update_fields=["approved_uninvoiced", "invoiced_unpaid", "updated_at"])
+                    event_record(actor=actor, action="credit.exposure_reconciled", subject=row.customer,
+                                 clause="P5.1", before={"exposure": differences[-1]["maintained"]},
+                                 after={"exposure": differences[-1]["recomputed"]})
+    return differences

@@ -210,7 +210,7 @@ def _line(line: OrderLine) -> dict[str, Any]:
             "unit_price": line.unit_price, "list_price": line.list_price, "amount": line.amount}
 
 
-def _detail(order: Order, user: Any) -> dict[str, Any]:
+def order_out(order: Order, user: Any) -> dict[str, Any]:
     region, pm = order.delivery_region, order.payment_method
     # P4.1.c: the contact's phone in full only for those whose work needs it (common/masking.py).
     phone = order.contact_phone if selectors.order_contact_visible(user, order) else mask_phone(order.contact_phone)
@@ -324,12 +324,12 @@ def order_create(request: HttpRequest, payload: OrderIn,
     else:
         order, created = services.order_create(actor=request.user, **kwargs), True  # type: ignore[arg-type]
     order = selectors.order_get(user=request.user, number=order.number)
-    return Status(201 if created else 200, _detail(order, request.user))
+    return Status(201 if created else 200, order_out(order, request.user))
 
 
 @router.get("/{orderno:number}", response=OrderOut, summary="One order by its number (P2.2.c)")
 def order_detail(request: HttpRequest, number: str) -> dict[str, Any]:
-    return _detail(selectors.order_get(user=request.user, number=number), request.user)
+    return order_out(selectors.order_get(user=request.user, number=number), request.user)
 
 
 @router.patch("/{orderno:number}", response=OrderOut, summary="Change header and lines (draft or returned)")
@@ -338,7 +338,7 @@ def order_update(request: HttpRequest, number: str, payload: OrderPatch) -> dict
     data = _resolve(request, payload.dict(exclude_unset=True))
     lines = data.pop("lines", None)
     services.order_update(order=order, actor=request.user, changes=data, lines=lines)  # type: ignore[arg-type]
-    return _detail(selectors.order_get(user=request.user, number=number), request.user)
+    return order_out(selectors.order_get(user=request.user, number=number), request.user)
 
 
 @router.post("/{orderno:number}/submit", response=OrderOut,
@@ -346,14 +346,14 @@ def order_update(request: HttpRequest, number: str, payload: OrderPatch) -> dict
 def order_submit(request: HttpRequest, number: str) -> dict[str, Any]:
     order = selectors.order_get(user=request.user, number=number)
     # The service returns the order it locked and saved, its lines already read: shown as it is stored.
-    return _detail(services.order_submit(order=order, actor=request.user), request.user)  # type: ignore[arg-type]
+    return order_out(services.order_submit(order=order, actor=request.user), request.user)  # type: ignore[arg-type]
 
 
 @router.post("/{orderno:number}/cancel", response=OrderOut, summary="Cancel a draft or returned order")
 def order_cancel(request: HttpRequest, number: str, payload: CancelIn) -> dict[str, Any]:
     order = selectors.order_get(user=request.user, number=number)
     services.order_cancel(order=order, actor=request.user, reason=payload.reason)  # type: ignore[arg-type]
-    return _detail(selectors.order_get(user=request.user, number=number), request.user)
+    return order_out(selectors.order_get(user=request.user, number=number), request.user)
 
 
 @router.get("/{orderno:number}/timeline", response=list[TimelineEventOut], summary="The order's history (P4.2.a)")

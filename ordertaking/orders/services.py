@@ -23,8 +23,6 @@ from ordertaking.audit.services import event_record
 from ordertaking.catalog.models import PaymentMethod, Product, Region
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
-from ordertaking.credit.checks import CreditFacts, order_credit_facts
-from ordertaking.credit.services import credit_submission_check
 from ordertaking.customers.models import Customer
 
 from . import numbering, rules
@@ -354,16 +352,14 @@ def order_update(*, order: Order, actor: User, changes: Mapping[str, Any] | None
     return order
 
 
-def _review_findings_refresh(order: Order, actor: User, credit_facts: CreditFacts) -> list[Finding]:
-    """The review app's automatic checks (P2.3.a/b), run in the submitting transaction."""
-    from ordertaking.review.services import review_findings_refresh
-
-    return list(review_findings_refresh(order=order, actor=actor, credit_facts=credit_facts))
-
-
-def order_submit(*, order: Order, actor: User) -> Order:
-    """Submit for review (P2.2.a): only a complete order; freezes the revision the reviewer sees."""
-    with transaction.atomic():
+def order_submission_record(*, order: Order, actor: User) -> Order:
+    """The orders half of submitting for review (P2.2.a): only a complete order; freezes the
+    revision the reviewer sees and moves the order to SUBMITTED. The hand-off to review (P2.2 →
+    P2.3) is `review.services.order_submit`, which calls this inside its transaction and then runs
+    the review's checks and the credit check: call that one, not this."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("order_submission_record runs inside review.services.order_submit's transaction")
+    with transaction.atomic(savepoint=False):
         order = _lock(order)
         if not is_responsible(order, actor):
             raise PermissionDenied(_("You may not submit this order."))
@@ -390,9 +386,6 @@ def order_submit(*, order: Order, actor: User) -> Order:
         # (order.updated): the submission records only the move, not that diff a second time.
         event_record(actor=actor, action="order.submitted", subject=order, clause=MOVES["submit"][2],
                      before={"state": from_state}, after={"state": target, "revision": order.revision})
-        credit_facts = order_credit_facts(order)  # read once, for the review's findings and the hold
-        _review_findings_refresh(order, actor, credit_facts)
-        credit_submission_check(order=order, actor=actor, facts=credit_facts)  # P5.1: over the limit → hold
     return order
 
 

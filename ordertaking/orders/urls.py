@@ -12,6 +12,7 @@ urlpatterns = [
     path("for-customer/<int:customer_pk>/", views.customer_orders, name="customer_orders"),
     path("<str:number>/", views.order_detail, name="detail"),
     path("<str:number>/edit/", views.order_edit, name="edit"),
-    path("<str:number>/submit/", views.order_submit, name="submit"),
+    # "<str:number>/submit/" (name "submit") is review's hand-off, mounted in this namespace by
+    # ordertaking/urls.py: review sits above orders (docs/conventions.md).
     path("<str:number>/cancel/", views.order_cancel, name="cancel"),
 ]

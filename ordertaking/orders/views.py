@@ -218,8 +218,10 @@ def product_options(request: HttpRequest) -> HttpResponse:
 
 # --- detail, submit, cancel -----------------------------------------------------------------------
 
-def _detail(request: HttpRequest, order: Order, *, findings: list[dict[str, Any]] | None = None,
-            cancel_form: CancelForm | None = None, status: int = 200) -> HttpResponse:
+def order_page(request: HttpRequest, order: Order, *, findings: list[dict[str, Any]] | None = None,
+               cancel_form: CancelForm | None = None, panel: str | None = None, status: int = 200) -> HttpResponse:
+    """The one order page (P4.2.a). The review panel is review's: it loads it into the page
+    (review:panel), or passes it in rendered (`panel`) when it answers a plain POST with the page."""
     user = request.user
     lines = selectors.order_lines(order)
     contact_visible = selectors.order_contact_visible(user, order)  # P4.1.c
@@ -240,13 +242,8 @@ def _detail(request: HttpRequest, order: Order, *, findings: list[dict[str, Any]
         "events": selectors.order_timeline(order, masked=not contact_visible),
         "revisions": list(order.revisions.values_list("revision", flat=True)),
     }
-    try:
-        from ordertaking.review.selectors import review_panel_context
-
-        context["review"] = review_panel_context(order=order, user=user)
-        context["has_review_panel"] = True
-    except ImportError:  # pragma: no cover - the review app ships its selector
-        context["has_review_panel"] = False
+    if panel is not None:
+        context["review_panel"] = panel
     return render(request, "orders/detail.html", context, status=status)
 
 
@@ -256,21 +253,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = _get(request, number)
     if order.number != number:
         return redirect("orders:detail", number=order.number, permanent=True)
-    return _detail(request, order)
-
-
-@login_required
-@require_POST
-@domain_errors(back=lambda request, number: reverse("orders:detail", args=[number]))
-def order_submit(request: AuthedRequest, number: str) -> HttpResponse:
-    order = _get(request, number)
-    try:
-        services.order_submit(order=order, actor=request.user)
-    except ValidationFailed as e:
-        # P2.2.a: the incompletion log, each item beside its field and line, citing its clause.
-        return _detail(request, order, findings=list(e.details or []), status=422)
-    messages.success(request, _("Order %(number)s submitted for review.") % {"number": order.number})
-    return redirect("orders:detail", number=order.number)
+    return order_page(request, order)
 
 
 @login_required
@@ -287,7 +270,7 @@ def order_cancel(request: AuthedRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, _("Order %(number)s cancelled.") % {"number": order.number})
             return redirect("orders:detail", number=order.number)
-    return _detail(request, order, cancel_form=form, status=422)
+    return order_page(request, order, cancel_form=form, status=422)
 
 
 def detail_url(order: Order) -> str:

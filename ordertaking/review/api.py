@@ -17,12 +17,23 @@ from ninja.pagination import paginate
 
 from ordertaking.common.api import Mapped, Paged
 from ordertaking.common.errors import PermissionDenied
+from ordertaking.orders import selectors as orders_selectors
+from ordertaking.orders.api import OrderOut, order_out
 from ordertaking.orders.states import OrderState
 
 from . import selectors, services
 from .models import SpecialApproval
 
 router = Router()
+
+
+@router.post("/{orderno:number}/submit", response=OrderOut,
+             summary="Submit for review (P2.2.a → P2.3); 422 'incomplete' lists what is missing")
+def order_submit(request: HttpRequest, number: str) -> dict[str, Any]:
+    """The hand-off to review (review.services.order_submit), at the path the orders API always had."""
+    order = orders_selectors.order_get(user=request.user, number=number)
+    # The service returns the order it locked and saved, its lines already read: shown as it is stored.
+    return order_out(services.order_submit(order=order, actor=request.user))
 
 
 class FindingOut(Schema):

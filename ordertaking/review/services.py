@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
-from ordertaking.credit.services import credit_holds_close, credit_order_gate
+from ordertaking.credit.services import credit_holds_close, credit_order_gate, credit_submission_check
 from ordertaking.orders.models import Order
+from ordertaking.orders.services import order_submission_record
 from ordertaking.orders.states import OrderState, check_move
 
 from . import rules
@@ -84,6 +85,20 @@ def review_findings_refresh(*, order: Order, actor: Any, credit_facts: CreditFac
             for f, m in zip(findings, messages, strict=True)
         ])
     return findings
+
+
+def order_submit(*, order: Order, actor: Any) -> Order:
+    """Submit for review: the hand-off from order entry (P2.2.a) to the order processing center
+    (P2.3). In one transaction: the orders app freezes the complete revision and moves the order
+    to SUBMITTED (`orders.services.order_submission_record`); the automatic checks (P2.3.a/b) are
+    stored for the reviewer; the credit check (P5.1) holds an order over the limit. It lives here,
+    above orders and credit, so neither of them calls up (docs/conventions.md)."""
+    with transaction.atomic():
+        order = order_submission_record(order=order, actor=actor)
+        credit_facts = order_credit_facts(order)  # read once, for the review's findings and the hold
+        review_findings_refresh(order=order, actor=actor, credit_facts=credit_facts)
+        credit_submission_check(order=order, actor=actor, facts=credit_facts)  # P5.1: over the limit → hold
+    return order
 
 
 def order_approve(*, order: Order, actor: Any, opinion: str = "") -> Order:

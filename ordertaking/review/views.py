@@ -1,8 +1,10 @@
-"""Review pages (P2.3, P3.3): the review queue, one order's review, the leaders' special approval queue.
+"""Review pages (P2.3, P3.3): the review queue, the review panel of the order page, the submit
+hand-off, the leaders' special approval queue.
 
 Thin: parse, call one selector or service, render. The panel actions answer an HTMX request
 with the re-rendered panel (errors beside their field, what was typed kept); a plain POST is
-answered with a redirect on success, or the full review page with the errors.
+answered with a redirect to the order page on success, or the order page with the panel and
+its errors. There is one order page, the orders app's (orders.views.order_page).
 """
 
 from __future__ import annotations
@@ -16,16 +18,20 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.http import HttpRequest as DjangoHttpRequest
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from ordertaking.accounts.models import User
-from ordertaking.common.errors import DomainError, NotFound, PermissionDenied
+from ordertaking.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from ordertaking.common.pages import forbidden
+from ordertaking.orders import selectors as orders_selectors
 from ordertaking.orders.models import Order
-from ordertaking.orders.selectors import order_contact_visible, order_timeline
 from ordertaking.orders.states import OrderState
+from ordertaking.orders.views import order_page
 
 from . import selectors, services
 from .models import SpecialApproval
@@ -38,10 +44,7 @@ class HttpRequest(DjangoHttpRequest):  # what HtmxMiddleware adds, for the type 
 
 
 def _order_url(order: Order) -> str:
-    try:
-        return reverse("orders:detail", args=[order.number])
-    except NoReverseMatch:
-        return reverse("review:order", args=[order.number])
+    return reverse("orders:detail", args=[order.number])
 
 
 def _get_order(request: HttpRequest, number: str) -> Order:
@@ -49,11 +52,6 @@ def _get_order(request: HttpRequest, number: str) -> Order:
         return selectors.order_for_review(user=request.user, number=number)
     except NotFound as e:
         raise Http404(str(e.message)) from e
-
-
-def _events(request: HttpRequest, order: Order) -> list[Any]:
-    # P4.1.c: contact details in the changes masked for those who may not see them.
-    return order_timeline(order, masked=not order_contact_visible(request.user, order))
 
 
 @login_required
@@ -87,14 +85,34 @@ def _panel_ctx(request: HttpRequest, order: Order, errors: dict[str, str] | None
 
 @login_required
 @require_GET
-def order_review(request: HttpRequest, number: str) -> HttpResponse:
-    """One order's review on its own page (the order detail page includes the same panel)."""
+def panel(request: HttpRequest, number: str) -> HttpResponse:
+    """The review panel of the order page (orders/detail.html loads it): findings, opinions,
+    special approvals, and the actions the user may take (P2.3)."""
     order = _get_order(request, number)
-    ctx = _panel_ctx(request, order)
-    ctx["events"] = _events(request, order)
-    ctx["lines"] = list(order.lines.select_related("product").order_by("position"))
-    ctx["order_url"] = _order_url(order)
-    return render(request, "review/order.html", ctx)
+    return render(request, "review/_panel.html", _panel_ctx(request, order))
+
+
+@login_required
+@require_POST
+def order_submit(request: HttpRequest, number: str) -> HttpResponse:
+    """The order page's "Submit for review" (P2.2.a → P2.3), mounted at /orders/<number>/submit/ as
+    orders:submit by ordertaking/urls.py."""
+    try:
+        order = orders_selectors.order_get(user=request.user, number=number)
+    except NotFound as e:
+        raise Http404(str(e.message)) from e
+    try:
+        services.order_submit(order=order, actor=request.user)
+    except PermissionDenied as e:
+        return forbidden(request, e.message)
+    except ValidationFailed as e:
+        # P2.2.a: the incompletion log, each item beside its field and line, citing its clause.
+        return order_page(request, order, findings=list(e.details or []), status=422)
+    except DomainError as e:
+        messages.error(request, str(e.message))
+        return redirect("orders:detail", number=order.number)
+    messages.success(request, _("Order %(number)s submitted for review.") % {"number": order.number})
+    return redirect("orders:detail", number=order.number)
 
 
 def _act(request: HttpRequest, number: str, action: Any, field: str, done: Any) -> HttpResponse:
@@ -110,10 +128,9 @@ def _act(request: HttpRequest, number: str, action: Any, field: str, done: Any) 
         status = e.status
         if request.htmx:
             return render(request, "review/_panel.html", ctx, status=status)
-        ctx["events"] = _events(request, order)
-        ctx["lines"] = list(order.lines.select_related("product").order_by("position"))
-        ctx["order_url"] = _order_url(order)
-        return render(request, "review/order.html", ctx, status=status)
+        panel_html = render_to_string("review/_panel.html", ctx, request=request)
+        return order_page(request, orders_selectors.order_get(user=request.user, number=order.number),
+                          panel=mark_safe(panel_html), status=status)  # noqa: S308 - our own rendered template
     messages.success(request, done(result) if callable(done) else done)
     if request.htmx:
         order.refresh_from_db()

@@ -11,9 +11,9 @@ import pytest
 from ordertaking.common.errors import Conflict, ValidationFailed
 from ordertaking.credit.models import CreditHold, CustomerCredit
 from ordertaking.credit.services import credit_hold_release
-from ordertaking.orders.services import order_create, order_submit
+from ordertaking.orders.services import order_create
 from ordertaking.review.models import ReviewFinding
-from ordertaking.review.services import order_approve
+from ordertaking.review.services import order_approve, order_submit
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -18,10 +18,10 @@ from ordertaking.credit.services import (
     credit_evaluation_propose,
     credit_evaluation_reject,
     credit_hold_release,
-    exposure_reconcile,
     guarantee_record,
     scorecard_policy_update,
 )
+from ordertaking.finance.services import exposure_reconcile
 
 pytestmark = pytest.mark.django_db
 D = Decimal

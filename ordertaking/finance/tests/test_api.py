@@ -87,7 +87,7 @@ def test_p3_6_leadership_may_read_but_not_invoice(client, leader, order):
 def test_p5_1_c_dunning_tasks_through_the_api(client, finance_user, sales_rep, order):
     from datetime import timedelta
 
-    from ordertaking.credit.monitoring import credit_monitor_run
+    from ordertaking.finance.monitoring import credit_monitor_run
 
     h = bearer(finance_user)
     inv = client.post(f"{BASE}/orders/{order.number}/invoices", {}, content_type="application/json", **h).json()

@@ -145,8 +145,8 @@ def test_p3_6_leadership_sees_the_dashboard_but_cannot_record_payments(client, l
 
 def test_p5_1_c_the_sales_rep_sees_and_closes_their_dunning_task(client, sales_rep, finance_user, overdue):
     from ordertaking.audit.models import AuditEvent
-    from ordertaking.credit.monitoring import credit_monitor_run
     from ordertaking.finance.models import DunningTask
+    from ordertaking.finance.monitoring import credit_monitor_run
 
     credit_monitor_run(today=timezone.localdate())  # 15 days overdue: below the 30-day threshold
     assert DunningTask.objects.count() == 0

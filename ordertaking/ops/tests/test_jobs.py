@@ -51,7 +51,7 @@ def test_p4_2_b_missed_days_are_caught_up_at_most_a_week_back():
 
 def test_p4_2_b_the_administrator_sees_each_jobs_last_run_and_last_success_in_both_languages(
         client, admin_user_role, sales_rep):
-    import ordertaking.credit.tasks  # noqa: F401  (registers the credit monitoring job)
+    import ordertaking.finance.tasks  # noqa: F401  (registers the credit monitoring job)
 
     JobRun.objects.create(job="credit_monitor", day=date(2026, 11, 29), succeeded=True, done=16,
                           finished_at=timezone.now() - timedelta(days=1))

@@ -9,8 +9,8 @@ import pytest
 
 from ordertaking.audit.models import AuditEvent
 from ordertaking.orders.models import IdempotencyKey, Order
-from ordertaking.orders.services import order_submit
 from ordertaking.orders.states import OrderState
+from ordertaking.review.services import order_submit
 
 from .conftest import return_order
 

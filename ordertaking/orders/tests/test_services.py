@@ -17,8 +17,9 @@ from ordertaking.audit.selectors import timeline_for
 from ordertaking.common.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.orders import numbering
 from ordertaking.orders.models import Order, OrderLine, OrderNumberCounter, OrderRevision
-from ordertaking.orders.services import order_cancel, order_create, order_submit, order_update
+from ordertaking.orders.services import order_cancel, order_create, order_update
 from ordertaking.orders.states import OrderState
+from ordertaking.review.services import order_submit
 
 from .conftest import return_order
 

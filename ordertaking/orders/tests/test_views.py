@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from ordertaking.orders.models import Order
-from ordertaking.orders.services import order_create, order_submit
+from ordertaking.orders.services import order_create
 from ordertaking.orders.states import OrderState
+from ordertaking.review.services import order_submit
 
 from .conftest import return_order
 

@@ -1,17 +1,13 @@
-"""Links for the review pages: an order number always links to the order (orders:detail)."""
+"""Links for the review pages: an order number always links to the one order page (orders:detail)."""
 
 from __future__ import annotations
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 register = template.Library()
 
 
 @register.filter
 def order_href(number: str) -> str:
-    """The order's detail page; the review page of the order until the orders app has one."""
-    try:
-        return reverse("orders:detail", args=[number])
-    except NoReverseMatch:
-        return reverse("review:order", args=[number])
+    return reverse("orders:detail", args=[number])

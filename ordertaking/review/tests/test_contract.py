@@ -9,12 +9,13 @@ from decimal import Decimal
 import pytest
 
 from ordertaking.common.errors import Conflict
-from ordertaking.orders.services import order_create, order_submit, order_update
+from ordertaking.orders.services import order_create, order_update
 from ordertaking.orders.states import OrderState
 from ordertaking.review.models import ReviewFinding
 from ordertaking.review.services import (
     order_approve,
     order_return,
+    order_submit,
     special_approval_grant,
     special_approval_request,
 )

@@ -30,7 +30,7 @@ def test_p3_3_review_queue_lists_submitted_orders_oldest_first_with_their_findin
     rows = list(r.context["page"].object_list)
     assert [o.number for o in rows] == [older.number, newer.number]
     assert [o.blocking_count for o in rows] == [1, None]
-    assert f'href="{reverse("review:order", args=[older.number])}"' in html or "/orders/" in html
+    assert f'href="/orders/{older.number}/"' in html
 
 
 def test_p3_3_review_queue_filters_by_blocking_findings_and_number(client, make_order, reviewer, sales_rep):
@@ -87,7 +87,7 @@ def test_review_queue_needs_login(client):
 
 def test_p2_3_a_panel_rechecks_live_for_a_reviewer_and_shows_clause_badges(client, floor_order, reviewer):
     client.force_login(reviewer)
-    r = client.get(reverse("review:order", args=[floor_order.number]))
+    r = client.get(reverse("review:panel", args=[floor_order.number]))
     assert r.status_code == 200
     html = r.content.decode()
     assert 'data-code="price_below_floor"' in html and "P2.3.b" in html and "finding-blocking" in html
@@ -97,14 +97,14 @@ def test_p2_3_a_panel_rechecks_live_for_a_reviewer_and_shows_clause_badges(clien
 
 def test_p2_3_c_panel_offers_approve_for_a_compliant_order(client, clean_order, reviewer):
     client.force_login(reviewer)
-    html = client.get(reverse("review:order", args=[clean_order.number])).content.decode()
+    html = client.get(reverse("review:panel", args=[clean_order.number])).content.decode()
     assert 'data-testid="approve-form"' in html and 'data-testid="no-findings"' in html
 
 
 def test_p2_3_c_panel_hides_review_forms_from_the_reviewer_who_entered_the_order(client, make_order, reviewer):
     order = make_order(entered_by=reviewer)
     client.force_login(reviewer)
-    html = client.get(reverse("review:order", args=[order.number])).content.decode()
+    html = client.get(reverse("review:panel", args=[order.number])).content.decode()
     assert 'data-testid="approve-form"' not in html and 'data-testid="return-form"' not in html
     assert 'data-testid="sod-note"' in html
 
@@ -112,7 +112,7 @@ def test_p2_3_c_panel_hides_review_forms_from_the_reviewer_who_entered_the_order
 def test_p2_3_c_panel_offers_the_sales_rep_special_approval_but_not_review(client, floor_order, sales_rep):
     review_findings_refresh(order=floor_order, actor=sales_rep)
     client.force_login(sales_rep)
-    html = client.get(reverse("review:order", args=[floor_order.number])).content.decode()
+    html = client.get(reverse("review:panel", args=[floor_order.number])).content.decode()
     assert 'data-testid="special-form"' in html
     assert 'data-testid="approve-form"' not in html and 'data-testid="return-form"' not in html
     assert 'data-code="price_below_floor"' in html  # the stored findings of the revision
@@ -121,7 +121,7 @@ def test_p2_3_c_panel_offers_the_sales_rep_special_approval_but_not_review(clien
 def test_p4_1_c_another_sales_rep_cannot_open_the_review_of_an_order_not_theirs(client, floor_order,
                                                                                  sales_rep2):
     client.force_login(sales_rep2)
-    assert client.get(reverse("review:order", args=[floor_order.number])).status_code == 404
+    assert client.get(reverse("review:panel", args=[floor_order.number])).status_code == 404
 
 
 def test_p2_3_c_panel_marks_findings_covered_by_a_granted_special_approval(floor_order, sales_rep, leader,

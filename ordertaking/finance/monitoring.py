@@ -1,5 +1,8 @@
 """P5.1.c monitoring: re-evaluate payment records and apply the policy's measures when a
-customer's risk rises — lower limit, shorter terms, dunning tasks, alerts, stop."""
+customer's risk rises — lower limit, shorter terms, dunning tasks, alerts, stop.
+
+The early warning of financial risk is finance's duty (P3.6): it reads the receivables and acts on
+the customer's credit row, so it lives in finance, which sits above credit (docs/conventions.md)."""
 
 from __future__ import annotations
 
@@ -16,11 +19,13 @@ from ordertaking.accounts.roles import Role
 from ordertaking.audit.services import event_record
 from ordertaking.common.mail import mail_after_commit
 from ordertaking.common.money import percent_of
+from ordertaking.credit import rules
+from ordertaking.credit.models import CreditAlert, CustomerCredit, ScorecardPolicy
+from ordertaking.credit.services import credit_row_locked, policy_current, policy_weights
 from ordertaking.ops.jobs import job_register, job_run, run_item
 
-from . import rules
-from .models import CreditAlert, CustomerCredit, ScorecardPolicy
-from .services import credit_row_locked, policy_current, policy_weights
+from .models import DunningTask, Invoice
+from .selectors import payment_record_for
 
 
 def risk_level_for(worst_open_overdue_days: int, policy: ScorecardPolicy) -> int:
@@ -50,9 +55,6 @@ def _alert(credit: CustomerCredit, kind: str, message: str, figures: dict[str, A
 
 def customer_monitor(*, customer_id: int, today: date) -> list[str]:
     """Check one customer under its credit row lock; returns the measures applied."""
-    from ordertaking.finance.models import DunningTask, Invoice
-    from ordertaking.finance.selectors import payment_record_for
-
     applied: list[str] = []
     with transaction.atomic():
         credit = credit_row_locked(customer_id)

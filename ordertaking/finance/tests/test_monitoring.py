@@ -13,8 +13,8 @@ from django.utils import timezone
 from ordertaking.audit.models import AuditEvent
 from ordertaking.common.errors import ValidationFailed
 from ordertaking.credit.models import CreditAlert, CustomerCredit
-from ordertaking.credit.monitoring import credit_monitor_run
 from ordertaking.finance.models import DunningTask
+from ordertaking.finance.monitoring import credit_monitor_run
 from ordertaking.finance.services import invoice_issue
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +79,7 @@ def test_p5_1_c_overdue_past_the_stop_threshold_stops_new_approvals(
 
 
 def test_p5_1_c_the_huey_periodic_task_runs_the_monitoring(overdue_invoice, monkeypatch):
-    from ordertaking.credit import tasks
+    from ordertaking.finance import tasks
 
     later = overdue_invoice.due_date + timedelta(days=40)
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: later)
@@ -130,7 +130,7 @@ def test_p5_1_c_one_failing_customer_does_not_stop_the_monitoring_of_the_others(
 
 
 def test_p5_1_c_the_daily_job_is_retried_by_huey_and_catches_up_missed_days(overdue_invoice, monkeypatch):
-    from ordertaking.credit import tasks
+    from ordertaking.finance import tasks
     from ordertaking.ops.models import JobRun
 
     assert tasks.credit_monitor_daily.s().retries == 3
