@@ -71,8 +71,8 @@ class OrderFactory:
                  approved_at: datetime | None = None) -> Any:
         from ordertaking.common.errors import Conflict
         from ordertaking.orders.models import Order
-        from ordertaking.orders.services import order_cancel, order_create, order_submit
-        from ordertaking.review.services import order_approve, order_return
+        from ordertaking.orders.services import order_cancel, order_create
+        from ordertaking.review.services import order_approve, order_return, order_submit
 
         if state not in STATES:
             raise ValueError(f"unknown order state {state!r}; one of {STATES}")

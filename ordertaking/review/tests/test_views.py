@@ -149,7 +149,7 @@ def test_p2_3_c_approved_order_keeps_its_finding_covered_and_shows_no_open_block
     assert [(r.finding.code, r.covered) for r in ctx["findings"]] == [("price_below_floor", True)]
     assert ctx["open_blocking_count"] == 0
     client.force_login(sales_rep)
-    html = client.get(reverse("orders:detail", args=[floor_order.number])).content.decode()
+    html = client.get(reverse("review:panel", args=[floor_order.number])).content.decode()
     assert 'data-testid="open-blocking"' not in html and "finding-covered" in html
 
 
