@@ -8,8 +8,8 @@ from typing import Any
 def setup(customer_ids: list[int]) -> dict[str, Any]:
     from ordertaking.accounts.models import User
     from ordertaking.credit.models import CustomerCredit
-    from ordertaking.credit.testing import customer_credit_grant
     from ordertaking.customers.models import Customer
+    from tests.credit_grant import customer_credit_grant
 
     by = User.objects.get(username="bench_finance")  # proposes (P5.1.a) ...
     approver = User.objects.get(username="bench_leader")  # ... and a second person approves

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,10 +116,10 @@ def subject_url(event: AuditEvent) -> str:
     if target is None:
         return ""
     name, arg = target
-    try:
-        return reverse(name, args=[event.subject_label if arg == "label" else event.subject_id])
-    except NoReverseMatch:
-        return ""
+    value = event.subject_label if arg == "label" else event.subject_id
+    if not value or (arg == "id" and not str(value).isdigit()):
+        return ""  # an event whose subject has no page address (a deleted subject keeps its label only)
+    return reverse(name, args=[value])
 
 
 # --- verification of the hash chain (P1.3, P4.2.a, P6.1.a) -------------------------------------------------

@@ -4,6 +4,7 @@ state check, audit event in the same transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -206,13 +207,29 @@ def scorecard_policy_reject(*, policy: ScorecardPolicy, actor: User, comment: st
 
 # ---------------------------------------------------------------- evaluations (P5.1.a)
 
+# P5.1.a's payment record (付款记录) is read from the invoices, which are finance's; finance sits
+# above credit (docs/conventions.md), so it hands its reader down when the apps start
+# (FinanceConfig.ready → payment_record_reader_set).
+PaymentRecordReader = Callable[..., rules.PaymentRecord]
+_payment_record_reader: PaymentRecordReader | None = None
+
+
+def payment_record_reader_set(reader: PaymentRecordReader) -> None:
+    global _payment_record_reader
+    _payment_record_reader = reader
+
+
+def _payment_record(customer: Customer, *, today: date) -> rules.PaymentRecord:
+    if _payment_record_reader is None:
+        raise RuntimeError("finance has not handed down its payment record reader (FinanceConfig.ready)")
+    return _payment_record_reader(customer, today=today)
+
+
 def credit_evaluation_propose(*, customer: Customer, actor: User, registered_capital: Any,
                               years_in_business: Any, licences_held: Any, annual_revenue: Any, debt_ratio: Any,
                               litigation: bool = False, blacklisted: bool = False, references: Any = 0,
                               note: str = "", today: date | None = None) -> CreditEvaluation:
     """P5.1.a: finance enters the factors; the payment record comes from our own invoices."""
-    from ordertaking.finance.selectors import payment_record_for
-
     _require(actor, "credit_evaluate")
     capital = money_in(registered_capital, "registered_capital")
     revenue = money_in(annual_revenue, "annual_revenue")
@@ -229,7 +246,7 @@ def credit_evaluation_propose(*, customer: Customer, actor: User, registered_cap
     if ratio < 0 or ratio > 999:
         raise ValidationFailed(_("Enter a debt ratio from 0 to 999 percent."), field="debt_ratio")
     policy = policy_current()
-    record = payment_record_for(customer, today=today or timezone.localdate())
+    record = _payment_record(customer, today=today or timezone.localdate())
     card = rules.scorecard(
         qualification=rules.Qualification(capital, ints["years_in_business"], ints["licences_held"]),
         financials=rules.Financials(revenue, ratio),

@@ -6,3 +6,11 @@ class FinanceConfig(AppConfig):
     name = "ordertaking.finance"
     label = "finance"
     verbose_name = _("Finance")
+
+    def ready(self) -> None:
+        # Credit (below finance) scores the payment record from the invoices through this reader.
+        from ordertaking.credit.services import payment_record_reader_set
+
+        from .selectors import payment_record_for
+
+        payment_record_reader_set(payment_record_for)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -127,12 +127,7 @@ def inquiry_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def _detail(request: HttpRequest, inquiry: Inquiry, *, handover: HandoverForm | None = None,
             close: CloseForm | None = None, status: int = 200) -> HttpResponse:
     user = request.user
-    order_url = ""
-    if inquiry.order_id:
-        try:
-            order_url = reverse("orders:detail", args=[inquiry.order.number])  # type: ignore[union-attr]
-        except NoReverseMatch:
-            order_url = ""
+    order_url = reverse("orders:detail", args=[inquiry.order.number]) if inquiry.order else ""
     active = states.can_move(inquiry.state, "update")
     context = {
         "inquiry": inquiry,
@@ -185,10 +180,7 @@ def inquiry_convert(request: AuthedRequest, pk: int) -> HttpResponse:
     inquiry = _get(request, pk)
     order = services.inquiry_convert(inquiry=inquiry, actor=request.user)
     messages.success(request, _("Draft order %(number)s created from the inquiry.") % {"number": order.number})
-    try:
-        return redirect("orders:detail", order.number)
-    except NoReverseMatch:
-        return redirect("inquiries:detail", pk=pk)
+    return redirect("orders:detail", order.number)
 
 
 @login_required

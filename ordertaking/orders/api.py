@@ -31,6 +31,7 @@ from ordertaking.common.api import choice
 from ordertaking.common.errors import PermissionDenied, ValidationFailed
 from ordertaking.common.masking import mask_phone
 from ordertaking.customers.models import Customer
+from ordertaking.customers.selectors import customers_visible
 
 from . import selectors, services
 from .models import Order, OrderLine
@@ -235,13 +236,7 @@ def _by_code(model: Any, code: str | None, *, field: str, message: str, **filter
 
 def _customer(pk: int, user: Any) -> Customer:
     # P4.1.c: only customers the actor may see can be ordered for.
-    try:
-        from ordertaking.customers.selectors import customers_visible
-
-        qs = customers_visible(user=user)
-    except ImportError:  # pragma: no cover - the customers app ships its selectors
-        qs = Customer.objects.all()
-    customer = qs.filter(pk=pk).first()
+    customer = customers_visible(user=user).filter(pk=pk).first()
     if customer is None:
         raise ValidationFailed(_("Unknown customer."), code="unknown_customer", field="customer")
     return customer

@@ -19,6 +19,7 @@ from ordertaking.accounts.roles import Role
 from ordertaking.catalog.models import PaymentMethod, Product, Region
 from ordertaking.common.pinyin import pinyin_choices
 from ordertaking.customers.models import Customer
+from ordertaking.customers.selectors import customers_visible
 
 from .states import OrderState
 
@@ -27,12 +28,8 @@ SEL = {"class": "form-select form-select-sm"}
 
 
 def visible_customers(user: Any) -> Any:
-    try:
-        from ordertaking.customers.selectors import customers_visible
-
-        return customers_visible(user=user).order_by("name")
-    except ImportError:  # pragma: no cover - the customers app ships its selectors
-        return Customer.objects.order_by("name")
+    """P4.1.c: only the customers the user may see are offered (customers.selectors)."""
+    return customers_visible(user=user).order_by("name")
 
 
 class OrderFilterForm(forms.Form):

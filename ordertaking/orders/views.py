@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ordertaking.accounts.http import AuthedRequest
 from ordertaking.catalog.models import Product
+from ordertaking.catalog.selectors import product_search
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from ordertaking.common.pages import domain_errors, forbidden, list_page, render_list
 
@@ -207,12 +208,7 @@ def line_totals(request: HttpRequest) -> HttpResponse:
 def product_options(request: HttpRequest) -> HttpResponse:
     """HTMX: the product picker's matches (catalog.selectors.product_search)."""
     q = request.GET.get("q", "")[:100]
-    try:
-        from ordertaking.catalog.selectors import product_search
-
-        products = product_search(q, limit=12)
-    except ImportError:  # pragma: no cover - the catalog app ships its selectors
-        products = list(Product.objects.filter(active=True, name__icontains=q)[:12])
+    products = product_search(q, limit=12)
     return render(request, "orders/form.html#product_results", {"products": products})
 
 

@@ -201,20 +201,8 @@ def home_queues(user: Any) -> list[Queue]:
     return queues
 
 
-def _has_orders_detail() -> bool:
-    from django.urls import NoReverseMatch
-
-    try:
-        reverse("orders:detail", args=["SO20260101-0001"])
-    except NoReverseMatch:
-        return False
-    return True
-
-
 def _order_url(number: str) -> str:
-    if _has_orders_detail():
-        return reverse("orders:detail", args=[number])
-    return reverse("review:queue") + f"?q={number}"
+    return reverse("orders:detail", args=[number])
 
 
 

@@ -26,8 +26,8 @@ def test_p2_3_c_in_chinese_an_order_is_entered_returned_with_an_opinion_correcte
         page: Any, live_server: Any, sales_rep: Any, reviewer: Any, auditor: Any, customer: Any, catalog: Any,
         far_date: Any) -> None:
     from ordertaking.audit.models import AuditEvent
-    from ordertaking.credit.testing import customer_credit_grant
     from ordertaking.orders.models import Order
+    from tests.credit_grant import customer_credit_grant
 
     customer_credit_grant(customer, by=sales_rep)  # P5.1.b: finance evaluated this customer beforehand
     base = live_server.url

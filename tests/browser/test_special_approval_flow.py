@@ -18,10 +18,10 @@ REASON = "战略客户首单，竞争对手报价更低，申请按 ¥2,700.00 �
 def test_p2_3_c_in_chinese_special_approval_is_asked_granted_by_a_leader_and_the_order_approved(
         page: Any, live_server: Any, sales_rep: Any, reviewer: Any, leader: Any, customer: Any, catalog: Any,
         far_date: Any) -> None:
-    from ordertaking.credit.testing import customer_credit_grant
     from ordertaking.orders.services import order_create
     from ordertaking.review.models import SpecialApproval
     from ordertaking.review.services import order_submit
+    from tests.credit_grant import customer_credit_grant
 
     customer_credit_grant(customer, by=sales_rep)  # P5.1.b evaluated beforehand: only the price is at issue
     order = order_submit(order=order_create(

@@ -44,13 +44,14 @@ def no_review(monkeypatch):  # type: ignore[no-untyped-def]
     """Records the calls to the review app's checks (its own tests cover what they find)."""
     calls: list = []
 
-    def fake(order, actor, credit_facts):  # type: ignore[no-untyped-def]
+    def fake(*, order, actor, credit_facts=None):  # type: ignore[no-untyped-def]
         from django.db import connection
 
         calls.append((order.number, actor.username, connection.in_atomic_block))
         return []
 
-    monkeypatch.setattr("ordertaking.orders.services._review_findings_refresh", fake)
+    # The submit hand-off (review.services.order_submit) calls the checks by this name.
+    monkeypatch.setattr("ordertaking.review.services.review_findings_refresh", fake)
     return calls
 
 

@@ -325,3 +325,14 @@ def test_p4_2_c_the_api_list_query_count_does_not_grow_with_the_rows(client, sal
     with django_assert_max_num_queries(8):
         r = call(client, "get", f"{BASE}?page_size=30&sort=-total")
     assert r.status_code == 200 and len(r.json()["items"]) == 30
+
+
+def test_p4_1_c_a_rep_cannot_create_an_order_for_another_reps_customer(client, sales_rep, sales_rep2, body):
+    """P4.1.c: the API looks the customer up through customers_visible, never among all customers."""
+    from ordertaking.customers.services import customer_create
+
+    theirs = customer_create(actor=sales_rep2, name="别家机电有限公司", sales_rep=sales_rep2,
+                             contacts=[{"name": "外人", "phone": "13800138000"}])
+    r = call(client, "post", BASE, sales_rep, {**body, "customer": theirs.pk})
+    assert r.status_code == 422 and r.json()["field"] == "customer"
+    assert not Order.objects.filter(customer=theirs).exists()

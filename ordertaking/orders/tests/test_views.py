@@ -379,3 +379,16 @@ def test_p2_3_a_the_order_form_offers_and_accepts_only_the_payment_methods_this_
     assert customer.name in error and "P2.3.a" in error  # its own message, not "select a valid choice"
     customer.allowed_payment_methods.add(net30)  # granted: now offered and accepted
     assert client.post(reverse("orders:new"), data).status_code == 302
+
+
+def test_p4_1_c_the_order_form_offers_only_the_customers_the_rep_may_see(client, sales_rep, sales_rep2, customer):
+    """P4.1.c: the customer choices come from customers_visible, never from all customers."""
+    from ordertaking.customers.services import customer_create
+
+    theirs = customer_create(actor=sales_rep2, name="别家机电有限公司", sales_rep=sales_rep2,
+                             contacts=[{"name": "外人", "phone": "13800138000"}])
+    client.force_login(sales_rep)
+    html = client.get(reverse("orders:new")).content.decode()
+    assert customer.name in html and theirs.name not in html
+    r = client.post(reverse("orders:new"), {"customer": theirs.pk})
+    assert not Order.objects.filter(customer=theirs).exists() and r.status_code != 302

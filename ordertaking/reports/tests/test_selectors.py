@@ -23,8 +23,8 @@ def order(make_order, *, customer, rep, state="approved", approved_at=None, line
 
 @pytest.fixture
 def data(catalog, customer, sales_rep, sales_rep2, make_order):  # type: ignore[no-untyped-def]
-    from ordertaking.credit.testing import customer_credit_grant
     from ordertaking.customers.models import Contact
+    from tests.credit_grant import customer_credit_grant
 
     motor, reducer, install = (catalog["products"][k] for k in ("motor", "reducer", "install"))
     other = Customer.objects.create(name="广州南方设备有限公司", credit_code="91440101MA59PJ2K38",

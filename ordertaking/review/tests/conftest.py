@@ -22,7 +22,7 @@ def _customer_credit_evaluated(request):  # type: ignore[no-untyped-def]
     """P5.1.b: the shared customer has an approved credit evaluation (credit app), so the review's
     own tests are not blocked by the credit gate; the credit app tests the gate itself."""
     if "customer" in request.fixturenames:
-        from ordertaking.credit.testing import customer_credit_grant
+        from tests.credit_grant import customer_credit_grant
 
         customer = request.getfixturevalue("customer")
         customer_credit_grant(customer, by=customer.created_by)

@@ -282,7 +282,7 @@ def test_home_queues_by_role(floor_order, sales_rep, reviewer, leader):
 
 def test_p5_1_approve_page_says_so_when_the_credit_gate_holds_the_order_instead(client, clean_order, customer,
                                                                                 reviewer):
-    from ordertaking.credit.testing import customer_credit_grant
+    from tests.credit_grant import customer_credit_grant
 
     customer_credit_grant(customer, by=customer.created_by, limit="100.00")  # far below the order's amount
     client.force_login(reviewer)

@@ -1,5 +1,6 @@
-"""Test and demo helper: give a customer an approved credit evaluation in one call, so other
-apps' tests (review, orders) can pass the P5.1.b credit gate without going through finance."""
+"""Test and benchmark helper: give a customer an approved credit evaluation in one call, so other
+apps' tests (review, orders) can pass the P5.1.b credit gate without going through finance.
+Kept out of the ordertaking package: test helpers are not application code."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from .models import CreditEvaluation, CustomerCredit
-from .services import policy_current
+from ordertaking.credit.models import CreditEvaluation, CustomerCredit
+from ordertaking.credit.services import policy_current
 
 
 def customer_credit_grant(customer: Any, *, by: Any, approver: Any = None, limit: str = "10000000.00",
