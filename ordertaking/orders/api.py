@@ -336,14 +336,6 @@ def order_update(request: HttpRequest, number: str, payload: OrderPatch) -> dict
     return order_out(selectors.order_get(user=request.user, number=number), request.user)
 
 
-@router.post("/{orderno:number}/submit", response=OrderOut,
-             summary="Submit for review (P2.2.a); 422 'incomplete' lists what is missing")
-def order_submit(request: HttpRequest, number: str) -> dict[str, Any]:
-    order = selectors.order_get(user=request.user, number=number)
-    # The service returns the order it locked and saved, its lines already read: shown as it is stored.
-    return order_out(services.order_submit(order=order, actor=request.user), request.user)  # type: ignore[arg-type]
-
-
 @router.post("/{orderno:number}/cancel", response=OrderOut, summary="Cancel a draft or returned order")
 def order_cancel(request: HttpRequest, number: str, payload: CancelIn) -> dict[str, Any]:
     order = selectors.order_get(user=request.user, number=number)

@@ -33,7 +33,7 @@ def order_submit(request: HttpRequest, number: str) -> dict[str, Any]:
     """The hand-off to review (review.services.order_submit), at the path the orders API always had."""
     order = orders_selectors.order_get(user=request.user, number=number)
     # The service returns the order it locked and saved, its lines already read: shown as it is stored.
-    return order_out(services.order_submit(order=order, actor=request.user))
+    return order_out(services.order_submit(order=order, actor=request.user), request.user)
 
 
 class FindingOut(Schema):

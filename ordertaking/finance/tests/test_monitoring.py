@@ -106,7 +106,7 @@ def second_overdue(customer, catalog, sales_rep, make_order, approve, evaluate, 
 
 def test_p5_1_c_one_failing_customer_does_not_stop_the_monitoring_of_the_others(
         overdue_invoice, second_overdue, monkeypatch):
-    from ordertaking.credit import monitoring
+    from ordertaking.finance import monitoring
     from ordertaking.ops.jobs import JobFailed
     from ordertaking.ops.models import JobRun
 

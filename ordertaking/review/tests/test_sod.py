@@ -14,13 +14,14 @@ from django.urls import reverse
 from ordertaking.audit.models import AuditEvent
 from ordertaking.common.errors import PermissionDenied
 from ordertaking.orders.models import Order
-from ordertaking.orders.services import order_create, order_submit, order_update
+from ordertaking.orders.services import order_create, order_update
 from ordertaking.orders.states import OrderState
 from ordertaking.review.models import ReviewDecision
 from ordertaking.review.permissions import order_can_approve, order_can_return, review_sod_refusal
 from ordertaking.review.services import (
     order_approve,
     order_return,
+    order_submit,
     special_approval_grant,
     special_approval_request,
 )
