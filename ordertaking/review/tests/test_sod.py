@@ -107,12 +107,12 @@ def test_P2_3_c_the_panel_shows_the_reason_instead_of_the_buttons(client, rep_dr
     _double_quantity(rep_draft, reviewer, catalog)
     order_submit(order=rep_draft, actor=reviewer)
     client.force_login(reviewer)
-    html = client.get(reverse("review:order", args=[rep_draft.number])).content.decode()
+    html = client.get(reverse("review:panel", args=[rep_draft.number])).content.decode()
     assert 'data-testid="approve-form"' not in html and 'data-testid="return-form"' not in html
     assert 'data-testid="sod-note"' in html
     assert "您修改或提交过该订单" in html
     client.force_login(reviewer2)
-    html = client.get(reverse("review:order", args=[rep_draft.number])).content.decode()
+    html = client.get(reverse("review:panel", args=[rep_draft.number])).content.decode()
     assert 'data-testid="approve-form"' in html and 'data-testid="sod-note"' not in html
 
 
