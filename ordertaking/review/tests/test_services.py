@@ -400,8 +400,8 @@ def test_p2_2_b_a_revision_opened_after_a_return_is_a_change_read_in_each_reader
 
     from ordertaking.audit.labels import describe_events
     from ordertaking.audit.models import AuditEvent
-    from ordertaking.orders.services import order_create, order_submit, order_update
-    from ordertaking.review.services import order_return
+    from ordertaking.orders.services import order_create, order_update
+    from ordertaking.review.services import order_return, order_submit
 
     order = order_submit(order=order_create(
         actor=sales_rep, customer=customer, delivery_date=far_date, delivery_region=catalog["regions"]["sh"],
