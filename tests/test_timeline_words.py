@@ -119,7 +119,7 @@ def _pages() -> list[tuple[str, str]]:
     pages = []
     for number in Order.objects.order_by("number").values_list("number", flat=True):
         pages.append((f"order {number}", reverse("orders:detail", args=[number])))
-        pages.append((f"review {number}", reverse("review:order", args=[number])))
+        pages.append((f"review panel {number}", reverse("review:panel", args=[number])))
     for pk in Customer.objects.order_by("pk").values_list("pk", flat=True):
         pages.append((f"customer {pk}", reverse("customers:detail", args=[pk])))
         pages.append((f"credit {pk}", reverse("credit:customer", args=[pk])))
