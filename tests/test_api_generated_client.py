@@ -46,7 +46,7 @@ def _generate(schema_url: str, where: Path) -> Any:
 @pytest.mark.django_db(transaction=True)
 def test_a_generated_client_runs_an_orders_life_create_submit_approve_without_body_timeline(
         live_server, tmp_path, customer, sales_rep, reviewer, far_date):
-    from ordertaking.credit.testing import customer_credit_grant
+    from tests.credit_grant import customer_credit_grant
 
     customer_credit_grant(customer, by=customer.created_by)
     otc = _generate(f"{live_server.url}/api/v1/openapi.json", tmp_path)
