@@ -28,7 +28,8 @@ router = Router()
 
 
 @router.post("/{orderno:number}/submit", response=OrderOut,
-             summary="Submit for review (P2.2.a → P2.3); 422 'incomplete' lists what is missing")
+             summary="Submit for review (P2.2.a → P2.3); 422 'incomplete' lists what is missing",
+             tags=["orders"])  # an operation on the order, where clients look for it
 def order_submit(request: HttpRequest, number: str) -> dict[str, Any]:
     """The hand-off to review (review.services.order_submit), at the path the orders API always had."""
     order = orders_selectors.order_get(user=request.user, number=number)
