@@ -46,6 +46,32 @@ def test_p4_1_customer_list_filters_by_province_and_pins_queries(client, reviewe
     assert "page=2" in html  # 30 rows, 25 a page
 
 
+def test_p4_1_customer_list_sorts_names_by_pinyin_in_the_database_with_pinned_queries(
+        client, reviewer, cs_agent, catalog, django_assert_max_num_queries):
+    """安徽 < 北京 < 上海 < 浙江 by pinyin (by code point it would be 上海 < 北京 < 安徽 < 浙江), both ways, and
+    the sort happens in SQL on the stored key, so the paged list keeps its query count."""
+    names = ["浙江测试公司", "上海测试公司", "北京测试公司", "安徽测试公司"]
+    for name in names:
+        customer_create(actor=cs_agent, name=name, sales_rep=None)
+    expected = ["安徽测试公司", "北京测试公司", "上海测试公司", "浙江测试公司"]
+    client.force_login(reviewer)
+    for sort, order in (("name", expected), ("-name", expected[::-1])):
+        with django_assert_max_num_queries(12):
+            html = client.get("/customers/", {"q": "测试公司", "sort": sort}).content.decode()
+        assert sorted(names, key=html.index) == order
+
+
+def test_p4_1_renaming_a_customer_moves_it_in_the_pinyin_order(cs_agent, reviewer):
+    from ordertaking.customers.selectors import customer_list
+    from ordertaking.customers.services import customer_update
+
+    a = customer_create(actor=cs_agent, name="北京测试公司", sales_rep=None)
+    customer_create(actor=cs_agent, name="上海测试公司", sales_rep=None)
+    customer_update(customer=a, actor=cs_agent, name="浙江测试公司")
+    assert [c.name for c in customer_list(user=reviewer, q="测试公司")] == ["上海测试公司", "浙江测试公司"]
+    assert Customer.objects.get(pk=a.pk).name_pinyin == "zhe jiang ce shi gong si"
+
+
 def test_p4_1_customer_list_search_by_credit_code_as_htmx_partial(client, reviewer, customer):
     client.force_login(reviewer)
     r = client.get("/customers/", {"q": customer.credit_code[:12]}, HTTP_HX_REQUEST="true")
