@@ -282,7 +282,10 @@ class CreditAlert(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="credit_alerts")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credit_alerts")
-    message = models.TextField(_("message"))
+    # Written before alerts were stored as kind + params: the text in the writer's language. New alerts
+    # leave it empty and are rendered in the reader's language from `params` (see `text`).
+    message = models.TextField(_("message"), blank=True)
+    params = models.JSONField(default=dict, encoder=DjangoJSONEncoder, blank=True)
     figures = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -292,3 +295,24 @@ class CreditAlert(models.Model):
         verbose_name_plural = _("credit alerts")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="creditalert_recipient")]
+
+    @property
+    def text(self) -> str:
+        """The alert in the reader's (active) language; rows from before `params` show their stored text."""
+        template = ALERT_TEXTS.get(self.kind)
+        if template is None or not self.params:
+            return self.message
+        try:
+            return str(template) % self.params
+        except (KeyError, TypeError, ValueError):
+            return self.message
+
+
+# One sentence per kind of alert, filled with the alert's params when it is shown (issue 9: the reader's
+# language, not the language of whoever ran the monitoring job).
+ALERT_TEXTS: dict[str, Any] = {
+    CreditAlert.Kind.MEASURES: _("%(customer)s: invoice %(inv)s is %(days)s days overdue; credit limit lowered to "
+                                 "¥%(limit)s and payment term to %(term)s days."),
+    CreditAlert.Kind.STOP: _("%(customer)s is on credit stop: an invoice is %(days)s days overdue."),
+    CreditAlert.Kind.RATING: _("%(customer)s: rating fell from %(old)s to %(new)s (score %(score)s)."),
+}

@@ -250,7 +250,7 @@ class DunningDoneIn(Schema):
 
 def _dunning_out(t: Any) -> dict[str, Any]:
     return {"id": t.pk, "customer_id": t.customer_id, "invoice_number": t.invoice.number if t.invoice else None,
-            "assignee": str(t.assignee), "due_date": t.due_date, "state": t.state, "note": t.note}
+            "assignee": str(t.assignee), "due_date": t.due_date, "state": t.state, "note": t.text}
 
 
 @router.get("/dunning", response=list[DunningOut])

@@ -160,6 +160,9 @@ class DunningTask(models.Model):
     due_date = models.DateField(_("due date"))
     state = models.CharField(_("state"), max_length=5, choices=State.choices, default=State.OPEN, editable=False)
     note = models.TextField(_("note"), blank=True)
+    # What the monitoring job asks for, as params ({"inv", "days"}), rendered in the reader's language by
+    # `text`; `note` keeps what people wrote (and, for tasks from before params, the job's own text).
+    params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -167,3 +170,14 @@ class DunningTask(models.Model):
         verbose_name_plural = _("dunning tasks")
         ordering = ["due_date", "id"]
         indexes = [models.Index(fields=["state", "due_date"], name="dunning_state_due")]
+
+    @property
+    def text(self) -> str:
+        """The task in the reader's (active) language, followed by the notes people added."""
+        if not self.params:
+            return self.note
+        try:
+            asked = str(_("Collect %(inv)s, %(days)s days overdue.")) % self.params
+        except (KeyError, TypeError, ValueError):
+            return self.note
+        return (asked + "\n" + self.note).strip()

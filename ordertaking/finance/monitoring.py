@@ -43,14 +43,17 @@ def _recipients(credit: CustomerCredit) -> list[User]:
     return finance + ([rep] if rep is not None and rep.is_active and rep not in finance else [])
 
 
-def _alert(credit: CustomerCredit, kind: str, message: str, figures: dict[str, Any]) -> None:
+def _alert(credit: CustomerCredit, kind: str, params: dict[str, Any], figures: dict[str, Any]) -> None:
+    """Alerts are stored as kind + params and rendered in the reader's language when shown (issue 9).
+    The mail goes out in the active language: users have no stored language to mail them in."""
     people = _recipients(credit)
-    CreditAlert.objects.bulk_create([CreditAlert(customer=credit.customer, kind=kind, recipient=u, message=message,
-                                                 figures=figures) for u in people])
+    alerts = [CreditAlert(customer=credit.customer, kind=kind, recipient=u, params=params, figures=figures)
+              for u in people]
+    CreditAlert.objects.bulk_create(alerts)
     emails = [u.email for u in people if u.email]
-    if emails:
+    if emails and alerts:
         subject = f"[{_('Credit')}] {credit.customer.name}"
-        mail_after_commit(subject=subject, body=message, to=emails)
+        mail_after_commit(subject=subject, body=alerts[0].text, to=emails)
 
 
 def customer_monitor(*, customer_id: int, today: date) -> list[str]:
@@ -82,21 +85,17 @@ def customer_monitor(*, customer_id: int, today: date) -> list[str]:
             for person in _recipients(credit):
                 DunningTask.objects.create(customer=customer, invoice=oldest, assignee=person,
                                            due_date=today + timedelta(days=3),
-                                           note=_("Collect %(inv)s, %(days)s days overdue.")
-                                           % {"inv": oldest.number, "days": worst})
+                                           params={"inv": oldest.number, "days": worst})
             _alert(credit, CreditAlert.Kind.MEASURES,
-                   _("%(customer)s: invoice %(inv)s is %(days)s days overdue; credit limit lowered to ¥%(limit)s "
-                     "and payment term to %(term)s days.")
-                   % {"customer": customer.name, "inv": oldest.number, "days": worst,
-                      "limit": f"{credit.credit_limit:,.2f}", "term": credit.max_term_days}, after)
+                   {"customer": customer.name, "inv": oldest.number, "days": worst,
+                    "limit": f"{credit.credit_limit:,.2f}", "term": credit.max_term_days}, after)
             applied.append("measures")
         if level >= 2 and not credit.on_stop:
             credit.on_stop = True
             event_record(actor=None, action="credit.stopped", subject=customer, clause="P5.1.c",
                          after={"worst_days_overdue": worst, "threshold": policy.stop_overdue_days})
-            _alert(credit, CreditAlert.Kind.STOP,
-                   _("%(customer)s is on credit stop: an invoice is %(days)s days overdue.")
-                   % {"customer": customer.name, "days": worst}, {"worst_days_overdue": worst})
+            _alert(credit, CreditAlert.Kind.STOP, {"customer": customer.name, "days": worst},
+                   {"worst_days_overdue": worst})
             applied.append("stop")
         credit.risk_level = max(credit.risk_level, level)
         credit.save()
@@ -127,8 +126,7 @@ def _rating_check(credit: CustomerCredit, policy: ScorecardPolicy, today: date,
     event_record(actor=None, action="credit.rating_lowered", subject=credit.customer, clause="P5.1.c",
                  before=before, after=after)
     _alert(credit, CreditAlert.Kind.RATING,
-           _("%(customer)s: rating fell from %(old)s to %(new)s (score %(score)s).")
-           % {"customer": credit.customer.name, "old": before["rating"], "new": credit.rating, "score": card.score},
+           {"customer": credit.customer.name, "old": before["rating"], "new": credit.rating, "score": card.score},
            after)
     return ["rating"]
 

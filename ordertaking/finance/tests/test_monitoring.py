@@ -145,3 +145,32 @@ def test_p5_1_c_the_daily_job_is_retried_by_huey_and_catches_up_missed_days(over
     assert CustomerCredit.objects.get(customer=overdue_invoice.customer).risk_level == 1
     tasks.credit_monitor_daily.call_local()  # a second run the same day has nothing left to do
     assert JobRun.objects.filter(job="credit_monitor").count() == 5
+
+
+def test_issue_9_alerts_and_dunning_tasks_show_in_the_readers_language(overdue_invoice, client, finance_user):
+    """P5.1.c alerts and dunning tasks are stored as kind + params, not as the job's Chinese text: the same
+    alert reads in Chinese for a zh-hans reader and in English for an en reader, with no Chinese left over
+    (the customer's own name aside)."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):  # the job runs in the site's language
+        credit_monitor_run(today=overdue_invoice.due_date + timedelta(days=35))
+    alert = CreditAlert.objects.filter(recipient=finance_user, kind=CreditAlert.Kind.MEASURES).get()
+    assert alert.message == "" and alert.params["days"] == 35
+    client.force_login(finance_user)
+    zh = client.get("/finance/dunning/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    en = client.get("/finance/dunning/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "已逾期 35 天" in zh and "信用额度降至" in zh
+    assert "is 35 days overdue; credit limit lowered to" in en and "35 days overdue." in en
+    for chinese in ("已逾期", "信用额度降至", "催收", "信用等级由"):
+        assert chinese not in en
+    api = client.get("/api/v1/finance/dunning", HTTP_ACCEPT_LANGUAGE="en").json()["items"]
+    assert api and all(item["note"] == f"Collect {overdue_invoice.number}, 35 days overdue." for item in api)
+
+
+def test_issue_9_alerts_written_before_params_keep_their_text(overdue_invoice, finance_user):
+    old = CreditAlert.objects.create(customer=overdue_invoice.customer, kind=CreditAlert.Kind.STOP,
+                                     recipient=finance_user, message="旧的预警文字")
+    task = DunningTask.objects.create(customer=overdue_invoice.customer, assignee=finance_user,
+                                      due_date=overdue_invoice.due_date, note="催收旧任务")
+    assert (old.text, task.text) == ("旧的预警文字", "催收旧任务")
