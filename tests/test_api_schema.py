@@ -204,3 +204,85 @@ def test_live_answers_of_the_main_operations_validate_against_their_declared_sch
     call(finance_user, "GET", "/api/v1/finance/dunning", expect=200)
     call(auditor, "GET", "/api/v1/audit/events", expect=200)
     assert checked == 28
+
+
+# --- PATCH fields: may be left out, never null -------------------------------------------------------
+
+NEVER_NULL = {
+    "CustomerPatch": ["name", "industry", "size", "city", "status", "preferences", "notes"],
+    "ContactPatch": ["name", "phone", "title", "email", "is_primary"],
+    "AddressPatch": ["region", "city", "detail", "label", "is_default"],
+    "InquiryPatch": ["channel", "company_name", "contact_name", "contact_phone", "contact_email", "address", "city",
+                     "specification", "service_requirements", "notes", "needs_analysis", "special_needs"],
+    "OrderPatch": ["customer"],
+}
+# null is a value of these (it clears the link or the date), so the schema says so.
+MAY_BE_NULL = {"CustomerPatch": ["credit_code", "region", "sales_rep_id"],
+               "InquiryPatch": ["customer_id", "region", "product", "quantity", "wanted_delivery_date"]}
+
+
+def _allows_null(prop: dict[str, Any]) -> bool:
+    return (prop.get("type") == "null" or {"type": "null"} in prop.get("anyOf", [])
+            or ("default" in prop and prop["default"] is None))
+
+
+@pytest.mark.parametrize("component", sorted(NEVER_NULL))
+def test_patch_fields_the_server_never_stores_as_null_are_not_nullable_in_the_schema(schema, component):
+    """A generated client must not be told it may send null where the server refuses it (issue 8)."""
+    props = schema["components"]["schemas"][component]["properties"]
+    assert [f for f in NEVER_NULL[component] if _allows_null(props[f])] == []
+    assert all(_allows_null(props[f]) for f in MAY_BE_NULL.get(component, []))
+    assert "required" not in schema["components"]["schemas"][component]  # every field may still be left out
+
+
+@pytest.fixture
+def patch_targets(client, sales_rep, cs_agent, customer):  # type: ignore[no-untyped-def]
+    from tests.test_api_inputs import send
+
+    body = {"channel": "phone", "company_name": "甲", "contact_name": "王", "contact_phone": "13800000000",
+            "specification": "电机"}
+    created = send(client, "post", "/api/v1/inquiries", cs_agent, json.dumps(body))
+    assert created.status_code == 201, created.content
+    contact, address = customer.contacts.first(), customer.addresses.first()
+    detail = f"/api/v1/customers/{customer.pk}"  # shows the customer with its contacts and addresses
+    inquiry = f"/api/v1/inquiries/{created.json()['id']}"
+    rep, agent = bearer_of(sales_rep), bearer_of(cs_agent)  # one token each (issuing one is an event)
+    return {"CustomerPatch": (detail, detail, rep),
+            "ContactPatch": (f"{detail}/contacts/{contact.pk}", detail, rep),
+            "AddressPatch": (f"{detail}/addresses/{address.pk}", detail, rep),
+            "InquiryPatch": (inquiry, inquiry, agent)}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("component,field", [("CustomerPatch", "industry"), ("CustomerPatch", "notes"),
+                                             ("ContactPatch", "title"), ("ContactPatch", "is_primary"),
+                                             ("AddressPatch", "label"), ("InquiryPatch", "notes"),
+                                             ("InquiryPatch", "special_needs"), ("ContactPatch", "name")])
+def test_an_explicit_null_in_a_patch_is_a_422_naming_the_field_and_writes_nothing(client, patch_targets,
+                                                                                   component, field):
+    """Today's main took `{"title": null}` as "clear the title" (200) although the schema's promise is
+    the stored value's type; now it is refused in the one error shape, and nothing is written."""
+    from ordertaking.audit.models import AuditEvent
+    from tests.test_api_inputs import assert_error
+
+    url, read, auth = patch_targets[component]
+    before, events = client.get(read, **auth).json(), AuditEvent.objects.count()
+    resp = client.patch(url, json.dumps({field: None}), content_type="application/json", **auth)
+    assert_error(resp, 422, field=field)
+    assert client.get(read, **auth).json() == before
+    assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.django_db
+def test_fields_left_out_of_a_patch_stay_unchanged(client, patch_targets):
+    url, read, auth = patch_targets["ContactPatch"]
+    before = client.get(read, **auth).json()["contacts"][0]
+    resp = client.patch(url, json.dumps({"title": "采购经理"}), content_type="application/json", **auth)
+    assert resp.status_code == 200, resp.content
+    assert resp.json() == {**before, "title": "采购经理"}
+
+
+def bearer_of(user: Any) -> dict[str, str]:
+    from tests.test_api_inputs import bearer
+
+    return bearer(user)

@@ -9,13 +9,16 @@ sometimes with `errors` (each invalid field) or `details`.
 
 Paging: every list is `?page=&page_size=` → `{"items", "count", "page", "page_size"}`; `count` is the
 total, `page_size` at most 200 (a larger one is a 422, never a silent cap).
+
+PATCH bodies: a field that may be left out but is never null is `NonNull[X] = None` in a `PatchIn`;
+the schema shows it as a plain X (no null branch, no null default), an explicit null is a 422 naming it.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -23,7 +26,8 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 from ninja.parser import Parser
-from pydantic import ConfigDict
+from pydantic import BeforeValidator, ConfigDict, GetJsonSchemaHandler
+from pydantic_core import PydanticCustomError
 
 from .errors import ValidationFailed
 
@@ -111,6 +115,48 @@ class StrictJSONParser(Parser):
             raise ValidationFailed(_("The text contains an invalid character (a lone surrogate)."),
                                    code="invalid_text", field=".".join(bad) or None)
         return data
+
+
+# --- PATCH fields: may be absent, never null ------------------------------------------------------
+
+T = TypeVar("T")
+
+
+def _refuse_null(value: Any) -> Any:
+    """Absent fields keep their default without being validated; only an explicit null reaches here."""
+    if value is None:
+        message = _("Leave the field out to keep it unchanged; it cannot be null.")
+        raise PydanticCustomError("null_refused", str(message))
+    return value
+
+
+class _NoNullBranch:
+    """Drops the `null` branch pydantic documents for `X | None` (the validator refuses null)."""
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        js = dict(handler(schema))
+        branches = [b for b in js.get("anyOf", []) if b != {"type": "null"}]
+        if "anyOf" in js and len(branches) == 1:
+            del js["anyOf"]
+            js.update(branches[0])
+        return js
+
+
+# `name: NonNull[str] = Field(None, max_length=50)`: Python sees `str | None` (None = left out), the schema
+# and the validator a plain string.
+NonNull = Annotated[T | None, BeforeValidator(_refuse_null), _NoNullBranch()]
+
+
+def _drop_null_defaults(schema: dict[str, Any]) -> None:
+    for prop in schema.get("properties", {}).values():
+        if prop.get("default", ...) is None and not any(b == {"type": "null"} for b in prop.get("anyOf", [])):
+            del prop["default"]
+
+
+class PatchIn(Schema):
+    """A PATCH body: every field may be left out (unchanged); `NonNull` ones are never null."""
+
+    model_config = ConfigDict(json_schema_extra=_drop_null_defaults)
 
 
 def choice(choices: Any, default: Any = ..., **kwargs: Any) -> Any:

@@ -13,7 +13,7 @@ from ninja.responses import Status
 
 from ordertaking.accounts.models import User
 from ordertaking.catalog.models import Region
-from ordertaking.common.api import Paged, choice
+from ordertaking.common.api import NonNull, Paged, PatchIn, choice
 from ordertaking.common.errors import ValidationFailed
 
 from . import selectors, services
@@ -102,12 +102,12 @@ class ContactIn(Schema):
     is_primary: bool = False
 
 
-class ContactPatch(Schema):
-    name: str | None = Field(None, max_length=50)
-    phone: str | None = Field(None, max_length=30)
-    title: str | None = Field(None, max_length=50)
-    email: str | None = Field(None, max_length=254)
-    is_primary: bool | None = None
+class ContactPatch(PatchIn):
+    name: NonNull[str] = Field(None, max_length=50)
+    phone: NonNull[str] = Field(None, max_length=30)
+    title: NonNull[str] = Field(None, max_length=50)
+    email: NonNull[str] = Field(None, max_length=254)
+    is_primary: NonNull[bool] = None
 
 
 class AddressIn(Schema):
@@ -118,12 +118,12 @@ class AddressIn(Schema):
     is_default: bool = False
 
 
-class AddressPatch(Schema):
-    region: str | None = Field(None, max_length=10)
-    city: str | None = Field(None, max_length=50)
-    detail: str | None = Field(None, max_length=255)
-    label: str | None = Field(None, max_length=50)
-    is_default: bool | None = None
+class AddressPatch(PatchIn):
+    region: NonNull[str] = Field(None, max_length=10)
+    city: NonNull[str] = Field(None, max_length=50)
+    detail: NonNull[str] = Field(None, max_length=255)
+    label: NonNull[str] = Field(None, max_length=50)
+    is_default: NonNull[bool] = None
 
 
 class CustomerIn(Schema):
@@ -141,17 +141,17 @@ class CustomerIn(Schema):
     addresses: list[AddressIn] = []
 
 
-class CustomerPatch(Schema):
-    name: str | None = Field(None, max_length=200)
+class CustomerPatch(PatchIn):
+    name: NonNull[str] = Field(None, max_length=200)
     credit_code: str | None = Field(None, max_length=18)
-    industry: str | None = Field(None, max_length=50)
-    size: str | None = Field(None, max_length=10)
+    industry: NonNull[str] = Field(None, max_length=50)
+    size: NonNull[str] = Field(None, max_length=10)
     region: str | None = Field(None, max_length=10)
-    city: str | None = Field(None, max_length=50)
-    status: str | None = Field(None, max_length=10)
+    city: NonNull[str] = Field(None, max_length=50)
+    status: NonNull[str] = Field(None, max_length=10)
     sales_rep_id: int | None = None
-    preferences: str | None = None
-    notes: str | None = None
+    preferences: NonNull[str] = None
+    notes: NonNull[str] = None
 
 
 def region_by_code(code: str | None, *, field: str = "region") -> Region | None:

@@ -14,7 +14,7 @@ from ninja.responses import Status
 
 from ordertaking.accounts.models import User
 from ordertaking.catalog.models import Product
-from ordertaking.common.api import Paged, choice
+from ordertaking.common.api import NonNull, Paged, PatchIn, choice
 from ordertaking.common.errors import ValidationFailed
 from ordertaking.common.masking import mask_email, mask_phone
 from ordertaking.customers.api import region_by_code
@@ -107,24 +107,24 @@ class InquiryPage(Schema):
     items: list[InquiryOut]
 
 
-class InquiryPatch(Schema):
-    channel: str | None = Field(None, max_length=10)
+class InquiryPatch(PatchIn):
+    channel: NonNull[str] = Field(None, max_length=10)
     customer_id: int | None = None
-    company_name: str | None = Field(None, max_length=200)
-    contact_name: str | None = Field(None, max_length=50)
-    contact_phone: str | None = Field(None, max_length=30)
-    contact_email: str | None = Field(None, max_length=254)
-    address: str | None = Field(None, max_length=255)
-    city: str | None = Field(None, max_length=50)
+    company_name: NonNull[str] = Field(None, max_length=200)
+    contact_name: NonNull[str] = Field(None, max_length=50)
+    contact_phone: NonNull[str] = Field(None, max_length=30)
+    contact_email: NonNull[str] = Field(None, max_length=254)
+    address: NonNull[str] = Field(None, max_length=255)
+    city: NonNull[str] = Field(None, max_length=50)
     region: str | None = Field(None, max_length=10, description="Region code, e.g. SH")
     product: str | None = Field(None, max_length=30, description="Product code")
-    specification: str | None = Field(None, max_length=300)
+    specification: NonNull[str] = Field(None, max_length=300)
     quantity: Decimal | None = Field(None, gt=0, max_digits=12, decimal_places=3)
-    service_requirements: str | None = None
+    service_requirements: NonNull[str] = None
     wanted_delivery_date: date | None = None
-    notes: str | None = None
-    needs_analysis: str | None = None
-    special_needs: bool | None = None
+    notes: NonNull[str] = None
+    needs_analysis: NonNull[str] = None
+    special_needs: NonNull[bool] = None
 
 
 class InquiryIn(InquiryPatch):

@@ -27,7 +27,7 @@ from pydantic import ConfigDict
 
 from ordertaking.accounts.models import User
 from ordertaking.catalog.models import PaymentMethod, Product, Region
-from ordertaking.common.api import choice
+from ordertaking.common.api import NonNull, PatchIn, choice
 from ordertaking.common.errors import PermissionDenied, ValidationFailed
 from ordertaking.common.masking import mask_phone
 from ordertaking.customers.models import Customer
@@ -87,12 +87,12 @@ class OrderIn(Schema):
     lines: list[LineIn] = []
 
 
-class OrderPatch(Schema):
+class OrderPatch(PatchIn):
     """Header fields and, when given, the full list of lines. Never the state (extra fields are refused)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    customer: int | None = None
+    customer: NonNull[int] = None
     sales_rep: str | None = None
     delivery_date: date | None = None
     delivery_region: str | None = None
