@@ -11,8 +11,17 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from ordertaking.accounts.roles import Role
+
+# Property tests run on a shared 2-core machine in CI: a slow example there is load, not a bug, so
+# neither the per-example deadline nor the "too slow" health check may fail a run. Each test keeps
+# its own number of examples.
+hypothesis_settings.register_profile("ordertaking", deadline=None,
+                                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+hypothesis_settings.load_profile("ordertaking")
 
 
 def pytest_configure(config):  # type: ignore[no-untyped-def]
