@@ -21,7 +21,7 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -42,10 +42,13 @@ class ListPage:
         return {"page": self.page, "query": self.query, "sort_query": self.sort_query}
 
 
-def list_page(request: HttpRequest, items: QuerySet[Any] | Sequence[Any], *, page_size: int) -> ListPage:
-    """The requested page of `items` (a bad or too-high page number gives the nearest real page)."""
-    page = Paginator(items, page_size).get_page(request.GET.get("page"))
-    params = request.GET.copy()
+def list_page(request: HttpRequest, items: QuerySet[Any] | Sequence[Any], *, page_size: int,
+              params: QueryDict | None = None) -> ListPage:
+    """The requested page of `items` (a bad or too-high page number gives the nearest real page).
+    `params` stands in for `request.GET` when a POST re-renders the list it came from (its filters
+    and page sent along in the form)."""
+    params = (request.GET if params is None else params).copy()
+    page = Paginator(items, page_size).get_page(params.get("page"))
     params.pop("page", None)
     sort_params = params.copy()
     sort_params.pop("sort", None)

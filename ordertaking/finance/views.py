@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ordertaking.accounts.http import AuthedRequest
 from ordertaking.common.errors import DomainError, NotFound
 from ordertaking.common.pages import list_page, put_error
 from ordertaking.credit.selectors import customer_for, order_for_finance, position
@@ -62,18 +63,18 @@ def _aging_params(request: HttpRequest) -> tuple[AgingForm, str, Any]:
 
 @_guard
 @require_GET
-def aging(request: HttpRequest) -> HttpResponse:
+def aging(request: AuthedRequest) -> HttpResponse:
     form, by, as_of = _aging_params(request)
-    data = selectors.aging(request.user, as_of=as_of, by=by)  # type: ignore[arg-type]
+    data = selectors.aging(request.user, as_of=as_of, by=by)
     return render(request, "finance/aging.html", {**data, "form": form, "labels": aging_labels(),
                                                   "query": request.GET.urlencode()})
 
 
 @_guard
 @require_GET
-def aging_xlsx(request: HttpRequest) -> HttpResponse:
+def aging_xlsx(request: AuthedRequest) -> HttpResponse:
     _form, by, as_of = _aging_params(request)
-    data = selectors.aging(request.user, as_of=as_of, by=by)  # type: ignore[arg-type]
+    data = selectors.aging(request.user, as_of=as_of, by=by)
     response = HttpResponse(selectors.aging_workbook(data, aging_labels()),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="aging-{by}-{as_of.isoformat()}.xlsx"'

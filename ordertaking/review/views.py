@@ -13,10 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.http import HttpRequest as DjangoHttpRequest
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,9 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
+from ordertaking.accounts.http import AuthedRequest
 from ordertaking.accounts.models import User
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from ordertaking.common.pages import forbidden
+from ordertaking.common.pages import domain_errors, forbidden, list_page, render_list
 from ordertaking.orders import selectors as orders_selectors
 from ordertaking.orders.models import Order
 from ordertaking.orders.states import OrderState
@@ -39,7 +37,7 @@ from .models import SpecialApproval
 PAGE_SIZE = 25
 
 
-class HttpRequest(DjangoHttpRequest):  # what HtmxMiddleware adds, for the type checker
+class HttpRequest(AuthedRequest):  # what login_required and HtmxMiddleware add, for the type checker
     htmx: HtmxDetails
 
 
@@ -59,20 +57,16 @@ def _get_order(request: HttpRequest, number: str) -> Order:
 def queue(request: HttpRequest) -> HttpResponse:
     """待审核 orders, oldest first (P3.3)."""
     if not request.user.has_perm("accounts.order_review"):
-        raise DjangoPermissionDenied
+        return forbidden(request)
     f = {k: request.GET.get(k, "").strip() for k in ("q", "blocking", "special", "sales_rep", "sort")}
     qs = selectors.review_queue(user=request.user, q=f["q"], blocking=f["blocking"], special=f["special"],
                                 sales_rep=f["sales_rep"], sort=f["sort"] or "submitted_at")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"order": o, "age": selectors.age_days(o.submitted_at)} for o in page.object_list]
-    params = request.GET.copy()
-    params.pop("page", None)
-    sort_params = params.copy()
-    sort_params.pop("sort", None)
-    ctx = {"page": page, "rows": rows, "f": f, "query": params.urlencode(), "sort_query": sort_params.urlencode(),
+    listed = list_page(request, qs, page_size=PAGE_SIZE)
+    rows = [{"order": o, "age": selectors.age_days(o.submitted_at)} for o in listed.page.object_list]
+    ctx = {**listed.context(), "rows": rows, "f": f,
            "reps": User.objects.filter(groups__name="sales").order_by("username").distinct(),
            "special_states": SpecialApproval.State.choices}
-    return render(request, "review/queue.html#queue-table" if request.htmx else "review/queue.html", ctx)
+    return render_list(request, "review/queue.html", ctx, partial="queue-table")
 
 
 def _panel_ctx(request: HttpRequest, order: Order, errors: dict[str, str] | None = None,
@@ -94,23 +88,16 @@ def panel(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@domain_errors(back=lambda request, number: reverse("orders:detail", args=[number]))
 def order_submit(request: HttpRequest, number: str) -> HttpResponse:
     """The order page's "Submit for review" (P2.2.a → P2.3), mounted at /orders/<number>/submit/ as
-    orders:submit by ordertaking/urls.py."""
-    try:
-        order = orders_selectors.order_get(user=request.user, number=number)
-    except NotFound as e:
-        raise Http404(str(e.message)) from e
+    orders:submit by ordertaking/urls.py. Not found, not allowed, or refused: `domain_errors`."""
+    order = orders_selectors.order_get(user=request.user, number=number)
     try:
         services.order_submit(order=order, actor=request.user)
-    except PermissionDenied as e:
-        return forbidden(request, e.message)
     except ValidationFailed as e:
         # P2.2.a: the incompletion log, each item beside its field and line, citing its clause.
         return order_page(request, order, findings=list(e.details or []), status=422)
-    except DomainError as e:
-        messages.error(request, str(e.message))
-        return redirect("orders:detail", number=order.number)
     messages.success(request, _("Order %(number)s submitted for review.") % {"number": order.number})
     return redirect("orders:detail", number=order.number)
 
@@ -176,24 +163,24 @@ def special_request(request: HttpRequest, number: str) -> HttpResponse:
 def special_queue(request: HttpRequest) -> HttpResponse:
     """The leaders' queue (P2.3.c): each request with its order's findings, reason, grant/refuse."""
     if not request.user.has_perm("accounts.special_approval_decide"):
-        raise DjangoPermissionDenied
-    return render(request, "review/special_queue.html",
-                  _special_list(request, request.GET.get("state", SpecialApproval.State.REQUESTED),
-                                request.GET.get("page")))
+        return forbidden(request)
+    return render(request, "review/special_queue.html", _special_list(request, request.GET))
 
 
-def _special_list(request: HttpRequest, state: str, page_number: Any) -> dict[str, Any]:
-    qs = selectors.special_queue(user=request.user, state=state)
-    page = Paginator(qs, PAGE_SIZE).get_page(page_number)
-    cards = selectors.special_cards(list(page.object_list), user=request.user)
-    return {"page": page, "cards": cards, "state": state, "states": SpecialApproval.State.choices}
+def _special_list(request: HttpRequest, params: QueryDict) -> dict[str, Any]:
+    """The requests in `params`' state (waiting ones by default), paged; `params` is the GET of the
+    queue, or what a decision's form sent along so that the list it came from is shown again."""
+    state = params.get("state", SpecialApproval.State.REQUESTED)
+    listed = list_page(request, selectors.special_queue(user=request.user, state=state), page_size=PAGE_SIZE,
+                       params=params)
+    cards = selectors.special_cards(list(listed.page.object_list), user=request.user)
+    return {**listed.context(), "cards": cards, "state": state, "states": SpecialApproval.State.choices}
 
 
 def _decide(request: HttpRequest, pk: int, grant: bool) -> HttpResponse:
-    try:
-        sa = selectors.special_approval_for(user=request.user, pk=pk)
-    except NotFound as e:
-        raise Http404(str(e.message)) from e
+    """Grant or refuse; NotFound (404) and, on a plain POST, PermissionDenied (the 403 page) are left
+    to `domain_errors`; any other refusal is shown on the request's card."""
+    sa = selectors.special_approval_for(user=request.user, pk=pk)
     comment = request.POST.get("comment", "")
     try:
         if grant:
@@ -202,7 +189,7 @@ def _decide(request: HttpRequest, pk: int, grant: bool) -> HttpResponse:
             services.special_approval_refuse(approval=sa, actor=request.user, comment=comment)
     except PermissionDenied as e:
         if not request.htmx:
-            raise DjangoPermissionDenied(str(e.message)) from e
+            raise
         errors, status = {"general": str(e.message)}, e.status
     except DomainError as e:
         errors, status = {"comment" if e.field == "comment" else "general": str(e.message)}, e.status
@@ -212,8 +199,10 @@ def _decide(request: HttpRequest, pk: int, grant: bool) -> HttpResponse:
             messages.success(request, msg)
             return redirect("review:special_queue")
         # the list as it is now (the decided request leaves the "waiting" filter, the count drops)
-        context = _special_list(request, request.POST.get("list_state", SpecialApproval.State.REQUESTED),
-                                request.POST.get("list_page"))
+        list_params = QueryDict(mutable=True)
+        list_params.update({"state": request.POST.get("list_state", SpecialApproval.State.REQUESTED),
+                            "page": request.POST.get("list_page", "")})
+        context = _special_list(request, list_params)
         response = render(request, "review/special_queue.html#special-list", {**context, "done": msg})
         response["HX-Retarget"] = "#special-list"
         response["HX-Reswap"] = "outerHTML"
@@ -226,19 +215,20 @@ def _decide(request: HttpRequest, pk: int, grant: bool) -> HttpResponse:
         return render(request, "review/special_queue.html#sa-card",
                       {"card": card, "state": request.POST.get("list_state"),
                        "page": {"number": request.POST.get("list_page") or 1}}, status=status)
-    page = Paginator([sa], PAGE_SIZE).get_page(1)
     return render(request, "review/special_queue.html",
-                  {"page": page, "cards": [card], "state": "", "states": SpecialApproval.State.choices},
-                  status=status)
+                  {**list_page(request, [sa], page_size=PAGE_SIZE, params=QueryDict()).context(), "cards": [card],
+                   "state": "", "states": SpecialApproval.State.choices}, status=status)
 
 
 @login_required
 @require_POST
+@domain_errors(back=lambda request, pk: reverse("review:special_queue"))
 def special_grant(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, grant=True)
 
 
 @login_required
 @require_POST
+@domain_errors(back=lambda request, pk: reverse("review:special_queue"))
 def special_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, grant=False)
