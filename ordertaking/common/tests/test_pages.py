@@ -6,7 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.signed_cookies import SessionStore
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.test import RequestFactory
 
 from ordertaking.common.errors import NotFound, PermissionDenied, ValidationFailed
@@ -26,6 +26,15 @@ def test_a_list_page_keeps_filters_and_sort_in_its_links_and_clamps_the_page_num
     assert lp.page.number == 3 and list(lp.page.object_list) == list(range(50, 55))
     assert "page=" not in lp.query and "sort=-total" in lp.query and "q=" in lp.query
     assert "sort=" not in lp.sort_query and "q=" in lp.sort_query
+
+
+def test_a_list_re_shown_after_a_post_pages_by_the_filters_its_form_sent_along():
+    """A decision posted from page 2 of a filtered list answers with that page and filter, not page 1."""
+    request = RequestFactory().post("/review/special/7/grant/", {"comment": "同意", "list_page": "2"})
+    params = QueryDict(mutable=True)
+    params.update({"state": "requested", "page": "2"})
+    lp = list_page(request, list(range(30)), page_size=25, params=params)
+    assert lp.page.number == 2 and lp.query == "state=requested" and "comment" not in lp.query
 
 
 def test_p3_a_refused_role_gets_the_403_page_with_the_services_words(db):  # type: ignore[no-untyped-def]
