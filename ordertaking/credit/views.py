@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import DomainError, NotFound, ValidationFailed
-from ordertaking.common.pages import put_error
+from ordertaking.common.pages import list_page, put_error
 
 from . import selectors, services
 from .forms import DecisionForm, EvaluationForm, GuaranteeForm, ReleaseForm
@@ -45,9 +44,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     """P5.1: holds waiting with their figures, evaluations to approve, customers to evaluate (P5.1.b)."""
     user: Any = request.user
     # Every hold is reachable: the holds are paged with their total, never cut at the first 100.
-    holds = Paginator(selectors.holds_waiting(user), HOLDS_PER_PAGE).get_page(request.GET.get("page"))
+    holds = list_page(request, selectors.holds_waiting(user), page_size=HOLDS_PER_PAGE)
     return render(request, "credit/queue.html", {
-        "holds": list(holds), "holds_page": holds,
+        "holds": list(holds.page), "holds_page": holds.page, "holds_query": holds.query,
         "evaluations": list(selectors.evaluations_awaiting(user)[:100]),
         "waiting": list(selectors.customers_waiting_for_evaluation(user)[:100]),
         "can_release": user.has_perm("accounts.credit_release") or user.has_perm("accounts.credit_release_unlimited"),
