@@ -17,9 +17,21 @@ from ordertaking.review.models import ReviewDecision, ReviewFinding, SpecialAppr
 
 pytestmark = pytest.mark.django_db
 
-@pytest.fixture
-def loaded():  # type: ignore[no-untyped-def]
-    return demo.demo_load()
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The demo loaded once for this module (it takes seconds), inside a transaction that is rolled
+    back after the module's last test. Each test runs in a savepoint of it (pytest-django's `db`),
+    so no test sees another's writes, and nothing outlives the module."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield demo.demo_load()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 def test_p2_2_the_demo_has_an_order_in_every_state_of_the_order_state_table(loaded):
