@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import DomainError, NotFound, ValidationFailed
-from ordertaking.common.pages import list_page, put_error
+from ordertaking.common.pages import domain_errors, list_page, put_error
 
 from . import selectors, services
 from .forms import DecisionForm, EvaluationForm, GuaranteeForm, ReleaseForm
@@ -24,22 +24,11 @@ FACTOR_LABELS = {"qualification": _l("Qualification (资质)"), "financial": _l(
                  "reputation": _l("Business reputation (商业信誉)"), "payment": _l("Payment record (付款记录)")}
 
 
-def _guard(fn: Any) -> Any:
-    """NotFound from a selector (no finance_view, unknown id) becomes a 404 page."""
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return fn(request, *args, **kwargs)
-        except NotFound as e:
-            raise Http404(str(e.message)) from e
-    wrapped.__name__ = fn.__name__
-    wrapped.__doc__ = fn.__doc__
-    return login_required(wrapped)
-
-
 HOLDS_PER_PAGE = 50
 
 
-@_guard
+@login_required
+@domain_errors
 def queue(request: HttpRequest) -> HttpResponse:
     """P5.1: holds waiting with their figures, evaluations to approve, customers to evaluate (P5.1.b)."""
     user: Any = request.user
@@ -53,7 +42,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     })
 
 
-@_guard
+@login_required
+@domain_errors
 def customer(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     ctx = selectors.customer_credit_for(user, pk)
@@ -77,7 +67,8 @@ def _factor_rows(ev: Any) -> list[dict[str, Any]]:
     return rows
 
 
-@_guard
+@login_required
+@domain_errors
 @require_http_methods(["GET", "POST"])
 def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     """P5.1.a: finance proposes an evaluation; the form keeps what was typed on error."""
@@ -97,7 +88,8 @@ def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
                   status=422 if form.errors else 200)
 
 
-@_guard
+@login_required
+@domain_errors
 def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     ev = selectors.evaluation_for(user, pk)
@@ -107,7 +99,8 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
                        and ev.state == "proposed")})
 
 
-@_guard
+@login_required
+@domain_errors
 @require_POST
 def evaluation_decide(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     user: Any = request.user
@@ -131,7 +124,8 @@ def evaluation_decide(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     return redirect("credit:evaluation", pk=ev.pk)
 
 
-@_guard
+@login_required
+@domain_errors
 @require_http_methods(["GET", "POST"])
 def hold(request: HttpRequest, pk: int) -> HttpResponse:
     """P5.1: a hold's figures and, for finance or leadership, the release form (reason required)."""
@@ -159,7 +153,8 @@ def hold(request: HttpRequest, pk: int) -> HttpResponse:
         and h.is_open}, status=status)
 
 
-@_guard
+@login_required
+@domain_errors
 @require_http_methods(["GET", "POST"])
 def guarantee_new(request: HttpRequest, pk: int) -> HttpResponse:
     """P5.1.b: finance records a deposit, guarantor or letter of credit with amount and validity."""
@@ -204,7 +199,8 @@ def _bands_from_post(post: Any) -> list[dict[str, Any]]:
     return bands
 
 
-@_guard
+@login_required
+@domain_errors
 @require_http_methods(["GET", "POST"])
 def policy(request: HttpRequest) -> HttpResponse:
     """P5.1.a: the scorecard finance maintains; each save is a new version, the old ones stay."""
@@ -272,7 +268,8 @@ def _policy_page(request: HttpRequest, current: Any, values: dict[str, Any], err
         "can_edit": user.has_perm("accounts.finance_policy_manage") and pending is None}, status=status)
 
 
-@_guard
+@login_required
+@domain_errors
 @require_POST
 def policy_decide(request: HttpRequest, version: int, verb: str) -> HttpResponse:
     """Leadership approves or rejects the proposed scorecard version (P5.1.a, issue 8)."""

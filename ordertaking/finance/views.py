@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ordertaking.accounts.http import AuthedRequest
 from ordertaking.common.errors import DomainError, NotFound
-from ordertaking.common.pages import list_page, put_error
+from ordertaking.common.pages import domain_errors, list_page, put_error
 from ordertaking.credit.selectors import customer_for, order_for_finance, position
 from ordertaking.credit.services import credit_alerts_mark_read
 
@@ -31,18 +31,8 @@ def aging_labels() -> dict[str, str]:
             "d31_60": _("31–60 days"), "d61_90": _("61–90 days"), "d90_plus": _("Over 90 days"), "total": _("Total")}
 
 
-def _guard(fn: Any) -> Any:
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return fn(request, *args, **kwargs)
-        except NotFound as e:
-            raise Http404(str(e.message)) from e
-    wrapped.__name__ = fn.__name__
-    wrapped.__doc__ = fn.__doc__
-    return login_required(wrapped)
-
-
-@_guard
+@login_required
+@domain_errors
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """P3.6 财务风险预警: overdue totals, customers near their limit, holds waiting, dunning due."""
@@ -61,7 +51,8 @@ def _aging_params(request: HttpRequest) -> tuple[AgingForm, str, Any]:
     return form, by, as_of
 
 
-@_guard
+@login_required
+@domain_errors
 @require_GET
 def aging(request: AuthedRequest) -> HttpResponse:
     form, by, as_of = _aging_params(request)
@@ -70,7 +61,8 @@ def aging(request: AuthedRequest) -> HttpResponse:
                                                   "query": request.GET.urlencode()})
 
 
-@_guard
+@login_required
+@domain_errors
 @require_GET
 def aging_xlsx(request: AuthedRequest) -> HttpResponse:
     _form, by, as_of = _aging_params(request)
@@ -85,7 +77,8 @@ SORTS = {"number": "number", "customer": "customer__name", "issue_date": "issue_
          "amount": "amount"}
 
 
-@_guard
+@login_required
+@domain_errors
 @require_GET
 def invoices(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -108,7 +101,8 @@ def invoices(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(), "totals": qs.aggregate(a=Sum("amount"), s=Sum("settled_amount"))})
 
 
-@_guard
+@login_required
+@domain_errors
 @require_GET
 def to_invoice(request: HttpRequest) -> HttpResponse:
     """The queue of approved orders not yet (fully) invoiced, oldest approval first (P3.6)."""
@@ -120,7 +114,8 @@ def to_invoice(request: HttpRequest) -> HttpResponse:
         "totals": {"count": page.paginator.count, "uninvoiced": sum((o.uninvoiced for o in qs), Decimal("0.00"))}})
 
 
-@_guard
+@login_required
+@domain_errors
 @require_GET
 def statement(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
@@ -131,7 +126,8 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
                                                       "can_manage": user.has_perm("accounts.finance_manage")})
 
 
-@_guard
+@login_required
+@domain_errors
 @require_http_methods(["GET", "POST"])
 def invoice_new(request: HttpRequest, number: str) -> HttpResponse:
     """Invoice an approved order: each line's quantity to invoice, prefilled with what remains."""
@@ -176,7 +172,8 @@ def invoice_new(request: HttpRequest, number: str) -> HttpResponse:
                                                          "existing": order.invoices.all()}, status=status)
 
 
-@_guard
+@login_required
+@domain_errors
 @require_http_methods(["GET", "POST"])
 def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
     """A payment, allocated to one or several of the customer's open invoices."""
@@ -210,7 +207,8 @@ def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
                   status=status)
 
 
-@_guard
+@login_required
+@domain_errors
 @require_http_methods(["GET", "POST"])
 def credit_note_new(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
