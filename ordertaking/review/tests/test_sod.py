@@ -14,7 +14,7 @@ from django.urls import reverse
 from ordertaking.audit.models import AuditEvent
 from ordertaking.common.errors import PermissionDenied
 from ordertaking.orders.models import Order
-from ordertaking.orders.services import order_create, order_update
+from ordertaking.orders.services import order_update
 from ordertaking.orders.states import OrderState
 from ordertaking.review.models import ReviewDecision
 from ordertaking.review.permissions import order_can_approve, order_can_return, review_sod_refusal
@@ -30,12 +30,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def rep_draft(sales_rep, customer, catalog, far_date):  # type: ignore[no-untyped-def]
-    """A complete draft entered by its sales rep."""
-    return order_create(actor=sales_rep, customer=customer, delivery_date=far_date,
-                        delivery_region=catalog["regions"]["sh"], delivery_city="上海市",
-                        delivery_address="浦东新区张江路100号", payment_method=catalog["payments"]["prepay"],
-                        lines=[{"product": catalog["products"]["motor"], "quantity": Decimal("2")}])
+def rep_draft(make_order):  # type: ignore[no-untyped-def]
+    """A complete draft entered by its sales rep (the shared factory)."""
+    return make_order(state="draft")
 
 
 def _double_quantity(order, actor, catalog):  # type: ignore[no-untyped-def]
