@@ -270,6 +270,11 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("state", "returned"): _("Returned"),
     ("state", "credit_hold"): _("Credit hold"),
     ("state", "approved"): _("Approved"),
+    ("state", "in_execution"): _("In execution"),
+    ("state", "partly_shipped"): _("Partly shipped"),
+    ("state", "shipped"): _("Shipped"),
+    ("state", "delivered"): _("Delivered"),
+    ("state", "accepted"): _("Accepted"),
     ("state", "cancelled"): _("Cancelled"),
     # special approvals (P2.3.c)
     ("state", "requested"): _("Awaiting leader"),

@@ -76,6 +76,11 @@ BADGES: dict[str, str] = {
     "credit_hold": "text-bg-dark",
     "approved": "text-bg-success",
     "cancelled": "text-bg-light border",
+    "in_execution": "text-bg-primary",
+    "partly_shipped": "text-bg-info",
+    "shipped": "text-bg-info",
+    "delivered": "text-bg-success",
+    "accepted": "text-bg-success",
     # inquiries
     "open": "text-bg-info",
     "handed_over": "text-bg-primary",

@@ -18,6 +18,12 @@ class OrderState(models.TextChoices):
     RETURNED = "returned", _("Returned")  # 已退回
     CREDIT_HOLD = "credit_hold", _("Credit hold")  # 信用冻结 (P5.1)
     APPROVED = "approved", _("Approved")  # 已通过
+    IN_EXECUTION = "in_execution", _("In execution")  # 执行中 (P2.4)
+    PARTLY_SHIPPED = "partly_shipped", _("Partly shipped")  # 部分发货 (P2.4.c)
+    SHIPPED = "shipped", _("Shipped")  # 已发货 (P2.4.c)
+    DELIVERED = "delivered", _("Delivered")  # 已交付 (P2.5.b)
+    ACCEPTED = "accepted", _("Accepted")  # 已验收 (P2.5.c)
+    CLOSED = "closed", _("Closed")  # 已关闭 (accepted and paid)
     CANCELLED = "cancelled", _("Cancelled")  # 已取消
 
 
@@ -31,7 +37,21 @@ MOVES: dict[str, tuple[frozenset[str], str, str]] = {
     "hold": (frozenset({S.SUBMITTED}), S.CREDIT_HOLD, "P5.1"),
     "release": (frozenset({S.CREDIT_HOLD}), S.SUBMITTED, "P5.1"),
     "cancel": (frozenset({S.DRAFT, S.RETURNED, S.CREDIT_HOLD}), S.CANCELLED, "P2.2"),
+    # After approval (P2.4, P2.5). "start": the first task of the order is started.
+    "start": (frozenset({S.APPROVED}), S.IN_EXECUTION, "P2.4.a"),
+    "ship_part": (frozenset({S.APPROVED, S.IN_EXECUTION, S.PARTLY_SHIPPED}), S.PARTLY_SHIPPED, "P2.4.c"),
+    "ship_all": (frozenset({S.APPROVED, S.IN_EXECUTION, S.PARTLY_SHIPPED}), S.SHIPPED, "P2.4.c"),
+    "deliver": (frozenset({S.SHIPPED}), S.DELIVERED, "P2.5.b"),
+    "accept": (frozenset({S.DELIVERED}), S.ACCEPTED, "P2.5.c"),
+    "close": (frozenset({S.ACCEPTED}), S.CLOSED, "P3.6"),
+    # Cancel after approval: agreed by the order center (leadership above an amount), exposure released.
+    "cancel_approved": (frozenset({S.APPROVED, S.IN_EXECUTION, S.PARTLY_SHIPPED}), S.CANCELLED, "P2.4"),
+    # Change after approval: the changed order goes back through review (P2.3) as a new revision.
+    "change": (frozenset({S.APPROVED, S.IN_EXECUTION, S.PARTLY_SHIPPED}), S.SUBMITTED, "P2.3"),
 }
+
+# The states of an approved order on its way to the customer (P2.4): its tasks are live.
+EXECUTION_STATES = frozenset({S.APPROVED, S.IN_EXECUTION, S.PARTLY_SHIPPED, S.SHIPPED})
 
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 OPEN_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED, S.CREDIT_HOLD})
@@ -44,6 +64,14 @@ VERB_LABELS = {
     "hold": _("put on credit hold"),  # 信用冻结
     "release": _("release from credit hold"),  # 解除冻结
     "cancel": _("cancel"),  # 取消
+    "start": _("start executing"),  # 开始执行
+    "ship_part": _("ship part of"),  # 部分发货
+    "ship_all": _("ship"),  # 发货
+    "deliver": _("deliver"),  # 交付
+    "accept": _("accept"),  # 验收
+    "close": _("close"),  # 关闭
+    "cancel_approved": _("cancel"),  # 取消
+    "change": _("change"),  # 变更
 }
 
 

@@ -7,6 +7,7 @@ event with the order as subject so it shows on the order's timeline.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -101,6 +102,18 @@ def order_submit(*, order: Order, actor: Any) -> Order:
     return order
 
 
+# What happens when an order is approved, beyond review: the execution chapter (above review) hands
+# its handlers down once, in its AppConfig.ready (docs/conventions.md). Each runs inside the
+# approval's transaction with the locked order, so a failure rolls the approval back.
+ApprovalHandler = Callable[[Order, Any], None]
+_approval_handlers: list[ApprovalHandler] = []
+
+
+def approval_handler_add(handler: ApprovalHandler) -> None:
+    if handler not in _approval_handlers:
+        _approval_handlers.append(handler)
+
+
 def order_approve(*, order: Order, actor: Any, opinion: str = "") -> Order:
     """审核通过 (P2.3.c): only with no open blocking finding, or each covered by a granted 特批."""
     _require(actor, "order_review", _("Only the order processing center reviews orders."))
@@ -135,6 +148,8 @@ def order_approve(*, order: Order, actor: Any, opinion: str = "") -> Order:
         event_record(actor=actor, action="order.approved", subject=locked, clause="P2.3.c",
                      before={"state": before}, after={"state": locked.state},
                      message=opinion.strip())
+        for handler in _approval_handlers:
+            handler(locked, actor)
     _refresh_order_object(order, locked)
     return order
 
