@@ -23,6 +23,9 @@ def test_loading_the_demo_twice_adds_nothing(capsys):
     first = _counts()
     out = capsys.readouterr().out
     assert "Demo logins" in out and demo.DEMO_PASSWORD in out
+    # the roles in words, both languages, never the stored keys (customer_service, order_center)
+    assert "Customer service 客服部门" in out and "Order processing center 订单处理中心" in out
+    assert "customer_service" not in out and "order_center" not in out
     assert cli.main(["load-demo"]) == 0
     assert _counts() == first
     assert "nothing to add" in capsys.readouterr().out

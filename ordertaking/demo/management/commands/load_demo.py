@@ -9,8 +9,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
+from ordertaking.accounts.roles import ROLE_LABELS, Role
 from ordertaking.demo.loader import DEMO_PASSWORD, USERS, demo_load, demo_refusal
+
+
+def role_words(role: Role) -> str:
+    """A role as people say it, in both languages ("Sales 销售部门"), never its stored key."""
+    with translation.override("en"):
+        english = str(ROLE_LABELS[role])
+    with translation.override("zh-hans"):
+        chinese = str(ROLE_LABELS[role])
+    return f"{english} {chinese}"
 
 
 class Command(BaseCommand):
@@ -31,5 +42,6 @@ class Command(BaseCommand):
             self.stdout.write("")
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
             for username, name, roles, _region, superuser in USERS:
-                role_text = ", ".join(str(r) for r in roles) + (" + superuser" if superuser else "")
+                role_text = ", ".join(role_words(r) for r in roles) + (
+                    " + Django superuser (/admin/)" if superuser else "")
                 self.stdout.write(f"  {username:<9} {name:<8} {role_text}")
