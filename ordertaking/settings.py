@@ -175,6 +175,16 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # not recorded, so they cannot extend it.
 # API tokens expire this many days after issue (docs/deploy.md).
 ORDERTAKING_TOKEN_DAYS = int(os.environ.get("ORDERTAKING_TOKEN_DAYS", "90"))
+
+# Backups (P4.2.b, ordertaking/ops/backup.py): where they go, how many are kept (保存期限: the newest
+# N daily, N weekly, N monthly), when a missing one is an alarm, and the scratch PostgreSQL database a
+# scheduled run restores into to prove the backup restores (SQLite restores into a temporary file).
+ORDERTAKING_BACKUP_DIR = Path(os.environ.get("ORDERTAKING_BACKUP_DIR", str(VAR_DIR / "backups")))
+ORDERTAKING_BACKUP_KEEP_DAILY = int(os.environ.get("ORDERTAKING_BACKUP_KEEP_DAILY", "14"))
+ORDERTAKING_BACKUP_KEEP_WEEKLY = int(os.environ.get("ORDERTAKING_BACKUP_KEEP_WEEKLY", "8"))
+ORDERTAKING_BACKUP_KEEP_MONTHLY = int(os.environ.get("ORDERTAKING_BACKUP_KEEP_MONTHLY", "12"))
+ORDERTAKING_BACKUP_MAX_AGE_HOURS = int(os.environ.get("ORDERTAKING_BACKUP_MAX_AGE_HOURS", "26"))
+ORDERTAKING_RESTORE_CHECK_DB = os.environ.get("ORDERTAKING_RESTORE_CHECK_DB", "")
 AXES_FAILURE_LIMIT = int(os.environ.get("ORDERTAKING_LOGIN_FAILURE_LIMIT", "5"))
 ORDERTAKING_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("ORDERTAKING_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.25  # hours

@@ -24,6 +24,7 @@ NAV: list[tuple[str, Any, str, str | None]] = [
     ("finance:dashboard", _("Finance"), "bi-cash-coin", "finance_view"),
     ("audit:list", _("Audit log"), "bi-journal-text", "audit_view"),
     ("ops:jobs", _("Scheduled jobs"), "bi-clock-history", "user_manage"),
+    ("ops:backups", _("Backups"), "bi-database-check", "user_manage"),
     ("home:regulation", _("Regulation"), "bi-book", None),
 ]
 
