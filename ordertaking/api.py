@@ -39,6 +39,7 @@ from ordertaking.finance import api as finance_api
 from ordertaking.inquiries import api as inquiries_api
 from ordertaking.orders import api as orders_api
 from ordertaking.review import api as review_api
+from ordertaking.tracking import api as tracking_api
 
 
 class BearerToken(HttpBearer):
@@ -216,10 +217,12 @@ for _prefix, _router, _tag in [
     ("/catalog", catalog_api.router, "catalog"),
     ("/inquiries", inquiries_api.router, "inquiries"),
     ("/orders", review_api.router, "review"),
+    ("/orders", tracking_api.order_router, "tracking"),
     ("/orders", orders_api.router, "orders"),
     ("/credit", credit_api.router, "credit"),
     ("/credit", finance_api.credit_router, "credit"),
     ("/finance", finance_api.router, "finance"),
     ("/audit", audit_api.router, "audit"),
+    ("/risks", tracking_api.router, "tracking"),
 ]:
     api.add_router(_prefix, _router, tags=[_tag])

@@ -26,6 +26,7 @@ urlpatterns = [
     path("finance/", include("ordertaking.finance.urls")),
     path("catalog/", include("ordertaking.catalog.urls")),
     path("ops/", include("ordertaking.ops.urls")),
+    path("tracking/", include("ordertaking.tracking.urls")),
     path("", include("ordertaking.home.urls")),
     path("", include("ordertaking.accounts.urls")),
 ]

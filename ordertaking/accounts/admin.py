@@ -15,8 +15,8 @@ class UserAdmin(BaseUserAdmin):
     """Role grants and revocations and (de)activations made here are audit events with the
     administrator as actor (P3, issue 8), as through the console and the pages."""
 
-    fieldsets = (*BaseUserAdmin.fieldsets, ("ordertaking", {"fields": ("display_name", "phone", "region")}))  # type: ignore[misc]
-    list_display = ("username", "display_name", "email", "region", "is_active")
+    fieldsets = (*BaseUserAdmin.fieldsets, ("ordertaking", {"fields": ("display_name", "phone", "region", "leader")}))  # type: ignore[misc]
+    list_display = ("username", "display_name", "email", "region", "leader", "is_active")
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         old = User.objects.filter(pk=obj.pk).values_list("is_active", flat=True).first() if change else None

@@ -19,6 +19,11 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     region = models.CharField(_("region"), max_length=50, blank=True, help_text=_("Sales region (P2.4.a)."))
+    # The person a risk is escalated to (P5.2.a: an order at risk without a contingency plan goes to
+    # the rep's leader); kept by the administrator. Unset: every leadership user is told.
+    leader = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="team",
+                               verbose_name=_("leader"),
+                               help_text=_("Who is told when this person's order is at risk without a plan."))
 
     class Meta:
         verbose_name = _("user")

@@ -77,6 +77,9 @@ CAPABILITIES: dict[str, tuple[str, set[Role], str]] = {
     "finance_policy_manage": ("Propose changes to the credit scorecard", {Role.FINANCE}, "P5.1.a"),
     "finance_policy_approve": ("Approve changes to the credit scorecard (second person)", {Role.LEADERSHIP},
                                "P5.1.a"),
+    # Tracking (P2.4.d, P5.2.a): a sales rep for their own orders, the order center for any
+    "contingency_plan_record": ("Record contingency plans for orders at risk", {Role.SALES, Role.ORDER_CENTER},
+                                "P5.2.a"),
     # Supervision (P6.1)
     "audit_view": ("Read the audit log", {Role.AUDITOR, Role.LEADERSHIP, Role.ADMIN}, "P6.1.a"),
     "audit_verify": ("Verify the audit log's hash chains and seals", {Role.AUDITOR}, "P6.1.a"),

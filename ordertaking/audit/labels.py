@@ -127,9 +127,16 @@ class FinanceAction(models.TextChoices):  # finance (P3.6)
     DUNNING_DONE = "dunning.done", _("Dunning task done")
 
 
+class TrackingAction(models.TextChoices):  # tracking (P2.4.d, P5.2.a)
+    AT_RISK = "order.at_risk", _("Order at risk")
+    RISK_CLEARED = "order.risk_cleared", _("Risk cleared")
+    RISK_ESCALATED = "order.risk_escalated", _("Order at risk escalated to leadership")
+    PLAN_RECORDED = "contingency_plan.recorded", _("Contingency plan recorded")
+
+
 ACTION_CHOICES: tuple[type[models.TextChoices], ...] = (
     AuditAction, AccountAction, CatalogAction, CustomerAction, InquiryAction, OrderAction, ReviewAction,
-    CreditAction, FinanceAction)
+    CreditAction, FinanceAction, TrackingAction)
 
 ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES for a in choices}
 
@@ -253,6 +260,14 @@ FIELD_LABELS: dict[str, Any] = {
     "on_time_ratio": _("share paid on time"),
     "avg_days_overdue": _("average days overdue"),
     "open_overdue_amount": _("overdue amount still open"),
+    # tracking (P2.4.d, P5.2.a)
+    "risk_reasons": _("reasons at risk"),
+    "escalated_to": _("escalated to"),
+    "at_risk_since": _("at risk since"),
+    "cause": _("cause"),
+    "notified_via": _("contact method"),
+    "notified_person": _("customer person told"),
+    "new_delivery_date": _("new promised date"),
 }
 
 # An order line's keys, shown as "Line 2 · unit price" (P2.2.b revisions, P4.2.a).
@@ -328,6 +343,22 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("roles", "leadership"): pgettext_lazy("role", "Leadership"),
     ("roles", "auditor"): pgettext_lazy("role", "Auditor"),
     ("roles", "admin"): pgettext_lazy("role", "Administrator"),
+    # tracking (P2.4.d, P5.2.a): the same words as tracking.models' choices
+    ("risk_reasons", "task_overdue"): _("Time node missed"),
+    ("risk_reasons", "production_late"): _("Production forecast late"),
+    ("risk_reasons", "shipping_exception"): _("Shipping exception"),
+    ("risk_reasons", "inspection_failed"): _("Failed inspection"),
+    ("cause", "force_majeure"): _("Force majeure"),
+    ("cause", "supplier"): _("Supplier"),
+    ("cause", "production"): pgettext_lazy("risk cause", "Production"),
+    ("cause", "quality"): _("Quality"),
+    ("cause", "logistics"): pgettext_lazy("risk cause", "Logistics"),
+    ("cause", "customer"): pgettext_lazy("risk cause", "Customer"),
+    ("cause", "other"): _("Other"),
+    ("notified_via", "phone"): _("Phone"),
+    ("notified_via", "email"): pgettext_lazy("inquiry channel", "Email"),
+    ("notified_via", "visit"): _("On-site visit"),
+    ("notified_via", "message"): _("Message"),
 }
 
 # Keys whose values are amounts of money: shown as ¥1,234.50 like every other amount on the pages.

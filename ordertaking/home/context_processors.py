@@ -18,6 +18,7 @@ NAV: list[tuple[str, Any, str, str | None]] = [
     ("orders:list", _("Orders"), "bi-receipt", None),
     ("review:queue", _("Review queue"), "bi-clipboard-check", "order_review"),
     ("review:special_queue", _("Special approvals"), "bi-patch-check", "special_approval_decide"),
+    ("tracking:risks", _("Orders at risk"), "bi-exclamation-triangle", "order_view_all"),
     ("customers:list", _("Customers"), "bi-buildings", "customer_view"),
     ("catalog:products", _("Catalog"), "bi-box-seam", None),
     ("credit:queue", _("Credit"), "bi-shield-check", "finance_view"),

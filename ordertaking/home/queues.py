@@ -15,6 +15,7 @@ from ordertaking.finance import selectors as finance_selectors
 from ordertaking.inquiries import selectors as inquiries_selectors
 from ordertaking.orders import selectors as orders_selectors
 from ordertaking.review import selectors as review_selectors
+from ordertaking.tracking import selectors as tracking_selectors
 
 
 def _orders_home_queues(user: Any) -> list[Queue]:
@@ -28,6 +29,7 @@ PROVIDERS: list[Callable[[Any], list[Queue]]] = [
     review_selectors.home_queues,
     credit_selectors.home_queues,
     finance_selectors.home_queues,
+    tracking_selectors.home_queues,
 ]
 
 

@@ -19,11 +19,12 @@ def _group_caps(role: Role) -> set[str]:
 
 EXPECTED: dict[Role, set[str]] = {
     Role.SALES: {"customer_view", "customer_manage", "inquiry_record", "inquiry_handover", "order_enter",
-                 "special_approval_request"},
+                 "special_approval_request", "contingency_plan_record"},
     Role.CUSTOMER_SERVICE: {"customer_view", "customer_view_all", "customer_manage", "inquiry_record",
                             "inquiry_handover", "inquiry_view_all", "order_view_all"},
     Role.ORDER_CENTER: {"customer_view", "customer_view_all", "customer_manage", "order_enter", "order_manage_all",
-                        "order_view_all", "order_review", "special_approval_request", "floor_price_view"},
+                        "order_view_all", "order_review", "special_approval_request", "floor_price_view",
+                        "contingency_plan_record"},
     Role.PRODUCTION: {"order_view_all"},
     Role.LOGISTICS: {"order_view_all"},
     Role.FINANCE: {"customer_view", "customer_view_all", "floor_price_view", "order_view_all", "finance_view",

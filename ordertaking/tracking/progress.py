@@ -1,0 +1,123 @@
+"""Progress against plan (P2.4.d: the sales staff follow the whole execution): every milestone and task
+of an order with its planned and actual dates, laid out as a Gantt-style strip — plain positions in
+percent of the order's date range, drawn by CSS, no script.
+
+The rows come from the apps below tracking (fulfilment's tasks, production's production orders and
+inspections, logistics' shipments); tracking only reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ordertaking.orders.models import Order
+
+
+@dataclass
+class Row:
+    label: str
+    group: str  # "milestone", "task", "production", "inspection", "shipment"
+    planned_start: date | None = None
+    planned_end: date | None = None
+    actual_start: date | None = None
+    actual_end: date | None = None
+    who: str = ""
+    state: str = ""  # a badge code (common/states.BADGES)
+    state_label: str = ""
+    note: str = ""
+    late: bool = False
+    bars: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.group == "milestone"
+
+    def dates(self) -> list[date]:
+        return [d for d in (self.planned_start, self.planned_end, self.actual_start, self.actual_end) if d]
+
+
+@dataclass
+class Progress:
+    rows: list[Row]
+    start: date
+    end: date
+    today: date
+    today_pct: float | None
+    ticks: list[dict[str, Any]]
+
+
+def _bar(a: date, b: date, start: date, span: int) -> dict[str, float]:
+    """Days a..b inclusive as left/width in percent of the axis (span days from start)."""
+    a, b = max(a, start), max(b, a)
+    left = (a - start).days * 100 / span
+    width = max((b - a).days + 1, 1) * 100 / span
+    return {"left": round(left, 2), "width": round(min(width, 100 - left), 2)}
+
+
+def _mark(day: date, start: date, span: int) -> float:
+    """The middle of a day on the axis, in percent."""
+    return round(((day - start).days + 0.5) * 100 / span, 2)
+
+
+def layout(rows: list[Row], *, today: date) -> Progress:
+    """Place each row's planned and actual bars (and milestones' marks) on one shared date axis."""
+    days = [d for r in rows for d in r.dates()] + [today]
+    start = min(days)
+    span = max((max(days) - start).days + 1, 7)
+    end = start + timedelta(days=span - 1)
+    for r in rows:
+        bars: dict[str, Any] = {}
+        if r.is_milestone:
+            if r.planned_end:
+                bars["plan_mark"] = _mark(r.planned_end, start, span)
+            if r.actual_end:
+                bars["mark"] = _mark(r.actual_end, start, span)
+        else:
+            if r.planned_end:
+                bars["plan"] = _bar(r.planned_start or r.planned_end, r.planned_end, start, span)
+            if r.actual_start or r.actual_end:
+                a0 = r.actual_start or r.actual_end
+                assert a0 is not None
+                bars["actual"] = {**_bar(a0, r.actual_end or today, start, span), "open": r.actual_end is None}
+        r.bars = bars
+    step = 1 if span <= 10 else 7 if span <= 70 else 14 if span <= 140 else 30
+    ticks = [{"day": start + timedelta(days=n), "pct": round(n * 100 / span, 2)} for n in range(0, span, step)]
+    today_pct = _mark(today, start, span) if start <= today <= end else None
+    return Progress(rows=rows, start=start, end=end, today=today, today_pct=today_pct, ticks=ticks)
+
+
+def _local(value: Any) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    return timezone.localdate(value)
+
+
+def order_progress_rows(order: Order, *, today: date) -> list[Row]:
+    """The order's milestones and work, in the order they happen."""
+    rows: list[Row] = []
+    approved = _local(order.approved_at)
+    rows.append(Row(label=_("Approved"), group="milestone", planned_end=approved, actual_end=approved,
+                    who=str(order.approved_by) if order.approved_by_id else "",
+                    state="approved" if approved else "", state_label=_("Done") if approved else ""))
+    rows += _work_rows(order, today=today)
+    delivered = None  # delivery and acceptance come with the next chapter
+    late = bool(order.delivery_date and not delivered and order.delivery_date < today)
+    rows.append(Row(label=_("Promised delivery date"), group="milestone", planned_end=order.delivery_date,
+                    actual_end=delivered, late=late))
+    return rows
+
+
+def _work_rows(order: Order, *, today: date) -> list[Row]:
+    return []
+
+
+def order_progress(order: Order, *, today: date | None = None) -> Progress:
+    today = today or timezone.localdate()
+    return layout(order_progress_rows(order, today=today), today=today)

@@ -1,0 +1,26 @@
+"""The words of the codes other apps store that a reason carries (a task's kind, a shipping exception's
+kind, an inspection's checkpoint): the owning model's own choice labels, so one thing has one word."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+# Filled from the owning apps' choices as they land (fulfilment Task.Kind, logistics exception kinds,
+# production checkpoints); an unknown code reads as a neutral word, never as the code.
+TASK_KINDS: dict[str, Any] = {}
+EXCEPTION_KINDS: dict[str, Any] = {}
+CHECKPOINTS: dict[str, Any] = {}
+
+
+def task_word(code: str) -> str:
+    return str(TASK_KINDS.get(code) or _("task"))
+
+
+def exception_word(code: str) -> str:
+    return str(EXCEPTION_KINDS.get(code) or _("exception"))
+
+
+def checkpoint_word(code: str) -> str:
+    return str(CHECKPOINTS.get(code) or _("Inspection"))
