@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from ordertaking.tracking import rules
 from ordertaking.tracking.rules import ExceptionFact, InspectionFact, RiskFacts, TaskFact
@@ -69,7 +70,7 @@ def test_p2_4_d_all_reasons_are_listed_together():
 
 def test_p5_2_a_escalation_after_more_than_n_days_without_a_plan_once():
     since = date(2026, 11, 23)  # Monday
-    due = {"at_risk_since": since, "days": 2, "has_plan": False, "escalated": False}
+    due: dict[str, Any] = {"at_risk_since": since, "days": 2, "has_plan": False, "escalated": False}
     assert not rules.escalation_due(today=date(2026, 11, 25), **due)  # two days: not more than two
     assert rules.escalation_due(today=date(2026, 11, 26), **due)  # Thursday: three days
     assert not rules.escalation_due(today=date(2026, 11, 26), **{**due, "has_plan": True})
@@ -77,7 +78,7 @@ def test_p5_2_a_escalation_after_more_than_n_days_without_a_plan_once():
 
 
 def test_p5_2_a_a_plan_needs_cause_measures_and_who_when_how_what_the_customer_was_told():
-    ok = {"cause": "force_majeure", "causes": {"force_majeure", "other"}, "measures": "改走铁路",
+    ok: dict[str, Any] = {"cause": "force_majeure", "causes": {"force_majeure", "other"}, "measures": "改走铁路",
           "notified_person": "刘经理", "notified_via": "phone", "channels": {"phone", "email"},
           "notified_text": "交期顺延三天", "notified_on": MON, "new_delivery_date": date(2026, 12, 13), "today": MON}
     assert rules.plan_problem(**ok) is None
