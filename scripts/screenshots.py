@@ -60,6 +60,7 @@ SHOTS = [
     Shot("13-finance-to-invoice", "finance", "/finance/to-invoice/", BOTH),
     Shot("14-audit-log", "auditor", "/audit/", BOTH),
     Shot("16-regulation", "sales", "/regulation/#P2.3.c", BOTH),
+    Shot("40-backups", "admin", "/ops/backups/", BOTH),
 ]
 SCREENS = {"": ({"width": 1366, "height": 800}, True), ".phone": ({"width": 390, "height": 844}, False)}
 
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
     parser.add_argument("--password", required=True, help="the demo password printed by load_demo")
     for role, default in [("sales", "sales1"), ("center", "center1"), ("leader", "leader1"),
-                          ("finance", "finance1"), ("auditor", "auditor1")]:
+                          ("finance", "finance1"), ("auditor", "auditor1"), ("admin", "admin")]:
         parser.add_argument(f"--{role}", default=default, help=f"login for the {role} role (default {default})")
     parser.add_argument("--only", default="", help="regular expression: take only shots whose name matches")
     parser.add_argument("--out", type=Path, default=OUT)
