@@ -37,6 +37,7 @@ from ordertaking.credit import api as credit_api
 from ordertaking.customers import api as customers_api
 from ordertaking.finance import api as finance_api
 from ordertaking.inquiries import api as inquiries_api
+from ordertaking.notifications import api as notifications_api
 from ordertaking.orders import api as orders_api
 from ordertaking.review import api as review_api
 from ordertaking.tracking import api as tracking_api
@@ -224,5 +225,6 @@ for _prefix, _router, _tag in [
     ("/finance", finance_api.router, "finance"),
     ("/audit", audit_api.router, "audit"),
     ("/risks", tracking_api.router, "tracking"),
+    ("/notifications", notifications_api.router, "notifications"),
 ]:
     api.add_router(_prefix, _router, tags=[_tag])

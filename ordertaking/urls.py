@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ordertaking.notifications import views as notifications_views
 from ordertaking.orders import urls as orders_urls
 from ordertaking.review import views as review_views
 
@@ -15,6 +16,8 @@ orders_patterns = [
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    # The language switch also remembers a signed-in user's choice (for the e-mails written to them).
+    path("i18n/setlang/", notifications_views.language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("customers/", include("ordertaking.customers.urls")),
@@ -27,6 +30,7 @@ urlpatterns = [
     path("catalog/", include("ordertaking.catalog.urls")),
     path("ops/", include("ordertaking.ops.urls")),
     path("tracking/", include("ordertaking.tracking.urls")),
+    path("notifications/", include("ordertaking.notifications.urls")),
     path("", include("ordertaking.home.urls")),
     path("", include("ordertaking.accounts.urls")),
 ]

@@ -134,9 +134,13 @@ class TrackingAction(models.TextChoices):  # tracking (P2.4.d, P5.2.a)
     PLAN_RECORDED = "contingency_plan.recorded", _("Contingency plan recorded")
 
 
+class NotificationAction(models.TextChoices):  # notifications (issue 10)
+    PREFERENCES_CHANGED = "notification.preferences_changed", _("Notification choices changed")
+
+
 ACTION_CHOICES: tuple[type[models.TextChoices], ...] = (
     AuditAction, AccountAction, CatalogAction, CustomerAction, InquiryAction, OrderAction, ReviewAction,
-    CreditAction, FinanceAction, TrackingAction)
+    CreditAction, FinanceAction, TrackingAction, NotificationAction)
 
 ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES for a in choices}
 
@@ -268,6 +272,8 @@ FIELD_LABELS: dict[str, Any] = {
     "notified_via": _("contact method"),
     "notified_person": _("customer person told"),
     "new_delivery_date": _("new promised date"),
+    # a user's notification choices (issue 10)
+    "email_kinds": _("also by e-mail"),
 }
 
 # An order line's keys, shown as "Line 2 · unit price" (P2.2.b revisions, P4.2.a).
@@ -359,6 +365,22 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("notified_via", "email"): pgettext_lazy("inquiry channel", "Email"),
     ("notified_via", "visit"): _("On-site visit"),
     ("notified_via", "message"): _("Message"),
+    # notifications (issue 10): the same words as notifications.models.Kind
+    ("email_kinds", "order_submitted"): _("Order submitted for review"),
+    ("email_kinds", "order_returned"): _("Order returned"),
+    ("email_kinds", "order_approved"): _("Order approved"),
+    ("email_kinds", "special_approval_requested"): _("Special approval requested"),
+    ("email_kinds", "special_approval_decided"): _("Special approval decided"),
+    ("email_kinds", "credit_hold_placed"): _("Order on credit hold"),
+    ("email_kinds", "credit_hold_released"): _("Credit hold released"),
+    ("email_kinds", "task_assigned"): _("Task assigned"),
+    ("email_kinds", "task_overdue"): _("Task overdue"),
+    ("email_kinds", "order_at_risk"): _("Order at risk"),
+    ("email_kinds", "shipping_exception"): _("Shipping exception"),
+    ("email_kinds", "risk_escalated"): _("Risk escalated"),
+    ("email_kinds", "cancel_requested"): _("Cancellation requested"),
+    ("email_kinds", "cancel_decided"): _("Cancellation decided"),
+    ("email_kinds", "change_requested"): _("Change requested"),
 }
 
 # Keys whose values are amounts of money: shown as ¥1,234.50 like every other amount on the pages.

@@ -25,6 +25,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
 LAST_SEEN = "ot_last_seen"
+# A request the page makes by itself (the unread-count poll every minute) is not the user's
+# activity: it must not keep an idle session alive.
+BACKGROUND_HEADER = "X-Ot-Background"
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -61,7 +64,7 @@ class SessionIdleTimeoutMiddleware:
             last = request.session.get(LAST_SEEN)
             if last is not None and now - float(last) > minutes * 60:
                 logout(request)  # flushes the session; the request goes on as anonymous
-            elif last is None or now - float(last) >= 60:
+            elif (last is None or now - float(last) >= 60) and not request.headers.get(BACKGROUND_HEADER):
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
 

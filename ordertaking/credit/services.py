@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,9 @@ from ordertaking.audit.services import event_record
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.money import half_up, money
 from ordertaking.customers.models import Customer
+from ordertaking.notifications.models import Kind
+from ordertaking.notifications.selectors import recipients_with_role
+from ordertaking.notifications.services import notify
 from ordertaking.orders.models import Order
 from ordertaking.orders.states import OrderState, check_move
 
@@ -409,7 +413,16 @@ def _hold(*, order: Order, credit: CustomerCredit, stage: str, excess: Decimal, 
                  after={"stage": stage, "order_amount": str(order.total_amount), "exposure": str(credit.exposure),
                         "credit_limit": str(credit.credit_limit), "excess": str(excess)},
                  message=_("Exposure plus this order exceeds the credit limit."))
+    # The rep learns why the order waits; finance, who may release it, that it waits for them.
+    notify(recipients=[*([order.sales_rep] if order.sales_rep_id else []),
+                       *recipients_with_role("finance", capability="credit_release")],
+           kind=Kind.CREDIT_HOLD_PLACED, actor=actor, subject=order, url=_order_url(order),
+           params={"order": order.number, "customer": str(order.customer), "excess": str(excess)})
     return hold
+
+
+def _order_url(order: Order) -> str:
+    return reverse("orders:detail", args=[order.number])
 
 
 def credit_holds_close(*, order: Order, actor: User | None) -> int:
@@ -518,6 +531,12 @@ def credit_hold_release(*, hold: CreditHold, actor: User, reason: str) -> Credit
                      after={"exposure": str(credit.exposure), "credit_limit": str(credit.credit_limit),
                             "order_amount": str(order.total_amount), "accepted_excess": str(excess),
                             "authority": str(authority), "special_approval": special}, message=reason)
+        notify(recipients=[order.sales_rep] if order.sales_rep_id else [], kind=Kind.CREDIT_HOLD_RELEASED,
+               actor=actor, subject=order, url=_order_url(order), params={"order": order.number, "reason": reason})
+        # Back to pending review: the reviewers learn of it now (order_submit did not tell them of a held order).
+        notify(recipients=recipients_with_role("order_center", capability="order_review"),
+               kind=Kind.ORDER_SUBMITTED, actor=actor, subject=order, url=_order_url(order),
+               params={"order": order.number, "customer": str(order.customer)})
     return hold
 
 

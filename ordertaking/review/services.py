@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,9 @@ from ordertaking.audit.services import event_record
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
 from ordertaking.credit.services import credit_holds_close, credit_order_gate, credit_submission_check
+from ordertaking.notifications.models import Kind
+from ordertaking.notifications.selectors import recipients_with_role
+from ordertaking.notifications.services import notify
 from ordertaking.orders.models import Order
 from ordertaking.orders.services import order_submission_record
 from ordertaking.orders.states import OrderState, check_move
@@ -99,7 +103,19 @@ def order_submit(*, order: Order, actor: Any) -> Order:
         credit_facts = order_credit_facts(order)  # read once, for the review's findings and the hold
         review_findings_refresh(order=order, actor=actor, credit_facts=credit_facts)
         credit_submission_check(order=order, actor=actor, facts=credit_facts)  # P5.1: over the limit → hold
+        if order.state == OrderState.SUBMITTED:  # a held order reaches the reviewers once it is released
+            notify(recipients=recipients_with_role("order_center", capability="order_review"),
+                   kind=Kind.ORDER_SUBMITTED, params={"order": order.number, "customer": str(order.customer)},
+                   url=_order_url(order), subject=order, actor=actor)
     return order
+
+
+def _order_url(order: Order) -> str:
+    return reverse("orders:detail", args=[order.number])
+
+
+def _rep(order: Order) -> list[Any]:
+    return [u for u in (order.sales_rep,) if u is not None]
 
 
 # What happens when an order is approved, beyond review: the execution chapter (above review) hands
@@ -148,6 +164,8 @@ def order_approve(*, order: Order, actor: Any, opinion: str = "") -> Order:
         event_record(actor=actor, action="order.approved", subject=locked, clause="P2.3.c",
                      before={"state": before}, after={"state": locked.state},
                      message=opinion.strip())
+        notify(recipients=_rep(locked), kind=Kind.ORDER_APPROVED, actor=actor, subject=locked,
+               params={"order": locked.number, "opinion": opinion.strip()}, url=_order_url(locked))
         for handler in _approval_handlers:
             handler(locked, actor)
     _refresh_order_object(order, locked)
@@ -184,6 +202,8 @@ def order_return(*, order: Order, actor: Any, opinion: str) -> Order:
                          message=_("The order was returned."))
         event_record(actor=actor, action="order.returned", subject=locked, clause="P2.3.c",
                      before={"state": before}, after={"state": locked.state}, message=opinion)
+        notify(recipients=_rep(locked), kind=Kind.ORDER_RETURNED, actor=actor, subject=locked,
+               params={"order": locked.number, "opinion": opinion}, url=_order_url(locked))
     _refresh_order_object(order, locked)
     return order
 
@@ -223,6 +243,9 @@ def special_approval_request(*, order: Order, actor: Any, reason: str) -> Specia
                            code="special_approval_open") from e
         event_record(actor=actor, action="special_approval.requested", subject=locked, clause="P2.3.c",
                      after={"special_approval": sa.pk, "findings": codes}, message=reason)
+        notify(recipients=recipients_with_role("leadership", capability="special_approval_decide"),
+               kind=Kind.SPECIAL_APPROVAL_REQUESTED, actor=actor, subject=locked,
+               params={"order": locked.number, "reason": reason}, url=_order_url(locked))
     return sa
 
 
@@ -256,6 +279,9 @@ def _decide(*, approval: SpecialApproval, actor: Any, comment: str, grant: bool)
                      subject=locked_order, clause=SPECIAL_APPROVAL.clause(verb), before={"state": before_sa},
                      after={"state": sa.state, "special_approval": sa.pk, "findings": sa.finding_codes},
                      message=comment)
+        notify(recipients=[sa.requested_by], kind=Kind.SPECIAL_APPROVAL_DECIDED, actor=actor, subject=locked_order,
+               params={"order": locked_order.number, "outcome": sa.state, "comment": comment},
+               url=_order_url(locked_order))
     approval.refresh_from_db()
     return approval
 

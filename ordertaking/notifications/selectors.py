@@ -1,0 +1,55 @@
+"""Reads of the notifications app: who to notify, a user's inbox, their choices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import F, QuerySet
+from django.utils import translation
+
+from ordertaking.accounts.roles import Role, perm
+
+from .models import EMAIL_BY_DEFAULT, Kind, Notification, NotificationPreference, UserSetting
+
+User = get_user_model()
+
+
+def recipients_with_role(role: Role | str, *, capability: str | None = None) -> QuerySet[Any]:
+    """The active users of a role (its group), optionally only those holding a capability through
+    it (e.g. the order center's reviewers: role order_center, capability order_review)."""
+    qs = User.objects.filter(is_active=True, groups__name=str(role))
+    if capability is not None:
+        app, _dot, codename = perm(capability).partition(".")
+        qs = qs.filter(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app)
+    return qs.distinct().order_by("pk")
+
+
+def inbox(user: Any) -> QuerySet[Notification]:
+    """Unread first, then newest first (the index notif_inbox_idx)."""
+    return (Notification.objects.filter(recipient=user).select_related("actor")
+            .order_by(F("read_at").desc(nulls_first=True), "-created_at", "-pk"))
+
+
+def unread_count(user: Any) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def email_choices(user: Any) -> dict[str, bool]:
+    """Per kind: does the user want it by e-mail too (their choice, or the default)."""
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "by_email"))
+    return {k.value: chosen.get(k.value, k in EMAIL_BY_DEFAULT) for k in Kind}
+
+
+def user_language(user: Any) -> str:
+    """The language the user reads in (their last switch; the site's default otherwise)."""
+    from django.conf import settings
+
+    code = UserSetting.objects.filter(user=user).values_list("language", flat=True).first()
+    return code or settings.LANGUAGE_CODE
+
+
+def language_supported(code: str) -> bool:
+    from django.conf import settings
+
+    return bool(code) and code in {c for c, _n in settings.LANGUAGES} and translation.check_for_language(code)

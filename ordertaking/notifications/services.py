@@ -1,0 +1,143 @@
+"""Every write of the notifications app.
+
+`notify` is called by the other chapters' services inside their transaction: the in-app rows are
+part of that transaction (a rollback leaves none); e-mail and department webhooks are queued only
+once it commits, and retried by the job queue (tasks.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ordertaking.audit.services import event_record
+from ordertaking.common.errors import NotFound, PermissionDenied, ValidationFailed
+
+from .models import EMAIL_BY_DEFAULT, DepartmentWebhook, Kind, Notification, NotificationPreference, UserSetting
+from .selectors import email_choices, language_supported
+from .tasks import notification_mail_send, webhook_post
+
+
+def _plain(value: Any) -> Any:
+    """Params are stored as JSON: plain strings and numbers (a Decimal or date becomes its text)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def notify(*, recipients: Iterable[Any], kind: str, params: dict[str, Any] | None = None,
+           url: str = "", subject: Model | None = None, actor: Any | None = None) -> list[Notification]:
+    """One in-app notification per active recipient (never the actor themself, each user once), in
+    the caller's transaction; after commit, an e-mail to those who want this kind by e-mail and a
+    post to each of the recipients' departments that has a webhook."""
+    kind = Kind(kind).value  # an unknown kind is a programming error: ValueError
+    clean = {str(k): _plain(v) for k, v in (params or {}).items()}
+    actor_id = getattr(actor, "pk", None)
+    users: list[Any] = []
+    seen: set[int] = set()
+    for user in recipients:
+        if user is None or not user.is_active or user.pk in seen or user.pk == actor_id:
+            continue
+        seen.add(user.pk)
+        users.append(user)
+    if not users:
+        return []
+    subject_type, subject_id, subject_ref = None, "", ""
+    if subject is not None:
+        subject_type = ContentType.objects.get_for_model(subject)  # cached after the first time
+        subject_id = str(subject.pk)
+        subject_ref = str(getattr(subject, "number", "") or subject)[:200]
+    now = timezone.now()
+    rows = Notification.objects.bulk_create([
+        Notification(recipient=u, kind=kind, params=clean, url=url[:300], subject_type=subject_type,
+                     subject_id=subject_id, subject_ref=subject_ref, actor=actor if actor_id else None,
+                     created_at=now)
+        for u in users
+    ])
+    chosen = dict(NotificationPreference.objects.filter(user__in=users, kind=kind)
+                  .values_list("user_id", "by_email"))
+    default = Kind(kind) in EMAIL_BY_DEFAULT
+    to_mail = [n.pk for n, u in zip(rows, users, strict=True) if u.email and chosen.get(u.pk, default)]
+    hooks = _department_webhooks(users)
+    actor_name = str(actor) if actor_id else ""
+    if to_mail or hooks:
+        def queue() -> None:
+            for pk in to_mail:
+                notification_mail_send(pk)
+            for hook_id in hooks:
+                webhook_post(hook_id, kind, clean, actor_name)
+
+        transaction.on_commit(queue)
+    return rows
+
+
+def _department_webhooks(users: list[Any]) -> list[int]:
+    """The active webhooks of the departments (roles) the recipients belong to."""
+    hooks = list(DepartmentWebhook.objects.filter(active=True).values_list("pk", "department"))
+    if not hooks:
+        return []
+    departments = set(Group.objects.filter(user__in=users, name__in={d for _pk, d in hooks})
+                      .values_list("name", flat=True))
+    return [pk for pk, d in hooks if d in departments]
+
+
+# ------------------------------------------------------------------ the reader's side
+
+def notification_read(*, actor: Any, notification: Notification) -> Notification:
+    """Mark one notification read. Only its recipient may; reading is not a business event, so
+    nothing is audited."""
+    if notification.recipient_id != actor.pk:
+        raise NotFound(_("No such notification."), code="not_found")
+    if notification.read_at is None:
+        now = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        notification.read_at = now
+    return notification
+
+
+def notifications_read_all(*, actor: Any) -> int:
+    """Mark all of the actor's unread notifications read; how many were."""
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notification_preferences_set(*, actor: Any, user: Any, by_email: dict[str, Any]) -> dict[str, bool]:
+    """Which kinds the user also wants by e-mail (in the app always). A user sets only their own.
+    Kinds not named keep their choice. Audited: who changed what they receive."""
+    if actor.pk != user.pk:
+        raise PermissionDenied(_("You choose only your own notifications."), code="permission_denied")
+    wanted: dict[str, bool] = {}
+    for key, value in (by_email or {}).items():
+        if key not in Kind.values:
+            raise ValidationFailed(_("Unknown kind of notification."), code="invalid", field=str(key))
+        if not isinstance(value, bool):
+            raise ValidationFailed(_("Say yes or no."), code="invalid", field=str(key))
+        wanted[key] = value
+    with transaction.atomic():
+        from django.contrib.auth import get_user_model
+
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one change at a time
+        before = email_choices(user)
+        changed = {k: v for k, v in wanted.items() if before[k] != v}
+        for kind, value in changed.items():
+            NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults={"by_email": value})
+        after = email_choices(user)
+        if changed:
+            event_record(actor=actor, action="notification.preferences_changed", subject=user, clause="P3",
+                         before={"email_kinds": sorted(k for k, v in before.items() if v)},
+                         after={"email_kinds": sorted(k for k, v in after.items() if v)})
+    return after
+
+
+def user_language_set(*, user: Any, language: str) -> bool:
+    """Remember the language the user reads in (for what is written to them later, e-mail)."""
+    if not getattr(user, "is_authenticated", False) or not language_supported(language):
+        return False
+    UserSetting.objects.update_or_create(user=user, defaults={"language": language})
+    return True
