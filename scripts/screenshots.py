@@ -61,6 +61,9 @@ SHOTS = [
     Shot("14-audit-log", "auditor", "/audit/", BOTH),
     Shot("16-regulation", "sales", "/regulation/#P2.3.c", BOTH),
     Shot("40-backups", "admin", "/ops/backups/", BOTH),
+    Shot("20-order-progress", "sales", "at-risk-order", BOTH),
+    Shot("21-orders-at-risk", "center", "/tracking/risks/", BOTH),
+    Shot("22-contingency-plan", "sales", "plan-form", BOTH),
 ]
 SCREENS = {"": ({"width": 1366, "height": 800}, True), ".phone": ({"width": 390, "height": 844}, False)}
 
@@ -83,6 +86,13 @@ def resolve(page: Page, base: str, path: str) -> str | None:
         option = page.locator("#id_customer option", has_text="宁波北仑港口")
         value = option.first.get_attribute("value") if option.count() else None
         return f"{base}/orders/new/" + (f"?customer={value}" if value else "")
+    if path in ("at-risk-order", "plan-form"):  # the first order at risk (tracking), or its plan form
+        page.goto(f"{base}/tracking/risks/?plan=without")
+        link = page.locator("[data-testid=risk-list] a.order-no").first
+        if not link.count():
+            return None
+        number = link.inner_text().strip()
+        return f"{base}/orders/{number}/" if path == "at-risk-order" else f"{base}/tracking/{number}/plans/new/"
     if path not in ("first-order", "first-review", "approved-order"):
         return f"{base}{path}"
     page.goto(f"{base}{'/review/' if path == 'first-review' else '/orders/'}"

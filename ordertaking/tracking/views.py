@@ -57,6 +57,10 @@ def panel(request: AuthedRequest, number: str) -> HttpResponse:
     """"Progress against plan" on the order page (orders/detail.html loads it): milestones and tasks with
     planned and actual dates, the reasons the order is at risk, its contingency plans."""
     order = _order(request, number)
+    if order.approved_at:
+        # Risks are recorded as their facts change and by the daily job; the page the rep reads is
+        # also checked again when it is shown, so it never says "on track" about a node missed today.
+        services.order_risk_refresh(order=order)
     return render(request, "tracking/_panel.html", panel_context(request, order))
 
 
