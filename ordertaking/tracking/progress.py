@@ -103,9 +103,8 @@ def order_progress_rows(order: Order, *, today: date) -> list[Row]:
     """The order's milestones and work, in the order they happen."""
     rows: list[Row] = []
     approved = _local(order.approved_at)
-    rows.append(Row(label=_("Approved"), group="milestone", planned_end=approved, actual_end=approved,
-                    who=str(order.approved_by) if order.approved_by_id else "",
-                    state="approved" if approved else "", state_label=_("Done") if approved else ""))
+    rows.append(Row(label=_("Order approved"), group="milestone", planned_end=approved, actual_end=approved,
+                    who=str(order.approved_by) if order.approved_by_id else ""))
     rows += _work_rows(order, today=today)
     delivered = None  # delivery and acceptance come with the next chapter
     late = bool(order.delivery_date and not delivered and order.delivery_date < today)
