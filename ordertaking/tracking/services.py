@@ -28,6 +28,7 @@ from .facts import order_facts
 from .models import ContingencyPlan, OrderRisk, RiskEpisode
 from .notify import notify_people
 from .permissions import plan_refusal
+from .reasons import reasons_summary
 
 
 def escalation_days() -> int:
@@ -94,9 +95,9 @@ def order_risk_refresh(*, order: Order, actor: Any = None, now: datetime | None 
         if result.added:
             event_record(actor=actor, action="order.at_risk", subject=order, clause="P2.4.d",
                          after={"risk_reasons": sorted({r.reason for r in result.added})})
+            added = list(result.added)
             notify_people(recipients=[order.sales_rep], kind="order_at_risk", order=order, actor=actor,
-                          params={"order": order.number,
-                                  "reasons": sorted({r.reason for r in result.added})})
+                          reason=lambda: reasons_summary(added))
     return result
 
 
@@ -131,9 +132,12 @@ def risk_escalate(*, episode: RiskEpisode, now: datetime | None = None) -> bool:
                      after={"escalated_to": [str(p) for p in people],
                             "at_risk_since": timezone.localdate(episode.started_at).isoformat(),
                             "threshold": escalation_days()})
+        open_risks = list(OrderRisk.objects.filter(episode=episode, cleared_at__isnull=True).order_by("since", "id"))
+        since = timezone.localdate(episode.started_at).isoformat()
         notify_people(recipients=people, kind="risk_escalated", order=order, actor=None,
-                      params={"order": order.number, "rep": str(rep),
-                              "since": timezone.localdate(episode.started_at).isoformat()})
+                      reason=lambda: _("At risk since %(since)s without a contingency plan (sales rep %(rep)s). "
+                                       "%(reasons)s") % {"since": since, "rep": rep,
+                                                        "reasons": reasons_summary(open_risks)})
     return True
 
 

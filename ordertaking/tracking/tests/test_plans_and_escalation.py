@@ -98,6 +98,11 @@ def test_p5_2_a_at_risk_more_than_two_days_without_a_plan_goes_to_the_reps_leade
     assert episode.escalated_at == thursday and list(episode.escalated_to.all()) == [leader]
     (ev,) = events(order, "order.risk_escalated")
     assert ev.clause == "P5.2.a" and ev.after["escalated_to"] == [str(leader)]
+    from ordertaking.notifications.models import Notification
+
+    (note,) = Notification.objects.filter(kind="risk_escalated")
+    assert note.recipient == leader and note.params["order"] == order.number
+    assert "2026-11-23" in note.params["reason"] and "时间节点延误" in note.params["reason"]  # leader reads zh
     assert services.escalations_due(now=thursday + timedelta(days=1)) == []
 
 
