@@ -63,6 +63,15 @@ CAPABILITIES: dict[str, tuple[str, set[Role], str]] = {
     "order_review": ("Review orders (approve or return)", {Role.ORDER_CENTER}, "P2.3.a"),
     "special_approval_request": ("Ask for special approval", {Role.SALES, Role.ORDER_CENTER}, "P2.3.c"),
     "special_approval_decide": ("Grant or refuse special approval", {Role.LEADERSHIP}, "P2.3.c"),
+    # Execution (P2.4.a, P3.3): tasks, assignment rules, the working-day calendar
+    "task_view_all": ("See every department's tasks and the execution progress",
+                      {Role.ORDER_CENTER, Role.LEADERSHIP, Role.AUDITOR}, "P3.3"),
+    "task_work": ("Start and complete the tasks of one's department", {Role.PRODUCTION, Role.LOGISTICS,
+                                                                       Role.CUSTOMER_SERVICE}, "P2.4.a"),
+    "task_assign": ("Reassign any department's task", {Role.ORDER_CENTER}, "P2.4.a"),
+    "assignment_rule_manage": ("Maintain the task assignment rules", {Role.ORDER_CENTER}, "P2.4.a"),
+    "calendar_manage": ("Maintain the working-day calendar (public holidays, make-up days)", {Role.ADMIN},
+                        "P2.4.a"),
     # Credit and finance (P5.1, P3.6)
     "finance_view": ("See credit, invoices and receivables", {Role.FINANCE, Role.LEADERSHIP,
                                                               Role.AUDITOR}, "P3.6"),

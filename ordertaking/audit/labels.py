@@ -138,9 +138,23 @@ class NotificationAction(models.TextChoices):  # notifications (issue 10)
     PREFERENCES_CHANGED = "notification.preferences_changed", _("Notification choices changed")
 
 
+class FulfilmentAction(models.TextChoices):  # order execution (P2.4.a, P3.3)
+    TASKS_CREATED = "tasks.created", _("Tasks assigned")
+    TASKS_CANCELLED = "tasks.cancelled", _("Open tasks cancelled")
+    TASKS_REPLANNED = "tasks.replanned", _("Tasks replanned after the change")
+    TASK_STARTED = "task.started", _("Task started")
+    TASK_COMPLETED = "task.completed", _("Task completed")
+    TASK_REASSIGNED = "task.reassigned", _("Task reassigned")
+    EXECUTION_STARTED = "order.execution_started", _("Order execution started")
+    RULE_SAVED = "assignment_rule.saved", _("Assignment rule saved")
+    RULE_REMOVED = "assignment_rule.removed", _("Assignment rule removed")
+    DAY_SAVED = "calendar.day_saved", _("Calendar day saved")
+    DAY_REMOVED = "calendar.day_removed", _("Calendar day removed")
+
+
 ACTION_CHOICES: tuple[type[models.TextChoices], ...] = (
     AuditAction, AccountAction, CatalogAction, CustomerAction, InquiryAction, OrderAction, ReviewAction,
-    CreditAction, FinanceAction, TrackingAction, NotificationAction)
+    CreditAction, FinanceAction, TrackingAction, NotificationAction, FulfilmentAction)
 
 ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES for a in choices}
 
@@ -274,6 +288,24 @@ FIELD_LABELS: dict[str, Any] = {
     "new_delivery_date": _("new promised date"),
     # a user's notification choices (issue 10)
     "email_kinds": _("also by e-mail"),
+    # order execution (P2.4.a): tasks, assignment rules, the working-day calendar
+    "task_kind": _("task kind"),
+    "task_state": _("task state"),
+    "line": _("line"),
+    "department": _("department"),
+    "assignee": _("assignee"),
+    "production_tasks": _("production tasks"),
+    "inspection_tasks": _("quality inspection tasks"),
+    "shipping_tasks": _("shipping tasks"),
+    "service_tasks": _("installation / service tasks"),
+    "date_clamped": _("planned later than the promise allows"),
+    "created": _("tasks created"),
+    "updated": _("tasks replanned"),
+    "cancelled": _("tasks cancelled"),
+    "product_kind": _("product kind"),
+    "strategy": _("strategy"),
+    "date": _("date"),
+    "day_kind": _("kind of day"),
 }
 
 # An order line's keys, shown as "Line 2 · unit price" (P2.2.b revisions, P4.2.a).
@@ -381,6 +413,27 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("email_kinds", "cancel_requested"): _("Cancellation requested"),
     ("email_kinds", "cancel_decided"): _("Cancellation decided"),
     ("email_kinds", "change_requested"): _("Change requested"),
+    # order execution (P2.4.a): the same words as fulfilment's models
+    ("task_state", "open"): pgettext_lazy("task", "To do"),
+    ("task_state", "in_progress"): _("In progress"),
+    ("task_state", "done"): pgettext_lazy("task", "Done"),
+    ("task_state", "cancelled"): pgettext_lazy("task", "Cancelled"),
+    ("task_kind", "production"): pgettext_lazy("task kind", "Production"),
+    ("task_kind", "inspection"): _("Quality inspection"),
+    ("task_kind", "shipping"): _("Shipping"),
+    ("task_kind", "service"): _("Installation / service"),
+    ("department", "production"): pgettext_lazy("role", "Production"),
+    ("department", "logistics"): pgettext_lazy("role", "Logistics"),
+    ("department", "customer_service"): pgettext_lazy("role", "Customer service"),
+    ("department", "order_center"): pgettext_lazy("role", "Order processing center"),
+    ("product_kind", "product"): _("Product"),
+    ("product_kind", "service"): _("Service"),
+    ("strategy", "fixed"): _("Default assignee"),
+    ("strategy", "round_robin"): _("Round robin in the department"),
+    ("strategy", "least_loaded"): _("Least loaded in the department"),
+    ("strategy", "none"): _("Department only (nobody in person)"),
+    ("day_kind", "holiday"): _("Public holiday"),
+    ("day_kind", "workday"): _("Make-up working day"),
 }
 
 # Keys whose values are amounts of money: shown as ¥1,234.50 like every other amount on the pages.
