@@ -36,6 +36,7 @@ from ordertaking.common.errors import DomainError
 from ordertaking.credit import api as credit_api
 from ordertaking.customers import api as customers_api
 from ordertaking.finance import api as finance_api
+from ordertaking.fulfilment import api as fulfilment_api
 from ordertaking.inquiries import api as inquiries_api
 from ordertaking.notifications import api as notifications_api
 from ordertaking.orders import api as orders_api
@@ -226,5 +227,8 @@ for _prefix, _router, _tag in [
     ("/audit", audit_api.router, "audit"),
     ("/risks", tracking_api.router, "tracking"),
     ("/notifications", notifications_api.router, "notifications"),
+    ("/tasks", fulfilment_api.router, "tasks"),
+    ("/assignment-rules", fulfilment_api.rules_router, "tasks"),
+    ("/holidays", fulfilment_api.holidays_router, "tasks"),
 ]:
     api.add_router(_prefix, _router, tags=[_tag])

@@ -31,6 +31,7 @@ urlpatterns = [
     path("ops/", include("ordertaking.ops.urls")),
     path("tracking/", include("ordertaking.tracking.urls")),
     path("notifications/", include("ordertaking.notifications.urls")),
+    path("tasks/", include("ordertaking.fulfilment.urls")),
     path("", include("ordertaking.home.urls")),
     path("", include("ordertaking.accounts.urls")),
 ]

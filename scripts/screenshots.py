@@ -64,6 +64,12 @@ SHOTS = [
     Shot("20-order-progress", "sales", "at-risk-order", BOTH),
     Shot("21-orders-at-risk", "center", "/tracking/risks/", BOTH),
     Shot("22-contingency-plan", "sales", "plan-form", BOTH),
+    Shot("30-task-board-production", "production", "/tasks/", BOTH),
+    Shot("31-task-board-logistics", "logistics", "/tasks/", BOTH),
+    Shot("32-execution-progress", "center", "/tasks/progress/", BOTH),
+    Shot("33-assignment-rules", "center", "/tasks/rules/", BOTH),
+    Shot("34-assignment-rule-new", "center", "/tasks/rules/new/", BOTH),
+    Shot("35-working-day-calendar", "admin", "/tasks/calendar/?year=2026", BOTH),
 ]
 SCREENS = {"": ({"width": 1366, "height": 800}, True), ".phone": ({"width": 390, "height": 844}, False)}
 
@@ -118,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
     parser.add_argument("--password", required=True, help="the demo password printed by load_demo")
     for role, default in [("sales", "sales1"), ("center", "center1"), ("leader", "leader1"),
-                          ("finance", "finance1"), ("auditor", "auditor1"), ("admin", "admin")]:
+                          ("finance", "finance1"), ("auditor", "auditor1"), ("production", "prod1"),
+                          ("logistics", "logi1"), ("admin", "admin")]:
         parser.add_argument(f"--{role}", default=default, help=f"login for the {role} role (default {default})")
     parser.add_argument("--only", default="", help="regular expression: take only shots whose name matches")
     parser.add_argument("--out", type=Path, default=OUT)

@@ -31,7 +31,7 @@ from ordertaking.customers.models import Customer
 from ordertaking.customers.rules import credit_code_check_char
 from ordertaking.customers.services import customer_create
 
-from . import credit, finance, inquiries, orders
+from . import credit, execution, finance, inquiries, orders
 
 # One password for every demo login, printed at the end of `load-demo`. Demo only.
 DEMO_PASSWORD = "Demo-2026-ordertaking"
@@ -293,8 +293,18 @@ def load_receivables(ctx: DemoContext) -> None:
     finance.load(ctx)
 
 
+def load_assignment_rules(ctx: DemoContext) -> None:
+    """Before the orders: an approved order's tasks follow the rules in force (P2.4.a)."""
+    execution.load_rules(ctx)
+
+
+def load_task_work(ctx: DemoContext) -> None:
+    execution.load_work(ctx)
+
+
 STEPS: list[Callable[[DemoContext], None]] = [
-    load_master_data, load_users, load_customers, load_credit, load_inquiries, load_orders, load_receivables,
+    load_master_data, load_users, load_customers, load_credit, load_inquiries, load_assignment_rules, load_orders,
+    load_receivables, load_task_work,
 ]
 
 

@@ -5,6 +5,7 @@ its audit event on the order in the same transaction."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -15,11 +16,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ordertaking.accounts.models import User
 from ordertaking.audit.services import event_record
 from ordertaking.catalog.models import Category, Region
 from ordertaking.common.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from ordertaking.ops.jobs import job_register, job_run, run_item
 from ordertaking.orders.models import Order, OrderLine
 from ordertaking.orders.states import EXECUTION_STATES, MOVES, check_move
 from ordertaking.review.models import ReviewDecision
@@ -340,7 +343,7 @@ def _notify_assigned(tasks: list[Task], actor: Any) -> None:
         if task.assignee_id is None:
             continue
         notify(recipients=[task.assignee], kind="task_assigned", subject=task.order, actor=actor,
-               url=f"/orders/{task.order_id}/",
+               url=f"/orders/{task.order.number}/",
                params={"order": task.order.number, "task_kind": task.kind, "due_date": task.due_date.isoformat()})
 
 
@@ -599,27 +602,46 @@ def order_tasks_replan(*, order: Order, actor: Any) -> dict[str, list[Task]]:
 
 # --- overdue (the daily job) -----------------------------------------------------------------------------
 
-def tasks_overdue_notify(*, today: date | None = None) -> list[int]:
-    """P2.4.a: every live task past its due date tells its assignee (or, unassigned, its department)
-    once a day at most. Returns the ids of the tasks notified."""
-    day = today or timezone.localdate()
-    done: list[int] = []
+TASK_OVERDUE_JOB = job_register("task_overdue", _lazy("Overdue task notices"))
+
+
+def _notify_overdue(task: Task, day: date) -> None:
+    try:
+        from ordertaking.notifications.services import notify
+    except ImportError:  # the notifications app has not landed yet: the day is still marked
+        return
+    recipients = ([task.assignee] if task.assignee_id else
+                  list(User.objects.filter(groups__name=task.department, is_active=True)))
+    notify(recipients=recipients, kind="task_overdue", subject=task.order, url=f"/orders/{task.order.number}/",
+           params={"order": task.order.number, "task_kind": task.kind, "due_date": task.due_date.isoformat(),
+                   "days": (day - task.due_date).days})
+
+
+def task_overdue_notify(*, task_id: int, today: date) -> bool:
+    """P2.4.a: one overdue task tells its assignee (unassigned: its department) — at most once a day,
+    under the task's lock so two runs never both send."""
     with transaction.atomic():
-        due = list(Task.objects.select_for_update(of=("self",), skip_locked=True)
-                   .filter(state__in=LIVE_STATES, due_date__lt=day)
-                   .filter(Q(overdue_notified_on__isnull=True) | Q(overdue_notified_on__lt=day))
-                   .select_related("order", "assignee").order_by("id"))
-        try:
-            from ordertaking.notifications.services import notify
-        except ImportError:
-            notify = None  # type: ignore[assignment]
-        for t in due:
-            if notify is not None:
-                recipients = ([t.assignee] if t.assignee_id else
-                              list(User.objects.filter(groups__name=t.department, is_active=True)))
-                notify(recipients=recipients, kind="task_overdue", subject=t.order, url=f"/orders/{t.order_id}/",
-                       params={"order": t.order.number, "task_kind": t.kind, "due_date": t.due_date.isoformat(),
-                               "days": (day - t.due_date).days})
-            done.append(t.pk)
-        Task.objects.filter(pk__in=done).update(overdue_notified_on=day)
+        task = (Task.objects.select_for_update(of=("self",)).select_related("order", "assignee")
+                .filter(pk=task_id).first())
+        if task is None or not rules.is_overdue(task.due_date, task.state, today):
+            return False
+        if task.overdue_notified_on is not None and task.overdue_notified_on >= today:
+            return False
+        _notify_overdue(task, today)
+        Task.objects.filter(pk=task.pk).update(overdue_notified_on=today)
+    return True
+
+
+def tasks_overdue_notify(*, today: date | None = None) -> list[int]:
+    """The daily run (fulfilment/tasks.py), recorded as a JobRun; each task in its own transaction.
+    Returns the ids of the tasks notified."""
+    day = today or timezone.localdate()
+    candidates = list(Task.objects.filter(state__in=LIVE_STATES, due_date__lt=day)
+                      .filter(Q(overdue_notified_on__isnull=True) | Q(overdue_notified_on__lt=day))
+                      .order_by("id").values_list("pk", flat=True))
+    done: list[int] = []
+    with job_run(TASK_OVERDUE_JOB, day=day) as run:
+        for pk in candidates:
+            if run_item(run, f"task {pk}", functools.partial(task_overdue_notify, task_id=pk, today=day)):
+                done.append(pk)
     return done

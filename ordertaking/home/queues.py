@@ -12,6 +12,7 @@ from typing import Any
 from ordertaking.common.queues import Queue
 from ordertaking.credit import selectors as credit_selectors
 from ordertaking.finance import selectors as finance_selectors
+from ordertaking.fulfilment import selectors as fulfilment_selectors
 from ordertaking.inquiries import selectors as inquiries_selectors
 from ordertaking.orders import selectors as orders_selectors
 from ordertaking.review import selectors as review_selectors
@@ -30,6 +31,7 @@ PROVIDERS: list[Callable[[Any], list[Queue]]] = [
     credit_selectors.home_queues,
     finance_selectors.home_queues,
     tracking_selectors.home_queues,
+    fulfilment_selectors.home_queues,
 ]
 
 

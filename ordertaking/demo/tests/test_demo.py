@@ -12,7 +12,7 @@ from ordertaking.customers.models import Customer
 from ordertaking.customers.rules import credit_code_valid, phone_valid
 from ordertaking.demo import loader as demo
 from ordertaking.orders.models import Order
-from ordertaking.orders.states import OrderState
+from ordertaking.orders.states import EXECUTION_STATES, OrderState
 from ordertaking.review.models import ReviewDecision, ReviewFinding, SpecialApproval
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,8 @@ def test_p2_3_c_special_approval_is_requested_granted_refused_and_used(loaded):
     states = set(SpecialApproval.objects.values_list("state", flat=True))
     assert {SpecialApproval.State.REQUESTED, SpecialApproval.State.GRANTED, SpecialApproval.State.REFUSED} <= states
     # A granted approval let a non-compliant order through: approved with its finding covered.
-    approved_despite_finding = Order.objects.filter(state=OrderState.APPROVED,
+    # (approved, or since then in execution: the demo starts work on approved orders, P2.4.a)
+    approved_despite_finding = Order.objects.filter(state__in=EXECUTION_STATES,
                                                     special_approvals__state=SpecialApproval.State.GRANTED)
     assert approved_despite_finding.exists()
     for sa in SpecialApproval.objects.exclude(decided_by=None):
