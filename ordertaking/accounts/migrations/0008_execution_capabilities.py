@@ -11,5 +11,5 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0006_visibility_capabilities")]
+    dependencies = [("accounts", "0007_user_leader")]
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
