@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -22,6 +23,9 @@ from ordertaking.accounts.models import User
 from ordertaking.audit.services import event_record
 from ordertaking.catalog.models import Category, Region
 from ordertaking.common.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from ordertaking.common.progress import order_progress_changed
+from ordertaking.notifications.selectors import recipients_with_role
+from ordertaking.notifications.services import notify
 from ordertaking.ops.jobs import job_register, job_run, run_item
 from ordertaking.orders.models import Order, OrderLine
 from ordertaking.orders.states import EXECUTION_STATES, MOVES, check_move
@@ -332,19 +336,18 @@ def _facts(order: Order, kind: str, line: OrderLine | None) -> rules.TaskFacts:
                            region_id=order.delivery_region_id, city=order.delivery_city or "")
 
 
+def _order_url(order: Order) -> str:
+    return reverse("orders:detail", args=[order.number])
+
+
 def _notify_assigned(tasks: list[Task], actor: Any) -> None:
-    """Tell each assignee of their new tasks (P2.4.a). Inside the transaction; the notifications app
-    sends after commit."""
-    try:
-        from ordertaking.notifications.services import notify
-    except ImportError:  # the notifications app has not landed yet
-        return
+    """Tell each assignee of their new task (P2.4.a); an unassigned task tells its department. Inside
+    the transaction: the notifications app writes the in-app rows now and mails after commit."""
     for task in tasks:
-        if task.assignee_id is None:
-            continue
-        notify(recipients=[task.assignee], kind="task_assigned", subject=task.order, actor=actor,
-               url=f"/orders/{task.order.number}/",
-               params={"order": task.order.number, "task_kind": task.kind, "due_date": task.due_date.isoformat()})
+        recipients = [task.assignee] if task.assignee_id else list(recipients_with_role(task.department))
+        notify(recipients=recipients, kind="task_assigned", subject=task.order, actor=actor,
+               url=_order_url(task.order),
+               params={"order": task.order.number, "task": task.kind, "due": task.due_date.isoformat()})
 
 
 def _create(order: Order, wanted: list[_Wanted], actor: Any) -> list[Task]:
@@ -389,6 +392,8 @@ def order_tasks_make(order: Order, actor: Any) -> list[Task]:
         _notify_assigned(tasks, actor)
     for handler in _tasks_created_handlers:
         handler(order, tasks, actor)
+    if tasks:
+        order_progress_changed(order=order, actor=actor)
     return tasks
 
 
@@ -446,6 +451,7 @@ def task_start(*, task: Task, actor: Any) -> Task:
                      before={"task_state": before}, after=_task_after(locked, task_state=locked.state))
         if order.state == "approved":
             _order_start(order, actor)
+        order_progress_changed(order=order, actor=actor)
     return _refresh(task, locked)
 
 
@@ -477,6 +483,7 @@ def task_complete(*, task: Task, actor: Any, note: str = "") -> Task:
                      message=locked.note)
         if order.state == "approved":
             _order_start(order, actor)
+        order_progress_changed(order=order, actor=actor)
     return _refresh(task, locked)
 
 
@@ -522,7 +529,8 @@ def task_reassign(*, task: Task, actor: Any, assignee: User | None, reason: str,
         event_record(actor=actor, action="task.reassigned", subject=order, clause="P2.4.a", before=before,
                      after=_task_after(locked, department=locked.department,
                                        assignee=str(new_user) if new_user else ""), message=reason)
-        _notify_assigned([locked] if new_user is not None else [], actor)
+        _notify_assigned([locked], actor)
+        order_progress_changed(order=order, actor=actor)
     return _refresh(task, locked)
 
 
@@ -597,6 +605,7 @@ def order_tasks_replan(*, order: Order, actor: Any) -> dict[str, list[Task]]:
         for handler in _tasks_created_handlers:
             if created:
                 handler(order, created, actor)
+        order_progress_changed(order=order, actor=actor)
     return {"created": created, "updated": updated, "cancelled": cancelled}
 
 
@@ -606,22 +615,18 @@ TASK_OVERDUE_JOB = job_register("task_overdue", _lazy("Overdue task notices"))
 
 
 def _notify_overdue(task: Task, day: date) -> None:
-    try:
-        from ordertaking.notifications.services import notify
-    except ImportError:  # the notifications app has not landed yet: the day is still marked
-        return
-    recipients = ([task.assignee] if task.assignee_id else
-                  list(User.objects.filter(groups__name=task.department, is_active=True)))
-    notify(recipients=recipients, kind="task_overdue", subject=task.order, url=f"/orders/{task.order.number}/",
-           params={"order": task.order.number, "task_kind": task.kind, "due_date": task.due_date.isoformat(),
-                   "days": (day - task.due_date).days})
+    """The assignee (unassigned: the department) and the order's sales rep (P2.4.d follows the order)."""
+    recipients = [task.assignee] if task.assignee_id else list(recipients_with_role(task.department))
+    recipients.append(task.order.sales_rep)
+    notify(recipients=recipients, kind="task_overdue", subject=task.order, url=_order_url(task.order),
+           params={"order": task.order.number, "task": task.kind, "due": task.due_date.isoformat()})
 
 
 def task_overdue_notify(*, task_id: int, today: date) -> bool:
     """P2.4.a: one overdue task tells its assignee (unassigned: its department) — at most once a day,
     under the task's lock so two runs never both send."""
     with transaction.atomic():
-        task = (Task.objects.select_for_update(of=("self",)).select_related("order", "assignee")
+        task = (Task.objects.select_for_update(of=("self",)).select_related("order", "order__sales_rep", "assignee")
                 .filter(pk=task_id).first())
         if task is None or not rules.is_overdue(task.due_date, task.state, today):
             return False

@@ -219,3 +219,26 @@ def test_p2_4_a_calendar_maintained_by_the_administrator(admin_user_role, review
     services.holiday_delete(actor=admin_user_role, holiday=row)
     assert not Holiday.objects.filter(date=date(2028, 1, 1)).exists()
     assert AssignmentRule.objects.count() == 0
+
+
+def test_p2_4_a_assignees_are_notified_and_overdue_tells_the_rep_once(make_order, reviewer, production_user,
+                                                                      logistics_user, sales_rep):
+    from ordertaking.notifications.models import Notification
+
+    rule_save(actor=reviewer, values={"name": "生产 → 冯", "task_kind": "production", "department": "production",
+                                      "strategy": "fixed", "assignee": production_user})
+    order = make_order(state="approved", lines=[{"product": "motor", "quantity": "1"}])
+    mine = Notification.objects.filter(recipient=production_user, kind="task_assigned")
+    assert mine.count() == 2  # the production task (by the rule) and the inspection (its department's)
+    assert mine.values_list("params__order", flat=True)[0] == order.number
+    assert Notification.objects.filter(recipient=logistics_user, kind="task_assigned").count() == 1  # shipping
+    today = timezone.localdate()
+    Task.objects.filter(order=order, kind="production").update(due_date=today - timedelta(days=1),
+                                                              planned_start=today - timedelta(days=4))
+    tasks_overdue_notify(today=today)
+    tasks_overdue_notify(today=today)
+    late = Notification.objects.filter(kind="task_overdue")
+    assert sorted(late.values_list("recipient__username", flat=True)) == sorted([production_user.username,
+                                                                                 sales_rep.username])
+    assert late.values_list("params", flat=True)[0] == {"order": order.number, "task": "production",
+                                   "due": (today - timedelta(days=1)).isoformat()}
