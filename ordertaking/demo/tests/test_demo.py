@@ -34,9 +34,15 @@ def loaded(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
             outer.__exit__(None, None, None)
 
 
+# Delivery and acceptance (P2.5, issue 11) move orders into these; no service does yet, so the demo
+# cannot show them. Remove a state from here when its chapter lands.
+NOT_YET_REACHABLE = {OrderState.DELIVERED, OrderState.ACCEPTED, OrderState.CLOSED}
+
+
 def test_p2_2_the_demo_has_an_order_in_every_state_of_the_order_state_table(loaded):
     present = set(Order.objects.values_list("state", flat=True))
-    assert set(OrderState.values) <= present
+    assert set(OrderState.values) - NOT_YET_REACHABLE <= present
+    assert not NOT_YET_REACHABLE & present
 
 
 def test_p2_3_submitted_orders_exist_with_and_without_review_findings(loaded):
