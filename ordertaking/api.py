@@ -216,6 +216,7 @@ def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpRespons
 # swallow the literal `/special-approvals`. The audit log is read only (P6.1.a).
 for _prefix, _router, _tag in [
     ("/customers", customers_api.router, "customers"),
+    ("/customers", finance_api.customers_router, "finance"),
     ("/catalog", catalog_api.router, "catalog"),
     ("/inquiries", inquiries_api.router, "inquiries"),
     ("/orders", review_api.router, "review"),

@@ -281,3 +281,15 @@ LOGGING = {
 
 # Business settings (P2.3.b): the company's "today" is Asia/Shanghai.
 ORDERTAKING_COMPANY_NAME = os.environ.get("ORDERTAKING_COMPANY_NAME", "华东精工机电有限公司")
+
+# Documents (PDF: sales contract, customer statement; common/pdf.py). The company's particulars printed
+# on them, the template of the contract's terms, and the Chinese font embedded in every PDF.
+ORDERTAKING_COMPANY_ADDRESS = os.environ.get("ORDERTAKING_COMPANY_ADDRESS", "江苏省苏州市工业园区星湖街 328 号")
+ORDERTAKING_COMPANY_PHONE = os.environ.get("ORDERTAKING_COMPANY_PHONE", "0512-6288 0000")
+ORDERTAKING_COMPANY_CREDIT_CODE = os.environ.get("ORDERTAKING_COMPANY_CREDIT_CODE", "")
+ORDERTAKING_COMPANY_BANK = os.environ.get("ORDERTAKING_COMPANY_BANK", "")
+ORDERTAKING_COMPANY_BANK_ACCOUNT = os.environ.get("ORDERTAKING_COMPANY_BANK_ACCOUNT", "")
+ORDERTAKING_CONTRACT_TERMS_TEMPLATE = os.environ.get("ORDERTAKING_CONTRACT_TERMS_TEMPLATE",
+                                                     "orders/documents/contract_terms.txt")
+ORDERTAKING_PDF_FONT = os.environ.get("ORDERTAKING_PDF_FONT", "")
+ORDERTAKING_PDF_FONT_INDEX = int(os.environ.get("ORDERTAKING_PDF_FONT_INDEX", "0"))

@@ -29,3 +29,16 @@ def trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
                         hint="Behind nginx on this server set ORDERTAKING_TRUSTED_PROXIES=127.0.0.1 "
                              "(docs/deploy.md, section 7).", id="ordertaking.W001")]
     return []
+
+
+@register()
+def pdf_font(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Documents (sales contract, statement) embed a Chinese font; without one they cannot be drawn,
+    and a PDF relying on the reader's fonts shows boxes on machines without Chinese fonts."""
+    from .pdf import FONT_HINT, FontMissing, cjk_font
+
+    try:
+        cjk_font()
+    except FontMissing as e:
+        return [Error(e.problem, hint=FONT_HINT, id="ordertaking.E002")]
+    return []

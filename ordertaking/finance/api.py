@@ -8,14 +8,17 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from ordertaking.common.api import Mapped, Paged, choice
 from ordertaking.common.errors import ValidationFailed
+from ordertaking.common.pdf import pdf_response
 from ordertaking.credit.selectors import customer_for, order_for_finance, require_finance_view
 
 from . import selectors, services
+from .documents import statement_document
+from .forms import StatementPeriodForm
 from .models import Invoice
 from .views import aging_labels
 
@@ -279,3 +282,28 @@ def dunning_done(request: HttpRequest, task_id: int, payload: DunningDoneIn) -> 
     services.dunning_task_done(task=task, actor=user, note=payload.note[:1000])
     task.refresh_from_db()
     return _dunning_out(task)
+
+
+# Mounted at /api/v1/customers (ordertaking/api.py): the statement is the customer's document, served
+# where API users look for the customer, by finance (above customers in the layers).
+customers_router = Router()
+
+
+@customers_router.get("/{customer_id}/statement.pdf", summary="The customer statement as PDF (P3.6)",
+                      openapi_extra={"responses": {200: {
+                          "description": "对账单 over the period, in the language of the request (Accept-Language)",
+                          "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}})
+def customer_statement_pdf(
+        request: HttpRequest, customer_id: int,
+        date_from: date | None = Query(None, alias="from",  # noqa: B008
+                                       description="First day of the period; default 1 January of `to`'s year"),
+        date_to: date | None = Query(None, alias="to", description="Last day; default today")  # noqa: B008
+) -> HttpResponse:
+    """对账单: balance brought forward, the invoices, payments and credit notes of the period with the
+    running balance, the balance due, and the customer's confirmation block."""
+    form = StatementPeriodForm({"from": date_from or "", "to": date_to or ""})
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        raise ValidationFailed(str(errors[0]), field=field)
+    return pdf_response(statement_document(customer_id, reader=request.user,  # type: ignore[arg-type]
+                                           date_from=form.cleaned_data["from"], date_to=form.cleaned_data["to"]))

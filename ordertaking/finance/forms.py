@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -40,3 +43,24 @@ class InvoiceFilterForm(forms.Form):
     q = forms.CharField(label=_("Customer or number"), required=False, widget=forms.TextInput(attrs=W))
     overdue = forms.BooleanField(label=_("Overdue only"), required=False,
                                  widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+
+
+class StatementPeriodForm(forms.Form):
+    """The period of a statement PDF (?from=&to=): from the 1st of January of the end date's year to
+    today unless given; the start may not be after the end."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = forms.DateField(label=_("From"), required=False,
+                                              widget=forms.DateInput(attrs={**W, "type": "date"}))
+        self.fields["to"] = forms.DateField(label=_("To"), required=False,
+                                            widget=forms.DateInput(attrs={**W, "type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        end = data.get("to") or timezone.localdate()
+        start = data.get("from") or end.replace(month=1, day=1)
+        if "from" not in self.errors and "to" not in self.errors and start > end:
+            self.add_error("from", _("The start of the period is after its end."))
+        data["from"], data["to"] = start, end
+        return data

@@ -10,6 +10,7 @@ urlpatterns = [
     path("invoices/", views.invoices, name="invoices"),
     path("to-invoice/", views.to_invoice, name="to_invoice"),
     path("customers/<int:pk>/statement/", views.statement, name="statement"),
+    path("customers/<int:pk>/statement.pdf", views.statement_pdf, name="statement_pdf"),
     path("customers/<int:pk>/payments/new/", views.payment_new, name="payment_new"),
     path("customers/<int:pk>/credit-notes/new/", views.credit_note_new, name="credit_note_new"),
     path("orders/<str:number>/invoice/", views.invoice_new, name="invoice_new"),

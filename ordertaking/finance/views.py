@@ -18,11 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ordertaking.accounts.http import AuthedRequest
 from ordertaking.common.errors import DomainError, NotFound
 from ordertaking.common.pages import domain_errors, list_page, put_error
+from ordertaking.common.pdf import pdf_response
 from ordertaking.credit.selectors import customer_for, order_for_finance, position
 from ordertaking.credit.services import credit_alerts_mark_read
 
 from . import selectors, services
-from .forms import AgingForm, CreditNoteForm, InvoiceFilterForm, PaymentForm
+from .documents import statement_document
+from .forms import AgingForm, CreditNoteForm, InvoiceFilterForm, PaymentForm, StatementPeriodForm
 from .models import Invoice, InvoiceLine
 
 
@@ -114,16 +116,37 @@ def to_invoice(request: HttpRequest) -> HttpResponse:
         "totals": {"count": page.paginator.count, "uninvoiced": sum((o.uninvoiced for o in qs), Decimal("0.00"))}})
 
 
+def _statement_page(request: HttpRequest, pk: int, period_form: StatementPeriodForm | None = None,
+                    status: int = 200) -> HttpResponse:
+    user: Any = request.user
+    data = selectors.statement(user, pk)
+    to_invoice = selectors.orders_to_invoice(data["customer"])
+    today = timezone.localdate()
+    form = period_form or StatementPeriodForm(initial={"from": today.replace(month=1, day=1), "to": today})
+    return render(request, "finance/statement.html", {**data, "position": position(data["customer"]),
+                                                      "to_invoice": to_invoice, "period_form": form,
+                                                      "can_manage": user.has_perm("accounts.finance_manage")},
+                  status=status)
+
+
 @login_required
 @domain_errors
 @require_GET
 def statement(request: HttpRequest, pk: int) -> HttpResponse:
-    user: Any = request.user
-    data = selectors.statement(user, pk)
-    to_invoice = selectors.orders_to_invoice(data["customer"])
-    return render(request, "finance/statement.html", {**data, "position": position(data["customer"]),
-                                                      "to_invoice": to_invoice,
-                                                      "can_manage": user.has_perm("accounts.finance_manage")})
+    return _statement_page(request, pk)
+
+
+@login_required
+@domain_errors
+@require_GET
+def statement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The statement 对账单 over ?from=&to= as a PDF download in the reader's language; a bad period
+    shows the statement page again with the error beside the field (422)."""
+    form = StatementPeriodForm(request.GET)
+    if not form.is_valid():
+        return _statement_page(request, pk, form, status=422)
+    return pdf_response(statement_document(pk, reader=request.user,  # type: ignore[arg-type]
+                                           date_from=form.cleaned_data["from"], date_to=form.cleaned_data["to"]))
 
 
 @login_required

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import register_converter
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
@@ -30,10 +30,12 @@ from ordertaking.catalog.models import PaymentMethod, Product, Region
 from ordertaking.common.api import NonNull, PatchIn, choice
 from ordertaking.common.errors import PermissionDenied, ValidationFailed
 from ordertaking.common.masking import mask_phone
+from ordertaking.common.pdf import pdf_response
 from ordertaking.customers.models import Customer
 from ordertaking.customers.selectors import customers_visible
 
 from . import selectors, services
+from .documents import contract_document
 from .models import Order, OrderLine
 from .permissions import may_enter_orders
 from .states import OrderState
@@ -351,3 +353,17 @@ def order_timeline(request: HttpRequest, number: str) -> list[dict[str, Any]]:
              "changes": [{k: str(row.get(k, "")) for k in ("key", "field", "before", "after")}
                          for row in ev.changes]}
             for ev in selectors.order_timeline(order, masked=not selectors.order_contact_visible(request.user, order))]
+
+
+PDF_RESPONSE: dict[str, Any] = {"responses": {200: {
+    "description": "The document as a PDF download, in the language of the request (Accept-Language)",
+    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}}
+
+
+@router.get("/{orderno:number}/contract.pdf", summary="The sales contract as PDF (P2.2, P2.3)",
+            openapi_extra=PDF_RESPONSE)
+def order_contract_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """销售合同: both parties, the lines, the delivery and payment terms, the company's terms and the
+    signature blocks; the buyer's phone masked for readers who may not see it (P4.1.c)."""
+    order = selectors.order_get(user=request.user, number=number)
+    return pdf_response(contract_document(order, reader=request.user))

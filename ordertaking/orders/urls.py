@@ -15,4 +15,5 @@ urlpatterns = [
     # "<str:number>/submit/" (name "submit") is review's hand-off, mounted in this namespace by
     # ordertaking/urls.py: review sits above orders (docs/conventions.md).
     path("<str:number>/cancel/", views.order_cancel, name="cancel"),
+    path("<str:number>/contract.pdf", views.order_contract_pdf, name="contract_pdf"),
 ]

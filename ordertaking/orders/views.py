@@ -19,8 +19,10 @@ from ordertaking.catalog.models import Product
 from ordertaking.catalog.selectors import product_search
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from ordertaking.common.pages import domain_errors, forbidden, list_page, render_list
+from ordertaking.common.pdf import pdf_response
 
 from . import selectors, services
+from .documents import ORDER_DOCUMENTS, contract_document, order_documents
 from .forms import CancelForm, LineForm, LineFormSet, OrderFilterForm, OrderForm, visible_customers
 from .models import Order
 from .permissions import may_enter_orders, order_can_cancel, order_can_edit, order_can_submit
@@ -237,6 +239,7 @@ def order_page(request: HttpRequest, order: Order, *, findings: list[dict[str, A
         "cancel_form": cancel_form or CancelForm(), "contact_visible": contact_visible,
         "events": selectors.order_timeline(order, masked=not contact_visible),
         "revisions": list(order.revisions.values_list("revision", flat=True)),
+        "documents": order_documents(order, user),
     }
     if panel is not None:
         context["review_panel"] = panel
@@ -267,6 +270,16 @@ def order_cancel(request: AuthedRequest, number: str) -> HttpResponse:
             messages.success(request, _("Order %(number)s cancelled.") % {"number": order.number})
             return redirect("orders:detail", number=order.number)
     return order_page(request, order, cancel_form=form, status=422)
+
+
+@login_required
+@require_GET
+def order_contract_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """The sales contract 销售合同 as a PDF download, in the reader's language (orders/documents.py)."""
+    order = _get(request, number)
+    if not ORDER_DOCUMENTS["contract"].available(order, request.user):
+        raise Http404(_("No such document."))
+    return pdf_response(contract_document(order, reader=request.user))
 
 
 def detail_url(order: Order) -> str:
