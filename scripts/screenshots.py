@@ -58,6 +58,7 @@ SHOTS = [
     Shot("12-catalog", "sales", "/catalog/", BOTH),
     Shot("13-finance", "finance", "/finance/", BOTH),
     Shot("13-finance-to-invoice", "finance", "/finance/to-invoice/", BOTH),
+    Shot("13-finance-statement", "finance", "first-statement", BOTH),
     Shot("14-audit-log", "auditor", "/audit/", BOTH),
     Shot("16-regulation", "sales", "/regulation/#P2.3.c", BOTH),
     Shot("40-backups", "admin", "/ops/backups/", BOTH),
@@ -99,6 +100,11 @@ def resolve(page: Page, base: str, path: str) -> str | None:
             return None
         number = link.inner_text().strip()
         return f"{base}/orders/{number}/" if path == "at-risk-order" else f"{base}/tracking/{number}/plans/new/"
+    if path == "first-statement":  # the statement of the first customer the finance dashboard links to
+        page.goto(f"{base}/finance/")
+        link = page.locator("a[href*='/statement/']").first
+        href = link.get_attribute("href") if link.count() else None
+        return f"{base}{href}" if href else None
     if path not in ("first-order", "first-review", "approved-order"):
         return f"{base}{path}"
     page.goto(f"{base}{'/review/' if path == 'first-review' else '/orders/'}"

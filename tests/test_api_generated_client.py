@@ -29,7 +29,8 @@ def _generate(schema_url: str, where: Path) -> Any:
         schema.write_text(resp.read().decode())
     config = where / "config.json"
     config.write_text(json.dumps({"project_name_override": "otc", "package_name_override": "otc",
-                                  "content_type_overrides": {XLSX: "application/octet-stream"},
+                                  "content_type_overrides": {XLSX: "application/octet-stream",
+                                                             "application/pdf": "application/octet-stream"},
                                   "post_hooks": []}))
     run = subprocess.run([str(GENERATOR), "generate", "--path", str(schema), "--config", str(config),
                           "--meta", "none", "--output-path", str(where / "otc")],
