@@ -6,13 +6,19 @@ from __future__ import annotations
 
 from datetime import date
 
+from ordertaking.fulfilment.models import Task
 from ordertaking.orders.models import Order
 
 from . import rules
 
+FINISHED_TASK_STATES = frozenset({Task.State.DONE, Task.State.CANCELLED})
+
 
 def order_facts(order: Order, today: date) -> rules.RiskFacts:
-    transit = order.delivery_region.transit_days if order.delivery_region_id and order.delivery_region else 0
+    region = order.delivery_region if order.delivery_region_id else None
+    transit = region.transit_days if region is not None else 0
+    tasks = tuple(rules.TaskFact(t.pk, t.kind, t.due_date, t.state in FINISHED_TASK_STATES)
+                  for t in Task.objects.filter(order=order).only("pk", "kind", "due_date", "state").order_by("pk"))
     return rules.RiskFacts(today=today, delivery_date=order.delivery_date,
                            latest_finish=rules.latest_finish(order.delivery_date, transit or 0),
-                           production_forecast=None)
+                           production_forecast=None, tasks=tasks)

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ordertaking.fulfilment.models import Task
 from ordertaking.orders.models import Order
 
 
@@ -113,8 +114,31 @@ def order_progress_rows(order: Order, *, today: date) -> list[Row]:
     return rows
 
 
+def _who(user: Any, department_label: str = "") -> str:
+    return str(user) if user is not None else department_label
+
+
 def _work_rows(order: Order, *, today: date) -> list[Row]:
-    return []
+    """The order's work, by its planned dates: fulfilment's tasks (with production's progress)."""
+    rows = _task_rows(order, today=today)
+    rows.sort(key=lambda r: (r.planned_start or r.planned_end or r.actual_start or r.actual_end or today))
+    return rows
+
+
+def _task_rows(order: Order, *, today: date) -> list[Row]:
+    rows = []
+    for t in Task.objects.filter(order=order).select_related("assignee").order_by("due_date", "id"):
+        live = t.state in (Task.State.OPEN, Task.State.IN_PROGRESS)
+        done = _local(t.done_at)
+        label = str(t.get_kind_display())
+        if t.line_position:
+            label = _("%(task)s · line %(line)s") % {"task": label, "line": t.line_position}
+        rows.append(Row(label=label, group="task", planned_start=t.planned_start, planned_end=t.due_date,
+                        actual_start=_local(t.started_at), actual_end=done,
+                        who=_who(t.assignee, str(t.get_department_display())),
+                        state=t.state, state_label=str(t.get_state_display()),
+                        late=(live and t.due_date < today) or bool(done and done > t.due_date)))
+    return rows
 
 
 def order_progress(order: Order, *, today: date | None = None) -> Progress:

@@ -7,9 +7,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ordertaking.fulfilment.models import Task
+
 # Filled from the owning apps' choices as they land (fulfilment Task.Kind, logistics exception kinds,
 # production checkpoints); an unknown code reads as a neutral word, never as the code.
-TASK_KINDS: dict[str, Any] = {}
+TASK_KINDS: dict[str, Any] = dict(Task.Kind.choices)
 EXCEPTION_KINDS: dict[str, Any] = {}
 CHECKPOINTS: dict[str, Any] = {}
 

@@ -34,3 +34,25 @@ def flag_at_risk():  # type: ignore[no-untyped-def]
         return episode
 
     return flag
+
+
+@pytest.fixture
+def late_order(approved_order):  # type: ignore[no-untyped-def]
+    """An approved order whose first task was due three days ago (the test sets the plan; the clock is
+    today's), refreshed: at risk for a missed time node, as the daily job would find it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ordertaking.fulfilment.models import Task
+    from ordertaking.tracking.services import order_risk_refresh
+
+    def make(**kw: Any) -> Any:
+        order = approved_order(**kw)
+        task = Task.objects.filter(order=order).order_by("due_date", "id")[0]
+        past = timezone.localdate() - timedelta(days=3)
+        Task.objects.filter(pk=task.pk).update(planned_start=past, due_date=past)
+        order_risk_refresh(order=order)
+        return order
+
+    return make

@@ -20,9 +20,8 @@ def login(client, user):  # type: ignore[no-untyped-def]
 
 
 def test_p2_4_d_the_order_page_loads_the_progress_panel_with_milestones_reasons_and_plans(
-        client, approved_order, flag_at_risk, sales_rep):
-    order = approved_order()
-    flag_at_risk(order, timezone.now())
+        client, late_order, sales_rep):
+    order = late_order()
     page = login(client, sales_rep).get(reverse("orders:detail", args=[order.number])).content.decode()
     assert reverse("tracking:panel", args=[order.number]) in page
     panel = client.get(reverse("tracking:panel", args=[order.number]), headers={"accept-language": "en"})
@@ -30,17 +29,18 @@ def test_p2_4_d_the_order_page_loads_the_progress_panel_with_milestones_reasons_
     assert panel.status_code == 200
     assert "Progress against plan" in html and 'data-testid="gantt"' in html
     assert "Time node missed" in html and "task_overdue" not in html.replace('data-reason="task_overdue"', "")
+    assert 'data-testid="risk-reasons"' in html and 'data-testid="at-risk-badge"' in html
     assert "Promised delivery date" in html and 'id="action-plan"' in html
+    assert 'data-group="task"' in html  # the tasks, with planned and actual dates
 
 
-def test_p2_4_d_the_panel_reads_in_chinese(client, approved_order, flag_at_risk, sales_rep):
-    order = approved_order()
-    flag_at_risk(order, timezone.now())
+def test_p2_4_d_the_panel_reads_in_chinese(client, late_order, sales_rep):
+    order = late_order()
     login(client, sales_rep)
     client.cookies["django_language"] = "zh-hans"
     html = client.get(reverse("tracking:panel", args=[order.number]), headers={"accept-language": "zh-hans"}
                       ).content.decode()
-    assert "计划执行进度" in html and "时间节点" in html
+    assert "计划执行进度" in html and "时间节点延误" in html and "有风险" in html
 
 
 def test_p2_4_d_a_rep_cannot_see_another_reps_order_panel(client, approved_order, sales_rep2):

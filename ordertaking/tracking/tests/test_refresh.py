@@ -1,0 +1,103 @@
+"""An order's risks recorded as its facts change (P2.4.d): a time node missed opens a reason and an
+at-risk period (event, the rep told in their language); the work done closes it — through the hand-off
+the apps below call (common.progress), in their transaction; nothing is written when nothing changed."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from ordertaking.audit.models import AuditEvent
+from ordertaking.fulfilment.models import Task
+from ordertaking.fulfilment.services import task_complete
+from ordertaking.notifications.models import Notification
+from ordertaking.tracking.jobs import risk_run
+from ordertaking.tracking.models import OrderRisk, RiskEpisode
+from ordertaking.tracking.services import order_risk_refresh
+
+pytestmark = pytest.mark.django_db
+
+
+def at(day, hour=10):  # type: ignore[no-untyped-def]
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def events(order, action):  # type: ignore[no-untyped-def]
+    return list(AuditEvent.objects.filter(subject_type="orders.order", subject_id=str(order.pk), action=action))
+
+
+def first_task(order):  # type: ignore[no-untyped-def]
+    return Task.objects.filter(order=order).order_by("due_date", "id").first()
+
+
+def test_p2_4_d_an_order_whose_time_nodes_are_ahead_is_on_track_and_nothing_is_written(approved_order):
+    order = approved_order()
+    assert Task.objects.filter(order=order).exists()
+    result = order_risk_refresh(order=order)
+    assert result.open == [] and not RiskEpisode.objects.exists()
+    assert not events(order, "order.at_risk")
+
+
+def test_p2_4_d_a_missed_time_node_puts_the_order_at_risk_once_and_tells_the_rep(approved_order, sales_rep):
+    order = approved_order()
+    task = first_task(order)
+    now = at(task.due_date + timedelta(days=2))
+    result = order_risk_refresh(order=order, now=now)
+    late = Task.objects.filter(order=order, due_date__lt=now.date())
+    assert {r.key for r in result.added} == {f"task:{t.pk}" for t in late}
+    risk = next(r for r in result.added if r.key == f"task:{task.pk}")
+    assert (risk.reason, risk.clause) == ("task_overdue", "P2.4.d")
+    assert risk.params == {"task": task.kind, "due": task.due_date.isoformat(), "days": 2}
+    episode = RiskEpisode.objects.get(order=order)
+    assert episode.started_at == now and episode.ended_at is None
+    (ev,) = events(order, "order.at_risk")
+    assert ev.after == {"risk_reasons": ["task_overdue"]} and ev.clause == "P2.4.d"
+    (note,) = Notification.objects.filter(kind="order_at_risk", recipient=sales_rep)
+    assert note.params["order"] == order.number and "时间节点延误" in note.params["reason"]
+    # again, a day later: the same reason, its days brought up to date, nothing new recorded
+    order_risk_refresh(order=order, now=now + timedelta(days=1))
+    assert OrderRisk.objects.get(key=f"task:{task.pk}").params["days"] == 3
+    assert len(events(order, "order.at_risk")) == 1 and Notification.objects.filter(kind="order_at_risk").count() == 1
+
+
+def test_p2_4_d_completing_the_late_task_clears_the_risk_in_the_same_transaction(approved_order, make_user):
+    from ordertaking.accounts.roles import Role
+
+    order = approved_order()
+    task = first_task(order)
+    # the task was planned to be done three days ago (the test sets the plan; the clock is today's)
+    past = timezone.localdate() - timedelta(days=3)
+    Task.objects.filter(pk=task.pk).update(planned_start=past, due_date=past)
+    assert [r.key for r in order_risk_refresh(order=order).added] == [f"task:{task.pk}"]
+    worker = make_user("worker1", task.department if task.department != "order_center" else Role.ORDER_CENTER)
+    task_complete(task=task, actor=worker, note="已完成")
+    # the hand-off refreshed the order: the reason is gone, the period ended, the timeline says so
+    assert not OrderRisk.objects.filter(cleared_at__isnull=True).exists()
+    assert RiskEpisode.objects.get(order=order).ended_at is not None
+    (ev,) = events(order, "order.risk_cleared")
+    assert ev.before == {"risk_reasons": ["task_overdue"]} and ev.after == {"risk_reasons": []}
+
+
+def test_p2_4_d_the_daily_job_flags_every_order_with_a_missed_time_node(approved_order):
+    from ordertaking.ops.models import JobRun
+
+    late, fine = approved_order(), approved_order(delivery_date=timezone.localdate() + timedelta(days=120))
+    day = first_task(late).due_date + timedelta(days=1)
+    assert first_task(fine).due_date > day
+    result = risk_run(today=day, now=at(day, 6))
+    assert result["orders"] == 2
+    assert list(RiskEpisode.objects.values_list("order", flat=True)) == [late.pk]
+    assert JobRun.objects.get(job="risk_refresh").succeeded
+
+
+def test_p2_4_d_an_order_cancelled_after_approval_leaves_the_at_risk_list(approved_order, flag_at_risk):
+    from ordertaking.orders.models import Order
+
+    order = approved_order()
+    task = first_task(order)
+    order_risk_refresh(order=order, now=at(task.due_date + timedelta(days=1)))
+    Order.objects.filter(pk=order.pk).update(state="cancelled")  # as amendments' agreed cancellation leaves it
+    order_risk_refresh(order=order, now=at(task.due_date + timedelta(days=2)))
+    assert RiskEpisode.objects.get(order=order).ended_at is not None
