@@ -71,6 +71,8 @@ SHOTS = [
     Shot("33-assignment-rules", "center", "/tasks/rules/", BOTH),
     Shot("34-assignment-rule-new", "center", "/tasks/rules/new/", BOTH),
     Shot("35-working-day-calendar", "admin", "/tasks/calendar/?year=2026", BOTH),
+    Shot("41-notifications", "center", "/notifications/", BOTH),
+    Shot("41-notifications-settings", "sales", "/notifications/preferences/", BOTH),
 ]
 SCREENS = {"": ({"width": 1366, "height": 800}, True), ".phone": ({"width": 390, "height": 844}, False)}
 

@@ -32,6 +32,7 @@ from ordertaking.customers.rules import credit_code_check_char
 from ordertaking.customers.services import customer_create
 
 from . import credit, execution, finance, inquiries, orders
+from . import notifications as demo_notifications
 
 # One password for every demo login, printed at the end of `load-demo`. Demo only.
 DEMO_PASSWORD = "Demo-2026-ordertaking"
@@ -302,9 +303,13 @@ def load_task_work(ctx: DemoContext) -> None:
     execution.load_work(ctx)
 
 
+def load_notifications(ctx: DemoContext) -> None:
+    demo_notifications.load(ctx)
+
+
 STEPS: list[Callable[[DemoContext], None]] = [
     load_master_data, load_users, load_customers, load_credit, load_inquiries, load_assignment_rules, load_orders,
-    load_receivables, load_task_work,
+    load_receivables, load_task_work, load_notifications,
 ]
 
 

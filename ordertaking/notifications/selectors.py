@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import translation
 
 from ordertaking.accounts.roles import Role, perm
@@ -27,8 +27,9 @@ def recipients_with_role(role: Role | str, *, capability: str | None = None) -> 
 
 def inbox(user: Any) -> QuerySet[Notification]:
     """Unread first, then newest first (the index notif_inbox_idx)."""
-    return (Notification.objects.filter(recipient=user).select_related("actor")
-            .order_by(F("read_at").desc(nulls_first=True), "-created_at", "-pk"))
+    unread = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
+    return (Notification.objects.filter(recipient=user).select_related("actor").annotate(unread=unread)
+            .order_by("-unread", "-created_at", "-pk"))
 
 
 def unread_count(user: Any) -> int:

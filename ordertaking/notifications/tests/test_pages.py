@@ -20,15 +20,18 @@ def _some(user, actor, n=3):  # type: ignore[no-untyped-def]
 
 
 def test_the_inbox_shows_unread_first_in_the_readers_language(client, sales_rep, reviewer):
-    first, second, third = _some(sales_rep, reviewer)
+    first, _second, third = _some(sales_rep, reviewer)
     client.force_login(sales_rep)
     client.post(reverse("notifications:read", args=[third.pk]))
     page = client.get(reverse("notifications:inbox")).content.decode()
     assert page.index("SO-1") < page.index("SO-0") < page.index("SO-2")  # unread newest first, then read
     assert "订单 SO-1 已被退回" in page and "审核意见：意见1" in page and "2 条未读" in page
+    client.post(reverse("notifications:read", args=[first.pk]))  # read later than the third: still after it
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert page.index("SO-1") < page.index("SO-2") < page.index("SO-0")
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get(reverse("notifications:inbox")).content.decode()
-    assert "Order SO-1 was returned" in page and "Review opinion: 意见1" in page and "2 unread" in page
+    assert "Order SO-1 was returned" in page and "Review opinion: 意见1" in page and "1 unread" in page
 
 
 def test_the_inbox_pins_its_queries_whatever_the_number_of_notifications(
