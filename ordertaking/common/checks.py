@@ -34,11 +34,13 @@ def trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
 @register()
 def pdf_font(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     """Documents (sales contract, statement) embed a Chinese font; without one they cannot be drawn,
-    and a PDF relying on the reader's fonts shows boxes on machines without Chinese fonts."""
-    from .pdf import FONT_HINT, FontMissing, cjk_font
+    and a PDF relying on the reader's fonts shows boxes on machines without Chinese fonts. Reads the
+    font's header only: every management command runs this check."""
+    from .pdf import FONT_HINT, FontMissing, font_outline_problem, font_path
 
     try:
-        cjk_font()
+        path, index = font_path()
     except FontMissing as e:
         return [Error(e.problem, hint=FONT_HINT, id="ordertaking.E002")]
-    return []
+    problem = font_outline_problem(path, index)
+    return [Error(problem, hint=FONT_HINT, id="ordertaking.E002")] if problem else []

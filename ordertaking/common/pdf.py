@@ -111,6 +111,30 @@ def _register(path: str, index: int) -> str:
     return FONT_NAME
 
 
+def font_outline_problem(path: str, index: int = 0) -> str:
+    """Why the font file cannot be embedded, read from its header only (cheap enough for a start-up
+    check): "" for TrueType outlines, a sentence for PostScript (CFF) outlines or a file that is no font."""
+    import struct
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(12)
+            if head[:4] == b"ttcf":
+                count = struct.unpack(">I", head[8:12])[0]
+                if index >= count:
+                    return f"The font collection {path!r} has {count} faces; ORDERTAKING_PDF_FONT_INDEX is {index}."
+                f.seek(12 + 4 * index)
+                f.seek(struct.unpack(">I", f.read(4))[0])
+                head = f.read(4)
+    except OSError as e:
+        return f"The font {path!r} cannot be read ({e})."
+    if head[:4] == b"OTTO":
+        return f"The font {path!r} has PostScript outlines, which cannot be embedded in PDF documents."
+    if head[:4] not in (b"\x00\x01\x00\x00", b"true"):
+        return f"The file {path!r} is not a TrueType font."
+    return ""
+
+
 def cjk_font() -> str:
     """Register the Chinese font with ReportLab once per process and return its name.
     Raises `FontMissing` with what to install when there is none."""

@@ -37,7 +37,12 @@ def test_the_font_check_names_a_missing_font_file_and_what_to_install():
 @override_settings(ORDERTAKING_PDF_FONT="/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 def test_the_font_check_refuses_a_font_that_cannot_be_embedded():
     errors = pdf_font()
-    assert [e.id for e in errors] == ["ordertaking.E002"] and "cannot be embedded" in errors[0].msg
+    assert [e.id for e in errors] == ["ordertaking.E002"] and "PostScript outlines" in errors[0].msg
+
+
+def test_drawing_with_a_font_that_cannot_be_embedded_says_so():
+    with pytest.raises(pdf.FontMissing, match="cannot be embedded"):
+        pdf._register("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 0)
 
 
 def test_a_chinese_file_name_goes_out_in_rfc_5987_form_with_an_ascii_fallback():
