@@ -73,6 +73,7 @@ SHOTS = [
     Shot("35-working-day-calendar", "admin", "/tasks/calendar/?year=2026", BOTH),
     Shot("41-notifications", "center", "/notifications/", BOTH),
     Shot("41-notifications-settings", "sales", "/notifications/preferences/", BOTH),
+    Shot("36-order-tasks", "sales", "approved-order", BOTH),
 ]
 SCREENS = {"": ({"width": 1366, "height": 800}, True), ".phone": ({"width": 390, "height": 844}, False)}
 

@@ -97,6 +97,8 @@ BADGES: dict[str, str] = {
     "superseded": "text-bg-light border",
     "released": "text-bg-success",
     "done": "text-bg-success",
+    # tasks (P2.4.a): open, done and cancelled as above
+    "in_progress": "text-bg-primary",
 }
 
 

@@ -186,7 +186,8 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     rule = AssignmentRule.objects.filter(pk=pk).first() if pk else None
     if pk and rule is None:
         raise Http404("no such rule")
-    initial = {f: getattr(rule, f) for f in services.RULE_FIELDS} if rule else {"active": True}
+    initial = ({f: getattr(rule, f) for f in services.RULE_FIELDS} if rule
+               else {"active": True, "strategy": AssignmentRule.Strategy.NONE})
     form = RuleForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if "delete" in request.POST and rule is not None:
