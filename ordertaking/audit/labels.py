@@ -136,6 +136,9 @@ class TrackingAction(models.TextChoices):  # tracking (P2.4.d, P5.2.a)
 
 class NotificationAction(models.TextChoices):  # notifications (issue 10)
     PREFERENCES_CHANGED = "notification.preferences_changed", _("Notification choices changed")
+    WEBHOOK_ADDED = "department_webhook.added", _("Department webhook added")
+    WEBHOOK_CHANGED = "department_webhook.changed", _("Department webhook changed")
+    WEBHOOK_REMOVED = "department_webhook.removed", _("Department webhook removed")
 
 
 class FulfilmentAction(models.TextChoices):  # order execution (P2.4.a, P3.3)
@@ -288,6 +291,8 @@ FIELD_LABELS: dict[str, Any] = {
     "new_delivery_date": _("new promised date"),
     # a user's notification choices (issue 10)
     "email_kinds": _("also by e-mail"),
+    "url": _("webhook address"),
+    "secret_changed": _("secret changed"),
     # order execution (P2.4.a): tasks, assignment rules, the working-day calendar
     "task_kind": _("task kind"),
     "task_state": _("task state"),
@@ -426,6 +431,11 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("department", "logistics"): pgettext_lazy("role", "Logistics"),
     ("department", "customer_service"): pgettext_lazy("role", "Customer service"),
     ("department", "order_center"): pgettext_lazy("role", "Order processing center"),
+    ("department", "sales"): pgettext_lazy("role", "Sales"),
+    ("department", "finance"): pgettext_lazy("role", "Finance"),
+    ("department", "leadership"): pgettext_lazy("role", "Leadership"),
+    ("department", "auditor"): pgettext_lazy("role", "Auditor"),
+    ("department", "admin"): pgettext_lazy("role", "Administrator"),
     ("product_kind", "product"): _("Product"),
     ("product_kind", "service"): _("Service"),
     ("strategy", "fixed"): _("Default assignee"),

@@ -144,4 +144,4 @@ class DepartmentWebhook(models.Model):
         indexes = [models.Index(fields=["department", "active"], name="notif_webhook_dept_idx")]
 
     def __str__(self) -> str:
-        return f"{self.department} → {self.url}"
+        return f"{self.get_department_display()} · {self.url}"

@@ -141,3 +141,30 @@ def user_language_set(*, user: Any, language: str) -> bool:
         return False
     UserSetting.objects.update_or_create(user=user, defaults={"language": language})
     return True
+
+
+def _webhook_facts(hook: DepartmentWebhook) -> dict[str, Any]:
+    return {"department": hook.department, "url": hook.url, "active": hook.active}
+
+
+def department_webhook_recorded(*, hook: DepartmentWebhook, actor: Any, before: DepartmentWebhook | None,
+                                deleted: bool = False) -> None:
+    """The administrator added, changed or removed a department's webhook (in the admin site, inside
+    its transaction): where the company's notifications go is on the record; the secret never is,
+    only that it changed."""
+    if deleted:
+        event_record(actor=actor, action="department_webhook.removed", subject=hook, clause="P3",
+                     before=_webhook_facts(hook))
+        return
+    if before is None:
+        event_record(actor=actor, action="department_webhook.added", subject=hook, clause="P3",
+                     after=_webhook_facts(hook))
+        return
+    old, new = _webhook_facts(before), _webhook_facts(hook)
+    changed = {k for k in new if old[k] != new[k]}
+    secret_changed = before.secret != hook.secret
+    if not changed and not secret_changed:
+        return
+    event_record(actor=actor, action="department_webhook.changed", subject=hook, clause="P3",
+                 before={k: old[k] for k in sorted(changed)},
+                 after={**{k: new[k] for k in sorted(changed)}, **({"secret_changed": True} if secret_changed else {})})

@@ -105,3 +105,33 @@ def test_a_failing_receiver_raises_so_the_queue_retries_and_the_notification_sta
     assert len(got.received) == 2
     # each try is signed at its own time
     assert all(_valid("s", r["headers"], r["body"]) for r in got.received)
+
+
+@pytest.fixture
+def root(make_user):  # type: ignore[no-untyped-def]
+    from ordertaking.accounts.services import user_create
+
+    return user_create(username="root1", password="Test-pass-2026!", roles=["admin"], display_name="管理员",
+                       is_superuser=True)
+
+
+def test_the_administrator_keeps_the_webhooks_in_the_admin_site_and_every_change_is_audited(client, root):
+    from ordertaking.audit.models import AuditEvent
+
+    client.force_login(root)
+    r = client.post("/admin/notifications/departmentwebhook/add/",
+                    {"department": "logistics", "url": "https://qyapi.example.cn/robot?key=1", "secret": "k1",
+                     "active": "on"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    hook = DepartmentWebhook.objects.get()
+    client.post(f"/admin/notifications/departmentwebhook/{hook.pk}/change/",
+                {"department": "logistics", "url": "https://qyapi.example.cn/robot?key=1", "secret": "k2"})
+    added, changed = AuditEvent.objects.filter(action__startswith="department_webhook.").order_by("pk")
+    assert (added.action, added.after) == ("department_webhook.added", {
+        "department": "logistics", "url": "https://qyapi.example.cn/robot?key=1", "active": True})
+    assert (changed.action, changed.before, changed.after) == (
+        "department_webhook.changed", {"active": True}, {"active": False, "secret_changed": True})
+    assert "k1" not in str(added.after) and "k2" not in str(changed.after)  # the secret never on the record
+    client.post(f"/admin/notifications/departmentwebhook/{hook.pk}/delete/", {"post": "yes"})
+    assert AuditEvent.objects.filter(action="department_webhook.removed").count() == 1
+    assert not DepartmentWebhook.objects.exists()
