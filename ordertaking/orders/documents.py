@@ -143,6 +143,8 @@ def contract_document(order: Order, *, reader: Any) -> pdf.Document:
         (_("Credit code"), company.credit_code),
         (_("Address"), company.address),
         (_("Telephone"), company.phone),
+        (_("Bank"), company.bank),
+        (_("Bank account"), company.bank_account),
         (_("Sales rep"), str(order.sales_rep)),
     ])
     from reportlab.platypus import Table, TableStyle
