@@ -193,7 +193,7 @@ def history_rows(n_orders: int, customers: list[tuple[int, int]], products: list
         order = (oid, f"SO{day:%Y%m%d}-{seq:04d}", cust_id, user_id, user_id, state, 1,
                  day + timedelta(days=30), region_id, "某市", "工业路1号", pm_id, "", "张经理", "13800000000",
                  "CNY", total, "", "", created, created, submitted_at, approved_at,
-                 reviewer_id if approved_at else None)
+                 reviewer_id if approved_at else None, total if approved_at else 0)
         oid += 1
         yield order, lines
 
@@ -201,7 +201,8 @@ def history_rows(n_orders: int, customers: list[tuple[int, int]], products: list
 ORDER_COLS = ["id", "number", "customer_id", "sales_rep_id", "entered_by_id", "state", "revision",
               "delivery_date", "delivery_region_id", "delivery_city", "delivery_address", "payment_method_id",
               "customer_reference", "contact_name", "contact_phone", "currency", "total_amount", "notes",
-              "cancel_reason", "created_at", "updated_at", "submitted_at", "approved_at", "approved_by_id"]
+              "cancel_reason", "created_at", "updated_at", "submitted_at", "approved_at", "approved_by_id",
+              "approved_total"]
 LINE_COLS = ["id", "order_id", "position", "product_id", "product_code", "name", "specification", "description",
              "unit", "quantity", "unit_price", "list_price", "amount"]
 EVENT_COLS = ["at", "actor_id", "actor_name", "action", "clause", "subject_type", "subject_id", "subject_label",

@@ -28,6 +28,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from ordertaking.accounts.services import api_token_authenticate
+from ordertaking.amendments import api as amendments_api
 from ordertaking.audit import api as audit_api
 from ordertaking.catalog import api as catalog_api
 from ordertaking.common.api import MESSAGES, ErrorOut, StrictJSONParser, error_body
@@ -221,6 +222,7 @@ for _prefix, _router, _tag in [
     ("/inquiries", inquiries_api.router, "inquiries"),
     ("/orders", review_api.router, "review"),
     ("/orders", tracking_api.order_router, "tracking"),
+    ("/orders", amendments_api.router, "amendments"),
     ("/orders", orders_api.router, "orders"),
     ("/credit", credit_api.router, "credit"),
     ("/credit", finance_api.credit_router, "credit"),

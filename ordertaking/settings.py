@@ -293,3 +293,6 @@ ORDERTAKING_CONTRACT_TERMS_TEMPLATE = os.environ.get("ORDERTAKING_CONTRACT_TERMS
                                                      "orders/documents/contract_terms.txt")
 ORDERTAKING_PDF_FONT = os.environ.get("ORDERTAKING_PDF_FONT", "")
 ORDERTAKING_PDF_FONT_INDEX = int(os.environ.get("ORDERTAKING_PDF_FONT_INDEX", "0"))
+# P2.4: an approved order's cancellation is agreed by the order center up to this order total (yuan),
+# by leadership above it.
+ORDERTAKING_CANCEL_LEADERSHIP_ABOVE = os.environ.get("ORDERTAKING_CANCEL_LEADERSHIP_ABOVE", "500000")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("inquiries/", include("ordertaking.inquiries.urls")),
     path("orders/", include((orders_patterns, orders_urls.app_name))),
     path("review/", include("ordertaking.review.urls")),
+    path("amendments/", include("ordertaking.amendments.urls")),
     path("audit/", include("ordertaking.audit.urls")),
     path("credit/", include("ordertaking.credit.urls")),
     path("finance/", include("ordertaking.finance.urls")),

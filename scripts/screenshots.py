@@ -74,6 +74,9 @@ SHOTS = [
     Shot("41-notifications", "center", "/notifications/", BOTH),
     Shot("41-notifications-settings", "sales", "/notifications/preferences/", BOTH),
     Shot("36-order-tasks", "sales", "approved-order", BOTH),
+    Shot("25-change-form", "sales", "amend-change", BOTH),
+    Shot("26-cancel-request", "sales", "amend-cancel", BOTH),
+    Shot("27-cancel-decision", "center", "amend-decide", BOTH),
 ]
 SCREENS = {"": ({"width": 1366, "height": 800}, True), ".phone": ({"width": 390, "height": 844}, False)}
 
@@ -106,6 +109,16 @@ def resolve(page: Page, base: str, path: str) -> str | None:
     if path == "first-statement":  # the statement of the first customer the finance dashboard links to
         page.goto(f"{base}/finance/")
         link = page.locator("a[href*='/statement/']").first
+        href = link.get_attribute("href") if link.count() else None
+        return f"{base}{href}" if href else None
+    if path in ("amend-change", "amend-cancel"):  # the forms of an approved order (amendments, P2.3/P2.4)
+        page.goto(f"{base}/orders/?state=approved")
+        link = page.locator("a.order-no").first
+        number = link.inner_text().strip() if link.count() else ""
+        return f"{base}/amendments/{number}/{path.split('-')[1]}/" if number else None
+    if path == "amend-decide":  # the first cancellation waiting in the decider's queue
+        page.goto(f"{base}/amendments/cancellations/")
+        link = page.locator("a.order-no").first
         href = link.get_attribute("href") if link.count() else None
         return f"{base}{href}" if href else None
     if path not in ("first-order", "first-review", "approved-order"):

@@ -42,6 +42,7 @@ def test_p2_3_c_every_finding_code_a_rule_raises_has_its_words():
 
 def _model_choices() -> list[tuple[str, type, dict[str, str]]]:
     from ordertaking.accounts.roles import ROLE_LABELS
+    from ordertaking.amendments.models import CancelRequest, ChangeRequest
     from ordertaking.catalog.models import PaymentMethod
     from ordertaking.credit.models import CreditHold, Guarantee
     from ordertaking.customers.models import Customer
@@ -59,7 +60,9 @@ def _model_choices() -> list[tuple[str, type, dict[str, str]]]:
             ("status", Customer.Status, of(Customer.Status)), ("stage", CreditHold.Stage, of(CreditHold.Stage)),
             ("kind", Guarantee.Kind, of(Guarantee.Kind)),
             ("payment_kinds", PaymentMethod.Kind, of(PaymentMethod.Kind)),
-            ("roles", dict, {str(k): v for k, v in ROLE_LABELS.items()})]
+            ("roles", dict, {str(k): v for k, v in ROLE_LABELS.items()}),
+            ("change_request", ChangeRequest.State, of(ChangeRequest.State)),
+            ("cancel_request", CancelRequest.State, of(CancelRequest.State))]
 
 
 @pytest.mark.parametrize("lang", ["zh-hans", "en"])

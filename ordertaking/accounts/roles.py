@@ -72,6 +72,11 @@ CAPABILITIES: dict[str, tuple[str, set[Role], str]] = {
     "assignment_rule_manage": ("Maintain the task assignment rules", {Role.ORDER_CENTER}, "P2.4.a"),
     "calendar_manage": ("Maintain the working-day calendar (public holidays, make-up days)", {Role.ADMIN},
                         "P2.4.a"),
+    # After approval (P2.4): a cancellation needs the order center's agreement, leadership's above an amount
+    "order_cancel_agree": ("Agree to or refuse the cancellation of an approved order", {Role.ORDER_CENTER},
+                           "P2.4"),
+    "order_cancel_agree_above": ("Agree to or refuse the cancellation of an approved order above the "
+                                 "order center's amount", {Role.LEADERSHIP}, "P2.4"),
     # Credit and finance (P5.1, P3.6)
     "finance_view": ("See credit, invoices and receivables", {Role.FINANCE, Role.LEADERSHIP,
                                                               Role.AUDITOR}, "P3.6"),

@@ -155,9 +155,21 @@ class FulfilmentAction(models.TextChoices):  # order execution (P2.4.a, P3.3)
     DAY_REMOVED = "calendar.day_removed", _("Calendar day removed")
 
 
+class AmendmentAction(models.TextChoices):  # amendments (P2.3 again, P2.4, P5.1)
+    CHANGE_REQUESTED = "change.requested", _("Change after approval requested")
+    CHANGE_APPROVED = "change.approved", _("Change after approval approved")
+    CHANGE_WITHDRAWN = "change.withdrawn", _("Change after approval withdrawn")
+    CANCEL_REQUESTED = "cancel.requested", _("Cancellation requested")
+    CANCEL_AGREED = "cancel.agreed", _("Cancellation agreed")
+    CANCEL_REFUSED = "cancel.refused", _("Cancellation refused")
+    CANCEL_WITHDRAWN = "cancel.withdrawn", _("Cancellation request withdrawn")
+    EXECUTION_RESUMED = "order.execution_resumed", _("Order back in execution")
+    EXPOSURE_RELEASED = "credit.exposure_released", _("Credit exposure released")
+
+
 ACTION_CHOICES: tuple[type[models.TextChoices], ...] = (
     AuditAction, AccountAction, CatalogAction, CustomerAction, InquiryAction, OrderAction, ReviewAction,
-    CreditAction, FinanceAction, TrackingAction, NotificationAction, FulfilmentAction)
+    CreditAction, FinanceAction, TrackingAction, NotificationAction, FulfilmentAction, AmendmentAction)
 
 ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES for a in choices}
 
@@ -311,6 +323,9 @@ FIELD_LABELS: dict[str, Any] = {
     "strategy": _("strategy"),
     "date": _("date"),
     "day_kind": _("kind of day"),
+    # changes and cancellations after approval (P2.3, P2.4)
+    "change_request": _("change request"),
+    "cancel_request": _("cancellation request"),
 }
 
 # An order line's keys, shown as "Line 2 · unit price" (P2.2.b revisions, P4.2.a).
@@ -376,6 +391,14 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("payment_kinds", "prepayment"): _("Prepayment"),
     ("payment_kinds", "cod"): _("Cash on delivery"),
     ("payment_kinds", "credit"): _("Credit terms"),
+    # changes and cancellations after approval (P2.3, P2.4): the same words as amendments' models
+    ("change_request", "open"): pgettext_lazy("change request", "Under review"),
+    ("change_request", "approved"): pgettext_lazy("change request", "Approved"),
+    ("change_request", "withdrawn"): pgettext_lazy("change request", "Withdrawn"),
+    ("cancel_request", "requested"): pgettext_lazy("cancel request", "Requested"),
+    ("cancel_request", "agreed"): pgettext_lazy("cancel request", "Agreed"),
+    ("cancel_request", "refused"): pgettext_lazy("cancel request", "Refused"),
+    ("cancel_request", "withdrawn"): pgettext_lazy("cancel request", "Withdrawn"),
     # accounts (P3): the same words as accounts.roles.ROLE_LABELS
     ("roles", "sales"): pgettext_lazy("role", "Sales"),
     ("roles", "customer_service"): pgettext_lazy("role", "Customer service"),

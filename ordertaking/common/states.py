@@ -99,6 +99,7 @@ BADGES: dict[str, str] = {
     "done": "text-bg-success",
     # tasks (P2.4.a): open, done and cancelled as above
     "in_progress": "text-bg-primary",
+    "agreed": "text-bg-success",
 }
 
 

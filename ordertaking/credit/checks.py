@@ -14,7 +14,7 @@ from ordertaking.orders.states import OrderState
 
 from . import rules
 from .models import CreditHold, CustomerCredit
-from .selectors import guarantee_covers, released_allowance_of
+from .selectors import guarantee_covers, holds_since_approval, released_allowance_of
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def order_credit_facts(order: Order) -> CreditFacts:
     credit = CustomerCredit.objects.filter(customer_id=order.customer_id).first()
     if credit is None or not credit.is_evaluated:
         return CreditFacts(credit=credit, guarantee_ok=False, allowance=Decimal("0"), open_hold=False)
-    holds = list(CreditHold.objects.filter(order=order).order_by("-created_at", "-id"))
+    holds = list(holds_since_approval(order).order_by("-created_at", "-id"))
     return CreditFacts(
         credit=credit,
         guarantee_ok=not credit.guarantee_required or guarantee_covers(order=order),
@@ -56,7 +56,7 @@ def order_credit_findings(order: Order, facts: CreditFacts | None = None) -> lis
     if pm is not None:
         found.extend(rules.terms_finding(kind=pm.kind, term_days=pm.term_days, allowed_kinds=credit.payment_kinds,
                                          max_term_days=credit.max_term_days, rating=credit.rating))
-    excess = rules.limit_check(exposure=credit.exposure, order_amount=order.total_amount,
+    excess = rules.limit_check(exposure=credit.exposure, order_amount=order.exposure_delta,
                                limit=credit.credit_limit, allowed_excess=facts.allowance)
     if excess > 0 or facts.open_hold:
         # Not blocking: the approval's credit gate puts the order on credit hold for finance to

@@ -193,5 +193,14 @@ def released_allowance_of(holds: list[CreditHold]) -> Decimal:
     return Decimal("0.00")
 
 
+def holds_since_approval(order: Order) -> QuerySet[CreditHold]:
+    """The order's holds of the current approval round: a change after approval (P2.3) starts a new one,
+    so an excess accepted before the last approval is not accepted again for the change."""
+    holds = CreditHold.objects.filter(order=order)
+    if order.approved_total > 0 and order.approved_at is not None:
+        holds = holds.filter(created_at__gt=order.approved_at)
+    return holds
+
+
 def released_allowance(order: Order) -> Decimal:
-    return released_allowance_of(list(CreditHold.objects.filter(order=order).order_by("-created_at", "-id")[:1]))
+    return released_allowance_of(list(holds_since_approval(order).order_by("-created_at", "-id")[:1]))

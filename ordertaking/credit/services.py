@@ -451,7 +451,8 @@ def credit_submission_check(*, order: Order, actor: User, facts: CreditFacts | N
     credit, allowance = facts.credit, facts.allowance
     if credit is None or not credit.is_evaluated:
         return None
-    excess = rules.limit_check(exposure=credit.exposure, order_amount=order.total_amount,
+    # An order changed after approval already holds its approved amount: only the difference counts.
+    excess = rules.limit_check(exposure=credit.exposure, order_amount=order.exposure_delta,
                                limit=credit.credit_limit, allowed_excess=allowance)
     if excess > 0:
         return _hold(order=order, credit=credit, stage=CreditHold.Stage.SUBMISSION, excess=excess, actor=actor)
@@ -478,17 +479,22 @@ def credit_order_gate(*, order: Order, actor: User, today: date | None = None,
         raise ValidationFailed(blocking[0].message, code=blocking[0].code, field=blocking[0].field)
     if allowance is None:  # the caller may pass what it read under the same order lock
         allowance = selectors.released_allowance(order)
-    excess = rules.limit_check(exposure=credit.exposure, order_amount=order.total_amount,
+    # Only the difference to what the order already holds (a change after approval, P2.3): an increase
+    # is checked and added, a decrease releases its part (Order.approved_total, the order's share).
+    delta = order.exposure_delta
+    excess = rules.limit_check(exposure=credit.exposure, order_amount=delta,
                                limit=credit.credit_limit, allowed_excess=allowance)
     if excess > 0:
         return _hold(order=order, credit=credit, stage=CreditHold.Stage.APPROVAL, excess=excess, actor=actor)
     before = credit.exposure
-    credit.approved_uninvoiced += order.total_amount
+    credit.approved_uninvoiced = max(ZERO, credit.approved_uninvoiced + delta)
     credit.save(update_fields=["approved_uninvoiced", "updated_at"])
+    order.approved_total = order.total_amount
+    order.save(update_fields=["approved_total", "updated_at"])
     event_record(actor=actor, action="credit.checked", subject=order, clause="P5.1",
                  before={"exposure": str(before)},
                  after={"exposure": str(credit.exposure), "credit_limit": str(credit.credit_limit),
-                        "order_amount": str(order.total_amount), "accepted_excess": str(allowance),
+                        "order_amount": str(delta), "accepted_excess": str(allowance),
                         "rating": credit.rating})
     return None
 
@@ -509,7 +515,7 @@ def credit_hold_release(*, hold: CreditHold, actor: User, reason: str) -> Credit
         hold_target = HOLD.check(hold.state, "release")
         target = check_move(order.state, "release")
         credit = credit_row_locked(order.customer_id)
-        excess = rules.limit_check(exposure=credit.exposure, order_amount=order.total_amount,
+        excess = rules.limit_check(exposure=credit.exposure, order_amount=order.exposure_delta,
                                    limit=credit.credit_limit)
         authority = policy_current().finance_release_authority
         special = excess > authority

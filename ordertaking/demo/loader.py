@@ -31,7 +31,7 @@ from ordertaking.customers.models import Customer
 from ordertaking.customers.rules import credit_code_check_char
 from ordertaking.customers.services import customer_create
 
-from . import credit, execution, finance, inquiries, orders, tracking
+from . import amendments, credit, execution, finance, inquiries, orders, tracking
 from . import notifications as demo_notifications
 
 # One password for every demo login, printed at the end of `load-demo`. Demo only.
@@ -307,6 +307,10 @@ def load_notifications(ctx: DemoContext) -> None:
     demo_notifications.load(ctx)
 
 
+def load_amendments(ctx: DemoContext) -> None:
+    amendments.load(ctx)
+
+
 def load_tracking(ctx: DemoContext) -> None:
     """After the work: the at-risk check reads what the chapters before it did (P2.4.d, P5.2.a)."""
     tracking.load(ctx)
@@ -314,7 +318,7 @@ def load_tracking(ctx: DemoContext) -> None:
 
 STEPS: list[Callable[[DemoContext], None]] = [
     load_master_data, load_users, load_customers, load_credit, load_inquiries, load_assignment_rules, load_orders,
-    load_receivables, load_task_work, load_tracking, load_notifications,
+    load_receivables, load_task_work, load_amendments, load_tracking, load_notifications,
 ]
 
 

@@ -16,7 +16,7 @@ from ordertaking.common.money import money
 from ordertaking.common.queues import Queue
 from ordertaking.credit import rules as credit_rules
 from ordertaking.credit.models import CreditAlert
-from ordertaking.credit.selectors import NOT_APPROVED_STATES, require_finance_view
+from ordertaking.credit.selectors import require_finance_view
 from ordertaking.customers.models import Customer
 from ordertaking.orders.models import Order
 
@@ -262,11 +262,12 @@ def home_queues(user: Any) -> list[Queue]:
 
 
 def exposure_recompute(customer_id: int) -> tuple[Decimal, Decimal]:
-    """From scratch: (approved orders − what was invoiced of them, open amount of invoices)."""
-    approved = (Order.objects.filter(customer_id=customer_id).exclude(state__in=NOT_APPROVED_STATES)
-                .aggregate(s=Sum("total_amount"))["s"] or ZERO)
-    invoiced_of_approved = (Invoice.objects.filter(customer_id=customer_id)
-                            .exclude(order__state__in=NOT_APPROVED_STATES)
+    """From scratch: (what the orders hold as approved − what was invoiced of them, open amount of
+    invoices). An order holds the amount of its last approval (`Order.approved_total`), also while a
+    change after approval is under review (P2.3) and until a cancellation after approval releases it."""
+    approved = (Order.objects.filter(customer_id=customer_id, approved_total__gt=0)
+                .aggregate(s=Sum("approved_total"))["s"] or ZERO)
+    invoiced_of_approved = (Invoice.objects.filter(customer_id=customer_id, order__approved_total__gt=0)
                             .aggregate(s=Sum("amount"))["s"] or ZERO)
     invoices = Invoice.objects.filter(customer_id=customer_id).aggregate(a=Sum("amount"), s=Sum("settled_amount"))
     unpaid = (invoices["a"] or ZERO) - (invoices["s"] or ZERO)

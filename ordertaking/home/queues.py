@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ordertaking.amendments import selectors as amendments_selectors
 from ordertaking.common.queues import Queue
 from ordertaking.credit import selectors as credit_selectors
 from ordertaking.finance import selectors as finance_selectors
@@ -32,6 +33,7 @@ PROVIDERS: list[Callable[[Any], list[Queue]]] = [
     finance_selectors.home_queues,
     tracking_selectors.home_queues,
     fulfilment_selectors.home_queues,
+    amendments_selectors.home_queues,
 ]
 
 

@@ -51,6 +51,11 @@ class Order(models.Model):
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True, editable=False)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", editable=False, verbose_name=_("approved by"))
+    # P5.1: what this order added to its customer's approved exposure at its last approval. Set only by
+    # the credit gate (approval adds the difference to the total), released by a cancellation after
+    # approval; an order under a change after approval keeps holding it while the change is reviewed.
+    approved_total = models.DecimalField(_("approved amount"), default=Decimal("0.00"), db_default=Decimal("0.00"),
+                                         editable=False, **MONEY)
 
     class Meta:
         verbose_name = _("order")
@@ -66,10 +71,16 @@ class Order(models.Model):
             models.Index(fields=["delivery_date"], name="order_delivery_date"),
             models.Index(fields=["total_amount"], name="order_total"),
         ]
-        constraints = [models.CheckConstraint(condition=Q(total_amount__gte=0), name="order_total_not_negative")]
+        constraints = [models.CheckConstraint(condition=Q(total_amount__gte=0), name="order_total_not_negative"),
+                       models.CheckConstraint(condition=Q(approved_total__gte=0), name="order_approved_not_negative")]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def exposure_delta(self) -> Decimal:
+        """What approving the current content adds to the customer's exposure (negative: releases)."""
+        return self.total_amount - self.approved_total
 
     @property
     def is_editable(self) -> bool:

@@ -42,7 +42,8 @@ def order_authors_each(orders: list[Order]) -> dict[int, set[int]]:
 
 
 def order_can_edit(order: Order, user: Any) -> bool:
-    return order.state in EDITABLE_STATES and is_responsible(order, user)
+    # An order that was approved changes through its change request (amendments), in place.
+    return order.state in EDITABLE_STATES and order.approved_total == 0 and is_responsible(order, user)
 
 
 def order_can_submit(order: Order, user: Any) -> bool:
@@ -50,7 +51,8 @@ def order_can_submit(order: Order, user: Any) -> bool:
 
 
 def order_can_cancel(order: Order, user: Any) -> bool:
-    return can_move(order.state, "cancel") and is_responsible(order, user)
+    # An order that was approved is cancelled after approval (amendments), releasing its exposure.
+    return can_move(order.state, "cancel") and order.approved_total == 0 and is_responsible(order, user)
 
 
 def may_view_all(user: Any) -> bool:

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import ProtectedError, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -326,6 +326,7 @@ def order_update(*, order: Order, actor: User, changes: Mapping[str, Any] | None
             label = OrderState(order.state).label
             raise InvalidTransition(_("This order cannot be changed while it is %(state)s.") % {"state": label},
                                     field="state")
+        _refuse_if_approved_before(order)
         before = order_snapshot(order)
         if "sales_rep" in header and header["sales_rep"] is None:
             # "No choice" means the customer's rep, as on entry; an order always has a rep.
@@ -352,7 +353,138 @@ def order_update(*, order: Order, actor: User, changes: Mapping[str, Any] | None
     return order
 
 
-def order_submission_record(*, order: Order, actor: User) -> Order:
+def _refuse_if_approved_before(order: Order) -> None:
+    """An order that was approved holds exposure and may have tasks, production and shipments on its
+    lines: it changes only through a change request (in place, line by line) and is cancelled only
+    through a cancellation after approval, never by the draft's edit or cancel."""
+    if order.approved_total > 0:
+        raise Conflict(_("This order was approved: change it through its change request, or ask for its "
+                         "cancellation."), code="approved_before", field="state")
+
+
+# P2.3, change after approval: what a change may touch (the customer, the rep and the payment terms stay).
+CHANGE_FIELDS = ("delivery_date", "delivery_region", "delivery_city", "delivery_address", "customer_reference",
+                 "contact_name", "contact_phone", "notes")
+
+
+def _next_revision(order: Order) -> int:
+    return (order.revisions.order_by("-revision").values_list("revision", flat=True).first() or 0) + 1
+
+
+def order_amend(*, order: Order, actor: User, changes: Mapping[str, Any] | None = None,
+                lines: Iterable[Mapping[str, Any]] | None = None,
+                floors: Mapping[int, Decimal] | None = None, restore_revision: int | None = None) -> Order:
+    """The orders half of a change after approval (P2.3 again): edit an approved order's header and
+    lines IN PLACE, inside the caller's transaction (amendments' services call this, never a page).
+
+    Lines keep their identity, because tasks, production orders, shipments and invoices refer to
+    them: a line given with its `id` is updated, one without is added at the next line number, an
+    existing line left out is removed. `floors` (line id → quantity) is what was already shipped,
+    produced or invoiced of each line: a line is never reduced below it, nor removed while it is
+    above zero. The first edit opens the next revision (the approved one stays as approved);
+    `restore_revision` puts back the number of the revision whose content is being restored
+    (a withdrawn change). The edit is an `order.updated` event: its author is a party (P2.3.c)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("order_amend runs inside an amendments service's transaction")
+    changes = dict(changes or {})
+    refused = sorted(set(changes) - set(CHANGE_FIELDS))
+    if refused:
+        raise ValidationFailed(_("This field cannot be changed after approval."), field=refused[0],
+                               code="read_only")
+    header = _clean_header(changes)
+    floors = dict(floors or {})
+    with transaction.atomic(savepoint=False):
+        order = _lock(order)
+        if not is_responsible(order, actor):
+            raise PermissionDenied(_("You may not change this order."))
+        if order.approved_total <= 0:
+            raise InvalidTransition(_("Only an approved order is changed by a change request."), field="state",
+                                    code="invalid_transition")
+        prefetch_related_objects([order], lines_with_products())
+        before = order_snapshot(order)
+        for name, value in header.items():
+            setattr(order, name, value)
+        if lines is not None:
+            _amend_lines(order, list(lines), floors)
+            order.total_amount = _lines_total(list(order.lines.all()))
+        if restore_revision is not None:
+            order.revision = restore_revision
+        elif order.revisions.filter(revision=order.revision).exists():
+            order.revision = _next_revision(order)
+        order.save()
+        prefetch_related_objects([order], lines_with_products())
+        after = order_snapshot(order)
+        b, a = _changes_dicts(rules.revision_diff(before, after))
+        if before["revision"] != after["revision"]:
+            b, a = {**b, "revision": before["revision"]}, {**a, "revision": after["revision"]}
+        if b or a:
+            event_record(actor=actor, action="order.updated", subject=order, clause="P2.3", before=b, after=a)
+    return order
+
+
+def _amend_lines(order: Order, wanted: list[Mapping[str, Any]], floors: Mapping[int, Decimal]) -> None:
+    existing = {ln.pk: ln for ln in order.lines.all()}
+    if len(wanted) > MAX_LINES:
+        raise ValidationFailed(_("At most %(n)s lines.") % {"n": MAX_LINES}, field="lines")
+    kept: set[int] = set()
+    to_update: list[OrderLine] = []
+    to_create: list[OrderLine] = []
+    next_position = max((ln.position for ln in existing.values()), default=0) + 1
+    for i, raw in enumerate(wanted, start=1):
+        if not isinstance(raw, Mapping):
+            raise ValidationFailed(_("Each line must be an object."), field=f"lines.{i}")
+        raw = dict(raw)
+        line_id, position = raw.pop("id", None), raw.pop("position", None)
+        built = _build_lines([raw])[0]
+        if line_id not in (None, ""):
+            try:
+                current = existing.get(int(line_id))
+            except (TypeError, ValueError):
+                current = None
+            if current is None or current.pk in kept:
+                raise ValidationFailed(_("That line is not on this order."), field=f"lines.{i}")
+            kept.add(current.pk)
+            floor = floors.get(current.pk, Decimal("0"))
+            if built.quantity is not None and built.quantity < floor:
+                raise ValidationFailed(
+                    _("Line %(line)s cannot go below %(n)s: that much is already shipped, produced or invoiced.")
+                    % {"line": current.position, "n": floor.normalize()},
+                    field=f"lines.{i}.quantity", code="below_done")
+            same_product = built.product_id == current.product_id
+            for name in ("product", "product_code", "name", "specification", "description", "unit", "quantity",
+                         "unit_price", "amount"):
+                setattr(current, name, getattr(built, name))
+            if not same_product:  # the list price at entry is the product's, when the product changes
+                current.list_price = built.list_price
+            to_update.append(current)
+        else:
+            if position not in (None, "") and int(position) not in {ln.position for ln in existing.values()}:
+                built.position = int(position)  # a restored line takes its old number back
+            else:
+                built.position = next_position
+                next_position += 1
+            built.order = order
+            to_create.append(built)
+    removed = [ln for pk, ln in existing.items() if pk not in kept]
+    for ln in removed:
+        if floors.get(ln.pk, Decimal("0")) > 0:
+            raise ValidationFailed(
+                _("Line %(line)s cannot be removed: part of it is already shipped, produced or invoiced.")
+                % {"line": ln.position}, field="lines", code="below_done")
+    try:
+        with transaction.atomic():
+            OrderLine.objects.filter(pk__in=[ln.pk for ln in removed]).delete()
+    except ProtectedError as e:
+        raise Conflict(_("A removed line still has work recorded against it: reduce it instead."),
+                       code="line_in_use", field="lines") from e
+    OrderLine.objects.bulk_update(to_update, ["product", "product_code", "name", "specification", "description",
+                                              "unit", "quantity", "unit_price", "list_price", "amount"])
+    OrderLine.objects.bulk_create(to_create)
+    if hasattr(order, "_prefetched_objects_cache"):
+        order._prefetched_objects_cache.pop("lines", None)
+
+
+def order_submission_record(*, order: Order, actor: User, verb: str = "submit") -> Order:
     """The orders half of submitting for review (P2.2.a): only a complete order; freezes the
     revision the reviewer sees and moves the order to SUBMITTED. The hand-off to review (P2.2 →
     P2.3) is `review.services.order_submit`, which calls this inside its transaction and then runs
@@ -363,7 +495,10 @@ def order_submission_record(*, order: Order, actor: User) -> Order:
         order = _lock(order)
         if not is_responsible(order, actor):
             raise PermissionDenied(_("You may not submit this order."))
-        target = check_move(order.state, "submit")
+        if verb not in ("submit", "change"):
+            raise ValueError(verb)
+        # "change": an approved order's change goes back through review (P2.3) as a new revision.
+        target = check_move(order.state, verb)
         # Completeness, the snapshot and the review facts all read the lines: one query for all three.
         prefetch_related_objects([order], lines_with_products())
         findings = order_completeness(order)
@@ -384,7 +519,7 @@ def order_submission_record(*, order: Order, actor: User) -> Order:
         order.save()
         # What changed since the returned revision is already on the timeline, edit by edit
         # (order.updated): the submission records only the move, not that diff a second time.
-        event_record(actor=actor, action="order.submitted", subject=order, clause=MOVES["submit"][2],
+        event_record(actor=actor, action="order.submitted", subject=order, clause=MOVES[verb][2],
                      before={"state": from_state}, after={"state": target, "revision": order.revision})
     return order
 
@@ -397,6 +532,7 @@ def order_cancel(*, order: Order, actor: User, reason: str) -> Order:
         if not is_responsible(order, actor):
             raise PermissionDenied(_("You may not cancel this order."))
         target = check_move(order.state, "cancel")
+        _refuse_if_approved_before(order)
         if not reason:
             raise ValidationFailed(_("Give the reason for the cancellation."), field="reason", code="required")
         from_state = order.state

@@ -48,6 +48,9 @@ MOVES: dict[str, tuple[frozenset[str], str, str]] = {
     "cancel_approved": (frozenset({S.APPROVED, S.IN_EXECUTION, S.PARTLY_SHIPPED}), S.CANCELLED, "P2.4"),
     # Change after approval: the changed order goes back through review (P2.3) as a new revision.
     "change": (frozenset({S.APPROVED, S.IN_EXECUTION, S.PARTLY_SHIPPED}), S.SUBMITTED, "P2.3"),
+    # A returned change withdrawn: the approved content is restored, the order approved again as it was
+    # (and moved on to the execution state it came from by "start"/"ship_part").
+    "change_withdraw": (frozenset({S.RETURNED}), S.APPROVED, "P2.3"),
 }
 
 # The states of an approved order on its way to the customer (P2.4): its tasks are live.
@@ -72,6 +75,7 @@ VERB_LABELS = {
     "close": _("close"),  # 关闭
     "cancel_approved": _("cancel"),  # 取消
     "change": _("change"),  # 变更
+    "change_withdraw": _("withdraw the change of"),  # 撤回变更
 }
 
 

@@ -92,14 +92,15 @@ def review_findings_refresh(*, order: Order, actor: Any, credit_facts: CreditFac
     return findings
 
 
-def order_submit(*, order: Order, actor: Any) -> Order:
+def order_submit(*, order: Order, actor: Any, verb: str = "submit") -> Order:
     """Submit for review: the hand-off from order entry (P2.2.a) to the order processing center
     (P2.3). In one transaction: the orders app freezes the complete revision and moves the order
     to SUBMITTED (`orders.services.order_submission_record`); the automatic checks (P2.3.a/b) are
     stored for the reviewer; the credit check (P5.1) holds an order over the limit. It lives here,
-    above orders and credit, so neither of them calls up (docs/conventions.md)."""
+    above orders and credit, so neither of them calls up (docs/conventions.md). `verb="change"`: an
+    approved order's change after approval goes through the same review (amendments, P2.3 again)."""
     with transaction.atomic():
-        order = order_submission_record(order=order, actor=actor)
+        order = order_submission_record(order=order, actor=actor, verb=verb)
         credit_facts = order_credit_facts(order)  # read once, for the review's findings and the hold
         review_findings_refresh(order=order, actor=actor, credit_facts=credit_facts)
         credit_submission_check(order=order, actor=actor, facts=credit_facts)  # P5.1: over the limit → hold
