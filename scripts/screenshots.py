@@ -71,7 +71,7 @@ SHOTS = [
     Shot("33-assignment-rules", "center", "/tasks/rules/", BOTH),
     Shot("34-assignment-rule-new", "center", "/tasks/rules/new/", BOTH),
     Shot("35-working-day-calendar", "admin", "/tasks/calendar/?year=2026", BOTH),
-    Shot("41-notifications", "center", "/notifications/", BOTH),
+    Shot("41-notifications", "sales", "/notifications/", BOTH),
     Shot("41-notifications-settings", "sales", "/notifications/preferences/", BOTH),
     Shot("36-order-tasks", "sales", "approved-order", BOTH),
     Shot("25-change-form", "sales", "amend-change", BOTH),

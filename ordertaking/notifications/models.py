@@ -17,7 +17,9 @@ from ordertaking.accounts.roles import ROLE_LABELS, Role
 
 class Kind(models.TextChoices):
     """What happened. Callers pass ``params`` as plain strings or numbers; every kind takes
-    ``order`` (the order number) and may take the others listed here (missing ones read as empty):
+    ``order`` (the order number) and may take the others listed here (missing ones read as empty).
+    A text the system writes itself (a risk's reason) may be given in each language,
+    ``{"zh-hans": "...", "en": "..."}``: each reader sees theirs (one notify call for everyone).
 
     - order_submitted: order, customer — to the order processing center (review's order_submit).
     - order_returned: order, opinion (the review opinion) — to the sales rep.

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -24,11 +25,16 @@ from .models import EMAIL_BY_DEFAULT, DepartmentWebhook, Kind, Notification, Not
 from .selectors import email_choices, language_supported
 from .tasks import notification_mail_send, webhook_post
 
+LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
+
 
 def _plain(value: Any) -> Any:
-    """Params are stored as JSON: plain strings and numbers (a Decimal or date becomes its text)."""
+    """Params are stored as JSON: plain strings and numbers (a Decimal or date becomes its text), or a
+    text in each language ({"zh-hans": ..., "en": ...}), shown in the reader's."""
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
+    if isinstance(value, dict) and value and all(k in LANGUAGE_CODES for k in value):
+        return {str(k): str(v) for k, v in value.items()}
     return str(value)
 
 

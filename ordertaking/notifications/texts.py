@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.utils.functional import Promise
-from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Kind
@@ -95,6 +96,9 @@ class _Params(dict[str, str]):
 def _words(params: dict[str, Any], actor_name: str) -> _Params:
     out = _Params()
     for key, value in (params or {}).items():
+        if isinstance(value, dict):  # a text in each language: the reader's, else the site's, else any
+            value = (value.get(get_language() or "") or value.get(settings.LANGUAGE_CODE)
+                     or next(iter(value.values()), ""))
         if value is None:
             text = ""
         elif key in MONEY_PARAMS:

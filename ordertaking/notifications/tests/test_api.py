@@ -59,3 +59,14 @@ def test_preferences_get_and_put(api):
 def test_bad_preferences_are_422_with_the_field(api, payload, field):
     response = api.put("/api/v1/notifications/preferences", {"by_email": payload}, content_type="application/json")
     assert response.status_code == 422 and response.json()["field"] == field
+
+
+def test_the_list_pins_its_queries_whatever_the_number_of_notifications(
+        api, sales_rep, reviewer, django_assert_max_num_queries, django_assert_num_queries):
+    _some(sales_rep, reviewer, n=2)
+    api.get("/api/v1/notifications")
+    with django_assert_max_num_queries(12) as few:
+        api.get("/api/v1/notifications")
+    _some(sales_rep, reviewer, n=15)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(api.get("/api/v1/notifications").json()["items"]) == 17

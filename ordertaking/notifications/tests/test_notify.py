@@ -147,3 +147,19 @@ def test_money_task_and_outcome_params_are_shown_in_words():
 def test_an_unknown_kind_is_a_programming_error(sales_rep):
     with pytest.raises(ValueError):
         notify(recipients=[sales_rep], kind="order_teleported")
+
+
+def test_a_text_given_in_each_language_is_shown_in_the_readers(
+        sales_rep, sales_rep2, reviewer, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    _mail(sales_rep, "wang@example.cn")
+    _mail(sales_rep2, "li@example.cn")
+    UserSetting.objects.create(user=sales_rep2, language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        (n, _n2) = notify(recipients=[sales_rep, sales_rep2], kind=Kind.ORDER_AT_RISK, actor=reviewer,
+                          params={"order": "SO-6", "reason": {"zh-hans": "生产延误", "en": "production late"}})
+    by_address = {m.to[0]: m.body for m in mail.outbox}
+    assert "生产延误" in by_address["wang@example.cn"] and "production late" in by_address["li@example.cn"]
+    with translation.override("en"):
+        assert render(n.kind, n.params).body == "Order SO-6 may miss its delivery date: production late"
