@@ -102,7 +102,7 @@ def test_p5_2_a_at_risk_more_than_two_days_without_a_plan_goes_to_the_reps_leade
 
     (note,) = Notification.objects.filter(kind="risk_escalated")
     assert note.recipient == leader and note.params["order"] == order.number
-    assert "2026-11-23" in note.params["reason"] and "时间节点延误" in note.params["reason"]  # leader reads zh
+    assert "2026-11-23" in note.params["reason"]["en"] and "时间节点延误" in note.params["reason"]["zh-hans"]
     assert services.escalations_due(now=thursday + timedelta(days=1)) == []
 
 

@@ -55,7 +55,8 @@ def test_p2_4_d_a_missed_time_node_puts_the_order_at_risk_once_and_tells_the_rep
     (ev,) = events(order, "order.at_risk")
     assert ev.after == {"risk_reasons": ["task_overdue"]} and ev.clause == "P2.4.d"
     (note,) = Notification.objects.filter(kind="order_at_risk", recipient=sales_rep)
-    assert note.params["order"] == order.number and "时间节点延误" in note.params["reason"]
+    assert note.params["order"] == order.number and "时间节点延误" in note.params["reason"]["zh-hans"]
+    assert "Time node missed" in note.params["reason"]["en"]
     # again, a day later: the same reason, its days brought up to date, nothing new recorded
     order_risk_refresh(order=order, now=now + timedelta(days=1))
     assert OrderRisk.objects.get(key=f"task:{task.pk}").params["days"] == 3
