@@ -39,6 +39,7 @@ from ordertaking.customers import api as customers_api
 from ordertaking.finance import api as finance_api
 from ordertaking.fulfilment import api as fulfilment_api
 from ordertaking.inquiries import api as inquiries_api
+from ordertaking.logistics import api as logistics_api
 from ordertaking.notifications import api as notifications_api
 from ordertaking.orders import api as orders_api
 from ordertaking.review import api as review_api
@@ -233,5 +234,6 @@ for _prefix, _router, _tag in [
     ("/tasks", fulfilment_api.router, "tasks"),
     ("/assignment-rules", fulfilment_api.rules_router, "tasks"),
     ("/holidays", fulfilment_api.holidays_router, "tasks"),
+    ("/logistics", logistics_api.router, "logistics"),
 ]:
     api.add_router(_prefix, _router, tags=[_tag])

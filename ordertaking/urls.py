@@ -28,6 +28,7 @@ urlpatterns = [
     path("audit/", include("ordertaking.audit.urls")),
     path("credit/", include("ordertaking.credit.urls")),
     path("finance/", include("ordertaking.finance.urls")),
+    path("logistics/", include("ordertaking.logistics.urls")),
     path("catalog/", include("ordertaking.catalog.urls")),
     path("ops/", include("ordertaking.ops.urls")),
     path("tracking/", include("ordertaking.tracking.urls")),

@@ -37,8 +37,8 @@ LOCALES = {"zh-hans": "zh-CN", "en": "en-US"}
 @dataclass(frozen=True)
 class Shot:
     name: str  # file name without language and extension
-    role: str  # which login takes it: sales, center, leader, finance, auditor, or "" for signed out
-    path: str  # URL path, or "first-order" for the first order linked from /orders/
+    role: str  # which login takes it: sales, center, leader, finance, auditor, logistics, or "" for signed out
+    path: str  # URL path, "first-order" for the first order linked from /orders/, or "follow:<page>|<css>"
     languages: tuple[str, ...] = ("zh-hans",)
 
 
@@ -77,6 +77,11 @@ SHOTS = [
     Shot("25-change-form", "sales", "amend-change", BOTH),
     Shot("26-cancel-request", "sales", "amend-cancel", BOTH),
     Shot("27-cancel-decision", "center", "amend-decide", BOTH),
+    Shot("17-logistics-board", "logistics", "/logistics/", BOTH),
+    Shot("17-logistics-shipment-form", "logistics", "follow:/logistics/|[data-testid=to-plan] a.btn-primary", BOTH),
+    Shot("17-logistics-shipment", "logistics", "follow:/logistics/shipments/|#shipment-table tbody a", BOTH),
+    Shot("17-logistics-carriers", "logistics", "/logistics/carriers/", BOTH),
+    Shot("17-logistics-carrier", "logistics", "/logistics/carriers/sf/", BOTH),
 ]
 SCREENS = {"": ({"width": 1366, "height": 800}, True), ".phone": ({"width": 390, "height": 844}, False)}
 
@@ -121,6 +126,12 @@ def resolve(page: Page, base: str, path: str) -> str | None:
         link = page.locator("a.order-no").first
         href = link.get_attribute("href") if link.count() else None
         return f"{base}{href}" if href else None
+    if path.startswith("follow:"):  # follow:<page>|<css selector>: the first matching link on that page
+        listing, _bar, selector = path[len("follow:"):].partition("|")
+        page.goto(f"{base}{listing}")
+        found = page.locator(selector).first
+        href = found.get_attribute("href") if found.count() else None
+        return f"{base}{href}" if href and href.startswith("/") else href
     if path not in ("first-order", "first-review", "approved-order"):
         return f"{base}{path}"
     page.goto(f"{base}{'/review/' if path == 'first-review' else '/orders/'}"

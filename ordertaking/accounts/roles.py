@@ -94,6 +94,10 @@ CAPABILITIES: dict[str, tuple[str, set[Role], str]] = {
     # Tracking (P2.4.d, P5.2.a): a sales rep for their own orders, the order center for any
     "contingency_plan_record": ("Record contingency plans for orders at risk", {Role.SALES, Role.ORDER_CENTER},
                                 "P5.2.a"),
+    # Logistics (P2.4.c, P3.5, P5.2.c)
+    "logistics_manage": ("Carriers, shipments, tracking and shipping exceptions", {Role.LOGISTICS}, "P3.5"),
+    "logistics_view": ("See carriers, shipments and shipping exceptions",
+                       {Role.LOGISTICS, Role.ORDER_CENTER, Role.LEADERSHIP, Role.AUDITOR}, "P3.5"),
     # Supervision (P6.1)
     "audit_view": ("Read the audit log", {Role.AUDITOR, Role.LEADERSHIP, Role.ADMIN}, "P6.1.a"),
     "audit_verify": ("Verify the audit log's hash chains and seals", {Role.AUDITOR}, "P6.1.a"),

@@ -167,9 +167,23 @@ class AmendmentAction(models.TextChoices):  # amendments (P2.3 again, P2.4, P5.1
     EXPOSURE_RELEASED = "credit.exposure_released", _("Credit exposure released")
 
 
+class LogisticsAction(models.TextChoices):  # logistics (P2.4.c, P3.5, P5.2.c)
+    CARRIER_CREATED = "carrier.created", _("Carrier created")
+    CARRIER_UPDATED = "carrier.updated", _("Carrier changed")
+    CARRIER_SECRET = "carrier.secret_generated", _("Carrier webhook key generated")
+    SHIPMENT_PLANNED = "shipment.planned", _("Shipment planned")
+    SHIPMENT_DISPATCHED = "shipment.dispatched", _("Shipment dispatched")
+    SHIPMENT_TRACKED = "shipment.tracked", _("Shipment tracking event")
+    SHIPMENT_CANCELLED = "shipment.cancelled", _("Shipment cancelled")
+    EXCEPTION_RECORDED = "shipping_exception.recorded", _("Shipping exception recorded")
+    EXCEPTION_HANDLED = "shipping_exception.handled", _("Shipping exception handled")
+    EXCEPTION_CLOSED = "shipping_exception.closed", _("Shipping exception closed")
+
+
 ACTION_CHOICES: tuple[type[models.TextChoices], ...] = (
     AuditAction, AccountAction, CatalogAction, CustomerAction, InquiryAction, OrderAction, ReviewAction,
-    CreditAction, FinanceAction, TrackingAction, NotificationAction, FulfilmentAction, AmendmentAction)
+    CreditAction, FinanceAction, TrackingAction, NotificationAction, FulfilmentAction, AmendmentAction,
+    LogisticsAction)
 
 ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES for a in choices}
 
@@ -326,6 +340,30 @@ FIELD_LABELS: dict[str, Any] = {
     # changes and cancellations after approval (P2.3, P2.4)
     "change_request": _("change request"),
     "cancel_request": _("cancellation request"),
+    # logistics (P2.4.c, P5.2.c)
+    "shipment": _("shipment"),
+    "shipment_state": _("shipment state"),
+    "carrier": _("carrier"),
+    "method": _("method"),
+    "waybill_number": _("waybill number"),
+    "planned_ship_date": _("planned ship date"),
+    "planned_arrival": _("planned arrival"),
+    "carrier_warnings": _("chosen despite"),
+    "tracking": _("tracking event"),
+    "place": _("place"),
+    "occurred_at": _("time"),
+    "source": _("source"),
+    "exception": _("shipping exception"),
+    "exception_state": _("exception state"),
+    "told_departments": _("departments told"),
+    "told_contact": _("customer contact told"),
+    "new_arrival": _("expected arrival"),
+    "contract_number": _("contract number"),
+    "contract_valid_from": _("contract valid from"),
+    "contract_valid_to": _("contract valid to"),
+    "methods": _("methods offered"),
+    "regions": _("service regions"),
+    "replaced": _("replaced an earlier key"),
 }
 
 # An order line's keys, shown as "Line 2 · unit price" (P2.2.b revisions, P4.2.a).
@@ -467,6 +505,41 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("strategy", "none"): _("Department only (nobody in person)"),
     ("day_kind", "holiday"): _("Public holiday"),
     ("day_kind", "workday"): _("Make-up working day"),
+    # logistics (P2.4.c, P5.2.c): the same words as logistics.models
+    ("method", "own_fleet"): _("Own fleet"),
+    ("method", "express"): _("Express"),
+    ("method", "freight"): _("Freight"),
+    ("methods", "own_fleet"): _("Own fleet"),
+    ("methods", "express"): _("Express"),
+    ("methods", "freight"): _("Freight"),
+    ("shipment_state", "planned"): pgettext_lazy("shipment", "Planned"),
+    ("shipment_state", "dispatched"): _("Dispatched"),
+    ("shipment_state", "in_transit"): _("In transit"),
+    ("shipment_state", "delivered"): pgettext_lazy("shipment", "Delivered"),
+    ("shipment_state", "cancelled"): _("Cancelled"),
+    ("tracking", "picked_up"): _("Picked up"),
+    ("tracking", "in_transit"): _("In transit"),
+    ("tracking", "arrived"): _("Arrived"),
+    ("tracking", "delivered"): pgettext_lazy("tracking", "Signed for"),
+    ("source", "page"): _("Entered on the page"),
+    ("source", "api"): _("API"),
+    ("source", "webhook"): _("Carrier webhook"),
+    ("exception", "delay"): _("Transport delay"),
+    ("exception", "damage"): _("Goods damaged"),
+    ("exception", "loss"): _("Goods lost"),
+    ("exception_state", "open"): _("Open"),
+    ("exception_state", "handled"): _("Handled"),
+    ("exception_state", "closed"): _("Closed"),
+    ("carrier_warnings", "contract_not_started"): _("contract not yet in force"),
+    ("carrier_warnings", "contract_expired"): _("contract expired"),
+    ("carrier_warnings", "rating_below_floor"): _("on-time rate below the floor"),
+    ("carrier_warnings", "region_not_served"): _("delivery province not served"),
+    ("told_departments", "sales"): pgettext_lazy("role", "Sales"),
+    ("told_departments", "customer_service"): pgettext_lazy("role", "Customer service"),
+    ("told_departments", "order_center"): pgettext_lazy("role", "Order processing center"),
+    ("told_departments", "production"): pgettext_lazy("role", "Production"),
+    ("told_departments", "finance"): pgettext_lazy("role", "Finance"),
+    ("told_departments", "leadership"): pgettext_lazy("role", "Leadership"),
 }
 
 # Keys whose values are amounts of money: shown as ¥1,234.50 like every other amount on the pages.

@@ -100,6 +100,11 @@ BADGES: dict[str, str] = {
     # tasks (P2.4.a): open, done and cancelled as above
     "in_progress": "text-bg-primary",
     "agreed": "text-bg-success",
+    # shipments and shipping exceptions (logistics)
+    "planned": "text-bg-secondary",
+    "dispatched": "text-bg-primary",
+    "in_transit": "text-bg-info",
+    "handled": "text-bg-warning",
 }
 
 

@@ -15,6 +15,7 @@ from ordertaking.credit import selectors as credit_selectors
 from ordertaking.finance import selectors as finance_selectors
 from ordertaking.fulfilment import selectors as fulfilment_selectors
 from ordertaking.inquiries import selectors as inquiries_selectors
+from ordertaking.logistics import selectors as logistics_selectors
 from ordertaking.orders import selectors as orders_selectors
 from ordertaking.review import selectors as review_selectors
 from ordertaking.tracking import selectors as tracking_selectors
@@ -34,6 +35,7 @@ PROVIDERS: list[Callable[[Any], list[Queue]]] = [
     tracking_selectors.home_queues,
     fulfilment_selectors.home_queues,
     amendments_selectors.home_queues,
+    logistics_selectors.home_queues,
 ]
 
 
