@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ordertaking.common.states import Move, StateTable
 
@@ -34,7 +35,7 @@ EXCEPTION = StateTable(E, {
     "handle": Move({E.OPEN}, E.HANDLED, "P5.2.c"),
     "close": Move({E.OPEN, E.HANDLED}, E.CLOSED, "P5.2.c"),
 }, refusal=_("This exception is %(state)s: it cannot be %(verb)s."), verbs={
-    "handle": _("marked handled"), "close": _("closed"),
+    "handle": _("marked handled"), "close": pgettext_lazy("exception move", "closed"),
 })
 
 # The shipments that hold quantity of their order's lines (everything but a cancelled one).

@@ -10,5 +10,5 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0008_execution_capabilities")]
+    dependencies = [("accounts", "0009_cancel_agree_capabilities")]
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
