@@ -39,8 +39,15 @@ def shipped_quantities(order: Order) -> dict[int, Decimal]:
 
 
 def produced_quantities(order: Order) -> dict[int, Decimal]:
-    """Line id → quantity produced (production)."""
-    return {}
+    """Line id → quantity produced: the quantity of each line's completed production task (fulfilment;
+    production's own progress reports refine this once production lands)."""
+    rows = (Task.objects.filter(order=order, kind=Task.Kind.PRODUCTION, state=Task.State.DONE, line__isnull=False)
+            .values_list("line_id", "quantity"))
+    produced: dict[int, Decimal] = {}
+    for line_id, quantity in rows:
+        if quantity:
+            produced[line_id] = max(produced.get(line_id, ZERO), quantity)
+    return produced
 
 
 def invoiced_quantities(order: Order) -> dict[int, Decimal]:

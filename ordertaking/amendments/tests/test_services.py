@@ -282,3 +282,17 @@ def test_p2_4_the_deciders_learn_of_the_request_and_the_rep_of_the_decision(appr
     services.cancel_request_refuse(request=req, actor=reviewer, comment="已投产")
     told = Notification.objects.get(kind="cancel_decided", recipient=sales_rep)
     assert told.params["outcome"] == "refused"
+
+
+def test_p2_3_a_line_whose_production_is_done_cannot_go_below_it(approved, sales_rep, production_user):
+    from ordertaking.fulfilment.models import Task
+    from ordertaking.fulfilment.services import task_complete, task_start
+
+    order = approved()
+    production = Task.objects.get(order=order, kind=Task.Kind.PRODUCTION)
+    task_start(task=production, actor=production_user)
+    task_complete(task=production, actor=production_user, note="完工")
+    with pytest.raises(ValidationFailed) as e:
+        services.change_request_create(order=order, actor=sales_rep, reason="减少", lines=_lines(order, p1="1"))
+    assert e.value.code == "below_done"
+    services.change_request_create(order=order, actor=sales_rep, reason="追加", lines=_lines(order, p1="3"))
