@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from ordertaking.fulfilment.models import Task
+from ordertaking.logistics.selectors import open_exceptions
 from ordertaking.orders.models import Order
 
 from . import rules
@@ -19,6 +20,8 @@ def order_facts(order: Order, today: date) -> rules.RiskFacts:
     transit = region.transit_days if region is not None else 0
     tasks = tuple(rules.TaskFact(t.pk, t.kind, t.due_date, t.state in FINISHED_TASK_STATES)
                   for t in Task.objects.filter(order=order).only("pk", "kind", "due_date", "state").order_by("pk"))
+    exceptions = tuple(rules.ExceptionFact(e.pk, e.kind, e.shipment.waybill_number if e.shipment_id else "")
+                       for e in open_exceptions(order))
     return rules.RiskFacts(today=today, delivery_date=order.delivery_date,
                            latest_finish=rules.latest_finish(order.delivery_date, transit or 0),
-                           production_forecast=None, tasks=tasks)
+                           production_forecast=None, tasks=tasks, open_exceptions=exceptions)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ordertaking.fulfilment.models import Task
+from ordertaking.logistics.models import Shipment, ShippingException
 from ordertaking.orders.models import Order
 
 from .models import ContingencyPlan
@@ -128,7 +129,7 @@ def _who(user: Any, department_label: str = "") -> str:
 
 def _work_rows(order: Order, *, today: date) -> list[Row]:
     """The order's work, by its planned dates: fulfilment's tasks (with production's progress)."""
-    rows = _task_rows(order, today=today)
+    rows = _task_rows(order, today=today) + _shipment_rows(order, today=today)
     rows.sort(key=lambda r: (r.planned_start or r.planned_end or r.actual_start or r.actual_end or today))
     return rows
 
@@ -146,6 +147,30 @@ def _task_rows(order: Order, *, today: date) -> list[Row]:
                         who=_who(t.assignee, str(t.get_department_display())),
                         state=t.state, state_label=str(t.get_state_display()),
                         late=(live and t.due_date < today) or bool(done and done > t.due_date)))
+    return rows
+
+
+def _shipment_rows(order: Order, *, today: date) -> list[Row]:
+    """Logistics' shipments (P2.4.c): planned ship date to planned arrival, shipped to delivered; an open
+    exception marks the shipment late."""
+    exceptions: dict[int, list[ShippingException]] = {}
+    for e in ShippingException.objects.filter(order=order).order_by("created_at", "id"):
+        exceptions.setdefault(e.shipment_id, []).append(e)
+    rows = []
+    for s in (Shipment.objects.filter(order=order).exclude(state=Shipment.State.CANCELLED).select_related("carrier")
+              .order_by("planned_ship_date", "id")):
+        mine = exceptions.get(s.pk, [])
+        open_exc = [e for e in mine if e.state != ShippingException.State.CLOSED]
+        arrived = _local(s.delivered_at)
+        notes = [" ".join(x for x in (s.carrier.name if s.carrier_id and s.carrier else "", s.waybill_number) if x)]
+        notes += [str(e.get_kind_display()) for e in open_exc]
+        rows.append(Row(label=_("Shipment %(number)s") % {"number": s.number}, group="shipment",
+                        planned_start=s.planned_ship_date, planned_end=s.planned_arrival,
+                        actual_start=_local(s.shipped_at), actual_end=arrived,
+                        state=s.state, state_label=str(s.get_state_display()),
+                        note=" · ".join(n for n in notes if n),
+                        late=bool(open_exc) or (arrived is None and s.planned_arrival < today)
+                        or bool(arrived and arrived > s.planned_arrival)))
     return rows
 
 

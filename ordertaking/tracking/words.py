@@ -8,11 +8,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from ordertaking.fulfilment.models import Task
+from ordertaking.logistics.models import ShippingException
 
 # Filled from the owning apps' choices as they land (fulfilment Task.Kind, logistics exception kinds,
 # production checkpoints); an unknown code reads as a neutral word, never as the code.
 TASK_KINDS: dict[str, Any] = dict(Task.Kind.choices)
-EXCEPTION_KINDS: dict[str, Any] = {}
+EXCEPTION_KINDS: dict[str, Any] = dict(ShippingException.Kind.choices)
 CHECKPOINTS: dict[str, Any] = {}
 
 

@@ -102,3 +102,27 @@ def test_p2_4_d_an_order_cancelled_after_approval_leaves_the_at_risk_list(approv
     Order.objects.filter(pk=order.pk).update(state="cancelled")  # as amendments' agreed cancellation leaves it
     order_risk_refresh(order=order, now=at(task.due_date + timedelta(days=2)))
     assert RiskEpisode.objects.get(order=order).ended_at is not None
+
+
+def test_p2_4_c_a_shipping_exception_puts_the_order_at_risk_when_recorded_and_closing_it_clears(
+        approved_order, logistics_user, catalog):
+    from decimal import Decimal
+
+    from ordertaking.logistics.services import carrier_create, exception_close, exception_record, shipment_create
+
+    order = approved_order(lines=[{"product": "reducer", "quantity": "4"}])
+    today = timezone.localdate()
+    carrier = carrier_create(actor=logistics_user, code="sf", name="顺丰速运", contract_number="SF-1",
+                             contract_valid_from=today - timedelta(days=10),
+                             contract_valid_to=today + timedelta(days=90),
+                             methods=["freight"], regions=list(catalog["regions"].values()))
+    shipment = shipment_create(order=order, actor=logistics_user, method="freight", carrier=carrier,
+                               waybill_number="SF0001", planned_ship_date=today, dispatch=True,
+                               lines=[{"order_line": order.lines.get(), "quantity": Decimal("4")}])
+    exc = exception_record(shipment=shipment, actor=logistics_user, kind="delay", cause="大雾封路")
+    (risk,) = OrderRisk.objects.filter(order=order, cleared_at__isnull=True)
+    assert (risk.reason, risk.clause, risk.params) == ("shipping_exception", "P2.4.c",
+                                                       {"kind": "delay", "waybill": "SF0001"})
+    exception_close(exception=exc, actor=logistics_user, note="已送达")
+    assert not OrderRisk.objects.filter(order=order, cleared_at__isnull=True).exists()
+    assert events(order, "order.risk_cleared")
