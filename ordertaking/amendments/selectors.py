@@ -15,6 +15,7 @@ from ordertaking.common.errors import NotFound
 from ordertaking.common.queues import Queue
 from ordertaking.finance.models import Invoice, InvoiceLine
 from ordertaking.fulfilment.models import Task
+from ordertaking.logistics import selectors as logistics_selectors
 from ordertaking.orders.models import Order
 from ordertaking.orders.permissions import is_responsible
 from ordertaking.orders.selectors import visible_orders
@@ -34,8 +35,8 @@ def cancel_threshold() -> Decimal:
 # --- what is already done of each line: the one place that reads it ---------------------------------
 
 def shipped_quantities(order: Order) -> dict[int, Decimal]:
-    """Line id → quantity dispatched to the customer (logistics)."""
-    return {}
+    """Line id → quantity dispatched to the customer (logistics: dispatched, in transit or delivered)."""
+    return {line_id: q for line_id, q in logistics_selectors.shipped_quantities(order).items() if q}
 
 
 def produced_quantities(order: Order) -> dict[int, Decimal]:

@@ -25,6 +25,7 @@ from ordertaking.common.progress import order_progress_changed
 from ordertaking.credit.services import exposure_move
 from ordertaking.finance.models import Invoice
 from ordertaking.fulfilment.services import order_tasks_cancel, order_tasks_replan
+from ordertaking.logistics.services import order_shipments_cancel
 from ordertaking.notifications.models import Kind
 from ordertaking.notifications.selectors import recipients_with_role
 from ordertaking.notifications.services import notify
@@ -342,6 +343,7 @@ def _lower_work_cancel(order: Order, actor: Any, reason: str) -> None:
     """Open tasks, production orders and undispatched shipments of the order, cancelled by their apps
     (each writes its own events on the order), and tracking told that the work changed."""
     order_tasks_cancel(order=order, actor=actor, reason=reason)
+    order_shipments_cancel(order=order, actor=actor, reason=reason)
     order_progress_changed(order=order, actor=actor)
 
 

@@ -296,3 +296,35 @@ def test_p2_3_a_line_whose_production_is_done_cannot_go_below_it(approved, sales
         services.change_request_create(order=order, actor=sales_rep, reason="减少", lines=_lines(order, p1="1"))
     assert e.value.code == "below_done"
     services.change_request_create(order=order, actor=sales_rep, reason="追加", lines=_lines(order, p1="3"))
+
+
+def test_p2_4_shipped_goods_bound_a_change_and_planned_shipments_stop_with_the_cancellation(
+        approved, sales_rep, reviewer, reviewer2, logistics_user):
+    from django.utils import timezone
+
+    from ordertaking.logistics.models import Shipment
+    from ordertaking.logistics.services import shipment_create
+
+    order = approved()
+    reducer = order.lines.get(position=2)
+    motor = order.lines.get(position=1)
+    shipment_create(order=order, actor=logistics_user, lines=[{"order_line": reducer, "quantity": Decimal("1")}],
+                    method="own_fleet", planned_ship_date=timezone.localdate(), dispatch=True)
+    order.refresh_from_db()
+    assert order.state == "partly_shipped"
+    lines = [ln for ln in _lines(order) if ln["id"] != reducer.pk]
+    with pytest.raises(ValidationFailed) as e:  # the shipped reducer cannot be removed
+        services.change_request_create(order=order, actor=sales_rep, reason="删除减速机", lines=lines)
+    assert e.value.code == "below_done"
+    services.change_request_create(order=order, actor=sales_rep, reason="追加电机", lines=_lines(order, p1="3"))
+    order_approve(order=order, actor=reviewer)
+    order.refresh_from_db()
+    assert order.state == "partly_shipped"  # back where its execution stood
+    planned = shipment_create(order=order, actor=logistics_user, method="own_fleet",
+                              lines=[{"order_line": motor, "quantity": Decimal("1")}],
+                              planned_ship_date=timezone.localdate())
+    req = services.cancel_request_create(order=order, actor=sales_rep, reason="客户取消余量")
+    services.cancel_request_agree(request=req, actor=reviewer2)
+    planned.refresh_from_db()
+    assert planned.state == Shipment.State.CANCELLED
+    assert exposure_reconcile(actor=None) == []
