@@ -399,12 +399,20 @@ def order_tasks_make(order: Order, actor: Any) -> list[Task]:
 
 # --- moves ----------------------------------------------------------------------------------------------
 
-def _lock(task: Task) -> Task:
+def _lock(task: Task) -> tuple[Task, Order]:
+    """The task and its order, locked in the one order every writer here uses: the order first, then
+    its tasks (approval, cancel and replan lock the order and then the tasks), so no two writers wait
+    on each other in a circle."""
+    order_id = Task.objects.filter(pk=task.pk).values_list("order_id", flat=True).first()
+    if order_id is None:
+        raise NotFound(_("That task does not exist."))
+    order = Order.objects.select_for_update().get(pk=order_id)
     locked = (Task.objects.select_for_update(of=("self",)).select_related("order", "assignee")
               .filter(pk=task.pk).first())
     if locked is None:
         raise NotFound(_("That task does not exist."))
-    return locked
+    locked.order = order
+    return locked, order
 
 
 def may_work(actor: Any, task: Task) -> bool:
@@ -436,9 +444,8 @@ def _refresh(task: Task, locked: Task) -> Task:
 def task_start(*, task: Task, actor: Any) -> Task:
     """开始执行 (P2.4.a). The order's first started task moves it approved → in execution."""
     with transaction.atomic():
-        locked = _lock(task)
+        locked, order = _lock(task)
         _require_work(actor, locked)
-        order = Order.objects.select_for_update().get(pk=locked.order_id)
         if order.state not in EXECUTION_STATES:
             raise InvalidTransition(_("The order is not in execution."), field="state", code="order_not_live")
         before = locked.state
@@ -466,9 +473,8 @@ def _order_start(order: Order, actor: Any) -> None:
 def task_complete(*, task: Task, actor: Any, note: str = "") -> Task:
     """完成 (P2.4.a): the task is done; a note says what was done (optional)."""
     with transaction.atomic():
-        locked = _lock(task)
+        locked, order = _lock(task)
         _require_work(actor, locked)
-        order = Order.objects.select_for_update().get(pk=locked.order_id)
         before = locked.state
         locked.state = TASK.check(locked.state, "complete")
         now = timezone.now()
@@ -497,7 +503,7 @@ def task_reassign(*, task: Task, actor: Any, assignee: User | None, reason: str,
     if not reason:
         raise ValidationFailed(_("Say why the task is reassigned."), field="reason", code="reason_required")
     with transaction.atomic():
-        locked = _lock(task)
+        locked, order = _lock(task)
         central = actor.has_perm("accounts.task_assign")
         if not central and not may_work(actor, locked):
             raise PermissionDenied(_("Only the order processing center or the task's department reassigns it."),
@@ -521,7 +527,6 @@ def task_reassign(*, task: Task, actor: Any, assignee: User | None, reason: str,
         if new_user is not None and new_user.pk == locked.assignee_id and target_dept == locked.department:
             raise ValidationFailed(_("The task is already assigned to that person."), field="assignee",
                                    code="unchanged")
-        order = Order.objects.select_for_update().get(pk=locked.order_id)
         before = {"department": locked.department, "assignee": str(locked.assignee) if locked.assignee else ""}
         locked.department = target_dept
         locked.assignee = new_user
@@ -539,6 +544,7 @@ def order_tasks_cancel(*, order: Order, actor: Any, reason: str) -> list[Task]:
     transaction (amendments calls this with the order locked). Done tasks stay done."""
     reason = (reason or "").strip()
     with transaction.atomic():
+        Order.objects.select_for_update().filter(pk=order.pk).first()  # the order first, then its tasks
         tasks = list(Task.objects.select_for_update().filter(order=order, state__in=LIVE_STATES).order_by("id"))
         for t in tasks:
             t.state = TASK.check(t.state, "cancel")
