@@ -236,7 +236,11 @@ def orders_to_plan(user: Any, *, today: date) -> list[Any]:
     earliest due date first: each with its `order` (and customer) and `due_date`."""
     if not may_view(user):
         return []
-    tasks = list(Task.objects.filter(kind=Task.Kind.SHIPPING, state__in=TASK_LIVE)
+    from ordertaking.orders.states import EXECUTION_STATES
+
+    # An order sent back through review by a change (amendments) keeps its task but cannot ship now.
+    tasks = list(Task.objects.filter(kind=Task.Kind.SHIPPING, state__in=TASK_LIVE,
+                                     order__state__in=EXECUTION_STATES - {"shipped"})
                  .select_related("order", "order__customer", "assignee").order_by("due_date", "id")[:300])
     lines = (OrderLine.objects.filter(order__in={t.order_id for t in tasks}).exclude(product__kind="service")
              .annotate(held=Coalesce(Sum("shipment_lines__quantity",

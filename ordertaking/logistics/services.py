@@ -325,9 +325,8 @@ def _dispatch(shipment: Shipment, order: Order, actor: User, *, waybill_number: 
     for sl in shipment.lines.select_related("order_line").order_by("order_line__position"):
         line = sl.order_line
         block, shippable = _production_gate(line)
-        if block:
-            raise ValidationFailed(_("Line %(line)s cannot ship: %(why)s") % {"line": line.position, "why": block},
-                                   field="lines", code="shipping_blocked")
+        if block:  # production's reason names the line already
+            raise ValidationFailed(block, field="lines", code="shipping_blocked")
         if (shipped.get(line.pk) or ZERO) + sl.quantity > shippable:
             left = max(shippable - (shipped.get(line.pk) or ZERO), ZERO)
             raise ValidationFailed(_("Only %(n)s of line %(line)s may ship now.")
