@@ -42,6 +42,7 @@ from ordertaking.inquiries import api as inquiries_api
 from ordertaking.logistics import api as logistics_api
 from ordertaking.notifications import api as notifications_api
 from ordertaking.orders import api as orders_api
+from ordertaking.production import api as production_api
 from ordertaking.review import api as review_api
 from ordertaking.tracking import api as tracking_api
 
@@ -147,7 +148,8 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = []
     for e in exc.errors:
-        loc = [str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "payload", "data")]
+        loc = [str(p) for p in e.get("loc", [])
+               if p not in ("body", "query", "path", "payload", "data", "form", "file")]
         errors.append({"field": ".".join(loc) or None, "message": e.get("msg", "invalid"),
                        "type": e.get("type")})
     first = errors[0] if errors else {"field": None, "message": "invalid input"}
@@ -235,5 +237,7 @@ for _prefix, _router, _tag in [
     ("/assignment-rules", fulfilment_api.rules_router, "tasks"),
     ("/holidays", fulfilment_api.holidays_router, "tasks"),
     ("/logistics", logistics_api.router, "logistics"),
+    ("/production-orders", production_api.router, "production"),
+    ("/inspections", production_api.inspections_router, "production"),
 ]:
     api.add_router(_prefix, _router, tags=[_tag])

@@ -30,6 +30,7 @@ urlpatterns = [
     path("finance/", include("ordertaking.finance.urls")),
     path("logistics/", include("ordertaking.logistics.urls")),
     path("catalog/", include("ordertaking.catalog.urls")),
+    path("production/", include("ordertaking.production.urls")),
     path("ops/", include("ordertaking.ops.urls")),
     path("tracking/", include("ordertaking.tracking.urls")),
     path("notifications/", include("ordertaking.notifications.urls")),

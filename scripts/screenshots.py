@@ -82,6 +82,10 @@ SHOTS = [
     Shot("17-logistics-shipment", "logistics", "follow:/logistics/shipments/|#shipment-table tbody a", BOTH),
     Shot("17-logistics-carriers", "logistics", "/logistics/carriers/", BOTH),
     Shot("17-logistics-carrier", "logistics", "/logistics/carriers/sf/", BOTH),
+    Shot("50-production-board", "production", "/production/", BOTH),
+    Shot("51-production-order", "production", "production-order", BOTH),
+    Shot("52-inspection-form", "production", "inspection-form", BOTH),
+    Shot("53-inspection-report", "production", "inspection-report", BOTH),
 ]
 SCREENS = {"": ({"width": 1366, "height": 800}, True), ".phone": ({"width": 390, "height": 844}, False)}
 
@@ -132,6 +136,16 @@ def resolve(page: Page, base: str, path: str) -> str | None:
         found = page.locator(selector).first
         href = found.get_attribute("href") if found.count() else None
         return f"{base}{href}" if href and href.startswith("/") else href
+    if path in ("production-order", "inspection-form"):  # the first production order in production
+        page.goto(f"{base}/production/")
+        link = page.locator("section[data-state=in_progress] a.order-no").first
+        href = link.get_attribute("href") if link.count() else None
+        return f"{base}{href}{'inspect/' if path == 'inspection-form' else ''}" if href else None
+    if path == "inspection-report":  # a failed finished-product inspection, reworked and re-inspected
+        page.goto(f"{base}/production/inspections/?result=fail")
+        link = page.locator("#inspection-table a.order-no").first
+        href = link.get_attribute("href") if link.count() else None
+        return f"{base}{href}" if href else None
     if path not in ("first-order", "first-review", "approved-order"):
         return f"{base}{path}"
     page.goto(f"{base}{'/review/' if path == 'first-review' else '/orders/'}"

@@ -98,6 +98,13 @@ CAPABILITIES: dict[str, tuple[str, set[Role], str]] = {
     "logistics_manage": ("Carriers, shipments, tracking and shipping exceptions", {Role.LOGISTICS}, "P3.5"),
     "logistics_view": ("See carriers, shipments and shipping exceptions",
                        {Role.LOGISTICS, Role.ORDER_CENTER, Role.LEADERSHIP, Role.AUDITOR}, "P3.5"),
+    # Production and quality control (P2.4.b, P3.4, P5.2.b)
+    "production_view": ("See production orders, progress and quality inspections",
+                        {Role.PRODUCTION, Role.ORDER_CENTER, Role.SALES, Role.LEADERSHIP, Role.AUDITOR,
+                         Role.LOGISTICS}, "P3.4"),
+    "production_manage": ("Plan, start, report progress on and finish production orders", {Role.PRODUCTION},
+                          "P2.4.b"),
+    "quality_inspect": ("Record quality inspections and rework", {Role.PRODUCTION}, "P5.2.b"),
     # Supervision (P6.1)
     "audit_view": ("Read the audit log", {Role.AUDITOR, Role.LEADERSHIP, Role.ADMIN}, "P6.1.a"),
     "audit_verify": ("Verify the audit log's hash chains and seals", {Role.AUDITOR}, "P6.1.a"),

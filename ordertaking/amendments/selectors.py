@@ -20,6 +20,7 @@ from ordertaking.orders.models import Order
 from ordertaking.orders.permissions import is_responsible
 from ordertaking.orders.selectors import visible_orders
 from ordertaking.orders.states import OrderState, can_move
+from ordertaking.production import selectors as production_selectors
 
 from . import rules
 from .models import CancelRequest, ChangeRequest
@@ -40,11 +41,11 @@ def shipped_quantities(order: Order) -> dict[int, Decimal]:
 
 
 def produced_quantities(order: Order) -> dict[int, Decimal]:
-    """Line id → quantity produced: the quantity of each line's completed production task (fulfilment;
-    production's own progress reports refine this once production lands)."""
+    """Line id → quantity produced: production's finished production orders (production.selectors), or the
+    quantity of a line's production task completed on fulfilment's board, whichever is more."""
     rows = (Task.objects.filter(order=order, kind=Task.Kind.PRODUCTION, state=Task.State.DONE, line__isnull=False)
             .values_list("line_id", "quantity"))
-    produced: dict[int, Decimal] = {}
+    produced: dict[int, Decimal] = dict(production_selectors.produced_quantities(order))
     for line_id, quantity in rows:
         if quantity:
             produced[line_id] = max(produced.get(line_id, ZERO), quantity)

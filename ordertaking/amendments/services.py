@@ -33,6 +33,7 @@ from ordertaking.orders.models import Order
 from ordertaking.orders.permissions import is_responsible
 from ordertaking.orders.services import CHANGE_FIELDS, order_amend
 from ordertaking.orders.states import MOVES, OrderState, check_move
+from ordertaking.production.services import order_production_cancel, production_orders_follow_tasks
 from ordertaking.review.services import order_submit
 
 from . import rules, selectors
@@ -249,6 +250,7 @@ def _tasks_replan(order: Order, actor: Any) -> None:
     """The order's tasks adapt to the approved change: new dates, quantities and lines (fulfilment's
     approval handler makes no second set for an order that already has tasks)."""
     order_tasks_replan(order=order, actor=actor)
+    production_orders_follow_tasks(order=order, actor=actor)
 
 
 # --- cancellation after approval (P2.4, P5.1) ----------------------------------------------------
@@ -344,6 +346,7 @@ def _lower_work_cancel(order: Order, actor: Any, reason: str) -> None:
     (each writes its own events on the order), and tracking told that the work changed."""
     order_tasks_cancel(order=order, actor=actor, reason=reason)
     order_shipments_cancel(order=order, actor=actor, reason=reason)
+    order_production_cancel(order=order, actor=actor, reason=reason)
     order_progress_changed(order=order, actor=actor)
 
 

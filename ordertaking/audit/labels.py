@@ -153,6 +153,16 @@ class FulfilmentAction(models.TextChoices):  # order execution (P2.4.a, P3.3)
     RULE_REMOVED = "assignment_rule.removed", _("Assignment rule removed")
     DAY_SAVED = "calendar.day_saved", _("Calendar day saved")
     DAY_REMOVED = "calendar.day_removed", _("Calendar day removed")
+class ProductionAction(models.TextChoices):  # production and quality control (P2.4.b, P3.4, P5.2.b)
+    PO_CREATED = "production_order.created", _("Production order created")
+    PO_PLANNED = "production_order.planned", _("Production plan changed")
+    PO_STARTED = "production_order.started", _("Production started")
+    PO_PROGRESS = "production_order.progress", _("Production progress reported")
+    PO_FINISHED = "production_order.finished", _("Production finished")
+    PO_CANCELLED = "production_order.cancelled", _("Production order cancelled")
+    INSPECTION_RECORDED = "inspection.recorded", _("Quality inspection recorded")
+    INSPECTION_ATTACHED = "inspection.attached", _("Files attached to a quality inspection")
+    REWORK_RECORDED = "inspection.rework_recorded", _("Rework recorded")
 
 
 class AmendmentAction(models.TextChoices):  # amendments (P2.3 again, P2.4, P5.1)
@@ -183,7 +193,7 @@ class LogisticsAction(models.TextChoices):  # logistics (P2.4.c, P3.5, P5.2.c)
 ACTION_CHOICES: tuple[type[models.TextChoices], ...] = (
     AuditAction, AccountAction, CatalogAction, CustomerAction, InquiryAction, OrderAction, ReviewAction,
     CreditAction, FinanceAction, TrackingAction, NotificationAction, FulfilmentAction, AmendmentAction,
-    LogisticsAction)
+    LogisticsAction, ProductionAction)
 
 ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES for a in choices}
 
@@ -364,6 +374,19 @@ FIELD_LABELS: dict[str, Any] = {
     "methods": _("methods offered"),
     "regions": _("service regions"),
     "replaced": _("replaced an earlier key"),
+    # production and quality control (P2.4.b, P3.4, P5.2.b)
+    "production_order": _("production order"),
+    "planned_start": _("planned start"),
+    "planned_finish": _("planned finish"),
+    "percent": _("progress (%)"),
+    "workshop": _("workshop"),
+    "inspection": _("quality inspection"),
+    "checkpoint": _("checkpoint"),
+    "result": _("result"),
+    "sample_size": _("sample size"),
+    "defect_count": _("defects found"),
+    "reinspection_of": _("re-inspection of"),
+    "attachments": _("files attached"),
 }
 
 # An order line's keys, shown as "Line 2 · unit price" (P2.2.b revisions, P4.2.a).
@@ -437,6 +460,15 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("cancel_request", "agreed"): pgettext_lazy("cancel request", "Agreed"),
     ("cancel_request", "refused"): pgettext_lazy("cancel request", "Refused"),
     ("cancel_request", "withdrawn"): pgettext_lazy("cancel request", "Withdrawn"),
+    # production orders and quality inspections (P2.4.b, P5.2.b)
+    ("state", "planned"): pgettext_lazy("production", "Planned"),
+    ("state", "in_progress"): pgettext_lazy("production", "In production"),
+    ("state", "finished"): pgettext_lazy("production", "Finished"),
+    ("checkpoint", "raw_material"): _("Raw material inspection"),
+    ("checkpoint", "in_process"): _("In-process inspection"),
+    ("checkpoint", "finished"): _("Finished product inspection"),
+    ("result", "pass"): pgettext_lazy("inspection", "Pass"),
+    ("result", "fail"): pgettext_lazy("inspection", "Fail"),
     # accounts (P3): the same words as accounts.roles.ROLE_LABELS
     ("roles", "sales"): pgettext_lazy("role", "Sales"),
     ("roles", "customer_service"): pgettext_lazy("role", "Customer service"),

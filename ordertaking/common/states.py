@@ -105,6 +105,10 @@ BADGES: dict[str, str] = {
     "dispatched": "text-bg-primary",
     "in_transit": "text-bg-info",
     "handled": "text-bg-warning",
+    # production orders and quality inspections (P2.4.b, P5.2.b)
+    "finished": "text-bg-success",
+    "passed": "text-bg-success",
+    "failed": "text-bg-danger",
 }
 
 

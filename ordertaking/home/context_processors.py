@@ -28,6 +28,7 @@ NAV: list[tuple[str, Any, str, str | None]] = [
     ("fulfilment:rules", _("Assignment rules"), "bi-diagram-3", "assignment_rule_manage"),
     ("fulfilment:calendar", _("Working-day calendar"), "bi-calendar3", "calendar_manage"),
     ("logistics:board", _("Logistics"), "bi-truck", "logistics_view"),
+    ("production:board", _("Production board"), "bi-gear-wide-connected", "production_view"),
     ("audit:list", _("Audit log"), "bi-journal-text", "audit_view"),
     ("ops:jobs", _("Scheduled jobs"), "bi-clock-history", "user_manage"),
     ("ops:backups", _("Backups"), "bi-database-check", "user_manage"),

@@ -17,6 +17,7 @@ from ordertaking.fulfilment import selectors as fulfilment_selectors
 from ordertaking.inquiries import selectors as inquiries_selectors
 from ordertaking.logistics import selectors as logistics_selectors
 from ordertaking.orders import selectors as orders_selectors
+from ordertaking.production import selectors as production_selectors
 from ordertaking.review import selectors as review_selectors
 from ordertaking.tracking import selectors as tracking_selectors
 
@@ -36,6 +37,7 @@ PROVIDERS: list[Callable[[Any], list[Queue]]] = [
     fulfilment_selectors.home_queues,
     amendments_selectors.home_queues,
     logistics_selectors.home_queues,
+    production_selectors.home_queues,
 ]
 
 
