@@ -376,6 +376,7 @@ FIELD_LABELS: dict[str, Any] = {
     "replaced": _("replaced an earlier key"),
     # production and quality control (P2.4.b, P3.4, P5.2.b)
     "production_order": _("production order"),
+    "production_state": _("production state"),
     "planned_start": _("planned start"),
     "planned_finish": _("planned finish"),
     "percent": _("progress (%)"),
@@ -461,9 +462,10 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("cancel_request", "refused"): pgettext_lazy("cancel request", "Refused"),
     ("cancel_request", "withdrawn"): pgettext_lazy("cancel request", "Withdrawn"),
     # production orders and quality inspections (P2.4.b, P5.2.b)
-    ("state", "planned"): pgettext_lazy("production", "Planned"),
-    ("state", "in_progress"): pgettext_lazy("production", "In production"),
-    ("state", "finished"): pgettext_lazy("production", "Finished"),
+    ("production_state", "planned"): pgettext_lazy("production", "Planned"),
+    ("production_state", "in_progress"): pgettext_lazy("production", "In production"),
+    ("production_state", "finished"): pgettext_lazy("production", "Finished"),
+    ("production_state", "cancelled"): _("Cancelled"),
     ("checkpoint", "raw_material"): _("Raw material inspection"),
     ("checkpoint", "in_process"): _("In-process inspection"),
     ("checkpoint", "finished"): _("Finished product inspection"),

@@ -100,7 +100,8 @@ def production_orders_follow_tasks(*, order: Order, actor: Any) -> list[Producti
                 po.state = PRODUCTION_ORDER.check(po.state, "cancel")
                 po.cancel_reason = _("The order was changed: this line is no longer produced.")
                 po.save(update_fields=["state", "cancel_reason"])
-                _event(actor, "production_order.cancelled", po, before={"state": was}, after={"state": po.state},
+                _event(actor, "production_order.cancelled", po, before={"production_state": was},
+                       after={"production_state": po.state},
                        message=po.cancel_reason)
                 changed.append(po)
                 continue
@@ -169,7 +170,8 @@ def production_order_start(*, po: ProductionOrder, actor: User) -> ProductionOrd
         po.state = PRODUCTION_ORDER.check(po.state, "start")
         po.started_at = timezone.now()
         po.save(update_fields=["state", "started_at"])
-        _event(actor, "production_order.started", po, before={"state": before}, after={"state": po.state})
+        _event(actor, "production_order.started", po, before={"production_state": before},
+               after={"production_state": po.state})
         task = po.task
         if task is not None and task.state == "open" and fulfilment.may_work(actor, task):
             fulfilment.task_start(task=task, actor=actor)
@@ -213,7 +215,8 @@ def production_order_finish(*, po: ProductionOrder, actor: User, note: str = "")
             ProgressReport.objects.create(production_order=po, percent=100, note=note.strip(), reporter=actor)
         po.percent = 100
         po.save(update_fields=["state", "finished_at", "percent"])
-        _event(actor, "production_order.finished", po, before={"state": before}, after={"state": po.state},
+        _event(actor, "production_order.finished", po, before={"production_state": before},
+               after={"production_state": po.state},
                message=note.strip())
         _task_complete(po.task, actor, note)
     return po
@@ -242,8 +245,8 @@ def order_production_cancel(*, order: Order, actor: User, reason: str) -> list[P
             po.state = PRODUCTION_ORDER.check(po.state, "cancel")
             po.cancel_reason = reason
             po.save(update_fields=["state", "cancel_reason"])
-            _event(actor, "production_order.cancelled", po, before={"state": before}, after={"state": po.state},
-                   message=reason)
+            _event(actor, "production_order.cancelled", po, before={"production_state": before},
+                   after={"production_state": po.state}, message=reason)
     return live
 
 

@@ -63,7 +63,7 @@ def test_p2_4_b_starting_production_starts_its_task_and_the_orders_execution(po,
     assert po.state == "in_progress" and po.started_at is not None
     assert po.task.state == "in_progress"
     assert po.order.state == "in_execution"
-    assert [e.after["state"] for e in events(po.order, "production_order.started")] == ["in_progress"]
+    assert [e.after["production_state"] for e in events(po.order, "production_order.started")] == ["in_progress"]
 
 
 def test_p2_4_b_a_move_the_state_table_does_not_allow_is_refused(po, production_user):
