@@ -20,6 +20,7 @@ from ordertaking.accounts.models import User
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import PermissionDenied, ValidationFailed
 from ordertaking.common.numbering import next_in_series
+from ordertaking.common.progress import order_progress_changed
 from ordertaking.fulfilment import services as fulfilment
 from ordertaking.fulfilment.models import Task
 from ordertaking.orders.models import Order
@@ -157,6 +158,7 @@ def production_order_plan(*, po: ProductionOrder, actor: User, workshop: Worksho
         po.planned_start, po.planned_finish = start, finish
         po.save(update_fields=["workshop", "planned_start", "planned_finish"])
         _event(actor, "production_order.planned", po, before=before, after=after)
+        order_progress_changed(order=po.order, actor=actor)  # the forecast moves with the plan (tracking)
     return po
 
 
@@ -200,6 +202,7 @@ def production_progress_report(*, po: ProductionOrder, actor: User, percent: Any
         po.save(update_fields=["percent"])
         _event(actor, "production_order.progress", po, clause="P3.4", before={"percent": before},
                after={"percent": value}, message=note)
+        order_progress_changed(order=po.order, actor=actor)  # the forecast moves with the progress (tracking)
     return report
 
 
@@ -219,6 +222,7 @@ def production_order_finish(*, po: ProductionOrder, actor: User, note: str = "")
                after={"production_state": po.state},
                message=note.strip())
         _task_complete(po.task, actor, note)
+        order_progress_changed(order=po.order, actor=actor)  # finished: no forecast left to miss (tracking)
     return po
 
 
@@ -330,6 +334,7 @@ def inspection_record(*, po: ProductionOrder, actor: User, checkpoint: str, resu
         _event(actor, "inspection.recorded", po, clause="P5.2.b", after=after, message=figures.defects)
         if checkpoint == QI.Checkpoint.FINISHED and result == QI.Result.PASS:
             _task_complete(_inspection_task(po), actor, _("Inspection %(qi)s passed.") % {"qi": qi.number})
+        order_progress_changed(order=po.order, actor=actor)  # a failure opens a risk, a pass closes it (tracking)
     return qi
 
 

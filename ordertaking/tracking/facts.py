@@ -9,6 +9,7 @@ from datetime import date
 from ordertaking.fulfilment.models import Task
 from ordertaking.logistics.selectors import open_exceptions
 from ordertaking.orders.models import Order
+from ordertaking.production.selectors import failed_inspections_open, order_production_forecast
 
 from . import rules
 
@@ -22,6 +23,8 @@ def order_facts(order: Order, today: date) -> rules.RiskFacts:
                   for t in Task.objects.filter(order=order).only("pk", "kind", "due_date", "state").order_by("pk"))
     exceptions = tuple(rules.ExceptionFact(e.pk, e.kind, e.shipment.waybill_number if e.shipment_id else "")
                        for e in open_exceptions(order))
+    inspections = tuple(rules.InspectionFact(i.pk, i.checkpoint) for i in failed_inspections_open(order))
     return rules.RiskFacts(today=today, delivery_date=order.delivery_date,
                            latest_finish=rules.latest_finish(order.delivery_date, transit or 0),
-                           production_forecast=None, tasks=tasks, open_exceptions=exceptions)
+                           production_forecast=order_production_forecast(order, today=today), tasks=tasks,
+                           open_exceptions=exceptions, failed_inspections=inspections)

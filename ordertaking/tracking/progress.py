@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from ordertaking.fulfilment.models import Task
 from ordertaking.logistics.models import Shipment, ShippingException
 from ordertaking.orders.models import Order
+from ordertaking.production.models import ProductionOrder, QualityInspection
+from ordertaking.production.selectors import forecast_for
 
 from .models import ContingencyPlan
 
@@ -129,12 +131,15 @@ def _who(user: Any, department_label: str = "") -> str:
 
 def _work_rows(order: Order, *, today: date) -> list[Row]:
     """The order's work, by its planned dates: fulfilment's tasks (with production's progress)."""
-    rows = _task_rows(order, today=today) + _shipment_rows(order, today=today)
+    rows = _task_rows(order, today=today) + _inspection_rows(order) + _shipment_rows(order, today=today)
     rows.sort(key=lambda r: (r.planned_start or r.planned_end or r.actual_start or r.actual_end or today))
     return rows
 
 
 def _task_rows(order: Order, *, today: date) -> list[Row]:
+    """Fulfilment's tasks; a production task carries its production order's progress and forecast."""
+    productions = {po.task_id: po for po in ProductionOrder.objects.filter(order=order, task__isnull=False)
+                   .exclude(state=ProductionOrder.State.CANCELLED)}
     rows = []
     for t in Task.objects.filter(order=order).select_related("assignee").order_by("due_date", "id"):
         live = t.state in (Task.State.OPEN, Task.State.IN_PROGRESS)
@@ -142,11 +147,28 @@ def _task_rows(order: Order, *, today: date) -> list[Row]:
         label = str(t.get_kind_display())
         if t.line_position:
             label = _("%(task)s · line %(line)s") % {"task": label, "line": t.line_position}
+        note = ""
+        po = productions.get(t.pk)
+        if po is not None:
+            forecast = forecast_for(po, today=today)
+            note = _("%(number)s: %(percent)s%% done, finish forecast %(forecast)s") % {
+                "number": po.number, "percent": po.percent, "forecast": forecast.isoformat()}
         rows.append(Row(label=label, group="task", planned_start=t.planned_start, planned_end=t.due_date,
                         actual_start=_local(t.started_at), actual_end=done,
                         who=_who(t.assignee, str(t.get_department_display())),
-                        state=t.state, state_label=str(t.get_state_display()),
+                        state=t.state, state_label=str(t.get_state_display()), note=note,
                         late=(live and t.due_date < today) or bool(done and done > t.due_date)))
+    return rows
+
+
+def _inspection_rows(order: Order) -> list[Row]:
+    """Production's quality inspections (P5.2.b) as milestones: checkpoint, result, report number."""
+    rows = []
+    for qi in QualityInspection.objects.filter(order=order).select_related("inspector").order_by("inspected_at", "id"):
+        failed = qi.result == QualityInspection.Result.FAIL
+        rows.append(Row(label=str(qi.get_checkpoint_display()), group="milestone", actual_end=_local(qi.inspected_at),
+                        who=str(qi.inspector), state="failed" if failed else "passed",
+                        state_label=str(qi.get_result_display()), note=qi.number, late=failed))
     return rows
 
 

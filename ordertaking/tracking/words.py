@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 
 from ordertaking.fulfilment.models import Task
 from ordertaking.logistics.models import ShippingException
+from ordertaking.production.models import QualityInspection
 
-# Filled from the owning apps' choices as they land (fulfilment Task.Kind, logistics exception kinds,
-# production checkpoints); an unknown code reads as a neutral word, never as the code.
+# The owning apps' choices (fulfilment's task kinds, logistics' exception kinds, production's checkpoints);
+# an unknown code reads as a neutral word, never as the code.
 TASK_KINDS: dict[str, Any] = dict(Task.Kind.choices)
 EXCEPTION_KINDS: dict[str, Any] = dict(ShippingException.Kind.choices)
-CHECKPOINTS: dict[str, Any] = {}
+CHECKPOINTS: dict[str, Any] = dict(QualityInspection.Checkpoint.choices)
 
 
 def task_word(code: str) -> str:

@@ -126,3 +126,33 @@ def test_p2_4_c_a_shipping_exception_puts_the_order_at_risk_when_recorded_and_cl
     exception_close(exception=exc, actor=logistics_user, note="已送达")
     assert not OrderRisk.objects.filter(order=order, cleared_at__isnull=True).exists()
     assert events(order, "order.risk_cleared")
+
+
+def test_p5_2_b_a_failed_inspection_puts_the_order_at_risk_when_recorded(approved_order, production_user):
+    from ordertaking.production.models import ProductionOrder
+    from ordertaking.production.services import inspection_record, production_order_start
+
+    order = approved_order(lines=[{"product": "motor", "quantity": "4"}])
+    po = ProductionOrder.objects.get(order=order)
+    production_order_start(po=po, actor=production_user)
+    qi = inspection_record(po=po, actor=production_user, checkpoint="in_process", result="fail", sample_size=2,
+                           inspected_quantity="2", defect_count=1, defects="绕组绝缘电阻偏低")
+    (risk,) = OrderRisk.objects.filter(order=order, cleared_at__isnull=True)
+    assert (risk.reason, risk.key, risk.clause) == ("inspection_failed", f"inspection:{qi.pk}", "P5.2.b")
+    assert risk.params == {"checkpoint": "in_process"}
+
+
+def test_p2_4_b_a_production_plan_finishing_too_late_to_ship_in_time_puts_the_order_at_risk(
+        approved_order, production_user):
+    from ordertaking.production.models import ProductionOrder
+    from ordertaking.production.services import production_order_plan
+
+    order = approved_order(lines=[{"product": "motor", "quantity": "4"}])  # delivered to 上海 (1 transit day)
+    po = ProductionOrder.objects.get(order=order)
+    assert not OrderRisk.objects.filter(order=order).exists()
+    production_order_plan(po=po, actor=production_user, planned_finish=order.delivery_date)
+    (risk,) = OrderRisk.objects.filter(order=order, reason="production_late", cleared_at__isnull=True)
+    assert risk.params == {"forecast": order.delivery_date.isoformat(),
+                           "latest": (order.delivery_date - timedelta(days=1)).isoformat(), "days": 1}
+    production_order_plan(po=po, actor=production_user, planned_finish=order.delivery_date - timedelta(days=1))
+    assert not OrderRisk.objects.filter(order=order, cleared_at__isnull=True).exists()
