@@ -226,6 +226,12 @@ FIELD_LABELS: dict[str, Any] = {
     "code": _("code"),
     "list_price": _("list price"),
     "floor_price": _("floor price"),
+    # VAT (issue 11; P2.3.b prices, P3.6 invoicing)
+    "tax_rate": _("VAT rate"),
+    "net_total": _("amount without tax"),
+    "tax_total": pgettext_lazy("VAT amount", "tax"),
+    "net_amount": _("amount without tax"),
+    "tax_amount": pgettext_lazy("VAT amount", "tax"),
     "unit": _("unit"),
     "category": _("category"),
     "needs_production": _("needs production"),
@@ -394,7 +400,7 @@ FIELD_LABELS: dict[str, Any] = {
 LINE_FIELD_LABELS: dict[str, Any] = {
     "product_code": _("code"), "name": _("name"), "specification": _("specification"),
     "description": _("description"), "unit": _("unit"), "quantity": _("quantity"),
-    "unit_price": _("unit price"), "amount": _("amount"),
+    "unit_price": _("unit price"), "amount": _("amount"), "tax_rate": _("VAT rate"),
 }
 
 # Stored codes shown as words: (key, value) -> label; the same words as the models' choices.
@@ -581,7 +587,8 @@ MONEY_KEYS = frozenset({
     "list_price", "floor_price",
     "total_amount", "amount", "order_amount", "exposure", "credit_limit", "limit", "accepted_excess", "excess",
     "allowed_excess", "unit_price", "paid_amount", "outstanding", "authority", "finance_release_authority",
-    "open", "allocated", "open_overdue_amount"})
+    "open", "allocated", "open_overdue_amount", "net_total", "tax_total", "net_amount", "tax_amount"})
+PERCENT_KEYS = frozenset({"tax_rate"})  # a VAT rate stored in percent (13) and read as 13%
 QUANTITY_KEYS = frozenset({"quantity"})
 RATIO_KEYS = frozenset({"on_time_ratio"})
 # References to a record by its id: the event's subject and label already name the record, so the
@@ -681,6 +688,8 @@ def show_value(value: Any, key: str = "") -> str:
             return str(qty(value))
         except (ArithmeticError, ValueError, TypeError):
             return str(value)
+    if leaf in PERCENT_KEYS:
+        return f"{value}%"
     if leaf in RATIO_KEYS:  # a share stored as 0–1, read as a percentage
         try:
             return f"{(Decimal(str(value)) * 100).quantize(Decimal('1'))}%"

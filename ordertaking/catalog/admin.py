@@ -82,16 +82,17 @@ class ProductAdmin(ServiceAdmin):
     update = staticmethod(services.product_update)
     subject_arg = "product"
     list_display = ("code", "name", "specification", "unit", "kind", "category", "list_price", "floor_price",
-                    "needs_production", "production_lead_days", "active")
-    list_filter = ("active", "kind", "category", "needs_production")
+                    "tax_rate", "needs_production", "production_lead_days", "active")
+    list_filter = ("active", "kind", "tax_rate", "category", "needs_production")
     search_fields = ("code", "name", "specification")
     list_select_related = ("category",)
     list_per_page = 50
     fieldsets = (
         (None, {"fields": ("code", "name", "specification", "unit", "kind", "category", "active")}),
-        (_("Price policy"), {"fields": ("list_price", "floor_price"),
+        (_("Price policy"), {"fields": ("list_price", "floor_price", "tax_rate"),
                              "description": _("The floor price is the lowest unit price allowed without "
-                                              "special approval (P2.3.b, P2.3.c).")}),
+                                              "special approval (P2.3.b, P2.3.c). Prices include VAT at "
+                                              "the product's rate (含税).")}),
         (_("Production"), {"fields": ("needs_production", "production_lead_days")}),
         (_("Changes"), {"fields": ("changes",)}),
     )

@@ -1,7 +1,8 @@
-"""/api/v1/catalog: read-only product catalog, regions and payment methods (P2.3.b).
+"""/api/v1/catalog: the product catalog, regions and payment methods (P2.3.b).
 
-Writes happen in the Django admin through catalog/services.py (each one an audit event), so this
-router only reads.
+The catalog is maintained in the Django admin through catalog/services.py (each change one audit
+event); a product's prices, VAT rate and activity can also be changed here (`PATCH`), through the
+same service and its `catalog_manage` check.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
+from pydantic import ConfigDict
 
-from ordertaking.common.api import Mapped, Paged
+from ordertaking.common.api import Mapped, NonNull, Paged, PatchIn
 
-from . import selectors
-from .models import PaymentMethod, Product, Region
+from . import selectors, services
+from .models import PaymentMethod, Product, Region, TaxRate
 
 router = Router()
 
@@ -31,6 +33,8 @@ class ProductOut(Schema):
     category_name: str
     list_price: Decimal
     floor_price: Decimal | None = None  # only for roles that see the price floor
+    tax_rate: int
+    tax_rate_label: str
     needs_production: bool
     production_lead_days: int
     active: bool
@@ -61,7 +65,8 @@ def product_out(p: Product, *, floor: bool) -> dict[str, Any]:
     return {
         "code": p.code, "name": p.name, "specification": p.specification, "unit": p.unit, "kind": p.kind,
         "category": p.category.code, "category_name": p.category.name, "list_price": p.list_price,
-        "floor_price": p.floor_price if floor else None, "needs_production": p.needs_production,
+        "floor_price": p.floor_price if floor else None, "tax_rate": p.tax_rate,
+        "tax_rate_label": str(TaxRate(p.tax_rate).label), "needs_production": p.needs_production,
         "production_lead_days": p.production_lead_days, "active": p.active,
     }
 
@@ -77,6 +82,26 @@ def product_list(request: HttpRequest, q: str = "", category: str = "", active: 
 
 @router.get("/products/{code}", response=ProductOut)
 def product_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    return product_out(selectors.product_get(code=code), floor=selectors.sees_floor_price(request.user))
+
+
+class ProductPatch(PatchIn):
+    """What may change through the API: the tax-inclusive prices, the VAT rate, whether it is sold."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    list_price: NonNull[Decimal] = None
+    floor_price: NonNull[Decimal] = None
+    tax_rate: NonNull[int] = None
+    active: NonNull[bool] = None
+
+
+@router.patch("/products/{code}", response=ProductOut,
+              summary="Change a product's prices, VAT rate or activity (P2.3.b; catalog_manage)")
+def product_update(request: HttpRequest, code: str, payload: ProductPatch) -> dict[str, Any]:
+    product = selectors.product_get(code=code)
+    services.product_update(product=product, actor=request.user,  # type: ignore[arg-type]
+                            fields=payload.dict(exclude_unset=True))
     return product_out(selectors.product_get(code=code), floor=selectors.sees_floor_price(request.user))
 
 

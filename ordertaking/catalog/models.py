@@ -31,6 +31,20 @@ class Category(models.Model):
         return self.name
 
 
+class TaxRate(models.IntegerChoices):
+    """The VAT (增值税) rates a product or service can carry, in percent. Prices are entered
+    tax-inclusive (含税); the tax in a price is split out by `common.money.vat_split`."""
+
+    GOODS = 13, _("13% (goods)")
+    NINE = 9, _("9% (transport, construction, some goods)")
+    SERVICES = 6, _("6% (modern services)")
+    SMALL = 3, _("3% (small-scale taxpayer)")
+    ZERO = 0, _("0% (zero-rated)")
+
+
+DEFAULT_TAX_RATE = TaxRate.GOODS  # and the rate existing orders were migrated with (docs/conventions.md)
+
+
 class Product(models.Model):
     class Kind(models.TextChoices):
         PRODUCT = "product", _("Product")
@@ -47,6 +61,9 @@ class Product(models.Model):
     floor_price = models.DecimalField(
         _("floor price"), validators=[MinValueValidator(Decimal("0"))],
         help_text=_("The lowest unit price allowed without special approval (P2.3.b)."), **MONEY)
+    tax_rate = models.PositiveSmallIntegerField(
+        _("VAT rate"), choices=TaxRate.choices, default=DEFAULT_TAX_RATE,
+        help_text=_("增值税税率: the list and floor prices include this VAT (含税)."))
     needs_production = models.BooleanField(_("needs production"), default=False)
     production_lead_days = models.PositiveIntegerField(_("production lead days"), default=0)
     active = models.BooleanField(_("active"), default=True)

@@ -22,7 +22,7 @@ from ordertaking.accounts.models import User
 from ordertaking.audit.services import changes, event_record
 from ordertaking.common.errors import PermissionDenied, ValidationFailed
 
-from .models import Category, PaymentMethod, Product, Region
+from .models import DEFAULT_TAX_RATE, Category, PaymentMethod, Product, Region, TaxRate
 
 M = TypeVar("M", bound=models.Model)
 
@@ -30,7 +30,7 @@ M = TypeVar("M", bound=models.Model)
 FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Category: ("code", "name"),
     Product: ("code", "name", "specification", "unit", "kind", "category", "list_price", "floor_price",
-              "needs_production", "production_lead_days", "active"),
+              "tax_rate", "needs_production", "production_lead_days", "active"),
     Region: ("code", "name", "transit_days", "served"),
     PaymentMethod: ("code", "name", "kind", "term_days", "open_to_all", "active"),
 }
@@ -115,15 +115,24 @@ def category_update(*, category: Category, actor: User, fields: Mapping[str, Any
 
 # --- products and services, with the price policy ----------------------------------------------------
 
+def default_tax_rate(kind: str) -> int:
+    """The rate a new item gets when none is given: 6% for a service, 13% for goods. The catalog
+    maintainer sets 9% or 3% where the item's tax category says so."""
+    return int(TaxRate.SERVICES if kind == Product.Kind.SERVICE else DEFAULT_TAX_RATE)
+
+
 def product_create(*, actor: User, code: str, name: str, category: Category, list_price: Decimal,
                    floor_price: Decimal, specification: str = "", unit: str = "件",
-                   kind: str = Product.Kind.PRODUCT, needs_production: bool = False,
+                   kind: str = Product.Kind.PRODUCT, tax_rate: int | None = None,
+                   needs_production: bool = False,
                    production_lead_days: int = 0, active: bool = True) -> Product:
     """P2.3.b: a new catalog item with its list price and floor price (the lowest price allowed
-    without special approval, P2.3.c)."""
+    without special approval, P2.3.c), both tax-inclusive at its VAT rate (`tax_rate`, percent)."""
     return _create(Product, actor=actor, clause="P2.3.b", values={
         "code": code, "name": name, "category": category, "list_price": list_price, "floor_price": floor_price,
-        "specification": specification, "unit": unit, "kind": kind, "needs_production": needs_production,
+        "specification": specification, "unit": unit, "kind": kind,
+        "tax_rate": default_tax_rate(kind) if tax_rate is None else tax_rate,
+        "needs_production": needs_production,
         "production_lead_days": production_lead_days, "active": active})
 
 

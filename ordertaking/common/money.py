@@ -40,6 +40,32 @@ def percent_of(amount: Decimal, percent: Decimal | int) -> Decimal:
     return money(amount * Decimal(percent) / 100)
 
 
+def vat_split(amount_incl: Decimal, rate_percent: Decimal | int) -> tuple[Decimal, Decimal]:
+    """(amount without tax, tax) of a tax-inclusive (含税) line amount at ``rate_percent`` % VAT.
+
+    The one VAT rule (docs/conventions.md, "VAT"): per line, tax = round(amount × rate / (1 + rate))
+    half-up to the fen, and the amount without tax is what is left, so net + tax is the line amount
+    to the fen. A document's net, tax and total are the sums of its lines' figures: the lines always
+    add up to the document (per-document rounding can differ from the sum of the lines by a fen or
+    more; see common/tests/test_vat.py).
+    """
+    amount = money(amount_incl)
+    rate = Decimal(rate_percent)
+    if rate < 0:
+        raise ValueError("a VAT rate is never negative")
+    tax = money(amount * rate / (100 + rate))
+    return amount - tax, tax
+
+
+def vat_totals(lines: Iterable[tuple[Decimal, Decimal]]) -> tuple[Decimal, Decimal, Decimal]:
+    """(net, tax, total) of a document: the sums of its lines' (net, tax) figures."""
+    net = tax = ZERO
+    for n, t in lines:
+        net += n
+        tax += t
+    return net, tax, net + tax
+
+
 def half_up(value: Decimal, places: int = 2) -> Decimal:
     """The same rule for figures that are not amounts (percentages, ratios, score points)."""
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

@@ -69,7 +69,9 @@ class LineIn(Schema):
     description: str = ""
     unit: str = ""
     quantity: Decimal | None = None
-    unit_price: Decimal | None = Field(None, description="Defaults to the product's list price")
+    unit_price: Decimal | None = Field(None, description="Tax-inclusive (含税); defaults to the product's list price")
+    tax_rate: int | None = Field(None, description="VAT rate in percent (13, 9, 6, 3 or 0). A catalog product's "
+                                                   "line takes the product's rate; a free-text line defaults to 13")
 
 
 class OrderIn(Schema):
@@ -125,7 +127,10 @@ class LineOut(Schema):
     quantity: Decimal | None
     unit_price: Decimal | None
     list_price: Decimal | None
-    amount: Decimal
+    amount: Decimal = Field(description="Tax-inclusive line amount (价税合计)")
+    tax_rate: int = Field(description="VAT rate in percent (税率)")
+    net_amount: Decimal = Field(description="Amount without tax (不含税金额)")
+    tax_amount: Decimal = Field(description="Tax (税额)")
 
 
 class OrderSummaryOut(Schema):
@@ -136,7 +141,9 @@ class OrderSummaryOut(Schema):
     customer_name: str
     sales_rep: str
     delivery_date: date | None
-    total_amount: Decimal
+    total_amount: Decimal = Field(description="Tax-inclusive total (价税合计)")
+    net_total: Decimal = Field(description="Sum of the lines' amounts without tax (不含税金额)")
+    tax_total: Decimal = Field(description="Sum of the lines' tax (税额)")
     currency: str
     created_at: datetime
 
@@ -203,14 +210,16 @@ def _summary(order: Order) -> dict[str, Any]:
     return {"number": order.number, "state": order.state, "state_label": str(order.get_state_display()),
             "customer_id": order.customer_id, "customer_name": order.customer.name,
             "sales_rep": order.sales_rep.username, "delivery_date": order.delivery_date,
-            "total_amount": order.total_amount, "currency": order.currency, "created_at": order.created_at}
+            "total_amount": order.total_amount, "net_total": order.net_total, "tax_total": order.tax_total,
+            "currency": order.currency, "created_at": order.created_at}
 
 
 def _line(line: OrderLine) -> dict[str, Any]:
     return {"position": line.position, "product": line.product.code if line.product else None,
             "product_code": line.product_code, "name": line.name, "specification": line.specification,
             "description": line.description, "unit": line.unit, "quantity": line.quantity,
-            "unit_price": line.unit_price, "list_price": line.list_price, "amount": line.amount}
+            "unit_price": line.unit_price, "list_price": line.list_price, "amount": line.amount,
+            "tax_rate": line.tax_rate, "net_amount": line.net_amount, "tax_amount": line.tax_amount}
 
 
 def order_out(order: Order, user: Any) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
-from ordertaking.catalog.models import PaymentMethod, Product, Region
+from ordertaking.catalog.models import PaymentMethod, Product, Region, TaxRate
 from ordertaking.common.pinyin import pinyin_choices
 from ordertaking.customers.models import Customer
 from ordertaking.customers.selectors import customers_visible
@@ -134,15 +134,22 @@ class LineForm(forms.Form):
                                     widget=forms.NumberInput(attrs={**SM, "step": "0.01",
                                                                     "class": SM["class"] + " num"}))
 
+    tax_rate = forms.TypedChoiceField(
+        label=_("VAT rate"), required=False, coerce=int, empty_value=None,
+        choices=[("", _("Catalog rate")), *((v, f"{v}%") for v in TaxRate.values)],
+        help_text=_("A catalog item is taxed at its own rate; a free-text line at the rate chosen here "
+                    "(13% when none is chosen)."),
+        widget=forms.Select(attrs=SEL))
+
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", None) or {}
-        return not any(data.get(k) not in (None, "") for k in self.fields)
+        return not any(data.get(k) not in (None, "") for k in self.fields if k != "tax_rate")
 
     def line_dict(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {"product": d.get("product"), "description": d.get("description") or "",
                 "specification": d.get("specification") or "", "unit": d.get("unit") or "",
-                "quantity": d.get("quantity"), "unit_price": d.get("unit_price")}
+                "quantity": d.get("quantity"), "unit_price": d.get("unit_price"), "tax_rate": d.get("tax_rate")}
 
     def preview_amount(self) -> Decimal | None:
         """quantity × (unit price or the product's list price), for the live totals."""

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ordertaking.catalog.models import PaymentMethod, Product, Region
+from ordertaking.catalog.models import DEFAULT_TAX_RATE, PaymentMethod, Product, Region, TaxRate
 from ordertaking.customers.models import Customer
 
 from .states import OrderState
@@ -42,7 +42,11 @@ class Order(models.Model):
     contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="CNY", editable=False)
+    # total_amount is tax-inclusive (价税合计): credit and exposure count it. net_total and tax_total
+    # are the sums of the lines' figures (common.money.vat_split, docs/conventions.md "VAT").
     total_amount = models.DecimalField(_("total amount"), default=Decimal("0.00"), editable=False, **MONEY)
+    net_total = models.DecimalField(_("amount without tax"), default=Decimal("0.00"), editable=False, **MONEY)
+    tax_total = models.DecimalField(_("tax"), default=Decimal("0.00"), editable=False, **MONEY)
     notes = models.TextField(_("notes"), blank=True)
     cancel_reason = models.TextField(_("cancellation reason"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -104,7 +108,11 @@ class OrderLine(models.Model):
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3, null=True, blank=True)
     unit_price = models.DecimalField(_("unit price"), null=True, blank=True, **MONEY)
     list_price = models.DecimalField(_("list price at entry"), null=True, blank=True, **MONEY)
-    amount = models.DecimalField(_("amount"), default=Decimal("0.00"), **MONEY)
+    amount = models.DecimalField(_("amount"), default=Decimal("0.00"), **MONEY)  # tax-inclusive (含税)
+    # The VAT rate copied at entry (like list_price) and the line's split of `amount` by it.
+    tax_rate = models.PositiveSmallIntegerField(_("VAT rate"), choices=TaxRate.choices, default=DEFAULT_TAX_RATE)
+    net_amount = models.DecimalField(_("amount without tax"), default=Decimal("0.00"), **MONEY)
+    tax_amount = models.DecimalField(_("tax"), default=Decimal("0.00"), **MONEY)
 
     class Meta:
         verbose_name = _("order line")
@@ -116,6 +124,8 @@ class OrderLine(models.Model):
                                    name="orderline_quantity_positive"),
             models.CheckConstraint(condition=Q(unit_price__isnull=True) | Q(unit_price__gte=0),
                                    name="orderline_price_not_negative"),
+            models.CheckConstraint(condition=Q(net_amount__gte=0) & Q(tax_amount__gte=0),
+                                   name="orderline_vat_not_negative"),
         ]
 
     def __str__(self) -> str:

@@ -123,7 +123,7 @@ HEADER_DIFF_FIELDS = (
     "payment_method", "customer_reference", "contact_name", "contact_phone", "notes", "total_amount",
 )
 LINE_DIFF_FIELDS = ("product_code", "name", "specification", "description", "unit", "quantity", "unit_price",
-                    "amount")
+                    "amount", "tax_rate")
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
 from ordertaking.audit.services import event_record
-from ordertaking.catalog.models import PaymentMethod, Product, Region
+from ordertaking.catalog.models import DEFAULT_TAX_RATE, PaymentMethod, Product, Region, TaxRate
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
+from ordertaking.common.money import vat_split, vat_totals
 from ordertaking.customers.models import Customer
 
 from . import numbering, rules
@@ -121,6 +122,21 @@ def _clean_header(values: Mapping[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def _tax_rate(value: Any, *, field: str) -> int | None:
+    """A VAT rate in percent, one of catalog.TaxRate (13, 9, 6, 3, 0); None when not given."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValidationFailed(_("Choose a VAT rate: 13%, 9%, 6%, 3% or 0%."), code="invalid_tax_rate", field=field)
+    try:
+        d = value if isinstance(value, Decimal) else Decimal(str(value).strip().rstrip("%"))
+    except (InvalidOperation, ValueError):
+        d = Decimal(-1)
+    if not d.is_finite() or d != d.to_integral_value() or int(d) not in TaxRate.values:
+        raise ValidationFailed(_("Choose a VAT rate: 13%, 9%, 6%, 3% or 0%."), code="invalid_tax_rate", field=field)
+    return int(d)
+
+
 def _build_lines(lines: Iterable[Mapping[str, Any]]) -> list[OrderLine]:
     """Unsaved OrderLines from plain dicts. Product data is copied, so a later catalog change never
     rewrites this order (CONVENTIONS.md, data that must stay true)."""
@@ -130,7 +146,8 @@ def _build_lines(lines: Iterable[Mapping[str, Any]]) -> list[OrderLine]:
             raise ValidationFailed(_("At most %(n)s lines.") % {"n": MAX_LINES}, field="lines")
         if not isinstance(raw, Mapping):
             raise ValidationFailed(_("Each line must be an object."), field=f"lines.{i}")
-        unknown = set(raw) - {"product", "name", "specification", "description", "unit", "quantity", "unit_price"}
+        unknown = set(raw) - {"product", "name", "specification", "description", "unit", "quantity", "unit_price",
+                              "tax_rate"}
         if unknown:
             raise ValidationFailed(_("Unknown line field."), field=f"lines.{i}.{sorted(unknown)[0]}")
         product = _instance(raw.get("product"), Product, field=f"lines.{i}.product")
@@ -145,8 +162,16 @@ def _build_lines(lines: Iterable[Mapping[str, Any]]) -> list[OrderLine]:
         price = _decimal(raw.get("unit_price"), field=f"lines.{i}.unit_price", places=2, maximum=MAX_AMOUNT)
         if price is not None and price < 0:
             raise ValidationFailed(_("The unit price cannot be negative."), field=f"lines.{i}.unit_price")
+        rate = _tax_rate(raw.get("tax_rate"), field=f"lines.{i}.tax_rate")
         line = OrderLine(position=i, product=product, quantity=quantity, **texts)
         if product is not None:
+            # The catalog's rate, copied like the list price: the tax category is the product's, not a
+            # choice made while entering an order.
+            if rate is not None and rate != product.tax_rate:
+                raise ValidationFailed(_("%(product)s is taxed at %(rate)s%% (the catalog's rate).")
+                                       % {"product": product, "rate": product.tax_rate},
+                                       code="tax_rate_from_catalog", field=f"lines.{i}.tax_rate")
+            line.tax_rate = product.tax_rate
             line.product_code = product.code
             line.name = product.name
             line.specification = texts["specification"] or product.specification
@@ -155,9 +180,11 @@ def _build_lines(lines: Iterable[Mapping[str, Any]]) -> list[OrderLine]:
             line.unit_price = price if price is not None else product.list_price
         else:
             line.unit_price = price
+            line.tax_rate = DEFAULT_TAX_RATE if rate is None else rate
         line.amount = rules.line_amount(line.quantity, line.unit_price)
         if line.amount > MAX_AMOUNT:
             raise ValidationFailed(_("The line amount is too large."), field=f"lines.{i}.quantity")
+        line.net_amount, line.tax_amount = vat_split(line.amount, line.tax_rate)
         built.append(line)
     return built
 
@@ -171,6 +198,8 @@ def _lines_total(lines: list[OrderLine]) -> Decimal:
 
 def _save_lines(order: Order, lines: list[OrderLine]) -> None:
     order.total_amount = _lines_total(lines)
+    # The document's figures are the sums of the lines' (docs/conventions.md "VAT"): they add up.
+    order.net_total, order.tax_total, _total = vat_totals((ln.net_amount, ln.tax_amount) for ln in lines)
     for ln in lines:
         ln.order = order
     OrderLine.objects.bulk_create(lines)
@@ -200,13 +229,16 @@ def order_snapshot(order: Order) -> dict[str, Any]:
         "notes": order.notes,
         "currency": order.currency,
         "total_amount": str(order.total_amount),
+        "net_total": str(order.net_total),
+        "tax_total": str(order.tax_total),
     }
     lines = [
         {"position": ln.position, "product_id": ln.product_id, "product_code": ln.product_code, "name": ln.name,
          "specification": ln.specification, "description": ln.description, "unit": ln.unit,
          "quantity": None if ln.quantity is None else str(ln.quantity),
          "unit_price": None if ln.unit_price is None else str(ln.unit_price),
-         "list_price": None if ln.list_price is None else str(ln.list_price), "amount": str(ln.amount)}
+         "list_price": None if ln.list_price is None else str(ln.list_price), "amount": str(ln.amount),
+         "tax_rate": ln.tax_rate, "net_amount": str(ln.net_amount), "tax_amount": str(ln.tax_amount)}
         for ln in order.lines.all()  # Meta.ordering: by position (and a prefetched cache is used)
     ]
     return {"revision": order.revision, "header": header, "lines": lines}
@@ -261,6 +293,7 @@ def order_create(*, actor: User, customer: Customer, sales_rep: User | None = No
         # gives it back and the day's sequence stays gap-free.
         order = Order(number=numbering.next_number(), entered_by=actor, state=OrderState.DRAFT,
                       total_amount=total, **header)
+        order.net_total, order.tax_total, _total = vat_totals((ln.net_amount, ln.tax_amount) for ln in built)
         if rep is not None:
             order.sales_rep = rep
         else:  # the customer's rep, else whoever enters it (by id: no query for the user row)

@@ -66,7 +66,8 @@ def _line_initial(order: Order) -> list[dict[str, Any]]:
     return [{"product": ln.product_id, "description": ln.description or ("" if ln.product_id else ln.name),
              "specification": ln.specification, "unit": ln.unit,
              "quantity": None if ln.quantity is None else Decimal(format(ln.quantity.normalize(), "f")),
-             "unit_price": ln.unit_price} for ln in selectors.order_lines(order)]
+             "unit_price": ln.unit_price, "tax_rate": None if ln.product_id else ln.tax_rate}
+            for ln in selectors.order_lines(order)]
 
 
 def _header_initial(order: Order) -> dict[str, Any]:

@@ -74,8 +74,8 @@ def test_p2_3_b_the_admin_saves_prices_through_the_service_and_shows_the_changes
     url = f"/admin/catalog/product/{motor.pk}/change/"
     data = {"code": motor.code, "name": motor.name, "specification": motor.specification, "unit": motor.unit,
             "kind": motor.kind, "category": str(motor.category_id), "active": "on",
-            "list_price": "3200.00", "floor_price": "2750.00", "needs_production": "on",
-            "production_lead_days": "10"}
+            "list_price": "3200.00", "floor_price": "2750.00", "tax_rate": str(motor.tax_rate),
+            "needs_production": "on", "production_lead_days": "10"}
     r = client.post(url, data)
     assert r.status_code == 302, r.content.decode()[:2000]
     motor.refresh_from_db()
