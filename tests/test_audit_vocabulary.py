@@ -62,7 +62,19 @@ def _model_choices() -> list[tuple[str, type, dict[str, str]]]:
             ("payment_kinds", PaymentMethod.Kind, of(PaymentMethod.Kind)),
             ("roles", dict, {str(k): v for k, v in ROLE_LABELS.items()}),
             ("change_request", ChangeRequest.State, of(ChangeRequest.State)),
-            ("cancel_request", CancelRequest.State, of(CancelRequest.State))]
+            ("cancel_request", CancelRequest.State, of(CancelRequest.State)),
+            *_vat_choices()]
+
+
+def _vat_choices() -> list[tuple[str, type, dict[str, str]]]:
+    from ordertaking.customers.models import InvoiceType
+    from ordertaking.finance.models import FapiaoStatus
+
+    def of(choices: type) -> dict[str, str]:
+        return {c.value: c.label for c in choices}  # type: ignore[attr-defined]
+
+    return [("invoice_type", InvoiceType, of(InvoiceType)), ("fapiao_type", InvoiceType, of(InvoiceType)),
+            ("fapiao_status", FapiaoStatus, of(FapiaoStatus))]
 
 
 @pytest.mark.parametrize("lang", ["zh-hans", "en"])

@@ -58,6 +58,7 @@ class CustomerAction(models.TextChoices):  # customers (P2.1.c, P4.1)
     CONTACT_REMOVED = "customer.contact_removed", _("Contact removed")
     ADDRESS_ADDED = "customer.address_added", _("Address added")
     ADDRESS_UPDATED = "customer.address_updated", _("Address changed")
+    INVOICING_UPDATED = "customer.invoicing_updated", _("Invoicing details changed")
     ADDRESS_REMOVED = "customer.address_removed", _("Address removed")
     PAYMENT_METHODS_CHANGED = "customer.payment_methods_changed", _("Allowed payment methods changed")
 
@@ -120,6 +121,8 @@ class CreditAction(models.TextChoices):  # credit (P5.1)
 
 class FinanceAction(models.TextChoices):  # finance (P3.6)
     INVOICE_ISSUED = "invoice.issued", _("Invoice issued")
+    FAPIAO_ISSUED = "invoice.fapiao_issued", _("Fapiao recorded")
+    FAPIAO_REVERSED = "invoice.fapiao_reversed", _("Fapiao reversed (red-letter)")
     PAYMENT_RECEIVED = "payment.received", _("Payment received")
     PAYMENT_RECORDED = "payment.recorded", _("Payment recorded")
     CREDIT_NOTE_ISSUED = "credit_note.issued", _("Credit note issued")
@@ -232,6 +235,16 @@ FIELD_LABELS: dict[str, Any] = {
     "tax_total": pgettext_lazy("VAT amount", "tax"),
     "net_amount": _("amount without tax"),
     "tax_amount": pgettext_lazy("VAT amount", "tax"),
+    "invoice_title": _("invoice title"),
+    "invoice_address": _("registered address"),
+    "invoice_phone": _("registered phone"),
+    "invoice_bank": _("bank"),
+    "invoice_bank_account": _("bank account"),
+    "invoice_type": _("invoice type wanted"),
+    "fapiao_status": _("fapiao status"),
+    "fapiao_type": _("fapiao type"),
+    "fapiao_number": _("fapiao number"),
+    "fapiao_date": _("fapiao date"),
     "unit": _("unit"),
     "category": _("category"),
     "needs_production": _("needs production"),
@@ -450,6 +463,14 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("kind", "prepayment"): _("Prepayment"),
     ("kind", "cod"): _("Cash on delivery"),
     ("kind", "credit"): _("Credit terms"),
+    # VAT invoices 发票 (issue 11, P3.6): the type a customer wants, the fapiao finance records
+    ("invoice_type", "normal"): _("General VAT invoice"),
+    ("invoice_type", "special"): _("Special VAT invoice"),
+    ("fapiao_type", "normal"): _("General VAT invoice"),
+    ("fapiao_type", "special"): _("Special VAT invoice"),
+    ("fapiao_status", "not_issued"): _("Not issued"),
+    ("fapiao_status", "issued"): pgettext_lazy("fapiao", "Issued"),
+    ("fapiao_status", "reversed"): _("Reversed (red-letter)"),
     # credit (P5.1)
     ("stage", "submission"): _("At submission"),
     ("stage", "approval"): _("At approval"),

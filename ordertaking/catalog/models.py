@@ -62,7 +62,7 @@ class Product(models.Model):
         _("floor price"), validators=[MinValueValidator(Decimal("0"))],
         help_text=_("The lowest unit price allowed without special approval (P2.3.b)."), **MONEY)
     tax_rate = models.PositiveSmallIntegerField(
-        _("VAT rate"), choices=TaxRate.choices, default=DEFAULT_TAX_RATE,
+        _("VAT rate"), choices=TaxRate.choices, default=DEFAULT_TAX_RATE, db_default=DEFAULT_TAX_RATE,
         help_text=_("增值税税率: the list and floor prices include this VAT (含税)."))
     needs_production = models.BooleanField(_("needs production"), default=False)
     production_lead_days = models.PositiveIntegerField(_("production lead days"), default=0)

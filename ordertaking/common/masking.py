@@ -12,7 +12,9 @@ from typing import Any
 STARS = "****"
 
 # Keys of a record (API answer, audit change) whose values are contact details.
-CONTACT_KEYS = frozenset({"phone", "email", "contact_phone", "contact_email"})
+CONTACT_KEYS = frozenset({"phone", "email", "contact_phone", "contact_email",
+                          # a customer's invoicing details (开票信息): masked like a phone
+                          "invoice_phone", "invoice_bank_account"})
 
 
 def mask_phone(value: str | None) -> str:
@@ -36,11 +38,24 @@ def mask_email(value: str | None) -> str:
     return (local[:1] or "") + "***@" + domain
 
 
+def mask_account(value: str | None) -> str:
+    """A bank account number: its first and last four digits (6222****3456), spaces and hyphens dropped."""
+    digits = "".join(c for c in (value or "") if c not in " -")
+    if not digits:
+        return ""
+    if len(digits) >= 10:
+        return digits[:4] + STARS + digits[-4:]
+    return mask_phone(digits)
+
+
 def mask_contact(key: str, value: Any) -> Any:
-    """Mask `value` when `key` names a contact detail (e-mail by its key, everything else as a phone)."""
+    """Mask `value` when `key` names a contact detail (e-mail and bank account by their key, everything
+    else as a phone)."""
     if key not in CONTACT_KEYS or not isinstance(value, str):
         return value
-    return mask_email(value) if "email" in key else mask_phone(value)
+    if "email" in key:
+        return mask_email(value)
+    return mask_account(value) if "account" in key else mask_phone(value)
 
 
 def mask_record(record: dict[str, Any]) -> dict[str, Any]:

@@ -109,6 +109,10 @@ BADGES: dict[str, str] = {
     "finished": "text-bg-success",
     "passed": "text-bg-success",
     "failed": "text-bg-danger",
+    # an invoice's fapiao (P3.6)
+    "not_issued": "text-bg-warning",
+    "issued": "text-bg-success",
+    "reversed": "text-bg-danger",
 }
 
 

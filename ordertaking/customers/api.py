@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
+from pydantic import ConfigDict
 
 from ordertaking.accounts.models import User
 from ordertaking.catalog.models import Region
@@ -17,7 +18,7 @@ from ordertaking.common.api import NonNull, Paged, PatchIn, choice
 from ordertaking.common.errors import ValidationFailed
 
 from . import selectors, services
-from .models import Contact, Customer, CustomerAddress
+from .models import Contact, Customer, CustomerAddress, InvoiceType
 
 router = Router()
 
@@ -210,6 +211,52 @@ def customer_update(request: HttpRequest, customer_id: int, payload: CustomerPat
     data = _customer_fields(payload.dict(exclude_unset=True))
     services.customer_update(customer=customer, actor=me(request), **data)
     return selectors.customer_get(user=request.user, pk=customer_id)
+
+
+class InvoicingOut(Schema):
+    """开票信息. Phone and bank account are masked for whoever does not see contact details (P4.1.c)."""
+
+    invoice_title: str = Field(description="发票抬头 (the company name when none was given)")
+    taxpayer_number: str = Field(description="纳税人识别号: the unified social credit code")
+    invoice_address: str
+    invoice_phone: str
+    invoice_bank: str
+    invoice_bank_account: str
+    invoice_type: str = choice(InvoiceType)
+    invoice_type_label: str
+    masked: bool
+    special_invoice_gaps: list[str] = Field(description="What a special VAT invoice still lacks (P3.6)")
+
+
+class InvoicingPatch(PatchIn):
+    model_config = ConfigDict(extra="forbid")
+
+    invoice_title: NonNull[str] = Field(None, max_length=200)
+    invoice_address: NonNull[str] = Field(None, max_length=255)
+    invoice_phone: NonNull[str] = Field(None, max_length=30)
+    invoice_bank: NonNull[str] = Field(None, max_length=100)
+    invoice_bank_account: NonNull[str] = Field(None, max_length=40)
+    invoice_type: NonNull[str] = choice(InvoiceType, None)
+
+
+def invoicing_out(customer: Customer, user: Any) -> dict[str, Any]:
+    from .rules import special_invoice_gaps
+
+    return {**selectors.invoicing_details(customer, user=user),
+            "special_invoice_gaps": special_invoice_gaps(selectors.special_invoice_facts(customer))}
+
+
+@router.get("/{customer_id}/invoicing", response=InvoicingOut, summary="The customer's invoicing details 开票信息")
+def customer_invoicing(request: HttpRequest, customer_id: int) -> dict[str, Any]:
+    return invoicing_out(selectors.customer_get(user=request.user, pk=customer_id), request.user)
+
+
+@router.patch("/{customer_id}/invoicing", response=InvoicingOut,
+              summary="Change the customer's invoicing details (P3.6)")
+def customer_invoicing_update(request: HttpRequest, customer_id: int, payload: InvoicingPatch) -> dict[str, Any]:
+    customer = selectors.customer_get(user=request.user, pk=customer_id)
+    services.customer_invoicing_update(customer=customer, actor=me(request), **payload.dict(exclude_unset=True))
+    return invoicing_out(selectors.customer_get(user=request.user, pk=customer_id), request.user)
 
 
 @router.get("/{customer_id}/contacts", response=list[ContactOut])

@@ -13,7 +13,7 @@ from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
 from ordertaking.catalog.models import Region
 
-from .models import Customer
+from .models import Customer, InvoiceType
 from .validators import validate_credit_code, validate_phone
 
 
@@ -53,6 +53,26 @@ class CustomerForm(InvalidMarks, forms.Form):
         for f in self.fields.values():
             css = "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
             f.widget.attrs.setdefault("class", css)
+
+
+class InvoicingForm(InvalidMarks, forms.Form):
+    """开票信息 (P3.6). The taxpayer number is the unified social credit code, kept with the basic
+    information; the service checks phone and account and writes the event."""
+
+    invoice_title = forms.CharField(label=_("Invoice title"), max_length=200, required=False,
+                                    help_text=_("发票抬头; the company name when left empty."))
+    invoice_address = forms.CharField(label=_("Registered address"), max_length=255, required=False)
+    invoice_phone = forms.CharField(label=_("Registered phone"), max_length=30, required=False)
+    invoice_bank = forms.CharField(label=_("Bank"), max_length=100, required=False)
+    invoice_bank_account = forms.CharField(label=_("Bank account"), max_length=40, required=False)
+    invoice_type = forms.ChoiceField(label=_("Invoice type wanted"), choices=InvoiceType.choices,
+                                     widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            if not isinstance(f.widget, forms.RadioSelect):
+                f.widget.attrs.setdefault("class", "form-control form-control-sm")
 
 
 class ContactForm(InvalidMarks, forms.Form):

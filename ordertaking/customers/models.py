@@ -15,6 +15,13 @@ from ordertaking.common.pinyin import pinyin_key
 from .validators import validate_credit_code, validate_phone
 
 
+class InvoiceType(models.TextChoices):
+    """The kind of VAT invoice (发票) a customer wants, and the kind finance issued (finance.Invoice)."""
+
+    NORMAL = "normal", _("General VAT invoice")
+    SPECIAL = "special", _("Special VAT invoice")
+
+
 class Customer(models.Model):
     class Size(models.TextChoices):  # P4.1.b 规模
         MICRO = "micro", _("Micro")
@@ -48,6 +55,19 @@ class Customer(models.Model):
         help_text=_("Payment methods beyond those open to all customers (P2.3.b)."))
     preferences = models.TextField(_("needs and preferences"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # 开票信息, the invoicing details (issue 11, P3.6). The taxpayer number is the unified social credit
+    # code above (one field, not a copy). Phone and bank account are confidential like a contact's
+    # phone (customers.selectors.invoicing_details masks them, P4.1.c).
+    invoice_title = models.CharField(_("invoice title"), max_length=200, blank=True, default="", db_default="",
+                                     help_text=_("发票抬头; the company name when left empty."))
+    invoice_address = models.CharField(_("registered address"), max_length=255, blank=True, default="",
+                                       db_default="")
+    invoice_phone = models.CharField(_("registered phone"), max_length=30, blank=True, default="", db_default="")
+    invoice_bank = models.CharField(_("bank"), max_length=100, blank=True, default="", db_default="")
+    invoice_bank_account = models.CharField(_("bank account"), max_length=40, blank=True, default="",
+                                            db_default="")
+    invoice_type = models.CharField(_("invoice type wanted"), max_length=10, choices=InvoiceType.choices,
+                                    default=InvoiceType.NORMAL, db_default=InvoiceType.NORMAL.value)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 # GB 32100-2015 统一社会信用代码: 18 characters from this alphabet (no I, O, S, V, Z).
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -54,3 +55,28 @@ def normalize_phone(phone: str) -> str:
 def phone_valid(phone: str) -> bool:
     p = normalize_phone(phone)
     return bool(MOBILE_RE.match(p) or LANDLINE_RE.match(p))
+
+
+# --- invoicing details 开票信息 (issue 11) -------------------------------------------------------------
+
+# What a special VAT invoice (增值税专用发票) must carry about the buyer, in the order a fapiao prints it.
+SPECIAL_INVOICE_FIELDS = ("invoice_title", "credit_code", "invoice_address", "invoice_phone", "invoice_bank",
+                          "invoice_bank_account")
+BANK_ACCOUNT_RE = re.compile(r"^\d[\d -]{6,38}\d$")
+
+
+def special_invoice_gaps(details: Mapping[str, str | None]) -> list[str]:
+    """P3.6 (finance invoices by the contract, with the tax on it): a special VAT invoice 专用发票 lets
+    the buyer deduct the input tax, so it must carry the buyer's complete invoicing details: name
+    (invoice title), taxpayer number (the unified social credit code, valid), address and phone, bank
+    and account. Returns the fields that are missing or invalid; empty means it may be issued."""
+    gaps = [f for f in SPECIAL_INVOICE_FIELDS if not (details.get(f) or "").strip()]
+    code = (details.get("credit_code") or "").strip()
+    if code and not credit_code_valid(code):
+        gaps.append("credit_code")
+    return gaps
+
+
+def bank_account_valid(account: str) -> bool:
+    """8 to 40 digits, spaces and hyphens allowed between them (as banks print them)."""
+    return bool(BANK_ACCOUNT_RE.match((account or "").strip()))

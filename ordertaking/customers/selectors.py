@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ordertaking.accounts.roles import Role
 from ordertaking.common.errors import NotFound
+from ordertaking.common.masking import mask_account, mask_phone
 
 from .models import Contact, Customer, CustomerAddress
 
@@ -117,3 +118,30 @@ def address_get(*, user: Any, customer: Customer, pk: Any) -> CustomerAddress:
 def industries(*, user: Any) -> list[str]:
     return list(customers_visible(user=user).exclude(industry="").order_by("industry").values_list(
         "industry", flat=True).distinct())
+
+
+def invoicing_details(customer: Customer, *, user: Any) -> dict[str, Any]:
+    """The customer's 开票信息 as shown to `user` (page, API, invoice page): the phone and the bank
+    account masked like a contact's phone for whoever does not see contact details (P4.1.c,
+    `sees_customer_contacts`). The title falls back to the company name; the taxpayer number is the
+    unified social credit code."""
+    masked = not sees_customer_contacts(user, customer)
+    return {
+        "invoice_title": customer.invoice_title or customer.name,
+        "taxpayer_number": customer.credit_code or "",
+        "invoice_address": customer.invoice_address,
+        "invoice_phone": mask_phone(customer.invoice_phone) if masked else customer.invoice_phone,
+        "invoice_bank": customer.invoice_bank,
+        "invoice_bank_account": (mask_account(customer.invoice_bank_account) if masked
+                                 else customer.invoice_bank_account),
+        "invoice_type": customer.invoice_type,
+        "invoice_type_label": str(customer.get_invoice_type_display()),
+        "masked": masked,
+    }
+
+
+def special_invoice_facts(customer: Customer) -> dict[str, str | None]:
+    """The values `rules.special_invoice_gaps` checks (unmasked: a rule, not a display)."""
+    return {"invoice_title": customer.invoice_title or customer.name, "credit_code": customer.credit_code,
+            "invoice_address": customer.invoice_address, "invoice_phone": customer.invoice_phone,
+            "invoice_bank": customer.invoice_bank, "invoice_bank_account": customer.invoice_bank_account}

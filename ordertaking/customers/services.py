@@ -22,7 +22,7 @@ from ordertaking.catalog.models import Region
 from ordertaking.common.errors import Conflict, PermissionDenied, ValidationFailed
 
 from . import rules, validators
-from .models import Contact, Customer, CustomerAddress
+from .models import Contact, Customer, CustomerAddress, InvoiceType
 from .selectors import customer_visible
 
 CUSTOMER_FIELDS = ("name", "credit_code", "industry", "size", "region", "city", "status", "sales_rep",
@@ -258,6 +258,57 @@ def customer_update(*, customer: Customer, actor: User, **fields: Any) -> Custom
             return locked
         locked.save()
         event_record(actor=actor, action="customer.updated", subject=locked, clause="P4.1.a",
+                     before=old, after=new)
+    return locked
+
+
+# --- invoicing details 开票信息 (issue 11) --------------------------------------------------------------
+
+INVOICING_FIELDS = ("invoice_title", "invoice_address", "invoice_phone", "invoice_bank", "invoice_bank_account",
+                    "invoice_type")
+
+
+def may_edit_invoicing(actor: User, customer: Customer) -> bool:
+    """Who keeps a customer's invoicing details: those who edit the customer (sales for their own,
+    customer service, the order center, the administrator), and finance, which issues the invoices."""
+    if actor.has_perm("accounts.finance_manage"):
+        return True
+    return bool(actor.has_perm("accounts.customer_manage") and customer_visible(user=actor, customer=customer))
+
+
+def customer_invoicing_update(*, customer: Customer, actor: User, **fields: Any) -> Customer:
+    """P3.6: the customer's 开票信息 (title, address and phone, bank and account, invoice type wanted).
+    The taxpayer number is the unified social credit code, changed with the customer's basic
+    information. The event keeps what changed; phone and account are masked on timelines for those
+    who do not see contact details (common/masking.py CONTACT_KEYS)."""
+    unknown = set(fields) - set(INVOICING_FIELDS)
+    if unknown:
+        raise ValidationFailed(_("Unknown field."), code="unknown_field", field=sorted(unknown)[0])
+    _check_texts(Customer, fields)
+    values = {k: ("" if v is None else v.strip()) for k, v in fields.items()}
+    if "invoice_type" in values and values["invoice_type"] not in InvoiceType.values:
+        raise ValidationFailed(_("Choose the general or the special VAT invoice."), code="invalid_choice",
+                               field="invoice_type")
+    if values.get("invoice_phone"):
+        message = validators.phone_error(values["invoice_phone"])
+        if message is not None:
+            raise ValidationFailed(message, code="invalid_phone", field="invoice_phone")
+        values["invoice_phone"] = rules.normalize_phone(values["invoice_phone"])
+    if values.get("invoice_bank_account") and not rules.bank_account_valid(values["invoice_bank_account"]):
+        raise ValidationFailed(_("Enter the bank account number: 8 to 40 digits."), code="invalid_bank_account",
+                               field="invoice_bank_account")
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        if not may_edit_invoicing(actor, locked):
+            raise PermissionDenied(_("You may not change this customer's invoicing details."))
+        before = _snapshot(locked, INVOICING_FIELDS)
+        for k, v in values.items():
+            setattr(locked, k, v)
+        old, new = changes(before, _snapshot(locked, INVOICING_FIELDS))
+        if not new:
+            return locked
+        locked.save(update_fields=[*values, "updated_at"])
+        event_record(actor=actor, action="customer.invoicing_updated", subject=locked, clause="P3.6",
                      before=old, after=new)
     return locked
 

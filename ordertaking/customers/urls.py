@@ -9,4 +9,5 @@ urlpatterns = [
     path("rows/<str:kind>/", views.form_row, name="form_row"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
+    path("<int:pk>/invoicing/", views.customer_invoicing, name="invoicing"),
 ]

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 
 from ordertaking.accounts.http import AuthedRequest
 from ordertaking.audit.selectors import timeline
-from ordertaking.common.errors import DomainError, NotFound, PermissionDenied
+from ordertaking.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from ordertaking.common.pages import domain_errors, forbidden, list_page, render_list
 
 from . import selectors, services
-from .forms import AddressFormSet, ContactFormSet, CustomerFilterForm, CustomerForm
+from .forms import AddressFormSet, ContactFormSet, CustomerFilterForm, CustomerForm, InvoicingForm
 from .models import Customer
+from .rules import special_invoice_gaps
 
 PAGE_SIZE = 25
 
@@ -61,8 +62,35 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": timeline(customer),
         "payment_methods": list(customer.allowed_payment_methods.all()),
         "can_manage": request.user.has_perm("accounts.customer_manage"),
+        "invoicing": selectors.invoicing_details(customer, user=request.user),
+        "special_gaps": special_invoice_gaps(selectors.special_invoice_facts(customer)),
+        "can_edit_invoicing": services.may_edit_invoicing(request.user, customer),  # type: ignore[arg-type]
     }
     return render(request, "customers/detail.html", context)
+
+
+@login_required
+@domain_errors
+def customer_invoicing(request: AuthedRequest, pk: int) -> HttpResponse:
+    """开票信息 (P3.6): the form, saved by `services.customer_invoicing_update`."""
+    customer = _get(request, pk)
+    if not services.may_edit_invoicing(request.user, customer):
+        return forbidden(request, _("You may not change this customer's invoicing details."))
+    status = 200
+    if request.method == "POST":
+        form = InvoicingForm(request.POST)
+        if form.is_valid():
+            try:
+                services.customer_invoicing_update(customer=customer, actor=request.user, **form.cleaned_data)
+            except ValidationFailed as e:
+                form.add_error(e.field if e.field in form.fields else None, str(e.message))
+            else:
+                messages.success(request, _("Invoicing details saved."))
+                return redirect("customers:detail", pk=customer.pk)
+        status = 422
+    else:
+        form = InvoicingForm(initial={f: getattr(customer, f) for f in services.INVOICING_FIELDS})
+    return render(request, "customers/invoicing_form.html", {"form": form, "customer": customer}, status=status)
 
 
 def _apply_error(e: DomainError, form: CustomerForm, contacts: Any, addresses: Any,

@@ -10,16 +10,18 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import ConfigDict
 
 from ordertaking.common.api import Mapped, Paged, choice
 from ordertaking.common.errors import ValidationFailed
 from ordertaking.common.pdf import pdf_response
 from ordertaking.credit.selectors import customer_for, order_for_finance, require_finance_view
+from ordertaking.customers.models import InvoiceType
 
 from . import selectors, services
 from .documents import statement_document
 from .forms import StatementPeriodForm
-from .models import Invoice
+from .models import FapiaoStatus, Invoice
 from .views import aging_labels
 
 router = Router()
@@ -61,10 +63,17 @@ class InvoiceOut(Schema):
     issue_date: date
     due_date: date
     currency: str
-    amount: Decimal
+    amount: Decimal = Field(description="Tax-inclusive total (价税合计)")
+    net_amount: Decimal = Field(description="Sum of the lines' amounts without tax (不含税金额)")
+    tax_amount: Decimal = Field(description="Sum of the lines' tax (税额)")
     settled_amount: Decimal
     open_amount: Decimal
     state: str = choice(Invoice.State)
+    fapiao_status: str = choice(FapiaoStatus)
+    fapiao_status_label: str
+    fapiao_type: str = Field(description="normal (普通发票) or special (专用发票); empty until a fapiao is recorded")
+    fapiao_number: str
+    fapiao_date: date | None
 
 
 class AllocationIn(Schema):
@@ -132,7 +141,68 @@ class AgingOut(Schema):
 def _inv_out(inv: Invoice) -> dict[str, Any]:
     return {"id": inv.pk, "number": inv.number, "order_number": inv.order.number, "customer_id": inv.customer_id,
             "issue_date": inv.issue_date, "due_date": inv.due_date, "currency": inv.currency, "amount": inv.amount,
-            "settled_amount": inv.settled_amount, "open_amount": inv.open_amount, "state": inv.state}
+            "net_amount": inv.net_amount, "tax_amount": inv.tax_amount,
+            "settled_amount": inv.settled_amount, "open_amount": inv.open_amount, "state": inv.state,
+            "fapiao_status": inv.fapiao_status, "fapiao_status_label": str(inv.get_fapiao_status_display()),
+            "fapiao_type": inv.fapiao_type, "fapiao_number": inv.fapiao_number, "fapiao_date": inv.fapiao_date}
+
+
+class InvoiceLineOut(Schema):
+    order_line_position: int
+    name: str
+    quantity: Decimal
+    unit_price: Decimal
+    tax_rate: int = Field(description="VAT rate in percent (税率)")
+    net_amount: Decimal
+    tax_amount: Decimal
+    amount: Decimal
+
+
+class InvoiceDetailOut(InvoiceOut):
+    lines: list[InvoiceLineOut]
+
+
+class FapiaoIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    fapiao_type: str = choice(InvoiceType)
+    number: str = Field(max_length=30, description="8 digits, or 20 for a fully digital fapiao (数电发票)")
+    fapiao_date: date | None = Field(None, description="Defaults to today")
+
+
+class FapiaoReverseIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(max_length=2000)
+
+
+def _inv_detail(inv: Invoice) -> dict[str, Any]:
+    return {**_inv_out(inv), "lines": [
+        {"order_line_position": ln.order_line.position, "name": ln.order_line.name or ln.order_line.description,
+         "quantity": ln.quantity, "unit_price": ln.unit_price, "tax_rate": ln.tax_rate, "net_amount": ln.net_amount,
+         "tax_amount": ln.tax_amount, "amount": ln.amount} for ln in selectors.invoice_lines(inv)]}
+
+
+@router.get("/invoices/{number}", response=InvoiceDetailOut, summary="One invoice with its lines and fapiao")
+def invoice_detail(request: HttpRequest, number: str) -> dict[str, Any]:
+    return _inv_detail(selectors.invoice_by_number(request.user, number))  # type: ignore[arg-type]
+
+
+@router.post("/invoices/{number}/fapiao", response=InvoiceDetailOut,
+             summary="Record the fapiao issued for an invoice (P3.6)")
+def fapiao_record(request: HttpRequest, number: str, payload: FapiaoIn) -> dict[str, Any]:
+    inv = selectors.invoice_by_number(request.user, number)  # type: ignore[arg-type]
+    services.fapiao_record(invoice=inv, actor=request.user, number=payload.number,  # type: ignore[arg-type]
+                           fapiao_type=payload.fapiao_type, fapiao_date=payload.fapiao_date)
+    return _inv_detail(selectors.invoice_by_number(request.user, number))  # type: ignore[arg-type]
+
+
+@router.post("/invoices/{number}/fapiao/reverse", response=InvoiceDetailOut,
+             summary="Record the red-letter reversal of an invoice's fapiao (P3.6)")
+def fapiao_reverse(request: HttpRequest, number: str, payload: FapiaoReverseIn) -> dict[str, Any]:
+    inv = selectors.invoice_by_number(request.user, number)  # type: ignore[arg-type]
+    services.fapiao_reverse(invoice=inv, actor=request.user, reason=payload.reason)  # type: ignore[arg-type]
+    return _inv_detail(selectors.invoice_by_number(request.user, number))  # type: ignore[arg-type]
 
 
 @router.post("/orders/{number}/invoices", response={201: InvoiceOut})

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ordertaking.customers.models import InvoiceType
+
 W = {"class": "form-control form-control-sm"}
 N = {"class": "form-control form-control-sm text-end"}
 
@@ -64,3 +66,20 @@ class StatementPeriodForm(forms.Form):
             self.add_error("from", _("The start of the period is after its end."))
         data["from"], data["to"] = start, end
         return data
+
+
+class FapiaoForm(forms.Form):
+    """The fapiao (发票) finance issued in the tax-control system, recorded against the invoice (P3.6)."""
+
+    fapiao_type = forms.ChoiceField(label=_("Fapiao type"), choices=InvoiceType.choices,
+                                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    number = forms.CharField(label=_("Fapiao number"), max_length=30,
+                             help_text=_("8 digits, or 20 for a fully digital fapiao."),
+                             widget=forms.TextInput(attrs={**W, "inputmode": "numeric", "autocomplete": "off"}))
+    fapiao_date = forms.DateField(label=_("Fapiao date"), widget=forms.DateInput(attrs={**W, "type": "date"},
+                                                                                  format="%Y-%m-%d"))
+
+
+class FapiaoReverseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the red-letter reversal"), max_length=2000,
+                             widget=forms.Textarea(attrs={**W, "rows": 2}))

@@ -11,11 +11,18 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ordertaking.customers.models import Customer
+from ordertaking.catalog.models import DEFAULT_TAX_RATE, TaxRate
+from ordertaking.customers.models import Customer, InvoiceType
 from ordertaking.orders.models import Order, OrderLine
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 CURRENCIES = ["CNY"]  # the company invoices and collects in renminbi only
+
+
+class FapiaoStatus(models.TextChoices):
+    NOT_ISSUED = "not_issued", _("Not issued")
+    ISSUED = "issued", pgettext_lazy("fapiao", "Issued")
+    REVERSED = "reversed", _("Reversed (red-letter)")
 
 
 class Invoice(models.Model):
@@ -29,12 +36,26 @@ class Invoice(models.Model):
     issue_date = models.DateField(_("issue date"))
     due_date = models.DateField(_("due date"))
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), **MONEY)  # tax-inclusive (价税合计): receivables count it
+    # The sums of the invoiced lines' figures (common.money.vat_split per line, docs/conventions.md "VAT").
+    net_amount = models.DecimalField(_("amount without tax"), default=Decimal("0.00"), db_default=Decimal("0.00"),
+                                     **MONEY)
+    tax_amount = models.DecimalField(_("tax"), default=Decimal("0.00"), db_default=Decimal("0.00"), **MONEY)
     settled_amount = models.DecimalField(_("settled"), default=Decimal("0.00"), **MONEY)
     settled_on = models.DateField(_("fully settled on"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=6, choices=State.choices, default=State.OPEN, editable=False)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The fapiao (发票) finance issued for this invoice in the tax-control system, recorded here
+    # (finance.services.fapiao_record / fapiao_reverse, each an audit event).
+    fapiao_status = models.CharField(_("fapiao status"), max_length=12, choices=FapiaoStatus.choices,
+                                     default=FapiaoStatus.NOT_ISSUED,
+                                     db_default=FapiaoStatus.NOT_ISSUED.value, editable=False)
+    fapiao_type = models.CharField(_("fapiao type"), max_length=10, choices=InvoiceType.choices, blank=True,
+                                   default="", db_default="", editable=False)
+    fapiao_number = models.CharField(_("fapiao number"), max_length=20, blank=True, default="", db_default="",
+                                     editable=False)
+    fapiao_date = models.DateField(_("fapiao date"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("invoice")
@@ -43,8 +64,12 @@ class Invoice(models.Model):
         indexes = [
             models.Index(fields=["customer", "state", "due_date"], name="invoice_customer_state_due"),
             models.Index(fields=["state", "due_date"], name="invoice_state_due"),
+            models.Index(fields=["fapiao_status", "issue_date"], name="invoice_fapiao_status"),
         ]
         constraints = [
+            # A fapiao number is unique within its type (the tax-control system numbers each kind apart).
+            models.UniqueConstraint(fields=["fapiao_type", "fapiao_number"], condition=~Q(fapiao_number=""),
+                                    name="invoice_fapiao_number_unique"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_amount_positive"),
             models.CheckConstraint(condition=Q(settled_amount__gte=0) & Q(settled_amount__lte=F("amount")),
                                    name="invoice_settled_within_amount"),
@@ -64,7 +89,12 @@ class InvoiceLine(models.Model):
     order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="invoice_lines")
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
     unit_price = models.DecimalField(_("unit price"), **MONEY)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), **MONEY)  # tax-inclusive
+    tax_rate = models.PositiveSmallIntegerField(_("VAT rate"), choices=TaxRate.choices, default=DEFAULT_TAX_RATE,
+                                                db_default=DEFAULT_TAX_RATE)
+    net_amount = models.DecimalField(_("amount without tax"), default=Decimal("0.00"), db_default=Decimal("0.00"),
+                                     **MONEY)
+    tax_amount = models.DecimalField(_("tax"), default=Decimal("0.00"), db_default=Decimal("0.00"), **MONEY)
 
     class Meta:
         ordering = ["invoice", "id"]

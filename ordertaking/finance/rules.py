@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -43,3 +44,17 @@ def aging_totals(items: Iterable[tuple[date, Decimal]], as_of: date) -> dict[str
         totals[aging_bucket(due, as_of)] += open_amount
     totals["total"] = sum((totals[b] for b in BUCKETS), Decimal("0.00"))
     return totals
+
+
+# A fapiao number as the tax-control system prints it: 8 digits on the paper fapiao (with its
+# 10- or 12-digit code), 20 digits on a fully digital one (数电发票).
+FAPIAO_NUMBER_RE = re.compile(r"^(\d{8}|\d{20})$")
+
+
+def fapiao_number_valid(number: str) -> bool:
+    """P3.6 invoicing by the contract: the number recorded is one the tax-control system issues."""
+    return bool(FAPIAO_NUMBER_RE.match(number or ""))
+
+
+def normalize_fapiao_number(number: str) -> str:
+    return re.sub(r"[\s-]", "", number or "")

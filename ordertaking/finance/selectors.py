@@ -165,6 +165,20 @@ def invoices_for(user: User, *, customer_id: int | None = None, state: str = "")
     return qs
 
 
+def invoice_by_number(user: User, number: str) -> Invoice:
+    """One invoice with its customer and order (the invoice page, the API), for finance's viewers."""
+    require_finance_view(user)
+    inv = Invoice.objects.filter(number=number).select_related("customer", "order", "issued_by").first()
+    if inv is None:
+        raise NotFound(_("Invoice not found."))
+    return inv
+
+
+def invoice_lines(invoice: Invoice) -> list[Any]:
+    """The invoice's lines with what they bill (one query)."""
+    return list(invoice.lines.select_related("order_line").order_by("order_line__position", "id"))
+
+
 def invoice_for(user: User, pk: int) -> Invoice:
     require_finance_view(user)
     inv = Invoice.objects.filter(pk=pk).select_related("customer", "order").first()

@@ -11,16 +11,20 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ordertaking.accounts.models import User
+from ordertaking.audit.labels import field_label
 from ordertaking.audit.services import event_record
-from ordertaking.common.errors import InvalidTransition, PermissionDenied, ValidationFailed
-from ordertaking.common.money import line_amount, money_sum
+from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from ordertaking.common.money import line_amount, money_sum, vat_split, vat_totals
 from ordertaking.common.numbering import next_in_series
 from ordertaking.credit.models import CustomerCredit
 from ordertaking.credit.selectors import NOT_APPROVED_STATES
 from ordertaking.credit.services import credit_row_locked, exposure_move, money_in
-from ordertaking.customers.models import Customer
+from ordertaking.customers.models import Customer, InvoiceType
+from ordertaking.customers.rules import special_invoice_gaps
+from ordertaking.customers.selectors import special_invoice_facts
 from ordertaking.orders.models import Order, OrderLine
 
 from . import rules
@@ -35,7 +39,7 @@ from .models import (
     PaymentAllocation,
 )
 from .selectors import exposure_recompute
-from .states import DUNNING_TASK
+from .states import DUNNING_TASK, FAPIAO
 
 ZERO = Decimal("0.00")
 
@@ -101,18 +105,96 @@ def invoice_issue(*, order: Order, actor: User, lines: list[dict[str, Any]] | No
         total = money_sum(a for _ln, _q, a in amounts)
         if total <= 0:
             raise ValidationFailed(_("The invoice amount must be greater than zero."), field="lines")
+        # VAT by the one rule, per invoiced line at the order line's rate; the invoice's figures are the
+        # sums of its lines' (docs/conventions.md "VAT"), so net + tax is the amount to the fen.
+        splits = [vat_split(a, ln.tax_rate) for ln, _q, a in amounts]
+        net, tax, _total = vat_totals(splits)
         n = next_in_series(f"INV-{order.number}")
         term = order.payment_method.term_days if order.payment_method else 0
         inv = Invoice.objects.create(number=f"INV-{order.number}-{n:02d}", customer_id=order.customer_id,
                                      order=order, issue_date=day, due_date=rules.due_date_for(day, term),
-                                     currency=currency, amount=total, issued_by=actor)
+                                     currency=currency, amount=total, net_amount=net, tax_amount=tax,
+                                     issued_by=actor)
         InvoiceLine.objects.bulk_create([InvoiceLine(invoice=inv, order_line=ln, quantity=q,
-                                                     unit_price=ln.unit_price or ZERO, amount=a)
-                                         for ln, q, a in amounts])
+                                                     unit_price=ln.unit_price or ZERO, amount=a,
+                                                     tax_rate=ln.tax_rate, net_amount=ln_net, tax_amount=ln_tax)
+                                         for (ln, q, a), (ln_net, ln_tax) in zip(amounts, splits, strict=True)])
         exposure_move(customer_id=order.customer_id, approved_delta=-total, invoiced_delta=total)
-        figures = {"invoice": inv.number, "amount": str(total), "due_date": inv.due_date.isoformat()}
+        figures = {"invoice": inv.number, "amount": str(total), "net_amount": str(net), "tax_amount": str(tax),
+                   "due_date": inv.due_date.isoformat()}
         event_record(actor=actor, action="invoice.issued", subject=order, clause="P3.6", after=figures)
     return inv
+
+
+# --- the fapiao (发票) against each invoice (P3.6) --------------------------------------------------------
+
+def fapiao_record(*, invoice: Invoice, actor: User, number: str, fapiao_type: str,
+                  fapiao_date: date | None = None) -> Invoice:
+    """Finance records the fapiao it issued for `invoice` in the tax-control system: its type, number
+    and date; the fapiao is then issued (已开具). A special VAT invoice (专用发票) needs the customer's
+    complete invoicing details (customers.rules.special_invoice_gaps, P3.6). A number is unique
+    within its type. After a red-letter reversal the invoice may get a new fapiao."""
+    _require_manage(actor)
+    number = rules.normalize_fapiao_number(number)
+    if not rules.fapiao_number_valid(number):
+        raise ValidationFailed(_("Enter the fapiao number: 8 digits, or 20 for a fully digital fapiao."),
+                               code="invalid_fapiao_number", field="number")
+    if fapiao_type not in InvoiceType.values:
+        raise ValidationFailed(_("Choose the general or the special VAT invoice."), code="invalid_choice",
+                               field="fapiao_type")
+    day = fapiao_date or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationFailed(_("A fapiao cannot be dated in the future."), field="fapiao_date")
+    with transaction.atomic():
+        inv = Invoice.objects.select_for_update(of=("self",)).select_related("customer").get(pk=invoice.pk)
+        before = {"fapiao_status": inv.fapiao_status, "fapiao_number": inv.fapiao_number or None}
+        target = FAPIAO.check(inv.fapiao_status, "issue")
+        if day < inv.issue_date:
+            raise ValidationFailed(_("The fapiao cannot be dated before the invoice (%(d)s).")
+                                   % {"d": inv.issue_date.isoformat()}, field="fapiao_date")
+        if fapiao_type == InvoiceType.SPECIAL:
+            gaps = special_invoice_gaps(special_invoice_facts(inv.customer))
+            if gaps:
+                raise ValidationFailed(
+                    _("A special VAT invoice needs the customer's complete invoicing details (P3.6); "
+                      "missing or invalid: %(fields)s.") % {"fields": _field_names(gaps)},
+                    code="special_invoice_incomplete", field="fapiao_type", details={"missing": gaps})
+        taken = Invoice.objects.filter(fapiao_type=fapiao_type, fapiao_number=number).exclude(pk=inv.pk).first()
+        if taken is not None:
+            raise Conflict(_("Fapiao number %(n)s is already recorded on invoice %(inv)s.")
+                           % {"n": number, "inv": taken.number}, code="fapiao_number_taken", field="number")
+        inv.fapiao_status, inv.fapiao_type, inv.fapiao_number, inv.fapiao_date = target, fapiao_type, number, day
+        inv.save(update_fields=["fapiao_status", "fapiao_type", "fapiao_number", "fapiao_date"])
+        event_record(actor=actor, action="invoice.fapiao_issued", subject=inv, clause=FAPIAO.clause("issue"),
+                     before={k: v for k, v in before.items() if v},
+                     after={"fapiao_status": target, "fapiao_type": fapiao_type, "fapiao_number": number,
+                            "fapiao_date": day.isoformat(), "invoice": inv.number})
+    return inv
+
+
+def fapiao_reverse(*, invoice: Invoice, actor: User, reason: str) -> Invoice:
+    """A red-letter fapiao (红字发票) cancels the issued one (已红冲): a wrong buyer, amount or type, or
+    goods returned. The reason is mandatory and kept; the number stays on the record and the trail."""
+    _require_manage(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Give the reason for the red-letter reversal."), field="reason", code="required")
+    if len(reason) > 2000:
+        raise ValidationFailed(_("At most %(n)s characters.") % {"n": 2000}, field="reason")
+    with transaction.atomic():
+        inv = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        before = inv.fapiao_status
+        inv.fapiao_status = FAPIAO.check(inv.fapiao_status, "reverse")
+        inv.save(update_fields=["fapiao_status"])
+        event_record(actor=actor, action="invoice.fapiao_reversed", subject=inv, clause=FAPIAO.clause("reverse"),
+                     before={"fapiao_status": before},
+                     after={"fapiao_status": inv.fapiao_status, "fapiao_number": inv.fapiao_number,
+                            "invoice": inv.number}, message=reason)
+    return inv
+
+
+def _field_names(keys: list[str]) -> str:
+    return pgettext("list separator", ", ").join(field_label(k) for k in keys)
 
 
 def payment_record(*, customer: Customer, actor: User, amount: Any, received_on: date | None = None,

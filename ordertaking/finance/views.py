@@ -11,21 +11,34 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ordertaking.accounts.http import AuthedRequest
-from ordertaking.common.errors import DomainError, NotFound
-from ordertaking.common.pages import domain_errors, list_page, put_error
+from ordertaking.audit.selectors import timeline
+from ordertaking.common.errors import DomainError, InvalidTransition, NotFound
+from ordertaking.common.pages import domain_errors, forbidden, list_page, put_error
 from ordertaking.common.pdf import pdf_response
 from ordertaking.credit.selectors import customer_for, order_for_finance, position
 from ordertaking.credit.services import credit_alerts_mark_read
+from ordertaking.customers.rules import special_invoice_gaps
+from ordertaking.customers.selectors import invoicing_details, special_invoice_facts
 
 from . import selectors, services
 from .documents import statement_document
-from .forms import AgingForm, CreditNoteForm, InvoiceFilterForm, PaymentForm, StatementPeriodForm
-from .models import Invoice, InvoiceLine
+from .forms import (
+    AgingForm,
+    CreditNoteForm,
+    FapiaoForm,
+    FapiaoReverseForm,
+    InvoiceFilterForm,
+    PaymentForm,
+    StatementPeriodForm,
+)
+from .models import FapiaoStatus, Invoice, InvoiceLine
+from .states import FAPIAO
 
 
 def aging_labels() -> dict[str, str]:
@@ -285,3 +298,81 @@ def dunning(request: HttpRequest) -> HttpResponse:
     alerts = CreditAlert.objects.filter(recipient=user).select_related("customer").order_by("-created_at")[:50]
     return render(request, "finance/dunning.html", {"tasks": tasks[:200], "alerts": alerts,
                                                     "today": timezone.localdate()})
+
+
+def _invoice_page(request: HttpRequest, inv: Invoice, *, fapiao_form: FapiaoForm | None = None,
+                  reverse_form: FapiaoReverseForm | None = None, status: int = 200) -> HttpResponse:
+    user: Any = request.user
+    lines = selectors.invoice_lines(inv)
+    can_manage = user.has_perm("accounts.finance_manage")
+    details = invoicing_details(inv.customer, user=user)
+    if fapiao_form is None:
+        fapiao_form = FapiaoForm(initial={"fapiao_type": inv.customer.invoice_type,
+                                          "fapiao_date": timezone.localdate()})
+    return render(request, "finance/invoice_detail.html", {
+        "invoice": inv, "lines": lines, "details": details,
+        "special_gaps": special_invoice_gaps(special_invoice_facts(inv.customer)),
+        "can_record": can_manage and FAPIAO.can(inv.fapiao_status, "issue"),
+        "can_reverse": can_manage and FAPIAO.can(inv.fapiao_status, "reverse"),
+        "fapiao_form": fapiao_form, "reverse_form": reverse_form or FapiaoReverseForm(),
+        "events": timeline(inv), "issued": inv.fapiao_status == FapiaoStatus.ISSUED,
+    }, status=status)
+
+
+@login_required
+@domain_errors
+@require_GET
+def invoice_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """One invoice (P3.6): its lines with rate, amount without tax, tax and total; the customer's
+    invoicing details; the fapiao recorded against it, and finance's forms to record or reverse one."""
+    return _invoice_page(request, selectors.invoice_by_number(request.user, number))  # type: ignore[arg-type]
+
+
+def _invoice_url(request: HttpRequest, number: str) -> str:
+    return reverse("finance:invoice_detail", args=[number])
+
+
+@login_required
+@domain_errors(back=_invoice_url)
+@require_http_methods(["POST"])
+def fapiao_record(request: HttpRequest, number: str) -> HttpResponse:
+    user: Any = request.user
+    inv = selectors.invoice_by_number(user, number)
+    if not user.has_perm("accounts.finance_manage"):
+        return forbidden(request, _("Only finance may do this (P3.6)."))
+    form = FapiaoForm(request.POST)
+    if form.is_valid():
+        try:
+            services.fapiao_record(invoice=inv, actor=user, number=form.cleaned_data["number"],
+                                   fapiao_type=form.cleaned_data["fapiao_type"],
+                                   fapiao_date=form.cleaned_data["fapiao_date"])
+        except InvalidTransition:
+            raise  # the fapiao moved meanwhile: back to the page with the message (domain_errors)
+        except DomainError as e:
+            put_error(form, e)
+        else:
+            messages.success(request, _("Fapiao %(n)s recorded.") % {"n": form.cleaned_data["number"]})
+            return redirect("finance:invoice_detail", number=inv.number)
+    return _invoice_page(request, inv, fapiao_form=form, status=422)
+
+
+@login_required
+@domain_errors(back=_invoice_url)
+@require_http_methods(["POST"])
+def fapiao_reverse(request: HttpRequest, number: str) -> HttpResponse:
+    user: Any = request.user
+    inv = selectors.invoice_by_number(user, number)
+    if not user.has_perm("accounts.finance_manage"):
+        return forbidden(request, _("Only finance may do this (P3.6)."))
+    form = FapiaoReverseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.fapiao_reverse(invoice=inv, actor=user, reason=form.cleaned_data["reason"])
+        except InvalidTransition:
+            raise
+        except DomainError as e:
+            put_error(form, e)
+        else:
+            messages.success(request, _("Fapiao %(n)s reversed with a red-letter fapiao.") % {"n": inv.fapiao_number})
+            return redirect("finance:invoice_detail", number=inv.number)
+    return _invoice_page(request, inv, reverse_form=form, status=422)

@@ -45,8 +45,10 @@ class Order(models.Model):
     # total_amount is tax-inclusive (价税合计): credit and exposure count it. net_total and tax_total
     # are the sums of the lines' figures (common.money.vat_split, docs/conventions.md "VAT").
     total_amount = models.DecimalField(_("total amount"), default=Decimal("0.00"), editable=False, **MONEY)
-    net_total = models.DecimalField(_("amount without tax"), default=Decimal("0.00"), editable=False, **MONEY)
-    tax_total = models.DecimalField(_("tax"), default=Decimal("0.00"), editable=False, **MONEY)
+    net_total = models.DecimalField(_("amount without tax"), default=Decimal("0.00"), db_default=Decimal("0.00"),
+                                    editable=False, **MONEY)
+    tax_total = models.DecimalField(_("tax"), default=Decimal("0.00"), db_default=Decimal("0.00"), editable=False,
+                                    **MONEY)
     notes = models.TextField(_("notes"), blank=True)
     cancel_reason = models.TextField(_("cancellation reason"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -110,9 +112,11 @@ class OrderLine(models.Model):
     list_price = models.DecimalField(_("list price at entry"), null=True, blank=True, **MONEY)
     amount = models.DecimalField(_("amount"), default=Decimal("0.00"), **MONEY)  # tax-inclusive (含税)
     # The VAT rate copied at entry (like list_price) and the line's split of `amount` by it.
-    tax_rate = models.PositiveSmallIntegerField(_("VAT rate"), choices=TaxRate.choices, default=DEFAULT_TAX_RATE)
-    net_amount = models.DecimalField(_("amount without tax"), default=Decimal("0.00"), **MONEY)
-    tax_amount = models.DecimalField(_("tax"), default=Decimal("0.00"), **MONEY)
+    tax_rate = models.PositiveSmallIntegerField(_("VAT rate"), choices=TaxRate.choices, default=DEFAULT_TAX_RATE,
+                                                db_default=DEFAULT_TAX_RATE)
+    net_amount = models.DecimalField(_("amount without tax"), default=Decimal("0.00"), db_default=Decimal("0.00"),
+                                     **MONEY)
+    tax_amount = models.DecimalField(_("tax"), default=Decimal("0.00"), db_default=Decimal("0.00"), **MONEY)
 
     class Meta:
         verbose_name = _("order line")

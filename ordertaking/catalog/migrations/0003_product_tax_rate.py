@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='product',
             name='tax_rate',
-            field=models.PositiveSmallIntegerField(choices=[(13, '13% (goods)'), (9, '9% (transport, construction, some goods)'), (6, '6% (modern services)'), (3, '3% (small-scale taxpayer)'), (0, '0% (zero-rated)')], default=13, help_text='增值税税率: the list and floor prices include this VAT (含税).', verbose_name='VAT rate'),
+            field=models.PositiveSmallIntegerField(choices=[(13, '13% (goods)'), (9, '9% (transport, construction, some goods)'), (6, '6% (modern services)'), (3, '3% (small-scale taxpayer)'), (0, '0% (zero-rated)')], db_default=13, default=13, help_text='增值税税率: the list and floor prices include this VAT (含税).', verbose_name='VAT rate'),
         ),
         migrations.RunPython(services_at_six, migrations.RunPython.noop),
     ]

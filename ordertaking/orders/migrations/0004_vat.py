@@ -50,27 +50,27 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='order',
             name='net_total',
-            field=models.DecimalField(decimal_places=2, default=Decimal('0.00'), editable=False, max_digits=14, verbose_name='amount without tax'),
+            field=models.DecimalField(decimal_places=2, db_default=Decimal('0.00'), default=Decimal('0.00'), editable=False, max_digits=14, verbose_name='amount without tax'),
         ),
         migrations.AddField(
             model_name='order',
             name='tax_total',
-            field=models.DecimalField(decimal_places=2, default=Decimal('0.00'), editable=False, max_digits=14, verbose_name='tax'),
+            field=models.DecimalField(decimal_places=2, db_default=Decimal('0.00'), default=Decimal('0.00'), editable=False, max_digits=14, verbose_name='tax'),
         ),
         migrations.AddField(
             model_name='orderline',
             name='net_amount',
-            field=models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='amount without tax'),
+            field=models.DecimalField(decimal_places=2, db_default=Decimal('0.00'), default=Decimal('0.00'), max_digits=14, verbose_name='amount without tax'),
         ),
         migrations.AddField(
             model_name='orderline',
             name='tax_amount',
-            field=models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='tax'),
+            field=models.DecimalField(decimal_places=2, db_default=Decimal('0.00'), default=Decimal('0.00'), max_digits=14, verbose_name='tax'),
         ),
         migrations.AddField(
             model_name='orderline',
             name='tax_rate',
-            field=models.PositiveSmallIntegerField(choices=[(13, '13% (goods)'), (9, '9% (transport, construction, some goods)'), (6, '6% (modern services)'), (3, '3% (small-scale taxpayer)'), (0, '0% (zero-rated)')], default=13, verbose_name='VAT rate'),
+            field=models.PositiveSmallIntegerField(choices=[(13, '13% (goods)'), (9, '9% (transport, construction, some goods)'), (6, '6% (modern services)'), (3, '3% (small-scale taxpayer)'), (0, '0% (zero-rated)')], db_default=13, default=13, verbose_name='VAT rate'),
         ),
         migrations.AddConstraint(
             model_name='orderline',
