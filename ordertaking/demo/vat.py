@@ -30,8 +30,7 @@ if TYPE_CHECKING:
 SERVICE_RATES = {"SVC-INST": 9, "SVC-MAINT": 6, "SVC-REPAIR": 13, "SVC-TRAIN": 6, "SVC-ENERGY": 6}
 
 INVOICING = {
-    "qiantang": {"invoice_title": "杭州钱塘纺织有限公司",
-                 "invoice_address": "浙江省杭州市钱塘区经济技术开发区18号大街6号",
+    "qiantang": {"invoice_address": "浙江省杭州市钱塘区经济技术开发区18号大街6号",
                  "invoice_phone": "0571-86912345", "invoice_bank": "中国建设银行杭州钱塘支行",
                  "invoice_bank_account": "3305 0161 6200 0000 1234", "invoice_type": "special"},
     "wuhan_cable": {"invoice_address": "湖北省武汉市东西湖区走马岭工业园12号", "invoice_phone": "027-83456789",
@@ -46,8 +45,10 @@ def load_rates(ctx: DemoContext) -> None:
     for code, rate in SERVICE_RATES.items():
         product = Product.objects.filter(code=code).first()
         if product is not None and product.tax_rate != rate:
-            product_update(product=product, actor=admin, fields={"tax_rate": rate})
+            product = product_update(product=product, actor=admin, fields={"tax_rate": rate})
             ctx.count("VAT rates set")
+        if product is not None and code in ctx.products:
+            ctx.products[code] = product  # the orders are built from these: with today's rate
 
 
 def load_fapiao(ctx: DemoContext) -> None:
