@@ -86,7 +86,8 @@ def order_content(order: Order) -> dict[str, Any]:
     lines = [{"id": ln.pk, "position": ln.position, "product": ln.product_id, "name": ln.name,
               "specification": ln.specification, "description": ln.description, "unit": ln.unit,
               "quantity": None if ln.quantity is None else str(ln.quantity),
-              "unit_price": None if ln.unit_price is None else str(ln.unit_price)}
+              "unit_price": None if ln.unit_price is None else str(ln.unit_price),
+              "tax_rate": None if ln.product_id else ln.tax_rate}  # a free line's VAT rate (issue 11)
              for ln in order.lines.all()]
     return {"header": header, "lines": lines, "total_amount": str(order.total_amount)}
 
@@ -103,7 +104,8 @@ def _restore_arguments(content: Mapping[str, Any], existing_ids: set[int]) -> tu
         pk__in=[ln["product"] for ln in content.get("lines", []) if ln.get("product")])}
     lines = []
     for ln in content.get("lines", []):
-        raw = {k: ln.get(k) for k in ("name", "specification", "description", "unit", "quantity", "unit_price")}
+        raw = {k: ln.get(k) for k in ("name", "specification", "description", "unit", "quantity", "unit_price",
+                                      "tax_rate")}
         raw["product"] = products.get(ln["product"]) if ln.get("product") else None
         if raw["product"] is not None:  # the product's copy is taken again from the line as approved
             raw.pop("name")

@@ -439,7 +439,9 @@ def order_amend(*, order: Order, actor: User, changes: Mapping[str, Any] | None 
             setattr(order, name, value)
         if lines is not None:
             _amend_lines(order, list(lines), floors)
-            order.total_amount = _lines_total(list(order.lines.all()))
+            amended = list(order.lines.all())
+            order.total_amount = _lines_total(amended)
+            order.net_total, order.tax_total, _total = vat_totals((ln.net_amount, ln.tax_amount) for ln in amended)
         if restore_revision is not None:
             order.revision = restore_revision
         elif order.revisions.filter(revision=order.revision).exists():
@@ -489,6 +491,11 @@ def _amend_lines(order: Order, wanted: list[Mapping[str, Any]], floors: Mapping[
                 setattr(current, name, getattr(built, name))
             if not same_product:  # the list price at entry is the product's, when the product changes
                 current.list_price = built.list_price
+            # The VAT rate copied at entry stays with the line unless its product changes or a free line is
+            # given another rate; the split follows the amount by the one rule (docs/conventions.md "VAT").
+            if not same_product or raw.get("tax_rate") not in (None, ""):
+                current.tax_rate = built.tax_rate
+            current.net_amount, current.tax_amount = vat_split(current.amount, current.tax_rate)
             to_update.append(current)
         else:
             if position not in (None, "") and int(position) not in {ln.position for ln in existing.values()}:
@@ -511,7 +518,8 @@ def _amend_lines(order: Order, wanted: list[Mapping[str, Any]], floors: Mapping[
         raise Conflict(_("A removed line still has work recorded against it: reduce it instead."),
                        code="line_in_use", field="lines") from e
     OrderLine.objects.bulk_update(to_update, ["product", "product_code", "name", "specification", "description",
-                                              "unit", "quantity", "unit_price", "list_price", "amount"])
+                                              "unit", "quantity", "unit_price", "list_price", "amount", "tax_rate",
+                                              "net_amount", "tax_amount"])
     OrderLine.objects.bulk_create(to_create)
     if hasattr(order, "_prefetched_objects_cache"):
         order._prefetched_objects_cache.pop("lines", None)

@@ -1,6 +1,6 @@
 """VAT and the fapiao on invoices (issue 11, P3.6).
 
-Existing invoice lines take the rate of the order line they bill, which orders/migrations/0004_vat
+Existing invoice lines take the rate of the order line they bill, which orders/migrations/0005_vat
 set to the documented default of **13%** for every order entered before issue 11; each line's tax
 and amount without tax follow by the one rule (common.money.vat_split: tax = round(amount × 13 / 113)
 half-up to the fen, net = amount − tax) and the invoice's figures are the sums of its lines'. The
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('customers', '0005_invoicing_details'),
         ('finance', '0003_alert_params'),
-        ('orders', '0004_vat'),
+        ('orders', '0005_vat'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -202,7 +202,7 @@ def test_the_api_shows_tax_and_records_the_fapiao(client, invoice, finance_user)
 
 def test_existing_invoices_migrate_with_their_order_lines_rate(invoice):
     """finance/migrations/0004: lines take their order line's rate (13% for orders migrated by
-    orders/0004), split by the one rule; the invoice's figures are the sums; no fapiao yet."""
+    orders/0005), split by the one rule; the invoice's figures are the sums; no fapiao yet."""
     InvoiceLine.objects.update(tax_rate=0, net_amount=D("0"), tax_amount=D("0"))
     Invoice.objects.update(net_amount=D("0"), tax_amount=D("0"))
     migration = importlib.import_module("ordertaking.finance.migrations.0004_vat_and_fapiao")

@@ -154,11 +154,11 @@ def test_the_edit_form_keeps_a_free_lines_rate(client, vat_order, sales_rep):
 # --- the migration ------------------------------------------------------------------------------------
 
 def test_existing_orders_migrate_at_the_documented_13_percent(vat_order):
-    """orders/migrations/0004: every existing line gets 13% (whatever its product's rate today) and the
+    """orders/migrations/0005: every existing line gets 13% (whatever its product's rate today) and the
     split by the one rule; the order's sums follow; the tax-inclusive total is untouched."""
     OrderLine.objects.update(tax_rate=0, net_amount=D("0.00"), tax_amount=D("0.00"))  # as before issue 11
     Order.objects.update(net_total=D("0.00"), tax_total=D("0.00"))
-    migration = importlib.import_module("ordertaking.orders.migrations.0004_vat")
+    migration = importlib.import_module("ordertaking.orders.migrations.0005_vat")
     assert migration.MIGRATION_RATE == 13
     migration.split_existing(django_apps, None)
     lines = list(vat_order.lines.order_by("position"))

@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0003_product_tax_rate'),
-        ('orders', '0003_alter_order_state'),
+        ('orders', '0004_order_approved_total'),
     ]
 
     operations = [
