@@ -32,6 +32,7 @@ from ordertaking.notifications.selectors import recipients_with_role
 from ordertaking.notifications.services import notify
 from ordertaking.orders.models import Order, OrderLine
 from ordertaking.orders.states import MOVES, check_move
+from ordertaking.production.selectors import shippable_quantity, shipping_block
 
 from . import rules, selectors
 from .models import (
@@ -65,9 +66,11 @@ def _require_manage(actor: User) -> None:
 # --- the calls into the departments above and beside logistics ----------------------------------
 # Production's gate (issue 10 contract: production.selectors.shipping_block / shippable_quantity).
 
-def _production_gate(line: OrderLine) -> tuple[str | None, Decimal]:
-    """Why `line` may not ship yet (None: it may), and how much of it may ship in all."""
-    return None, line.quantity or ZERO
+def line_shipping_gate(line: OrderLine) -> tuple[str | None, Decimal]:
+    """Why `line` may not ship yet (None: it may), and how much of it may ship in all (production's
+    selectors: a failed finished-product inspection without rework and a passing re-inspection, or
+    production not finished, blocks the line, P5.2.b)."""
+    return shipping_block(line), shippable_quantity(line)
 
 
 def _shipping_tasks_follow(order: Order, actor: User, *, all_shipped: bool, numbers: list[str]) -> None:
@@ -324,7 +327,7 @@ def _dispatch(shipment: Shipment, order: Order, actor: User, *, waybill_number: 
     shipped = selectors.shipped_quantities(order)
     for sl in shipment.lines.select_related("order_line").order_by("order_line__position"):
         line = sl.order_line
-        block, shippable = _production_gate(line)
+        block, shippable = line_shipping_gate(line)
         if block:  # production's reason names the line already
             raise ValidationFailed(block, field="lines", code="shipping_blocked")
         if (shipped.get(line.pk) or ZERO) + sl.quantity > shippable:

@@ -67,7 +67,8 @@ def _line_rows(order: Any, post: Any) -> list[dict[str, Any]]:
     for r in selectors.order_line_rows(order):
         value = post.get(f"qty_{r.line.pk}", "") if post is not None else (
             str(r.remaining.normalize()) if r.remaining > 0 else "")
-        rows.append({"row": r, "line": r.line, "value": value, "error": ""})
+        block, _shippable = services.line_shipping_gate(r.line)
+        rows.append({"row": r, "line": r.line, "value": value, "error": "", "block": block})
     return rows
 
 

@@ -13,11 +13,31 @@ from tests.credit_grant import customer_credit_grant
 
 
 @pytest.fixture
-def approved_order(make_order, customer, finance_user):  # type: ignore[no-untyped-def]
+def unproduced_order(make_order, customer, finance_user):  # type: ignore[no-untyped-def]
+    """Approved: the motor line (10) needs production (production made its order), the reducer (4) is
+    from stock, the installation is a service."""
     customer_credit_grant(customer, by=finance_user)
     return make_order(state="approved", lines=[{"product": "motor", "quantity": "10"},
                                                {"product": "reducer", "quantity": "4"},
                                                {"product": "install", "quantity": "1"}])
+
+
+def produce(order: Any, actor: Any) -> None:
+    """The shop floor makes every production order of the order (production's services)."""
+    from ordertaking.production.models import ProductionOrder
+    from ordertaking.production.services import production_order_finish, production_order_start
+
+    for po in ProductionOrder.objects.filter(order=order).order_by("id"):
+        production_order_start(po=po, actor=actor)
+        production_order_finish(po=po, actor=actor)
+
+
+@pytest.fixture
+def approved_order(unproduced_order, production_user):  # type: ignore[no-untyped-def]
+    """The same order once production has finished the motors: every line may ship."""
+    produce(unproduced_order, production_user)
+    unproduced_order.refresh_from_db()
+    return unproduced_order
 
 
 @pytest.fixture

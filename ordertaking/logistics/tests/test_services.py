@@ -34,8 +34,45 @@ def test_P2_4_c_two_partial_shipments_add_up_partly_shipped_then_shipped(approve
     shipped = selectors.shipped_quantities(approved_order)
     assert shipped == {line_of(approved_order, 1).pk: Decimal("10"), line_of(approved_order, 2).pk: Decimal("4")}
     moves = [(e.before["state"], e.after["state"]) for e in events_since_built(approved_order, "shipment.dispatched")]
-    assert moves == [("approved", "partly_shipped"), ("partly_shipped", "shipped")]
+    assert moves == [("in_execution", "partly_shipped"), ("partly_shipped", "shipped")]  # production started it
     assert {e.clause for e in events_since_built(approved_order, "shipment.dispatched")} == {"P2.4.c"}
+
+
+def test_P5_2_b_dispatch_waits_for_production_and_for_a_passing_reinspection_after_a_failed_one(
+        unproduced_order, ship, production_user, logistics_user):
+    from ordertaking.production.models import ProductionOrder
+    from ordertaking.production.services import inspection_record, rework_record
+
+    from .conftest import produce
+
+    s = ship(unproduced_order, {1: "10"})
+    with pytest.raises(ValidationFailed) as e:
+        services.shipment_dispatch(shipment=s, actor=logistics_user)
+    po = ProductionOrder.objects.get(order=unproduced_order)
+    assert (e.value.code, e.value.field) == ("shipping_blocked", "lines") and po.number in str(e.value.message)
+    produce(unproduced_order, production_user)
+    failed = inspection_record(po=po, actor=production_user, checkpoint="finished", result="fail", sample_size=5,
+                               inspected_quantity=10, defect_count=2, defects="外壳划伤两处")
+    with pytest.raises(ValidationFailed) as e:
+        services.shipment_dispatch(shipment=s, actor=logistics_user)
+    assert failed.number in str(e.value.message)
+    rework_record(inspection=failed, actor=production_user, note="更换外壳两件")
+    with pytest.raises(ValidationFailed):
+        services.shipment_dispatch(shipment=s, actor=logistics_user)  # rework alone is not enough
+    s.refresh_from_db()
+    assert s.state == "planned"
+    inspection_record(po=po, actor=production_user, checkpoint="finished", result="pass", sample_size=5,
+                      inspected_quantity=10, reinspection_of=failed)
+    services.shipment_dispatch(shipment=s, actor=logistics_user)
+    s.refresh_from_db()
+    assert s.state == "dispatched"
+
+
+def test_P2_4_c_a_line_from_stock_ships_while_another_is_still_in_production(unproduced_order, ship):
+    s = ship(unproduced_order, {2: "4"}, dispatch=True)
+    assert s.state == "dispatched"
+    unproduced_order.refresh_from_db()
+    assert unproduced_order.state == "partly_shipped"
 
 
 def test_P2_4_c_over_shipping_a_line_is_refused_with_the_field(approved_order, ship):

@@ -160,3 +160,11 @@ def test_a_draft_order_has_no_shipments_card(client, make_order, sales_rep):
     client.force_login(sales_rep)
     body = client.get(reverse("orders:detail", args=[order.number])).content.decode()
     assert reverse("logistics:order_card", args=[order.number]) not in body
+
+
+def test_P5_2_b_the_shipment_form_says_which_line_waits_for_production(office, unproduced_order):
+    from ordertaking.production.models import ProductionOrder
+
+    po = ProductionOrder.objects.get(order=unproduced_order)
+    body = office.get(reverse("logistics:shipment_new", args=[unproduced_order.number])).content.decode()
+    assert po.number in body  # production's reason, beside the motor line
