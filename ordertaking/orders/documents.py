@@ -29,11 +29,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from ordertaking.catalog.models import PaymentMethod
 from ordertaking.common import pdf
 from ordertaking.common.masking import mask_phone
+from ordertaking.customers.selectors import invoicing_details
 
 from .models import Order
 from .selectors import order_contact_visible, order_lines
@@ -131,11 +132,14 @@ def contract_document(order: Order, *, reader: Any) -> pdf.Document:
     phone = order.contact_phone if contact_visible else mask_phone(order.contact_phone)
     address = customer.addresses.select_related("region").order_by("-is_default", "id").first()
     contact = " ".join(p for p in (order.contact_name, phone) if p)
+    invoicing = invoicing_details(customer, user=reader)  # 开票信息, masked as on the customer page (P4.1.c)
     buyer = _party(_("Buyer"), [
         (_("Company"), customer.name),
         (_("Credit code"), customer.credit_code or ""),
         (_("Address"), str(address) if address else ""),
         (_("Contact"), contact),
+        (_("Bank"), invoicing["invoice_bank"]),
+        (_("Bank account"), invoicing["invoice_bank_account"]),
         (_("Buyer's reference"), order.customer_reference),
     ])
     seller = _party(_("Seller"), [
@@ -157,20 +161,24 @@ def contract_document(order: Order, *, reader: Any) -> pdf.Document:
     for ln in order_lines(order):
         product = "\n".join(p for p in (ln.product_code, ln.name, ln.description if ln.description != ln.name
                                                                     else "") if p)
-        rows.append([str(ln.position), product, ln.specification, pdf.qty_text(ln.quantity), ln.unit,
-                     pdf.money_text(ln.unit_price), pdf.money_text(ln.amount)])
+        quantity = " ".join(p for p in (pdf.qty_text(ln.quantity), ln.unit) if p)
+        rows.append([str(ln.position), product, ln.specification, quantity, pdf.money_text(ln.unit_price),
+                     f"{ln.tax_rate}%", pdf.money_text(ln.net_amount), pdf.money_text(ln.tax_amount),
+                     pdf.money_text(ln.amount)])
+    footer = [["", _("Total"), "", "", "", "", pdf.money_text(order.net_total), pdf.money_text(order.tax_total),
+               pdf.money_text(order.total_amount)]]
     total_words = pdf.rmb_upper(order.total_amount) if pdf.is_chinese() else ""
-    footer = [["", _("Total (tax included)"), "", "", "", "", pdf.money_text(order.total_amount)]]
     if total_words:
-        footer.append(["", _("Total in words"), total_words, "", "", "", ""])
+        footer.append(["", _("Total in words"), total_words, "", "", "", "", "", ""])
     lines = pdf.table(
-        ["#", _("Product or service"), _("Specification"), _("Quantity"), _("Unit"), _("Unit price"), _("Amount")],
-        rows, [0.05, 0.31, 0.18, 0.1, 0.07, 0.14, 0.15], right=(0, 3, 5, 6), footer=footer)
+        ["#", _("Product or service"), _("Specification"), _("Quantity"), _("Unit price"), _("VAT rate"),
+         _("Amount without tax"), pgettext("VAT amount", "Tax"), _("Total incl. VAT")],
+        rows, [0.04, 0.2, 0.13, 0.075, 0.11, 0.055, 0.13, 0.12, 0.14], right=(0, 3, 4, 5, 6, 7, 8), footer=footer)
     from reportlab.platypus import TableStyle as TS
 
     spans = [("SPAN", (1, len(rows) + 1), (5, len(rows) + 1))]
     if total_words:
-        spans.append(("SPAN", (2, len(rows) + 2), (6, len(rows) + 2)))
+        spans.append(("SPAN", (2, len(rows) + 2), (8, len(rows) + 2)))
     lines.setStyle(TS(spans))
     approved = order.approved_at or timezone.now()
     clauses = terms_clauses(order, contact=contact)
@@ -179,12 +187,14 @@ def contract_document(order: Order, *, reader: Any) -> pdf.Document:
                    "on the following terms."), "body"),
         pdf.spacer(3), parties, pdf.spacer(2),
         pdf.para(_("1. Products and services"), "heading"), lines,
-        pdf.para(_("Prices are in renminbi and include tax."), "small"),
+        pdf.para(_("Amounts in renminbi. Unit prices include VAT; each line's tax is its amount × rate ÷ "
+                   "(1 + rate), rounded to the fen, and the totals are the sums of the lines."), "small"),
         pdf.para(_("2. Delivery and payment"), "heading"),
         pdf.fields_table([(_("Delivery date"), pdf.date_text(order.delivery_date)),
                           (_("Delivery place"), delivery_place(order)),
                           (_("Contact"), contact),
-                          (_("Payment terms"), payment_terms(order.payment_method))]),
+                          (_("Payment terms"), payment_terms(order.payment_method)),
+                          (_("Invoice type wanted"), invoicing["invoice_type_label"])]),
         pdf.para(_("3. Terms"), "heading"),
         *[pdf.para(f"{i}. {clause}", "clause") for i, clause in enumerate(clauses, 1)],
         pdf.signature_blocks([

@@ -43,6 +43,9 @@ def test_P2_2_the_sales_contract_reads_back_in_chinese_with_parties_lines_amount
     for expected in ("销售合同", order.number, customer.name, "华东精工机电有限公司", "买方", "卖方",
                      "三相异步电机", "Y2-132M-4", "现场安装调试",
                      "¥3,150.00", "¥6,300.00", "¥800.00", "¥7,100.00",  # unit price, amounts, total
+                     # VAT per line (13% goods, 6% service) and the sums of the lines
+                     "13%", "¥5,575.22", "¥724.78", "6%", "¥754.72", "¥45.28", "¥6,329.94", "¥770.06",
+                     "不含税金额", "税额", "价税合计",
                      "人民币柒仟壹佰元整", "预付款（发货前付清全款）", "上海市浦东新区张江路100号",
                      "数量、规格、质量、性能", "买方（盖章）", "卖方（盖章）", "第1页/共1页"):
         assert expected in words, expected
@@ -57,7 +60,7 @@ def test_P2_2_the_contract_is_english_for_an_english_reader(client, sales_rep, o
     text = pdf_text(r.content)
     words = pdf_words(r.content)
     for expected in ("Sales contract", "Buyer (seal)", "Seller (seal)", "Products and services",
-                     "Total (tax included)", "¥7,100.00", "payment in full before delivery", customer.name):
+                     "VAT rate", "¥770.06", "¥7,100.00", "payment in full before delivery", customer.name):
         assert expected.replace(" ", "") in words, expected
     assert re.search(r"Page 1 of \d", text)
     assert "销售合同" not in words and "第1页" not in words
