@@ -71,6 +71,14 @@ SHOTS = [
     Shot("33-assignment-rules", "center", "/tasks/rules/", BOTH),
     Shot("34-assignment-rule-new", "center", "/tasks/rules/new/", BOTH),
     Shot("35-working-day-calendar", "admin", "/tasks/calendar/?year=2026", BOTH),
+    # VAT (issue 11): an order's lines with rate, amount without tax, tax and total; the invoice with its
+    # fapiao (issued, reversed and issued again, not yet issued); the customer's invoicing details
+    Shot("60-vat-order-lines", "finance", "vat-order", BOTH),
+    Shot("61-invoice-fapiao", "finance", "invoice-issued", BOTH),
+    Shot("62-invoice-fapiao-reversed", "finance", "invoice-reversed", BOTH),
+    Shot("63-invoices-list", "finance", "/finance/invoices/", BOTH),
+    Shot("64-customer-invoicing", "sales", "invoicing-customer", BOTH),
+    Shot("65-invoice-record-fapiao", "finance", "invoice-not-issued", BOTH),
     Shot("41-notifications", "sales", "/notifications/", BOTH),
     Shot("41-notifications-settings", "sales", "/notifications/preferences/", BOTH),
     Shot("36-order-tasks", "sales", "approved-order", BOTH),
@@ -146,6 +154,22 @@ def resolve(page: Page, base: str, path: str) -> str | None:
         link = page.locator("#inspection-table a.order-no").first
         href = link.get_attribute("href") if link.count() else None
         return f"{base}{href}" if href else None
+    if path in ("invoice-issued", "invoice-reversed", "invoice-not-issued", "vat-order"):  # issue 11's demo
+        page.goto(f"{base}/finance/invoices/")
+        want = {"invoice-issued": ("04416127",), "vat-order": ("04416127",),
+                "invoice-reversed": ("26422000000012345698",), "invoice-not-issued": ("未开票", "Not issued")}[path]
+        row = page.locator("#invoice-table tbody tr").filter(has_text=want[0])
+        if not row.count() and len(want) > 1:
+            row = page.locator("#invoice-table tbody tr").filter(has_text=want[1])
+        if not row.count():
+            return None
+        # the invoice's own link, or (vat-order) the order it bills: 钱塘纺织's, with a service line at 6%
+        href = row.first.locator("a.order-no" if path == "vat-order" else "td a").first.get_attribute("href")
+        return f"{base}{href}" if href else None
+    if path == "invoicing-customer":  # 杭州钱塘纺织: complete invoicing details, wants a special VAT invoice
+        page.goto(f"{base}/customers/?q=钱塘")
+        link = page.locator("a", has_text="钱塘").first
+        return f"{base}{link.get_attribute('href')}" if link.count() else None
     if path not in ("first-order", "first-review", "approved-order"):
         return f"{base}{path}"
     page.goto(f"{base}{'/review/' if path == 'first-review' else '/orders/'}"
