@@ -117,7 +117,8 @@ def resolve(page: Page, base: str, path: str) -> str | None:
         value = option.first.get_attribute("value") if option.count() else None
         return f"{base}/orders/new/" + (f"?customer={value}" if value else "")
     if path in ("at-risk-order", "plan-form"):  # the first order at risk (tracking), or its plan form
-        page.goto(f"{base}/tracking/risks/?plan=without")
+        # the progress panel of an order with its plan; the plan form of one still without
+        page.goto(f"{base}/tracking/risks/?plan={'with' if path == 'at-risk-order' else 'without'}")
         link = page.locator("[data-testid=risk-list] a.order-no").first
         if not link.count():
             return None
