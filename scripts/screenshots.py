@@ -174,7 +174,7 @@ def resolve(page: Page, base: str, path: str) -> str | None:
     if path not in ("first-order", "first-review", "approved-order"):
         return f"{base}{path}"
     page.goto(f"{base}{'/review/' if path == 'first-review' else '/orders/'}"
-              + ("?state=approved" if path == "approved-order" else ""))
+              + ("?state=shipped" if path == "approved-order" else ""))  # the rep's order that went furthest
     link = page.locator("a.order-no").first
     if not link.count():
         return None
