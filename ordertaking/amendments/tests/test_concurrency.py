@@ -3,42 +3,21 @@ at the same moment (P2.4, P5.1). PostgreSQL: real concurrent transactions."""
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import close_old_connections, connection
 
 from ordertaking.amendments import services
 from ordertaking.amendments.models import CancelRequest
 from ordertaking.common.errors import DomainError
 from ordertaking.credit.models import CustomerCredit
 from ordertaking.finance.services import exposure_reconcile
+from tests.concurrency import errors_of, race
 
 
 def _run_together(*works) -> tuple[list[object], list[BaseException]]:  # type: ignore[no-untyped-def]
-    barrier = threading.Barrier(len(works))
-    done: list[object] = []
-    errors: list[BaseException] = []
-
-    def run(work) -> None:  # type: ignore[no-untyped-def]
-        try:
-            barrier.wait(timeout=30)
-            done.append(work())
-        except DomainError as e:
-            errors.append(e)
-        except BaseException as e:  # noqa: BLE001 - an unexpected error fails the test below
-            errors.append(e)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in works]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return done, errors
+    results = race(*works)
+    return [r for r in results if not isinstance(r, BaseException)], errors_of(results)
 
 
 @pytest.mark.postgres

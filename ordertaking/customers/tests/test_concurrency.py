@@ -4,36 +4,12 @@ one order."""
 
 from __future__ import annotations
 
-import threading
-from typing import Any
-
 import pytest
-from django.db import connection
 
 from ordertaking.common.errors import Conflict, InvalidTransition
 from ordertaking.customers.models import Customer
 from ordertaking.customers.rules import credit_code_check_char
-
-
-def run_together(*calls: Any) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(i: int, call: Any) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as e:  # noqa: BLE001 - the test inspects what each side got
-            results[i] = e
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
+from tests.concurrency import race as run_together
 
 
 @pytest.mark.postgres

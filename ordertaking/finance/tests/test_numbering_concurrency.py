@@ -4,39 +4,21 @@
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 
 from ordertaking.common.numbering import next_in_series
 from ordertaking.finance.models import CreditNote, Invoice
 from ordertaking.finance.services import credit_note_issue, invoice_issue
+from tests.concurrency import errors_of, race
 
 THREADS, PER_THREAD = 6, 5
 
 
 def _run_together(work, n: int) -> list[BaseException]:  # type: ignore[no-untyped-def]
-    barrier = threading.Barrier(n)
-    errors: list[BaseException] = []
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            work(i)
-        except BaseException as e:  # noqa: BLE001 - collected and asserted below
-            errors.append(e)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return errors
+    return errors_of(race(*[lambda i=i: work(i) for i in range(n)]))
 
 
 @pytest.mark.postgres

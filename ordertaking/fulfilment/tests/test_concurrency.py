@@ -4,42 +4,15 @@ starting the same task: one wins, the other is told."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection
 
 from ordertaking.audit.models import AuditEvent
 from ordertaking.common.errors import DomainError
 from ordertaking.fulfilment.models import Task
 from ordertaking.fulfilment.services import order_tasks_replan, task_start
+from tests.concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, fn: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except DomainError as e:
-            results[i] = e
-        except Exception as e:  # a deadlock would surface here as an OperationalError
-            results[i] = e
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_p2_4_a_two_first_starts_at_once_move_the_order_once(approved_order, production_user, prod2):

@@ -3,41 +3,22 @@ shipments of an order hold locks the order row first. PostgreSQL: real concurren
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from ordertaking.common.errors import ValidationFailed
 from ordertaking.logistics import selectors
 from ordertaking.logistics.models import Shipment
 from ordertaking.logistics.services import shipment_create, shipment_dispatch
+from tests.concurrency import errors_of, race
 
 from .conftest import line_of
 
 
 def _run_together(work, n: int) -> list[BaseException]:  # type: ignore[no-untyped-def]
-    barrier = threading.Barrier(n)
-    errors: list[BaseException] = []
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            work(i)
-        except BaseException as e:  # noqa: BLE001 - collected and asserted below
-            errors.append(e)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return errors
+    return errors_of(race(*[lambda i=i: work(i) for i in range(n)]))
 
 
 @pytest.mark.postgres

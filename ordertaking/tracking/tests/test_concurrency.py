@@ -3,42 +3,18 @@ workers — record one at-risk period, one reason, one escalation."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
-from django.db import connection
 
 from ordertaking.audit.models import AuditEvent
 from ordertaking.tracking.models import RiskEpisode
 from ordertaking.tracking.services import risk_escalate
+from tests.concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 MON = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, fn: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except Exception as e:  # noqa: BLE001 - the test reads what each thread met
-            results[i] = e
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_p5_2_a_two_escalations_at_once_escalate_once(approved_order, flag_at_risk, leader):

@@ -1,0 +1,37 @@
+"""Real concurrent transactions for the PostgreSQL proofs: each call runs in its own thread with its own
+database connection, all released at the same moment by a barrier."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from django.db import close_old_connections, connection
+
+
+def race(*calls: Callable[[], Any], timeout: float = 120) -> list[Any]:
+    """Run the calls at once; each one's result, or the exception it raised, in the order given."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int, fn: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[i] = fn()
+        except BaseException as e:  # noqa: BLE001 - the test reads what each thread met
+            results[i] = e
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=timeout)
+    return results
+
+
+def errors_of(results: list[Any]) -> list[BaseException]:
+    return [r for r in results if isinstance(r, BaseException)]
