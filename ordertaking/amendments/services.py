@@ -296,6 +296,17 @@ def _locked_request(req: CancelRequest) -> tuple[Order, CancelRequest]:
     return locked, r
 
 
+def _require_decider(req: CancelRequest, actor: User) -> None:
+    """Who may agree to or refuse a cancellation: the deciding role for its amount (403
+    permission_denied), and never the requester or the order's rep (403 segregation_of_duties)."""
+    refusal = cancel_permission_refusal(req, actor)
+    if refusal:
+        raise PermissionDenied(refusal, code="permission_denied")
+    refusal = cancel_sod_refusal(req, actor)
+    if refusal:
+        raise PermissionDenied(refusal, code="segregation_of_duties")
+
+
 def cancel_request_agree(*, request: CancelRequest, actor: User, comment: str = "") -> CancelRequest:
     """P2.4: agreed — in ONE transaction under the order's lock: the order is cancelled, its open tasks,
     production orders and undispatched shipments are cancelled, and the exposure it holds is released
@@ -305,12 +316,7 @@ def cancel_request_agree(*, request: CancelRequest, actor: User, comment: str = 
     comment = (comment or "").strip()
     with transaction.atomic():
         locked, req = _locked_request(request)
-        refusal = cancel_permission_refusal(req, actor)
-        if refusal:
-            raise PermissionDenied(refusal, code="permission_denied")
-        refusal = cancel_sod_refusal(req, actor)
-        if refusal:
-            raise PermissionDenied(refusal, code="segregation_of_duties")
+        _require_decider(req, actor)
         target_req = CANCEL.check(req.state, "agree")
         target = check_move(locked.state, "cancel_approved")
         if selectors.open_invoices(locked):
@@ -356,12 +362,7 @@ def cancel_request_refuse(*, request: CancelRequest, actor: User, comment: str) 
     comment = _reason(comment, field="comment", message=_("Say why the cancellation is refused."))
     with transaction.atomic():
         locked, req = _locked_request(request)
-        refusal = cancel_permission_refusal(req, actor)
-        if refusal:
-            raise PermissionDenied(refusal, code="permission_denied")
-        refusal = cancel_sod_refusal(req, actor)
-        if refusal:
-            raise PermissionDenied(refusal, code="segregation_of_duties")
+        _require_decider(req, actor)
         req.state = CANCEL.check(req.state, "refuse")
         req.decided_by, req.decided_at, req.comment = actor, timezone.now(), comment
         req.save(update_fields=["state", "decided_by", "decided_at", "comment"])
