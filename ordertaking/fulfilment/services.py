@@ -343,8 +343,14 @@ def _order_url(order: Order) -> str:
 def _notify_assigned(tasks: list[Task], actor: Any) -> None:
     """Tell each assignee of their new task (P2.4.a); an unassigned task tells its department. Inside
     the transaction: the notifications app writes the in-app rows now and mails after commit."""
+    departments: dict[str, list[Any]] = {}  # one query per department, not per unassigned task (approval path)
     for task in tasks:
-        recipients = [task.assignee] if task.assignee_id else list(recipients_with_role(task.department))
+        if task.assignee_id:
+            recipients = [task.assignee]
+        else:
+            if task.department not in departments:
+                departments[task.department] = list(recipients_with_role(task.department))
+            recipients = departments[task.department]
         notify(recipients=recipients, kind="task_assigned", subject=task.order, actor=actor,
                url=_order_url(task.order),
                params={"order": task.order.number, "task": task.kind, "due": task.due_date.isoformat()})
