@@ -29,19 +29,25 @@ from ninja.utils import check_csrf
 
 from ordertaking.accounts.services import api_token_authenticate
 from ordertaking.amendments import api as amendments_api
+from ordertaking.archive import api as archive_api
+from ordertaking.attachments import api as attachments_api
 from ordertaking.audit import api as audit_api
 from ordertaking.catalog import api as catalog_api
 from ordertaking.common.api import MESSAGES, ErrorOut, StrictJSONParser, error_body
 from ordertaking.common.api_schema import tidy_openapi
 from ordertaking.common.errors import DomainError
+from ordertaking.confidentiality import api as confidentiality_api
 from ordertaking.credit import api as credit_api
 from ordertaking.customers import api as customers_api
+from ordertaking.deliveries import api as deliveries_api
+from ordertaking.feedback import api as feedback_api
 from ordertaking.finance import api as finance_api
 from ordertaking.fulfilment import api as fulfilment_api
 from ordertaking.inquiries import api as inquiries_api
 from ordertaking.logistics import api as logistics_api
 from ordertaking.notifications import api as notifications_api
 from ordertaking.orders import api as orders_api
+from ordertaking.portal import api as portal_api
 from ordertaking.production import api as production_api
 from ordertaking.review import api as review_api
 from ordertaking.tracking import api as tracking_api
@@ -239,5 +245,12 @@ for _prefix, _router, _tag in [
     ("/logistics", logistics_api.router, "logistics"),
     ("/production-orders", production_api.router, "production"),
     ("/inspections", production_api.inspections_router, "production"),
+    ("/attachments", attachments_api.router, "attachments"),
+    ("/access", confidentiality_api.router, "confidentiality"),
+    ("/deliveries", deliveries_api.router, "deliveries"),
+    ("/feedback", feedback_api.router, "feedback"),
+    ("/archive", archive_api.router, "archive"),
+    # The customer's pages in JSON, by the private link's token (no account): /api/v1/portal/{token}/...
+    ("/portal", portal_api.router, "portal"),
 ]:
     api.add_router(_prefix, _router, tags=[_tag])

@@ -35,6 +35,13 @@ urlpatterns = [
     path("tracking/", include("ordertaking.tracking.urls")),
     path("notifications/", include("ordertaking.notifications.urls")),
     path("tasks/", include("ordertaking.fulfilment.urls")),
+    path("attachments/", include("ordertaking.attachments.urls")),
+    path("access/", include("ordertaking.confidentiality.urls")),
+    path("deliveries/", include("ordertaking.deliveries.urls")),
+    path("feedback/", include("ordertaking.feedback.urls")),
+    path("archive/", include("ordertaking.archive.urls")),
+    # The customer's own pages, reached by the private link of one order (P2.5.b), no account.
+    path("p/", include("ordertaking.portal.urls")),
     path("", include("ordertaking.home.urls")),
     path("", include("ordertaking.accounts.urls")),
 ]

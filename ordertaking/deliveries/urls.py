@@ -1,0 +1,6 @@
+"""The deliveries pages. Mounted in ordertaking/urls.py."""
+
+from django.urls import URLPattern
+
+app_name = "deliveries"
+urlpatterns: list[URLPattern] = []

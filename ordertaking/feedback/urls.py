@@ -1,0 +1,6 @@
+"""The feedback pages. Mounted in ordertaking/urls.py."""
+
+from django.urls import URLPattern
+
+app_name = "feedback"
+urlpatterns: list[URLPattern] = []
