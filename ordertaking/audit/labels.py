@@ -35,6 +35,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ordertaking.common.findings import FINDING_LABELS
 
+# The name an event carries when the customer acted through their private link (P2.5.b: signing the
+# delivery voucher, accepting a line, answering a survey): `event_record(actor=None, actor_name=CUSTOMER_ACTOR)`.
+CUSTOMER_ACTOR = "customer"
+
 # --- the actions, one set of choices per app ------------------------------------------------------
 
 class AuditAction(models.TextChoices):  # audit (P6.1.a)
@@ -193,10 +197,16 @@ class LogisticsAction(models.TextChoices):  # logistics (P2.4.c, P3.5, P5.2.c)
     EXCEPTION_CLOSED = "shipping_exception.closed", _("Shipping exception closed")
 
 
+class PortalAction(models.TextChoices):  # the customer's link and pages (P2.5.b)
+    LINK_ISSUED = "portal_link.issued", _("Customer's link issued")
+    LINK_REVOKED = "portal_link.revoked", _("Customer's link revoked")
+    LINK_OPENED = "portal_link.opened", _("Customer opened their link")
+
+
 ACTION_CHOICES: tuple[type[models.TextChoices], ...] = (
     AuditAction, AccountAction, CatalogAction, CustomerAction, InquiryAction, OrderAction, ReviewAction,
     CreditAction, FinanceAction, TrackingAction, NotificationAction, FulfilmentAction, AmendmentAction,
-    LogisticsAction, ProductionAction)
+    LogisticsAction, ProductionAction, PortalAction)
 
 ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES for a in choices}
 
@@ -407,6 +417,9 @@ FIELD_LABELS: dict[str, Any] = {
     "defect_count": _("defects found"),
     "reinspection_of": _("re-inspection of"),
     "attachments": _("files attached"),
+    # the customer's link (P2.5.b)
+    "sent_to": _("sent to"),
+    "expires_on": _("valid until"),
 }
 
 # An order line's keys, shown as "Line 2 · unit price" (P2.2.b revisions, P4.2.a).
@@ -614,7 +627,7 @@ QUANTITY_KEYS = frozenset({"quantity"})
 RATIO_KEYS = frozenset({"on_time_ratio"})
 # References to a record by its id: the event's subject and label already name the record, so the
 # number itself (meaningless to a reader) is not shown. The stored event and the API keep it.
-REFERENCE_KEYS = frozenset({"evaluation", "task", "customer_id", "special_approval", "heads"})
+REFERENCE_KEYS = frozenset({"evaluation", "task", "customer_id", "special_approval", "heads", "link"})
 # Values that name an order by its number: shown as a link to the order (order numbers are links).
 ORDER_NUMBER_KEYS = frozenset({"order", "number"})
 
@@ -758,7 +771,12 @@ def describe_events(events: Iterable[Any]) -> list[Any]:
         ev.changes = event_changes(ev.before, ev.after)
         # event_record names an event without a person "system": the reader sees the word.
         name = getattr(ev, "actor_name", "")
-        ev.who = gettext("System") if name in ("", "system") and not getattr(ev, "actor_id", None) else name
+        if not getattr(ev, "actor_id", None) and name in ("", "system"):
+            ev.who = gettext("System")
+        elif not getattr(ev, "actor_id", None) and name == CUSTOMER_ACTOR:
+            ev.who = gettext("The customer (private link)")
+        else:
+            ev.who = name
         message = getattr(ev, "message", "")
         ev.note = show_note(message, patterns) if message else ""
         result.append(ev)

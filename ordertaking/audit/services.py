@@ -73,14 +73,16 @@ def _append(*, subject_type: str, subject_id: str, at: datetime | None = None, *
 
 def event_record(*, actor: Any, action: str, subject: models.Model, clause: str = "",
                  before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
-                 message: str = "", label: str | None = None) -> AuditEvent:
+                 message: str = "", label: str | None = None, actor_name: str = "") -> AuditEvent:
+    """`actor_name` names an actor who is no user (audit.labels.CUSTOMER_ACTOR: the customer through
+    their private link); with a user as `actor` it is ignored."""
     if not connection.in_atomic_block:
         raise AuditOutsideTransaction(f"{action}: call event_record inside transaction.atomic()")
     subject_type, subject_id = subject_key(subject)
     actor_obj = actor if getattr(actor, "pk", None) else None
     return _append(
         actor_id=actor_obj.pk if actor_obj else None,
-        actor_name=str(actor_obj) if actor_obj else "system",
+        actor_name=str(actor_obj) if actor_obj else (actor_name or "system")[:150],
         action=action,
         clause=clause,
         subject_type=subject_type,
