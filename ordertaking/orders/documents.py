@@ -16,6 +16,11 @@ and serve the file with a builder of the same shape as `contract_document`:
 
 rendered by `ordertaking.common.pdf.pdf_response`. A document whose data does not exist yet is not
 registered (or its `available` says no), so no page links to it.
+
+A document the customer gets too (P2.5.b: the contract, the delivery voucher, the inspection report)
+says `customer=True` and hands its builder in `build`: the customer's pages
+(`/p/<token>/documents/<key>/`, portal) list it when `available(order, AnonymousUser())` says yes and
+serve `build(order, reader=AnonymousUser())` — an anonymous reader, so contact details are masked.
 """
 
 from __future__ import annotations
@@ -50,6 +55,8 @@ class OrderDocument:
     url: Callable[[Order], str]
     available: Callable[[Order, Any], bool]  # (order, reader): the data exists and the reader may have it
     api_path: str = ""  # under /api/v1/orders/{number}/, e.g. "contract.pdf"
+    customer: bool = False  # offered on the customer's pages too (portal), built by `build`
+    build: Callable[..., pdf.Document] | None = None  # build(order, *, reader) -> pdf.Document
 
 
 ORDER_DOCUMENTS: dict[str, OrderDocument] = {}
@@ -216,4 +223,4 @@ def contract_available(order: Order, user: Any) -> bool:
 order_document_add(OrderDocument(
     key="contract", label=gettext_lazy("Download sales contract PDF"),
     url=lambda order: reverse("orders:contract_pdf", args=[order.number]),
-    available=contract_available, api_path="contract.pdf"))
+    available=contract_available, api_path="contract.pdf", customer=True, build=contract_document))
