@@ -232,6 +232,7 @@ for _prefix, _router, _tag in [
     ("/orders", review_api.router, "review"),
     ("/orders", tracking_api.order_router, "tracking"),
     ("/orders", amendments_api.router, "amendments"),
+    ("/orders", portal_api.order_router, "portal"),
     ("/orders", orders_api.router, "orders"),
     ("/credit", credit_api.router, "credit"),
     ("/credit", finance_api.credit_router, "credit"),

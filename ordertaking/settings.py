@@ -184,6 +184,8 @@ ORDERTAKING_TOKEN_DAYS = int(os.environ.get("ORDERTAKING_TOKEN_DAYS", "90"))
 # Where the product is reached from outside, for links that leave it (the customer's private link in
 # e-mails and as the QR code on the printed delivery voucher, P2.5.b). No trailing slash.
 ORDERTAKING_BASE_URL = os.environ.get("ORDERTAKING_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long a customer's private link to their order is valid unless the sender chooses (P2.5.b; 1–365).
+ORDERTAKING_PORTAL_LINK_DAYS = int(os.environ.get("ORDERTAKING_PORTAL_LINK_DAYS", "60"))
 
 # Backups (P4.2.b, ordertaking/ops/backup.py): where they go, how many are kept (保存期限: the newest
 # N daily, N weekly, N monthly), when a missing one is an alarm, and the scratch PostgreSQL database a

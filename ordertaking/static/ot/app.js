@@ -59,6 +59,16 @@
     }
     const contact = e.target.closest("[data-ot-contact]");
     if (contact) { fillContact(contact); return; }
+    const copy = e.target.closest("[data-ot-copy]");
+    if (copy) {  // copy the text of the field it names (the customer's link on the order page)
+      const field = document.getElementById(copy.getAttribute("data-ot-copy"));
+      if (!field) return;
+      field.select();
+      const done = function () { copy.classList.add("btn-success"); copy.setAttribute("data-copied", "1"); };
+      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(field.value).then(done);
+      else if (document.execCommand("copy")) done();
+      return;
+    }
     const del = e.target.closest("[data-ot-delete-row]");
     if (del) {  // a formset row marked for deletion (it stays in the form, hidden)
       const row = del.closest("tr");
