@@ -94,6 +94,10 @@ SHOTS = [
     Shot("51-production-order", "production", "production-order", BOTH),
     Shot("52-inspection-form", "production", "inspection-form", BOTH),
     Shot("53-inspection-report", "production", "inspection-report", BOTH),
+    # the customer's private link (issue 11, P2.5.b): the card on the rep's order page, and the customer's
+    # own page opened by the link (no account; the language by ?lang=, Chinese first)
+    Shot("70-portal-link-card", "sales", "portal-order", BOTH),
+    Shot("71-portal-overview", "sales", "portal-link", BOTH),
 ]
 SCREENS = {"": ({"width": 1366, "height": 800}, True), ".phone": ({"width": 390, "height": 844}, False)}
 
@@ -171,6 +175,21 @@ def resolve(page: Page, base: str, path: str) -> str | None:
         page.goto(f"{base}/customers/?q=钱塘")
         link = page.locator("a", has_text="钱塘").first
         return f"{base}{link.get_attribute('href')}" if link.count() else None
+    if path in ("portal-order", "portal-link"):  # 宁波北仑港口's order, shipped in two parts, with its link
+        page.goto(f"{base}/orders/?q=宁波北仑港口&state=partly_shipped")
+        link = page.locator("a.order-no").first
+        if not link.count():
+            page.goto(f"{base}/orders/?q=宁波北仑港口")
+            link = page.locator("a.order-no").first
+        href = link.get_attribute("href") if link.count() else None
+        if not href or path == "portal-order":
+            return f"{base}{href}#portal-card" if href else None
+        page.goto(f"{base}{href}")
+        field = page.locator("[data-testid=portal-url]").first
+        field.wait_for(timeout=10000)
+        from urllib.parse import urlparse
+
+        return f"{base}{urlparse(field.input_value()).path}"
     if path not in ("first-order", "first-review", "approved-order"):
         return f"{base}{path}"
     page.goto(f"{base}{'/review/' if path == 'first-review' else '/orders/'}"
@@ -221,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
                     if shot.role:
                         sign_in(page, base, getattr(args, shot.role), args.password)
                     url = resolve(page, base, shot.path)
+                    if url and shot.path == "portal-link":  # the customer's pages take the language from ?lang=
+                        url += f"?lang={lang}"
                     response = page.goto(url) if url else None
                     if response is None or response.status >= 400:
                         skipped.append(f"{shot.name} [{lang}{suffix}]: "

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ordertaking.audit.models import AuditEvent
-from ordertaking.logistics.models import Shipment, TrackingEvent
+from ordertaking.logistics.models import Shipment, ShippingException, TrackingEvent
 from ordertaking.orders.documents import ORDER_DOCUMENTS
 from ordertaking.orders.models import Order
 from ordertaking.orders.selectors import order_lines
@@ -127,7 +127,10 @@ def order_overview(order: Order, token: str) -> Overview:
     shipments = list(
         Shipment.objects.filter(order=order).exclude(state=Shipment.State.CANCELLED).select_related("carrier")
         .prefetch_related("lines__order_line",
-                          Prefetch("events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id")))
+                          Prefetch("events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id")),
+                          Prefetch("exceptions", to_attr="open_exceptions",
+                                   queryset=ShippingException.objects.exclude(state=ShippingException.State.CLOSED)
+                                   .order_by("-created_at", "-id")))
         .order_by("planned_ship_date", "id"))
     shipped: dict[int, Any] = {}
     for s in shipments:

@@ -170,3 +170,20 @@ def test_p3_6_receivables_invoices_partial_payments_an_overdue_invoice_a_credit_
     assert DunningTask.objects.filter(state=DunningTask.State.OPEN).exists()
     assert orders_awaiting_invoice(User.objects.get(username="finance1")).count() >= 2
     assert demo.demo_load().created.get("invoices") is None  # a second run adds nothing
+
+
+def test_p2_5_b_customers_links_one_opened_one_revoked_one_fresh(loaded):
+    """The order page's link card has something true to show (portal): a link the Ningbo buyer opened,
+    an earlier one revoked with its reason, and a fresh one for Wuhan."""
+    from ordertaking.portal.models import PortalLink
+    from ordertaking.portal.selectors import active_link, link_token
+
+    links = list(PortalLink.objects.select_related("order"))
+    assert len(links) == 3
+    revoked = [ln for ln in links if ln.state == PortalLink.State.REVOKED]
+    assert len(revoked) == 1 and revoked[0].revoke_reason
+    opened = [ln for ln in links if ln.use_count]
+    assert len(opened) == 1 and opened[0].sent_to == "xujp@bl-portmach.cn"
+    assert active_link(opened[0].order) == opened[0] and link_token(opened[0])
+    assert AuditEvent.objects.filter(action="portal_link.opened").count() == 1
+    assert demo.demo_load().created.get("customer's links") is None  # a second run adds nothing
