@@ -198,6 +198,9 @@ ORDERTAKING_BACKUP_MAX_AGE_HOURS = int(os.environ.get("ORDERTAKING_BACKUP_MAX_AG
 ORDERTAKING_RESTORE_CHECK_DB = os.environ.get("ORDERTAKING_RESTORE_CHECK_DB", "")
 # P5.2.a: days an order may stay at risk without a contingency plan before the rep's leader is told.
 ORDERTAKING_RISK_ESCALATION_DAYS = int(os.environ.get("ORDERTAKING_RISK_ESCALATION_DAYS", "2"))
+# P4.1.a updated regularly: a customer's archive entry not confirmed for this many days is due for
+# verification and appears on its sales rep's home page.
+ORDERTAKING_VERIFY_AFTER_DAYS = int(os.environ.get("ORDERTAKING_VERIFY_AFTER_DAYS", "180"))
 AXES_FAILURE_LIMIT = int(os.environ.get("ORDERTAKING_LOGIN_FAILURE_LIMIT", "5"))
 ORDERTAKING_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("ORDERTAKING_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.25  # hours

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ordertaking.archive import views as archive_views
+from ordertaking.customers import urls as customers_urls
 from ordertaking.notifications import views as notifications_views
 from ordertaking.orders import urls as orders_urls
 from ordertaking.review import views as review_views
@@ -14,13 +16,20 @@ orders_patterns = [
     *orders_urls.urlpatterns,
 ]
 
+# The customer pages: the customers app's, plus the customer's page itself, which is the archive's
+# (P4.1.a: it reads every chapter, so it sits above them), at the path and name it always had.
+customers_patterns = [
+    path("<int:pk>/", archive_views.customer_archive, name="detail"),
+    *customers_urls.urlpatterns,
+]
+
 urlpatterns = [
     path("api/v1/", api.urls),
     # The language switch also remembers a signed-in user's choice (for the e-mails written to them).
     path("i18n/setlang/", notifications_views.language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("customers/", include("ordertaking.customers.urls")),
+    path("customers/", include((customers_patterns, customers_urls.app_name))),
     path("inquiries/", include("ordertaking.inquiries.urls")),
     path("orders/", include((orders_patterns, orders_urls.app_name))),
     path("review/", include("ordertaking.review.urls")),

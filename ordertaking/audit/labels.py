@@ -203,10 +203,16 @@ class PortalAction(models.TextChoices):  # the customer's link and pages (P2.5.b
     LINK_OPENED = "portal_link.opened", _("Customer opened their link")
 
 
+class ArchiveAction(models.TextChoices):  # customer archive and classification (P4.1.a/b)
+    VERIFIED = "customer.verified", _("Customer data verified")
+    CLASSIFIED = "customer.classified", _("Customer classification changed")
+    THRESHOLDS_UPDATED = "tier_thresholds.updated", _("Classification thresholds changed")
+
+
 ACTION_CHOICES: tuple[type[models.TextChoices], ...] = (
     AuditAction, AccountAction, CatalogAction, CustomerAction, InquiryAction, OrderAction, ReviewAction,
     CreditAction, FinanceAction, TrackingAction, NotificationAction, FulfilmentAction, AmendmentAction,
-    LogisticsAction, ProductionAction, PortalAction)
+    LogisticsAction, ProductionAction, PortalAction, ArchiveAction)
 
 ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES for a in choices}
 
@@ -214,6 +220,21 @@ ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES 
 # --- the keys an event carries --------------------------------------------------------------------
 
 FIELD_LABELS: dict[str, Any] = {
+    # customer archive and classification (P4.1.a/b)
+    "confirmed": _("confirmed"),
+    "purchase_frequency": _("purchase frequency"),
+    "value_tier": _("value tier"),
+    "orders_in_period": _("orders in the period"),
+    "amount_in_period": _("amount in the period"),
+    "period_months": _("classification period (months)"),
+    "frequent_orders": _("frequent buyer from (orders)"),
+    "regular_orders": _("regular buyer from (orders)"),
+    "active_days": _("recent order within (days)"),
+    "dormant_days": _("dormant after (days)"),
+    "key_orders": _("key customer from (orders in the period)"),
+    "key_amount": _("key customer from (amount in the period)"),
+    "growing_orders": _("growing customer from (orders in the period)"),
+    "growing_amount": _("growing customer from (amount in the period)"),
     "state": _("state"),
     "username": _("username"),
     "roles": _("roles"),
@@ -470,6 +491,20 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("status", "prospect"): _("Prospect"),
     ("status", "active"): _("Active"),
     ("status", "inactive"): _("Inactive"),
+    ("purchase_frequency", "high"): _("Frequent buyer"),
+    ("purchase_frequency", "medium"): _("Regular buyer"),
+    ("purchase_frequency", "low"): _("Occasional buyer"),
+    ("purchase_frequency", "none"): _("No purchase in the period"),
+    ("value_tier", "key"): _("Key"),
+    ("value_tier", "growing"): _("Growing"),
+    ("value_tier", "occasional"): _("Occasional"),
+    ("value_tier", "dormant"): _("Dormant"),
+    # what a verification confirmed with the customer (P4.1.a)
+    ("confirmed", "basic"): _("Basic information"),
+    ("confirmed", "contacts"): _("Contacts"),
+    ("confirmed", "addresses"): _("Addresses"),
+    ("confirmed", "invoicing"): _("Invoicing details"),
+    ("confirmed", "preferences"): _("Needs and preferences"),
     # catalog (P2.3.b): a catalog item's kind, a payment method's kind
     ("kind", "product"): _("Product"),
     ("kind", "service"): _("Service"),
@@ -621,7 +656,8 @@ MONEY_KEYS = frozenset({
     "list_price", "floor_price",
     "total_amount", "amount", "order_amount", "exposure", "credit_limit", "limit", "accepted_excess", "excess",
     "allowed_excess", "unit_price", "paid_amount", "outstanding", "authority", "finance_release_authority",
-    "open", "allocated", "open_overdue_amount", "net_total", "tax_total", "net_amount", "tax_amount"})
+    "open", "allocated", "open_overdue_amount", "net_total", "tax_total", "net_amount", "tax_amount",
+    "key_amount", "growing_amount", "amount_in_period"})
 PERCENT_KEYS = frozenset({"tax_rate"})  # a VAT rate stored in percent (13) and read as 13%
 QUANTITY_KEYS = frozenset({"quantity"})
 RATIO_KEYS = frozenset({"on_time_ratio"})

@@ -61,6 +61,11 @@ class CustomerOut(Schema):
     sales_rep_name: str | None = None
     preferences: str
     notes: str
+    purchase_frequency: str = Field(..., description="P4.1.b: high, medium, low, none; empty until classified")
+    orders_in_period: int
+    value_tier: str = Field(..., description="P4.1.b: key, growing, occasional, dormant; empty: no orders yet")
+    classified_at: datetime | None
+    last_verified_at: datetime | None
     created_at: datetime
     updated_at: datetime
 
@@ -184,8 +189,11 @@ def _customer_fields(data: dict[str, Any]) -> dict[str, Any]:
 @router.get("", response=list[CustomerOut], summary="List customers visible to me (paged)")
 @paginate(Paged)
 def customer_list(request: HttpRequest, q: str = "", region: str = "", industry: str = "", size: str = "",
-                  sort: str = "name") -> Any:
-    return selectors.customer_list(user=request.user, q=q, region=region, industry=industry, size=size, sort=sort)
+                  sort: str = "name", tier: str = "", frequency: str = "") -> Any:
+    """`tier`: key, growing, occasional, dormant, or unclassified (no orders yet); `frequency`: high,
+    medium, low, none (P4.1.b, computed from the orders of the classification period)."""
+    return selectors.customer_list(user=request.user, q=q, region=region, industry=industry, size=size, sort=sort,
+                                   tier=tier, frequency=frequency)
 
 
 @router.post("", response={201: CustomerDetailOut}, summary="Create a customer (P2.1.c)")

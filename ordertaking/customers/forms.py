@@ -143,4 +143,8 @@ class CustomerFilterForm(forms.Form):
     industry = forms.CharField(label=_("Industry"), required=False)
     size = forms.ChoiceField(label=_("Size"), choices=[("", _("All sizes")), *Customer.Size.choices],
                              required=False)
+    tier = forms.ChoiceField(label=_("Value tier"), required=False, choices=[
+        ("", _("All tiers")), *Customer.Tier.choices, ("unclassified", _("No orders yet"))])
+    frequency = forms.ChoiceField(label=_("Purchase frequency"), required=False,
+                                  choices=[("", _("All frequencies")), *Customer.Frequency.choices])
     sort = forms.CharField(required=False, widget=forms.HiddenInput)

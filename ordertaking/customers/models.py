@@ -34,6 +34,18 @@ class Customer(models.Model):
         ACTIVE = "active", _("Active")
         INACTIVE = "inactive", _("Inactive")
 
+    class Frequency(models.TextChoices):  # P4.1.b 购买频率: orders in the classification period, computed
+        HIGH = "high", _("Frequent buyer")
+        MEDIUM = "medium", _("Regular buyer")
+        LOW = "low", _("Occasional buyer")
+        NONE = "none", _("No purchase in the period")
+
+    class Tier(models.TextChoices):  # P4.1.b value tier from recency, frequency and amount, computed
+        KEY = "key", _("Key")  # 重点
+        GROWING = "growing", _("Growing")  # 成长
+        OCCASIONAL = "occasional", _("Occasional")  # 一般
+        DORMANT = "dormant", _("Dormant")  # 休眠
+
     name = models.CharField(_("company name"), max_length=200, db_index=True)
     # The name's pinyin sort key, kept by save(): the database sorts names the way users look for them
     # (安徽 < 北京 < 上海 < 浙江), so the paged list sorts in SQL and not by code point.
@@ -68,6 +80,22 @@ class Customer(models.Model):
                                             db_default="")
     invoice_type = models.CharField(_("invoice type wanted"), max_length=10, choices=InvoiceType.choices,
                                     default=InvoiceType.NORMAL, db_default=InvoiceType.NORMAL.value)
+    # P4.1.a "updated regularly": when the archive entry was last confirmed with the customer, by whom,
+    # and what was confirmed (archive.services.customer_verify; the reminder queue reads the date).
+    last_verified_at = models.DateTimeField(_("last verified"), null=True, blank=True, editable=False)
+    last_verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                         blank=True, related_name="+", editable=False,
+                                         verbose_name=_("last verified by"))
+    verified_items = models.JSONField(_("confirmed"), default=list, blank=True, editable=False)
+    # P4.1.b classification computed from the order history by archive.services.classification_refresh
+    # (never typed): orders in the period, the frequency class they give, and the value tier.
+    orders_in_period = models.PositiveIntegerField(_("orders in the period"), default=0, db_default=0,
+                                                   editable=False)
+    purchase_frequency = models.CharField(_("purchase frequency"), max_length=10, choices=Frequency.choices,
+                                          blank=True, default="", db_default="", editable=False)
+    value_tier = models.CharField(_("value tier"), max_length=12, choices=Tier.choices, blank=True, default="",
+                                  db_default="", editable=False)
+    classified_at = models.DateTimeField(_("classified"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -84,6 +112,10 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["sales_rep", "name"], name="customer_rep_name"),
             models.Index(fields=["region", "industry"], name="customer_region_industry"),
+            # the list's class and tier filters (P4.1.b) and the verification reminder queue (P4.1.a)
+            models.Index(fields=["value_tier", "name_pinyin"], name="customer_tier_name"),
+            models.Index(fields=["purchase_frequency", "name_pinyin"], name="customer_frequency_name"),
+            models.Index(fields=["sales_rep", "last_verified_at"], name="customer_rep_verified"),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from ordertaking.accounts.roles import Role
-from ordertaking.common.errors import NotFound
+from ordertaking.common.errors import NotFound, ValidationFailed
 from ordertaking.common.masking import mask_account, mask_phone
 
 from .models import Contact, Customer, CustomerAddress
@@ -25,6 +25,8 @@ SORTS: dict[str, tuple[str, ...]] = {
     "region": ("region__code",), "-region": ("-region__code",),
     "industry": ("industry",), "-industry": ("-industry",),
     "size": ("size",), "-size": ("-size",),
+    "tier": ("value_tier",), "-tier": ("-value_tier",),
+    "frequency": ("-orders_in_period",), "-frequency": ("orders_in_period",),
     "created": ("created_at",), "-created": ("-created_at",),
 }
 
@@ -72,8 +74,12 @@ def customer_visible(*, user: Any, customer: Customer) -> bool:
     return sees_all_customers(user) or customer.sales_rep_id in (None, user.pk)
 
 
+# The tier filter's value for customers without a tier (never ordered, or not classified yet).
+UNCLASSIFIED = "unclassified"
+
+
 def customer_list(*, user: Any, q: str = "", region: str = "", industry: str = "", size: str = "",
-                  sort: str = "name") -> QuerySet[Customer]:
+                  sort: str = "name", tier: str = "", frequency: str = "") -> QuerySet[Customer]:
     qs = customers_visible(user=user).select_related("region", "sales_rep")
     q = (q or "").strip()
     if q:
@@ -84,6 +90,15 @@ def customer_list(*, user: Any, q: str = "", region: str = "", industry: str = "
         qs = qs.filter(industry=industry)
     if size:
         qs = qs.filter(size=size)
+    # P4.1.b classes and tiers (computed by archive.services.classification_refresh)
+    if tier:
+        if tier != UNCLASSIFIED and tier not in Customer.Tier.values:
+            raise ValidationFailed(_("Unknown value tier."), code="invalid_choice", field="tier")
+        qs = qs.filter(value_tier="" if tier == UNCLASSIFIED else tier)
+    if frequency:
+        if frequency not in Customer.Frequency.values:
+            raise ValidationFailed(_("Unknown purchase frequency."), code="invalid_choice", field="frequency")
+        qs = qs.filter(purchase_frequency=frequency)
     return qs.order_by(*SORTS.get(sort, SORTS["name"]), "id")
 
 

@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ordertaking.accounts.http import AuthedRequest
-from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from ordertaking.common.pages import domain_errors, forbidden, list_page, render_list
 
@@ -44,29 +43,28 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "name")
     qs = selectors.customer_list(user=request.user, q=f.get("q", ""),
                                  region=f["region"].code if f.get("region") else "",
-                                 industry=f.get("industry", ""), size=f.get("size", ""), sort=sort)
+                                 industry=f.get("industry", ""), size=f.get("size", ""), sort=sort,
+                                 tier=f.get("tier", ""), frequency=f.get("frequency", ""))
     context = {**list_page(request, qs, page_size=PAGE_SIZE).context(), "form": form, "sort": sort,
                "industries": selectors.industries(user=request.user),
                "can_manage": request.user.has_perm("accounts.customer_manage")}
     return render_list(request, "customers/list.html", context)
 
 
-@login_required
-def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = _get(request, pk)
-    context = {
+def profile_context(request: HttpRequest, customer: Customer) -> dict[str, Any]:
+    """What the customer's profile cards show (basic information, classification, invoicing details,
+    contacts, addresses: `customers/detail.html#profile`). The customer's page is the archive's
+    (archive.views, mounted as customers:detail), which shows these cards as its overview."""
+    return {
         "customer": customer,
         "contacts": list(customer.contacts.all()),
         "addresses": list(customer.addresses.select_related("region")),
-        "order_count": customer.orders.count(),
-        "events": timeline(customer),
         "payment_methods": list(customer.allowed_payment_methods.all()),
         "can_manage": request.user.has_perm("accounts.customer_manage"),
         "invoicing": selectors.invoicing_details(customer, user=request.user),
         "special_gaps": special_invoice_gaps(selectors.special_invoice_facts(customer)),
         "can_edit_invoicing": services.may_edit_invoicing(request.user, customer),  # type: ignore[arg-type]
     }
-    return render(request, "customers/detail.html", context)
 
 
 @login_required

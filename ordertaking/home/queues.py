@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ordertaking.amendments import selectors as amendments_selectors
+from ordertaking.archive import selectors as archive_selectors
 from ordertaking.common.queues import Queue
 from ordertaking.credit import selectors as credit_selectors
 from ordertaking.finance import selectors as finance_selectors
@@ -38,6 +39,7 @@ PROVIDERS: list[Callable[[Any], list[Queue]]] = [
     amendments_selectors.home_queues,
     logistics_selectors.home_queues,
     production_selectors.home_queues,
+    archive_selectors.home_queues,
 ]
 
 

@@ -192,8 +192,13 @@ def test_p4_1_a_detail_lists_the_customers_orders_as_links_with_pinned_queries(c
     with django_assert_max_num_queries(20):
         html = client.get(f"/customers/{customer.pk}/").content.decode()
     assert f'href="/inquiries/new/?customer={customer.pk}"' in html
-    # The orders card is loaded from the orders app (customers sit below orders in the layers).
-    assert f'hx-get="/orders/for-customer/{customer.pk}/"' in html
+    # The customer's page is the archive's (P4.1.a): its purchase history tab lists the orders.
+    assert 'href="?tab=purchases"' in html
+    with django_assert_max_num_queries(20):
+        tab = client.get(f"/customers/{customer.pk}/?tab=purchases", HTTP_HX_REQUEST="true").content.decode()
+    for o in orders:
+        assert f'href="/orders/{o.number}/"' in tab
+    # The orders card stays served by the orders app for whoever embeds it.
     with django_assert_max_num_queries(10):
         card = client.get(f"/orders/for-customer/{customer.pk}/", HTTP_HX_REQUEST="true").content.decode()
     for o in orders:
