@@ -29,7 +29,7 @@ def me(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-class ProductBoughtOut(Schema):
+class ArchiveProductOut(Schema):
     product_code: str
     name: str
     orders: int
@@ -37,13 +37,13 @@ class ProductBoughtOut(Schema):
     amount: Decimal
 
 
-class PlaceOut(Schema):
+class UsualPlaceOut(Schema):
     province: str | None
     city: str
     orders: int
 
 
-class PaymentOut(Schema):
+class UsualPaymentOut(Schema):
     payment_method: str
     orders: int
 
@@ -68,9 +68,9 @@ class ArchiveOut(Schema):
     period_from: date
     orders_in_period_visible: int = Field(..., description="Orders in the period among those you may see")
     amount_in_period: Decimal
-    products_bought_most: list[ProductBoughtOut]
-    usual_delivery_places: list[PlaceOut]
-    usual_payment_methods: list[PaymentOut]
+    products_bought_most: list[ArchiveProductOut]
+    usual_delivery_places: list[UsualPlaceOut]
+    usual_payment_methods: list[UsualPaymentOut]
     preferences: str
     notes: str
 
@@ -83,7 +83,7 @@ class VerifyIn(Schema):
     note: str = Field("", max_length=1000)
 
 
-class DueOut(Schema):
+class VerificationDueOut(Schema):
     customer_id: int
     name: str
     sales_rep: str | None
@@ -119,7 +119,7 @@ class ThresholdsPatch(Schema):
     growing_amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
 
 
-class RefreshOut(Schema):
+class ClassificationRefreshOut(Schema):
     customers: int
     changed: int
 
@@ -163,7 +163,7 @@ def archive_verify(request: HttpRequest, customer_id: int, payload: VerifyIn) ->
     return _archive(request, _customer(request, customer.pk))
 
 
-@router.get("/verification-due", response=list[DueOut],
+@router.get("/verification-due", response=list[VerificationDueOut],
             summary="Customers whose data is due for verification, oldest first (paged)")
 @paginate(Paged)
 def verification_due_list(request: HttpRequest, mine: bool | None = None) -> Any:
@@ -195,7 +195,7 @@ def thresholds_update(request: HttpRequest, payload: ThresholdsPatch) -> dict[st
     return _thresholds_out()
 
 
-@router.post("/classification/refresh", response=RefreshOut,
+@router.post("/classification/refresh", response=ClassificationRefreshOut,
              summary="Classify every customer again now (leadership, P4.1.b)")
 def classification_refresh(request: HttpRequest) -> dict[str, int]:
     return services.classification_refresh(actor=me(request))

@@ -103,7 +103,8 @@ def purchase_summary(*, user: Any, customer: Customer, today: date | None = None
 def top_products(*, user: Any, customer: Customer, limit: int = 5) -> list[dict[str, Any]]:
     """P4.1.a preferences: the products this customer bought most, by amount (lines of its purchases)."""
     orders = purchases(visible_orders(user)).filter(customer=customer)
-    return [{**r, "amount": _cents(r["amount"])} for r in OrderLine.objects.filter(order__in=orders.values("pk")).exclude(product_code="")
+    lines = OrderLine.objects.filter(order__in=orders.values("pk")).exclude(product_code="")
+    return [{**r, "amount": _cents(r["amount"])} for r in lines
                 .values("product_code", "name")
                 .annotate(orders=Count("order", distinct=True), quantity=Sum("quantity"), amount=Sum("amount"),
                           unit=Max("unit"))

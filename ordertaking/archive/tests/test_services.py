@@ -98,7 +98,8 @@ def test_p4_1_b_only_leadership_changes_the_thresholds_and_each_change_is_an_eve
 
 @pytest.mark.parametrize(("values", "field"), [
     ({"regular_orders": 99}, "regular_orders"), ({"period_months": 0}, "period_months"),
-    ({"key_amount": "NaN"}, "key_amount"), ({"key_amount": "1e30"}, "key_amount"), ({"dormant_days": "x"}, "dormant_days"),
+    ({"key_amount": "NaN"}, "key_amount"), ({"key_amount": "1e30"}, "key_amount"),
+    ({"dormant_days": "x"}, "dormant_days"),
     ({"frequent_orders": 2.5}, "frequent_orders"), ({"bogus": 1}, "bogus"), ({"active_days": None}, "active_days"),
 ])
 def test_p4_1_b_bad_thresholds_are_refused_naming_the_field_and_nothing_changes(leader, values, field):
