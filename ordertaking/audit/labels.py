@@ -495,7 +495,7 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("purchase_frequency", "medium"): _("Regular buyer"),
     ("purchase_frequency", "low"): _("Occasional buyer"),
     ("purchase_frequency", "none"): _("No purchase in the period"),
-    ("value_tier", "key"): _("Key"),
+    ("value_tier", "key"): pgettext_lazy("value tier", "Key"),
     ("value_tier", "growing"): _("Growing"),
     ("value_tier", "occasional"): _("Occasional"),
     ("value_tier", "dormant"): _("Dormant"),

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ordertaking.catalog.models import PaymentMethod, Region
 from ordertaking.common.pinyin import pinyin_key
@@ -41,7 +42,7 @@ class Customer(models.Model):
         NONE = "none", _("No purchase in the period")
 
     class Tier(models.TextChoices):  # P4.1.b value tier from recency, frequency and amount, computed
-        KEY = "key", _("Key")  # 重点
+        KEY = "key", pgettext_lazy("value tier", "Key")  # 重点
         GROWING = "growing", _("Growing")  # 成长
         OCCASIONAL = "occasional", _("Occasional")  # 一般
         DORMANT = "dormant", _("Dormant")  # 休眠
