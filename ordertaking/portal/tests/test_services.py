@@ -138,3 +138,18 @@ def test_roles_holding_the_capability() -> None:
     from ordertaking.accounts.roles import CAPABILITIES
 
     assert CAPABILITIES["portal_link_manage"][1] == {Role.SALES, Role.ORDER_CENTER, Role.CUSTOMER_SERVICE}
+
+
+def test_a_section_checks_the_link_again_under_its_lock(order, link, sales_rep) -> None:  # type: ignore[no-untyped-def]
+    """A section's service (signing, accepting) re-reads the link locked inside its transaction, so a
+    link revoked a moment ago records nothing."""
+    from django.db import transaction
+
+    from ordertaking.portal.selectors import LinkInvalid
+
+    token = link_token(link)
+    with transaction.atomic():
+        assert link_from_token(token, for_update=True) == link
+    portal_link_revoke(actor=sales_rep, link=link, reason="重发")
+    with transaction.atomic(), pytest.raises(LinkInvalid):
+        link_from_token(token, for_update=True)
