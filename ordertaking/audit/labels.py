@@ -209,10 +209,20 @@ class ArchiveAction(models.TextChoices):  # customer archive and classification 
     THRESHOLDS_UPDATED = "tier_thresholds.updated", _("Classification thresholds changed")
 
 
+class AttachmentAction(models.TextChoices):  # attachments (P2.5.b)
+    ADDED = "attachment.added", _("Attachment added")
+    REMOVED = "attachment.removed", _("Attachment removed")
+
+
+class ReadinessAction(models.TextChoices):  # deliveries: the delivery readiness checklist (P2.5.a)
+    SIGNED = "readiness.signed", _("Delivery readiness signed")
+    WITHDRAWN = "readiness.withdrawn", _("Delivery readiness sign-off withdrawn")
+
+
 ACTION_CHOICES: tuple[type[models.TextChoices], ...] = (
     AuditAction, AccountAction, CatalogAction, CustomerAction, InquiryAction, OrderAction, ReviewAction,
     CreditAction, FinanceAction, TrackingAction, NotificationAction, FulfilmentAction, AmendmentAction,
-    LogisticsAction, ProductionAction, PortalAction, ArchiveAction)
+    LogisticsAction, ProductionAction, PortalAction, ArchiveAction, AttachmentAction, ReadinessAction)
 
 ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES for a in choices}
 
@@ -441,6 +451,22 @@ FIELD_LABELS: dict[str, Any] = {
     # the customer's link (P2.5.b)
     "sent_to": _("sent to"),
     "expires_on": _("valid until"),
+    # attachments (P2.5.b)
+    "file_name": _("file name"),
+    "attachment_kind": _("kind of file"),
+    # the delivery readiness checklist (P2.5.a)
+    "readiness_part": _("part of the checklist"),
+    "packaging_intact": _("packaging intact"),
+    "inspection_passed": _("finished product inspection passed"),
+    "inspection_reports": _("inspection reports"),
+    "vehicle_ready": _("vehicle ready"),
+    "packing_materials_ready": _("packing materials ready"),
+    "agreed_time": _("agreed delivery time"),
+    "agreed_place": _("agreed delivery place"),
+    "agreed_with": _("agreed with"),
+    "agreed_on": _("agreed on"),
+    "readiness_complete": _("checklist complete"),
+    "signed_by": _("signed by"),
 }
 
 # An order line's keys, shown as "Line 2 · unit price" (P2.2.b revisions, P4.2.a).
@@ -505,6 +531,17 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("confirmed", "addresses"): _("Addresses"),
     ("confirmed", "invoicing"): _("Invoicing details"),
     ("confirmed", "preferences"): _("Needs and preferences"),
+    # attachments (P2.5.b): the kinds of file
+    ("attachment_kind", "manual"): _("Product manual"),
+    ("attachment_kind", "service_record"): _("Service record"),
+    ("attachment_kind", "contract"): pgettext_lazy("attachment", "Contract"),
+    ("attachment_kind", "photo"): _("Photo"),
+    ("attachment_kind", "voucher_scan"): _("Scan of a signed delivery voucher"),
+    ("attachment_kind", "other"): pgettext_lazy("attachment", "Other"),
+    # the delivery readiness checklist (P2.5.a): its parts
+    ("readiness_part", "production"): pgettext_lazy("department", "Production"),
+    ("readiness_part", "logistics"): pgettext_lazy("department", "Logistics"),
+    ("readiness_part", "sales"): pgettext_lazy("department", "Sales"),
     # catalog (P2.3.b): a catalog item's kind, a payment method's kind
     ("kind", "product"): _("Product"),
     ("kind", "service"): _("Service"),

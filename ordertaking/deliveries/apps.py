@@ -6,3 +6,12 @@ class DeliveriesConfig(AppConfig):
     name = "ordertaking.deliveries"
     label = "deliveries"
     verbose_name = _("Delivery and acceptance")
+
+    def ready(self) -> None:
+        # Logistics (below) dispatches a shipment only once its readiness checklist is signed by all three
+        # departments (P2.5.a): deliveries hands the check down (docs/conventions.md, layers).
+        from ordertaking.logistics.services import dispatch_check_add
+
+        from .services import dispatch_check
+
+        dispatch_check_add(dispatch_check)

@@ -1,6 +1,14 @@
 """The deliveries pages. Mounted in ordertaking/urls.py."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "deliveries"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("readiness/<str:number>/", views.readiness_card, name="readiness"),
+    path("readiness/<str:number>/page/", views.readiness_page, name="readiness_page"),
+    path("readiness/<str:number>/<str:part>/sign/", views.readiness_sign, name="readiness_sign"),
+    path("readiness/<str:number>/<str:part>/withdraw/", views.readiness_withdraw, name="readiness_withdraw"),
+    path("orders/<str:number>/readiness/", views.order_readiness, name="order_readiness"),
+]

@@ -1,7 +1,10 @@
 """Demo logistics (P2.4.c, P5.2.c), through logistics.services: three carriers (one whose contract has
 expired), the Ningbo port order shipped in two parts — the first signed for, the second held up by a
 road closure recorded as a delay exception — and the Wuhan cable order partly shipped, so the board, the shipment and carrier pages and the
-order's shipments card have something true to show. Idempotent: a second run finds the carriers.
+order's shipments card have something true to show. Every shipment that left was ready first: its delivery
+readiness checklist 交付准备 signed by production, logistics and the sales rep (P2.5.a); the Xiamen port's
+motors, re-inspected and passed, wait planned for the sales rep to agree the delivery time with the customer.
+Idempotent: a second run finds the carriers.
 
 The demo's orders are approved on the day it is loaded, so everything here happens today.
 """
@@ -17,7 +20,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from ordertaking.logistics.models import Carrier
+from ordertaking.deliveries.services import readiness_sign
+from ordertaking.logistics.models import Carrier, Shipment
 from ordertaking.logistics.services import (
     carrier_create,
     exception_record,
@@ -32,6 +36,24 @@ if TYPE_CHECKING:
 
 EAST = ["SH", "JS", "ZJ", "AH", "SD", "FJ"]
 SOUTH = ["GD", "GX", "HI", "HN", "HB", "FJ"]
+
+
+def ready(ctx: DemoContext, shipment: Shipment, *, agreed: tuple[str, str], hours: int = 20,
+          parts: tuple[str, ...] = ("production", "logistics", "sales"), notes: dict[str, str] | None = None) -> None:
+    """P2.5.a: production, logistics and the order's sales rep sign the shipment's readiness checklist."""
+    notes = notes or {}
+    order = shipment.order
+    if "production" in parts:
+        readiness_sign(actor=ctx.users["prod1"], shipment=shipment, part="production", packaging_intact=True,
+                       inspection_passed=True, note=notes.get("production", ""))
+    if "logistics" in parts:
+        readiness_sign(actor=ctx.users["logi1"], shipment=shipment, part="logistics", vehicle_ready=True,
+                       packing_materials_ready=True, note=notes.get("logistics", ""))
+    if "sales" in parts:
+        place, who = agreed
+        readiness_sign(actor=order.sales_rep, shipment=shipment, part="sales",
+                       agreed_time=timezone.now() + timedelta(hours=hours), agreed_place=place, agreed_with=who,
+                       agreed_on=timezone.localdate(), note=notes.get("sales", ""))
 
 
 def load(ctx: DemoContext) -> None:
@@ -67,6 +89,8 @@ def load(ctx: DemoContext) -> None:
                                 packages=9, planned_ship_date=today, planned_arrival=today + timedelta(days=1),
                                 lines=[{"order_line": reducer, "quantity": reducer.quantity},
                                        {"order_line": coupling, "quantity": 8}])
+        ready(ctx, first, agreed=("宁波市北仑区明州路188号 港区设备仓库", "徐建平（采购部经理）"),
+              notes={"logistics": "9.6米厢式货车，减速机木箱加固。", "sales": "客户要求工作日上午到货，卸货由港区叉车配合。"})
         shipment_dispatch(shipment=first, actor=logi)
         for kind, hours, place, note in (("picked_up", 7, "上海市青浦区 顺丰华新集散中心", "已揽收，9件"),
                                          ("in_transit", 5, "杭州湾跨海大桥", ""),
@@ -78,6 +102,7 @@ def load(ctx: DemoContext) -> None:
                                  packages=3, planned_ship_date=today, planned_arrival=today + timedelta(days=1),
                                  lines=[{"order_line": coupling, "quantity": (coupling.quantity or 8) - 8},
                                         {"order_line": base, "quantity": base.quantity}])
+        ready(ctx, second, agreed=("宁波市北仑区明州路188号 港区设备仓库", "徐建平（采购部经理）"), hours=26)
         shipment_dispatch(shipment=second, actor=logi)
         tracking_event_record(shipment=second, actor=logi, kind="picked_up", occurred_at=now - timedelta(hours=3),
                               place="上海市青浦区 顺丰华新集散中心", note="已揽收，3件")
@@ -98,7 +123,22 @@ def load(ctx: DemoContext) -> None:
         deppon = Carrier.objects.get(code="deppon")
         third = shipment_create(order=wuhan, actor=logi, method="freight", carrier=deppon, waybill_number="DPK6605128841",
                                 packages=15, planned_ship_date=today, planned_arrival=today + timedelta(days=3),
-                                lines=[{"order_line": vfd, "quantity": vfd.quantity}], dispatch=True)
+                                lines=[{"order_line": vfd, "quantity": vfd.quantity}])
+        ready(ctx, third, agreed=("武汉市东西湖区 江城电缆三号厂房", "周工（设备科）"), hours=72)
+        shipment_dispatch(shipment=third, actor=logi)
         tracking_event_record(shipment=third, actor=logi, kind="picked_up", occurred_at=now - timedelta(minutes=40),
                               place="上海市青浦区 德邦华新分拨中心", note="已揽收，15件（木箱）")
         ctx.count("shipments", 1)
+
+        # 厦门港 explosion-proof motors: re-inspected and passed (production's demo). Planned by freight;
+        # production and logistics have signed, the sales rep has yet to agree the time with the customer.
+        xiamen = (Order.objects.filter(customer=ctx.customers["xiamen_port"], customer_reference="HCGW-CG-2026-0452")
+                  .exclude(approved_at__isnull=True).first())
+        motors = xiamen.lines.filter(product_code="MOT-YB3-132M4").first() if xiamen else None
+        if xiamen is not None and motors is not None and xiamen.state in ("in_execution", "partly_shipped"):
+            fourth = shipment_create(order=xiamen, actor=logi, method="freight", carrier=deppon,
+                                     waybill_number="DPK6605130072", packages=4, planned_ship_date=today + timedelta(days=1),
+                                     lines=[{"order_line": motors, "quantity": motors.quantity}])
+            ready(ctx, fourth, agreed=("", ""), parts=("production", "logistics"),
+                  notes={"production": "返工后全数复检合格，防爆合格证随货。"})
+            ctx.count("shipments", 1)

@@ -154,7 +154,8 @@ class ShipmentIn(Schema):
     planned_ship_date: date
     planned_arrival: date | None = Field(None, description="default: ship date + the province's transit days")
     override_reason: str = Field("", description="why an ineligible carrier is chosen anyway")
-    dispatch: bool = Field(False, description="dispatch at once")
+    dispatch: bool = Field(False, description="dispatch at once: refused while the delivery readiness checklist "
+                           "(P2.5.a, /api/v1/deliveries/readiness) is not signed, so a new shipment is planned first")
 
 
 class ShipmentLineOut(Schema):

@@ -41,7 +41,6 @@ class ShipmentForm(Styled):
                                       help_text=_("Empty: the ship date plus the province's transit days."))
     override_reason = forms.CharField(label=_("Reason for choosing this carrier anyway"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
-    dispatch = forms.BooleanField(label=_("Dispatch now (the goods leave today)"), required=False)
 
 
 class CarrierForm(Styled):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -71,6 +72,26 @@ def line_shipping_gate(line: OrderLine) -> tuple[str | None, Decimal]:
     selectors: a failed finished-product inspection without rework and a passing re-inspection, or
     production not finished, blocks the line, P5.2.b)."""
     return shipping_block(line), shippable_quantity(line)
+
+
+# Checks the chapters above logistics hand down at start-up (deliveries: the delivery readiness checklist,
+# P2.5.a): each says why a shipment may not leave yet, or None. Run inside the dispatch's transaction, after
+# the shipment is locked, before anything is written.
+DISPATCH_CHECKS: list[Callable[[Shipment], str | None]] = []
+
+
+def dispatch_check_add(check: Callable[[Shipment], str | None]) -> None:
+    """Register a check `fn(shipment) -> reason | None` that every dispatch passes (once per function)."""
+    if check not in DISPATCH_CHECKS:
+        DISPATCH_CHECKS.append(check)
+
+
+def _dispatch_refusal(shipment: Shipment) -> str | None:
+    for check in DISPATCH_CHECKS:
+        reason = check(shipment)
+        if reason:
+            return reason
+    return None
 
 
 def _shipping_tasks_follow(order: Order, actor: User, *, all_shipped: bool, numbers: list[str]) -> None:
@@ -336,6 +357,9 @@ def _dispatch(shipment: Shipment, order: Order, actor: User, *, waybill_number: 
                                    % {"n": left.normalize(), "line": line.position},
                                    field="lines", code="beyond_shippable")
         shipped[line.pk] = (shipped.get(line.pk) or ZERO) + sl.quantity
+    refusal = _dispatch_refusal(shipment)
+    if refusal:
+        raise ValidationFailed(refusal, field="readiness", code="not_ready")
     shipment.shipped_at = timezone.now()
     shipment.save(update_fields=["state", "waybill_number", "shipped_at"])
     ordered = {ln.pk: ln.quantity or ZERO for ln in OrderLine.objects.filter(order=order).select_related("product")

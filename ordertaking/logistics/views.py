@@ -104,8 +104,7 @@ def shipment_new(request: AuthedRequest, number: str) -> HttpResponse:
                                                     for w in wanted],
                     method=d["method"], carrier=d["carrier"], waybill_number=d["waybill_number"],
                     packages=d["packages"], planned_ship_date=d["planned_ship_date"],
-                    planned_arrival=d["planned_arrival"], override_reason=d["override_reason"],
-                    dispatch=d["dispatch"])
+                    planned_arrival=d["planned_arrival"], override_reason=d["override_reason"])
             except PermissionDenied:
                 raise
             except DomainError as e:
@@ -117,8 +116,8 @@ def shipment_new(request: AuthedRequest, number: str) -> HttpResponse:
                 else:
                     put_error(form, e)
             else:
-                messages.success(request, _("Shipment %(n)s planned.") % {"n": s.number} if s.state == "planned"
-                                 else _("Shipment %(n)s dispatched.") % {"n": s.number})
+                # It leaves from its own page, once its delivery readiness checklist is signed (P2.5.a).
+                messages.success(request, _("Shipment %(n)s planned.") % {"n": s.number})
                 return redirect("logistics:shipment", number=s.number)
     carriers = list(selectors.carriers_rated().filter(active=True))
     today = timezone.localdate()

@@ -215,6 +215,23 @@ def shipping_block(order_line: OrderLine) -> str | None:
     return None
 
 
+def finished_inspections_passed(order_line: OrderLine) -> list[str] | None:
+    """The report numbers of the passing finished-product inspections of the line (P5.2.b), read by
+    the delivery readiness checklist (P2.5.a): None when production makes nothing of the line (stock,
+    services); an empty list when a live production order of it has no passing one yet."""
+    live = [po for po in _line_orders(order_line) if po.state != PO.CANCELLED]
+    if not live:
+        return None
+    passed: dict[int, list[str]] = {po.pk: [] for po in live}
+    for po_id, number in (QualityInspection.objects.filter(production_order__in=live, result=QI.Result.PASS,
+                                                           checkpoint=QI.Checkpoint.FINISHED)
+                          .order_by("inspected_at", "id").values_list("production_order_id", "number")):
+        passed[po_id].append(number)
+    if not all(passed.values()):
+        return []
+    return [n for numbers in passed.values() for n in numbers]
+
+
 def shippable_quantity(order_line: OrderLine) -> Decimal:
     """How much of the line may ship (before what was shipped already): none while `shipping_block`
     gives a reason; the produced quantity once production is through; the line's quantity when the

@@ -304,12 +304,14 @@ def test_p2_4_shipped_goods_bound_a_change_and_planned_shipments_stop_with_the_c
 
     from ordertaking.logistics.models import Shipment
     from ordertaking.logistics.services import shipment_create
+    from tests.readiness import shipment_create_dispatched
 
     order = approved()
     reducer = order.lines.get(position=2)
     motor = order.lines.get(position=1)
-    shipment_create(order=order, actor=logistics_user, lines=[{"order_line": reducer, "quantity": Decimal("1")}],
-                    method="own_fleet", planned_ship_date=timezone.localdate(), dispatch=True)
+    shipment_create_dispatched(order=order, actor=logistics_user,
+                               lines=[{"order_line": reducer, "quantity": Decimal("1")}],
+                               method="own_fleet", planned_ship_date=timezone.localdate())
     order.refresh_from_db()
     assert order.state == "partly_shipped"
     lines = [ln for ln in _lines(order) if ln["id"] != reducer.pk]

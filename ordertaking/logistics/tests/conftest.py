@@ -68,15 +68,21 @@ def line_of(order: Any, position: int) -> Any:
 
 @pytest.fixture
 def ship(logistics_user, carrier):  # type: ignore[no-untyped-def]
-    """`ship(order, {1: "6"}, dispatch=True)`: a shipment of those line positions and quantities."""
-    from ordertaking.logistics.services import shipment_create
+    """`ship(order, {1: "6"}, dispatch=True)`: a shipment of those line positions and quantities. With
+    `dispatch`, its delivery readiness checklist is signed first (P2.5.a, tests/readiness.py), then it leaves."""
+    from ordertaking.logistics.services import shipment_create, shipment_dispatch
+    from tests.readiness import readiness_sign_all
 
     def make(order: Any, quantities: dict[int, str], *, dispatch: bool = False, **kw: Any) -> Any:
         args: dict[str, Any] = {"method": "express", "carrier": carrier, "waybill_number": "SF1234567890",
                                 "planned_ship_date": timezone.localdate()}
         args.update(kw)
-        return shipment_create(order=order, actor=logistics_user, dispatch=dispatch,
-                               lines=[{"order_line": line_of(order, p), "quantity": Decimal(q)}
-                                      for p, q in quantities.items()], **args)
+        shipment = shipment_create(order=order, actor=logistics_user,
+                                   lines=[{"order_line": line_of(order, p), "quantity": Decimal(q)}
+                                          for p, q in quantities.items()], **args)
+        if dispatch:
+            readiness_sign_all(shipment, logistics=logistics_user)
+            shipment = shipment_dispatch(shipment=shipment, actor=logistics_user)
+        return shipment
 
     return make

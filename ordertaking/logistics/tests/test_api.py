@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from ordertaking.logistics.models import Shipment
+from tests.readiness import readiness_sign_all
+
 from .conftest import line_of
 
 pytestmark = pytest.mark.django_db
@@ -23,13 +26,26 @@ def _create(api, order, lines, **kw):  # type: ignore[no-untyped-def]
     return api.post(f"/api/v1/logistics/orders/{order.number}/shipments", body, content_type="application/json")
 
 
+def _dispatched(api, order, lines):  # type: ignore[no-untyped-def]
+    """Planned, its readiness checklist signed (P2.5.a), then dispatched through the API."""
+    number = _create(api, order, lines).json()["number"]
+    readiness_sign_all(Shipment.objects.get(number=number))
+    r = api.post(f"/api/v1/logistics/shipments/{number}/dispatch", {}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    return r.json()
+
+
 def test_P2_4_c_shipments_through_the_api_partial_then_whole(api, approved_order, carrier):
+    # Planned and dispatched at once: refused until production, logistics and sales signed its readiness
+    # checklist (P2.5.a), and nothing was written.
     r = _create(api, approved_order, {1: "4"}, dispatch=True)
-    assert r.status_code == 201, r.content
-    first = r.json()
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (422, "not_ready", "readiness"), r.content
+    assert not Shipment.objects.filter(order=approved_order).exists()
+    first = _dispatched(api, approved_order, {1: "4"})
     assert first["state"] == "dispatched" and first["lines"][0]["quantity"] == "4.000"
     r = _create(api, approved_order, {1: "6", 2: "4"})
     second = r.json()["number"]
+    readiness_sign_all(Shipment.objects.get(number=second))
     assert api.post(f"/api/v1/logistics/shipments/{second}/dispatch", {},
                     content_type="application/json").json()["state"] == "dispatched"
     approved_order.refresh_from_db()
@@ -52,7 +68,7 @@ def test_P2_4_c_an_expired_carrier_through_the_api_needs_the_override(api, appro
 
 
 def test_P2_4_c_tracking_and_exceptions_through_the_api(api, approved_order, carrier):
-    number = _create(api, approved_order, {1: "2"}, dispatch=True).json()["number"]
+    number = _dispatched(api, approved_order, {1: "2"})["number"]
     r = api.post(f"/api/v1/logistics/shipments/{number}/events", {"kind": "delivered", "place": "上海"},
                  content_type="application/json")
     assert r.status_code == 201 and r.json()["source"] == "api"

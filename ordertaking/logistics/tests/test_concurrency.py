@@ -13,6 +13,7 @@ from ordertaking.logistics import selectors
 from ordertaking.logistics.models import Shipment
 from ordertaking.logistics.services import shipment_create, shipment_dispatch
 from tests.concurrency import errors_of, race
+from tests.readiness import readiness_sign_all, readiness_signers
 
 from .conftest import line_of
 
@@ -26,10 +27,14 @@ def _run_together(work, n: int) -> list[BaseException]:  # type: ignore[no-untyp
 def test_P2_4_c_two_concurrent_dispatches_of_the_whole_line_ship_it_once(approved_order, carrier, logistics_user):
     line = line_of(approved_order, 1)
 
+    signers = readiness_signers(approved_order)
+
     def work(i: int) -> None:
-        shipment_create(order=approved_order, actor=logistics_user, method="express", carrier=carrier,
-                        waybill_number=f"SF-{i}", planned_ship_date=timezone.localdate(), dispatch=True,
-                        lines=[{"order_line": line.pk, "quantity": Decimal("10")}])
+        s = shipment_create(order=approved_order, actor=logistics_user, method="express", carrier=carrier,
+                            waybill_number=f"SF-{i}", planned_ship_date=timezone.localdate(),
+                            lines=[{"order_line": line.pk, "quantity": Decimal("10")}])
+        readiness_sign_all(s, **signers)  # P2.5.a: signed by the three departments before it leaves
+        shipment_dispatch(shipment=s, actor=logistics_user)
 
     errors = _run_together(work, 2)
     assert len(errors) == 1 and isinstance(errors[0], ValidationFailed)
@@ -44,10 +49,13 @@ def test_P2_4_c_many_concurrent_partial_dispatches_stop_at_the_ordered_quantity(
                                                                                logistics_user):
     line = line_of(approved_order, 2)  # 4 ordered
 
+    signers = readiness_signers(approved_order)
+
     def work(i: int) -> None:
         s = shipment_create(order=approved_order, actor=logistics_user, method="express", carrier=carrier,
                             waybill_number=f"SF-{i}", planned_ship_date=timezone.localdate(),
                             lines=[{"order_line": line.pk, "quantity": Decimal("1")}])
+        readiness_sign_all(s, **signers)
         shipment_dispatch(shipment=s, actor=logistics_user)
 
     errors = _run_together(work, 7)

@@ -15,6 +15,7 @@ from ordertaking.logistics import selectors, services
 from ordertaking.logistics.models import Shipment, ShippingException, TrackingEvent
 from ordertaking.orders.models import Order
 from tests.factories import events_since_built
+from tests.readiness import readiness_sign_all
 
 from .conftest import line_of
 
@@ -28,6 +29,7 @@ def test_P2_4_c_two_partial_shipments_add_up_partly_shipped_then_shipped(approve
     assert approved_order.state == "partly_shipped"
     second = ship(approved_order, {1: "4"})
     assert second.state == Shipment.State.PLANNED
+    readiness_sign_all(second)
     services.shipment_dispatch(shipment=second, actor=second.created_by)
     approved_order.refresh_from_db()
     assert approved_order.state == "shipped"  # the service line (installation) never ships
@@ -63,6 +65,7 @@ def test_P5_2_b_dispatch_waits_for_production_and_for_a_passing_reinspection_aft
     assert s.state == "planned"
     inspection_record(po=po, actor=production_user, checkpoint="finished", result="pass", sample_size=5,
                       inspected_quantity=10, reinspection_of=failed)
+    readiness_sign_all(s)
     services.shipment_dispatch(shipment=s, actor=logistics_user)
     s.refresh_from_db()
     assert s.state == "dispatched"
@@ -103,6 +106,7 @@ def test_P2_4_c_dispatch_needs_a_waybill_for_a_carrier(approved_order, ship):
     with pytest.raises(ValidationFailed) as e:
         services.shipment_dispatch(shipment=s, actor=s.created_by)
     assert e.value.field == "waybill_number"
+    readiness_sign_all(s)
     services.shipment_dispatch(shipment=s, actor=s.created_by, waybill_number="SF0001")
     s.refresh_from_db()
     assert (s.state, s.waybill_number) == ("dispatched", "SF0001")
@@ -262,9 +266,11 @@ def test_P2_4_d_tracking_hears_of_dispatches_and_exceptions_inside_the_transacti
     def handler(*, order, actor):  # type: ignore[no-untyped-def]
         seen.append(Order.objects.get(pk=order.pk).state)
 
+    s = ship(approved_order, {1: "2"})
+    readiness_sign_all(s)  # production's inspection moves progress too: before the handler listens
     progress.order_progress_handler_add(handler)
     try:
-        s = ship(approved_order, {1: "2"}, dispatch=True)
+        s = services.shipment_dispatch(shipment=s, actor=logistics_user)
         exc = services.exception_record(shipment=s, actor=logistics_user, kind="delay", cause="堵车")
         services.exception_close(exception=exc, actor=logistics_user)
     finally:

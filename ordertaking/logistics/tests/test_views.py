@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ordertaking.logistics import services
 from ordertaking.logistics.models import Shipment, ShippingException, TrackingEvent
+from tests.readiness import readiness_sign_all
 
 from .conftest import line_of
 
@@ -78,6 +79,11 @@ def test_P2_4_c_over_shipping_on_the_form_is_shown_beside_the_line(office, appro
 
 def test_P2_4_c_the_shipment_page_dispatches_and_records_tracking(office, approved_order, ship):
     s = ship(approved_order, {1: "10", 2: "4"})
+    r = office.post(reverse("logistics:dispatch", args=[s.number]), {"waybill_number": "SF555"}, follow=True)
+    assert "交付准备清单尚未完成" in r.content.decode()  # P2.5.a first, in the reader's language
+    s.refresh_from_db()
+    assert s.state == "planned"
+    readiness_sign_all(s)
     office.post(reverse("logistics:dispatch", args=[s.number]), {"waybill_number": "SF555"})
     s.refresh_from_db()
     assert (s.state, s.waybill_number) == ("dispatched", "SF555")

@@ -108,7 +108,8 @@ def test_p2_4_c_a_shipping_exception_puts_the_order_at_risk_when_recorded_and_cl
         approved_order, logistics_user, catalog):
     from decimal import Decimal
 
-    from ordertaking.logistics.services import carrier_create, exception_close, exception_record, shipment_create
+    from ordertaking.logistics.services import carrier_create, exception_close, exception_record
+    from tests.readiness import shipment_create_dispatched
 
     order = approved_order(lines=[{"product": "reducer", "quantity": "4"}])
     today = timezone.localdate()
@@ -116,9 +117,9 @@ def test_p2_4_c_a_shipping_exception_puts_the_order_at_risk_when_recorded_and_cl
                              contract_valid_from=today - timedelta(days=10),
                              contract_valid_to=today + timedelta(days=90),
                              methods=["freight"], regions=list(catalog["regions"].values()))
-    shipment = shipment_create(order=order, actor=logistics_user, method="freight", carrier=carrier,
-                               waybill_number="SF0001", planned_ship_date=today, dispatch=True,
-                               lines=[{"order_line": order.lines.get(), "quantity": Decimal("4")}])
+    shipment = shipment_create_dispatched(order=order, actor=logistics_user, method="freight", carrier=carrier,
+                                          waybill_number="SF0001", planned_ship_date=today,
+                                          lines=[{"order_line": order.lines.get(), "quantity": Decimal("4")}])
     exc = exception_record(shipment=shipment, actor=logistics_user, kind="delay", cause="大雾封路")
     (risk,) = OrderRisk.objects.filter(order=order, cleared_at__isnull=True)
     assert (risk.reason, risk.clause, risk.params) == ("shipping_exception", "P2.4.c",

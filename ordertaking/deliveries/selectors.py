@@ -1,0 +1,118 @@
+"""Reads of the delivery chapter (P2.5): the readiness checklist of a shipment and of an order, who may
+sign which part, and what production's records say for the production part."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ordertaking.logistics.models import Shipment
+from ordertaking.logistics.selectors import shipment_for
+from ordertaking.orders.models import Order
+from ordertaking.production.selectors import finished_inspections_passed, shipping_block
+
+from .models import DeliveryReadiness
+from .rules import PARTS, LineInspection
+
+PART_PERMS = {"production": "accounts.production_manage", "logistics": "accounts.logistics_manage"}
+
+
+def may_sign(user: Any, part: str, order: Order) -> bool:
+    """Who signs each part of the checklist (P2.5.a, P3): production (production_manage), logistics
+    (logistics_manage), and for sales the order's sales rep or whoever entered it (order_enter)."""
+    if not (user and user.is_authenticated):
+        return False
+    if part in PART_PERMS:
+        return bool(user.has_perm(PART_PERMS[part]))
+    if part == "sales":
+        return bool(user.has_perm("accounts.order_enter") and user.pk in (order.sales_rep_id, order.entered_by_id))
+    return False
+
+
+def readiness_of(shipment: Shipment) -> DeliveryReadiness:
+    """The shipment's checklist, or an unsaved empty one when nobody has signed anything yet."""
+    found = (DeliveryReadiness.objects.select_related("production_signed_by", "logistics_signed_by",
+                                                      "sales_signed_by").filter(shipment=shipment).first())
+    return found or DeliveryReadiness(shipment=shipment, order_id=shipment.order_id)
+
+
+def readiness_shipment(user: Any, number: str) -> Shipment:
+    """A shipment whose checklist the user may read: whoever sees it in logistics, and production, who signs
+    its part without seeing logistics' pages (NotFound otherwise, in logistics' words)."""
+    if user and user.is_authenticated and user.has_perm(PART_PERMS["production"]):
+        found = (Shipment.objects.select_related("order", "order__customer", "order__sales_rep", "carrier")
+                 .filter(number=(number or "").strip().upper()).first())
+        if found is not None:
+            return found
+    return shipment_for(user, number)
+
+
+def production_lines(shipment: Shipment) -> list[LineInspection]:
+    """What production's records say of each line of the shipment that production made."""
+    out = []
+    for sl in shipment.lines.select_related("order_line").order_by("order_line__position"):
+        passed = finished_inspections_passed(sl.order_line)
+        if passed is None:
+            continue  # stock or a service: no production, no inspection
+        out.append(LineInspection(position=sl.order_line.position, block=shipping_block(sl.order_line),
+                                  passed=passed))
+    return out
+
+
+@dataclass
+class PartView:
+    key: str
+    label: str
+    signed_by: Any
+    signed_at: Any
+    can_sign: bool
+    can_withdraw: bool
+    facts: list[tuple[str, str]] = field(default_factory=list)
+
+
+def readiness_parts(readiness: DeliveryReadiness, user: Any) -> list[PartView]:
+    """The three parts as the checklist card shows them: who signed when, what was confirmed, and
+    whether this user may sign or withdraw it now (only while the shipment is planned)."""
+    from django.utils.formats import date_format
+    from django.utils.timezone import localtime
+    from django.utils.translation import gettext as _
+
+    shipment = readiness.shipment
+    planned = shipment.state == Shipment.State.PLANNED
+    order = shipment.order
+    labels = dict(DeliveryReadiness.Part.choices)
+    yes = _("Yes")
+    out = []
+    for part in PARTS:
+        signed_at = readiness.signed_at(part)
+        facts: list[tuple[str, str]] = []
+        if signed_at:
+            if part == "production":
+                facts = [(_("Packaging intact"), yes),
+                         (_("Finished product inspection passed"),
+                          ", ".join(readiness.inspection_numbers) or _("No produced goods in this shipment"))]
+            elif part == "logistics":
+                facts = [(_("Vehicle ready"), yes), (_("Packing materials ready"), yes)]
+            else:
+                when = localtime(readiness.agreed_time) if readiness.agreed_time else None
+                facts = [(_("Agreed delivery time"), date_format(when, "Y-m-d H:i") if when else ""),
+                         (_("Agreed delivery place"), readiness.agreed_place),
+                         (_("Agreed with"), readiness.agreed_with),
+                         (_("Agreed on"), date_format(readiness.agreed_on, "Y-m-d") if readiness.agreed_on else "")]
+            note = getattr(readiness, f"{part}_note")
+            if note:
+                facts.append((_("Note"), note))
+        may = may_sign(user, part, order)
+        out.append(PartView(key=part, label=str(labels[part]), signed_by=readiness.signed_by(part),
+                            signed_at=signed_at, can_sign=planned and may and signed_at is None,
+                            can_withdraw=planned and may and signed_at is not None, facts=facts))
+    return out
+
+
+def order_readiness(order: Order) -> list[tuple[Shipment, DeliveryReadiness]]:
+    """Each live shipment of the order with its checklist (unsaved when untouched), oldest first."""
+    shipments = list(Shipment.objects.filter(order=order).exclude(state=Shipment.State.CANCELLED)
+                     .order_by("created_at", "id"))
+    found = {r.shipment_id: r for r in DeliveryReadiness.objects.filter(order=order)
+             .select_related("production_signed_by", "logistics_signed_by", "sales_signed_by")}
+    return [(s, found.get(s.pk) or DeliveryReadiness(shipment=s, order_id=order.pk)) for s in shipments]
