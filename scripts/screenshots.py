@@ -98,6 +98,15 @@ SHOTS = [
     # own page opened by the link (no account; the language by ?lang=, Chinese first)
     Shot("70-portal-link-card", "sales", "portal-order", BOTH),
     Shot("71-portal-overview", "sales", "portal-link", BOTH),
+    # the customer's archive (issue 12, P4.1.a/b): the customer's page with its sections, verification,
+    # the classification thresholds and the list by tier
+    Shot("80-customer-archive", "sales", "archive-customer:overview", BOTH),
+    Shot("81-customer-purchases", "sales", "archive-customer:purchases", BOTH),
+    Shot("82-customer-preferences", "sales", "archive-customer:preferences", BOTH),
+    Shot("83-customer-verify", "sales", "archive-customer:verify", BOTH),
+    Shot("84-verification-queue", "sales", "/archive/verification/", BOTH),
+    Shot("85-classification", "leader", "/archive/thresholds/", BOTH),
+    Shot("86-customers-by-tier", "sales", "/customers/?tier=key", BOTH),
 ]
 SCREENS = {"": ({"width": 1366, "height": 800}, True), ".phone": ({"width": 390, "height": 844}, False)}
 
@@ -175,6 +184,15 @@ def resolve(page: Page, base: str, path: str) -> str | None:
         page.goto(f"{base}/customers/?q=钱塘")
         link = page.locator("a", has_text="钱塘").first
         return f"{base}{link.get_attribute('href')}" if link.count() else None
+    if path.startswith("archive-customer:"):  # 杭州钱塘纺织, a key customer of sales1
+        tab = path.split(":", 1)[1]
+        page.goto(f"{base}/customers/?q=钱塘")
+        link = page.locator("#results a", has_text="钱塘").first
+        href = link.get_attribute("href") if link.count() else None
+        if not href:
+            return None
+        pk = href.rstrip("/").rsplit("/", 1)[-1]
+        return f"{base}/archive/customers/{pk}/verify/" if tab == "verify" else f"{base}{href}?tab={tab}"
     if path in ("portal-order", "portal-link"):  # 宁波北仑港口's order, shipped in two parts, with its link
         page.goto(f"{base}/orders/?q=宁波北仑港口&state=partly_shipped")
         link = page.locator("a.order-no").first

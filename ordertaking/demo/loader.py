@@ -32,6 +32,7 @@ from ordertaking.customers.rules import credit_code_check_char
 from ordertaking.customers.services import customer_create
 
 from . import amendments, credit, execution, finance, inquiries, logistics, orders, production, tracking, vat
+from . import archive as demo_archive
 from . import notifications as demo_notifications
 from . import portal as demo_portal
 
@@ -328,7 +329,7 @@ def load_production(ctx: DemoContext) -> None:
 STEPS: list[Callable[[DemoContext], None]] = [
     load_master_data, load_users, vat.load_rates, load_customers, load_credit, load_inquiries,
     load_assignment_rules, load_orders, load_receivables, vat.load_fapiao, load_task_work, load_production,
-    load_logistics, load_amendments, load_tracking, load_notifications, demo_portal.load,
+    load_logistics, load_amendments, load_tracking, load_notifications, demo_portal.load, demo_archive.load,
 ]
 
 
