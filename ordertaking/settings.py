@@ -201,6 +201,8 @@ ORDERTAKING_RISK_ESCALATION_DAYS = int(os.environ.get("ORDERTAKING_RISK_ESCALATI
 # P4.1.a updated regularly: a customer's archive entry not confirmed for this many days is due for
 # verification and appears on its sales rep's home page.
 ORDERTAKING_VERIFY_AFTER_DAYS = int(os.environ.get("ORDERTAKING_VERIFY_AFTER_DAYS", "180"))
+# P3.2: working days a complaint or dispute has from being received (or reopened) to being resolved.
+ORDERTAKING_COMPLAINT_DAYS = int(os.environ.get("ORDERTAKING_COMPLAINT_DAYS", "5"))
 AXES_FAILURE_LIMIT = int(os.environ.get("ORDERTAKING_LOGIN_FAILURE_LIMIT", "5"))
 ORDERTAKING_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("ORDERTAKING_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.25  # hours

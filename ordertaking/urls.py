@@ -50,6 +50,7 @@ urlpatterns = [
     path("feedback/", include("ordertaking.feedback.urls")),
     path("archive/", include("ordertaking.archive.urls")),
     # The customer's own pages, reached by the private link of one order (P2.5.b), no account.
+    path("p/<str:token>/feedback/", include("ordertaking.feedback.portal_urls")),
     path("p/", include("ordertaking.portal.urls")),
     path("", include("ordertaking.home.urls")),
     path("", include("ordertaking.accounts.urls")),

@@ -219,10 +219,23 @@ class ReadinessAction(models.TextChoices):  # deliveries: the delivery readiness
     WITHDRAWN = "readiness.withdrawn", _("Delivery readiness sign-off withdrawn")
 
 
+class FeedbackAction(models.TextChoices):  # customer feedback (P6.1.c, P3.2)
+    SURVEY_INVITED = "survey.invited", _("Satisfaction survey offered")
+    SURVEY_ANSWERED = "survey.answered", _("Satisfaction survey answered")
+    COMPLAINT_RECORDED = "complaint.recorded", _("Complaint recorded")
+    COMPLAINT_ASSIGNED = "complaint.assigned", _("Complaint assigned")
+    COMPLAINT_INVESTIGATING = "complaint.investigating", _("Complaint under investigation")
+    COMPLAINT_NOTE = "complaint.note_added", _("Complaint progress note")
+    COMPLAINT_RESOLVED = "complaint.resolved", _("Complaint resolved")
+    COMPLAINT_CONFIRMED = "complaint.confirmed", _("Complaint resolution confirmed by the customer")
+    COMPLAINT_REOPENED = "complaint.reopened", _("Complaint reopened")
+    COMPLAINT_ESCALATED = "complaint.escalated", _("Complaint escalated: deadline passed")
+
+
 ACTION_CHOICES: tuple[type[models.TextChoices], ...] = (
     AuditAction, AccountAction, CatalogAction, CustomerAction, InquiryAction, OrderAction, ReviewAction,
     CreditAction, FinanceAction, TrackingAction, NotificationAction, FulfilmentAction, AmendmentAction,
-    LogisticsAction, ProductionAction, PortalAction, ArchiveAction, AttachmentAction, ReadinessAction)
+    LogisticsAction, ProductionAction, PortalAction, ArchiveAction, AttachmentAction, ReadinessAction, FeedbackAction)
 
 ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES for a in choices}
 
@@ -467,6 +480,19 @@ FIELD_LABELS: dict[str, Any] = {
     "agreed_on": _("agreed on"),
     "readiness_complete": _("checklist complete"),
     "signed_by": _("signed by"),
+    # customer feedback (P6.1.c, P3.2)
+    "overall_score": _("overall satisfaction"),
+    "product_score": _("satisfaction with the product"),
+    "delivery_score": _("satisfaction with the delivery"),
+    "service_score": _("satisfaction with the service"),
+    "complaint": _("complaint"),
+    "complaint_state": _("complaint state"),
+    "complaint_kind": _("complaint or dispute"),
+    "complaint_category": _("complaint category"),
+    "complaint_source": _("how it reached us"),
+    "handler": _("handler"),
+    "confirmed_how": _("confirmed by"),
+    "shown_to_customer": _("the customer sees it"),
 }
 
 # An order line's keys, shown as "Line 2 · unit price" (P2.2.b revisions, P4.2.a).
@@ -686,6 +712,37 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("told_departments", "production"): pgettext_lazy("role", "Production"),
     ("told_departments", "finance"): pgettext_lazy("role", "Finance"),
     ("told_departments", "leadership"): pgettext_lazy("role", "Leadership"),
+    # customer feedback (P6.1.c, P3.2): the same words as feedback.models
+    ("complaint_state", "new"): pgettext_lazy("complaint", "New"),
+    ("complaint_state", "assigned"): pgettext_lazy("complaint", "Assigned"),
+    ("complaint_state", "investigating"): _("Investigating"),
+    ("complaint_state", "resolved"): _("Resolved, awaiting the customer"),
+    ("complaint_state", "confirmed"): _("Confirmed by the customer"),
+    ("complaint_state", "reopened"): _("Reopened"),
+    ("complaint_kind", "complaint"): _("Complaint"),
+    ("complaint_kind", "dispute"): _("Dispute"),
+    ("complaint_category", "quality"): _("Product quality"),
+    ("complaint_category", "delivery"): _("Delivery and logistics"),
+    ("complaint_category", "service"): _("Service and attitude"),
+    ("complaint_category", "billing"): _("Price, invoice or payment"),
+    ("complaint_category", "contract"): _("Contract terms"),
+    ("complaint_category", "other"): pgettext_lazy("complaint category", "Other"),
+    ("complaint_source", "portal"): _("Customer's page"),
+    ("complaint_source", "phone"): _("Phone"),
+    ("complaint_source", "email"): pgettext_lazy("inquiry channel", "Email"),
+    ("complaint_source", "online"): _("Online customer service"),
+    ("complaint_source", "visit"): _("On-site visit"),
+    ("confirmed_how", "portal"): _("On the customer's page"),
+    ("confirmed_how", "phone"): _("Phone"),
+    ("confirmed_how", "email"): pgettext_lazy("inquiry channel", "Email"),
+    ("confirmed_how", "visit"): _("On-site visit"),
+    ("email_kinds", "complaint_received"): _("Complaint received"),
+    ("email_kinds", "complaint_assigned"): _("Complaint assigned"),
+    ("email_kinds", "complaint_due"): _("Complaint deadline near"),
+    ("email_kinds", "complaint_escalated"): _("Complaint escalated"),
+    ("email_kinds", "complaint_reopened"): _("Complaint reopened"),
+    ("email_kinds", "complaint_reply"): _("Customer replied on a complaint"),
+    ("email_kinds", "survey_answered"): _("Satisfaction survey answered"),
 }
 
 # Keys whose values are amounts of money: shown as ¥1,234.50 like every other amount on the pages.

@@ -113,6 +113,15 @@ BADGES: dict[str, str] = {
     "not_issued": "text-bg-warning",
     "issued": "text-bg-success",
     "reversed": "text-bg-danger",
+    # complaints and surveys (P3.2, P6.1.c)
+    "new": "text-bg-warning",
+    "assigned": "text-bg-info",
+    "investigating": "text-bg-primary",
+    "resolved": "text-bg-info",
+    "confirmed": "text-bg-success",
+    "reopened": "text-bg-danger",
+    "invited": "text-bg-secondary",
+    "answered": "text-bg-success",
 }
 
 

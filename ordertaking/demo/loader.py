@@ -33,6 +33,7 @@ from ordertaking.customers.services import customer_create
 
 from . import amendments, credit, execution, finance, inquiries, logistics, orders, production, tracking, vat
 from . import archive as demo_archive
+from . import feedback as demo_feedback
 from . import notifications as demo_notifications
 from . import portal as demo_portal
 
@@ -326,10 +327,16 @@ def load_production(ctx: DemoContext) -> None:
     production.load(ctx)
 
 
+def load_feedback(ctx: DemoContext) -> None:
+    """Last: complaints about orders the chapters before made, surveys of the accepted ones (P6.1.c, P3.2)."""
+    demo_feedback.load(ctx)
+
+
 STEPS: list[Callable[[DemoContext], None]] = [
     load_master_data, load_users, vat.load_rates, load_customers, load_credit, load_inquiries,
     load_assignment_rules, load_orders, load_receivables, vat.load_fapiao, load_task_work, load_production,
-    load_logistics, load_amendments, load_tracking, load_notifications, demo_portal.load, demo_archive.load,
+    load_logistics, load_amendments, load_tracking, load_feedback, load_notifications, demo_portal.load,
+    demo_archive.load,
 ]
 
 

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +10,25 @@ class FeedbackConfig(AppConfig):
     name = "ordertaking.feedback"
     label = "feedback"
     verbose_name = _("Customer feedback")
+
+    def ready(self) -> None:
+        # The customer's pages are the portal's (below us): hand it our two sections, and take from it
+        # the way to the customer's link for the survey and resolution mails.
+        from ordertaking.portal.sections import PortalSection, portal_section_add
+
+        from . import portal_links, selectors
+        from .services import portal_link_maker_set
+
+        portal_section_add(PortalSection(
+            key="survey", label=_("Satisfaction survey"), url_name="feedback_portal:survey",
+            available=selectors.survey_available, icon="bi-emoji-smile", position=60,
+            badge=selectors.survey_badge, description=_("Tell us how satisfied you are: one minute, 1 to 5.")))
+        portal_section_add(PortalSection(
+            key="complaints", label=_("Complaints"), url_name="feedback_portal:complaints",
+            available=_always, icon="bi-chat-left-dots", position=70, badge=selectors.complaints_badge,
+            description=_("Something wrong? Tell us, and follow how we handle it.")))
+        portal_link_maker_set(portal_links.customer_link)
+
+
+def _always(order: Any) -> bool:
+    return True

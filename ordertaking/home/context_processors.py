@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# (url name, label, bootstrap icon, capability needed or None for everyone signed in)
+# (url name, label, bootstrap icon, capability needed ("a|b": any of them) or None for everyone signed in)
 NAV: list[tuple[str, Any, str, str | None]] = [
     ("home:home", _("My work"), "bi-house", None),
     ("inquiries:list", _("Inquiries"), "bi-telephone-inbound", "inquiry_record"),
@@ -30,6 +30,9 @@ NAV: list[tuple[str, Any, str, str | None]] = [
     ("fulfilment:calendar", _("Working-day calendar"), "bi-calendar3", "calendar_manage"),
     ("logistics:board", _("Logistics"), "bi-truck", "logistics_view"),
     ("production:board", _("Production board"), "bi-gear-wide-connected", "production_view"),
+    ("feedback:complaints", _("Complaints"), "bi-chat-left-dots",
+     "complaint_record|complaint_handle|feedback_view_all"),
+    ("feedback:surveys", _("Customer satisfaction"), "bi-emoji-smile", "feedback_view_all"),
     ("audit:list", _("Audit log"), "bi-journal-text", "audit_view"),
     ("ops:jobs", _("Scheduled jobs"), "bi-clock-history", "user_manage"),
     ("ops:backups", _("Backups"), "bi-database-check", "user_manage"),
@@ -44,7 +47,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     path = request.path
     for name, label, icon, cap in NAV:
-        if cap and not user.has_perm(f"accounts.{cap}"):
+        if cap and not any(user.has_perm(f"accounts.{c}") for c in cap.split("|")):  # "a|b": either one
             continue
         url = reverse(name)
         active = path == url if url == "/" else path.startswith(url)

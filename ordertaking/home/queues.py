@@ -13,6 +13,7 @@ from ordertaking.amendments import selectors as amendments_selectors
 from ordertaking.archive import selectors as archive_selectors
 from ordertaking.common.queues import Queue
 from ordertaking.credit import selectors as credit_selectors
+from ordertaking.feedback import selectors as feedback_selectors
 from ordertaking.finance import selectors as finance_selectors
 from ordertaking.fulfilment import selectors as fulfilment_selectors
 from ordertaking.inquiries import selectors as inquiries_selectors
@@ -40,6 +41,7 @@ PROVIDERS: list[Callable[[Any], list[Queue]]] = [
     logistics_selectors.home_queues,
     production_selectors.home_queues,
     archive_selectors.home_queues,
+    feedback_selectors.home_queues,
 ]
 
 

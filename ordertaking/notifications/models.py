@@ -39,6 +39,15 @@ class Kind(models.TextChoices):
     - cancel_requested: order, reason — to whoever agrees (order center or leadership).
     - cancel_decided: order, outcome ("agreed" | "refused"), comment — to the requester.
     - change_requested: order, reason — to the order processing center.
+    - complaint_received: order (the order number, or the customer's name when the complaint is about no
+      single order), complaint (its number), customer, reason (the description)
+      — to customer service's handlers (feedback).
+    - complaint_assigned: order, complaint, customer, due — to the handler.
+    - complaint_due: order, complaint, customer, due — to the handler (unassigned: customer service).
+    - complaint_escalated: order, complaint, customer, due, handler — to the handler's leader.
+    - complaint_reopened: order, complaint, customer, reason — to the handler.
+    - complaint_reply: order, complaint, customer, reason (the customer's note) — to the handler.
+    - survey_answered: order, score (overall, 1–5) — to the order's sales rep.
     """
 
     ORDER_SUBMITTED = "order_submitted", _("Order submitted for review")
@@ -56,6 +65,13 @@ class Kind(models.TextChoices):
     CANCEL_REQUESTED = "cancel_requested", _("Cancellation requested")
     CANCEL_DECIDED = "cancel_decided", _("Cancellation decided")
     CHANGE_REQUESTED = "change_requested", _("Change requested")
+    COMPLAINT_RECEIVED = "complaint_received", _("Complaint received")
+    COMPLAINT_ASSIGNED = "complaint_assigned", _("Complaint assigned")
+    COMPLAINT_DUE = "complaint_due", _("Complaint deadline near")
+    COMPLAINT_ESCALATED = "complaint_escalated", _("Complaint escalated")
+    COMPLAINT_REOPENED = "complaint_reopened", _("Complaint reopened")
+    COMPLAINT_REPLY = "complaint_reply", _("Customer replied on a complaint")
+    SURVEY_ANSWERED = "survey_answered", _("Satisfaction survey answered")
 
 
 # Kinds mailed unless the user says otherwise: those where someone must act or learns a decision.

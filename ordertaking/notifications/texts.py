@@ -46,6 +46,21 @@ TEXTS: dict[str, tuple[Promise, Promise]] = {
                             _("%(actor)s asks to cancel approved order %(order)s. Reason: %(reason)s")),
     Kind.CHANGE_REQUESTED: (_("Change asked for order %(order)s"),
                             _("%(actor)s asks to change approved order %(order)s. Reason: %(reason)s")),
+    Kind.COMPLAINT_RECEIVED: (_("New complaint %(complaint)s: %(order)s"),
+                              _("A complaint of %(customer)s waits for a handler: %(reason)s")),
+    Kind.COMPLAINT_ASSIGNED: (_("Complaint %(complaint)s (%(order)s) is yours"),
+                              _("%(actor)s gave you complaint %(complaint)s of %(customer)s; resolve it by %(due)s.")),
+    Kind.COMPLAINT_DUE: (_("Complaint %(complaint)s (%(order)s) is due %(due)s"),
+                         _("Complaint %(complaint)s of %(customer)s must be resolved by %(due)s.")),
+    Kind.COMPLAINT_ESCALATED: (_("Complaint %(complaint)s (%(order)s) escalated to you"),
+                               _("Complaint %(complaint)s of %(customer)s was due %(due)s and is not resolved "
+                                 "(handler: %(handler)s).")),
+    Kind.COMPLAINT_REOPENED: (_("Complaint %(complaint)s (%(order)s) reopened"),
+                              _("The resolution of complaint %(complaint)s does not settle it: %(reason)s")),
+    Kind.COMPLAINT_REPLY: (_("The customer wrote on complaint %(complaint)s (%(order)s)"),
+                           _("%(customer)s wrote on complaint %(complaint)s: %(reason)s")),
+    Kind.SURVEY_ANSWERED: (_("Satisfaction survey of order %(order)s answered"),
+                           _("The customer of order %(order)s rated it %(score)s of 5 overall.")),
 }
 
 OUTCOME_TEXTS: dict[str, dict[str, tuple[Promise, Promise]]] = {

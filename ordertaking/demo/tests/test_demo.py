@@ -187,3 +187,13 @@ def test_p2_5_b_customers_links_one_opened_one_revoked_one_fresh(loaded):
     assert active_link(opened[0].order) == opened[0] and link_token(opened[0])
     assert AuditEvent.objects.filter(action="portal_link.opened").count() == 1
     assert demo.demo_load().created.get("customer's links") is None  # a second run adds nothing
+
+
+def test_p3_2_the_demo_shows_complaints_at_each_step_of_their_handling(loaded):
+    from ordertaking.feedback.models import Complaint
+
+    states = set(Complaint.objects.values_list("state", flat=True))
+    assert {"new", "investigating", "confirmed", "reopened"} <= states
+    assert Complaint.objects.filter(kind="dispute").exists()
+    confirmed = Complaint.objects.get(state="confirmed")
+    assert AuditEvent.objects.filter(subject_type="feedback.complaint", subject_id=str(confirmed.pk)).count() >= 6
