@@ -40,6 +40,8 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
     from ordertaking.orders import selectors as osel
     from ordertaking.orders.models import Order
     from ordertaking.reports import selectors as rsel
+    from ordertaking.reports import statistics as rstat
+    from ordertaking.reports.search import order_search
 
     repeat = p.get("repeat", 30)
     viewer = User.objects.get(username="bench_reviewer")  # order center: sees every order
@@ -59,7 +61,20 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
         return [(o.number, o.customer.name, o.sales_rep.username, o.total_amount) for o in pg.object_list], \
             pg.paginator.count
 
+    product = (Order.objects.order_by("-id").values_list("lines__product__name", "lines__product_id").first()
+               or ("", None))
+    region = Order.objects.filter(customer_id=cust).values_list("delivery_region__name", flat=True).first() or ""
+    rep_id = Order.objects.filter(customer_id=cust).values_list("sales_rep_id", flat=True).first()
+    stat_all = rstat.filters_default(today)
+    stat_rep = rstat.Filters(first=stat_all.first, last=stat_all.last, rep=rep_id)
     app = {
+        # The search box (reports/search.py, P4.2.c): a product name, and a customer with a province and a state.
+        "search_box_product": lambda: page(order_search(user=viewer, q=product[0])[0]),
+        "search_box_customer_province_state": lambda: page(
+            order_search(user=viewer, q=f"{cust_name} {region} approved")[0]),
+        # The statistics page (reports/statistics.py): every chart for the last 12 months, and for one rep.
+        "statistics_page": lambda: rstat.charts_for(stat_all),
+        "statistics_page_one_rep": lambda: rstat.charts_for(stat_rep),
         "order_list_filtered": lambda: page(osel.order_list(user=viewer, state="approved", customer_id=cust,
                                                             date_from=d_from, date_to=d_to)),
         "order_search_number": lambda: page(osel.order_list(user=viewer, q=number)),
@@ -108,7 +123,20 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
     a_rev = [period.start, period.end]
     by_customer_month = (f"SELECT {month} AS m, o.customer_id, SUM(o.total_amount), COUNT(*) FROM orders_order o "
                          f"WHERE {rev} GROUP BY 1, 2")
+    in_product = f"o.id IN (SELECT order_id FROM orders_orderline WHERE product_id = {ph})"
+    mixed = (f"o.customer_id IN (SELECT id FROM customers_customer WHERE {cname}) AND o.delivery_region_id = "
+             f"(SELECT delivery_region_id FROM orders_order WHERE customer_id = {ph} LIMIT 1) AND o.state = 'approved'")
+    by_month_rep = (f"SELECT {month} AS m, o.customer_id, o.sales_rep_id, o.delivery_region_id, SUM(o.total_amount), "
+                    f"COUNT(*) FROM orders_order o WHERE {rev} GROUP BY 1, 2, 3, 4")
     raw = {
+        "search_box_product": [(list_sql.format(w=in_product), [product[1]]),
+                               (count_sql.format(w=in_product), [product[1]])],
+        "search_box_customer_province_state": [(list_sql.format(w=mixed), [f"%{cust_name}%", cust]),
+                                               (count_sql.format(w=mixed), [f"%{cust_name}%", cust])],
+        # the statistics page's core: approved revenue by month, customer, rep and province over 12 months
+        "statistics_page": [(by_month_rep, [])],
+        "statistics_page_one_rep": [(by_month_rep.replace("GROUP BY", f"AND o.sales_rep_id = {ph} GROUP BY"),
+                                     [rep_id])],
         "order_list_filtered": [(list_sql.format(w=w_list), a_list), (count_sql.format(w=w_list), a_list)],
         "order_search_number": [(list_sql.format(w=like), a_like), (count_sql.format(w=like), a_like)],
         "order_get_number": [("SELECT o.*, c.name FROM orders_order o JOIN customers_customer c ON c.id = o.customer_id"
@@ -146,6 +174,8 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
         f"SELECT c.sales_rep_id, {buckets}, SUM(i.amount - i.settled_amount) FROM finance_invoice i "
         f"JOIN customers_customer c ON c.id = i.customer_id WHERE i.state = 'open' GROUP BY 1", aging_args[:5]),
         (f"SELECT {buckets} FROM finance_invoice i WHERE i.state = 'open'", aging_args[:5])]
+    raw["statistics_page"] = [(by_month_rep, a_rev)]
+    raw["statistics_page_one_rep"] = [(raw["statistics_page_one_rep"][0][0], [*a_rev, rep_id])]
     raw["revenue_by_category_live"] = raw["revenue_by_category"]
     raw["revenue_by_region_live"] = raw["revenue_by_region"]
     connection.ensure_connection()
@@ -201,10 +231,12 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
 
 def run(kind: str, lines: int, repeat: int, only: list[str] | None = None) -> dict[str, Any]:
     """Generate (or reuse, when it already holds `lines` lines) the W2 database and time the queries."""
+    import os
+
     from .env import db_url, fresh_db
     from .env import psql as _psql
 
-    name = f"bench_w2_{lines}"
+    name = os.environ.get("BENCH_W2_DB") or f"bench_w2_{lines}"  # another name where bench_* is not ours
     url = db_url(kind, name)
     have = 0
     try:

@@ -49,6 +49,7 @@ from ordertaking.notifications import api as notifications_api
 from ordertaking.orders import api as orders_api
 from ordertaking.portal import api as portal_api
 from ordertaking.production import api as production_api
+from ordertaking.reports import api as reports_api
 from ordertaking.review import api as review_api
 from ordertaking.tracking import api as tracking_api
 
@@ -251,6 +252,7 @@ for _prefix, _router, _tag in [
     ("/deliveries", deliveries_api.router, "deliveries"),
     ("/feedback", feedback_api.router, "feedback"),
     ("/archive", archive_api.router, "archive"),
+    ("/reports", reports_api.router, "reports"),
     # The customer's pages in JSON, by the private link's token (no account): /api/v1/portal/{token}/...
     ("/portal", portal_api.router, "portal"),
 ]:

@@ -49,6 +49,7 @@ urlpatterns = [
     path("deliveries/", include("ordertaking.deliveries.urls")),
     path("feedback/", include("ordertaking.feedback.urls")),
     path("archive/", include("ordertaking.archive.urls")),
+    path("reports/", include("ordertaking.reports.urls")),
     # The customer's own pages, reached by the private link of one order (P2.5.b), no account.
     path("p/<str:token>/feedback/", include("ordertaking.feedback.portal_urls")),
     path("p/", include("ordertaking.portal.urls")),

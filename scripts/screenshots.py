@@ -107,6 +107,11 @@ SHOTS = [
     Shot("84-verification-queue", "sales", "/archive/verification/", BOTH),
     Shot("85-classification", "leader", "/archive/thresholds/", BOTH),
     Shot("86-customers-by-tier", "sales", "/customers/?tier=key", BOTH),
+    # Search and statistics (issue 12, P4.2.c)
+    Shot("90-order-search", "sales", "/reports/search/?q=%E7%94%B5%E6%9C%BA+2026", BOTH),
+    Shot("90-order-search-center", "center", "/reports/search/?q=%E5%B9%BF%E4%B8%9C", BOTH),
+    Shot("91-statistics", "leader", "/reports/statistics/", BOTH),
+    Shot("92-monthly-analyses", "leader", "/reports/monthly/", BOTH),
 ]
 SCREENS = {"": ({"width": 1366, "height": 800}, True), ".phone": ({"width": 390, "height": 844}, False)}
 
