@@ -31,7 +31,7 @@ from ordertaking.customers.models import Customer
 from ordertaking.customers.rules import credit_code_check_char
 from ordertaking.customers.services import customer_create
 
-from . import amendments, credit, execution, finance, inquiries, logistics, orders, production, tracking, vat
+from . import amendments, credit, execution, finance, history, inquiries, logistics, orders, production, tracking, vat
 from . import archive as demo_archive
 from . import feedback as demo_feedback
 from . import notifications as demo_notifications
@@ -335,7 +335,8 @@ def load_feedback(ctx: DemoContext) -> None:
 STEPS: list[Callable[[DemoContext], None]] = [
     load_master_data, load_users, vat.load_rates, load_customers, load_credit, load_inquiries,
     load_assignment_rules, load_orders, load_receivables, vat.load_fapiao, load_task_work, load_production,
-    load_logistics, load_amendments, load_tracking, load_feedback, load_notifications, demo_portal.load,
+    load_logistics, load_amendments, load_tracking, load_feedback, history.load, load_notifications,
+    demo_portal.load,
     demo_archive.load,
 ]
 

@@ -2,7 +2,7 @@
 
 The box takes what people type, in either language, and reads each word as the first of these it is:
 - an order number, whole (SO20261126-0001), its start (SO202611) or its tail (1126-0001);
-- a date (2026-11-26), a month (2026-11) or a range of either (2026-11-01..2026-11-15, also with ~):
+- a date (2026-11-26), a month (2026-11), a year (2026) or a range of them (2026-11-01..2026-11-15, also ~):
   the day the order was entered, as on the order list;
 - a state, by its name in Chinese or English (已通过, approved, "pending review" needs the filter);
 - a delivery province (广东, 广东省, Guangdong);
@@ -44,6 +44,7 @@ from .statistics import PROVINCES, map_name
 NUMBER_TAIL_RE = re.compile(r"^[0-9]{3,}-?[0-9]*$")
 DAY_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+YEAR_RE = re.compile(r"^(19|20)\d{2}$")
 RANGE_RE = re.compile(r"^(.+?)(?:\.\.|~|～)(.+)$")
 MAX_WORDS = 8
 MAX_MATCHES = 200  # customers or products one word may stand for
@@ -76,6 +77,8 @@ def _day(text: str) -> tuple[date, date] | None:
             first = date(int(m[1]), int(m[2]), 1)
             nxt = date(first.year + 1, 1, 1) if first.month == 12 else date(first.year, first.month + 1, 1)
             return first, nxt - timedelta(days=1)
+        if YEAR_RE.match(text):
+            return date(int(text), 1, 1), date(int(text), 12, 31)
     except ValueError:
         return None
     return None

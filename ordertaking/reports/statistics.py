@@ -254,12 +254,13 @@ def chart_by_month(f: Filters, sales: list[dict[str, Any]]) -> Chart:
     months = f.months()
     rows = [[f"{m:%Y-%m}", sums[m][1], sums[m][0]] for m in months]
     total = [_("Total"), sum(r[1] for r in rows), sum((r[2] for r in rows), ZERO)]
-    return Chart("by_month", _("Orders and revenue by month"), [_("Month"), _("Orders"), _("Revenue")],
+    return Chart("by_month", _("Orders and revenue by month"), [_("Month"), _("Number of orders"), _("Revenue")],
                  [TEXT, INT, MONEY], rows, "bar_line", total=total,
                  spec={"x": [r[0] for r in rows],
                        "series": [{"name": _("Revenue"), "type": "bar", "data": [_f(r[2]) for r in rows],
                                    "money": True},
-                                  {"name": _("Orders"), "type": "line", "axis": 1, "data": [r[1] for r in rows]}]})
+                                  {"name": _("Number of orders"), "type": "line", "axis": 1,
+                                   "data": [r[1] for r in rows]}]})
 
 
 def chart_by_category(f: Filters, cats: list[dict[str, Any]]) -> Chart:
@@ -316,7 +317,7 @@ def chart_by_region(f: Filters, sales: list[dict[str, Any]]) -> Chart:
             english = next((en for zh, en in PROVINCES.values() if zh == mname), mname)
             data.append({"name": mname, "value": _f(amount), "orders": n, "label": region.name, "en": english})
     total = [_("Total"), sum(r[1] for r in rows), sum((r[2] for r in rows), ZERO)]
-    return Chart("by_region", _("Revenue by delivery province"), [_("Province"), _("Orders"), _("Revenue")],
+    return Chart("by_region", _("Revenue by delivery province"), [_("Province"), _("Number of orders"), _("Revenue")],
                  [TEXT, INT, MONEY], rows, "map", total=total,
                  spec={"data": data, "max": max((d["value"] for d in data), default=0)})
 
@@ -327,7 +328,7 @@ def _ranked(key: str, title: str, label: str, names: dict[Any, str], sums: dict[
                   key=lambda r: (-r[2], r[0]))
     total = [_("Total"), sum(r[1] for r in rows), sum((r[2] for r in rows), ZERO)]
     top = rows[:TOP]
-    return Chart(key, title, [label, _("Orders"), _("Revenue")], [TEXT, INT, MONEY], rows, kind, total=total,
+    return Chart(key, title, [label, _("Number of orders"), _("Revenue")], [TEXT, INT, MONEY], rows, kind, total=total,
                  spec={"y": [r[0] for r in reversed(top)],
                        "series": [{"name": _("Revenue"), "type": "bar", "money": True,
                                    "data": [_f(r[2]) for r in reversed(top)]}],

@@ -105,7 +105,8 @@ def statistics_xlsx(request: AuthedRequest, key: str) -> HttpResponse:
     if key != "all":
         charts = [c for c in charts if c.key == key]
     response = HttpResponse(workbook(charts, _heading(filters)), content_type=XLSX)
-    name = f"{_('Statistics')}-{charts[0].title if key != 'all' else _('all tables')}-{_period_text(filters)}.xlsx"
+    what = charts[0].title if key != "all" else _("All tables")
+    name = f"{_('Statistics')}-{what}-{_period_text(filters)}.xlsx"
     response["Content-Disposition"] = attachment_header(
         name, f"statistics-{key}-{filters.first:%Y-%m}-{filters.last:%Y-%m}.xlsx")
     return response

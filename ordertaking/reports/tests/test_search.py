@@ -3,7 +3,7 @@ either language, scoped to what the user may see; the page, the API, and a fixed
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone, translation
@@ -71,6 +71,8 @@ def test_p4_2_c_search_by_dates_and_filters(orders, reviewer, catalog):  # type:
     old = (today - timedelta(days=40)).isoformat()
     assert _numbers(reviewer, q=f"{old}..{old}") == {o["c"].number}
     assert _numbers(reviewer, q=f"{today:%Y-%m}") >= {o["a"].number, o["b"].number}
+    assert _numbers(reviewer, q=f"{today:%Y}") >= {o["a"].number, o["b"].number}  # a year
+    assert search_parse("2026").date_from == date(2026, 1, 1) and search_parse("2026").numbers == []
     assert _numbers(reviewer, state="submitted") == {o["a"].number}
     assert _numbers(reviewer, product_id=catalog["products"]["motor"].pk) == {o["a"].number}
     assert _numbers(reviewer, region_id=catalog["regions"]["gd"].pk) == {o["c"].number}

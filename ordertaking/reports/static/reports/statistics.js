@@ -40,7 +40,7 @@
       tooltip: axisTooltip(spec), legend: { top: 0 }, grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: spec.x }, yAxis: yAxis,
       series: spec.series.map(function (s) {
-        return { name: s.name, type: s.type, data: s.data, yAxisIndex: s.axis || 0, smooth: s.type === "line",
+        return { name: s.name, type: s.type, data: s.data, yAxisIndex: s.axis || 0, smooth: false,
                  connectNulls: true, barMaxWidth: 36 };
       })
     };
