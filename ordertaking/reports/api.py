@@ -22,7 +22,7 @@ from ordertaking.orders.states import OrderState
 from . import statistics
 from .documents import XLSX
 from .models import MonthlyReport
-from .search import order_search
+from .search import clean_text, order_search
 
 router = Router()
 
@@ -54,7 +54,7 @@ def _hit(o: Order) -> dict[str, Any]:
 def _by(model: Any, field: str, value: str, name: str) -> Any:
     if not value:
         return None
-    obj = model.objects.filter(**{field: value}).first()
+    obj = model.objects.filter(**{field: clean_text(value)}).first()
     if obj is None:
         raise ValidationFailed(_("Unknown %(what)s: %(value)s.") % {"what": name, "value": value[:50]}, field=name)
     return obj

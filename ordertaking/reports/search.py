@@ -114,9 +114,15 @@ def _rep(word: str) -> User | None:
     return None
 
 
+def clean_text(text: str) -> str:
+    """What a database can compare: no NUL (PostgreSQL refuses it) and no lone surrogate."""
+    return (text or "").replace("\x00", "").encode("utf-8", "ignore").decode("utf-8")
+
+
 def search_parse(q: str) -> Criteria:
     """Read the box, word by word (see the module's docstring)."""
     c = Criteria()
+    q = clean_text(q)
     states = _state_names()
     for word in (q or "").split()[:MAX_WORDS]:
         upper = word.upper()

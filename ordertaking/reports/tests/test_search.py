@@ -114,6 +114,8 @@ def test_p4_2_c_search_api_matches_and_refuses_unknown_filters(client, orders, r
     body = r.json()
     assert body["count"] == 1 and body["items"][0]["number"] == orders["c"].number
     assert body["items"][0]["delivery_region"] == "广东省"
+    r = client.get("/api/v1/reports/search", {"q": "广\x00东", "rep": "a\x00"})
+    assert r.status_code == 422 and r.json()["field"] == "rep"  # not a 500 on PostgreSQL
     for bad in ({"state": "nope"}, {"rep": "ghost"}, {"region": "ZZ"}, {"product": "NOPE-1"}):
         r = client.get("/api/v1/reports/search", bad)
         assert r.status_code == 422, (bad, r.content)

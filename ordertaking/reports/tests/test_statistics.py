@@ -196,13 +196,13 @@ def test_p4_2_c_filters_refuse_a_backwards_or_too_long_period_and_unknown_people
 
 
 @pytest.mark.parametrize("role_user", ["leader", "reviewer", "finance_user", "auditor"])
-def test_p4_2_c_statistics_are_for_leadership_order_center_finance_and_auditors(role_user, request):  # type: ignore[no-untyped-def]
+def test_p4_2_c_statistics_are_for_leadership_order_center_finance_and_auditors(role_user, request, db):  # type: ignore[no-untyped-def]
     user = request.getfixturevalue(role_user)
     assert len(st.statistics(user=user, filters=PERIOD)) == len(st.CHART_KEYS)
 
 
 @pytest.mark.parametrize("role_user", ["sales_rep", "cs_agent", "logistics_user", "admin_user_role"])
-def test_p4_2_c_sales_and_the_other_roles_do_not_see_the_company_figures(role_user, request):  # type: ignore[no-untyped-def]
+def test_p4_2_c_sales_and_the_other_roles_do_not_see_the_company_figures(role_user, request, db):  # type: ignore[no-untyped-def]
     with pytest.raises(PermissionDenied):
         st.statistics(user=request.getfixturevalue(role_user), filters=PERIOD)
 
