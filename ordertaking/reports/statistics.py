@@ -353,24 +353,28 @@ def _ranked(key: str, title: str, label: str, names: dict[Any, str], sums: dict[
 
 
 def charts_by_customer_class(f: Filters, sales: list[dict[str, Any]]) -> list[Chart]:
-    """P4.1.b classes that exist on the customer: size 规模 and industry 行业 (as the customer is classed
-    today). The value tiers of the archive chapter are added when they land."""
+    """P4.1.b the classes on the customer, as it is classed today: size 规模, industry 行业 and the value
+    tier 价值分层 computed by the archive chapter from recency, frequency and amount."""
     ids = {r["customer_id"] for r in sales}
-    classes = {pk: (size, industry) for pk, size, industry in
-               Customer.objects.filter(pk__in=ids).values_list("pk", "size", "industry")}
+    classes = {pk: (size, industry, tier) for pk, size, industry, tier in
+               Customer.objects.filter(pk__in=ids).values_list("pk", "size", "industry", "value_tier")}
     by_size: dict[str, list[Any]] = defaultdict(lambda: [0, ZERO])
     by_industry: dict[str, list[Any]] = defaultdict(lambda: [0, ZERO])
+    by_tier: dict[str, list[Any]] = defaultdict(lambda: [0, ZERO])
     for r in sales:
-        size, industry = classes.get(r["customer_id"], ("", ""))
-        for sums, k in ((by_size, size), (by_industry, industry.strip())):
+        size, industry, tier = classes.get(r["customer_id"], ("", "", ""))
+        for sums, k in ((by_size, size), (by_industry, industry.strip()), (by_tier, tier)):
             sums[k][0] += r["orders"]
             sums[k][1] += r["amount"]
     size_names = {k: str(v) for k, v in Customer.Size.choices}
+    tier_names = {k: str(v) for k, v in Customer.Tier.choices}
     return [
         _ranked("by_size", _("Revenue by customer size"), _("Customer size"), size_names, by_size,
                 _("Size not recorded"), kind="pie"),
         _ranked("by_industry", _("Revenue by customer industry"), _("Industry"), {k: k for k in by_industry},
                 by_industry, _("Industry not recorded")),
+        _ranked("by_tier", _("Revenue by customer value tier"), _("Value tier"), tier_names, by_tier,
+                _("Tier not computed yet"), kind="pie"),
     ]
 
 
@@ -508,7 +512,7 @@ def chart_special_approvals(f: Filters, rep_ids: list[int] | None) -> Chart:
                                   {"name": _("Other"), "type": "bar", "data": [r[1] - r[2] - r[3] for r in top]}]})
 
 
-CHART_KEYS = ("by_month", "by_category", "by_region", "by_size", "by_industry", "by_rep", "conversion",
+CHART_KEYS = ("by_month", "by_category", "by_region", "by_size", "by_industry", "by_tier", "by_rep", "conversion",
               "review_time", "lead_time", "returns", "special_approvals")
 
 

@@ -100,7 +100,7 @@ def test_p4_2_c_each_chart_table_as_excel_with_formulas_neutralised(client, data
     r = client.get("/reports/statistics/all.xlsx")
     from openpyxl import load_workbook as lw
 
-    assert len(lw(BytesIO(r.content)).worksheets) == 11
+    assert len(lw(BytesIO(r.content)).worksheets) == 12
 
 
 def test_p4_2_c_the_monthly_job_generates_the_closed_month_once_and_keeps_it(data, leader):  # type: ignore[no-untyped-def]

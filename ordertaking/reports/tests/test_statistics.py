@@ -94,6 +94,10 @@ def test_p4_2_c_map_names_of_provinces_by_code_or_by_name():
 def test_p4_2_c_revenue_by_customer_size_and_industry(data):  # type: ignore[no-untyped-def]
     size = {r[0]: (r[1], r[2]) for r in _chart("by_size").rows}
     assert size == {"Medium": (2, Decimal("12800.00")), "Large": (1, Decimal("3000.00"))}
+    assert {r[0]: r[2] for r in _chart("by_tier").rows} == {"Tier not computed yet": Decimal("15800.00")}
+    Customer.objects.filter(pk=data["other"].pk).update(value_tier=Customer.Tier.KEY)
+    tiers = {r[0]: r[2] for r in _chart("by_tier").rows}
+    assert tiers == {"Tier not computed yet": Decimal("12800.00"), str(Customer.Tier.KEY.label): Decimal("3000.00")}
     industry = {r[0]: r[2] for r in _chart("by_industry").rows}
     assert industry == {"机械制造": Decimal("12800.00"), "=HYPERLINK(\"x\")": Decimal("3000.00")}
 
