@@ -203,6 +203,8 @@ ORDERTAKING_RISK_ESCALATION_DAYS = int(os.environ.get("ORDERTAKING_RISK_ESCALATI
 ORDERTAKING_VERIFY_AFTER_DAYS = int(os.environ.get("ORDERTAKING_VERIFY_AFTER_DAYS", "180"))
 # P3.2: working days a complaint or dispute has from being received (or reopened) to being resolved.
 ORDERTAKING_COMPLAINT_DAYS = int(os.environ.get("ORDERTAKING_COMPLAINT_DAYS", "5"))
+# P2.5.d 规定时间: working days to solve a general acceptance issue before it goes to the rep's leader.
+ORDERTAKING_ACCEPTANCE_ISSUE_DAYS = int(os.environ.get("ORDERTAKING_ACCEPTANCE_ISSUE_DAYS", "3"))
 AXES_FAILURE_LIMIT = int(os.environ.get("ORDERTAKING_LOGIN_FAILURE_LIMIT", "5"))
 ORDERTAKING_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("ORDERTAKING_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.25  # hours

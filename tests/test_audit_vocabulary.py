@@ -65,7 +65,19 @@ def _model_choices() -> list[tuple[str, type, dict[str, str]]]:
             ("roles", dict, {str(k): v for k, v in ROLE_LABELS.items()}),
             ("change_request", ChangeRequest.State, of(ChangeRequest.State)),
             ("cancel_request", CancelRequest.State, of(CancelRequest.State)),
-            *_vat_choices()]
+            *_vat_choices(), *_acceptance_choices()]
+
+
+def _acceptance_choices() -> list[tuple[str, type, dict[str, str]]]:
+    from ordertaking.deliveries.models import AcceptanceIssue, Compensation, Criterion, IssueClass, Via
+
+    def of(choices: type) -> dict[str, str]:
+        return {c.value: c.label for c in choices}  # type: ignore[attr-defined]
+
+    return [("accepted_criteria", Criterion, of(Criterion)), ("rejected_criteria", Criterion, of(Criterion)),
+            ("via", Via, of(Via)), ("issue_class", IssueClass, of(IssueClass)),
+            ("issue_state", AcceptanceIssue.State, of(AcceptanceIssue.State)),
+            ("compensation_state", Compensation.State, of(Compensation.State))]
 
 
 def _vat_choices() -> list[tuple[str, type, dict[str, str]]]:

@@ -230,12 +230,30 @@ class FeedbackAction(models.TextChoices):  # customer feedback (P6.1.c, P3.2)
     COMPLAINT_CONFIRMED = "complaint.confirmed", _("Complaint resolution confirmed by the customer")
     COMPLAINT_REOPENED = "complaint.reopened", _("Complaint reopened")
     COMPLAINT_ESCALATED = "complaint.escalated", _("Complaint escalated: deadline passed")
+class AcceptanceAction(models.TextChoices):  # deliveries: acceptance, acceptance issues, compensation (P2.5.c/d)
+    LINE_RECORDED = "acceptance.line_recorded", _("Acceptance recorded for a line")
+    ORDER_ACCEPTED = "order.accepted", _("Order accepted")
+    ORDER_CLOSED = "order.closed", _("Order closed (accepted and paid)")
+    ISSUE_OPENED = "acceptance_issue.opened", _("Acceptance issue raised")
+    ISSUE_CLASSIFIED = "acceptance_issue.classified", _("Acceptance issue classed")
+    ISSUE_ANALYSED = "acceptance_issue.analysed", _("Acceptance issue analysed")
+    ISSUE_SOLUTION = "acceptance_issue.solution", _("Solution for the acceptance issue")
+    ISSUE_PROGRESS = "acceptance_issue.progress", _("Progress on the acceptance issue")
+    ISSUE_RESOLVED = "acceptance_issue.resolved", _("Acceptance issue resolved")
+    ISSUE_RESULT_REJECTED = "acceptance_issue.result_rejected", _("Customer did not accept the result")
+    ISSUE_CLOSED = "acceptance_issue.closed", _("Acceptance issue closed, result accepted by the customer")
+    ISSUE_ESCALATED = "acceptance_issue.escalated", _("Acceptance issue escalated to leadership")
+    COMPENSATION_REQUESTED = "compensation.requested", _("Compensation requested")
+    COMPENSATION_APPROVED = "compensation.approved", _("Compensation approved, credit note issued")
+    COMPENSATION_REFUSED = "compensation.refused", _("Compensation refused")
+    COMPENSATION_WITHDRAWN = "compensation.withdrawn", _("Compensation withdrawn")
 
 
 ACTION_CHOICES: tuple[type[models.TextChoices], ...] = (
     AuditAction, AccountAction, CatalogAction, CustomerAction, InquiryAction, OrderAction, ReviewAction,
     CreditAction, FinanceAction, TrackingAction, NotificationAction, FulfilmentAction, AmendmentAction,
-    LogisticsAction, ProductionAction, PortalAction, ArchiveAction, AttachmentAction, ReadinessAction, FeedbackAction)
+    LogisticsAction, ProductionAction, PortalAction, ArchiveAction, AttachmentAction, ReadinessAction, FeedbackAction,
+    AcceptanceAction)
 
 ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES for a in choices}
 
@@ -258,6 +276,17 @@ FIELD_LABELS: dict[str, Any] = {
     "key_amount": _("key customer from (amount in the period)"),
     "growing_orders": _("growing customer from (orders in the period)"),
     "growing_amount": _("growing customer from (amount in the period)"),
+    # acceptance, acceptance issues, compensation (P2.5.c/d)
+    "accepted_criteria": _("criteria accepted"),
+    "rejected_criteria": _("criteria rejected"),
+    "via": _("recorded by"),
+    "customer_name": _("person at the customer"),
+    "issue": _("acceptance issue"),
+    "issue_class": _("class"),
+    "issue_state": _("issue state"),
+    "deadline": _("resolve by"),
+    "responsible_department": _("responsible department"),
+    "compensation_state": _("compensation"),
     "state": _("state"),
     "username": _("username"),
     "roles": _("roles"),
@@ -743,6 +772,29 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("email_kinds", "complaint_reopened"): _("Complaint reopened"),
     ("email_kinds", "complaint_reply"): _("Customer replied on a complaint"),
     ("email_kinds", "survey_answered"): _("Satisfaction survey answered"),
+    # acceptance (P2.5.c): the criteria, who recorded; acceptance issues and compensation (P2.5.d)
+    **{(key, value): label for key in ("accepted_criteria", "rejected_criteria") for value, label in (
+        ("quantity", _("Quantity")), ("specification", _("Specification")), ("quality", _("Quality")),
+        ("performance", _("Performance")))},
+    ("via", "customer"): _("The customer, on their page"),
+    ("via", "staff"): _("Recorded by staff on the customer's behalf"),
+    ("issue_class", "general"): _("General issue"),
+    ("issue_class", "major"): _("Major quality issue"),
+    ("issue_state", "open"): pgettext_lazy("acceptance issue", "Open"),
+    ("issue_state", "analysed"): pgettext_lazy("acceptance issue", "Analysed"),
+    ("issue_state", "solution"): pgettext_lazy("acceptance issue", "Solution agreed"),
+    ("issue_state", "resolved"): pgettext_lazy("acceptance issue", "Resolved, waiting for the customer"),
+    ("issue_state", "closed"): pgettext_lazy("acceptance issue", "Closed"),
+    ("compensation_state", "requested"): pgettext_lazy("compensation", "Waiting for approval"),
+    ("compensation_state", "approved"): pgettext_lazy("compensation", "Approved"),
+    ("compensation_state", "refused"): pgettext_lazy("compensation", "Refused"),
+    ("compensation_state", "withdrawn"): pgettext_lazy("compensation", "Withdrawn"),
+    ("responsible_department", "sales"): pgettext_lazy("role", "Sales"),
+    ("responsible_department", "customer_service"): pgettext_lazy("role", "Customer service"),
+    ("responsible_department", "order_center"): pgettext_lazy("role", "Order processing center"),
+    ("responsible_department", "production"): pgettext_lazy("role", "Production"),
+    ("responsible_department", "logistics"): pgettext_lazy("role", "Logistics"),
+    ("responsible_department", "finance"): pgettext_lazy("role", "Finance"),
 }
 
 # Keys whose values are amounts of money: shown as ¥1,234.50 like every other amount on the pages.

@@ -15,3 +15,11 @@ class DeliveriesConfig(AppConfig):
         from .services import dispatch_check
 
         dispatch_check_add(dispatch_check)
+
+        # P3.6: an accepted order closes once its invoices are paid — finance (below) calls deliveries back
+        # inside the payment's transaction.
+        from ordertaking.finance.services import invoice_paid_handler_add
+
+        from .acceptance.services import on_invoice_paid
+
+        invoice_paid_handler_add(on_invoice_paid)

@@ -4,13 +4,20 @@ three are signed (the dispatch check deliveries hands down to logistics at start
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ordertaking.finance.models import CreditNote
 from ordertaking.logistics.models import Shipment
-from ordertaking.orders.models import Order
+from ordertaking.orders.models import Order, OrderLine
+
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 
 class DeliveryReadiness(models.Model):
@@ -97,3 +104,200 @@ class DeliveryReadiness(models.Model):
     @property
     def complete(self) -> bool:
         return not self.missing_parts()
+
+
+# --- acceptance (P2.5.c), acceptance issues and compensation 赔偿 (P2.5.d) ----------------------------------
+# Written by ordertaking/deliveries/acceptance/services.py (the order's `accept` and `close` moves too).
+# - LineCheck: the verdict on one order line by one of the contract's criteria, as it stands; every verdict is
+#   also an audit event on the order. A line is accepted when all four are; the order when all its lines are.
+# - AcceptanceIssue: opened by a rejected criterion; general 一般性问题 (deadline in working days, reminder,
+#   escalation to the rep's leader) or major 重大质量问题 (analysis, solution, progress, result accepted).
+# - IssueUpdate: a progress report the customer reads on their page.
+# - Compensation: asked for by sales, approved by leadership (never the requester), which issues finance's
+#   credit note, linked both ways (Compensation.credit_note, CreditNote.compensation).
+
+class Criterion(models.TextChoices):
+    """P2.5.c: the contract's acceptance criteria, in the regulation's order."""
+
+    QUANTITY = "quantity", _("Quantity")  # 数量
+    SPECIFICATION = "specification", _("Specification")  # 规格
+    QUALITY = "quality", _("Quality")  # 质量
+    PERFORMANCE = "performance", _("Performance")  # 性能
+
+
+class Via(models.TextChoices):
+    """Who recorded it: the customer on their own page, or the sales rep on the customer's behalf."""
+
+    CUSTOMER = "customer", _("The customer, on their page")  # 客户本人（客户页面）
+    STAFF = "staff", _("Recorded by staff on the customer's behalf")  # 员工代客户记录
+
+
+class LineCheck(models.Model):
+    class Verdict(models.TextChoices):
+        ACCEPTED = "accepted", pgettext_lazy("acceptance", "Accepted")  # 合格
+        REJECTED = "rejected", pgettext_lazy("acceptance", "Rejected")  # 不合格
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="acceptance_checks",
+                              verbose_name=_("order"))
+    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="acceptance_checks",
+                             verbose_name=_("order line"))
+    criterion = models.CharField(_("criterion"), max_length=20, choices=Criterion.choices)
+    verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices)
+    note = models.TextField(_("note"), blank=True)
+    via = models.CharField(_("recorded by"), max_length=10, choices=Via.choices)
+    customer_name = models.CharField(_("person at the customer"), max_length=100)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recorded by staff"))
+    recorded_at = models.DateTimeField(_("recorded"))
+
+    class Meta:
+        verbose_name = _("acceptance check")
+        verbose_name_plural = _("acceptance checks")
+        ordering = ["line__position", "id"]
+        constraints = [models.UniqueConstraint(fields=["line", "criterion"], name="acceptance_one_check_per_line")]
+        indexes = [models.Index(fields=["order", "verdict"], name="acceptance_order_verdict")]
+
+    def __str__(self) -> str:
+        return f"{self.line} {self.criterion}"
+
+
+class IssueClass(models.TextChoices):
+    GENERAL = "general", _("General issue")  # 一般性问题
+    MAJOR = "major", _("Major quality issue")  # 重大质量问题
+
+
+class AcceptanceIssue(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", pgettext_lazy("acceptance issue", "Open")  # 待处理
+        ANALYSED = "analysed", pgettext_lazy("acceptance issue", "Analysed")  # 已分析
+        SOLUTION = "solution", pgettext_lazy("acceptance issue", "Solution agreed")  # 已定方案
+        RESOLVED = "resolved", pgettext_lazy("acceptance issue", "Resolved, waiting for the customer")  # 待客户确认
+        CLOSED = "closed", pgettext_lazy("acceptance issue", "Closed")  # 已关闭
+
+    number = models.CharField(_("issue number"), max_length=40, unique=True)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="acceptance_issues",
+                              verbose_name=_("order"))
+    line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="acceptance_issues",
+                             verbose_name=_("order line"))
+    criteria = models.JSONField(_("rejected criteria"), default=list)
+    description = models.TextField(_("what the customer found"))
+    issue_class = models.CharField(_("class"), max_length=10, choices=IssueClass.choices,
+                                   default=IssueClass.GENERAL)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN, editable=False)
+    opened_via = models.CharField(_("raised by"), max_length=10, choices=Via.choices)
+    customer_name = models.CharField(_("person at the customer"), max_length=100)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("recorded by staff"))
+    opened_at = models.DateTimeField(_("opened"))
+    # General issues (P2.5.d 规定时间): solved by this working day; reminded the working day before, escalated
+    # to the rep's leader the day after. Major issues have no fixed deadline: they follow their analysis.
+    deadline = models.DateField(_("resolve by"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    escalated_to = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
+                                          verbose_name=_("escalated to"))
+    classified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("classified by"))
+    # Major issues: the cross-department analysis and the solution.
+    cause = models.TextField(_("cause"), blank=True)
+    responsible_department = models.CharField(_("responsible department"), max_length=30, blank=True)
+    analysed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("analysed by"))
+    analysed_at = models.DateTimeField(_("analysed"), null=True, blank=True)
+    solution = models.TextField(_("solution"), blank=True)
+    solution_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("solution by"))
+    solution_at = models.DateTimeField(_("solution agreed"), null=True, blank=True)
+    # The result (both classes) and the customer's acceptance of it.
+    result = models.TextField(_("result"), blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("resolved by"))
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_via = models.CharField(_("result accepted by"), max_length=10, choices=Via.choices, blank=True)
+    closed_customer_name = models.CharField(_("person at the customer"), max_length=100, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("recorded by staff"))
+
+    class Meta:
+        verbose_name = _("acceptance issue")
+        verbose_name_plural = _("acceptance issues")
+        ordering = ["-opened_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "deadline"], name="accissue_state_deadline"),
+            models.Index(fields=["order", "state"], name="accissue_order_state"),
+        ]
+        constraints = [
+            # One open issue per line: the line is accepted again once its issue is closed.
+            models.UniqueConstraint(fields=["line"], condition=~Q(state="closed"), name="accissue_one_open_per_line"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != self.State.CLOSED
+
+    @property
+    def is_major(self) -> bool:
+        return self.issue_class == IssueClass.MAJOR
+
+
+class IssueUpdate(models.Model):
+    """A progress report on an issue (P2.5.d 进度报告): the customer reads it on their page."""
+
+    issue = models.ForeignKey(AcceptanceIssue, on_delete=models.CASCADE, related_name="updates",
+                              verbose_name=_("acceptance issue"))
+    text = models.TextField(_("progress"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                           verbose_name=_("by"))
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["at", "id"]
+
+
+class Compensation(models.Model):
+    class State(models.TextChoices):
+        REQUESTED = "requested", pgettext_lazy("compensation", "Waiting for approval")  # 待审批
+        APPROVED = "approved", pgettext_lazy("compensation", "Approved")  # 已批准
+        REFUSED = "refused", pgettext_lazy("compensation", "Refused")  # 已拒绝
+        WITHDRAWN = "withdrawn", pgettext_lazy("compensation", "Withdrawn")  # 已撤回
+
+    issue = models.ForeignKey(AcceptanceIssue, on_delete=models.PROTECT, related_name="compensations",
+                              verbose_name=_("acceptance issue"))
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="compensations",
+                              verbose_name=_("order"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    basis = models.TextField(_("basis (contract clause, loss)"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.REQUESTED,
+                             editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    credit_note = models.OneToOneField(CreditNote, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="compensation", verbose_name=_("credit note"))
+
+    class Meta:
+        verbose_name = _("compensation")
+        verbose_name_plural = _("compensations")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["state", "requested_at"], name="compensation_state")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=Decimal("0")), name="compensation_amount_positive"),
+            # Four eyes (P2.5.d): the requester never decides (the service refuses first, with words).
+            models.CheckConstraint(condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+                                   name="compensation_decider_not_requester"),
+            models.UniqueConstraint(fields=["issue"], condition=Q(state="requested"),
+                                    name="compensation_one_waiting_per_issue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} ¥{self.amount}"

@@ -1,14 +1,16 @@
 """The deliveries pages. Mounted in ordertaking/urls.py."""
 
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
 from . import views
+from .acceptance import urls as acceptance_urls
 
 app_name = "deliveries"
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("readiness/<str:number>/", views.readiness_card, name="readiness"),
     path("readiness/<str:number>/page/", views.readiness_page, name="readiness_page"),
     path("readiness/<str:number>/<str:part>/sign/", views.readiness_sign, name="readiness_sign"),
     path("readiness/<str:number>/<str:part>/withdraw/", views.readiness_withdraw, name="readiness_withdraw"),
     path("orders/<str:number>/readiness/", views.order_readiness, name="order_readiness"),
+    *acceptance_urls.urlpatterns,  # acceptance, acceptance issues, compensation (P2.5.c/d)
 ]

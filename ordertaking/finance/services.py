@@ -3,6 +3,7 @@ customer's maintained credit exposure (credit.CustomerCredit) true in the same t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -42,6 +43,29 @@ from .selectors import exposure_recompute
 from .states import DUNNING_TASK, FAPIAO
 
 ZERO = Decimal("0.00")
+
+
+# --- hooks for the apps above: deliveries closes an accepted order once its invoices are paid (P3.6) ---------
+
+InvoicePaidHandler = Callable[[Order, Any], None]
+_invoice_paid_handlers: list[InvoicePaidHandler] = []
+
+
+def invoice_paid_handler_add(handler: InvoicePaidHandler) -> None:
+    """`handler(order, actor)` runs inside the transaction that settled an invoice of `order` in full (a
+    payment or a credit note applied), after the invoice rows are saved. Lock order: the invoices first,
+    then the handler's order row."""
+    if handler not in _invoice_paid_handlers:
+        _invoice_paid_handlers.append(handler)
+
+
+def _invoices_paid(invoices: list[Invoice], actor: Any) -> None:
+    seen: set[int] = set()
+    for inv in invoices:
+        if inv.state == Invoice.State.PAID and inv.order_id not in seen:
+            seen.add(inv.order_id)
+            for handler in _invoice_paid_handlers:
+                handler(inv.order, actor)
 
 
 def _require_manage(actor: User) -> None:
@@ -246,6 +270,7 @@ def payment_record(*, customer: Customer, actor: User, amount: Any, received_on:
         event_record(actor=actor, action="payment.recorded", subject=customer, clause="P3.6",
                      after={"amount": str(value), "allocated": str(allocated), "reference": payment.reference,
                             "invoices": [inv.number for inv, _p in parsed]})
+        _invoices_paid([inv for inv, _p in parsed], actor)
     return payment
 
 
@@ -258,9 +283,15 @@ def _settle(inv: Invoice, part: Decimal, day: date) -> None:
 
 
 def credit_note_issue(*, customer: Customer, actor: User, amount: Any, reason: str, order: Order | None = None,
-                      issue_date: date | None = None) -> CreditNote:
-    """A credit in the customer's favour (compensation, P2.5.d), used later against invoices."""
-    _require_manage(actor)
+                      issue_date: date | None = None, compensation: bool = False) -> CreditNote:
+    """A credit in the customer's favour, used later against invoices. Finance issues it; a compensation
+    approved by leadership (P2.5.d) issues its own (`compensation=True`: the approver holds
+    compensation_approve, and the four-eyes check was the compensation's)."""
+    if compensation:
+        if not actor.has_perm("accounts.compensation_approve"):
+            raise PermissionDenied(_("Only leadership approves a compensation and its credit note (P2.5.d)."))
+    else:
+        _require_manage(actor)
     value = money_in(amount, "amount", positive=True)
     if not (reason or "").strip():
         raise ValidationFailed(_("Give the reason for the credit note."), field="reason")
@@ -301,6 +332,7 @@ def credit_note_apply(*, credit_note: CreditNote, invoice: Invoice, actor: User,
         exposure_move(customer_id=inv.customer_id, invoiced_delta=-value)
         event_record(actor=actor, action="credit_note.applied", subject=inv.order, clause="P3.6",
                      after={"credit_note": note.number, "invoice": inv.number, "amount": str(value)})
+        _invoices_paid([inv], actor)
     return app
 
 

@@ -48,6 +48,12 @@ class Kind(models.TextChoices):
     - complaint_reopened: order, complaint, customer, reason — to the handler.
     - complaint_reply: order, complaint, customer, reason (the customer's note) — to the handler.
     - survey_answered: order, score (overall, 1–5) — to the order's sales rep.
+    - acceptance_issue_opened: order, issue (its number), reason (what the customer found) — to the rep
+      (P2.5.c: problems go to the sales staff).
+    - acceptance_issue_due: order, issue, due (ISO date) — to the rep, the working day before the deadline.
+    - acceptance_issue_escalated: order, issue, due, rep — to the rep's leader (all leadership without one).
+    - compensation_requested: order, issue, amount (decimal string), reason — to leadership.
+    - compensation_decided: order, outcome ("approved" | "refused"), amount, comment — to the requester.
     """
 
     ORDER_SUBMITTED = "order_submitted", _("Order submitted for review")
@@ -72,6 +78,11 @@ class Kind(models.TextChoices):
     COMPLAINT_REOPENED = "complaint_reopened", _("Complaint reopened")
     COMPLAINT_REPLY = "complaint_reply", _("Customer replied on a complaint")
     SURVEY_ANSWERED = "survey_answered", _("Satisfaction survey answered")
+    ACCEPTANCE_ISSUE_OPENED = "acceptance_issue_opened", _("Acceptance issue raised")
+    ACCEPTANCE_ISSUE_DUE = "acceptance_issue_due", _("Acceptance issue due")
+    ACCEPTANCE_ISSUE_ESCALATED = "acceptance_issue_escalated", _("Acceptance issue escalated")
+    COMPENSATION_REQUESTED = "compensation_requested", _("Compensation requested")
+    COMPENSATION_DECIDED = "compensation_decided", _("Compensation decided")
 
 
 # Kinds mailed unless the user says otherwise: those where someone must act or learns a decision.

@@ -61,6 +61,16 @@ TEXTS: dict[str, tuple[Promise, Promise]] = {
                            _("%(customer)s wrote on complaint %(complaint)s: %(reason)s")),
     Kind.SURVEY_ANSWERED: (_("Satisfaction survey of order %(order)s answered"),
                            _("The customer of order %(order)s rated it %(score)s of 5 overall.")),
+    Kind.ACCEPTANCE_ISSUE_OPENED: (_("Acceptance issue %(issue)s on order %(order)s"),
+                                   _("The customer rejected part of order %(order)s at acceptance: %(reason)s")),
+    Kind.ACCEPTANCE_ISSUE_DUE: (_("Acceptance issue %(issue)s is due %(due)s"),
+                                _("Acceptance issue %(issue)s of order %(order)s must be solved by %(due)s.")),
+    Kind.ACCEPTANCE_ISSUE_ESCALATED: (_("Acceptance issue %(issue)s escalated to you"),
+                                      _("Acceptance issue %(issue)s of order %(order)s (sales rep %(rep)s) was due "
+                                        "%(due)s and is not solved.")),
+    Kind.COMPENSATION_REQUESTED: (_("Compensation asked for order %(order)s"),
+                                  _("%(actor)s asks for a compensation of %(amount)s on order %(order)s "
+                                    "(acceptance issue %(issue)s). Basis: %(reason)s")),
 }
 
 OUTCOME_TEXTS: dict[str, dict[str, tuple[Promise, Promise]]] = {
@@ -69,6 +79,13 @@ OUTCOME_TEXTS: dict[str, dict[str, tuple[Promise, Promise]]] = {
                     _("%(actor)s granted the special approval of order %(order)s. %(comment)s")),
         "refused": (_("Special approval refused for order %(order)s"),
                     _("%(actor)s refused the special approval of order %(order)s. Reason: %(comment)s")),
+    },
+    Kind.COMPENSATION_DECIDED: {
+        "approved": (_("Compensation on order %(order)s approved"),
+                     _("%(actor)s approved the compensation of %(amount)s on order %(order)s; finance has its "
+                       "credit note. %(comment)s")),
+        "refused": (_("Compensation on order %(order)s refused"),
+                    _("%(actor)s refused the compensation of %(amount)s on order %(order)s. Reason: %(comment)s")),
     },
     Kind.CANCEL_DECIDED: {
         "agreed": (_("Cancellation of order %(order)s agreed"),

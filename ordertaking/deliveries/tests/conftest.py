@@ -1,0 +1,62 @@
+"""Deliveries fixtures: an order delivered to the customer, ready for acceptance (P2.5.c)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.credit_grant import customer_credit_grant
+
+
+def deliver(order: Any) -> Any:
+    """The order's goods delivered: until the delivery voucher's signing lands, the order is put in its
+    delivered state directly (the acceptance selector then counts its lines as delivered in full)."""
+    from ordertaking.orders.models import Order
+
+    Order.objects.filter(pk=order.pk).update(state="delivered")
+    order.refresh_from_db()
+    return order
+
+
+@pytest.fixture
+def delivered_order(make_order, customer, finance_user):  # type: ignore[no-untyped-def]
+    """Delivered: two motors (line 1), four reducers (line 2), the installation (line 3, a service)."""
+    customer_credit_grant(customer, by=finance_user)
+    order = make_order(state="approved", lines=[{"product": "motor", "quantity": "2"},
+                                                {"product": "reducer", "quantity": "4"},
+                                                {"product": "install", "quantity": "1"}])
+    return deliver(order)
+
+
+@pytest.fixture
+def order_center(make_user):  # type: ignore[no-untyped-def]
+    from ordertaking.accounts.roles import Role
+
+    return make_user("center1", Role.ORDER_CENTER, display_name="赵中心")
+
+
+@pytest.fixture
+def leader2(make_user):  # type: ignore[no-untyped-def]
+    from ordertaking.accounts.roles import Role
+
+    return make_user("leader2", Role.LEADERSHIP, display_name="钱总")
+
+
+class Link:
+    """What the portal's `portal_view` hands the services: the customer's link of one order."""
+
+    def __init__(self, order: Any) -> None:
+        self.order_id = order.pk
+        self.order = order
+
+
+ALL_OK = {c: {"accepted": True, "note": ""} for c in ("quantity", "specification", "quality", "performance")}
+
+
+def verdicts(**rejected: str) -> dict[str, Any]:
+    """All criteria accepted except those given, rejected with that note."""
+    out = {c: dict(v) for c, v in ALL_OK.items()}
+    for criterion, note in rejected.items():
+        out[criterion] = {"accepted": False, "note": note}
+    return out
