@@ -35,6 +35,8 @@ NAV: list[tuple[str, Any, str, str | None]] = [
      "complaint_record|complaint_handle|feedback_view_all"),
     ("feedback:surveys", _("Customer satisfaction"), "bi-emoji-smile", "feedback_view_all"),
     ("reports:statistics", _("Statistics"), "bi-graph-up", "statistics_view"),
+    ("deliveries:issues", _("Acceptance issues"), "bi-exclamation-diamond", "acceptance_issue_handle"),
+    ("deliveries:compensations", _("Compensation to approve"), "bi-cash-coin", "compensation_approve"),
     ("audit:list", _("Audit log"), "bi-journal-text", "audit_view"),
     ("ops:jobs", _("Scheduled jobs"), "bi-clock-history", "user_manage"),
     ("ops:backups", _("Backups"), "bi-database-check", "user_manage"),

@@ -13,6 +13,7 @@ from ordertaking.amendments import selectors as amendments_selectors
 from ordertaking.archive import selectors as archive_selectors
 from ordertaking.common.queues import Queue
 from ordertaking.credit import selectors as credit_selectors
+from ordertaking.deliveries.acceptance import selectors as acceptance_selectors
 from ordertaking.feedback import selectors as feedback_selectors
 from ordertaking.finance import selectors as finance_selectors
 from ordertaking.fulfilment import selectors as fulfilment_selectors
@@ -42,6 +43,7 @@ PROVIDERS: list[Callable[[Any], list[Queue]]] = [
     production_selectors.home_queues,
     archive_selectors.home_queues,
     feedback_selectors.home_queues,
+    acceptance_selectors.home_queues,
 ]
 
 

@@ -10,9 +10,9 @@ from functools import partial
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from ordertaking.deliveries.models import AcceptanceIssue
 from ordertaking.ops.jobs import job_register, job_run, run_item
 
-from .models import AcceptanceIssue
 from .selectors import issues_to_watch
 from .services import issue_watch
 

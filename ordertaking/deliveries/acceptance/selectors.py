@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from ordertaking.accounts.roles import Role
 from ordertaking.common.errors import NotFound
 from ordertaking.common.queues import Queue
+from ordertaking.deliveries.models import AcceptanceIssue, Compensation, Criterion, IssueUpdate, LineCheck
 from ordertaking.finance.models import Invoice
 from ordertaking.logistics.selectors import ships
 from ordertaking.orders.models import Order, OrderLine
@@ -24,7 +25,6 @@ from ordertaking.orders.selectors import QueueItem, visible_orders
 from ordertaking.orders.states import OrderState
 
 from . import rules
-from .models import AcceptanceIssue, Compensation, Criterion, IssueUpdate, LineCheck
 
 DEFAULT_ISSUE_DAYS = 3
 # The order states in which its lines are inspected (P2.5.c): delivered, and later for the record.
@@ -230,15 +230,17 @@ def issues_to_watch(today: date) -> list[int]:
                 .order_by("deadline", "id").values_list("pk", flat=True))
 
 
+def _due(issue: AcceptanceIssue) -> str:
+    return issue.deadline.isoformat() if issue.deadline else str(issue.get_issue_class_display())
+
+
 def home_queues(user: Any) -> list[Queue]:
     queues: list[Queue] = []
     today = timezone.localdate()
     if user.has_perm("accounts.acceptance_issue_handle"):
         qs = issue_list(user, state="open", today=today)
         items = [QueueItem(reverse("deliveries:issue", args=[i.number]), i.number,
-                           f"{i.order.number} · {i.deadline.isoformat() if i.deadline else i.get_issue_class_display()}",
-                           is_order=False)
-                 for i in qs[:5]]
+                           f"{i.order.number} · {_due(i)}", is_order=False) for i in qs[:5]]
         queues.append(Queue(key="acceptance_issues", title=gettext_lazy("Acceptance issues"), count=qs.count(),
                             items=items, url=reverse("deliveries:issues") + "?state=open",
                             empty_text=gettext_lazy("No open acceptance issue.")))

@@ -25,6 +25,15 @@ from ordertaking.audit.services import event_record
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.numbering import next_in_series
 from ordertaking.credit.services import money_in
+from ordertaking.deliveries.models import (
+    AcceptanceIssue,
+    Compensation,
+    Criterion,
+    IssueClass,
+    IssueUpdate,
+    LineCheck,
+    Via,
+)
 from ordertaking.finance.services import credit_note_issue
 from ordertaking.fulfilment.services import calendar_load
 from ordertaking.notifications.models import Kind
@@ -34,7 +43,6 @@ from ordertaking.orders.models import Order, OrderLine
 from ordertaking.orders.states import MOVES, OrderState, check_move
 
 from . import rules, selectors
-from .models import AcceptanceIssue, Compensation, Criterion, IssueClass, IssueUpdate, LineCheck, Via
 from .states import COMPENSATION, ISSUE
 
 TEXT_MAX = 4000
@@ -150,7 +158,7 @@ def acceptance_record(*, order: Order, entries: Iterable[tuple[OrderLine, Mappin
         parsed: list[tuple[Any, dict[str, tuple[bool, str]]]] = []
         seen: set[int] = set()
         for i, (line, raw) in enumerate(entries):
-            row = rows.get(getattr(line, "pk", None))
+            row = rows.get(getattr(line, "pk", 0) or 0)
             field = f"lines.{i}"
             if row is None:
                 raise ValidationFailed(_("That line is not one of this order's."), field=field, code="unknown_line")

@@ -17,8 +17,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from ordertaking.common.states import Move, StateTable
-
-from .models import AcceptanceIssue, Compensation
+from ordertaking.deliveries.models import AcceptanceIssue, Compensation
 
 I = AcceptanceIssue.State  # noqa: E741
 C = Compensation.State

@@ -19,10 +19,10 @@ from ordertaking.accounts.http import AuthedRequest
 from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import DomainError, NotFound
 from ordertaking.common.pages import domain_errors, forbidden, list_page, render_list
+from ordertaking.deliveries.models import AcceptanceIssue, Compensation, Criterion, IssueClass
 from ordertaking.orders.models import Order
 
 from . import selectors, services
-from .models import AcceptanceIssue, Compensation, Criterion, IssueClass
 
 HttpRequest = AuthedRequest
 PAGE_SIZE = 25
@@ -134,7 +134,8 @@ def issue_list(request: HttpRequest) -> HttpResponse:
     f = {k: request.GET.get(k, "") for k in ("state", "issue_class", "due", "order")}
     if "state" not in request.GET:
         f["state"] = "open"
-    qs = selectors.issue_list(request.user, **f)
+    qs = selectors.issue_list(request.user, state=f["state"], issue_class=f["issue_class"], due=f["due"],
+                              order=f["order"])
     listed = list_page(request, qs, page_size=PAGE_SIZE)
     return render_list(request, "deliveries/acceptance/issues.html", {
         **listed.context(), "f": f, "states": AcceptanceIssue.State.choices, "classes": IssueClass.choices,
