@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from . import selectors, services
+from .acceptance.api import router as acceptance_router
 from .models import DeliveryReadiness
 
 router = Router()
@@ -94,3 +95,5 @@ def readiness_withdraw(request: HttpRequest, number: str, part: Part, payload: R
     shipment = selectors.readiness_shipment(request.user, number)
     services.readiness_withdraw(actor=request.user, shipment=shipment, part=part, reason=payload.reason)
     return _out(selectors.readiness_of(selectors.readiness_shipment(request.user, number)))
+# Acceptance, acceptance issues and compensation (P2.5.c/d): /orders/{number}/acceptance, /issues, /compensations.
+router.add_router("", acceptance_router)
