@@ -63,9 +63,9 @@ TEXTS: dict[str, tuple[Promise, Promise]] = {
                            _("The customer of order %(order)s rated it %(score)s of 5 overall.")),
     Kind.ACCEPTANCE_ISSUE_OPENED: (_("Acceptance issue %(issue)s on order %(order)s"),
                                    _("The customer rejected part of order %(order)s at acceptance: %(reason)s")),
-    Kind.ACCEPTANCE_ISSUE_DUE: (_("Acceptance issue %(issue)s is due %(due)s"),
+    Kind.ACCEPTANCE_ISSUE_DUE: (_("Acceptance issue on order %(order)s is due %(due)s"),
                                 _("Acceptance issue %(issue)s of order %(order)s must be solved by %(due)s.")),
-    Kind.ACCEPTANCE_ISSUE_ESCALATED: (_("Acceptance issue %(issue)s escalated to you"),
+    Kind.ACCEPTANCE_ISSUE_ESCALATED: (_("Acceptance issue on order %(order)s escalated to you"),
                                       _("Acceptance issue %(issue)s of order %(order)s (sales rep %(rep)s) was due "
                                         "%(due)s and is not solved.")),
     Kind.COMPENSATION_REQUESTED: (_("Compensation asked for order %(order)s"),

@@ -72,6 +72,15 @@ def _name(value: Any) -> str:
     return name
 
 
+# The name an event carries when the customer acted through their link (the portal's audit.labels.CUSTOMER_ACTOR,
+# shown as "The customer (private link)"); the name they typed is in the event's `customer_name`.
+CUSTOMER_ACTOR = "customer"
+
+
+def _actor_name(via: str) -> str:
+    return CUSTOMER_ACTOR if via == Via.CUSTOMER else ""
+
+
 def _lock(order: Order) -> Order:
     return Order.objects.select_for_update(of=("self",)).select_related("customer").get(pk=order.pk)
 
@@ -182,7 +191,7 @@ def acceptance_record(*, order: Order, entries: Iterable[tuple[OrderLine, Mappin
             if issue is not None:
                 issues.append(issue)
         if not issues:
-            _accept_if_complete(locked, actor, name, now)
+            _accept_if_complete(locked, actor, via)
     order.state = locked.state
     return issues
 
@@ -197,7 +206,8 @@ def _line_record(order: Order, line: OrderLine, verdicts: Mapping[str, tuple[boo
     accepted = [c for c in rules.CRITERIA if verdicts[c][0]]
     rejected = [c for c in rules.CRITERIA if not verdicts[c][0]]
     notes = "; ".join(f"{Criterion(c).label}: {verdicts[c][1]}" for c in rules.CRITERIA if verdicts[c][1])
-    event_record(actor=actor, actor_name=name, action="acceptance.line_recorded", subject=order, clause="P2.5.c",
+    event_record(actor=actor, actor_name=_actor_name(via), action="acceptance.line_recorded", subject=order,
+                 clause="P2.5.c",
                  after={"line": line.position, "accepted_criteria": accepted, "rejected_criteria": rejected,
                         "via": via, "customer_name": name}, message=notes)
     if not rejected:
@@ -221,7 +231,8 @@ def _issue_open(order: Order, line: OrderLine, rejected: list[str], description:
     except IntegrityError as e:  # the partial unique index: one open issue per line
         raise Conflict(_("Line %(n)s already has an open acceptance issue.") % {"n": line.position},
                        code="issue_open") from e
-    event_record(actor=actor, actor_name=name, action="acceptance_issue.opened", subject=order, clause="P2.5.d",
+    event_record(actor=actor, actor_name=_actor_name(via), action="acceptance_issue.opened", subject=order,
+                 clause="P2.5.d",
                  after={"issue": issue.number, "line": line.position, "rejected_criteria": rejected,
                         "issue_class": issue.issue_class, "deadline": deadline.isoformat()},
                  message=description)
@@ -231,7 +242,7 @@ def _issue_open(order: Order, line: OrderLine, rejected: list[str], description:
     return issue
 
 
-def _accept_if_complete(order: Order, actor: User | None, name: str, now: datetime) -> None:
+def _accept_if_complete(order: Order, actor: User | None, via: str) -> None:
     """All lines accepted → the order's `accept` move (P2.5.c); then closed when already paid (P3.6)."""
     statuses = [r.status for r in selectors.line_rows(order)]
     if not rules.order_fully_accepted(statuses):
@@ -239,7 +250,8 @@ def _accept_if_complete(order: Order, actor: User | None, name: str, now: dateti
     before = order.state
     order.state = check_move(order.state, "accept")
     order.save(update_fields=["state", "updated_at"])
-    event_record(actor=actor, actor_name=name, action="order.accepted", subject=order, clause=MOVES["accept"][2],
+    event_record(actor=actor, actor_name=_actor_name(via), action="order.accepted", subject=order,
+                 clause=MOVES["accept"][2],
                  before={"state": before}, after={"state": order.state})
     _close_if_paid(order, actor)
 
@@ -422,7 +434,8 @@ def issue_result_accept(*, issue: AcceptanceIssue, actor: User | None = None, po
         locked.save(update_fields=["state", "closed_at", "closed_via", "closed_customer_name", "closed_by"])
         # The line is inspected afresh: its verdicts are cleared (each stays in the order's history).
         LineCheck.objects.filter(line_id=locked.line_id).delete()
-        event_record(actor=actor, actor_name=name, action="acceptance_issue.closed", subject=order, clause="P2.5.d",
+        event_record(actor=actor, actor_name=_actor_name(via), action="acceptance_issue.closed", subject=order,
+                     clause="P2.5.d",
                      after={"issue": locked.number, "issue_state": locked.state, "via": via, "customer_name": name})
     return _done(locked, issue)
 
@@ -439,7 +452,7 @@ def issue_result_reject(*, issue: AcceptanceIssue, reason: str, actor: User | No
         verb = "result_reject_major" if locked.is_major else "result_reject"
         locked.state = _class_check(locked, verb)
         locked.save(update_fields=["state"])
-        event_record(actor=actor, actor_name=name, action="acceptance_issue.result_rejected", subject=order,
+        event_record(actor=actor, actor_name=_actor_name(via), action="acceptance_issue.result_rejected", subject=order,
                      clause="P2.5.d", after={"issue": locked.number, "issue_state": locked.state, "via": via,
                                              "customer_name": name}, message=reason)
         notify(recipients=User.objects.filter(pk=order.sales_rep_id), kind=Kind.ACCEPTANCE_ISSUE_OPENED,

@@ -50,7 +50,8 @@ def test_p2_5_c_the_customer_accepts_part_of_the_order_on_their_page(delivered_o
     rows = selectors.line_rows(delivered_order)
     assert [r.status for r in rows] == ["accepted", "pending", "pending"]
     ev = events_since_built(delivered_order, "acceptance.line_recorded")[0]
-    assert ev.actor_id is None and ev.actor_name == "刘经理" and ev.after["via"] == "customer"
+    assert ev.actor_id is None and ev.actor_name == "customer" and ev.after["via"] == "customer"
+    assert ev.after["customer_name"] == "刘经理"
 
 
 def test_p2_5_c_another_orders_link_reaches_nothing(delivered_order, make_order):
