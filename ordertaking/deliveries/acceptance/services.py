@@ -308,9 +308,9 @@ def _require_handler(issue: AcceptanceIssue, actor: User) -> None:
 
 
 def _class_check(issue: AcceptanceIssue, verb: str) -> str:
-    target = ISSUE.check(issue.state, verb)
+    """The class's rule first (its words say what to do instead), then the state table."""
     problem = rules.issue_move_refusal(issue.issue_class, verb, issue.state)
-    if problem == "major_needs_solution":
+    if problem == "major_needs_solution" and issue.state != AcceptanceIssue.State.RESOLVED:
         raise InvalidTransition(_("A major quality issue is resolved after its analysis and solution."),
                                 code=problem, field="state")
     if problem == "general_no_analysis":
@@ -318,7 +318,7 @@ def _class_check(issue: AcceptanceIssue, verb: str) -> str:
                                   "analysis and solution."), code=problem, field="issue_class")
     if problem == "major_back_to_solution":
         raise InvalidTransition(_("A major issue goes back to its solution."), code=problem, field="state")
-    return target
+    return ISSUE.check(issue.state, verb)
 
 
 def _done(issue: AcceptanceIssue, original: AcceptanceIssue) -> AcceptanceIssue:
