@@ -52,6 +52,8 @@ urlpatterns = [
     path("reports/", include("ordertaking.reports.urls")),
     # The customer's own pages, reached by the private link of one order (P2.5.b), no account.
     path("p/<str:token>/feedback/", include("ordertaking.feedback.portal_urls")),
+    # The customer's acceptance pages (P2.5.c/d), a section of their link's pages (portal).
+    path("p/<str:token>/acceptance/", include("ordertaking.deliveries.acceptance.portal_urls")),
     path("p/", include("ordertaking.portal.urls")),
     path("", include("ordertaking.home.urls")),
     path("", include("ordertaking.accounts.urls")),

@@ -19,7 +19,20 @@ class DeliveriesConfig(AppConfig):
         # P3.6: an accepted order closes once its invoices are paid — finance (below) calls deliveries back
         # inside the payment's transaction.
         from ordertaking.finance.services import invoice_paid_handler_add
+        from ordertaking.portal.sections import PortalSection, portal_section_add
 
+        from .acceptance import portal_views
         from .acceptance.services import on_invoice_paid
 
         invoice_paid_handler_add(on_invoice_paid)
+        # The customer's acceptance pages (P2.5.c/d) as sections of their link's pages.
+        portal_section_add(PortalSection(
+            key="acceptance", label=_("Acceptance"), url_name="acceptance_portal:acceptance",
+            available=portal_views.acceptance_available, icon="bi-clipboard-check", position=30,
+            badge=portal_views.acceptance_badge,
+            description=_("Check each delivered item against the contract and accept it, or tell us what is wrong.")))
+        portal_section_add(PortalSection(
+            key="issues", label=_("Issues"), url_name="acceptance_portal:issues",
+            available=portal_views.issues_available, icon="bi-exclamation-diamond", position=40,
+            badge=portal_views.issues_badge,
+            description=_("The problems you raised at acceptance: their progress and result.")))

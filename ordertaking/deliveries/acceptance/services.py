@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
+from ordertaking.audit.labels import CUSTOMER_ACTOR
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.numbering import next_in_series
@@ -41,6 +42,8 @@ from ordertaking.notifications.selectors import recipients_with_role
 from ordertaking.notifications.services import notify
 from ordertaking.orders.models import Order, OrderLine
 from ordertaking.orders.states import MOVES, OrderState, check_move
+from ordertaking.portal.models import PortalLink
+from ordertaking.portal.rules import link_refusal
 
 from . import rules, selectors
 from .states import COMPENSATION, ISSUE
@@ -72,12 +75,9 @@ def _name(value: Any) -> str:
     return name
 
 
-# The name an event carries when the customer acted through their link (the portal's audit.labels.CUSTOMER_ACTOR,
-# shown as "The customer (private link)"); the name they typed is in the event's `customer_name`.
-CUSTOMER_ACTOR = "customer"
-
-
 def _actor_name(via: str) -> str:
+    """The customer acting through their link is named as the portal names it ("The customer (private link)");
+    the name they typed is in the event's `customer_name`."""
     return CUSTOMER_ACTOR if via == Via.CUSTOMER else ""
 
 
@@ -97,7 +97,12 @@ def _who(order: Order, actor: User | None, portal_link: Any) -> str:
     """Who records for the customer: the customer through the link of THIS order, or a staff user who may
     record on the customer's behalf (P2.5.c). Returns the Via code."""
     if portal_link is not None:
-        if actor is not None or getattr(portal_link, "order_id", None) != order.pk:
+        # The link is read again under its lock: a link revoked a moment ago records nothing (P2.5.b).
+        link = (PortalLink.objects.select_for_update(of=("self",)).filter(pk=portal_link.pk).first()
+                if isinstance(portal_link, PortalLink) else None)
+        if (actor is not None or link is None or link.order_id != order.pk
+                or link_refusal(revoked=link.state == PortalLink.State.REVOKED, expires_at=link.expires_at,
+                                now=timezone.now())):
             raise PermissionDenied(_("This link does not reach that order."), code="permission_denied")
         return Via.CUSTOMER
     if actor is None or not selectors.may_record(actor, order):

@@ -43,12 +43,12 @@ def leader2(make_user):  # type: ignore[no-untyped-def]
     return make_user("leader2", Role.LEADERSHIP, display_name="钱总")
 
 
-class Link:
-    """What the portal's `portal_view` hands the services: the customer's link of one order."""
+def Link(order: Any) -> Any:  # noqa: N802 - reads as the thing it makes
+    """The customer's private link of the order (portal's service, not mailed): what `portal_view` hands the
+    customer's pages."""
+    from ordertaking.portal.services import portal_link_issue
 
-    def __init__(self, order: Any) -> None:
-        self.order_id = order.pk
-        self.order = order
+    return portal_link_issue(actor=order.sales_rep, order=order, send=False)
 
 
 ALL_OK = {c: {"accepted": True, "note": ""} for c in ("quantity", "specification", "quality", "performance")}

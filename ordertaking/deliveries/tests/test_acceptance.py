@@ -55,7 +55,7 @@ def test_p2_5_c_the_customer_accepts_part_of_the_order_on_their_page(delivered_o
 
 
 def test_p2_5_c_another_orders_link_reaches_nothing(delivered_order, make_order):
-    other = make_order(state="draft")
+    other = make_order(state="approved")
     with pytest.raises(PermissionDenied):
         acceptance_record(order=delivered_order, entries=[(lines(delivered_order)[0], verdicts())],
                           portal_link=Link(other), customer_name="刘经理")

@@ -187,7 +187,7 @@ def test_p2_5_d_another_reps_customer_link_cannot_accept_the_result(delivered_or
     issue = reject_line_1(delivered_order, actor=sales_rep)
     issue_resolve(issue=issue, actor=sales_rep, result="已处理")
     with pytest.raises(PermissionDenied):
-        issue_result_accept(issue=issue, portal_link=Link(make_order(state="draft")), customer_name="刘经理")
+        issue_result_accept(issue=issue, portal_link=Link(make_order(state="approved")), customer_name="刘经理")
     issue.refresh_from_db()
     assert issue.state == "resolved"
 
