@@ -24,27 +24,27 @@ from . import selectors, services
 router = Router()
 
 
-class VerdictIn(Schema):
+class AcceptanceVerdictIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     accepted: bool
     note: str = Field("", max_length=4000, description="What is wrong; required when rejected")
 
 
-class CriteriaIn(Schema):
+class AcceptanceCriteriaIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    quantity: VerdictIn
-    specification: VerdictIn
-    quality: VerdictIn
-    performance: VerdictIn
+    quantity: AcceptanceVerdictIn
+    specification: AcceptanceVerdictIn
+    quality: AcceptanceVerdictIn
+    performance: AcceptanceVerdictIn
 
 
 class LineAcceptanceIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     line: int = Field(..., ge=1, le=100_000, description="The order line's position (1, 2, …)")
-    criteria: CriteriaIn
+    criteria: AcceptanceCriteriaIn
 
 
 class AcceptanceIn(Schema):
@@ -56,7 +56,7 @@ class AcceptanceIn(Schema):
     lines: list[LineAcceptanceIn] = Field(..., max_length=1000)
 
 
-class CheckOut(Schema):
+class AcceptanceCheckOut(Schema):
     criterion: str = choice(Criterion)
     verdict: str = choice(LineCheck.Verdict)
     note: str
@@ -73,7 +73,7 @@ class LineAcceptanceOut(Schema):
     delivered_quantity: Decimal
     status: str = Field(..., json_schema_extra={"enum": ["pending", "accepted", "rejected"]})
     open_issue: str | None
-    checks: list[CheckOut]
+    checks: list[AcceptanceCheckOut]
 
 
 class AcceptanceOut(Schema):
@@ -83,7 +83,7 @@ class AcceptanceOut(Schema):
     issues_opened: list[str] = Field(default_factory=list, description="Issues this call opened")
 
 
-class UpdateOut(Schema):
+class IssueUpdateOut(Schema):
     text: str
     by: str
     at: datetime
@@ -125,36 +125,36 @@ class IssueOut(Schema):
 
 
 class IssueDetailOut(IssueOut):
-    updates: list[UpdateOut]
+    updates: list[IssueUpdateOut]
     compensations: list[CompensationOut]
 
 
-class ClassIn(Schema):
+class IssueClassIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     issue_class: str = choice(IssueClass)
 
 
-class AnalysisIn(Schema):
+class IssueAnalysisIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     cause: str = Field(..., max_length=4000)
     responsible_department: str = Field(..., json_schema_extra={"enum": [str(d) for d in services.DEPARTMENTS]})
 
 
-class SolutionIn(Schema):
+class IssueSolutionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     solution: str = Field(..., max_length=4000)
 
 
-class ProgressIn(Schema):
+class IssueProgressIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(..., max_length=4000)
 
 
-class ResultIn(Schema):
+class IssueResultIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     result: str = Field(..., max_length=4000)
@@ -174,13 +174,13 @@ class CompensationIn(Schema):
     basis: str = Field(..., max_length=4000)
 
 
-class DecisionIn(Schema):
+class CompensationDecisionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     comment: str = Field("", max_length=4000)
 
 
-class OrderStateOut(Schema):
+class AcceptanceOrderStateOut(Schema):
     order_number: str
     order_state: str = choice(OrderState)
 
@@ -252,7 +252,7 @@ def acceptance_record(request: HttpRequest, number: str, payload: AcceptanceIn) 
     return acceptance_out(order, opened)
 
 
-@router.post("/orders/{number}/close", response=OrderStateOut, operation_id="order_close",
+@router.post("/orders/{number}/close", response=AcceptanceOrderStateOut, operation_id="order_close",
              summary="Close an accepted order paid in full (P3.6); 409 not_paid otherwise")
 def order_close(request: HttpRequest, number: str) -> dict[str, Any]:
     order = selectors.order_for(user=request.user, number=number)
@@ -280,35 +280,35 @@ def _issue_after(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 @router.post("/issues/{number}/classify", response=IssueDetailOut, operation_id="acceptance_issue_classify")
-def acceptance_issue_classify(request: HttpRequest, number: str, payload: ClassIn) -> dict[str, Any]:
+def acceptance_issue_classify(request: HttpRequest, number: str, payload: IssueClassIn) -> dict[str, Any]:
     services.issue_classify(issue=selectors.issue_for(request.user, number), actor=request.user,  # type: ignore[arg-type]
                             issue_class=payload.issue_class)
     return _issue_after(request, number)
 
 
 @router.post("/issues/{number}/analysis", response=IssueDetailOut, operation_id="acceptance_issue_analyse")
-def acceptance_issue_analyse(request: HttpRequest, number: str, payload: AnalysisIn) -> dict[str, Any]:
+def acceptance_issue_analyse(request: HttpRequest, number: str, payload: IssueAnalysisIn) -> dict[str, Any]:
     services.issue_analyse(issue=selectors.issue_for(request.user, number), actor=request.user,  # type: ignore[arg-type]
                            cause=payload.cause, responsible_department=payload.responsible_department)
     return _issue_after(request, number)
 
 
 @router.post("/issues/{number}/solution", response=IssueDetailOut, operation_id="acceptance_issue_solve")
-def acceptance_issue_solve(request: HttpRequest, number: str, payload: SolutionIn) -> dict[str, Any]:
+def acceptance_issue_solve(request: HttpRequest, number: str, payload: IssueSolutionIn) -> dict[str, Any]:
     services.issue_solve(issue=selectors.issue_for(request.user, number), actor=request.user,  # type: ignore[arg-type]
                          solution=payload.solution)
     return _issue_after(request, number)
 
 
 @router.post("/issues/{number}/progress", response={201: IssueDetailOut}, operation_id="acceptance_issue_progress")
-def acceptance_issue_progress(request: HttpRequest, number: str, payload: ProgressIn) -> Status:
+def acceptance_issue_progress(request: HttpRequest, number: str, payload: IssueProgressIn) -> Status:
     services.issue_progress_add(issue=selectors.issue_for(request.user, number), actor=request.user,  # type: ignore[arg-type]
                                 text=payload.text)
     return Status(201, _issue_after(request, number))
 
 
 @router.post("/issues/{number}/resolve", response=IssueDetailOut, operation_id="acceptance_issue_resolve")
-def acceptance_issue_resolve(request: HttpRequest, number: str, payload: ResultIn) -> dict[str, Any]:
+def acceptance_issue_resolve(request: HttpRequest, number: str, payload: IssueResultIn) -> dict[str, Any]:
     services.issue_resolve(issue=selectors.issue_for(request.user, number), actor=request.user,  # type: ignore[arg-type]
                            result=payload.result)
     return _issue_after(request, number)
@@ -341,7 +341,7 @@ def compensation_request(request: HttpRequest, number: str, payload: Compensatio
 @router.post("/compensations/{int:compensation_id}/approve", response=CompensationOut,
              operation_id="compensation_approve",
              summary="Approve (leadership, never the requester: 403 segregation_of_duties): issues the credit note")
-def compensation_approve(request: HttpRequest, compensation_id: int, payload: DecisionIn) -> dict[str, Any]:
+def compensation_approve(request: HttpRequest, compensation_id: int, payload: CompensationDecisionIn) -> dict[str, Any]:
     comp = selectors.compensation_for(request.user, compensation_id)
     services.compensation_approve(compensation=comp, actor=request.user, comment=payload.comment)  # type: ignore[arg-type]
     return compensation_out(selectors.compensation_for(request.user, compensation_id))
@@ -349,7 +349,7 @@ def compensation_approve(request: HttpRequest, compensation_id: int, payload: De
 
 @router.post("/compensations/{int:compensation_id}/refuse", response=CompensationOut,
              operation_id="compensation_refuse")
-def compensation_refuse(request: HttpRequest, compensation_id: int, payload: DecisionIn) -> dict[str, Any]:
+def compensation_refuse(request: HttpRequest, compensation_id: int, payload: CompensationDecisionIn) -> dict[str, Any]:
     comp = selectors.compensation_for(request.user, compensation_id)
     services.compensation_refuse(compensation=comp, actor=request.user, comment=payload.comment)  # type: ignore[arg-type]
     return compensation_out(selectors.compensation_for(request.user, compensation_id))
