@@ -279,7 +279,7 @@ FIELD_LABELS: dict[str, Any] = {
     # acceptance, acceptance issues, compensation (P2.5.c/d)
     "accepted_criteria": _("criteria accepted"),
     "rejected_criteria": _("criteria rejected"),
-    "via": _("recorded by"),
+    "via": _("recorded via"),
     "customer_name": _("person at the customer"),
     "issue": _("acceptance issue"),
     "issue_class": _("class"),

@@ -144,7 +144,7 @@ class LineCheck(models.Model):
     criterion = models.CharField(_("criterion"), max_length=20, choices=Criterion.choices)
     verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices)
     note = models.TextField(_("note"), blank=True)
-    via = models.CharField(_("recorded by"), max_length=10, choices=Via.choices)
+    via = models.CharField(_("recorded via"), max_length=10, choices=Via.choices)
     customer_name = models.CharField(_("person at the customer"), max_length=100)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("recorded by staff"))
