@@ -112,7 +112,6 @@ BADGES: dict[str, str] = {
     # acceptance issues and compensation (P2.5.d): open, closed, requested, refused, withdrawn as above
     "analysed": "text-bg-primary",
     "solution": "text-bg-primary",
-    "resolved": "text-bg-warning",
     # an invoice's fapiao (P3.6)
     "not_issued": "text-bg-warning",
     "issued": "text-bg-success",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from ordertaking.accounts.roles import Role
 from ordertaking.common.errors import NotFound
 from ordertaking.common.queues import Queue
+from ordertaking.deliveries import selectors as delivery_selectors
 from ordertaking.deliveries.models import AcceptanceIssue, Compensation, Criterion, IssueUpdate, LineCheck
 from ordertaking.finance.models import Invoice
 from ordertaking.logistics.selectors import ships
@@ -42,13 +43,12 @@ def delivered_quantities(order: Order) -> dict[int, Decimal]:
     The delivery voucher's own selector (`deliveries.selectors.delivered_quantities`: the quantities on
     signed vouchers) answers this once it exists; until then a delivered order counts its lines as
     delivered in full."""
-    try:
-        from ordertaking.deliveries.selectors import delivered_quantities as on_signed_vouchers
-    except ImportError:  # the voucher is not built yet
+    on_signed_vouchers = getattr(delivery_selectors, "delivered_quantities", None)
+    if on_signed_vouchers is None:  # the voucher is not built yet
         if order.state not in AFTER_DELIVERY:
             return {}
         return {ln.pk: ln.quantity or Decimal("0") for ln in order.lines.all()}
-    return on_signed_vouchers(order)
+    return dict(on_signed_vouchers(order))
 
 
 # --- who ------------------------------------------------------------------------------------------------
