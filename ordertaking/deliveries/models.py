@@ -212,7 +212,7 @@ class AcceptanceIssue(models.Model):
     result = models.TextField(_("result"), blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("resolved by"))
-    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved on"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closed_via = models.CharField(_("result accepted by"), max_length=10, choices=Via.choices, blank=True)
     closed_customer_name = models.CharField(_("person at the customer"), max_length=100, blank=True)
