@@ -38,17 +38,16 @@ def issue_days() -> int:
 
 
 def delivered_quantities(order: Order) -> dict[int, Decimal]:
-    """P2.5.b → P2.5.c: per order line, the quantity the customer has taken delivery of.
-
-    The delivery voucher's own selector (`deliveries.selectors.delivered_quantities`: the quantities on
-    signed vouchers) answers this once it exists; until then a delivered order counts its lines as
-    delivered in full."""
+    """P2.5.b → P2.5.c: per order line, the quantity the customer has taken delivery of: what is on signed
+    delivery vouchers (the voucher's own selector, `deliveries.selectors.delivered_quantities`, once it
+    exists). An order in its delivered state (or later) is delivered in full: it got there only fully shipped
+    with every voucher signed (the `deliver` move)."""
     on_signed_vouchers = getattr(delivery_selectors, "delivered_quantities", None)
-    if on_signed_vouchers is None:  # the voucher is not built yet
-        if order.state not in AFTER_DELIVERY:
-            return {}
-        return {ln.pk: ln.quantity or Decimal("0") for ln in order.lines.all()}
-    return dict(on_signed_vouchers(order))
+    signed: dict[int, Decimal] = dict(on_signed_vouchers(order)) if on_signed_vouchers is not None else {}
+    if order.state in AFTER_DELIVERY:
+        for ln in order.lines.all():
+            signed[ln.pk] = max(signed.get(ln.pk, Decimal("0")), ln.quantity or Decimal("0"))
+    return signed
 
 
 # --- who ------------------------------------------------------------------------------------------------
