@@ -14,7 +14,7 @@ The decorator checks the token (bad signature, unknown link, nonce mismatch, rev
 same "this link is not valid" page, 404, nothing of the order shown), counts the opening, and
 renders the view in the customer's language: `?lang=zh-hans|en` (remembered in the language
 cookie), else the cookie, else the link's language (Chinese by default). Its answers are never
-cached and never leak the token in a Referer header. A service that writes through the link
+cached and never leak the token to another site in a Referer header. A service that writes through the link
 checks it again under a lock: `portal.selectors.link_from_token(token, for_update=True)`.
 """
 
@@ -50,10 +50,11 @@ def portal_language(request: HttpRequest, default: str) -> tuple[str, bool]:
 
 def _private(response: HttpResponse) -> HttpResponse:
     """The customer's pages carry the order's data and the token: not cached, not indexed, and the
-    token never leaves in a Referer header."""
+    token never leaves for another site in a Referer header. `same-origin`, not `no-referrer`: with
+    no-referrer browsers send `Origin: null` on a form's POST, which Django's CSRF check refuses."""
     patch_cache_control(response, no_store=True, private=True)
     response.headers.pop("Expires", None)
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
