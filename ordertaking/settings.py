@@ -8,7 +8,9 @@ ORDERTAKING_ALLOWED_HOSTS and leave DEBUG off; `manage.py check --deploy` is cle
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy
@@ -239,8 +241,36 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "ordertaking" / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+
+def uploads_storage(env: Mapping[str, str]) -> dict[str, Any]:
+    """Where uploaded files live (attachments, inspection photos, voucher scans): the file system under
+    var/media by default; an S3-compatible bucket through django-storages once ORDERTAKING_S3_BUCKET is
+    set (docs/deploy.md). Only the backend's dotted path is named here: django-storages is imported by
+    Django when the first file is stored, so a deployment without the bucket never needs it."""
+    bucket = env.get("ORDERTAKING_S3_BUCKET", "").strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        "location": env.get("ORDERTAKING_S3_PREFIX", "").strip().strip("/"),
+        "default_acl": None,  # the bucket's own policy: private; files are only served through the product
+        "querystring_auth": True,
+        "file_overwrite": False,
+        "signature_version": "s3v4",
+    }
+    for key, name in (("endpoint_url", "ORDERTAKING_S3_ENDPOINT_URL"), ("region_name", "ORDERTAKING_S3_REGION"),
+                      ("access_key", "ORDERTAKING_S3_ACCESS_KEY_ID"),
+                      ("secret_key", "ORDERTAKING_S3_SECRET_ACCESS_KEY"),
+                      ("addressing_style", "ORDERTAKING_S3_ADDRESSING_STYLE")):
+        value = env.get(name, "").strip()
+        if value:  # else boto3's own chain (instance role, ~/.aws, AWS_* variables)
+            options[key] = value
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": uploads_storage(os.environ),
     "staticfiles": {
         "BACKEND": (
             "ordertaking.common.storage.StaticStorage"  # hashed names + compressed; needs collectstatic
@@ -251,6 +281,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+# Attachments (P2.5.b): the largest file taken, and how many live files one record may carry.
+ORDERTAKING_ATTACHMENT_MAX_MB = int(os.environ.get("ORDERTAKING_ATTACHMENT_MAX_MB", "20"))
+ORDERTAKING_ATTACHMENTS_PER_RECORD = int(os.environ.get("ORDERTAKING_ATTACHMENTS_PER_RECORD", "50"))
 
 # Security: strict by default outside DEBUG; HTTPS settings switch on with ORDERTAKING_HTTPS=1.
 _https = env_bool("ORDERTAKING_HTTPS", not DEBUG and ORDERTAKING_PRODUCTION)

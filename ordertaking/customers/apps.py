@@ -6,3 +6,20 @@ class CustomersConfig(AppConfig):
     name = "ordertaking.customers"
     label = "customers"
     verbose_name = _("Customer archive")
+
+    def ready(self) -> None:
+        # Files kept with a customer (contracts, their manuals; P2.5.b, P4.1.a): attachments (below) learns
+        # here what a customer is, who sees its files and who attaches them.
+        from ordertaking.attachments.targets import AttachmentTarget, attachment_target_add
+
+        from .models import Customer
+        from .selectors import customer_get, customer_visible
+
+        def may_add(user, customer):  # type: ignore[no-untyped-def]
+            return bool(user.has_perm("accounts.customer_manage") and customer_visible(user=user, customer=customer))
+
+        attachment_target_add(AttachmentTarget(
+            key="customer", model=Customer, get=lambda user, ref: customer_get(user=user, pk=ref),
+            ref=lambda customer: str(customer.pk),
+            may_view=lambda user, customer: customer_visible(user=user, customer=customer), may_add=may_add,
+            kinds=("contract", "manual", "service_record", "photo", "other")))

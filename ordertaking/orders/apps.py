@@ -6,3 +6,16 @@ class OrdersConfig(AppConfig):
     name = "ordertaking.orders"
     label = "orders"
     verbose_name = _("Orders")
+
+    def ready(self) -> None:
+        # Files attached to an order (P2.5.b): attachments (below) learns here what an order is, who sees
+        # its files and who attaches them (docs/conventions.md: the higher app hands it down).
+        from ordertaking.attachments.targets import AttachmentTarget, attachment_target_add
+
+        from .models import Order
+        from .permissions import may_attach, may_see
+        from .selectors import order_get
+
+        attachment_target_add(AttachmentTarget(
+            key="order", model=Order, get=lambda user, ref: order_get(user=user, number=ref),
+            ref=lambda order: order.number, may_view=may_see, may_add=may_attach, order_of=lambda order: order))

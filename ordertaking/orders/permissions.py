@@ -57,3 +57,24 @@ def order_can_cancel(order: Order, user: Any) -> bool:
 
 def may_view_all(user: Any) -> bool:
     return bool(user and user.is_authenticated and user.has_perm("accounts.order_view_all"))
+
+
+def may_see(user: Any, order: Order) -> bool:
+    """Whoever sees the order (the same rule as `selectors.visible_orders`, for one order)."""
+    if not (user and user.is_authenticated):
+        return False
+    return may_view_all(user) or (may_enter_orders(user) and user.pk in (order.sales_rep_id, order.entered_by_id))
+
+
+# The departments that work on an order after approval and keep its papers (P2.5.b): production (manuals,
+# inspection photos), logistics (delivery papers), customer service (service records).
+ATTACHING_CAPABILITIES = ("accounts.production_manage", "accounts.logistics_manage", "accounts.complaint_handle")
+
+
+def may_attach(user: Any, order: Order) -> bool:
+    """Who attaches files to an order (P2.5.b): whoever is responsible for it (its sales rep, who entered
+    it, the order center) and the departments working on it; read-only roles (finance, leadership,
+    auditors) only read them."""
+    if not may_see(user, order):
+        return False
+    return is_responsible(order, user) or any(user.has_perm(p) for p in ATTACHING_CAPABILITIES)

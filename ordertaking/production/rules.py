@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from ordertaking.attachments.rules import file_check
 from ordertaking.common.errors import ValidationFailed
 
 # --- progress reports (P3.4) ---------------------------------------------------------------------------
@@ -111,30 +112,13 @@ def inspection_check(*, checkpoint: str, production_state: str, figures: Inspect
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 10
-# extension -> (content type, magic numbers the file must start with)
-ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "pdf": ("application/pdf", (b"%PDF-",)),
-}
+# An inspection's photos and reports: JPG, PNG or PDF (the attachments app's types).
+INSPECTION_TYPES = ("jpeg", "png", "pdf")
 
 
 def attachment_check(*, name: str, size: int, head: bytes, field: str = "attachments") -> str:
     """A photo or report: jpg, png or pdf by name AND by content (an HTML page named photo.jpg is refused),
-    at most 10 MB. Returns the content type it is stored and served with."""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    kind = ALLOWED_TYPES.get(ext)
-    if kind is None:
-        raise ValidationFailed(_("%(name)s: only JPG, PNG and PDF files can be attached.") % {"name": name},
-                               field=field, code="attachment_type")
-    if size > MAX_ATTACHMENT_BYTES:
-        raise ValidationFailed(_("%(name)s is larger than 10 MB.") % {"name": name}, field=field,
-                               code="attachment_too_large")
-    if size == 0:
-        raise ValidationFailed(_("%(name)s is empty.") % {"name": name}, field=field, code="attachment_empty")
-    content_type, magics = kind
-    if not any(head.startswith(m) for m in magics):
-        raise ValidationFailed(_("%(name)s is not the kind of file its name says.") % {"name": name},
-                               field=field, code="attachment_content")
-    return content_type
+    at most 10 MB. The one rule for uploaded files is the attachments app's (`attachments.rules.file_check`);
+    this is production's choice of types and size. Returns the content type it is stored and served with."""
+    return file_check(name=name, size=size, head=head, max_bytes=MAX_ATTACHMENT_BYTES, allowed=INSPECTION_TYPES,
+                      field=field).content_type
