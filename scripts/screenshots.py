@@ -112,6 +112,17 @@ SHOTS = [
     Shot("90-order-search-center", "center", "/reports/search/?q=%E5%B9%BF%E4%B8%9C", BOTH),
     Shot("91-statistics", "leader", "/reports/statistics/", BOTH),
     Shot("92-monthly-analyses", "leader", "/reports/monthly/", BOTH),
+    # customer feedback (issue 11, P6.1.c, P3.2): customer service's complaint list and queue, a complaint's
+    # handling page, recording one, the satisfaction results; the customer's complaints page by the link
+    Shot("90-complaints", "cs", "/feedback/complaints/", BOTH),
+    Shot("91-complaint", "cs", "follow:/feedback/complaints/?state=investigating|#complaint-table tbody a", BOTH),
+    Shot("92-complaint-confirmed", "cs", "follow:/feedback/complaints/?state=confirmed|#complaint-table tbody a",
+         BOTH),
+    Shot("93-complaint-new", "cs", "/feedback/complaints/new/", BOTH),
+    Shot("94-satisfaction", "leader", "/feedback/surveys/", BOTH),
+    Shot("95-home-customer-service", "cs", "/", BOTH),
+    Shot("96-portal-complaints", "sales", "portal-link:feedback/complaints/", BOTH),
+    Shot("97-portal-survey", "sales", "portal-link:feedback/survey/", BOTH),
 ]
 SCREENS = {"": ({"width": 1366, "height": 800}, True), ".phone": ({"width": 390, "height": 844}, False)}
 
@@ -198,6 +209,9 @@ def resolve(page: Page, base: str, path: str) -> str | None:
             return None
         pk = href.rstrip("/").rsplit("/", 1)[-1]
         return f"{base}/archive/customers/{pk}/verify/" if tab == "verify" else f"{base}{href}?tab={tab}"
+    if path.startswith("portal-link:"):  # a section of the customer's pages under the link
+        overview = resolve(page, base, "portal-link")
+        return overview + path.partition(":")[2] if overview else None
     if path in ("portal-order", "portal-link"):  # 宁波北仑港口's order, shipped in two parts, with its link
         page.goto(f"{base}/orders/?q=宁波北仑港口&state=partly_shipped")
         link = page.locator("a.order-no").first
@@ -237,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
     parser.add_argument("--password", required=True, help="the demo password printed by load_demo")
-    for role, default in [("sales", "sales1"), ("center", "center1"), ("leader", "leader1"),
+    for role, default in [("sales", "sales1"), ("center", "center1"), ("leader", "leader1"), ("cs", "cs1"),
                           ("finance", "finance1"), ("auditor", "auditor1"), ("production", "prod1"),
                           ("logistics", "logi1"), ("admin", "admin")]:
         parser.add_argument(f"--{role}", default=default, help=f"login for the {role} role (default {default})")
@@ -263,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
                     if shot.role:
                         sign_in(page, base, getattr(args, shot.role), args.password)
                     url = resolve(page, base, shot.path)
-                    if url and shot.path == "portal-link":  # the customer's pages take the language from ?lang=
+                    if url and shot.path.startswith("portal-link"):  # the customer picks the language by ?lang=
                         url += f"?lang={lang}"
                     response = page.goto(url) if url else None
                     if response is None or response.status >= 400:
