@@ -40,6 +40,7 @@ from ordertaking.confidentiality import api as confidentiality_api
 from ordertaking.credit import api as credit_api
 from ordertaking.customers import api as customers_api
 from ordertaking.deliveries import api as deliveries_api
+from ordertaking.deliveries import voucher_api as deliveries_voucher_api
 from ordertaking.feedback import api as feedback_api
 from ordertaking.finance import api as finance_api
 from ordertaking.fulfilment import api as fulfilment_api
@@ -250,6 +251,7 @@ for _prefix, _router, _tag in [
     ("/attachments", attachments_api.router, "attachments"),
     ("/access", confidentiality_api.router, "confidentiality"),
     ("/deliveries", deliveries_api.router, "deliveries"),
+    ("/deliveries", deliveries_voucher_api.router, "deliveries"),
     ("/feedback", feedback_api.router, "feedback"),
     ("/archive", archive_api.router, "archive"),
     ("/reports", reports_api.router, "reports"),

@@ -55,6 +55,8 @@ urlpatterns = [
     # The customer's acceptance pages (P2.5.c/d), a section of their link's pages (portal).
     path("p/<str:token>/acceptance/", include("ordertaking.deliveries.acceptance.portal_urls")),
     path("p/", include("ordertaking.portal.urls")),
+    # The portal's sections, each its chapter's pages under the link (portal/sections.py).
+    path("p/<str:token>/voucher/", include("ordertaking.deliveries.portal_urls")),
     path("", include("ordertaking.home.urls")),
     path("", include("ordertaking.accounts.urls")),
 ]

@@ -123,6 +123,10 @@ SHOTS = [
     Shot("95-home-customer-service", "cs", "/", BOTH),
     Shot("96-portal-complaints", "sales", "portal-link:feedback/complaints/", BOTH),
     Shot("97-portal-survey", "sales", "portal-link:feedback/survey/", BOTH),
+    # the delivery voucher (P2.5.b): the rep's page of the one the buyer signed on his phone, and the
+    # customer's page to sign the one still open (finger on the phone's canvas)
+    Shot("72-voucher", "sales", "voucher", BOTH),
+    Shot("73-portal-voucher", "sales", "portal-voucher", BOTH),
 ]
 SCREENS = {"": ({"width": 1366, "height": 800}, True), ".phone": ({"width": 390, "height": 844}, False)}
 
@@ -212,6 +216,16 @@ def resolve(page: Page, base: str, path: str) -> str | None:
     if path.startswith("portal-link:"):  # a section of the customer's pages under the link
         overview = resolve(page, base, "portal-link")
         return overview + path.partition(":")[2] if overview else None
+    # the Ningbo order's first voucher (signed, on the rep's page), or the customer's page of the open one
+    if path in ("voucher", "portal-voucher"):
+        url = resolve(page, base, "portal-link" if path == "portal-voucher" else "portal-order")
+        if not url or path == "portal-voucher":
+            return f"{url}voucher/" if url else None
+        page.goto(url.split("#")[0])
+        link = page.locator("[data-testid=voucher-panel] a.order-no").first
+        link.wait_for(timeout=10000)
+        href = link.get_attribute("href")
+        return f"{base}{href}" if href else None
     if path in ("portal-order", "portal-link"):  # 宁波北仑港口's order, shipped in two parts, with its link
         page.goto(f"{base}/orders/?q=宁波北仑港口&state=partly_shipped")
         link = page.locator("a.order-no").first
@@ -278,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
                         sign_in(page, base, getattr(args, shot.role), args.password)
                     url = resolve(page, base, shot.path)
                     if url and shot.path.startswith("portal-link"):  # the customer picks the language by ?lang=
+                    if url and shot.path in ("portal-link", "portal-voucher"):  # the language by ?lang=
                         url += f"?lang={lang}"
                     response = page.goto(url) if url else None
                     if response is None or response.status >= 400:

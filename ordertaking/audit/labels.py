@@ -249,11 +249,18 @@ class AcceptanceAction(models.TextChoices):  # deliveries: acceptance, acceptanc
     COMPENSATION_WITHDRAWN = "compensation.withdrawn", _("Compensation withdrawn")
 
 
+class VoucherAction(models.TextChoices):  # the delivery voucher 交付凭证 (P2.5.b)
+    ISSUED = "delivery_voucher.issued", _("Delivery voucher issued")
+    DOCUMENTS_SET = "delivery_voucher.documents_set", _("Documents handed over recorded")
+    SIGNED = "delivery_voucher.signed", _("Delivery voucher signed by the customer")
+    SIGNED_ON_PAPER = "delivery_voucher.signed_on_paper", _("Paper delivery voucher recorded")
+
+
 ACTION_CHOICES: tuple[type[models.TextChoices], ...] = (
     AuditAction, AccountAction, CatalogAction, CustomerAction, InquiryAction, OrderAction, ReviewAction,
     CreditAction, FinanceAction, TrackingAction, NotificationAction, FulfilmentAction, AmendmentAction,
     LogisticsAction, ProductionAction, PortalAction, ArchiveAction, AttachmentAction, ReadinessAction, FeedbackAction,
-    AcceptanceAction)
+    AcceptanceAction, VoucherAction)
 
 ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES for a in choices}
 
@@ -455,6 +462,15 @@ FIELD_LABELS: dict[str, Any] = {
     # logistics (P2.4.c, P5.2.c)
     "shipment": _("shipment"),
     "shipment_state": _("shipment state"),
+    # the delivery voucher (P2.5.b)
+    "voucher": _("delivery voucher"),
+    "voucher_state": _("voucher state"),
+    "documents": _("documents handed over"),
+    "signer_name": _("signed by"),
+    "ip_address": _("IP address"),
+    "browser": _("browser"),
+    "sha256": _("SHA-256 of the signed voucher"),
+    "scan": _("scan"),
     "carrier": _("carrier"),
     "method": _("method"),
     "waybill_number": _("waybill number"),
@@ -718,6 +734,12 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("shipment_state", "in_transit"): _("In transit"),
     ("shipment_state", "delivered"): pgettext_lazy("shipment", "Delivered"),
     ("shipment_state", "cancelled"): _("Cancelled"),
+    ("voucher_state", "open"): _("Awaiting signature"),
+    ("voucher_state", "signed"): _("Signed online"),
+    ("voucher_state", "signed_on_paper"): _("Signed on paper"),
+    ("documents", "product_manual"): _("Product manual"),
+    ("documents", "inspection_report"): _("Quality inspection report"),
+    ("documents", "service_record"): _("Service record"),
     ("tracking", "picked_up"): _("Picked up"),
     ("tracking", "in_transit"): _("In transit"),
     ("tracking", "arrived"): _("Arrived"),

@@ -125,6 +125,9 @@ BADGES: dict[str, str] = {
     "reopened": "text-bg-danger",
     "invited": "text-bg-secondary",
     "answered": "text-bg-success",
+    # delivery vouchers (P2.5.b): open as above
+    "signed": "text-bg-success",
+    "signed_on_paper": "text-bg-success",
 }
 
 

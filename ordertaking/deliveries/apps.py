@@ -36,3 +36,20 @@ class DeliveriesConfig(AppConfig):
             available=portal_views.issues_available, icon="bi-exclamation-diamond", position=40,
             badge=portal_views.issues_badge,
             description=_("The problems you raised at acceptance: their progress and result.")))
+        # The voucher of each dispatched shipment is made in logistics' dispatch transaction, through the
+        # execution chapter's progress hand-off; its PDF is one of the order's documents (P2.5.b).
+        from ordertaking.common.progress import order_progress_handler_add
+
+        from . import documents
+        from .voucher_services import vouchers_follow
+
+        order_progress_handler_add(vouchers_follow)
+        documents.register()
+        # The customer signs on their own page: the portal's "Delivery voucher" section (portal/sections.py).
+        from .voucher_selectors import open_vouchers, order_has_vouchers
+
+        portal_section_add(PortalSection(
+            key="voucher", label=_("Delivery voucher"), url_name="deliveries_portal:vouchers",
+            available=order_has_vouchers, icon="bi-pen", position=10,
+            badge=lambda order: str(_("To sign")) if open_vouchers(order) else "",
+            description=_("Read what was delivered and sign the delivery voucher on your phone.")))

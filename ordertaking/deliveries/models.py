@@ -1,6 +1,7 @@
-"""Delivery and acceptance (P2.5). The delivery readiness checklist 交付准备 (P2.5.a) comes first: one per
-shipment, three parts each signed by a person of its department, and logistics dispatches nothing until all
-three are signed (the dispatch check deliveries hands down to logistics at start-up)."""
+"""Delivery and acceptance (P2.5). The delivery readiness checklist 交付准备 (P2.5.a): one per shipment,
+three parts each signed by a person of its department, and logistics dispatches nothing until all three
+are signed (the dispatch check deliveries hands down to logistics at start-up). The delivery voucher
+交付凭证 (P2.5.b): one per dispatched shipment, signed by the customer, immutable once signed."""
 
 from __future__ import annotations
 

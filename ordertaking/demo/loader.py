@@ -31,7 +31,20 @@ from ordertaking.customers.models import Customer
 from ordertaking.customers.rules import credit_code_check_char
 from ordertaking.customers.services import customer_create
 
-from . import amendments, credit, execution, finance, history, inquiries, logistics, orders, production, tracking, vat
+from . import (
+    amendments,
+    credit,
+    execution,
+    finance,
+    history,
+    inquiries,
+    logistics,
+    orders,
+    production,
+    tracking,
+    vat,
+    vouchers,
+)
 from . import archive as demo_archive
 from . import feedback as demo_feedback
 from . import notifications as demo_notifications
@@ -338,6 +351,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     load_logistics, load_amendments, load_tracking, load_feedback, history.load, load_notifications,
     demo_portal.load,
     demo_archive.load,
+    vouchers.load,
 ]
 
 

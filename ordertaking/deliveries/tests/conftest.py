@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 
+from ordertaking.logistics.tests import conftest as logistics_fixtures
 from tests.credit_grant import customer_credit_grant
 
 
@@ -60,3 +62,46 @@ def verdicts(**rejected: str) -> dict[str, Any]:
     for criterion, note in rejected.items():
         out[criterion] = {"accepted": False, "note": note}
     return out
+
+
+# --- the delivery voucher (P2.5.b) ------------------------------------------------------------------
+
+# Logistics' fixtures, shared: the approved order whose motors production made, a carrier, ship().
+unproduced_order = logistics_fixtures.unproduced_order
+approved_order = logistics_fixtures.approved_order
+carrier = logistics_fixtures.carrier
+ship = logistics_fixtures.ship
+
+
+def drawn_signature(width: int = 600, height: int = 200, *, blank: bool = False) -> bytes:
+    """A PNG like a <canvas>'s toDataURL: transparent, with a dark stroke unless `blank`."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    if not blank:
+        d = ImageDraw.Draw(img)
+        d.line([(40, 150), (120, 40), (200, 160), (300, 60), (420, 140), (540, 70)], fill=(20, 20, 40, 255),
+               width=5)
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def signature() -> bytes:
+    return drawn_signature()
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def shipped(approved_order, ship) -> Any:  # type: ignore[no-untyped-def]
+    """The order shipped in two dispatched parts: line 1 (10 motors) and line 2 (4 reducers); the
+    service line does not ship. Each shipment has its open voucher."""
+    first = ship(approved_order, {1: "10"}, dispatch=True)
+    second = ship(approved_order, {2: "4"}, dispatch=True)
+    approved_order.refresh_from_db()
+    return approved_order, first.voucher, second.voucher
