@@ -302,3 +302,111 @@ class Compensation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} ¥{self.amount}"
+
+
+# --- the delivery voucher 交付凭证 (P2.5.b) ----------------------------------------------------------------
+
+class VoucherImmutable(Exception):
+    """A signed delivery voucher was about to be changed or deleted (P2.5.b: signed is final)."""
+
+
+class DeliveryVoucher(models.Model):
+    """交付凭证 of one dispatched shipment (P2.5.b): what was delivered (its lines, copied from the
+    shipment), the documents handed over with the goods, and the customer's signature — drawn and
+    typed on their own page, or a paper voucher signed on site whose scan the sales rep uploads.
+
+    Once signed it never changes: the services refuse, `save()` and `delete()` refuse, and a database
+    trigger refuses an UPDATE or DELETE of a signed row (migration 0003_voucher_immutable). The
+    sha256 of its canonical content and the signature's bytes is on the audit chain (the signing event)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Awaiting signature")  # 待签收
+        SIGNED = "signed", _("Signed online")  # 已在线签收
+        SIGNED_ON_PAPER = "signed_on_paper", _("Signed on paper")  # 已纸质签收
+
+    class Handed(models.TextChoices):
+        """The documents given to the customer with the goods (P2.5.b)."""
+
+        PRODUCT_MANUAL = "product_manual", _("Product manual")  # 产品说明书
+        INSPECTION_REPORT = "inspection_report", _("Quality inspection report")  # 质量检验报告
+        SERVICE_RECORD = "service_record", _("Service record")  # 服务记录
+
+    number = models.CharField(_("voucher number"), max_length=40, unique=True)
+    shipment = models.OneToOneField(Shipment, on_delete=models.PROTECT, related_name="voucher",
+                                    verbose_name=_("shipment"))
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="vouchers", verbose_name=_("order"))
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN, editable=False)
+    documents = models.JSONField(_("documents handed over"), default=list, blank=True, editable=False)
+    signer_name = models.CharField(_("signed by"), max_length=100, blank=True, editable=False)
+    # The drawn signature (PNG) of an online signing; a paper voucher's scan is an attachment instead.
+    signature = models.BinaryField(_("signature"), null=True, blank=True, editable=False)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True, editable=False)
+    signer_ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True, editable=False)
+    signer_agent = models.CharField(_("browser"), max_length=300, blank=True, editable=False)
+    # The rep who recorded a paper voucher (None: the customer signed online through their link).
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", editable=False)
+    content_hash = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delivery voucher")
+        verbose_name_plural = _("delivery vouchers")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["order", "state"], name="voucher_order_state"),
+                   models.Index(fields=["state", "-created_at"], name="voucher_state_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="open") | (Q(signed_at__isnull=False) & ~Q(signer_name="")
+                                             & ~Q(content_hash="")),
+                name="voucher_signed_complete"),
+            models.CheckConstraint(condition=~Q(state="signed") | Q(signature__isnull=False),
+                                   name="voucher_online_has_signature"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if getattr(self, "_signed_when_loaded", False):
+            raise VoucherImmutable(f"delivery voucher {self.number} is signed and cannot change")
+        super().save(*args, **kwargs)
+        self._signed_when_loaded = self.is_signed
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if getattr(self, "_signed_when_loaded", False) or self.is_signed:
+            raise VoucherImmutable(f"delivery voucher {self.number} is signed and cannot be deleted")
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any, **kwargs: Any) -> DeliveryVoucher:  # type: ignore[override]
+        obj = super().from_db(db, field_names, values, **kwargs)
+        obj._signed_when_loaded = obj.__dict__.get("state", cls.State.OPEN) != cls.State.OPEN
+        return obj
+
+    @property
+    def is_signed(self) -> bool:
+        return self.state != self.State.OPEN
+
+    def document_labels(self) -> list[str]:
+        return [str(self.Handed(d).label) for d in self.documents if d in self.Handed.values]
+
+
+class VoucherLine(models.Model):
+    """What the voucher says was delivered: a line of the shipment, its product copied as the order
+    line reads (a later change of the order never rewrites a signed voucher)."""
+
+    voucher = models.ForeignKey(DeliveryVoucher, on_delete=models.PROTECT, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    position = models.PositiveIntegerField(_("line"))
+    product_code = models.CharField(_("code"), max_length=40, blank=True)
+    name = models.CharField(_("product or service"), max_length=200)
+    specification = models.CharField(_("specification"), max_length=200, blank=True)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+
+    class Meta:
+        ordering = ["voucher", "position"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="voucherline_quantity_positive"),
+                       models.UniqueConstraint(fields=["voucher", "position"], name="voucherline_once_per_line")]
+

@@ -14,6 +14,9 @@ from ordertaking.production.selectors import finished_inspections_passed, shippi
 from .models import DeliveryReadiness
 from .rules import PARTS, LineInspection
 
+# The quantities on signed delivery vouchers (P2.5.b), the voucher's own selector: acceptance reads them here.
+from .voucher_selectors import delivered_quantities  # noqa: F401
+
 PART_PERMS = {"production": "accounts.production_manage", "logistics": "accounts.logistics_manage"}
 
 
@@ -116,3 +119,4 @@ def order_readiness(order: Order) -> list[tuple[Shipment, DeliveryReadiness]]:
     found = {r.shipment_id: r for r in DeliveryReadiness.objects.filter(order=order)
              .select_related("production_signed_by", "logistics_signed_by", "sales_signed_by")}
     return [(s, found.get(s.pk) or DeliveryReadiness(shipment=s, order_id=order.pk)) for s in shipments]
+
