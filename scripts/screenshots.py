@@ -291,8 +291,7 @@ def main(argv: list[str] | None = None) -> int:
                     if shot.role:
                         sign_in(page, base, getattr(args, shot.role), args.password)
                     url = resolve(page, base, shot.path)
-                    if url and shot.path.startswith("portal-link"):  # the customer picks the language by ?lang=
-                    if url and shot.path in ("portal-link", "portal-voucher"):  # the language by ?lang=
+                    if url and (shot.path.startswith("portal-link") or shot.path == "portal-voucher"):  # ?lang=
                         url += f"?lang={lang}"
                     response = page.goto(url) if url else None
                     if response is None or response.status >= 400:
