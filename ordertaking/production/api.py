@@ -233,3 +233,20 @@ def inspection_list(request: HttpRequest, checkpoint: str = "", result: str = ""
 def inspection_detail(request: HttpRequest, inspection_id: int) -> dict[str, Any]:
     _require_view(request.user)
     return _qi_out(selectors.inspection_get(user=request.user, pk=inspection_id))
+
+
+@inspections_router.get("/orders/{number}/report.pdf", summary="An order's quality inspection report as PDF (P5.2.b)",
+                        openapi_extra={"responses": {200: {
+                            "description": "The document as a PDF download, in the language of the request",
+                            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}})
+def inspection_report_pdf(request: HttpRequest, number: str) -> Any:
+    """质量检验报告: every inspection of the order at the three checkpoints and each line's conclusion."""
+    from ordertaking.common.pdf import pdf_response
+    from ordertaking.orders.selectors import order_get
+
+    from .documents import INSPECTION_REPORT, inspection_report_document
+
+    order = order_get(user=request.user, number=number)
+    if not INSPECTION_REPORT.available(order, request.user):
+        raise NotFound(_("No such document."))
+    return pdf_response(inspection_report_document(order, reader=request.user))

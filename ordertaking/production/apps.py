@@ -15,3 +15,10 @@ class ProductionConfig(AppConfig):
         from .services import production_orders_from_tasks
 
         tasks_created_handler_add(production_orders_from_tasks)
+        # The quality inspection report 质量检验报告 is production's data: it joins the order's documents
+        # (orders.documents, below), for staff and for the customer's link (P2.5.b, P5.2.b).
+        from ordertaking.orders.documents import order_document_add
+
+        from .documents import INSPECTION_REPORT
+
+        order_document_add(INSPECTION_REPORT)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("inspections/<int:pk>/attach/", views.attach, name="attach"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("orders/<str:number>/panel/", views.order_panel, name="order_panel"),
+    path("orders/<str:number>/inspection-report.pdf", views.inspection_report_pdf, name="inspection_report_pdf"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/progress/", views.progress, name="progress"),
     path("<str:number>/plan/", views.plan, name="plan"),

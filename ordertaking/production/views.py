@@ -292,3 +292,22 @@ def order_panel(request: AuthedRequest, number: str) -> HttpResponse:
         "all_finished": all(po.state in ("finished", "cancelled") for po in pos),
         "late": bool(order.delivery_date and forecast and forecast > order.delivery_date)})
 
+
+
+# --- the quality inspection report of an order (P5.2.b, P2.5.b) -----------------------------------------
+
+@login_required
+@require_GET
+def inspection_report_pdf(request: AuthedRequest, number: str) -> HttpResponse:
+    """质量检验报告 as a PDF download, in the reader's language (production/documents.py)."""
+    from ordertaking.common.pdf import pdf_response
+
+    from .documents import INSPECTION_REPORT, inspection_report_document
+
+    try:
+        order = orders_selectors.order_get(user=request.user, number=number)
+    except NotFound as e:
+        raise Http404(str(e.message)) from e
+    if not INSPECTION_REPORT.available(order, request.user):
+        raise Http404(_("No such document."))
+    return pdf_response(inspection_report_document(order, reader=request.user))
