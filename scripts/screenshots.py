@@ -127,6 +127,13 @@ SHOTS = [
     # customer's page to sign the one still open (finger on the phone's canvas)
     Shot("72-voucher", "sales", "voucher", BOTH),
     Shot("73-portal-voucher", "sales", "portal-voucher", BOTH),
+    Shot("a5-access-requests", "leader", "/access/requests/", BOTH),
+    Shot("a6-access-request-decide", "leader", "follow:/access/requests/|[data-testid=to-decide] a", BOTH),
+    Shot("a7-reveal-log", "auditor", "/access/reveals/", BOTH),
+    Shot("a8-customer-granted-masked", "auditor", "follow:/customers/?q=姑苏|#results table a[href^='/customers/']",
+         BOTH),
+    Shot("a9-customer-masked-no-grant", "auditor", "follow:/customers/?q=钱塘|#results table a[href^='/customers/']",
+         BOTH),
 ]
 SCREENS = {"": ({"width": 1366, "height": 800}, True), ".phone": ({"width": 390, "height": 844}, False)}
 

@@ -20,8 +20,10 @@ from ordertaking.accounts.http import AuthedRequest
 from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import NotFound, ValidationFailed
 from ordertaking.common.pages import domain_errors, forbidden, list_page, put_error, render_list
+from ordertaking.confidentiality.selectors import lens_for
 from ordertaking.customers import selectors as customer_selectors
 from ordertaking.customers.models import Customer
+from ordertaking.customers.selectors import customer_timeline
 from ordertaking.customers.views import profile_context
 from ordertaking.orders import selectors as order_selectors
 
@@ -83,7 +85,7 @@ def customer_archive(request: HttpRequest, pk: int) -> HttpResponse:
     labels = dict(CONFIRM_CHOICES)
     context |= {
         "verified_labels": [labels[i] for i in customer.verified_items if i in labels],
-        "events": timeline(customer),
+        "events": customer_timeline(customer, user=request.user, lens=lens_for(request)),  # masked (P4.1.c)
         "verify_due": selectors.is_verification_due(customer),
         "verify_after_days": selectors.verify_after_days(),
         "can_verify": services.may_verify(request.user, customer),

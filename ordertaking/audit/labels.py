@@ -256,11 +256,20 @@ class VoucherAction(models.TextChoices):  # the delivery voucher 交付凭证 (P
     SIGNED_ON_PAPER = "delivery_voucher.signed_on_paper", _("Paper delivery voucher recorded")
 
 
+class ConfidentialityAction(models.TextChoices):  # confidentiality (P4.1.c)
+    ACCESS_REQUESTED = "confidential_access.requested", _("Access to confidential data requested")
+    ACCESS_GRANTED = "confidential_access.granted", _("Access to confidential data granted")
+    ACCESS_REFUSED = "confidential_access.refused", _("Access to confidential data refused")
+    ACCESS_WITHDRAWN = "confidential_access.withdrawn", _("Access request withdrawn")
+    ACCESS_REVOKED = "confidential_access.revoked", _("Access to confidential data revoked")
+    CONSENT_RECORDED = "consent.recorded", _("Consent to disclosure recorded")
+
+
 ACTION_CHOICES: tuple[type[models.TextChoices], ...] = (
     AuditAction, AccountAction, CatalogAction, CustomerAction, InquiryAction, OrderAction, ReviewAction,
     CreditAction, FinanceAction, TrackingAction, NotificationAction, FulfilmentAction, AmendmentAction,
     LogisticsAction, ProductionAction, PortalAction, ArchiveAction, AttachmentAction, ReadinessAction, FeedbackAction,
-    AcceptanceAction, VoucherAction)
+    AcceptanceAction, VoucherAction, ConfidentialityAction)
 
 ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES for a in choices}
 
@@ -538,6 +547,11 @@ FIELD_LABELS: dict[str, Any] = {
     "handler": _("handler"),
     "confirmed_how": _("confirmed by"),
     "shown_to_customer": _("the customer sees it"),
+    # confidentiality (P4.1.c)
+    "access_request": _("access request"),
+    "days": _("days"),
+    "consent_what": _("data disclosed"),
+    "consent_recipient": _("disclosed to"),
 }
 
 # An order line's keys, shown as "Line 2 · unit price" (P2.2.b revisions, P4.2.a).
@@ -640,6 +654,11 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("change_request", "open"): pgettext_lazy("change request", "Under review"),
     ("change_request", "approved"): pgettext_lazy("change request", "Approved"),
     ("change_request", "withdrawn"): pgettext_lazy("change request", "Withdrawn"),
+    ("access_request", "requested"): pgettext_lazy("access request", "Waiting for a decision"),
+    ("access_request", "granted"): pgettext_lazy("access request", "Granted"),
+    ("access_request", "refused"): pgettext_lazy("access request", "Refused"),
+    ("access_request", "withdrawn"): pgettext_lazy("access request", "Withdrawn"),
+    ("access_request", "revoked"): pgettext_lazy("access request", "Revoked"),
     ("cancel_request", "requested"): pgettext_lazy("cancel request", "Requested"),
     ("cancel_request", "agreed"): pgettext_lazy("cancel request", "Agreed"),
     ("cancel_request", "refused"): pgettext_lazy("cancel request", "Refused"),

@@ -5,4 +5,5 @@ from . import views
 app_name = "catalog"
 urlpatterns = [
     path("", views.products, name="products"),
+    path("export.xlsx", views.product_export, name="export"),
 ]

@@ -16,6 +16,9 @@ from ordertaking.accounts.models import User
 from ordertaking.catalog.models import Region
 from ordertaking.common.api import NonNull, Paged, PatchIn, choice
 from ordertaking.common.errors import ValidationFailed
+from ordertaking.confidentiality.models import Field as Confidential
+from ordertaking.confidentiality.rules import mask
+from ordertaking.confidentiality.selectors import lens_for
 
 from . import selectors, services
 from .models import Contact, Customer, CustomerAddress, InvoiceType
@@ -28,13 +31,36 @@ def me(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
+def _show(context: Any, customer: Customer, field: str, value: Any) -> Any:
+    """P4.1.c: the one masking rule, in API answers as on the pages (by duty unmasked, else masked;
+    a grant holder reveals a value through POST /api/v1/access/reveal)."""
+    request = (context or {}).get("request")
+    if request is None:
+        return mask(field, value)
+    return lens_for(request).show(customer, field, value)
+
+
 class ContactOut(Schema):
+    """Name, phone and e-mail masked unless a duty covers the reader (P4.1.c)."""
+
     id: int
     name: str
     title: str
     phone: str
     email: str
     is_primary: bool
+
+    @staticmethod
+    def resolve_name(obj: Contact, context: Any) -> str:
+        return _show(context, obj.customer, Confidential.CONTACT_NAME, obj.name)
+
+    @staticmethod
+    def resolve_phone(obj: Contact, context: Any) -> str:
+        return _show(context, obj.customer, Confidential.PHONE, obj.phone)
+
+    @staticmethod
+    def resolve_email(obj: Contact, context: Any) -> str:
+        return _show(context, obj.customer, Confidential.EMAIL, obj.email)
 
 
 class AddressOut(Schema):
@@ -45,6 +71,10 @@ class AddressOut(Schema):
     city: str
     detail: str
     is_default: bool
+
+    @staticmethod
+    def resolve_detail(obj: CustomerAddress, context: Any) -> str:
+        return _show(context, obj.customer, Confidential.ADDRESS, obj.detail)
 
 
 class CustomerOut(Schema):
@@ -68,6 +98,10 @@ class CustomerOut(Schema):
     last_verified_at: datetime | None
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_credit_code(obj: Customer, context: Any) -> str | None:
+        return _show(context, obj, Confidential.CREDIT_CODE, obj.credit_code) if obj.credit_code else None
 
     @staticmethod
     def resolve_region(obj: Customer) -> str | None:
@@ -222,7 +256,8 @@ def customer_update(request: HttpRequest, customer_id: int, payload: CustomerPat
 
 
 class InvoicingOut(Schema):
-    """开票信息. Phone and bank account are masked for whoever does not see contact details (P4.1.c)."""
+    """开票信息. Taxpayer number, address, phone and bank account are masked unless a duty for invoicing
+    details covers the reader (finance, the customer's sales rep; P4.1.c)."""
 
     invoice_title: str = Field(description="发票抬头 (the company name when none was given)")
     taxpayer_number: str = Field(description="纳税人识别号: the unified social credit code")
@@ -250,7 +285,7 @@ class InvoicingPatch(PatchIn):
 def invoicing_out(customer: Customer, user: Any) -> dict[str, Any]:
     from .rules import special_invoice_gaps
 
-    return {**selectors.invoicing_details(customer, user=user),
+    return {**selectors.invoicing_details(customer, user=user, lens=lens_for(user)),
             "special_invoice_gaps": special_invoice_gaps(selectors.special_invoice_facts(customer))}
 
 

@@ -23,3 +23,14 @@ class CustomersConfig(AppConfig):
             ref=lambda customer: str(customer.pk),
             may_view=lambda user, customer: customer_visible(user=user, customer=customer), may_add=may_add,
             kinds=("contract", "manual", "service_record", "photo", "other")))
+
+        # P4.1.c: confidentiality (below) learns who may see a customer at all and how its reveal
+        # action finds a contact's, an address's or the customer's own value.
+        from ordertaking.confidentiality.duties import customer_visible_set, reveal_source_add
+
+        from . import selectors
+
+        customer_visible_set(lambda user, customer: selectors.customer_visible(user=user, customer=customer))
+        reveal_source_add("contact", selectors.reveal_contact)
+        reveal_source_add("address", selectors.reveal_address)
+        reveal_source_add("customer", selectors.reveal_customer)

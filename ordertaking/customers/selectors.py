@@ -6,15 +6,18 @@ role holding `customer_view` sees all. Anything else is 404, never a hint that i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from ordertaking.accounts.roles import Role
+from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import NotFound, ValidationFailed
-from ordertaking.common.masking import mask_account, mask_phone
+from ordertaking.common.masking import mask_contact
+from ordertaking.confidentiality.models import Field
+from ordertaking.confidentiality.rules import mask
+from ordertaking.confidentiality.selectors import Lens
+from ordertaking.confidentiality.selectors import sees as confidential_sees
 
 from .models import Contact, Customer, CustomerAddress
 
@@ -36,27 +39,11 @@ def sees_all_customers(user: Any) -> bool:
     return bool(user.is_authenticated and user.has_perm("accounts.customer_view_all"))
 
 
-def sees_contact_details(user: Any, *, responsible: Iterable[int | None] = ()) -> bool:
-    """P4.1.c: who sees a contact's phone number and e-mail unmasked (else common/masking.py).
-
-    Those whose work is with customers, the roles that see the whole archive today (customer
-    service, order center, finance, leadership, auditors, and the administrator who maintains the
-    archive), and the sales rep responsible: the customer's, or the order's (`responsible`, user ids).
-    Production and logistics, and any other sales rep, see masked values.
-    """
-    if not user or not user.is_authenticated:
-        return False
-    if sees_all_customers(user):
-        return True
-    return user.has_role(Role.SALES) and user.pk in set(responsible)
-
-
-def sees_customer_contacts(user: Any, customer: Customer) -> bool:
-    """`sees_contact_details` for a customer: its rep, and any sales rep for a customer nobody owns yet
-    (P3.1: they may take it on; the archive shows it to them today)."""
-    if customer.sales_rep_id is None and user.is_authenticated and user.has_role(Role.SALES):
-        return True
-    return sees_contact_details(user, responsible=(customer.sales_rep_id,))
+def sees_customer_contacts(user: Any, customer: Customer, field: str = Field.PHONE) -> bool:
+    """P4.1.c: whether `user` sees the customer's contacts unmasked — the one rule of
+    `confidentiality.selectors` (by duty: the customer's sales rep, and the duties the chapters above
+    hand down). Everyone else sees them masked; a grant in force lets them reveal values one by one."""
+    return confidential_sees(user, customer, field)
 
 
 def customers_visible(*, user: Any) -> QuerySet[Customer]:
@@ -102,6 +89,46 @@ def customer_list(*, user: Any, q: str = "", region: str = "", industry: str = "
     return qs.order_by(*SORTS.get(sort, SORTS["name"]), "id")
 
 
+# --- what the reveal action finds (P4.1.c), handed down to confidentiality in CustomersConfig.ready --------
+
+CONTACT_KEYS = {"name": Field.CONTACT_NAME, "phone": Field.PHONE, "email": Field.EMAIL}
+CUSTOMER_KEYS = {"credit_code": Field.CREDIT_CODE, "taxpayer_number": Field.INVOICING,
+                 "invoice_address": Field.INVOICING, "invoice_phone": Field.INVOICING,
+                 "invoice_bank_account": Field.INVOICING}
+
+
+def _visible_customer(user: Any, pk: Any) -> Customer:
+    customer = customers_visible(user=user).select_related("sales_rep").filter(pk=pk).first() if str(
+        pk).isdigit() else None
+    if customer is None:
+        raise NotFound(_("Customer not found."))
+    return customer
+
+
+def reveal_contact(user: Any, ref: str, key: str) -> tuple[Customer, str, Any]:
+    contact = Contact.objects.select_related("customer", "customer__sales_rep").filter(pk=ref).first() if str(
+        ref).isdigit() else None
+    if contact is None or key not in CONTACT_KEYS or not customer_visible(user=user, customer=contact.customer):
+        raise NotFound(_("Contact not found."))
+    return contact.customer, CONTACT_KEYS[key], getattr(contact, key)
+
+
+def reveal_address(user: Any, ref: str, key: str) -> tuple[Customer, str, Any]:
+    address = CustomerAddress.objects.select_related("customer", "customer__sales_rep").filter(pk=ref).first() if str(
+        ref).isdigit() else None
+    if address is None or not customer_visible(user=user, customer=address.customer):
+        raise NotFound(_("Address not found."))
+    return address.customer, Field.ADDRESS, address.detail
+
+
+def reveal_customer(user: Any, ref: str, key: str) -> tuple[Customer, str, Any]:
+    customer = _visible_customer(user, ref)
+    if key not in CUSTOMER_KEYS:
+        raise NotFound(_("Nothing to reveal here."))
+    value = customer.credit_code if key in ("credit_code", "taxpayer_number") else getattr(customer, key)
+    return customer, CUSTOMER_KEYS[key], value
+
+
 def customer_get(*, user: Any, pk: Any) -> Customer:
     try:
         pk = int(pk)
@@ -135,20 +162,44 @@ def industries(*, user: Any) -> list[str]:
         "industry", flat=True).distinct())
 
 
-def invoicing_details(customer: Customer, *, user: Any) -> dict[str, Any]:
-    """The customer's 开票信息 as shown to `user` (page, API, invoice page): the phone and the bank
-    account masked like a contact's phone for whoever does not see contact details (P4.1.c,
-    `sees_customer_contacts`). The title falls back to the company name; the taxpayer number is the
-    unified social credit code."""
-    masked = not sees_customer_contacts(user, customer)
+def customer_timeline(customer: Customer, *, user: Any, lens: Lens | None = None) -> list[Any]:
+    """The customer's timeline as `user` may read it (P4.1.c): for whoever holds no duty for the customer,
+    the contacts' names, phones and e-mails, the addresses, the credit code and the invoicing details in
+    the changes are masked, and so is a contact's name given as an event's note."""
+    events: list[Any] = timeline(customer)
+    lens = lens or Lens(user)
+    if lens.sees(customer, Field.PHONE) and lens.sees(customer, Field.INVOICING):
+        return events
+    for ev in events:
+        contact_event = ev.action.startswith("customer.contact_")
+        for row in ev.changes:
+            key = row.get("key", "")
+            key = "contact_name" if contact_event and key == "name" else key
+            row["before"] = mask_contact(key, row.get("before"))
+            row["after"] = mask_contact(key, row.get("after"))
+        if contact_event and ev.message:
+            ev.message = mask(Field.CONTACT_NAME, ev.message)
+    return events
+
+
+def invoicing_details(customer: Customer, *, user: Any, lens: Lens | None = None) -> dict[str, Any]:
+    """The customer's 开票信息 as shown to `user` (page, API, invoice page, PDFs): the taxpayer number,
+    registered address, phone and bank account masked for whoever holds no duty for invoicing details
+    (P4.1.c: finance by duty, the customer's sales rep). The title falls back to the company name; the
+    taxpayer number is the unified social credit code."""
+    lens = lens or Lens(user)
+    masked = not lens.sees(customer, Field.INVOICING)
+
+    def shown(key: str, value: str | None) -> str:
+        return (mask(Field.INVOICING, value, key=key) if masked else value) or ""
+
     return {
         "invoice_title": customer.invoice_title or customer.name,
-        "taxpayer_number": customer.credit_code or "",
-        "invoice_address": customer.invoice_address,
-        "invoice_phone": mask_phone(customer.invoice_phone) if masked else customer.invoice_phone,
+        "taxpayer_number": shown("taxpayer_number", customer.credit_code),
+        "invoice_address": shown("invoice_address", customer.invoice_address),
+        "invoice_phone": shown("invoice_phone", customer.invoice_phone),
         "invoice_bank": customer.invoice_bank,
-        "invoice_bank_account": (mask_account(customer.invoice_bank_account) if masked
-                                 else customer.invoice_bank_account),
+        "invoice_bank_account": shown("invoice_bank_account", customer.invoice_bank_account),
         "invoice_type": customer.invoice_type,
         "invoice_type_label": str(customer.get_invoice_type_display()),
         "masked": masked,

@@ -7,6 +7,7 @@ app_name = "customers"
 # mounts archive.views.customer_archive there, as it mounts review's submit among the order pages.
 urlpatterns = [
     path("", views.customer_list, name="list"),
+    path("export.xlsx", views.customer_export, name="export"),
     path("new/", views.customer_new, name="new"),
     path("rows/<str:kind>/", views.form_row, name="form_row"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),

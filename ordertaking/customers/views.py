@@ -13,6 +13,11 @@ from django.utils.translation import gettext as _
 from ordertaking.accounts.http import AuthedRequest
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from ordertaking.common.pages import domain_errors, forbidden, list_page, render_list
+from ordertaking.common.xlsx import xlsx_bytes
+from ordertaking.confidentiality.models import Field as Confidential
+from ordertaking.confidentiality.rules import mask
+from ordertaking.confidentiality.selectors import lens_for
+from ordertaking.confidentiality.services import reveals_record
 
 from . import selectors, services
 from .forms import AddressFormSet, ContactFormSet, CustomerFilterForm, CustomerForm, InvoicingForm
@@ -20,6 +25,7 @@ from .models import Customer
 from .rules import special_invoice_gaps
 
 PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _get(request: HttpRequest, pk: int) -> Customer:
@@ -51,6 +57,51 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     return render_list(request, "customers/list.html", context)
 
 
+EXPORT_MAX = 10000
+
+
+@login_required
+def customer_export(request: HttpRequest) -> HttpResponse:
+    """The customer list with the user's filters as an .xlsx (P4.1.c): confidential values in full only where
+    a duty or a grant covers them, each customer and field carried in full written to the reveal log;
+    every text cell written as text, never a formula (common/xlsx.py)."""
+    if not request.user.has_perm("accounts.customer_view"):
+        return forbidden(request)
+    form = CustomerFilterForm(request.GET or None)
+    f = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.customer_list(user=request.user, q=f.get("q", ""),
+                                 region=f["region"].code if f.get("region") else "",
+                                 industry=f.get("industry", ""), size=f.get("size", ""),
+                                 sort=request.GET.get("sort", "name")).prefetch_related("contacts")[:EXPORT_MAX]
+    lens = lens_for(request)
+    carried: list[tuple[Customer, str]] = []
+
+    def value(c: Customer, field: str, raw: str | None) -> str:
+        if not raw:
+            return ""
+        if lens.basis(c, field) is not None:
+            carried.append((c, field))
+            return raw
+        return str(mask(field, raw))
+
+    rows = []
+    for c in qs:
+        contact = next(iter(sorted(c.contacts.all(), key=lambda x: (not x.is_primary, x.pk))), None)
+        rows.append([c.name, value(c, Confidential.CREDIT_CODE, c.credit_code), str(c.region or ""), c.city,
+                     c.industry, str(c.get_size_display() or ""), str(c.get_status_display()),
+                     str(c.sales_rep or ""),
+                     value(c, Confidential.CONTACT_NAME, contact.name) if contact else "",
+                     value(c, Confidential.PHONE, contact.phone) if contact else "",
+                     value(c, Confidential.EMAIL, contact.email) if contact else ""])
+    content = xlsx_bytes(sheet=_("Customers"), headers=[
+        _("Company name"), _("Credit code"), _("Region"), _("City"), _("Industry"), _("Size"), _("Status"),
+        _("Sales rep"), _("Contact name"), _("Phone"), _("Email")], rows=rows)
+    reveals_record(actor=request.user, lens=lens, entries=carried, channel="export", what=_("Customers export"))
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="customers.xlsx"'
+    return response
+
+
 def profile_context(request: HttpRequest, customer: Customer) -> dict[str, Any]:
     """What the customer's profile cards show (basic information, classification, invoicing details,
     contacts, addresses: `customers/detail.html#profile`). The customer's page is the archive's
@@ -74,6 +125,9 @@ def customer_invoicing(request: AuthedRequest, pk: int) -> HttpResponse:
     customer = _get(request, pk)
     if not services.may_edit_invoicing(request.user, customer):
         return forbidden(request, _("You may not change this customer's invoicing details."))
+    if not lens_for(request).sees(customer, Confidential.INVOICING):  # the form would show them in full
+        return forbidden(request, _("This customer's invoicing details are confidential: you edit them only for "
+                                    "your work (P4.1.c)."))
     status = 200
     if request.method == "POST":
         form = InvoicingForm(request.POST)
@@ -113,6 +167,11 @@ def _apply_error(e: DomainError, form: CustomerForm, contacts: Any, addresses: A
 
 def _form_page(request: AuthedRequest, customer: Customer | None) -> HttpResponse:
     _require(request, "customer_manage")
+    if customer is not None and not all(lens_for(request).sees(customer, f) for f in (
+            Confidential.CONTACT_NAME, Confidential.PHONE, Confidential.EMAIL, Confidential.ADDRESS,
+            Confidential.CREDIT_CODE)):  # the form would show the confidential values in full
+        return forbidden(request, _("This customer's contacts and addresses are confidential: you edit them only "
+                                    "for your work, as its sales rep (P4.1.c)."))
     if request.method == "POST":
         form = CustomerForm(request.POST)
         contacts = ContactFormSet(request.POST, prefix="contacts")

@@ -47,6 +47,7 @@ from . import (
 )
 from . import archive as demo_archive
 from . import feedback as demo_feedback
+from . import confidentiality as demo_confidentiality
 from . import notifications as demo_notifications
 from . import portal as demo_portal
 
@@ -345,13 +346,17 @@ def load_feedback(ctx: DemoContext) -> None:
     demo_feedback.load(ctx)
 
 
+def load_confidentiality(ctx: DemoContext) -> None:
+    demo_confidentiality.load(ctx)
+
+
 STEPS: list[Callable[[DemoContext], None]] = [
     load_master_data, load_users, vat.load_rates, load_customers, load_credit, load_inquiries,
     load_assignment_rules, load_orders, load_receivables, vat.load_fapiao, load_task_work, load_production,
     load_logistics, load_amendments, load_tracking, load_feedback, history.load, load_notifications,
     demo_portal.load,
     demo_archive.load,
-    vouchers.load,
+    vouchers.load, load_confidentiality,
 ]
 
 

@@ -14,3 +14,10 @@ class FinanceConfig(AppConfig):
         from .selectors import payment_record_for
 
         payment_record_reader_set(payment_record_for)
+
+        # P4.1.c: finance sees every customer's invoicing details and credit code (it issues the invoices).
+        from ordertaking.confidentiality.duties import duty_add
+
+        from .selectors import invoicing_duty
+
+        duty_add(invoicing_duty)

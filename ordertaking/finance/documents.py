@@ -13,6 +13,8 @@ from django.utils.translation import pgettext
 
 from ordertaking.accounts.models import User
 from ordertaking.common import pdf
+from ordertaking.confidentiality.models import Field
+from ordertaking.confidentiality.selectors import Lens
 
 from . import selectors
 
@@ -35,10 +37,14 @@ def statement_document(customer_id: int, *, reader: User, date_from: date | None
     company = pdf.company()
     address = customer.addresses.select_related("region").order_by("-is_default", "id").first()
     period = period_text(date_from, date_to)
+    lens = Lens(reader)  # P4.1.c: the credit code and the street as the reader may see them
+    street = lens.show(customer, Field.ADDRESS, address.detail) if address else ""
     facts = pdf.fields_table([
         (_("Customer"), customer.name), (_("Period"), period),
-        (_("Credit code"), customer.credit_code or ""), (_("Currency"), _("Renminbi (CNY)")),
-        (_("Address"), str(address) if address else ""), (_("Sales rep"), str(customer.sales_rep or "")),
+        (_("Credit code"), lens.show(customer, Field.CREDIT_CODE, customer.credit_code or "")),
+        (_("Currency"), _("Renminbi (CNY)")),
+        (_("Address"), f"{address.region}{address.city}{street}" if address else ""),
+        (_("Sales rep"), str(customer.sales_rep or "")),
     ])
     totals = data["totals"]
     summary = pdf.table(

@@ -9,11 +9,13 @@ from typing import Any
 from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ordertaking.accounts.models import User
 from ordertaking.common.errors import NotFound
 from ordertaking.common.money import money
 from ordertaking.common.queues import Queue
+from ordertaking.confidentiality.models import Field
 from ordertaking.credit import rules as credit_rules
 from ordertaking.credit.models import CreditAlert
 from ordertaking.credit.selectors import require_finance_view
@@ -286,3 +288,15 @@ def exposure_recompute(customer_id: int) -> tuple[Decimal, Decimal]:
     invoices = Invoice.objects.filter(customer_id=customer_id).aggregate(a=Sum("amount"), s=Sum("settled_amount"))
     unpaid = (invoices["a"] or ZERO) - (invoices["s"] or ZERO)
     return money(max(ZERO, approved - invoiced_of_approved)), money(Decimal(unpaid))
+
+
+# --- the duty handed down to confidentiality (FinanceConfig.ready) ---------------------------------------
+
+FINANCE_INVOICING = gettext_lazy("finance issuing the customer's invoices")
+
+
+def invoicing_duty(user: Any, customer: Any, field: str) -> Any:
+    """P4.1.c: finance sees the invoicing details and the credit code (taxpayer number) of every customer."""
+    if field in (Field.INVOICING, Field.CREDIT_CODE) and user.has_perm("accounts.finance_manage"):
+        return FINANCE_INVOICING
+    return None

@@ -8,6 +8,7 @@ urlpatterns = [
     path("aging/", views.aging, name="aging"),
     path("aging.xlsx", views.aging_xlsx, name="aging_xlsx"),
     path("invoices/", views.invoices, name="invoices"),
+    path("invoices.xlsx", views.invoice_export, name="invoice_export"),
     path("invoices/<str:number>/", views.invoice_detail, name="invoice_detail"),
     path("invoices/<str:number>/fapiao/", views.fapiao_record, name="fapiao_record"),
     path("invoices/<str:number>/fapiao/reverse/", views.fapiao_reverse, name="fapiao_reverse"),

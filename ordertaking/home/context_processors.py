@@ -37,6 +37,8 @@ NAV: list[tuple[str, Any, str, str | None]] = [
     ("reports:statistics", _("Statistics"), "bi-graph-up", "statistics_view"),
     ("deliveries:issues", _("Acceptance issues"), "bi-exclamation-diamond", "acceptance_issue_handle"),
     ("deliveries:compensations", _("Compensation to approve"), "bi-cash-coin", "compensation_approve"),
+    ("confidentiality:requests", _("Access requests"), "bi-key", "customer_view"),
+    ("confidentiality:reveals", _("Reveal log"), "bi-eye", "reveal_log_view"),
     ("audit:list", _("Audit log"), "bi-journal-text", "audit_view"),
     ("ops:jobs", _("Scheduled jobs"), "bi-clock-history", "user_manage"),
     ("ops:backups", _("Backups"), "bi-database-check", "user_manage"),

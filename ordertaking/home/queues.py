@@ -12,6 +12,7 @@ from typing import Any
 from ordertaking.amendments import selectors as amendments_selectors
 from ordertaking.archive import selectors as archive_selectors
 from ordertaking.common.queues import Queue
+from ordertaking.confidentiality import selectors as confidentiality_selectors
 from ordertaking.credit import selectors as credit_selectors
 from ordertaking.deliveries.acceptance import selectors as acceptance_selectors
 from ordertaking.feedback import selectors as feedback_selectors
@@ -44,6 +45,7 @@ PROVIDERS: list[Callable[[Any], list[Queue]]] = [
     archive_selectors.home_queues,
     feedback_selectors.home_queues,
     acceptance_selectors.home_queues,
+    confidentiality_selectors.home_queues,
 ]
 
 

@@ -16,7 +16,7 @@ from ordertaking.accounts.models import User
 from ordertaking.catalog.models import Product
 from ordertaking.common.api import NonNull, Paged, PatchIn, choice
 from ordertaking.common.errors import ValidationFailed
-from ordertaking.common.masking import mask_email, mask_phone
+from ordertaking.common.masking import mask_address, mask_email, mask_name, mask_phone
 from ordertaking.customers.api import region_by_code
 from ordertaking.customers.selectors import customers_visible
 
@@ -72,6 +72,14 @@ class InquiryOut(Schema):
     @staticmethod
     def resolve_contact_email(obj: Inquiry, context: Any) -> str:
         return obj.contact_email if _contact_visible(obj, context) else mask_email(obj.contact_email)
+
+    @staticmethod
+    def resolve_contact_name(obj: Inquiry, context: Any) -> str:
+        return obj.contact_name if _contact_visible(obj, context) else mask_name(obj.contact_name)
+
+    @staticmethod
+    def resolve_address(obj: Inquiry, context: Any) -> str:
+        return obj.address if _contact_visible(obj, context) else mask_address(obj.address)
 
     @staticmethod
     def resolve_reference(obj: Inquiry) -> str:

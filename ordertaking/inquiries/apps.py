@@ -6,3 +6,11 @@ class InquiriesConfig(AppConfig):
     name = "ordertaking.inquiries"
     label = "inquiries"
     verbose_name = _("Inquiries")
+
+    def ready(self) -> None:
+        # P4.1.c: customer service sees a customer's contacts while handling its inquiry.
+        from ordertaking.confidentiality.duties import duty_add
+
+        from .selectors import inquiry_duty, inquiry_duty_scope
+
+        duty_add(inquiry_duty, scope=inquiry_duty_scope)

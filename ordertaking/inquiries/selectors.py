@@ -19,7 +19,8 @@ from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
 from ordertaking.common.errors import NotFound
 from ordertaking.common.queues import Queue
-from ordertaking.customers.selectors import sees_contact_details
+from ordertaking.confidentiality.models import Field
+from ordertaking.confidentiality.selectors import sees as confidential_sees
 
 from .models import Inquiry
 
@@ -46,10 +47,40 @@ def inquiry_visible(*, user: Any, inquiry: Inquiry) -> bool:
 
 
 def inquiry_contact_visible(user: Any, inquiry: Inquiry) -> bool:
-    """P4.1.c: whether `user` sees the inquiry's phone and e-mail unmasked (customers' one predicate):
-    whoever received it or had it handed over, the customer's rep, and the roles working with customers."""
-    rep = inquiry.customer.sales_rep_id if inquiry.customer_id and inquiry.customer else None
-    return sees_contact_details(user, responsible=(inquiry.received_by_id, inquiry.assigned_to_id, rep))
+    """P4.1.c: whether `user` sees the inquiry's contact unmasked: whoever received it or had it handed
+    over (they handle it), and whoever holds a duty for its customer (confidentiality's one rule)."""
+    if not user or not user.is_authenticated:
+        return False
+    if user.pk in (inquiry.received_by_id, inquiry.assigned_to_id):
+        return True
+    return bool(inquiry.customer_id and confidential_sees(user, inquiry.customer, Field.PHONE))
+
+
+# --- the duty handed down to confidentiality (InquiriesConfig.ready) ------------------------------------
+
+HANDLING_INQUIRY = gettext_lazy("customer service handling the customer's inquiry")
+
+
+def _handling(user: Any) -> QuerySet[Inquiry]:
+    return Inquiry.objects.filter(Q(received_by_id=user.pk) | Q(assigned_to_id=user.pk),
+                                  customer__isnull=False).exclude(
+        state__in=(Inquiry.State.CLOSED, Inquiry.State.CONVERTED))
+
+
+def inquiry_duty_scope(user: Any) -> set[int]:
+    """The customers whose open inquiry a customer service user received or handles."""
+    if not user.has_role(Role.CUSTOMER_SERVICE):
+        return set()
+    return set(_handling(user).values_list("customer_id", flat=True))
+
+
+def inquiry_duty(user: Any, customer: Any, field: str) -> Any:
+    """P4.1.c: customer service sees a customer's contacts and addresses while handling its inquiry."""
+    if field not in (Field.CONTACT_NAME, Field.PHONE, Field.EMAIL, Field.ADDRESS):
+        return None
+    if customer.pk in inquiry_duty_scope(user):
+        return HANDLING_INQUIRY
+    return None
 
 
 def inquiry_list(*, user: Any, scope: str = "mine", channel: str = "", state: str = "", q: str = "",

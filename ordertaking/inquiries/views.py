@@ -16,6 +16,8 @@ from ordertaking.accounts.http import AuthedRequest
 from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import DomainError, NotFound
 from ordertaking.common.pages import domain_errors, forbidden, list_page, put_error, render_list
+from ordertaking.confidentiality.models import Field
+from ordertaking.confidentiality.selectors import sees as confidential_sees
 from ordertaking.customers.selectors import customers_visible
 
 from . import selectors, services, states
@@ -109,7 +111,8 @@ def _contacts_of(request: HttpRequest, raw: Any) -> list[Any]:
     raw = str(raw or "")
     if raw.isdigit() and request.user.has_perm("accounts.inquiry_record"):
         customer = customers_visible(user=request.user).filter(pk=int(raw)).first()
-        if customer is not None:
+        # P4.1.c: the picker shows the contacts in full, so only to whoever sees them by duty
+        if customer is not None and confidential_sees(request.user, customer, Field.PHONE):
             contacts = list(customer.contacts.order_by("-is_primary", "id"))
     return contacts
 

@@ -12,10 +12,12 @@ from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ordertaking.common.errors import NotFound
 from ordertaking.common.queues import Queue
+from ordertaking.confidentiality.models import Field
 from ordertaking.fulfilment.models import Task
 from ordertaking.fulfilment.states import LIVE_STATES as TASK_LIVE
 from ordertaking.orders.models import Order, OrderLine
@@ -275,3 +277,24 @@ def home_queues(user: Any) -> list[Queue]:
                          str(e.get_kind_display())) for e in exceptions[:5]],
               url=reverse("logistics:board"), empty_text=_("No open shipping exception.")),
     ]
+
+
+# --- the duty handed down to confidentiality (LogisticsConfig.ready) -------------------------------------
+
+HANDLING_SHIPMENT = gettext_lazy("logistics handling a shipment to the customer")
+
+
+def delivery_duty_scope(user: Any) -> set[int]:
+    """The customers with a shipment under way (planned, dispatched, in transit), for logistics users."""
+    if not user.has_perm("accounts.logistics_manage"):
+        return set()
+    return set(Shipment.objects.filter(state__in=(Shipment.State.PLANNED, Shipment.State.DISPATCHED,
+                                                  Shipment.State.IN_TRANSIT)).values_list(
+        "order__customer_id", flat=True).distinct())
+
+
+def delivery_duty(user: Any, customer: Any, field: str) -> Any:
+    """P4.1.c: logistics sees the delivery contact (name, phone) and address of a shipment it handles."""
+    if field not in (Field.CONTACT_NAME, Field.PHONE, Field.ADDRESS):
+        return None
+    return HANDLING_SHIPMENT if customer.pk in delivery_duty_scope(user) else None

@@ -29,7 +29,6 @@ from ordertaking.accounts.models import User
 from ordertaking.catalog.models import PaymentMethod, Product, Region
 from ordertaking.common.api import NonNull, PatchIn, choice
 from ordertaking.common.errors import PermissionDenied, ValidationFailed
-from ordertaking.common.masking import mask_phone
 from ordertaking.common.pdf import pdf_response
 from ordertaking.customers.models import Customer
 from ordertaking.customers.selectors import customers_visible
@@ -224,14 +223,13 @@ def _line(line: OrderLine) -> dict[str, Any]:
 
 def order_out(order: Order, user: Any) -> dict[str, Any]:
     region, pm = order.delivery_region, order.payment_method
-    # P4.1.c: the contact's phone in full only for those whose work needs it (common/masking.py).
-    phone = order.contact_phone if selectors.order_contact_visible(user, order) else mask_phone(order.contact_phone)
+    contact = selectors.order_contact(order, user)  # P4.1.c: in full only for those whose work needs it
     return {**_summary(order), "revision": order.revision, "entered_by": order.entered_by.username,
             "delivery_region": region.code if region else None, "delivery_region_name": region.name if region else None,
-            "delivery_city": order.delivery_city, "delivery_address": order.delivery_address,
+            "delivery_city": order.delivery_city, "delivery_address": contact["delivery_address"],
             "payment_method": pm.code if pm else None, "payment_method_name": pm.name if pm else None,
-            "customer_reference": order.customer_reference, "contact_name": order.contact_name,
-            "contact_phone": phone, "notes": order.notes, "cancel_reason": order.cancel_reason,
+            "customer_reference": order.customer_reference, "contact_name": contact["contact_name"],
+            "contact_phone": contact["contact_phone"], "notes": order.notes, "cancel_reason": order.cancel_reason,
             "submitted_at": order.submitted_at, "approved_at": order.approved_at,
             "lines": [_line(ln) for ln in selectors.order_lines(order)]}
 

@@ -19,3 +19,10 @@ class OrdersConfig(AppConfig):
         attachment_target_add(AttachmentTarget(
             key="order", model=Order, get=lambda user, ref: order_get(user=user, number=ref),
             ref=lambda order: order.number, may_view=may_see, may_add=may_attach, order_of=lambda order: order))
+
+        # P4.1.c: the reveal action finds an order's contact and street address through orders' selector.
+        from ordertaking.confidentiality.duties import reveal_source_add
+
+        from .selectors import reveal_order
+
+        reveal_source_add("order", reveal_order)

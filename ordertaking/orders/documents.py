@@ -38,11 +38,12 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from ordertaking.catalog.models import PaymentMethod
 from ordertaking.common import pdf
-from ordertaking.common.masking import mask_phone
+from ordertaking.confidentiality.models import Field
+from ordertaking.confidentiality.selectors import Lens
 from ordertaking.customers.selectors import invoicing_details
 
 from .models import Order
-from .selectors import order_contact_visible, order_lines
+from .selectors import order_contact, order_lines
 from .states import OPEN_STATES, OrderState
 
 
@@ -90,8 +91,10 @@ def payment_terms(method: PaymentMethod | None) -> str:
     return _("%(name)s (%(meaning)s)") % {"name": method.name, "meaning": meaning}
 
 
-def delivery_place(order: Order) -> str:
-    return "".join(p for p in (str(order.delivery_region or ""), order.delivery_city, order.delivery_address) if p)
+def delivery_place(order: Order, street: str | None = None) -> str:
+    """Province, city and street; `street` the street as the reader may see it (P4.1.c)."""
+    street = order.delivery_address if street is None else street
+    return "".join(p for p in (str(order.delivery_region or ""), order.delivery_city, street) if p)
 
 
 def _party(title: str, rows: list[tuple[str, str]]) -> Any:
@@ -115,13 +118,13 @@ def _watermark(order: Order) -> str:
     return ""
 
 
-def terms_clauses(order: Order, *, contact: str) -> list[str]:
+def terms_clauses(order: Order, *, contact: str, street: str | None = None) -> list[str]:
     """The company's contract terms (the template named by ORDERTAKING_CONTRACT_TERMS_TEMPLATE), with
     the order's delivery and payment terms filled in; one clause per paragraph."""
     text = render_to_string(settings.ORDERTAKING_CONTRACT_TERMS_TEMPLATE, {
         "order": order, "company": pdf.company(),
         "delivery_date": pdf.date_text(order.delivery_date) or _("the date agreed by both parties"),
-        "delivery_place": delivery_place(order) or _("the place agreed by both parties"),
+        "delivery_place": delivery_place(order, street) or _("the place agreed by both parties"),
         "contact": contact or _("the buyer's contact"),
         "payment": payment_terms(order.payment_method) or _("as agreed by both parties"),
     })
@@ -135,15 +138,16 @@ def contract_document(order: Order, *, reader: Any) -> pdf.Document:
     blocks. `reader` decides whether the buyer's phone is shown or masked (P4.1.c)."""
     customer = order.customer
     company = pdf.company()
-    contact_visible = order_contact_visible(reader, order)
-    phone = order.contact_phone if contact_visible else mask_phone(order.contact_phone)
+    lens = Lens(reader)
+    shown = order_contact(order, reader, lens)  # P4.1.c: as on the order page
     address = customer.addresses.select_related("region").order_by("-is_default", "id").first()
-    contact = " ".join(p for p in (order.contact_name, phone) if p)
-    invoicing = invoicing_details(customer, user=reader)  # 开票信息, masked as on the customer page (P4.1.c)
+    contact = " ".join(p for p in (shown["contact_name"], shown["contact_phone"]) if p)
+    invoicing = invoicing_details(customer, user=reader, lens=lens)  # 开票信息, masked as on the customer page
+    street = lens.show(customer, Field.ADDRESS, address.detail) if address else ""
     buyer = _party(_("Buyer"), [
         (_("Company"), customer.name),
-        (_("Credit code"), customer.credit_code or ""),
-        (_("Address"), str(address) if address else ""),
+        (_("Credit code"), lens.show(customer, Field.CREDIT_CODE, customer.credit_code or "")),
+        (_("Address"), f"{address.region}{address.city}{street}" if address else ""),
         (_("Contact"), contact),
         (_("Bank"), invoicing["invoice_bank"]),
         (_("Bank account"), invoicing["invoice_bank_account"]),
@@ -188,7 +192,7 @@ def contract_document(order: Order, *, reader: Any) -> pdf.Document:
         spans.append(("SPAN", (2, len(rows) + 2), (8, len(rows) + 2)))
     lines.setStyle(TS(spans))
     approved = order.approved_at or timezone.now()
-    clauses = terms_clauses(order, contact=contact)
+    clauses = terms_clauses(order, contact=contact, street=shown["delivery_address"])
     story: list[Any] = [
         pdf.para(_("The buyer and the seller agree on the sale of the products and services below "
                    "on the following terms."), "body"),
@@ -198,7 +202,7 @@ def contract_document(order: Order, *, reader: Any) -> pdf.Document:
                    "(1 + rate), rounded to the fen, and the totals are the sums of the lines."), "small"),
         pdf.para(_("2. Delivery and payment"), "heading"),
         pdf.fields_table([(_("Delivery date"), pdf.date_text(order.delivery_date)),
-                          (_("Delivery place"), delivery_place(order)),
+                          (_("Delivery place"), delivery_place(order, shown["delivery_address"])),
                           (_("Contact"), contact),
                           (_("Payment terms"), payment_terms(order.payment_method)),
                           (_("Invoice type wanted"), invoicing["invoice_type_label"])]),

@@ -20,8 +20,10 @@ from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import NotFound
 from ordertaking.common.masking import mask_contact
 from ordertaking.common.queues import Queue
+from ordertaking.confidentiality.models import Field
+from ordertaking.confidentiality.rules import mask
+from ordertaking.confidentiality.selectors import Lens
 from ordertaking.customers.models import Customer
-from ordertaking.customers.selectors import sees_contact_details
 
 from .models import Order, OrderLine
 from .numbering import parse_number
@@ -127,11 +129,35 @@ def order_get(*, user: Any, number: str, for_detail: bool = False) -> Order:
 
 # --- timeline -----------------------------------------------------------------------------------
 
-def order_contact_visible(user: Any, order: Order) -> bool:
-    """P4.1.c: whether `user` sees the order's contact phone unmasked (customers' one predicate):
-    the order's and the customer's sales rep, whoever entered it, and the roles working with customers."""
-    return sees_contact_details(user, responsible=(order.sales_rep_id, order.entered_by_id,
-                                                   order.customer.sales_rep_id))
+def order_contact_visible(user: Any, order: Order, lens: Lens | None = None) -> bool:
+    """P4.1.c: whether `user` sees the order's contact (name, phone) and street address unmasked: the
+    order's sales rep and whoever entered it (they took them from the customer), and whoever holds a
+    duty for the customer (confidentiality's one rule: its rep, logistics for a shipment they handle …)."""
+    if not user or not user.is_authenticated:
+        return False
+    if user.pk in (order.sales_rep_id, order.entered_by_id):
+        return True
+    return (lens or Lens(user)).sees(order.customer, Field.PHONE)
+
+
+def order_contact(order: Order, user: Any, lens: Lens | None = None) -> dict[str, Any]:
+    """The order's contact and street address as `user` sees them (pages, API, PDFs; P4.1.c)."""
+    visible = order_contact_visible(user, order, lens)
+    if visible:
+        return {"contact_name": order.contact_name, "contact_phone": order.contact_phone,
+                "delivery_address": order.delivery_address, "visible": True}
+    return {"contact_name": mask(Field.CONTACT_NAME, order.contact_name),
+            "contact_phone": mask(Field.PHONE, order.contact_phone),
+            "delivery_address": mask(Field.ADDRESS, order.delivery_address), "visible": False}
+
+
+def reveal_order(user: Any, ref: str, key: str) -> tuple[Any, str, Any]:
+    """What the reveal action finds on an order (handed down to confidentiality in OrdersConfig.ready)."""
+    fields = {"contact_name": Field.CONTACT_NAME, "contact_phone": Field.PHONE, "delivery_address": Field.ADDRESS}
+    if key not in fields:
+        raise NotFound(_("Nothing to reveal here."))
+    order = order_get(user=user, number=ref)
+    return order.customer, fields[key], getattr(order, key)
 
 
 def order_timeline(order: Order, *, masked: bool = False) -> list[Any]:

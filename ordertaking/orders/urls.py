@@ -5,6 +5,7 @@ from . import views
 app_name = "orders"
 urlpatterns = [
     path("", views.order_list, name="list"),
+    path("export.xlsx", views.order_export, name="export"),
     path("new/", views.order_new, name="new"),
     path("lines/row/", views.line_row, name="line_row"),
     path("lines/totals/", views.line_totals, name="line_totals"),

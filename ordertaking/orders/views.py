@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,6 +21,10 @@ from ordertaking.catalog.selectors import product_search
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from ordertaking.common.pages import domain_errors, forbidden, list_page, render_list
 from ordertaking.common.pdf import pdf_response
+from ordertaking.common.xlsx import xlsx_bytes
+from ordertaking.confidentiality.models import Field as Confidential
+from ordertaking.confidentiality.selectors import lens_for
+from ordertaking.confidentiality.services import reveals_record
 
 from . import selectors, services
 from .documents import ORDER_DOCUMENTS, contract_document, order_documents
@@ -58,6 +63,52 @@ def order_list(request: HttpRequest) -> HttpResponse:
                "columns": dict(columns),
                "can_enter": may_enter_orders(request.user)}
     return render_list(request, "orders/list.html", context)
+
+
+EXPORT_MAX = 10000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def order_export(request: HttpRequest) -> HttpResponse:
+    """The order list with the user's filters as an .xlsx (P4.2.c, P4.1.c): the contact and street in full
+    only where the order list's reader may see them (their own order, a duty) or a grant covers them, each
+    customer carried in full under a duty or grant written to the reveal log; text never a formula."""
+    form = OrderFilterForm(request.GET or None, user=request.user)
+    f = form.cleaned_data if form.is_valid() else {}
+    sort = request.GET.get("sort", selectors.DEFAULT_SORT)
+    if sort.lstrip("-") not in selectors.SORTS:
+        sort = selectors.DEFAULT_SORT
+    qs = selectors.order_list(user=request.user, state=f.get("state", ""),
+                              customer_id=f["customer"].pk if f.get("customer") else None,
+                              date_from=f.get("date_from"), date_to=f.get("date_to"), q=f.get("q", ""),
+                              sort=sort).select_related("delivery_region", "payment_method")[:EXPORT_MAX]
+    lens = lens_for(request)
+    carried: list[tuple[Any, str]] = []
+    rows = []
+    for o in qs:
+        shown = selectors.order_contact(o, request.user, lens)
+        basis = lens.basis(o.customer, Confidential.PHONE)  # a duty or a grant: carried in full, logged
+        if basis is not None:
+            shown = {"contact_name": o.contact_name, "contact_phone": o.contact_phone,
+                     "delivery_address": o.delivery_address}
+            if o.contact_phone or o.contact_name or o.delivery_address:
+                carried += [(o.customer, f) for f in (Confidential.CONTACT_NAME, Confidential.PHONE,
+                                                      Confidential.ADDRESS)]
+        rows.append([o.number, o.customer.name, str(o.get_state_display()), str(o.sales_rep),
+                     timezone.localtime(o.created_at).strftime("%Y-%m-%d"),
+                     o.delivery_date.isoformat() if o.delivery_date else "",
+                     f"{o.delivery_region or ''}{o.delivery_city}{shown['delivery_address']}",
+                     str(o.payment_method or ""), shown["contact_name"], shown["contact_phone"],
+                     float(o.total_amount)])
+    content = xlsx_bytes(sheet=_("Orders"), headers=[
+        _("Order number"), _("Customer"), _("State"), _("Sales rep"), _("Entered"), _("Delivery date"),
+        _("Delivery place"), _("Payment method"), _("Contact name"), _("Contact phone"), _("Total amount")],
+        rows=rows)
+    reveals_record(actor=request.user, lens=lens, entries=carried, channel="export", what=_("Orders export"))
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="orders.xlsx"'
+    return response
 
 
 # --- new / edit -----------------------------------------------------------------------------------
@@ -223,7 +274,8 @@ def order_page(request: HttpRequest, order: Order, *, findings: list[dict[str, A
     (review:panel), or passes it in rendered (`panel`) when it answers a plain POST with the page."""
     user = request.user
     lines = selectors.order_lines(order)
-    contact_visible = selectors.order_contact_visible(user, order)  # P4.1.c
+    contact = selectors.order_contact(order, user)  # P4.1.c
+    contact_visible = contact["visible"]
     findings = findings or []
     by_field: dict[str, list[dict[str, Any]]] = {}
     for f in findings:
@@ -237,7 +289,7 @@ def order_page(request: HttpRequest, order: Order, *, findings: list[dict[str, A
         "findings": findings, "findings_by_field": by_field,
         "can_edit": order_can_edit(order, user), "can_submit": order_can_submit(order, user),
         "can_cancel": order_can_cancel(order, user),
-        "cancel_form": cancel_form or CancelForm(), "contact_visible": contact_visible,
+        "cancel_form": cancel_form or CancelForm(), "contact_visible": contact_visible, "contact": contact,
         "events": selectors.order_timeline(order, masked=not contact_visible),
         "revisions": list(order.revisions.values_list("revision", flat=True)),
         "documents": order_documents(order, user),

@@ -6,3 +6,11 @@ class ReviewConfig(AppConfig):
     name = "ordertaking.review"
     label = "review"
     verbose_name = _("Order review")
+
+    def ready(self) -> None:
+        # P4.1.c with P2.3.a: the order center checks the customer information of an order under review.
+        from ordertaking.confidentiality.duties import duty_add
+
+        from .selectors import review_duty, review_duty_scope
+
+        duty_add(review_duty, scope=review_duty_scope)

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ordertaking.common.errors import NotFound
@@ -228,3 +229,20 @@ def special_cards(approvals: list[SpecialApproval], *, user: Any) -> list[dict[s
         "errors": {},
         "values": {},
     } for a in approvals]
+
+
+# --- the duty handed down to confidentiality (ReviewConfig.ready) ----------------------------------------
+
+REVIEWING = gettext_lazy("order center reviewing the customer's order")
+
+
+def review_duty_scope(user: Any) -> set[int]:
+    """The customers with an order waiting for review, for those who review orders (P2.3.a)."""
+    if not user.has_perm("accounts.order_review"):
+        return set()
+    return set(Order.objects.filter(state=OrderState.SUBMITTED).values_list("customer_id", flat=True).distinct())
+
+
+def review_duty(user: Any, customer: Any, field: str) -> Any:
+    """P4.1.c, P2.3.a: the reviewer checks that the customer information is genuine and complete."""
+    return REVIEWING if customer.pk in review_duty_scope(user) else None

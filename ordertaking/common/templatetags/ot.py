@@ -74,3 +74,19 @@ def email_for(value: Any, visible: Any) -> str:
     from ordertaking.common.masking import mask_email
 
     return str(value or "") if visible else mask_email(value)
+
+
+@register.filter
+def name_for(value: Any, visible: Any) -> str:
+    """P4.1.c: a contact's name as is for those who may see it, else masked (common/masking.py)."""
+    from ordertaking.common.masking import mask_name
+
+    return str(value or "") if visible else mask_name(value)
+
+
+@register.filter
+def address_for(value: Any, visible: Any) -> str:
+    """P4.1.c: a street address as is for those who may see it, else masked (common/masking.py)."""
+    from ordertaking.common.masking import mask_address
+
+    return str(value or "") if visible else mask_address(value)

@@ -35,7 +35,9 @@ def test_p2_1_c_api_create_customer_with_contacts_and_addresses(client, cs_agent
                            "addresses": [{"region": "SH", "city": "上海市", "detail": "徐汇区1号"}]})
     assert r.status_code == 201, r.content
     body = r.json()
-    assert body["credit_code"] == code() and body["region"] == "SH"
+    # P4.1.c: customer service holds no duty for a customer without an inquiry: its answer is masked
+    assert body["credit_code"] == code()[:2] + "****" + code()[-4:] and body["region"] == "SH"
+    assert body["contacts"][0]["phone"] == "139****1111"
     assert body["contacts"][0]["is_primary"] is True
     assert body["addresses"][0]["region"] == "SH"
     assert timeline_for(Customer.objects.get(pk=body["id"])).get().action == "customer.created"

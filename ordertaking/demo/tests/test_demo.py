@@ -197,3 +197,13 @@ def test_p3_2_the_demo_shows_complaints_at_each_step_of_their_handling(loaded):
     assert Complaint.objects.filter(kind="dispute").exists()
     confirmed = Complaint.objects.get(state="confirmed")
     assert AuditEvent.objects.filter(subject_type="feedback.complaint", subject_id=str(confirmed.pk)).count() >= 6
+
+
+def test_p4_1_c_an_access_grant_in_force_a_request_waiting_a_reveal_logged_and_a_consent(loaded):
+    from ordertaking.confidentiality.models import AccessRequest, Consent, RevealLog
+
+    granted = AccessRequest.objects.get(requested_by__username="auditor1")
+    assert granted.in_force() and granted.decided_by is not None and granted.decided_by.username == "leader1"
+    assert AccessRequest.objects.filter(state="requested", requested_by__username="center2").count() == 1
+    assert RevealLog.objects.filter(user__username="auditor1", grant=granted).exists()
+    assert Consent.objects.filter(recipient__contains="顺丰").count() == 1

@@ -102,7 +102,7 @@ def test_P3_6_the_statement_costs_the_same_queries_with_more_entries(client, fin
                                                                      django_assert_num_queries):
     client.force_login(finance_user)
     client.get(url(customer))
-    with django_assert_num_queries(11) as before:
+    with django_assert_num_queries(12) as before:
         client.get(url(customer))
     for i in range(5):
         payment_record(customer=customer, actor=finance_user, amount=Decimal("10.00"), reference=f"R{i}")

@@ -148,8 +148,11 @@ def test_p3_2_home_page_shows_the_inquiry_queues(client, cs_agent, catalog):
 
 
 def test_p2_1_c_an_inquiry_for_an_archived_customer_still_asks_who_calls_and_offers_its_contacts(
-        client, cs_agent, customer):
-    client.force_login(cs_agent)
+        client, sales_rep, cs_agent, customer):
+    client.force_login(cs_agent)  # P4.1.c: no duty for this customer yet, so no contacts to pick from
+    r = client.get(f"/inquiries/contacts/?customer={customer.pk}", HTTP_HX_REQUEST="true")
+    assert r.status_code == 200 and "data-name=" not in r.content.decode()
+    client.force_login(sales_rep)  # the customer's rep sees its contacts
     html = client.get(f"/inquiries/new/?customer={customer.pk}").content.decode()
     # the caller's fields sit outside the prospect-only block, which is hidden for an archived customer
     prospect = html[html.index('id="prospect-fields"'):]

@@ -1,6 +1,6 @@
 """P4.1.c confidential customer data on orders: the contact's phone in full only for those whose work
-needs it (customers/selectors.py:sees_contact_details); production and logistics see it masked, on the
-order page, its timeline and the API alike (issue 8)."""
+needs it — the order's rep and whoever entered it, and the duties of confidentiality's one rule (issue 12);
+every other role sees it masked, on the order page, its timeline and the API alike."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from ordertaking.orders.services import order_create, order_update
 pytestmark = pytest.mark.django_db
 
 FULL, MASKED = "13812345678", "138****5678"
-SEES = ["sales_rep", "cs_agent", "reviewer", "finance_user", "leader", "auditor"]
-MASKED_FOR = ["production_user", "logistics_user"]
+SEES = ["sales_rep"]
+MASKED_FOR = ["cs_agent", "reviewer", "finance_user", "leader", "auditor", "production_user", "logistics_user"]
 
 
 @pytest.fixture
