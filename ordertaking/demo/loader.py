@@ -46,8 +46,8 @@ from . import (
     vouchers,
 )
 from . import archive as demo_archive
-from . import feedback as demo_feedback
 from . import confidentiality as demo_confidentiality
+from . import feedback as demo_feedback
 from . import notifications as demo_notifications
 from . import portal as demo_portal
 
