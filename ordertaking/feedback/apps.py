@@ -29,6 +29,11 @@ class FeedbackConfig(AppConfig):
             description=_("Something wrong? Tell us, and follow how we handle it.")))
         portal_link_maker_set(portal_links.customer_link)
 
+        # P4.1.c: whoever handles a customer's open complaint sees its contacts (confidentiality's duty).
+        from ordertaking.confidentiality.duties import duty_add
+
+        duty_add(selectors.complaint_duty, scope=selectors.complaint_duty_scope)
+
 
 def _always(order: Any) -> bool:
     return True

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import NotFound
 from ordertaking.common.queues import Queue
+from ordertaking.confidentiality.models import Field
 from ordertaking.orders.models import Order
 
 from .models import Complaint, ComplaintNote, Survey
@@ -291,3 +292,23 @@ def home_queues(user: Any) -> list[Queue]:
                         [_item(c, today) for c in mine[:5]], url=f"{url}?mine=1&state=open",
                         empty_text=gettext_lazy("No open complaint is yours.")))
     return queues
+
+
+# --- the duty handed down to confidentiality (FeedbackConfig.ready) --------------------------------------
+
+HANDLING_COMPLAINT = gettext_lazy("handling the customer's complaint")
+
+
+def complaint_duty_scope(user: Any) -> set[int]:
+    """The customers with an open complaint the user handles or recorded (P3.2)."""
+    if not (user.has_perm("accounts.complaint_handle") or user.has_perm("accounts.complaint_record")):
+        return set()
+    return set(Complaint.objects.filter(Q(handler_id=user.pk) | Q(created_by_id=user.pk), state__in=OPEN)
+               .values_list("customer_id", flat=True).distinct())
+
+
+def complaint_duty(user: Any, customer: Any, field: str) -> Any:
+    """P4.1.c: whoever handles a customer's open complaint sees its contacts and addresses."""
+    if field not in (Field.CONTACT_NAME, Field.PHONE, Field.EMAIL, Field.ADDRESS):
+        return None
+    return HANDLING_COMPLAINT if customer.pk in complaint_duty_scope(user) else None

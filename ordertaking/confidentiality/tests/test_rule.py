@@ -69,3 +69,14 @@ def test_p4_1_c_a_page_asks_the_duties_once_per_customer_and_the_grants_once(cus
         for _ in range(20):
             lens.show(customer, Field.PHONE, "13812345678")
             lens.may_reveal(customer, Field.PHONE)
+
+
+def test_p4_1_c_whoever_handles_the_customers_open_complaint_sees_its_contacts(customer, cs_agent, make_user):
+    from ordertaking.accounts.roles import Role
+    from ordertaking.feedback.services import complaint_record
+
+    other = make_user("cs2", Role.CUSTOMER_SERVICE)
+    assert not sees(cs_agent, customer, Field.PHONE)
+    complaint_record(actor=cs_agent, customer=customer, category="delivery", description="送货晚了两天")
+    assert sees(cs_agent, customer, Field.PHONE) and not sees(cs_agent, customer, Field.INVOICING)
+    assert not sees(other, customer, Field.PHONE)
