@@ -65,7 +65,7 @@ def test_p4_1_c_the_order_center_sees_the_customer_of_an_order_waiting_for_its_r
 def test_p4_1_c_a_page_asks_the_duties_once_per_customer_and_the_grants_once(customer, cs_agent,
                                                                              django_assert_max_num_queries):
     lens = Lens(cs_agent)
-    with django_assert_max_num_queries(4):  # grants, inquiries' scope, logistics' and review's scopes
+    with django_assert_max_num_queries(5):  # grants, the scopes of inquiries, complaints, logistics, review
         for _ in range(20):
             lens.show(customer, Field.PHONE, "13812345678")
             lens.may_reveal(customer, Field.PHONE)
