@@ -48,18 +48,7 @@ def _draw(page: Any, canvas: Any) -> None:
 
 
 def _sign_the_voucher(page: Any, order: Any) -> None:
-    """Signs the delivery voucher on its page (typed name, signature drawn with the finger) when the
-    voucher chapter is there; until then the order is put in its delivered state directly, as the
-    acceptance chapter's own tests do (ordertaking/deliveries/tests/conftest.py:deliver)."""
-    from importlib.util import find_spec
-
-    if find_spec("ordertaking.deliveries.portal_urls") is None:
-        from ordertaking.orders.models import Order
-
-        Order.objects.filter(pk=order.pk).update(state="delivered")
-        page.reload()
-        expect(page.locator("[data-testid=portal-state]")).to_contain_text("已交付")
-        return
+    """Signs the delivery voucher on its page: typed name, signature drawn with the finger."""
     from ordertaking.deliveries.models import DeliveryVoucher
 
     page.locator("[data-testid=portal-sections] a[data-section=voucher]").click()
