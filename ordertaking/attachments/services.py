@@ -95,7 +95,9 @@ def attachment_add(*, actor: Any, target: models.Model, file: Any, kind: str, or
     """P2.5.b: a file attached to `target` (an order, a customer, a delivery voucher, an acceptance issue).
 
     Who may: `may(actor, target)` when given, else the target's registered `may_add`; a caller that
-    registered nothing has checked the actor itself. `order` defaults to the target's order (registered
+    registered nothing has checked the actor itself. The registered `kinds` bound what the card offers; a
+    service passing `may` chooses the kind itself (deliveries: the scan of a paper voucher).
+    `order` defaults to the target's order (registered
     `order_of`); the upload is on that order's timeline ("Attachment added: 说明书.pdf")."""
     if kind not in Attachment.Kind.values:
         raise ValidationFailed(_("Choose what kind of file this is."), field="kind", code="unknown_kind")
@@ -103,7 +105,7 @@ def attachment_add(*, actor: Any, target: models.Model, file: Any, kind: str, or
     allowed = may(actor, target) if may is not None else (registered.may_add(actor, target) if registered else True)
     if not (actor and getattr(actor, "is_authenticated", False) and allowed):
         raise PermissionDenied(_("You may not attach files here."))
-    if registered and registered.kinds and kind not in registered.kinds:
+    if may is None and registered and registered.kinds and kind not in registered.kinds:
         raise ValidationFailed(_("Choose what kind of file this is."), field="kind", code="unknown_kind")
     ftype, sha256, size = inspect_file(file, kind=kind)
     name = clean_name(getattr(file, "name", "") or "")

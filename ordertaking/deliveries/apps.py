@@ -45,6 +45,24 @@ class DeliveriesConfig(AppConfig):
 
         order_progress_handler_add(vouchers_follow)
         documents.register()
+        # Files on a voucher (photos of the goods, the service record, manuals handed over) through the
+        # attachments app (below); the scan of a signed paper voucher stays once it counts as signed.
+        from ordertaking.attachments.models import Attachment
+        from ordertaking.attachments.targets import AttachmentTarget, attachment_remove_check_add, attachment_target_add
+        from ordertaking.orders.permissions import may_see
+
+        from . import voucher_selectors
+        from .models import DeliveryVoucher
+        from .voucher_services import scan_removal_refusal
+
+        attachment_target_add(AttachmentTarget(
+            key="voucher", model=DeliveryVoucher, get=lambda user, ref: voucher_selectors.voucher_for(user, ref),
+            ref=lambda voucher: voucher.number, may_view=lambda user, voucher: may_see(user, voucher.order),
+            may_add=lambda user, voucher: voucher_selectors.may_record(user, voucher.order),
+            order_of=lambda voucher: voucher.order,
+            kinds=(Attachment.Kind.PHOTO, Attachment.Kind.SERVICE_RECORD, Attachment.Kind.MANUAL,
+                   Attachment.Kind.OTHER)))
+        attachment_remove_check_add(scan_removal_refusal)
         # The customer signs on their own page: the portal's "Delivery voucher" section (portal/sections.py).
         from .voucher_selectors import open_vouchers, order_has_vouchers
 

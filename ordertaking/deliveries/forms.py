@@ -37,3 +37,14 @@ class WithdrawForm(forms.Form):
 
 PART_FORMS: dict[str, type[forms.Form]] = {"production": ProductionPartForm, "logistics": LogisticsPartForm,
                                            "sales": SalesPartForm}
+
+
+class VoucherPaperForm(forms.Form):
+    """The paper delivery voucher signed on site (P2.5.b): its scan, the name on it and when."""
+
+    signer_name = forms.CharField(label=_("Signed by"), max_length=100,
+                                  help_text=_("The name the customer wrote on the voucher."))
+    signed_at = forms.DateTimeField(label=_("Signed at"), widget=DATETIME, required=False,
+                                    input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                                    help_text=_("Leave empty for now."))
+    file = forms.FileField(label=_("Scan of the signed voucher"), help_text=_("A PDF or a photo."))

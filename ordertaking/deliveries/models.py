@@ -347,6 +347,10 @@ class DeliveryVoucher(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", editable=False)
     content_hash = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
+    # The scan of a paper voucher signed on site (state signed_on_paper): an attachment that can no longer
+    # be removed once the voucher counts as signed.
+    scan = models.OneToOneField("attachments.Attachment", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+", editable=False, verbose_name=_("scan of the signed voucher"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -362,6 +366,8 @@ class DeliveryVoucher(models.Model):
                 name="voucher_signed_complete"),
             models.CheckConstraint(condition=~Q(state="signed") | Q(signature__isnull=False),
                                    name="voucher_online_has_signature"),
+            models.CheckConstraint(condition=~Q(state="signed_on_paper") | Q(scan__isnull=False),
+                                   name="voucher_paper_has_scan"),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("orders/<str:number>/vouchers.pdf", voucher_views.order_vouchers_pdf, name="order_vouchers_pdf"),
     path("vouchers/<str:number>/", voucher_views.voucher, name="voucher"),
     path("vouchers/<str:number>/documents/", voucher_views.voucher_documents, name="voucher_documents"),
+    path("vouchers/<str:number>/paper/", voucher_views.voucher_paper, name="voucher_paper"),
     path("vouchers/<str:number>/signature.png", voucher_views.voucher_signature, name="voucher_signature"),
     path("vouchers/<str:number>/voucher.pdf", voucher_views.voucher_pdf, name="voucher_pdf"),
 ]

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 
 from ordertaking.common.api import Mapped, Paged, choice
@@ -105,6 +105,25 @@ def voucher_documents_set(request: HttpRequest, number: str, payload: DocumentsI
             openapi_extra=PDF_RESPONSE)
 def voucher_pdf(request: HttpRequest, number: str) -> HttpResponse:
     return pdf_response(voucher_document(selectors.voucher_for(request.user, number), reader=request.user))
+
+
+class PaperIn(Schema):
+    signer_name: str = Field(..., max_length=100, description="the name the customer wrote on the paper voucher")
+    signed_at: datetime | None = Field(None, description="when it was signed on site (default: now)")
+
+
+@router.post("/vouchers/{number}/paper", response=VoucherOut,
+             summary="Record a delivery voucher signed on paper, with its scan (P2.5.b)")
+def voucher_paper_record(request: HttpRequest, number: str, payload: Form[PaperIn],
+                         file: File[UploadedFile] = None) -> dict[str, Any]:  # type: ignore[assignment]
+    """The order's sales rep or the order processing center uploads the scan (PDF or image, checked like
+    every attachment); the sha256 of content and scan goes on the audit chain; the voucher is final. 409 once
+    signed; 422 naming the field for a missing name, a missing or refused file, a time in the future."""
+    v = selectors.voucher_for(request.user, number)
+    services.voucher_paper_record(voucher=v, actor=request.user,  # type: ignore[arg-type]
+                                  file=file, signer_name=payload.signer_name,
+                                  signed_at=payload.signed_at)
+    return voucher_out(selectors.voucher_for(request.user, number))
 
 
 # --- the customer, through the order's private link (no account) --------------------------------------

@@ -4,7 +4,7 @@ records its event on the order in the same transaction."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ordertaking.accounts.models import User
+from ordertaking.attachments.models import Attachment
+from ordertaking.attachments.services import attachment_add
 from ordertaking.audit.labels import CUSTOMER_ACTOR
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -173,3 +175,62 @@ def voucher_sign(*, voucher: DeliveryVoucher, signer_name: str, signature: bytes
         if before:
             order_progress_changed(order=order, actor=None)
     return voucher
+
+
+def voucher_paper_record(*, voucher: DeliveryVoucher, actor: User, file: Any, signer_name: str,
+                         signed_at: datetime | None = None) -> DeliveryVoucher:
+    """P2.5.b 纸质交付凭证: the customer signed the paper voucher on site; the order's sales rep (or the
+    order processing center, `delivery_record`) uploads its scan (a PDF or an image, checked like every
+    attachment) with the name written on it and when it was signed. The sha256 over the voucher's content
+    and the scan's bytes goes on the audit chain; from then on the voucher counts as signed and its scan
+    can no longer be removed."""
+    name = rules.signer_name_clean(signer_name)
+    if not name:
+        raise ValidationFailed(_("Give the name the customer signed with."), field="signer_name")
+    if file is None:
+        raise ValidationFailed(_("Choose the scan of the signed voucher."), field="file")
+    now = timezone.now()
+    when = signed_at or now
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    if when > now + timedelta(minutes=10):
+        raise ValidationFailed(_("The signing cannot be in the future."), field="signed_at")
+    stored: list[Any] = []
+    try:
+        with transaction.atomic():
+            order = _order_locked(voucher.order)
+            _require_record(actor, order)
+            voucher = _voucher_locked(voucher)
+            voucher.state = VOUCHER.check(voucher.state, "sign_on_paper")
+            shipped = voucher.shipment.shipped_at
+            if shipped is not None and when < shipped - timedelta(minutes=10):
+                raise ValidationFailed(_("The voucher cannot be signed before the goods left."), field="signed_at")
+            scan = attachment_add(actor=actor, target=voucher, file=file, kind=Attachment.Kind.VOUCHER_SCAN,
+                                  order=order, may=lambda _actor, _target: True)
+            stored.append(scan.file)
+            with scan.file.open("rb") as f:
+                data = f.read()
+            digest = rules.content_hash(_content(voucher, order, signer_name=name, signed_at=when,
+                                                 method=voucher.state), data)
+            voucher.scan, voucher.signer_name, voucher.signed_at = scan, name, when
+            voucher.recorded_by, voucher.content_hash = actor, digest
+            voucher.save()
+            after: dict[str, Any] = {"voucher": voucher.number, "voucher_state": voucher.state,
+                                     "signer_name": name, "file_name": scan.original_name, "sha256": digest}
+            before = _deliver_if_done(order, actor, after)
+            event_record(actor=actor, action="delivery_voucher.signed_on_paper", subject=order,
+                         clause=MOVES["deliver"][2], before={"voucher_state": "open", **before}, after=after)
+            if before:
+                order_progress_changed(order=order, actor=actor)
+    except BaseException:
+        for f in stored:  # nothing half-written: the scan's bytes go with the rows that were rolled back
+            f.storage.delete(f.name)
+        raise
+    return voucher
+
+
+def scan_removal_refusal(attachment: Any) -> str | None:
+    """Handed down to attachments: the scan of a voucher that counts as signed stays (P2.5.b)."""
+    if DeliveryVoucher.objects.filter(scan_id=attachment.pk).exists():
+        return str(_("This scan is the signed delivery voucher: it cannot be removed."))
+    return None

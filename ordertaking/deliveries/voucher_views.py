@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ordertaking.accounts.http import AuthedRequest
+from ordertaking.common.errors import ValidationFailed
 from ordertaking.common.pages import domain_errors
 from ordertaking.common.pdf import pdf_response
 from ordertaking.orders import selectors as orders_selectors
@@ -23,6 +24,7 @@ from ordertaking.portal.selectors import active_link
 from . import voucher_selectors as selectors
 from . import voucher_services as services
 from .documents import order_vouchers_document, voucher_document, vouchers_available
+from .forms import VoucherPaperForm
 from .models import DeliveryVoucher
 
 
@@ -54,7 +56,7 @@ def voucher(request: AuthedRequest, number: str) -> HttpResponse:
 def _ctx(request: AuthedRequest, v: DeliveryVoucher) -> dict[str, Any]:
     return {"v": v, "order": v.order, "shipment": v.shipment, "lines": list(v.lines.all()),
             "can_record": not v.is_signed and selectors.may_record(request.user, v.order),
-            "has_link": active_link(v.order) is not None,
+            "has_link": active_link(v.order) is not None, "paper_form": VoucherPaperForm(),
             "handed": [(value, label, value in v.documents) for value, label in DeliveryVoucher.Handed.choices]}
 
 
@@ -99,3 +101,23 @@ def order_vouchers_pdf(request: AuthedRequest, number: str) -> HttpResponse:
     if not vouchers_available(order, request.user):
         raise Http404(_("No such document."))
     return pdf_response(order_vouchers_document(order, reader=request.user))
+
+
+@login_required
+@require_POST
+@domain_errors(back=_back)
+def voucher_paper(request: AuthedRequest, number: str) -> HttpResponse:
+    """The paper voucher signed on site: its scan, the name written on it and when (P2.5.b)."""
+    v = selectors.voucher_for(request.user, number)
+    form = VoucherPaperForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "deliveries/voucher.html", {**_ctx(request, v), "paper_form": form}, status=422)
+    try:
+        services.voucher_paper_record(voucher=v, actor=request.user, file=form.cleaned_data["file"],
+                                      signer_name=form.cleaned_data["signer_name"],
+                                      signed_at=form.cleaned_data["signed_at"])
+    except ValidationFailed as e:
+        form.add_error(e.field if e.field in form.fields else None, str(e.message))
+        return render(request, "deliveries/voucher.html", {**_ctx(request, v), "paper_form": form}, status=422)
+    messages.success(request, _("The signed paper voucher is recorded."))
+    return redirect("deliveries:voucher", number=v.number)

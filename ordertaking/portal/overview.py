@@ -124,7 +124,7 @@ def customer_documents(order: Order, token: str) -> list[dict[str, str]]:
 
 
 def order_overview(order: Order, token: str) -> Overview:
-    shipments = list(
+    shipments: list[Shipment] = list(
         Shipment.objects.filter(order=order).exclude(state=Shipment.State.CANCELLED).select_related("carrier")
         .prefetch_related("lines__order_line",
                           Prefetch("events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id")),
