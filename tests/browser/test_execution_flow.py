@@ -38,6 +38,7 @@ def test_p2_4_d_p5_2_a_an_approved_order_is_produced_inspected_shipped_in_two_pa
     from ordertaking.production.models import ProductionOrder, QualityInspection
     from ordertaking.tracking.models import ContingencyPlan, OrderRisk
     from tests.credit_grant import customer_credit_grant
+    from tests.readiness import readiness_sign_all
 
     customer_credit_grant(customer, by=sales_rep)  # P5.1.b: evaluated by finance beforehand
     _carrier(catalog, logistics_user)
@@ -86,9 +87,17 @@ def test_p2_4_d_p5_2_a_an_approved_order_is_produced_inspected_shipped_in_two_pa
         page.fill("#id_waybill_number", f"SF{qty}0001")
         page.fill("#id_planned_ship_date", timezone.localdate().isoformat())
         page.fill("#id_planned_arrival", (timezone.localdate() + timedelta(days=2)).isoformat())
-        page.check("#id_dispatch")
         page.locator("form button[type=submit]").last.click()
         page.wait_for_url(re.compile(r"/logistics/shipments/[^/]+/$"))
+        # P2.5.a: it leaves only once production, logistics and sales have signed its readiness checklist
+        # (their pages are proven in the deliveries tests); then logistics dispatches it on its page.
+        shipment = Shipment.objects.get(number=page.url.rstrip("/").rsplit("/", 1)[-1])
+        readiness_sign_all(shipment)
+        page.reload()
+        page.locator("form[action$='/dispatch/'] button[type=submit]").click()  # 发运
+        expect(page.locator("a[href$='/exceptions/new/']")).to_be_visible()  # the dispatched shipment's action
+        shipment.refresh_from_db()
+        assert shipment.state == "dispatched"
     page.locator("a[href$='/exceptions/new/']").click()  # 登记异常
     page.select_option("#id_kind", "delay")
     page.fill("#id_cause", "高速公路因大雾封闭，车辆滞留嘉兴服务区。")
