@@ -63,6 +63,18 @@ class DeliveriesConfig(AppConfig):
             kinds=(Attachment.Kind.PHOTO, Attachment.Kind.SERVICE_RECORD, Attachment.Kind.MANUAL,
                    Attachment.Kind.OTHER)))
         attachment_remove_check_add(scan_removal_refusal)
+        # Files on an acceptance issue (photos of the fault, the service record of the repair, P2.5.d): seen by
+        # whoever sees its order, attached by those who work on it.
+        from .acceptance import selectors as acceptance_selectors
+        from .models import AcceptanceIssue
+
+        attachment_target_add(AttachmentTarget(
+            key="acceptance_issue", model=AcceptanceIssue,
+            get=lambda user, ref: acceptance_selectors.issue_for(user, ref),
+            ref=lambda issue: issue.number, may_view=lambda user, issue: may_see(user, issue.order),
+            may_add=lambda user, issue: acceptance_selectors.may_handle(user, issue) and may_see(user, issue.order),
+            order_of=lambda issue: issue.order,
+            kinds=(Attachment.Kind.PHOTO, Attachment.Kind.SERVICE_RECORD, Attachment.Kind.OTHER)))
         # The customer signs on their own page: the portal's "Delivery voucher" section (portal/sections.py).
         from .voucher_selectors import open_vouchers, order_has_vouchers
 

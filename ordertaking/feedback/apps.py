@@ -34,6 +34,27 @@ class FeedbackConfig(AppConfig):
 
         duty_add(selectors.complaint_duty, scope=selectors.complaint_duty_scope)
 
+        # Files on a complaint (photos of the fault, the contract in dispute, P3.2) through the attachments app
+        # (below): seen by whoever sees the complaint, attached by its handlers and recorders.
+        from ordertaking.attachments.models import Attachment
+        from ordertaking.attachments.targets import AttachmentTarget, attachment_target_add
+
+        from .models import Complaint
+
+        attachment_target_add(AttachmentTarget(
+            key="complaint", model=Complaint, get=lambda user, ref: selectors.complaint_for(user, ref),
+            ref=lambda c: c.number, may_view=_sees_complaint,
+            may_add=lambda user, c: (selectors.may_handle(user) or selectors.may_record(user))
+            and _sees_complaint(user, c),
+            order_of=lambda c: c.order,
+            kinds=(Attachment.Kind.PHOTO, Attachment.Kind.OTHER, Attachment.Kind.CONTRACT)))
+
 
 def _always(order: Any) -> bool:
     return True
+
+
+def _sees_complaint(user: Any, complaint: Any) -> bool:
+    from . import selectors
+
+    return selectors.complaints_visible(user).filter(pk=complaint.pk).exists()
