@@ -29,6 +29,14 @@ class FeedbackConfig(AppConfig):
             description=_("Something wrong? Tell us, and follow how we handle it.")))
         portal_link_maker_set(portal_links.customer_link)
 
+        # P6.1.c: the survey is offered as the order is accepted (deliveries, below us, calls back inside the
+        # acceptance's transaction); the hourly job stays as the safety net for orders accepted before this.
+        from ordertaking.deliveries.acceptance.services import accepted_handler_add
+
+        from .services import survey_invite
+
+        accepted_handler_add(survey_invite)
+
         # P4.1.c: whoever handles a customer's open complaint sees its contacts (confidentiality's duty).
         from ordertaking.confidentiality.duties import duty_add
 

@@ -9,7 +9,7 @@ locks its invoices first and then the order, through the hand-down `on_invoice_p
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -247,6 +247,17 @@ def _issue_open(order: Order, line: OrderLine, rejected: list[str], description:
     return issue
 
 
+# The chapters above that act when an order is accepted (feedback: the satisfaction survey P6.1.c), handed
+# down at start-up; each runs inside the acceptance's transaction.
+ACCEPTED_HANDLERS: list[Callable[..., Any]] = []
+
+
+def accepted_handler_add(handler: Callable[..., Any]) -> None:
+    """`handler(order=, actor=)` runs once the order is accepted (P2.5.c), in the same transaction."""
+    if handler not in ACCEPTED_HANDLERS:
+        ACCEPTED_HANDLERS.append(handler)
+
+
 def _accept_if_complete(order: Order, actor: User | None, via: str) -> None:
     """All lines accepted → the order's `accept` move (P2.5.c); then closed when already paid (P3.6)."""
     statuses = [r.status for r in selectors.line_rows(order)]
@@ -258,6 +269,8 @@ def _accept_if_complete(order: Order, actor: User | None, via: str) -> None:
     event_record(actor=actor, actor_name=_actor_name(via), action="order.accepted", subject=order,
                  clause=MOVES["accept"][2],
                  before={"state": before}, after={"state": order.state})
+    for handler in ACCEPTED_HANDLERS:
+        handler(order=order, actor=actor)
     _close_if_paid(order, actor)
 
 

@@ -13,6 +13,7 @@ from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDen
 from ordertaking.deliveries.acceptance import selectors
 from ordertaking.deliveries.acceptance.services import acceptance_record, order_close
 from ordertaking.deliveries.models import AcceptanceIssue, LineCheck
+from ordertaking.feedback.models import Survey
 from ordertaking.finance.services import invoice_issue, payment_record
 from ordertaking.notifications.models import Notification
 from tests.factories import events_since_built
@@ -37,7 +38,9 @@ def test_p2_5_c_the_rep_accepts_every_line_for_the_customer_and_the_order_is_acc
     assert delivered_order.state == "accepted"
     assert LineCheck.objects.filter(order=delivered_order, verdict="accepted").count() == 12
     actions = [e.action for e in events_since_built(delivered_order)]
-    assert actions == ["acceptance.line_recorded"] * 3 + ["order.accepted"]
+    # P6.1.c: feedback's hand-down offers the satisfaction survey in the same transaction
+    assert actions == ["acceptance.line_recorded"] * 3 + ["order.accepted", "survey.invited"]
+    assert Survey.objects.filter(order=delivered_order).count() == 1
     assert all(s.status == "accepted" for s in selectors.line_rows(delivered_order))
 
 
@@ -160,7 +163,8 @@ def test_p3_6_an_order_paid_before_acceptance_closes_when_the_last_line_is_accep
     accept_all(delivered_order, actor=sales_rep)
     delivered_order.refresh_from_db()
     assert delivered_order.state == "closed"
-    assert [e.action for e in events_since_built(delivered_order)][-2:] == ["order.accepted", "order.closed"]
+    assert [e.action for e in events_since_built(delivered_order)][-3:] == ["order.accepted", "survey.invited",
+                                                                          "order.closed"]
 
 
 def test_p3_6_an_order_not_wholly_invoiced_does_not_close(delivered_order, sales_rep, finance_user):
