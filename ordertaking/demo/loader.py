@@ -32,6 +32,7 @@ from ordertaking.customers.rules import credit_code_check_char
 from ordertaking.customers.services import customer_create
 
 from . import (
+    acceptance,
     amendments,
     credit,
     execution,
@@ -353,10 +354,11 @@ def load_confidentiality(ctx: DemoContext) -> None:
 STEPS: list[Callable[[DemoContext], None]] = [
     load_master_data, load_users, vat.load_rates, load_customers, load_credit, load_inquiries,
     load_assignment_rules, load_orders, load_receivables, vat.load_fapiao, load_task_work, load_production,
-    load_logistics, load_amendments, load_tracking, load_feedback, history.load, load_notifications,
+    load_logistics, load_amendments, load_tracking, history.load,
     demo_portal.load,
     demo_archive.load,
-    vouchers.load, load_confidentiality,
+    vouchers.load, acceptance.load, load_feedback, load_confidentiality,
+    load_notifications,  # last: the inboxes of every step before look read but for the newest few
 ]
 
 
