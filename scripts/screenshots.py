@@ -127,6 +127,12 @@ SHOTS = [
     # customer's page to sign the one still open (finger on the phone's canvas)
     Shot("72-voucher", "sales", "voucher", BOTH),
     Shot("73-portal-voucher", "sales", "portal-voucher", BOTH),
+    # acceptance (P2.5.c/d): the issue queue with deadlines, a major issue's page, leadership's compensations,
+    # a shipment's readiness checklist (P2.5.a)
+    Shot("74-acceptance-issues", "center", "/deliveries/issues/", BOTH),
+    Shot("75-acceptance-issue", "center", "follow:/deliveries/issues/|#issue-table tbody a, table tbody a", BOTH),
+    Shot("76-compensations", "leader", "/deliveries/compensations/", BOTH),
+    Shot("77-readiness", "logistics", "follow:/logistics/shipments/?state=planned|#shipment-table tbody a", BOTH),
     Shot("a5-access-requests", "leader", "/access/requests/", BOTH),
     Shot("a6-access-request-decide", "leader", "follow:/access/requests/|[data-testid=to-decide] a", BOTH),
     Shot("a7-reveal-log", "auditor", "/access/reveals/", BOTH),
