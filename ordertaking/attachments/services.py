@@ -145,7 +145,7 @@ def attachment_remove(*, actor: Any, attachment: Attachment, reason: str, check:
     if not reason:
         raise ValidationFailed(_("Give the reason."), field="reason")
     with transaction.atomic():
-        att = Attachment.objects.select_for_update().select_related("order").get(pk=attachment.pk)
+        att = Attachment.objects.select_for_update(of=("self",)).select_related("order").get(pk=attachment.pk)
         if att.removed_at is not None:
             raise Conflict(_("This file was removed already."), code="already_removed")
         if att.uploaded_by_id != getattr(actor, "pk", None):
