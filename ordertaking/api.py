@@ -30,6 +30,7 @@ from ninja.utils import check_csrf
 from ordertaking.accounts.services import api_token_authenticate
 from ordertaking.amendments import api as amendments_api
 from ordertaking.archive import api as archive_api
+from ordertaking.assessment import api as assessment_api
 from ordertaking.attachments import api as attachments_api
 from ordertaking.audit import api as audit_api
 from ordertaking.catalog import api as catalog_api
@@ -45,6 +46,7 @@ from ordertaking.feedback import api as feedback_api
 from ordertaking.finance import api as finance_api
 from ordertaking.fulfilment import api as fulfilment_api
 from ordertaking.inquiries import api as inquiries_api
+from ordertaking.legal import api as legal_api
 from ordertaking.logistics import api as logistics_api
 from ordertaking.notifications import api as notifications_api
 from ordertaking.orders import api as orders_api
@@ -52,7 +54,9 @@ from ordertaking.portal import api as portal_api
 from ordertaking.production import api as production_api
 from ordertaking.reports import api as reports_api
 from ordertaking.review import api as review_api
+from ordertaking.supervision import api as supervision_api
 from ordertaking.tracking import api as tracking_api
+from ordertaking.whistleblowing import api as whistleblowing_api
 
 
 class BearerToken(HttpBearer):
@@ -255,6 +259,10 @@ for _prefix, _router, _tag in [
     ("/feedback", feedback_api.router, "feedback"),
     ("/archive", archive_api.router, "archive"),
     ("/reports", reports_api.router, "reports"),
+    ("/legal", legal_api.router, "legal"),
+    ("/supervision", supervision_api.router, "supervision"),
+    ("/whistleblowing", whistleblowing_api.router, "whistleblowing"),
+    ("/assessment", assessment_api.router, "assessment"),
     # The customer's pages in JSON, by the private link's token (no account): /api/v1/portal/{token}/...
     ("/portal", portal_api.router, "portal"),
 ]:

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "ordertaking.orders",
     "ordertaking.review",
     "ordertaking.credit",
+    "ordertaking.legal",
     "ordertaking.finance",
     "ordertaking.fulfilment",
     "ordertaking.production",
@@ -81,6 +82,9 @@ INSTALLED_APPS = [
     "ordertaking.feedback",
     "ordertaking.archive",
     "ordertaking.reports",
+    "ordertaking.supervision",
+    "ordertaking.whistleblowing",
+    "ordertaking.assessment",
     # Project level, above every chapter (docs/conventions.md): the demo company, the home pages.
     "ordertaking.demo",
     "ordertaking.home",

@@ -50,6 +50,10 @@ urlpatterns = [
     path("feedback/", include("ordertaking.feedback.urls")),
     path("archive/", include("ordertaking.archive.urls")),
     path("reports/", include("ordertaking.reports.urls")),
+    path("legal/", include("ordertaking.legal.urls")),
+    path("supervision/", include("ordertaking.supervision.urls")),
+    path("whistleblowing/", include("ordertaking.whistleblowing.urls")),
+    path("assessment/", include("ordertaking.assessment.urls")),
     # The customer's own pages, reached by the private link of one order (P2.5.b), no account.
     path("p/<str:token>/feedback/", include("ordertaking.feedback.portal_urls")),
     # The customer's acceptance pages (P2.5.c/d), a section of their link's pages (portal).

@@ -280,7 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--password", required=True, help="the demo password printed by load_demo")
     for role, default in [("sales", "sales1"), ("center", "center1"), ("leader", "leader1"), ("cs", "cs1"),
                           ("finance", "finance1"), ("auditor", "auditor1"), ("production", "prod1"),
-                          ("logistics", "logi1"), ("admin", "admin")]:
+                          ("logistics", "logi1"), ("legal", "legal1"), ("investigator", "investigator1"),
+                          ("admin", "admin")]:
         parser.add_argument(f"--{role}", default=default, help=f"login for the {role} role (default {default})")
     parser.add_argument("--only", default="", help="regular expression: take only shots whose name matches")
     parser.add_argument("--out", type=Path, default=OUT)

@@ -21,6 +21,8 @@ class Role(StrEnum):
     FINANCE = "finance"  # P3.6 财务部门
     LEADERSHIP = "leadership"  # P2.3.c 领导 (special approval)
     AUDITOR = "auditor"  # P6.1 审计/监督小组
+    LEGAL = "legal"  # P5.3 法律顾问 (legal review, compliance reviews)
+    INVESTIGATOR = "investigator"  # P6.1.b designated investigators of whistleblowing reports 举报调查
     ADMIN = "admin"  # system administrator (master data, users)
 
 
@@ -34,6 +36,8 @@ ROLE_LABELS = {
     Role.FINANCE: pgettext_lazy("role", "Finance"),
     Role.LEADERSHIP: pgettext_lazy("role", "Leadership"),
     Role.AUDITOR: pgettext_lazy("role", "Auditor"),
+    Role.LEGAL: pgettext_lazy("role", "Legal adviser"),
+    Role.INVESTIGATOR: pgettext_lazy("role", "Investigator"),
     Role.ADMIN: pgettext_lazy("role", "Administrator"),
 }
 
@@ -133,6 +137,33 @@ CAPABILITIES: dict[str, tuple[str, set[Role], str]] = {
                        {Role.SALES, Role.CUSTOMER_SERVICE}, "P4.1.c"),
     "statistics_view": ("See the statistics and the monthly sales analysis",
                         {Role.LEADERSHIP, Role.ORDER_CENTER, Role.FINANCE, Role.AUDITOR}, "P4.2.c"),
+    # Legal compliance (P5.3)
+    "legal_review": ("Record the legal opinion on orders flagged for legal review", {Role.LEGAL}, "P5.3"),
+    "legal_rule_manage": ("Maintain the rules that flag orders for legal review (amount threshold, terms)",
+                          {Role.LEADERSHIP}, "P5.3"),
+    "compliance_review_manage": ("Schedule, assign and record the periodic compliance reviews",
+                                 {Role.LEGAL, Role.LEADERSHIP}, "P5.3"),
+    "compliance_review_view": ("See the compliance reviews and legal opinions",
+                               {Role.LEGAL, Role.LEADERSHIP, Role.AUDITOR}, "P5.3"),
+    # Supervision inspections (P6.1.a)
+    "inspection_manage": ("Open supervision inspections, sample orders, record findings, assign and close "
+                          "rectification", {Role.AUDITOR}, "P6.1.a"),
+    "inspection_view": ("See supervision inspections and their reports", {Role.AUDITOR, Role.LEADERSHIP},
+                        "P6.1.a"),
+    "rectification_work": ("Work on the rectification tasks assigned to one's department",
+                           {Role.SALES, Role.CUSTOMER_SERVICE, Role.ORDER_CENTER, Role.PRODUCTION, Role.LOGISTICS,
+                            Role.FINANCE}, "P6.1.a"),
+    # Whistleblowing (P6.1.b): the reports' content only for the designated investigators
+    "whistleblowing_investigate": ("Read and investigate whistleblowing reports (designated investigators)",
+                                   {Role.INVESTIGATOR}, "P6.1.b"),
+    "whistleblowing_oversee": ("See that every whistleblowing report is handled (codes, states and ages, "
+                               "never the content)", {Role.LEADERSHIP}, "P6.1.b"),
+    # Assessment (P6.2)
+    "kpi_view_own": ("See one's own and one's department's KPIs",
+                     {Role.SALES, Role.CUSTOMER_SERVICE, Role.ORDER_CENTER, Role.PRODUCTION, Role.LOGISTICS,
+                      Role.FINANCE}, "P6.2"),
+    "kpi_view_all": ("See every department's and person's KPIs", {Role.LEADERSHIP, Role.AUDITOR}, "P6.2"),
+    "kpi_target_manage": ("Set the KPI targets per department", {Role.LEADERSHIP}, "P6.2"),
     # Supervision (P6.1)
     "audit_view": ("Read the audit log", {Role.AUDITOR, Role.LEADERSHIP, Role.ADMIN}, "P6.1.a"),
     "audit_verify": ("Verify the audit log's hash chains and seals", {Role.AUDITOR}, "P6.1.a"),

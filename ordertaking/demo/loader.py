@@ -144,6 +144,8 @@ USERS: list[tuple[str, str, tuple[Role, ...], str, bool]] = [
     ("finance1", "吴芳", (Role.FINANCE,), "", False),
     ("leader1", "周明远", (Role.LEADERSHIP,), "", False),
     ("auditor1", "郑宏", (Role.AUDITOR,), "", False),
+    ("legal1", "林正言", (Role.LEGAL,), "", False),
+    ("investigator1", "何清", (Role.INVESTIGATOR,), "", False),
     ("admin", "系统管理员", (Role.ADMIN,), "", True),
 ]
 

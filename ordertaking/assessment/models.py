@@ -1,0 +1,1 @@
+"""The assessment app's records. See the package docstring."""

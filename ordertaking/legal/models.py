@@ -1,0 +1,1 @@
+"""The legal app's records. See the package docstring."""

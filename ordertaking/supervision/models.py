@@ -1,0 +1,1 @@
+"""The supervision app's records. See the package docstring."""

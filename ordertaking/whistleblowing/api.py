@@ -1,0 +1,5 @@
+"""/api/v1/whistleblowing: see the package docstring. Mounted in ordertaking/api.py."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,1 @@
+"""The whistleblowing app's records. See the package docstring."""
