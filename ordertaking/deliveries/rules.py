@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ordertaking.common.errors import ValidationFailed
@@ -71,7 +72,9 @@ def sales_part_check(*, agreed_time: datetime | None, agreed_place: str, agreed_
     if agreed_on > today:
         raise ValidationFailed(_("The day it was agreed cannot be in the future."), field="agreed_on",
                                code="agreed_in_future")
-    if agreed_time.date() < agreed_on:
+    # The day in the company's time zone: a delivery agreed at 00:30 in Shanghai is that day's, not UTC's day before.
+    delivery_day = timezone.localtime(agreed_time).date() if timezone.is_aware(agreed_time) else agreed_time.date()
+    if delivery_day < agreed_on:
         raise ValidationFailed(_("The delivery cannot be before the day it was agreed."), field="agreed_time",
                                code="delivery_before_agreement")
 

@@ -91,3 +91,10 @@ def test_serve_beyond_localhost_warns_loudly_while_demo_logins_are_open(monkeypa
         u.save()
     assert cli.main(["serve", "--bind", "0.0.0.0:8000"]) == 0
     assert "WARNING" not in capsys.readouterr().err
+
+
+def test_the_demo_logins_line_up_in_a_terminal_with_chinese_names() -> None:
+    from ordertaking.demo.management.commands.load_demo import _display_width
+
+    assert _display_width("investigator1") == 13
+    assert _display_width("系统管理员") == 10  # five characters, two columns each

@@ -5,6 +5,7 @@ Safe to run again: what exists is left alone, what is missing is added.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,11 @@ def role_words(role: Role) -> str:
     return f"{english} {chinese}"
 
 
+def _display_width(text: str) -> int:
+    """Columns a terminal gives the text: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 class Command(BaseCommand):
     help = "Load the demo company 华东精工机电有限公司: catalog, users per role, customers, inquiries, orders."
 
@@ -34,14 +40,18 @@ class Command(BaseCommand):
         ctx = demo_load()
         verbosity = int(options.get("verbosity", 1))
         if ctx.created:
-            made = ", ".join(f"{n} {what}" for what, n in ctx.created.items())
+            # "what: n" reads right for one and for many ("tasks worked: 1", not "1 tasks worked").
+            made = "; ".join(f"{what}: {n}" for what, n in ctx.created.items())
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {made}."))
         else:
             self.stdout.write("Demo data already loaded; nothing to add.")
         if verbosity >= 1:
             self.stdout.write("")
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+            login_width = max(len(u[0]) for u in USERS)
+            name_width = max(_display_width(u[1]) for u in USERS)
             for username, name, roles, _region, superuser in USERS:
                 role_text = ", ".join(role_words(r) for r in roles) + (
                     " + Django superuser (/admin/)" if superuser else "")
-                self.stdout.write(f"  {username:<9} {name:<8} {role_text}")
+                name_cell = name + " " * (name_width - _display_width(name))
+                self.stdout.write(f"  {username:<{login_width}}  {name_cell}  {role_text}")
