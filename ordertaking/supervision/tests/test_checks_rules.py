@@ -1,0 +1,291 @@
+"""The inspection checks' rules (P6.1.a) on plain facts, without a database: each check passes, fails
+with its evidence, or does not apply, and every evidence reads as a sentence in both languages."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from ordertaking.audit.chain import event_hash
+from ordertaking.supervision import rules
+from ordertaking.supervision.rules import (
+    CHECKS,
+    CheckResult,
+    DecisionFact,
+    EventFact,
+    Evidence,
+    HoldFact,
+    OrderCheckFacts,
+    ProductionFact,
+    SpecialFact,
+)
+
+T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # a Monday, 09:00 in Shanghai
+REP, CENTER, CENTER2, LEADER, FINANCE = 1, 2, 3, 4, 5
+
+
+def chained(*steps: tuple[str, int | None, str]) -> tuple[EventFact, ...]:
+    """Events as event_record writes them: numbered, linked and fingerprinted (audit/chain.py)."""
+    out, prev = [], ""
+    for seq, (action, actor, name) in enumerate(steps, start=1):
+        at = T0 + timedelta(hours=seq)
+        content = {"stream": "orders.order:1", "seq": seq, "at": at, "actor_id": actor, "actor_name": name,
+                   "action": action, "clause": "", "subject_type": "orders.order", "subject_id": "1",
+                   "subject_label": "SO1", "before": None, "after": None, "message": ""}
+        digest = event_hash(content, prev)
+        out.append(EventFact(seq=seq, action=action, at=at, actor_id=actor, actor_name=name, prev_hash=prev,
+                             hash=digest, recomputed=digest))
+        prev = digest
+    return tuple(out)
+
+
+APPROVED = (("order.created", REP, "王销售"), ("order.submitted", REP, "王销售"),
+            ("credit.checked", CENTER, "钱审核"), ("order.approved", CENTER, "钱审核"),
+            ("tasks.created", CENTER, "钱审核"))
+
+
+def facts(*steps: tuple[str, int | None, str], state: str = "approved", **kw) -> OrderCheckFacts:  # type: ignore[no-untyped-def]
+    events = chained(*steps)
+    base = OrderCheckFacts(number="SO1", state=state, entered_by=REP, sales_rep=REP, today=date(2026, 11, 30),
+                           url="/orders/SO1/", events=events, head_seq=len(events),
+                           head_hash=events[-1].hash if events else "")
+    return replace(base, **kw)
+
+
+def run(f: OrderCheckFacts) -> dict[str, CheckResult]:
+    return {r.code: r for r in rules.run_checks(f)}
+
+
+def en(result: CheckResult) -> list[str]:
+    with translation.override("en"):
+        return [e.text() for e in result.evidence]
+
+
+# --- steps ---------------------------------------------------------------------------------------------------
+
+def test_p6_1_a_steps_an_approved_order_with_every_step_so_far_passes():
+    found = rules.check_steps(facts(*APPROVED))
+    assert found.outcome == "pass"
+    assert en(found)[0] == "Order entered — 2026-11-02 10:00, 王销售."
+
+
+def test_p6_1_a_steps_a_draft_passes_on_its_entry_and_fails_without_it():
+    assert rules.check_steps(facts(APPROVED[0], state="draft")).outcome == "pass"
+    found = rules.check_steps(facts(state="draft"))
+    assert found.outcome == "fail" and en(found) == ["No record that this step was done: Order entered."]
+
+
+def test_p6_1_a_steps_an_approved_order_never_submitted_fails():
+    found = rules.check_steps(facts(APPROVED[0], *APPROVED[2:]))
+    assert found.outcome == "fail"
+    assert en(found) == ["No record that this step was done: Submitted for review."]
+
+
+def test_p6_1_a_steps_a_cancelled_order_is_held_to_the_steps_it_got_through():
+    steps = (*APPROVED[:2], ("order.approved", CENTER, "钱审核"), ("order.cancelled", REP, "王销售"))
+    found = rules.check_steps(facts(*steps, state="cancelled"))
+    assert found.outcome == "fail"  # it got approved, so its credit check and tasks should be on record
+    assert en(found) == ["No record that this step was done: Credit checked.",
+                         "No record that this step was done: Tasks assigned."]
+
+
+def test_p6_1_a_steps_out_of_order_fails():
+    f = facts(*APPROVED)
+    early = replace(f.events[4], at=T0)  # tasks before the approval
+    found = rules.check_steps(replace(f, events=(*f.events[:4], early)))
+    assert found.outcome == "fail"
+    assert en(found) == ["Tasks assigned (2026-11-02 09:00) came before Reviewed and approved (2026-11-02 13:00), "
+                         "which must come first."]
+
+
+def test_p6_1_a_steps_a_closed_order_needs_its_invoice_and_delivered_production():
+    steps = (*APPROVED, ("shipment.dispatched", 6, "陈物流"), ("delivery_voucher.signed", None, "customer"),
+             ("order.accepted", REP, "王销售"), ("order.closed", FINANCE, "吴财务"))
+    shipments = (rules.ShipmentFact("SH1", "delivered", (1,), voucher="V1", voucher_state="signed"),)
+    f = facts(*steps, state="closed", shipments=shipments, production=(ProductionFact(1, "in_progress"),))
+    found = rules.check_steps(f)
+    assert en(found) == ["No record that this step was done: Produced.",
+                         "No record that this step was done: Invoiced."]
+    ok = rules.check_steps(replace(f, invoices=1, production=(ProductionFact(1, "finished", T0 + timedelta(hours=5)),)))
+    assert ok.outcome == "pass"
+    assert "Delivered, voucher signed — 2026-11-02 16:00, the customer." in en(ok)
+
+
+def test_p2_3_c_steps_a_second_decision_without_a_new_submission_fails():
+    steps = (*APPROVED[:2], ("order.returned", CENTER, "钱审核"), ("credit.checked", CENTER, "钱审核"),
+             ("order.approved", CENTER, "钱审核"), ("tasks.created", CENTER, "钱审核"))
+    found = rules.check_steps(facts(*steps))
+    assert found.outcome == "fail"
+    assert en(found) == ["Order approved (2026-11-02 14:00) without a new submission after Order returned to sales "
+                         "(2026-11-02 12:00)."]
+    resubmitted = (*steps[:3], ("order.submitted", REP, "王销售"), *steps[3:])
+    assert rules.check_steps(facts(*resubmitted)).outcome == "pass"
+
+
+# --- segregation ---------------------------------------------------------------------------------------------
+
+def test_p2_3_c_segregation_passes_when_no_party_decided():
+    found = rules.check_segregation(facts(*APPROVED))
+    assert found.outcome == "pass"
+    assert en(found) == ["Order approved on 2026-11-02 13:00 by 钱审核, who is not a party to the order."]
+
+
+def test_p2_3_c_segregation_is_not_applicable_before_any_decision():
+    assert rules.check_segregation(facts(*APPROVED[:2], state="submitted")).outcome == "not_applicable"
+
+
+def test_p2_3_c_segregation_an_approval_by_whoever_edited_any_revision_fails():
+    steps = (APPROVED[0], ("order.updated", CENTER, "钱审核"), *APPROVED[1:])
+    found = rules.check_segregation(facts(*steps))
+    assert found.outcome == "fail"
+    assert en(found) == ["Order approved on 2026-11-02 14:00 by 钱审核, who entered, edited or submitted the order."]
+
+
+def test_p2_3_c_segregation_an_approval_by_the_special_approval_requester_fails():
+    f = facts(*APPROVED, specials=(SpecialFact(CENTER, T0),))
+    assert en(rules.check_segregation(f)) == [
+        "Order approved on 2026-11-02 13:00 by 钱审核, who asked for its special approval."]
+
+
+@pytest.mark.parametrize("kw, sentence", [
+    ({"specials": (SpecialFact(CENTER2, T0, CENTER2, "孙审核", T0),)},
+     "Special approval decided on 2026-11-02 09:00 by 孙审核, who asked for its special approval."),
+    ({"specials": (SpecialFact(CENTER2, T0, REP, "王销售", T0),)},
+     "Special approval decided on 2026-11-02 09:00 by 王销售, who entered, edited or submitted the order."),
+    ({"holds": (HoldFact(REP, "王销售", T0),)},
+     "Credit hold released on 2026-11-02 09:00 by 王销售, who is the order's sales rep."),
+    ({"decisions": (DecisionFact("cancel", CENTER2, CENTER2, "孙审核", T0),)},
+     "Cancellation decided on 2026-11-02 09:00 by 孙审核, who asked for the cancellation."),
+    ({"decisions": (DecisionFact("compensation", LEADER, LEADER, "周总", T0),)},
+     "Compensation decided on 2026-11-02 09:00 by 周总, who asked for the compensation."),
+])
+def test_p2_3_c_segregation_decisions_by_their_requester_or_a_party_fail(kw, sentence):
+    found = rules.check_segregation(facts(*APPROVED, **kw))
+    assert found.outcome == "fail"
+    assert en(found) == [sentence]
+
+
+def test_p2_3_c_segregation_decisions_by_someone_else_pass():
+    f = facts(*APPROVED, specials=(SpecialFact(CENTER2, T0, LEADER, "周总", T0),),
+              holds=(HoldFact(FINANCE, "吴财务", T0),),
+              decisions=(DecisionFact("compensation", REP, LEADER, "周总", T0),))
+    found = rules.check_segregation(f)
+    assert found.outcome == "pass" and len(found.evidence) == 4
+
+
+# --- credit ---------------------------------------------------------------------------------------------------
+
+def test_p5_1_credit_an_approval_after_its_check_passes_and_an_unapproved_order_is_not_applicable():
+    assert rules.check_credit(facts(*APPROVED)).outcome == "pass"
+    assert rules.check_credit(facts(*APPROVED[:2], state="submitted")).outcome == "not_applicable"
+
+
+def test_p5_1_credit_a_check_of_an_earlier_revision_does_not_cover_the_next_approval():
+    steps = (*APPROVED, ("order.submitted", REP, "王销售"), ("order.approved", CENTER2, "孙审核"))
+    found = rules.check_credit(facts(*steps))
+    assert found.outcome == "fail"
+    assert en(found) == ["Approved on 2026-11-02 16:00 by 孙审核 without a credit check of that revision."]
+
+
+# --- the audit chain ---------------------------------------------------------------------------------------
+
+def test_p4_2_a_audit_chain_intact_passes():
+    found = rules.check_audit_chain(facts(*APPROVED))
+    assert found.outcome == "pass"
+    assert en(found) == ["All 5 events of the order's history are in their chain, unchanged."]
+    assert rules.check_audit_chain(facts(state="draft", head_seq=None)).outcome == "not_applicable"
+
+
+def test_p4_2_a_audit_chain_a_changed_event_fails():
+    f = facts(*APPROVED)
+    changed = replace(f.events[3], recomputed="0" * 64)
+    found = rules.check_audit_chain(replace(f, events=(*f.events[:3], changed, f.events[4])))
+    assert found.outcome == "fail"
+    assert en(found) == ["The event “Order approved” of 2026-11-02 13:00 no longer matches its fingerprint: "
+                         "it was changed."]
+
+
+def test_p4_2_a_audit_chain_a_removed_event_fails_and_so_do_missing_newest_events():
+    f = facts(*APPROVED)
+    assert en(rules.check_audit_chain(replace(f, events=(*f.events[:2], *f.events[3:])))) == [
+        "1 event(s) of the order's history are missing from its chain."]
+    assert en(rules.check_audit_chain(replace(f, events=f.events[:3]))) == [
+        "2 event(s) of the order's history are missing from its chain."]
+
+
+def test_p4_2_a_audit_chain_an_inserted_event_fails():
+    f = facts(*APPROVED)
+    forged = EventFact(seq=6, action="order.approved", at=T0 + timedelta(days=1), prev_hash="forged",
+                       hash="x", recomputed="x")
+    found = rules.check_audit_chain(replace(f, events=(*f.events, forged)))
+    assert found.outcome == "fail"
+    assert "it was slipped in" in en(found)[0]
+    outside = replace(forged, seq=0, prev_hash=f.events[-1].hash)
+    assert "written around the application" in en(rules.check_audit_chain(replace(f, events=(*f.events, outside))))[0]
+    assert en(rules.check_audit_chain(replace(f, head_hash="other"))) == [
+        "The newest events of the order's history differ from those the application wrote."]
+
+
+# --- the interface: storage, words ------------------------------------------------------------------------
+
+def test_p6_1_a_results_survive_json_and_read_the_same():
+    result = rules.check_credit(facts(*APPROVED))
+    stored = json.loads(json.dumps(result.as_json()))
+    assert CheckResult.from_json(stored) == result
+    assert CheckResult.from_json({"code": "steps", "outcome": "bogus", "evidence": ["x"]}).outcome == "not_applicable"
+    with translation.override("en"):
+        assert result.definition is not None and str(result.definition.label) == "Credit checked at approval"
+
+
+def test_p6_1_a_outcomes_and_checks_have_words_in_both_languages():
+    with translation.override("en"):
+        english = [(str(c.label), str(c.description)) for c in CHECKS]
+        assert rules.outcome_label("fail") == "Failed"
+    with translation.override("zh-hans"):
+        assert [rules.outcome_label(o) for o in rules.OUTCOMES] == ["通过", "未通过", "不适用"]
+        chinese = [(str(c.label), str(c.description)) for c in CHECKS]
+    assert all(zh[0] != e[0] and zh[1] != e[1] for zh, e in zip(chinese, english, strict=True))
+    assert len({c.code for c in CHECKS}) == len(CHECKS) and all(c.clause.startswith("P") for c in CHECKS)
+
+
+EVERY_KIND: dict[str, dict[str, Any]] = {
+    "step": {"step": "order.approved", "at": "2026-11-02T01:00:00+00:00", "by": "钱审核"},
+    "missing": {"step": "shipped"}, "order": {"step": "tasks", "at": "2026-11-02", "before": "reviewed",
+                                              "before_at": "2026-11-03"},
+    "resubmit": {"step": "order.approved", "at": "2026-11-02", "before": "order.returned", "before_at": "2026-11-01"},
+    "actor": {"step": "order.approved", "at": "2026-11-02", "by": "王销售", "roles": ["order_center"]},
+    "nobody": {"step": "order.approved", "at": "2026-11-02"},
+    "not_rep": {"step": "delivery_agreed", "at": "2026-11-02", "by": "李销售"},
+    "same_person": {"step": "order.approved", "at": "2026-11-02", "by": "王销售", "also": "sells"},
+    "party_ok": {"step": "order.approved", "at": "2026-11-02", "by": "钱审核"},
+    "late": {"step": "task_shipping", "due": "2026-11-02", "done": "2026-11-04"},
+    "overdue": {"step": "review", "due": "2026-11-02"},
+    "on_time": {"step": "review", "due": "2026-11-02", "done": "2026-11-02"},
+    "incomplete": {"revision": 2, "codes": ["delivery_date_missing"]},
+    "complete": {"revision": 2, "at": "2026-11-02"},
+    "no_delivery_info": {"shipment": "SH1", "at": "2026-11-02"},
+    "delivery_info": {"shipment": "SH1", "agreed": "2026-11-01", "at": "2026-11-02"},
+    "no_credit_check": {"at": "2026-11-02", "by": "钱审核"},
+    "credit_checked": {"at": "2026-11-02", "exposure": "¥1.00", "limit": "¥2.00"},
+    "chain": {"problem": "changed", "step": "order.created", "at": "2026-11-02"}, "chain_ok": {"n": 3},
+    "no_inspection": {"shipment": "SH1", "at": "2026-11-02", "line": 1},
+    "inspection": {"line": 1, "report": "QI-1", "at": "2026-11-02"},
+    "unsigned": {"shipment": "SH1"}, "signed": {"shipment": "SH1", "voucher": "V1", "at": "2026-11-02", "signer": "刘"},
+    "no_document": {"shipment": "SH1", "document": "inspection_report"},
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans"])
+def test_p6_1_a_every_kind_of_evidence_reads_as_a_sentence(lang):
+    assert set(EVERY_KIND) == set(rules.EVIDENCE_TEXTS)
+    with translation.override(lang):
+        for kind, params in EVERY_KIND.items():
+            text = Evidence(kind, params).text()
+            assert text and "%(" not in text and "_" not in text, (kind, text)
+            if lang == "zh-hans":
+                assert any("\u4e00" <= ch <= "\u9fff" for ch in text), (kind, text)
