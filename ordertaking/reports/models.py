@@ -1,10 +1,12 @@
 """Monthly revenue rollups for the dashboard (P4.2.c).
 
-Revenue of a month that is over does not change (approved_at is set once, and an approved order has
-no way back in the order state table), so the dashboard reads closed months from these small
-tables and only the current month live. `services.revenue_rollup_refresh` rebuilds them (nightly
-job and `manage.py reports_refresh`); a month without a `RevenueMonth` row is read live, so a
-missing refresh costs speed, never correctness.
+Revenue of a month that is over rarely changes, so the dashboard and the statistics page read closed
+months from these small tables and only the current month live. It can change: an approved order may
+still be cancelled (P2.4) or changed and approved again (P2.3, which moves it to the month of the new
+approval). `selectors.stale_months` finds the rolled-up months with an order saved since their refresh,
+and those are read live until `services.revenue_rollup_refresh` rebuilds them (nightly job and
+`manage.py reports_refresh`); a month without a fresh `RevenueMonth` row is read live, so a missing
+refresh costs speed, never correctness.
 """
 
 from __future__ import annotations

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -28,12 +28,16 @@ from ordertaking.orders.models import Order, OrderLine
 from ordertaking.orders.permissions import may_view_all
 from ordertaking.orders.selectors import visible_orders
 from ordertaking.orders.states import OrderState
+from ordertaking.review.models import ReviewDecision
 
 from .models import RevenueByCategory, RevenueByCustomer, RevenueByRegion, RevenueMonth
 
 MONTHS = 12
 TOP_CUSTOMERS = 20
 ZERO = Decimal("0.00")
+# A write that started before a refresh may commit after it read the orders: orders saved this long before
+# a refresh still make their months stale, so nothing committed late is missed.
+SETTLE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,43 @@ def live_by_customer(scope: LiveScope, start: datetime, end: datetime) -> list[d
              "orders": r["orders"]} for r in rows]
 
 
+def stale_months(refreshed: dict[date, datetime]) -> set[date]:
+    """The rolled-up months (month -> when its rollup was made) whose orders changed since: an order saved
+    after the refresh (`updated_at`, indexed by migration 0004) counts in the month it is approved in now,
+    and, when it was approved again after a change (P2.3), in the month of its earlier approvals (a
+    change moves its approval into the month of the new one; the decision is stamped just after the
+    order, so the second before it counts too). Cancellation after approval (P2.4) and a change's
+    content keep approved_at and are found by the first rule. Two indexed queries; a stale month is read
+    live until the nightly refresh rebuilds it, so a late refresh costs speed, never correctness."""
+    if not refreshed:
+        return set()
+    touched = Order.objects.filter(updated_at__gt=min(refreshed.values()) - SETTLE)
+    saved: dict[date, datetime] = {}  # month -> the last save of an order counted in it
+
+    def note(month: date, at: datetime) -> None:
+        if month in refreshed and (month not in saved or at > saved[month]):
+            saved[month] = at
+
+    approved = list(touched.filter(approved_at__isnull=False).annotate(m=TruncMonth("approved_at"))
+                    .order_by().values("m").annotate(last=Max("updated_at")).values_list("m", "last"))
+    for m, last in approved:
+        note(_month(m), last)
+    if approved:  # no approved order saved since: none approved again either
+        for t, last in (ReviewDecision.objects.filter(order__in=touched.filter(revision__gt=1).values("pk"),
+                                                      outcome=ReviewDecision.Outcome.APPROVED)
+                        .values_list("decided_at", "order__updated_at")):
+            note(_month(t), last)
+            note(_month(t - timedelta(seconds=1)), last)
+    return {m for m, at in saved.items() if at > refreshed[m] - SETTLE}
+
+
+def fresh_months(first: date, last: date) -> set[date]:
+    """The months from `first` to `last` whose rollups hold what the orders say now."""
+    refreshed = dict(RevenueMonth.objects.filter(month__gte=first, month__lte=last)
+                     .values_list("month", "refreshed_at"))
+    return set(refreshed) - stale_months(refreshed)
+
+
 @dataclass(frozen=True)
 class Plan:
     """Which months come from the rollups and from when on the rest is aggregated live."""
@@ -128,8 +169,7 @@ def _plan(user: Any, p: Period) -> tuple[LiveScope, Plan]:
     months = month_list(p)
     rolled: list[date] = []
     if may_view_all(user):
-        have = set(RevenueMonth.objects.filter(month__gte=months[0], month__lte=months[-1])
-                   .values_list("month", flat=True))
+        have = fresh_months(months[0], months[-1])
         for m in months:  # the leading run of rolled-up months; everything after it is read live
             if m not in have:
                 break

@@ -11,9 +11,11 @@ User.leader) and the sales rep.
 
 Speed (docs/performance.md, W2): closed months are read from two small rollups (models.SalesCube,
 models.CategoryCube: customer × rep × province, and category × rep, per month), rebuilt with the
-dashboard's; months without a rollup, normally only the current one, are aggregated live over the
-covering index of migration 0004. The other figures (inquiries, shipments, returns, special approvals)
-read their own, much smaller, tables by date.
+dashboard's, and summed in the database per chart (`Sales.by`: one GROUP BY each, a handful of rows
+back). Months without a fresh rollup (normally only the current one; a month with an order cancelled or
+changed since its refresh, selectors.stale_months) are aggregated live, one query per month at the
+rollup's grain over the covering index of migration 0003. The other figures (inquiries, shipments,
+returns, special approvals) read their own, much smaller, tables by date.
 """
 
 from __future__ import annotations
@@ -40,8 +42,8 @@ from ordertaking.orders.models import Order, OrderLine
 from ordertaking.orders.states import OrderState
 from ordertaking.review.models import ReviewDecision, ReviewFinding, SpecialApproval
 
-from .models import CategoryCube, RevenueMonth, SalesCube
-from .selectors import _aware, _month, _next_month
+from .models import CategoryCube, SalesCube
+from .selectors import _aware, _month, _next_month, fresh_months
 
 ZERO = Decimal("0.00")
 MAX_MONTHS = 36
@@ -189,47 +191,87 @@ def live_categories(start: datetime, end: datetime, rep_ids: list[int] | None = 
     return out
 
 
-def _split(f: Filters) -> tuple[list[date], datetime | None]:
-    """The leading months that have a rollup, and from when on the rest is read live."""
+@dataclass(frozen=True)
+class Plan:
+    """Which months of the filters come from the rollups and which are aggregated from the orders."""
+
+    rolled: list[date]
+    live: list[date]
+
+
+def plan_for(f: Filters) -> Plan:
+    """Months with a fresh rollup (selectors.fresh_months: rolled up, and no order of theirs changed since)
+    are read from it; the others (normally only the current month) live, each on its own."""
     months = f.months()
-    have = set(RevenueMonth.objects.filter(month__gte=months[0], month__lte=months[-1])
-               .values_list("month", flat=True))
-    rolled: list[date] = []
-    for m in months:
-        if m not in have:
-            break
-        rolled.append(m)
-    return rolled, (None if len(rolled) == len(months) else _aware(months[len(rolled)]))
+    fresh = fresh_months(months[0], months[-1])
+    return Plan(rolled=[m for m in months if m in fresh], live=[m for m in months if m not in fresh])
 
 
-def sales_rows(f: Filters, rep_ids: list[int] | None) -> list[dict[str, Any]]:
-    rolled, live_from = _split(f)
-    out: list[dict[str, Any]] = []
-    if rolled:
-        qs = SalesCube.objects.filter(month__in=rolled)
+# What the charts sum approved revenue by: the rollup's field (grouped in SQL), the live row's key.
+DIMENSIONS: dict[str, tuple[str, str]] = {
+    "month": ("month", "month"), "region": ("region_id", "region_id"), "rep": ("sales_rep_id", "rep_id"),
+    "size": ("customer__size", "size"), "industry": ("customer__industry", "industry"),
+    "tier": ("customer__value_tier", "tier"),
+}
+
+
+@dataclass
+class Sales:
+    """Approved revenue for the filters, summed per chart dimension (`by`): the rolled-up months in the
+    database (one GROUP BY over the SalesCube rows per chart, a few rows back), the live months from one
+    query each at the rollup's own grain, so both halves sum exactly the same figures."""
+
+    rep_ids: list[int] | None
+    plan: Plan
+    live: list[dict[str, Any]]
+
+    @classmethod
+    def read(cls, f: Filters, rep_ids: list[int] | None, plan: Plan | None = None) -> Sales:
+        plan = plan or plan_for(f)
+        live: list[dict[str, Any]] = []
+        for m in plan.live:
+            live += live_sales(_aware(m), _aware(_next_month(m)), rep_ids)
+        if live:  # the customer's classes as they are today, as the rollup's join reads them
+            classes = {pk: (size, industry, tier) for pk, size, industry, tier in
+                       Customer.objects.filter(pk__in={r["customer_id"] for r in live})
+                       .values_list("pk", "size", "industry", "value_tier")}
+            for r in live:
+                r["size"], r["industry"], r["tier"] = classes.get(r["customer_id"], ("", "", ""))
+        return cls(rep_ids=rep_ids, plan=plan, live=live)
+
+    def by(self, dim: str) -> dict[Any, list[Any]]:
+        """{key: [orders, revenue, review seconds]} for one dimension of DIMENSIONS."""
+        field_, key = DIMENSIONS[dim]
+        sums: dict[Any, list[Any]] = defaultdict(lambda: [0, ZERO, 0])
+        if self.plan.rolled:
+            qs = SalesCube.objects.filter(month__in=self.plan.rolled)
+            if self.rep_ids is not None:
+                qs = qs.filter(sales_rep_id__in=self.rep_ids)
+            for k, n, amount, secs in (qs.values(field_).annotate(n=Sum("orders"), a=Sum("amount"),
+                                                                  s=Sum("review_seconds"))
+                                       .order_by().values_list(field_, "n", "a", "s")):
+                s = sums[k]
+                s[0], s[1], s[2] = s[0] + n, s[1] + (amount or ZERO), s[2] + secs
+        for r in self.live:
+            s = sums[r[key]]
+            s[0], s[1], s[2] = s[0] + r["orders"], s[1] + r["amount"], s[2] + r["review_seconds"]
+        return sums
+
+
+def category_sums(f: Filters, rep_ids: list[int] | None, plan: Plan | None = None) -> dict[int | None, Decimal]:
+    """Approved revenue by product category: the rollup grouped in SQL, the live months added."""
+    plan = plan or plan_for(f)
+    sums: dict[int | None, Decimal] = defaultdict(lambda: ZERO)
+    if plan.rolled:
+        qs = CategoryCube.objects.filter(month__in=plan.rolled)
         if rep_ids is not None:
             qs = qs.filter(sales_rep_id__in=rep_ids)
-        out = [{"month": m, "customer_id": c, "rep_id": r, "region_id": g, "amount": a, "orders": n,
-                "review_seconds": s}
-               for m, c, r, g, a, n, s in qs.values_list("month", "customer_id", "sales_rep_id", "region_id",
-                                                         "amount", "orders", "review_seconds")]
-    if live_from:
-        out += live_sales(live_from, f.end, rep_ids)
-    return out
-
-
-def category_rows(f: Filters, rep_ids: list[int] | None) -> list[dict[str, Any]]:
-    rolled, live_from = _split(f)
-    out: list[dict[str, Any]] = []
-    if rolled:
-        qs = CategoryCube.objects.filter(month__in=rolled)
-        if rep_ids is not None:
-            qs = qs.filter(sales_rep_id__in=rep_ids)
-        out = [{"month": m, "category_id": c, "rep_id": r, "amount": a}
-               for m, c, r, a in qs.values_list("month", "category_id", "sales_rep_id", "amount")]
-    if live_from:
-        out += live_categories(live_from, f.end, rep_ids)
-    return out
+        for k, amount in qs.values("category_id").annotate(a=Sum("amount")).order_by().values_list("category_id", "a"):
+            sums[k] += amount or ZERO
+    for m in plan.live:
+        for r in live_categories(_aware(m), _aware(_next_month(m)), rep_ids):
+            sums[r["category_id"]] += r["amount"]
+    return sums
 
 
 # --- the charts ---------------------------------------------------------------------------------------------
@@ -262,14 +304,10 @@ def _share(part: Decimal, whole: Decimal) -> float:
     return round(float(part) / float(whole), 4) if whole else 0.0
 
 
-def chart_by_month(f: Filters, sales: list[dict[str, Any]]) -> Chart:
-    sums: dict[date, list[Any]] = {m: [ZERO, 0] for m in f.months()}
-    for r in sales:
-        if r["month"] in sums:
-            sums[r["month"]][0] += r["amount"]
-            sums[r["month"]][1] += r["orders"]
-    months = f.months()
-    rows = [[f"{m:%Y-%m}", sums[m][1], sums[m][0]] for m in months]
+def chart_by_month(f: Filters, by_month: dict[Any, list[Any]]) -> Chart:
+    """`by_month`: Sales.by("month")."""
+    rows: list[list[Any]] = [[f"{m:%Y-%m}", by_month[m][0] if m in by_month else 0,
+                              by_month[m][1] if m in by_month else ZERO] for m in f.months()]
     total = [_("Total"), sum(r[1] for r in rows), sum((r[2] for r in rows), ZERO)]
     return Chart("by_month", _("Orders and revenue by month"), [_("Month"), _("Number of orders"), _("Revenue")],
                  [TEXT, INT, MONEY], rows, "bar_line", total=total,
@@ -280,14 +318,12 @@ def chart_by_month(f: Filters, sales: list[dict[str, Any]]) -> Chart:
                                    "data": [r[1] for r in rows]}]})
 
 
-def chart_by_category(f: Filters, cats: list[dict[str, Any]]) -> Chart:
-    sums: dict[int | None, Decimal] = defaultdict(lambda: ZERO)
-    for r in cats:
-        sums[r["category_id"]] += r["amount"]
+def chart_by_category(f: Filters, sums: dict[int | None, Decimal]) -> Chart:
+    """`sums`: category_sums()."""
     names = dict(Category.objects.filter(pk__in=[k for k in sums if k]).values_list("pk", "name"))
     whole = sum(sums.values(), ZERO)
     rows: list[list[Any]] = sorted(([names.get(k, "") if k else _("Lines outside the catalog"), v, _share(v, whole)]
-                                    for k, v in sums.items()), key=lambda r: -r[1])
+                                    for k, v in sums.items()), key=lambda r: (-r[1], r[0]))
     return Chart("by_category", _("Revenue by product category"), [_("Category"), _("Revenue"), _("Share")],
                  [TEXT, MONEY, PCT], rows, "pie", total=[_("Total"), whole, 1.0 if whole else 0.0],
                  spec={"data": [{"name": r[0], "value": _f(r[1])} for r in rows]})
@@ -319,14 +355,14 @@ def map_name(code: str, name: str) -> str:
     return name
 
 
-def chart_by_region(f: Filters, sales: list[dict[str, Any]]) -> Chart:
-    sums: dict[int | None, list[Any]] = defaultdict(lambda: [0, ZERO])
-    for r in sales:
-        sums[r["region_id"]][0] += r["orders"]
-        sums[r["region_id"]][1] += r["amount"]
+def chart_by_region(f: Filters, sums: dict[Any, list[Any]]) -> Chart:
+    """`sums`: Sales.by("region")."""
     regions = {r.pk: r for r in Region.objects.filter(pk__in=[k for k in sums if k])}
     rows, data = [], []
-    for k, (n, amount) in sorted(sums.items(), key=lambda kv: -kv[1][1]):
+    def order(kv: tuple[Any, list[Any]]) -> tuple[Decimal, str]:
+        return -kv[1][1], regions[kv[0]].name if kv[0] in regions else ""
+
+    for k, (n, amount, _s) in sorted(sums.items(), key=order):
         region = regions.get(k) if k else None
         rows.append([region.name if region else _("No delivery province"), n, amount])
         if region:
@@ -341,7 +377,7 @@ def chart_by_region(f: Filters, sales: list[dict[str, Any]]) -> Chart:
 
 def _ranked(key: str, title: str, label: str, names: dict[Any, str], sums: dict[Any, list[Any]],
             other: str, kind: str = "hbar") -> Chart:
-    rows = sorted(([names.get(k) or other, n, amount] for k, (n, amount) in sums.items()),
+    rows = sorted(([names.get(k) or other, v[0], v[1]] for k, v in sums.items()),
                   key=lambda r: (-r[2], r[0]))
     total = [_("Total"), sum(r[1] for r in rows), sum((r[2] for r in rows), ZERO)]
     top = rows[:TOP]
@@ -352,20 +388,14 @@ def _ranked(key: str, title: str, label: str, names: dict[Any, str], sums: dict[
                        "data": [{"name": r[0], "value": _f(r[2])} for r in top]})
 
 
-def charts_by_customer_class(f: Filters, sales: list[dict[str, Any]]) -> list[Chart]:
+def charts_by_customer_class(f: Filters, sales: Sales) -> list[Chart]:
     """P4.1.b the classes on the customer, as it is classed today: size 规模, industry 行业 and the value
     tier 价值分层 computed by the archive chapter from recency, frequency and amount."""
-    ids = {r["customer_id"] for r in sales}
-    classes = {pk: (size, industry, tier) for pk, size, industry, tier in
-               Customer.objects.filter(pk__in=ids).values_list("pk", "size", "industry", "value_tier")}
-    by_size: dict[str, list[Any]] = defaultdict(lambda: [0, ZERO])
-    by_industry: dict[str, list[Any]] = defaultdict(lambda: [0, ZERO])
-    by_tier: dict[str, list[Any]] = defaultdict(lambda: [0, ZERO])
-    for r in sales:
-        size, industry, tier = classes.get(r["customer_id"], ("", "", ""))
-        for sums, k in ((by_size, size), (by_industry, industry.strip()), (by_tier, tier)):
-            sums[k][0] += r["orders"]
-            sums[k][1] += r["amount"]
+    by_size, by_tier = sales.by("size"), sales.by("tier")
+    by_industry: dict[str, list[Any]] = defaultdict(lambda: [0, ZERO, 0])
+    for k, (n, amount, _s) in sales.by("industry").items():  # "机械" and "机械 " are one industry
+        by_industry[(k or "").strip()][0] += n
+        by_industry[(k or "").strip()][1] += amount
     size_names = {k: str(v) for k, v in Customer.Size.choices}
     tier_names = {k: str(v) for k, v in Customer.Tier.choices}
     return [
@@ -378,11 +408,8 @@ def charts_by_customer_class(f: Filters, sales: list[dict[str, Any]]) -> list[Ch
     ]
 
 
-def chart_by_rep(f: Filters, sales: list[dict[str, Any]]) -> Chart:
-    sums: dict[int, list[Any]] = defaultdict(lambda: [0, ZERO])
-    for r in sales:
-        sums[r["rep_id"]][0] += r["orders"]
-        sums[r["rep_id"]][1] += r["amount"]
+def chart_by_rep(f: Filters, sums: dict[Any, list[Any]]) -> Chart:
+    """`sums`: Sales.by("rep")."""
     names = {u.pk: str(u) for u in User.objects.filter(pk__in=list(sums))}
     return _ranked("by_rep", _("Revenue by sales rep"), _("Sales rep"), names, sums, "—")
 
@@ -412,13 +439,11 @@ def chart_conversion(f: Filters, rep_ids: list[int] | None) -> Chart:
                                    "data": [r[3] for r in rows]}]})
 
 
-def chart_review_time(f: Filters, sales: list[dict[str, Any]]) -> Chart:
-    """P2.3 average review time: from an order's (last) submission to its approval, in hours, by month."""
-    sums: dict[date, list[int]] = {m: [0, 0] for m in f.months()}
-    for r in sales:
-        if r["month"] in sums:
-            sums[r["month"]][0] += r["review_seconds"]
-            sums[r["month"]][1] += r["orders"]
+def chart_review_time(f: Filters, by_month: dict[Any, list[Any]]) -> Chart:
+    """P2.3 average review time: from an order's (last) submission to its approval, in hours, by month.
+    `by_month`: Sales.by("month")."""
+    sums: dict[date, list[int]] = {m: [by_month[m][2], by_month[m][0]] if m in by_month else [0, 0]
+                                   for m in f.months()}
     rows = [[f"{m:%Y-%m}", n, round(s / n / 3600, 1) if n else None] for m, (s, n) in sums.items()]
     s_all, n_all = sum(v[0] for v in sums.values()), sum(v[1] for v in sums.values())
     return Chart("review_time", _("Average review time (hours from submission to approval)"),
@@ -526,10 +551,13 @@ def charts_for(filters: Filters) -> list[Chart]:
     """The charts for these filters, for whoever may see them (the page checked; the monthly job is the
     company's own)."""
     rep_ids = filters.rep_ids()
-    sales = sales_rows(filters, rep_ids)
-    charts = [chart_by_month(filters, sales), chart_by_category(filters, category_rows(filters, rep_ids)),
-              chart_by_region(filters, sales), *charts_by_customer_class(filters, sales),
-              chart_by_rep(filters, sales), chart_conversion(filters, rep_ids), chart_review_time(filters, sales),
+    plan = plan_for(filters)
+    sales = Sales.read(filters, rep_ids, plan)
+    by_month = sales.by("month")
+    charts = [chart_by_month(filters, by_month), chart_by_category(filters, category_sums(filters, rep_ids, plan)),
+              chart_by_region(filters, sales.by("region")), *charts_by_customer_class(filters, sales),
+              chart_by_rep(filters, sales.by("rep")), chart_conversion(filters, rep_ids),
+              chart_review_time(filters, by_month),
               chart_lead_time(filters, rep_ids), chart_returns(filters, rep_ids),
               chart_special_approvals(filters, rep_ids)]
     return charts

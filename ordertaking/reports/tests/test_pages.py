@@ -75,9 +75,9 @@ def test_p4_2_c_statistics_page_queries_are_fixed(client, data, leader, django_a
     # rollups only the current month is live. The count depends on the period, never on the data.
     with django_assert_max_num_queries(50):
         assert client.get("/reports/statistics/").status_code == 200
-    from ordertaking.reports.services import revenue_rollup_refresh
+    from ordertaking.reports.tests.rollup import refresh
 
-    revenue_rollup_refresh()
+    refresh()
     with django_assert_max_num_queries(30):
         assert client.get("/reports/statistics/").status_code == 200
 

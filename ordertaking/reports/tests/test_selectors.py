@@ -116,22 +116,22 @@ def _all(user):  # type: ignore[no-untyped-def]
 
 def test_p4_2_c_rollups_of_closed_months_give_the_same_statistics_as_live(data, reviewer):  # type: ignore[no-untyped-def]
     from ordertaking.reports.models import RevenueMonth
-    from ordertaking.reports.services import revenue_rollup_refresh
+    from ordertaking.reports.tests.rollup import refresh
 
     live = _all(reviewer)
-    rebuilt = revenue_rollup_refresh(today=TODAY)
+    rebuilt = refresh(today=TODAY)
     assert rebuilt == rsel.month_list(rsel.period(today=TODAY))[:-1]  # every month but the current one
     assert not RevenueMonth.objects.filter(month=date(2026, 11, 1)).exists()
     assert _all(reviewer) == live
-    revenue_rollup_refresh(today=TODAY)  # idempotent
+    refresh(today=TODAY)  # idempotent
     assert _all(reviewer) == live
 
 
 def test_p4_2_c_the_current_month_stays_live_after_a_rollup(data, reviewer, customer, catalog, sales_rep,
                                                             make_order):  # type: ignore[no-untyped-def]
-    from ordertaking.reports.services import revenue_rollup_refresh
+    from ordertaking.reports.tests.rollup import refresh
 
-    revenue_rollup_refresh(today=TODAY)
+    refresh(today=TODAY)
     order(make_order, customer=customer, rep=sales_rep, approved_at=datetime(2026, 11, 20, 3, 0, tzinfo=UTC),
                region="sh", lines=[(catalog["products"]["reducer"], 1, Decimal("5600.00"))])
     rows = {(r["month"], r["region"]): r["amount"] for r in rsel.revenue_by_region(user=reviewer, today=TODAY)}
@@ -140,19 +140,19 @@ def test_p4_2_c_the_current_month_stays_live_after_a_rollup(data, reviewer, cust
 
 
 def test_p4_2_c_a_sales_rep_never_reads_the_company_wide_rollups(data, sales_rep2):  # type: ignore[no-untyped-def]
-    from ordertaking.reports.services import revenue_rollup_refresh
+    from ordertaking.reports.tests.rollup import refresh
 
     before = _all(sales_rep2)
-    revenue_rollup_refresh(today=TODAY)
+    refresh(today=TODAY)
     assert _all(sales_rep2) == before
     assert {r["region"] for r in before[1]} == {"广东省"}
 
 
 def test_p4_2_c_dashboard_from_rollups_is_a_fixed_handful_of_queries(data, reviewer,  # type: ignore[no-untyped-def]
                                                                      django_assert_max_num_queries):
-    from ordertaking.reports.services import revenue_rollup_refresh
+    from ordertaking.reports.tests.rollup import refresh
 
-    revenue_rollup_refresh(today=TODAY)
+    refresh(today=TODAY)
     reviewer = type(reviewer).objects.get(pk=reviewer.pk)
     with django_assert_max_num_queries(14):
         out = rsel.dashboard(user=reviewer, today=TODAY)

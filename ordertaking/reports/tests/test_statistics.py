@@ -176,11 +176,11 @@ def test_p4_2_c_returns_by_reason_and_special_approvals_by_finding(data, custome
 
 def test_p4_2_c_closed_months_from_the_rollups_give_the_live_figures(data, leader):  # type: ignore[no-untyped-def]
     from ordertaking.reports.models import CategoryCube, SalesCube
-    from ordertaking.reports.services import revenue_rollup_refresh
+    from ordertaking.reports.tests.rollup import refresh
 
     team = st.Filters(first=OCT, last=NOV, team=leader.pk)
     live = [(c.key, c.rows, c.total) for f in (PERIOD, team) for c in st.charts_for(f)]
-    revenue_rollup_refresh(today=date(2026, 12, 5))  # October and November are closed now
+    refresh(today=date(2026, 12, 5))  # October and November are closed now
     assert SalesCube.objects.filter(month=NOV).count() == 2 and CategoryCube.objects.filter(month=NOV).count() == 3
     assert [(c.key, c.rows, c.total) for f in (PERIOD, team) for c in st.charts_for(f)] == live
 
@@ -212,13 +212,130 @@ def test_p4_2_c_sales_and_the_other_roles_do_not_see_the_company_figures(role_us
 
 
 def test_p4_2_c_every_chart_in_a_fixed_number_of_queries(data, leader, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
-    from ordertaking.reports.services import revenue_rollup_refresh
+    from ordertaking.reports.tests.rollup import refresh
 
     leader = type(leader).objects.get(pk=leader.pk)
     with django_assert_max_num_queries(20):
         st.statistics(user=leader, filters=PERIOD)
-    revenue_rollup_refresh(today=date(2026, 12, 5))
+    refresh(today=date(2026, 12, 5))
     leader = type(leader).objects.get(pk=leader.pk)
     with django_assert_max_num_queries(20):
         charts = st.statistics(user=leader, filters=st.Filters(first=OCT, last=NOV, team=leader.pk))
     assert len(charts) == len(st.CHART_KEYS)
+
+
+# --- the rollups stay true: new orders, changes and cancellations after the refresh ----------------------
+
+def _truth(first: date, last: date) -> dict[str, dict]:
+    """The figures straight from the orders and their lines, without the statistics module: approved and
+    not cancelled, by the month of approval in Shanghai."""
+    from collections import defaultdict
+
+    from django.utils import timezone
+
+    from ordertaking.orders.models import Order, OrderLine
+
+    def month(o):  # type: ignore[no-untyped-def]
+        return timezone.localtime(o.approved_at).date().replace(day=1)
+
+    out: dict[str, dict] = {k: defaultdict(lambda: [0, Decimal("0.00")]) for k in ("month", "region", "rep")}
+    cats: dict = defaultdict(lambda: Decimal("0.00"))
+    counted = set()
+    for o in Order.objects.filter(approved_at__isnull=False).exclude(state="cancelled").select_related(
+            "delivery_region", "sales_rep"):
+        if first <= month(o) <= last:
+            counted.add(o.pk)
+            region = o.delivery_region.name if o.delivery_region else ""
+            for k, key in (("month", f"{month(o):%Y-%m}"), ("region", region), ("rep", str(o.sales_rep))):
+                out[k][key][0] += 1
+                out[k][key][1] += o.total_amount
+    for line in OrderLine.objects.filter(order_id__in=counted).select_related("product__category"):
+        cats[line.product.category.name if line.product else "Lines outside the catalog"] += line.amount
+    return {"by_month": dict(out["month"]), "by_region": dict(out["region"]),
+            "by_rep": dict(out["rep"]), "by_category": dict(cats)}
+
+
+def _figures(filters: st.Filters) -> dict[str, dict]:
+    charts = {c.key: c for c in st.charts_for(filters)}
+    return {"by_month": {r[0]: [r[1], r[2]] for r in charts["by_month"].rows if r[1]},
+            "by_region": {r[0]: [r[1], r[2]] for r in charts["by_region"].rows},
+            "by_rep": {r[0]: [r[1], r[2]] for r in charts["by_rep"].rows},
+            "by_category": {r[0]: r[1] for r in charts["by_category"].rows}}
+
+
+def _every_chart(filters: st.Filters) -> list:
+    return [(c.key, c.rows, c.total) for c in st.charts_for(filters)]
+
+
+def _live_only(monkeypatch, filters: st.Filters) -> list:  # type: ignore[no-untyped-def]
+    """The same charts with every month aggregated from the orders (no rollup read at all)."""
+    with monkeypatch.context() as m:
+        m.setattr(st, "fresh_months", lambda first, last: set())
+        assert st.plan_for(filters).rolled == []
+        return _every_chart(filters)
+
+
+def test_p4_2_c_rollup_figures_equal_the_order_lines_after_new_orders_changes_and_cancellations(
+        data, customer, sales_rep, reviewer, make_order, monkeypatch):  # type: ignore[no-untyped-def]
+    from ordertaking.amendments import services as amend
+    from ordertaking.reports.tests.rollup import refresh
+    from ordertaking.review.services import order_approve
+
+    period = st.Filters(first=OCT, last=NOV)
+    assert refresh(today=date(2026, 12, 5)) == [date(2026, m, 1) for m in range(1, 12)]
+    assert st.plan_for(period) == st.Plan(rolled=[OCT, NOV], live=[])  # read from the rollups
+    assert _figures(period) == _truth(OCT, NOV)
+    assert _every_chart(period) == _live_only(monkeypatch, period)
+    before = _figures(period)
+
+    # After the refresh: a late order approved in October, October's order cancelled, November's changed
+    # (one more motor) and approved again, which moves it to the month of the new approval.
+    make_order(customer, rep=sales_rep, state="approved", region="sh",
+               approved_at=datetime(2026, 10, 20, 2, 0, tzinfo=UTC), lines=[_line("reducer", 2, "5600.00")])
+    cancel = amend.cancel_request_create(order=data["b"], actor=sales_rep, reason="客户项目取消。")
+    amend.cancel_request_agree(request=cancel, actor=reviewer, comment="同意")
+    changed = data["a"]
+    amend.change_request_create(order=changed, actor=sales_rep, reason="客户追加一台电机。", lines=[
+        {"id": ln.pk, "product": ln.product, "quantity": ln.quantity + (1 if ln.position == 1 else 0),
+         "unit_price": ln.unit_price} for ln in changed.lines.all()])
+    order_approve(order=changed, actor=reviewer)
+
+    assert st.plan_for(period) == st.Plan(rolled=[], live=[OCT, NOV])  # both months are stale now
+    after = _figures(period)
+    assert after == _truth(OCT, NOV) != before
+    assert after["by_month"]["2026-10"] == [1, Decimal("11200.00")]  # the late order; the cancelled one gone
+    assert _every_chart(period) == _live_only(monkeypatch, period)
+
+    # The nightly refresh rebuilds them: read from the rollups again, the same figures.
+    assert refresh(today=date(2026, 12, 5))[-2:] == [OCT, NOV]
+    assert st.plan_for(period) == st.Plan(rolled=[OCT, NOV], live=[])
+    assert _figures(period) == after
+    assert _every_chart(period) == _live_only(monkeypatch, period)
+
+
+def test_p4_2_c_a_stale_month_older_than_the_refresh_window_is_rebuilt_too(data, sales_rep, reviewer):  # type: ignore[no-untyped-def]
+    from ordertaking.amendments import services as amend
+    from ordertaking.reports.models import RevenueMonth
+    from ordertaking.reports.tests.rollup import refresh
+
+    refresh(today=date(2026, 12, 5))
+    assert refresh(today=date(2027, 12, 5)) == [date(2027, m, 1) for m in range(1, 12)]
+    cancel = amend.cancel_request_create(order=data["b"], actor=sales_rep, reason="客户项目取消。")
+    amend.cancel_request_agree(request=cancel, actor=reviewer, comment="同意")
+    # October 2026 is outside the last 12 months but stale: rebuilt; November 2026 untouched: kept.
+    assert refresh(today=date(2027, 12, 5))[0] == OCT
+    assert RevenueMonth.objects.get(month=OCT).amount == Decimal("0.00")
+    assert st.plan_for(st.Filters(first=OCT, last=NOV)).rolled == [OCT, NOV]
+    assert _chart("by_month").rows == [["2026-10", 0, Decimal("0.00")], ["2026-11", 2, Decimal("10200.00")]]
+
+
+def test_p4_2_c_orders_saved_just_before_a_refresh_keep_their_month_live(data):  # type: ignore[no-untyped-def]
+    """A write that began before the refresh read the orders may commit after it: its month stays live."""
+    from ordertaking.orders.models import Order
+    from ordertaking.reports.services import revenue_rollup_refresh
+    from ordertaking.reports.tests.rollup import settle
+
+    settle()
+    Order.objects.filter(pk=data["b"].pk).update(updated_at=datetime.now(UTC) - timedelta(seconds=20))
+    revenue_rollup_refresh(today=date(2026, 12, 5))
+    assert st.plan_for(PERIOD) == st.Plan(rolled=[NOV], live=[OCT])
