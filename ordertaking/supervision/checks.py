@@ -54,6 +54,7 @@ from .rules import (
 )
 
 ORDER_SUBJECT = "orders.order"
+USER_SUBJECT = "accounts.user"
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -171,7 +172,14 @@ def order_facts(order_ids: Sequence[int], *, today: date | None = None) -> dict[
     roles: dict[int, set[str]] = defaultdict(set)
     for user_id, role in User.groups.through.objects.filter(user_id__in=people).values_list("user_id", "group__name"):
         roles[user_id].add(role)
-    persons = {u.pk: PersonFact(str(u), frozenset(roles.get(u.pk, ()))) for u in User.objects.filter(pk__in=people)}
+    changes: dict[int, list[tuple[Any, frozenset[str]]]] = defaultdict(list)
+    for subject_id, at, before in AuditEvent.objects.filter(
+            subject_type=USER_SUBJECT, subject_id__in=[str(p) for p in people], action="user.roles_changed",
+    ).order_by("at", "id").values_list("subject_id", "at", "before"):
+        held = before.get("roles") if isinstance(before, dict) else None
+        changes[int(subject_id)].append((at, frozenset(str(r) for r in held or ())))
+    persons = {u.pk: PersonFact(str(u), frozenset(roles.get(u.pk, ())), tuple(changes.get(u.pk, ())))
+               for u in User.objects.filter(pk__in=people)}
 
     def name(user_id: int | None) -> str:
         return persons[user_id].name if user_id in persons else ""

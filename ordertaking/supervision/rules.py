@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from ordertaking.accounts.roles import ROLE_LABELS, Role
+from ordertaking.accounts.roles import CAPABILITIES, ROLE_LABELS, Role
 from ordertaking.audit.chain import content_of, event_hash, stream_of
 from ordertaking.audit.labels import CUSTOMER_ACTOR, action_label
 from ordertaking.common.findings import FINDING_LABELS
-from ordertaking.fulfilment.rules import NO_DAYS, Days
+from ordertaking.fulfilment.rules import NO_DAYS, Days, add_working_days
 from ordertaking.orders.rules import OrderFacts as OrderCompletenessFacts
 from ordertaking.orders.rules import completeness_findings
 
@@ -199,6 +199,9 @@ def _text_signed(p: Mapping[str, Any]) -> str:
 
 
 def _text_no_document(p: Mapping[str, Any]) -> str:
+    if p.get("document") == "any":
+        return _("Shipment %(shipment)s: the voucher records no document handed over with the goods.") % {
+            "shipment": p.get("shipment", "")}
     return _("Shipment %(shipment)s: %(document)s not handed over with the goods.") % {
         "shipment": p.get("shipment", ""), "document": _document(str(p.get("document", "")))}
 
@@ -363,7 +366,6 @@ DOCUMENT_LABELS: dict[str, Any] = {
     "inspection_report": gettext_lazy("the quality inspection report"),
     "product_manual": gettext_lazy("the product manual"),
     "service_record": gettext_lazy("the service record"),
-    "any": gettext_lazy("no document at all was"),
 }
 
 CHAIN_PROBLEMS: dict[str, Any] = {
@@ -474,7 +476,16 @@ class DecisionFact:
 @dataclass(frozen=True)
 class PersonFact:
     name: str
-    roles: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()  # the role codes the person holds now
+    # each change of their roles (accounts' user.roles_changed events): when, and the roles held before it
+    role_changes: tuple[tuple[datetime, frozenset[str]], ...] = ()
+
+    def roles_at(self, moment: datetime) -> frozenset[str]:
+        """The roles the person held at `moment`: those before the first change after it, else today's."""
+        for at, before in sorted(self.role_changes, key=lambda c: c[0]):
+            if at > moment:
+                return before
+        return self.roles
 
 
 @dataclass(frozen=True)
@@ -764,10 +775,219 @@ def event_fingerprint(event: Any) -> tuple[str, bool]:
 
 # --- all of them --------------------------------------------------------------------------------------------
 
+# --- 2. each step done by a permitted role (P3) ------------------------------------------------------------
+
+# The capabilities (accounts/roles.py) a step needs: whoever did it held a role with one of them. Steps the
+# system or the customer did (no person), and events that only follow from another step (a production order
+# created by an approval), are not in the table.
+STEP_CAPABILITIES: dict[str, tuple[str, ...]] = {
+    "order.created": ("order_enter",),
+    "order.updated": ("order_enter",),
+    "order.submitted": ("order_enter",),
+    "order.approved": ("order_review",),
+    "order.returned": ("order_review",),
+    "credit.checked": ("order_review",),
+    "tasks.created": ("order_review",),
+    "special_approval.requested": ("special_approval_request",),
+    "special_approval.granted": ("special_approval_decide",),
+    "special_approval.refused": ("special_approval_decide",),
+    "order.credit_released": ("credit_release", "credit_release_unlimited"),
+    "task.started": ("task_work", "task_assign"),
+    "task.completed": ("task_work", "task_assign"),
+    "production_order.started": ("production_manage",),
+    "production_order.progress": ("production_manage",),
+    "production_order.finished": ("production_manage",),
+    "inspection.recorded": ("quality_inspect",),
+    "inspection.rework_recorded": ("quality_inspect",),
+    "shipment.planned": ("logistics_manage",),
+    "shipment.dispatched": ("logistics_manage",),
+    "delivery_voucher.signed_on_paper": ("delivery_record",),
+    "order.accepted": ("delivery_record",),
+    "invoice.issued": ("finance_manage",),
+    "payment.received": ("finance_manage",),
+    "compensation.requested": ("compensation_request",),
+    "compensation.approved": ("compensation_approve",),
+    "compensation.refused": ("compensation_approve",),
+    "cancel.agreed": ("order_cancel_agree", "order_cancel_agree_above"),
+    "cancel.refused": ("order_cancel_agree", "order_cancel_agree_above"),
+    "order.cancelled": ("order_enter", "order_cancel_agree", "order_cancel_agree_above"),
+}
+# The readiness checklist (P2.5.a): production's and logistics' parts by their departments; the sales part
+# (the delivery time and place agreed with the customer) by the order's own rep or whoever entered it.
+READINESS_CAPABILITIES = {"production": ("production_manage",), "logistics": ("logistics_manage",)}
+# Decisions that must name the person who took them.
+PERSONAL_STEPS = ("order.approved", "order.returned", "special_approval.granted", "special_approval.refused",
+                  "order.credit_released", "cancel.agreed", "compensation.approved")
+
+
+def roles_holding(capabilities: Iterable[str]) -> list[str]:
+    """The roles (codes, in the table's order) that hold any of `capabilities`."""
+    held = {str(r) for c in capabilities for r in CAPABILITIES[c][1]}
+    return [r.value for r in Role if r.value in held]
+
+
+def check_roles(f: OrderCheckFacts) -> CheckResult:
+    """P3: each step was done by someone holding, at that moment, a role the table of responsibilities
+    (accounts/roles.py) allows to do it; decisions name their person; the sales part of the readiness
+    checklist is signed by the order's own rep (or whoever entered it)."""
+    code = "roles"
+    problems: list[Evidence] = []
+    proofs: list[Evidence] = []
+    for e in f.events:
+        needed = STEP_CAPABILITIES.get(e.action)
+        if e.action == "readiness.signed":
+            part = str(e.after.get("readiness_part", ""))
+            if part == "sales" and e.actor_id is not None:
+                if e.actor_id not in (f.sales_rep, f.entered_by):
+                    problems.append(_ev("not_rep", f.url, step="delivery_agreed", at=e.at, by=e.actor_name))
+                    continue
+                needed = ("order_enter",)
+            else:
+                needed = READINESS_CAPABILITIES.get(part)
+        if needed is None:
+            continue
+        if e.actor_id is None:
+            if e.action in PERSONAL_STEPS:
+                problems.append(_ev("nobody", f.url, step=e.action, at=e.at))
+            continue
+        person = f.people.get(e.actor_id)
+        roles = person.roles_at(e.at) if person else frozenset()
+        allowed = roles_holding(needed)
+        if not roles & set(allowed):
+            problems.append(_ev("actor", f.url, step=e.action, at=e.at, by=e.actor_name, roles=allowed))
+        else:
+            proofs.append(_ev("step", f.url, step=e.action, at=e.at, by=e.actor_name))
+    if not problems and not proofs:
+        return _na(code)
+    return _result(code, problems, proofs)
+
+
+# --- 4. review and execution time nodes (P2.3, P2.4.a) --------------------------------------------------------
+
+REVIEW_DECISIONS = ("order.approved", "order.returned", "order.cancelled")
+
+
+def _day(moment: datetime) -> date:
+    return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+
+
+def check_time_nodes(f: OrderCheckFacts) -> CheckResult:
+    """P2.3/P2.4.a 时间节点: each submission decided (approved, returned) within REVIEW_WORKING_DAYS working
+    days — counted from the submission, or from the release when the order waited on credit hold — and each
+    task done by its due date; a node passed with nothing done fails too. Working days: fulfilment's
+    calendar (public holidays, make-up days)."""
+    code = "time_nodes"
+    problems: list[Evidence] = []
+    proofs: list[Evidence] = []
+    for i, e in enumerate(f.events):
+        if e.action != "order.submitted":
+            continue
+        start = e
+        decision = None
+        for later in f.events[i + 1:]:
+            if later.action == "order.submitted":
+                break
+            if later.action == "order.credit_released":
+                start = later  # the wait on credit hold is finance's, not the review's
+            if later.action in REVIEW_DECISIONS:
+                decision = later
+                break
+        due = add_working_days(_day(start.at), REVIEW_WORKING_DAYS, f.holidays, f.workdays)
+        if decision is not None:
+            done = _day(decision.at)
+            kind = "late" if done > due else "on_time"
+            (problems if kind == "late" else proofs).append(_ev(kind, f.url, step="review", due=due, done=done))
+        elif f.state == "submitted" and f.today > due and f.last("order.submitted") is e:
+            problems.append(_ev("overdue", f.url, step="review", due=due))
+    for t in f.tasks:
+        if t.state == "cancelled":
+            continue
+        step = f"task_{t.kind}"
+        if t.state == "done" and t.done_at is not None:
+            done = _day(t.done_at)
+            kind = "late" if done > t.due_date else "on_time"
+            (problems if kind == "late" else proofs).append(_ev(kind, f.url, step=step, due=t.due_date, done=done))
+        elif t.due_date < f.today:
+            problems.append(_ev("overdue", f.url, step=step, due=t.due_date))
+    if not problems and not proofs:
+        return _na(code)
+    return _result(code, problems, proofs)
+
+
+# --- 5. information complete at each stage (P2.2.a, P2.5.a) --------------------------------------------------
+
+def check_information(f: OrderCheckFacts) -> CheckResult:
+    """P2.2.a: every revision submitted for review was complete on the day it was submitted (the order's own
+    completeness rule, orders.rules, over the revision's frozen snapshot); P2.5.a: before each shipment left,
+    the delivery time and place were agreed with the customer (the sales part of its readiness checklist)."""
+    code = "information"
+    problems: list[Evidence] = []
+    proofs: list[Evidence] = []
+    for r in f.revisions:
+        codes = completeness_codes(r.completeness, submitted_on=_day(r.created_at))
+        if codes:
+            problems.append(_ev("incomplete", f.url, revision=r.revision, codes=codes))
+        else:
+            proofs.append(_ev("complete", f.url, revision=r.revision, at=r.created_at))
+    for s in f.shipments:
+        if s.shipped_at is None:
+            continue
+        if s.agreed_at is None or s.agreed_at > s.shipped_at or s.agreed_time is None or not s.agreed_place.strip():
+            problems.append(_ev("no_delivery_info", s.url, shipment=s.number, at=s.shipped_at))
+        else:
+            proofs.append(_ev("delivery_info", s.url, shipment=s.number, agreed=s.agreed_at, at=s.shipped_at))
+    if not problems and not proofs:
+        return _na(code)
+    return _result(code, problems, proofs)
+
+
+# --- 7. inspections, documents and the signed voucher (P5.2.b, P2.5.b) ---------------------------------------
+
+SIGNED = ("signed", "signed_on_paper")
+
+
+def check_documents(f: OrderCheckFacts) -> CheckResult:
+    """P5.2.b/P2.5.a: goods produced for the order left only after a passed finished-product inspection of
+    their line; P2.5.b: once the order is delivered, every shipment's delivery voucher is signed by the
+    customer and records the documents handed over — the quality inspection report among them where the
+    shipment carried produced goods. A shipment still on its way is not yet held to its voucher."""
+    code = "documents"
+    dispatched = [(s, s.shipped_at) for s in f.shipments if s.shipped_at is not None and s.state != "cancelled"]
+    if not dispatched:
+        return _na(code)
+    problems: list[Evidence] = []
+    proofs: list[Evidence] = []
+    produced = {p.line for p in f.production if p.state != "cancelled"}
+    delivered = STATE_REACH.get(f.state, 0) >= 5
+    for s, shipped_at in dispatched:
+        made = [line for line in s.lines if line in produced]
+        for line in made:
+            passed = [i for i in f.inspections if i.line == line and i.checkpoint == "finished"
+                      and i.result == "pass" and i.at <= shipped_at]
+            if passed:
+                proofs.append(_ev("inspection", s.url, line=line, report=passed[-1].report, at=passed[-1].at))
+            else:
+                problems.append(_ev("no_inspection", s.url, shipment=s.number, at=shipped_at, line=line))
+        if s.voucher_state in SIGNED:
+            proofs.append(_ev("signed", s.url, shipment=s.number, voucher=s.voucher, at=s.voucher_signed_at,
+                              signer=s.signer))
+            if not s.documents:
+                problems.append(_ev("no_document", s.url, shipment=s.number, document="any"))
+            elif made and "inspection_report" not in s.documents:
+                problems.append(_ev("no_document", s.url, shipment=s.number, document="inspection_report"))
+        elif delivered:
+            problems.append(_ev("unsigned", s.url, shipment=s.number))
+    return _result(code, problems, proofs)
+
+
 RULES = {
     "steps": check_steps,
+    "roles": check_roles,
     "segregation": check_segregation,
+    "time_nodes": check_time_nodes,
+    "information": check_information,
     "credit": check_credit,
+    "documents": check_documents,
     "audit_chain": check_audit_chain,
 }
 

@@ -57,15 +57,16 @@ def test_p6_1_a_a_closed_order_done_by_the_book_passes_every_check(closed_order)
 def test_p6_1_a_an_order_in_progress_passes_for_the_steps_it_reached(make_order, customer, finance_user):
     from tests.credit_grant import customer_credit_grant
 
+    na = "not_applicable"
     draft = make_order(state="draft")
-    assert outcomes(draft) == {"steps": "pass", "segregation": "not_applicable", "credit": "not_applicable",
-                               "audit_chain": "pass"}
+    assert outcomes(draft) == {"steps": "pass", "roles": "pass", "segregation": na, "time_nodes": na,
+                               "information": na, "credit": na, "documents": na, "audit_chain": "pass"}
     submitted = make_order(state="submitted")
-    assert outcomes(submitted)["steps"] == "pass"
-    assert outcomes(submitted)["credit"] == "not_applicable"
+    assert outcomes(submitted) == {"steps": "pass", "roles": "pass", "segregation": na, "time_nodes": na,
+                                   "information": "pass", "credit": na, "documents": na, "audit_chain": "pass"}
     customer_credit_grant(customer, by=finance_user)
     approved = make_order(state="approved")
-    assert outcomes(approved) == {c.code: "pass" for c in CHECKS}
+    assert outcomes(approved) == {**{c.code: "pass" for c in CHECKS}, "documents": na}
 
 
 def test_p6_1_a_a_returned_order_resubmitted_before_its_approval_passes(make_order, customer, finance_user,
@@ -143,6 +144,117 @@ def test_p5_1_credit_each_approval_of_a_changed_order_needs_its_own_check(make_o
     record_around(order, reviewer2, "order.approved", clause="P2.3.c")
     found = results(order)["credit"]
     assert found.outcome == "fail" and len(found.evidence) == 1
+
+
+def test_p3_roles_an_approval_by_someone_without_the_review_role_fails(make_order, finance_user):
+    order = make_order(state="submitted")
+    record_around(order, finance_user, "order.approved", clause="P2.3.c")
+    found = results(order)["roles"]
+    assert found.outcome == "fail"
+    [line] = texts(found)
+    assert line.endswith("by 吴财务, who holds no role allowed to do it (allowed: Order processing center).")
+    with translation.override("zh-hans"):
+        assert "有权限的角色：订单处理中心" in found.evidence[0].text()
+
+
+def test_p3_roles_a_reviewer_who_moved_to_sales_afterwards_still_reviewed_with_the_right_role(
+        make_order, customer, finance_user, admin_user_role):
+    from ordertaking.accounts.services import user_roles_set
+    from tests.credit_grant import customer_credit_grant
+
+    customer_credit_grant(customer, by=finance_user)
+    order = make_order(state="approved")
+    user_roles_set(user=make_order.reviewer(), roles=["sales"], actor=admin_user_role)
+    assert results(order)["roles"].outcome == "pass"
+
+
+def test_p2_4_a_time_nodes_a_review_waiting_past_its_node_fails(make_order):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    order = make_order(state="submitted")
+    assert results(order)["time_nodes"].outcome == "not_applicable"
+    later = order_checks([order.pk], today=timezone.localdate() + timedelta(days=10))[order.pk]
+    found = {r.code: r for r in later}["time_nodes"]
+    assert found.outcome == "fail"
+    assert texts(found)[0].startswith("Review was due by ") and texts(found)[0].endswith("is still not done.")
+
+
+def test_p2_4_a_time_nodes_a_task_done_after_its_due_date_fails(make_order, customer, finance_user, production_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ordertaking.fulfilment.models import Task
+    from ordertaking.fulfilment.services import task_complete, task_start
+    from tests.credit_grant import customer_credit_grant
+
+    customer_credit_grant(customer, by=finance_user)
+    order = make_order(state="approved")
+    task = Task.objects.filter(order=order, kind="production").first()
+    assert task is not None
+    yesterday = timezone.localdate() - timedelta(days=1)
+    Task.objects.filter(pk=task.pk).update(planned_start=yesterday, due_date=yesterday)
+    task.refresh_from_db()
+    task_complete(task=task_start(task=task, actor=production_user), actor=production_user)
+    found = results(order)["time_nodes"]
+    assert found.outcome == "fail"
+    assert texts(found) == [f"Production task was due by {yesterday} and done on {timezone.localdate()}."]
+
+
+def test_p2_2_a_information_a_revision_submitted_without_its_payment_method_fails(make_order):
+    from ordertaking.orders.models import OrderRevision
+
+    order = make_order(state="submitted")
+    revision = OrderRevision.objects.get(order=order)
+    snapshot = {**revision.snapshot, "header": {**revision.snapshot["header"], "payment_method": None}}
+    OrderRevision.objects.filter(pk=revision.pk).update(snapshot=snapshot)
+    found = results(order)["information"]
+    assert found.outcome == "fail"
+    assert texts(found) == ["Revision 1 was submitted incomplete: The payment method is missing."]
+
+
+def test_p2_5_a_information_a_shipment_that_left_before_the_delivery_was_agreed_fails(approved_order, ship):
+    from datetime import timedelta
+
+    from ordertaking.deliveries.models import DeliveryReadiness
+
+    shipment = ship(approved_order, {1: "10"}, dispatch=True)
+    assert results(approved_order)["information"].outcome == "pass"
+    # the sales part signed only after the goods had left (the database keeps a signed part complete)
+    DeliveryReadiness.objects.filter(shipment=shipment).update(sales_signed_at=shipment.shipped_at + timedelta(hours=1))
+    found = results(approved_order)["information"]
+    assert found.outcome == "fail"
+    assert texts(found)[-1].startswith(f"Shipment {shipment.number} left on ")
+    assert found.evidence[-1].url == f"/logistics/shipments/{shipment.number}/"
+
+
+def test_p2_5_b_documents_a_voucher_signed_with_no_documents_recorded_fails(approved_order, ship, signature):
+    from ordertaking.deliveries.voucher_services import voucher_sign
+
+    shipment = ship(approved_order, {1: "10", 2: "4"}, dispatch=True)
+    assert results(approved_order)["documents"].outcome == "pass"  # on its way: inspected, voucher not due yet
+    voucher_sign(voucher=shipment.voucher, signer_name="刘经理", signature=signature)
+    found = results(approved_order)["documents"]
+    assert found.outcome == "fail"
+    assert texts(found)[-1] == (f"Shipment {shipment.number}: the voucher records no document handed over with the "
+                                "goods.")
+
+
+def test_p5_2_b_documents_produced_goods_that_left_before_their_inspection_fail(approved_order, ship):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ordertaking.production.models import QualityInspection
+
+    shipment = ship(approved_order, {1: "10"}, dispatch=True)
+    QualityInspection.objects.filter(order=approved_order).update(inspected_at=timezone.now() + timedelta(hours=1))
+    found = results(approved_order)["documents"]
+    assert found.outcome == "fail"
+    assert texts(found)[0].startswith(f"Shipment {shipment.number} left on ")
+    assert texts(found)[0].endswith("without a passed finished-product inspection of line 1.")
 
 
 def test_p4_2_a_audit_chain_an_event_changed_behind_the_applications_back_fails(make_order):

@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.utils import translation
 
 from ordertaking.audit.chain import event_hash
+from ordertaking.orders.rules import LineFacts
+from ordertaking.orders.rules import OrderFacts as CompletenessFacts
 from ordertaking.supervision import rules
 from ordertaking.supervision.rules import (
     CHECKS,
@@ -20,13 +23,22 @@ from ordertaking.supervision.rules import (
     EventFact,
     Evidence,
     HoldFact,
+    InspectionFact,
     OrderCheckFacts,
+    PersonFact,
     ProductionFact,
+    RevisionFact,
+    ShipmentFact,
     SpecialFact,
+    TaskFact,
 )
 
 T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # a Monday, 09:00 in Shanghai
-REP, CENTER, CENTER2, LEADER, FINANCE = 1, 2, 3, 4, 5
+REP, CENTER, CENTER2, LEADER, FINANCE, LOGI = 1, 2, 3, 4, 5, 6
+PEOPLE = {REP: PersonFact("王销售", frozenset({"sales"})), CENTER: PersonFact("钱审核", frozenset({"order_center"})),
+          CENTER2: PersonFact("孙审核", frozenset({"order_center"})),
+          LEADER: PersonFact("周总", frozenset({"leadership"})), FINANCE: PersonFact("吴财务", frozenset({"finance"})),
+          LOGI: PersonFact("陈物流", frozenset({"logistics"}))}
 
 
 def chained(*steps: tuple[str, int | None, str]) -> tuple[EventFact, ...]:
@@ -52,7 +64,7 @@ APPROVED = (("order.created", REP, "王销售"), ("order.submitted", REP, "王�
 def facts(*steps: tuple[str, int | None, str], state: str = "approved", **kw) -> OrderCheckFacts:  # type: ignore[no-untyped-def]
     events = chained(*steps)
     base = OrderCheckFacts(number="SO1", state=state, entered_by=REP, sales_rep=REP, today=date(2026, 11, 30),
-                           url="/orders/SO1/", events=events, head_seq=len(events),
+                           url="/orders/SO1/", events=events, head_seq=len(events), people=PEOPLE,
                            head_hash=events[-1].hash if events else "")
     return replace(base, **kw)
 
@@ -190,6 +202,171 @@ def test_p5_1_credit_a_check_of_an_earlier_revision_does_not_cover_the_next_appr
     found = rules.check_credit(facts(*steps))
     assert found.outcome == "fail"
     assert en(found) == ["Approved on 2026-11-02 16:00 by 孙审核 without a credit check of that revision."]
+
+
+# --- roles ------------------------------------------------------------------------------------------------
+
+def test_p3_roles_each_step_by_a_role_that_may_do_it_passes():
+    found = rules.check_roles(facts(*APPROVED))
+    assert found.outcome == "pass" and len(found.evidence) == 5
+    assert rules.check_roles(facts(("order.closed", None, "system"), state="closed")).outcome == "not_applicable"
+
+
+def test_p3_roles_an_approval_by_someone_without_the_review_role_fails():
+    steps = (*APPROVED[:3], ("order.approved", FINANCE, "吴财务"))
+    found = rules.check_roles(facts(*steps))
+    assert found.outcome == "fail"
+    assert en(found) == ["Order approved on 2026-11-02 13:00 by 吴财务, who holds no role allowed to do it "
+                         "(allowed: Order processing center)."]
+
+
+def test_p3_roles_a_decision_recorded_without_its_person_fails():
+    steps = (*APPROVED[:3], ("order.approved", None, "system"))
+    assert en(rules.check_roles(facts(*steps))) == [
+        "Order approved on 2026-11-02 13:00 was recorded without the person who did it."]
+
+
+def test_p3_roles_are_those_held_when_the_step_was_done():
+    later = T0 + timedelta(days=3)
+    people = {**PEOPLE, CENTER: PersonFact("钱审核", frozenset({"sales"}), ((later, frozenset({"order_center"})),))}
+    assert rules.check_roles(facts(*APPROVED, people=people)).outcome == "pass"  # moved to sales afterwards
+    early = T0 - timedelta(days=1)
+    people = {**PEOPLE, CENTER: PersonFact("钱审核", frozenset({"order_center"}), ((later, frozenset({"sales"})),))}
+    assert rules.check_roles(facts(*APPROVED, people=people)).outcome == "fail"  # joined the center afterwards
+    people = {**PEOPLE, CENTER: PersonFact("钱审核", frozenset({"order_center"}), ((early, frozenset({"sales"})),))}
+    assert rules.check_roles(facts(*APPROVED, people=people)).outcome == "pass"
+
+
+def test_p2_5_a_roles_the_delivery_is_agreed_by_the_orders_own_rep():
+    f = facts(*APPROVED)
+    signed = replace(f.events[0], seq=6, action="readiness.signed", actor_id=LOGI, actor_name="陈物流",
+                     after={"readiness_part": "sales"})
+    found = rules.check_roles(replace(f, events=(*f.events, signed)))
+    assert en(found)[-1] == ("Delivery time and place agreed on 2026-11-02 10:00 by 陈物流, who is not the order's "
+                             "sales rep.")
+    own = replace(signed, actor_id=REP, actor_name="王销售")
+    assert rules.check_roles(replace(f, events=(*f.events, own))).outcome == "pass"
+    logistics = replace(signed, after={"readiness_part": "logistics"})
+    assert rules.check_roles(replace(f, events=(*f.events, logistics))).outcome == "pass"
+
+
+# --- time nodes ---------------------------------------------------------------------------------------------
+
+def test_p2_4_a_time_nodes_review_within_two_working_days_passes_and_later_fails():
+    f = facts(*APPROVED)  # submitted and decided on Monday 2 November
+    found = rules.check_time_nodes(f)
+    assert found.outcome == "pass"
+    assert en(found) == ["Review due by 2026-11-04, done on 2026-11-02."]
+    late = replace(f.events[3], at=T0 + timedelta(days=3))  # Thursday
+    found = rules.check_time_nodes(replace(f, events=(*f.events[:3], late, f.events[4])))
+    assert en(found) == ["Review was due by 2026-11-04 and done on 2026-11-05."]
+    # a public holiday on Wednesday moves the node to Thursday
+    holiday = replace(f, events=(*f.events[:3], late, f.events[4]), holidays=frozenset({date(2026, 11, 4)}))
+    assert rules.check_time_nodes(holiday).outcome == "pass"
+
+
+def test_p2_4_a_time_nodes_a_review_still_waiting_past_its_node_fails():
+    f = facts(*APPROVED[:2], state="submitted")
+    assert rules.check_time_nodes(replace(f, today=date(2026, 11, 4))).outcome == "not_applicable"
+    found = rules.check_time_nodes(replace(f, today=date(2026, 11, 5)))
+    assert en(found) == ["Review was due by 2026-11-04 and is still not done."]
+
+
+def test_p2_4_a_time_nodes_the_wait_on_credit_hold_is_not_the_reviews():
+    steps = (*APPROVED[:2], ("order.credit_held", CENTER, "钱审核"), ("order.credit_released", FINANCE, "吴财务"),
+             ("credit.checked", CENTER, "钱审核"), ("order.approved", CENTER, "钱审核"))
+    f = facts(*steps)
+    events = list(f.events)
+    events[3] = replace(events[3], at=T0 + timedelta(days=7))  # released a week later
+    events[5] = replace(events[5], at=T0 + timedelta(days=8))  # approved the day after the release
+    assert rules.check_time_nodes(replace(f, events=tuple(events))).outcome == "pass"
+
+
+def test_p2_4_a_time_nodes_tasks_done_by_their_due_date_pass_late_or_overdue_ones_fail():
+    done = (TaskFact("production", "done", date(2026, 11, 10), T0 + timedelta(days=7)),
+            TaskFact("shipping", "cancelled", date(2026, 11, 3)))
+    assert rules.check_time_nodes(facts(state="in_execution", tasks=done)).outcome == "pass"
+    tasks = (TaskFact("production", "done", date(2026, 11, 10), T0 + timedelta(days=9)),
+             TaskFact("shipping", "open", date(2026, 12, 10)),
+             TaskFact("inspection", "in_progress", date(2026, 11, 12)))
+    found = rules.check_time_nodes(facts(state="in_execution", tasks=tasks))
+    assert found.outcome == "fail"
+    assert en(found) == ["Production task was due by 2026-11-10 and done on 2026-11-11.",
+                         "Quality inspection task was due by 2026-11-12 and is still not done."]
+
+
+# --- information ------------------------------------------------------------------------------------------
+
+COMPLETE = CompletenessFacts(customer_id=1, delivery_date=date(2026, 12, 1), delivery_region_id=1,
+                             delivery_address="浦东新区张江路100号", payment_method_id=1,
+                             lines=[LineFacts(1, product_id=1, unit="台", quantity=Decimal(2),
+                                              unit_price=Decimal(3200))])
+
+
+def test_p2_2_a_information_a_complete_revision_passes_an_incomplete_one_fails():
+    found = rules.check_information(facts(*APPROVED, revisions=(RevisionFact(1, T0, COMPLETE),)))
+    assert en(found) == ["Revision 1 was complete when submitted on 2026-11-02 09:00."]
+    gaps = replace(COMPLETE, payment_method_id=None, delivery_date=date(2026, 11, 1))
+    revisions = (RevisionFact(1, T0, COMPLETE), RevisionFact(2, T0, gaps))
+    found = rules.check_information(facts(*APPROVED, revisions=revisions))
+    assert found.outcome == "fail"
+    assert en(found) == ["Revision 2 was submitted incomplete: The delivery date is in the past. "
+                         "The payment method is missing."]
+    assert rules.check_information(facts(*APPROVED[:1], state="draft")).outcome == "not_applicable"
+
+
+def test_p2_5_a_information_a_shipment_that_left_before_the_delivery_was_agreed_fails():
+    agreed = ShipmentFact("SH1", "dispatched", (1,), shipped_at=T0 + timedelta(days=1),
+                          url="/logistics/shipments/SH1/", agreed_at=T0, agreed_time=T0 + timedelta(days=2),
+                          agreed_place="一号厂房")
+    assert rules.check_information(facts(*APPROVED, shipments=(agreed,))).outcome == "pass"
+    after = replace(agreed, agreed_at=T0 + timedelta(days=2))
+    found = rules.check_information(facts(*APPROVED, shipments=(after,)))
+    assert en(found) == ["Shipment SH1 left on 2026-11-03 09:00 before the delivery time and place were agreed with "
+                         "the customer."]
+    assert found.evidence[0].url == "/logistics/shipments/SH1/"
+    nowhere = replace(agreed, agreed_place=" ")
+    assert rules.check_information(facts(*APPROVED, shipments=(nowhere,))).outcome == "fail"
+
+
+# --- documents -------------------------------------------------------------------------------------------
+
+SHIPPED = ShipmentFact("SH1", "delivered", (1, 2), shipped_at=T0 + timedelta(days=5), voucher="V1",
+                       voucher_state="signed", voucher_signed_at=T0 + timedelta(days=6), signer="刘经理",
+                       documents=("inspection_report", "product_manual"))
+MADE = (ProductionFact(1, "finished", T0 + timedelta(days=3)),)
+PASSED = (InspectionFact(1, "finished", "pass", T0 + timedelta(days=4), "QI-1"),)
+
+
+def test_p2_5_b_documents_inspected_goods_and_a_signed_voucher_with_its_documents_pass():
+    found = rules.check_documents(facts(*APPROVED, state="delivered", shipments=(SHIPPED,), production=MADE,
+                                        inspections=PASSED))
+    assert found.outcome == "pass"
+    assert en(found) == ["Line 1: finished-product inspection QI-1 passed on 2026-11-06 09:00.",
+                         "Shipment SH1: delivery voucher V1 signed on 2026-11-08 09:00 by 刘经理."]
+    assert rules.check_documents(facts(*APPROVED)).outcome == "not_applicable"
+
+
+def test_p5_2_b_documents_produced_goods_shipped_before_their_passed_inspection_fail():
+    failed = (InspectionFact(1, "finished", "fail", T0 + timedelta(days=4), "QI-1"),
+              InspectionFact(1, "finished", "pass", T0 + timedelta(days=6), "QI-2"))
+    found = rules.check_documents(facts(*APPROVED, state="delivered", shipments=(SHIPPED,), production=MADE,
+                                        inspections=failed))
+    assert en(found) == ["Shipment SH1 left on 2026-11-07 09:00 without a passed finished-product inspection of "
+                         "line 1."]
+
+
+def test_p2_5_b_documents_a_delivered_order_needs_signed_vouchers_with_their_documents():
+    open_voucher = replace(SHIPPED, voucher_state="open", voucher_signed_at=None)
+    f = facts(*APPROVED, state="delivered", shipments=(open_voucher,), production=MADE, inspections=PASSED)
+    assert en(rules.check_documents(f))[-1] == "Shipment SH1: the delivery voucher is not signed by the customer."
+    assert rules.check_documents(replace(f, state="shipped")).outcome == "pass"  # still on its way
+    bare = replace(SHIPPED, documents=())
+    assert en(rules.check_documents(replace(f, shipments=(bare,))))[-1] == (
+        "Shipment SH1: the voucher records no document handed over with the goods.")
+    manual = replace(SHIPPED, documents=("product_manual",))
+    assert en(rules.check_documents(replace(f, shipments=(manual,))))[-1] == (
+        "Shipment SH1: the quality inspection report not handed over with the goods.")
 
 
 # --- the audit chain ---------------------------------------------------------------------------------------
