@@ -8,7 +8,8 @@ import sys
 import time
 from typing import Any
 
-STEPS_WITH_GO = {"ceiling_worker", "ceiling3_worker", "orm_floor_worker", "w1_worker", "w3_worker", "http_client"}
+STEPS_WITH_GO = {"ceiling_worker", "ceiling3_worker", "orm_floor_worker", "w1_worker", "w3_worker", "http_client",
+                 "w4_worker"}
 
 
 def step(name: str, params: dict[str, Any]) -> None:
@@ -30,6 +31,8 @@ def step(name: str, params: dict[str, Any]) -> None:
         "w2_queries": ("w2", "step_w2_queries"), "w3_setup": ("w3", "step_w3_setup"),
         "w3_verify": ("w3", "step_w3_verify"), "profile": ("profile", "step_profile"),
         "http_tokens": ("http", "step_http_tokens"),
+        "w4_setup": ("w4", "step_w4_setup"), "w4_worker": ("w4", "step_w4_worker"),
+        "w4_verify": ("w4", "step_w4_verify"),
     }
     mod, fname = table[name]
     fn = getattr(importlib.import_module(f"bench.{mod}"), fname)
@@ -56,6 +59,8 @@ def main(argv: list[str]) -> int:
     r.add_argument("--w1-scale", action="store_true", help="W1 after bulk-loading --scale-orders history")
     r.add_argument("--w2", action="store_true", help="W2 analytics queries vs raw SQL")
     r.add_argument("--w3", action="store_true", help="W3 contention: 8 processes, 5 customers (PostgreSQL)")
+    r.add_argument("--w4", action="store_true", help="W4 the whole lifecycle, entry to paid, 1 process")
+    r.add_argument("--w4-orders", type=int, default=200, help="timed W4 orders per run (after 10 warm-up)")
     r.add_argument("--db", default="pg,sqlite", help="pg, sqlite or pg,sqlite")
     r.add_argument("--orders", type=int, default=2000, help="timed W1 orders per run (after 100 warm-up)")
     r.add_argument("--runs", type=int, default=3)
@@ -88,7 +93,7 @@ def main(argv: list[str]) -> int:
         return 0
     kinds = [k.strip() for k in a.db.split(",") if k.strip()]
     if a.all:
-        a.w1_ceiling = a.w1 = a.w1_floor = a.w1_http = a.w1_scale = a.w2 = a.w3 = True
+        a.w1_ceiling = a.w1 = a.w1_floor = a.w1_http = a.w1_scale = a.w2 = a.w3 = a.w4 = True
     from . import suite
 
     t = time.time()

@@ -63,6 +63,9 @@ def run_workers(step: str, url: str, params: list[dict[str, Any]], timeout: floa
     lat = [x for r in results for x in r.get("lat", [])]
     if lat:
         out["latency_ms"] = percentiles(lat)
+    for key in ("step_ms_median", "step_statements_median", "statements_per_order"):  # W4's breakdown by step
+        if any(key in r for r in results):
+            out[key] = results[0][key] if len(results) == 1 else [r.get(key) for r in results]
     if any("rss_mb" in r for r in results):
         out["worker_peak_rss_mb"] = max(r.get("rss_mb", 0) for r in results)
     return out

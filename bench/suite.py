@@ -99,6 +99,15 @@ def run(a: Any, kinds: list[str]) -> None:
         out = w3.run(a.w3_orders, a.runs, a.w3_limit)
         save(f"w3{tag}", out)
         log(json.dumps(out, indent=1, default=str)[:4000])
+    if a.w4:
+        from . import w4
+
+        out = {"orders": a.w4_orders, "warmup": w4.WARMUP, "runs_per_figure": a.runs}
+        for kind in kinds:
+            log(f"W4 {kind}: the whole lifecycle")
+            out[kind] = w4.measure(kind, a.w4_orders, a.runs)
+            save(f"w4{tag}", out)
+        log(json.dumps(out, indent=1, default=str)[:6000])
     if a.w1_scale:
         from . import scale
 

@@ -131,3 +131,25 @@ def test_p3_6_w2_invoices_feed_the_aging_report_with_the_same_answer_as_raw_sql(
     open_total = Invoice.objects.filter(state="open").aggregate(s=Sum(F("amount") - F("settled_amount")))["s"]
     assert report["total"]["total"] == open_total
     assert data.invoices_load()["invoices"] == 0  # run again: nothing twice
+
+
+def test_p2_5_smoke_w4_takes_orders_from_entry_to_closed_through_every_department(db):  # type: ignore[no-untyped-def]
+    """W4's lifecycle on two orders: produced and inspected, shipped in two signed parts, accepted, invoiced,
+    paid — closed, and the verification the benchmark runs after each run agrees."""
+    from bench import w4
+    from ordertaking.logistics.models import Shipment
+    from ordertaking.production.models import ProductionOrder, QualityInspection
+
+    w4.w4_setup()
+    steps = w4.lifecycle_steps(data.w1_context())
+    for i in range(2):
+        subject = i
+        for name in w4.STEPS:
+            subject = steps[name](subject)
+        subject.refresh_from_db()
+        assert subject.state == "closed"
+    check = w4.step_w4_verify({"n": 2})
+    assert check["ok"], check
+    assert Shipment.objects.count() == 4 and check["vouchers_signed"] == 4
+    made = ProductionOrder.objects.count()
+    assert made > 0 and QualityInspection.objects.filter(result="pass").count() == made
