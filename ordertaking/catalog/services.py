@@ -62,7 +62,9 @@ def _full_clean(obj: models.Model) -> None:
         field, problems = next(iter(errors.items()))
         name = None if field in (None, "__all__") else field
         if name is None and isinstance(obj, Product):
-            name = "floor_price"  # the one table-wide rule on a product: floor not above list (P2.3.b)
+            # the one table-wide rule on a product: floor not above list (P2.3.b), in words, not by its name
+            raise ValidationFailed(_("The floor price may not be above the list price."), code="floor_above_list",
+                                   field="floor_price") from None
         raise ValidationFailed(" ".join(str(m) for p in problems for m in p.messages), field=name) from None
 
 
