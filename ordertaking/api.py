@@ -45,6 +45,7 @@ from ordertaking.deliveries import voucher_api as deliveries_voucher_api
 from ordertaking.feedback import api as feedback_api
 from ordertaking.finance import api as finance_api
 from ordertaking.fulfilment import api as fulfilment_api
+from ordertaking.imports import api as imports_api
 from ordertaking.inquiries import api as inquiries_api
 from ordertaking.legal import api as legal_api
 from ordertaking.logistics import api as logistics_api
@@ -258,6 +259,7 @@ for _prefix, _router, _tag in [
     ("/deliveries", deliveries_voucher_api.router, "deliveries"),
     ("/feedback", feedback_api.router, "feedback"),
     ("/archive", archive_api.router, "archive"),
+    ("/imports", imports_api.router, "imports"),
     ("/reports", reports_api.router, "reports"),
     ("/legal", legal_api.router, "legal"),
     ("/supervision", supervision_api.router, "supervision"),

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "ordertaking.deliveries",
     "ordertaking.feedback",
     "ordertaking.archive",
+    "ordertaking.imports",
     "ordertaking.reports",
     "ordertaking.supervision",
     "ordertaking.whistleblowing",

@@ -49,6 +49,7 @@ urlpatterns = [
     path("deliveries/", include("ordertaking.deliveries.urls")),
     path("feedback/", include("ordertaking.feedback.urls")),
     path("archive/", include("ordertaking.archive.urls")),
+    path("imports/", include("ordertaking.imports.urls")),
     path("reports/", include("ordertaking.reports.urls")),
     path("legal/", include("ordertaking.legal.urls")),
     path("supervision/", include("ordertaking.supervision.urls")),

@@ -265,11 +265,15 @@ class ConfidentialityAction(models.TextChoices):  # confidentiality (P4.1.c)
     CONSENT_RECORDED = "consent.recorded", _("Consent to disclosure recorded")
 
 
+class ImportAction(models.TextChoices):  # Excel import (issue 12, P4.1.a, P2.3.b)
+    IMPORTED = "import_batch.imported", _("Excel file imported")
+
+
 ACTION_CHOICES: tuple[type[models.TextChoices], ...] = (
     AuditAction, AccountAction, CatalogAction, CustomerAction, InquiryAction, OrderAction, ReviewAction,
     CreditAction, FinanceAction, TrackingAction, NotificationAction, FulfilmentAction, AmendmentAction,
     LogisticsAction, ProductionAction, PortalAction, ArchiveAction, AttachmentAction, ReadinessAction, FeedbackAction,
-    AcceptanceAction, VoucherAction, ConfidentialityAction)
+    AcceptanceAction, VoucherAction, ConfidentialityAction, ImportAction)
 
 ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES for a in choices}
 
@@ -521,6 +525,11 @@ FIELD_LABELS: dict[str, Any] = {
     # attachments (P2.5.b)
     "file_name": _("file name"),
     "attachment_kind": _("kind of file"),
+    # Excel import (issue 12)
+    "import_kind": _("what was imported"),
+    "import_mode": _("import mode"),
+    "rows_imported": _("rows imported"),
+    "rows_skipped": _("rows left out (with errors)"),
     # the delivery readiness checklist (P2.5.a)
     "readiness_part": _("part of the checklist"),
     "packaging_intact": _("packaging intact"),
@@ -563,6 +572,13 @@ LINE_FIELD_LABELS: dict[str, Any] = {
 
 # Stored codes shown as words: (key, value) -> label; the same words as the models' choices.
 VALUE_LABELS: dict[tuple[str, str], Any] = {
+    # Excel import (issue 12)
+    ("import_kind", "customers"): _("Customers"),
+    ("import_kind", "contacts"): _("Contacts of customers"),
+    ("import_kind", "products"): _("Products and services"),
+    ("import_kind", "prices"): _("Price policy (list and floor prices)"),
+    ("import_mode", "all"): _("All rows or nothing"),
+    ("import_mode", "valid"): _("Only the valid rows"),
     # orders (P2.2, P2.3, P5.1)
     ("state", "draft"): _("Draft"),
     ("state", "submitted"): _("Pending review"),

@@ -22,6 +22,7 @@ NAV: list[tuple[str, Any, str, str | None]] = [
     ("tracking:risks", _("Orders at risk"), "bi-exclamation-triangle", "order_view_all"),
     ("customers:list", _("Customers"), "bi-buildings", "customer_view"),
     ("archive:thresholds", _("Customer classification"), "bi-diagram-2", "customer_tier_manage"),
+    ("imports:list", _("Excel import"), "bi-file-earmark-arrow-up", "customer_manage|catalog_manage"),
     ("catalog:products", _("Catalog"), "bi-box-seam", None),
     ("credit:queue", _("Credit"), "bi-shield-check", "finance_view"),
     ("finance:dashboard", _("Finance"), "bi-cash-coin", "finance_view"),
