@@ -698,6 +698,8 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("roles", "finance"): pgettext_lazy("role", "Finance"),
     ("roles", "leadership"): pgettext_lazy("role", "Leadership"),
     ("roles", "auditor"): pgettext_lazy("role", "Auditor"),
+    ("roles", "legal"): pgettext_lazy("role", "Legal adviser"),
+    ("roles", "investigator"): pgettext_lazy("role", "Investigator"),
     ("roles", "admin"): pgettext_lazy("role", "Administrator"),
     # tracking (P2.4.d, P5.2.a): the same words as tracking.models' choices
     ("risk_reasons", "task_overdue"): _("Time node missed"),
