@@ -195,6 +195,20 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
     raw["statistics_page_one_rep_month_live"] = raw["statistics_page_one_rep"]
     raw["revenue_by_category_live"] = raw["revenue_by_category"]
     raw["revenue_by_region_live"] = raw["revenue_by_region"]
+    # P6.1.a: an inspection's automatic checks of 50 sampled orders (supervision/checks.py reads every fact of
+    # the sample in a fixed number of queries). The raw side reads the three largest of those facts: the
+    # orders' audit trails, their tasks and their shipments.
+    from ordertaking.supervision.checks import order_checks
+
+    lo, hi = Order.objects.order_by("id").values_list("id", flat=True)[0], Order.objects.order_by("-id")[0].pk
+    sample = [lo + i * (hi - lo) // 49 for i in range(50)]
+    marks = ", ".join([ph] * len(sample))
+    app["inspection_checks_50_orders"] = lambda: order_checks(sample, today=today)
+    raw["inspection_checks_50_orders"] = [
+        ("SELECT * FROM audit_auditevent WHERE subject_type = 'orders.order' "
+         f"AND subject_id IN ({marks}) ORDER BY subject_id, seq, id", [str(i) for i in sample]),
+        (f"SELECT * FROM fulfilment_task WHERE order_id IN ({marks}) ORDER BY due_date, id", sample),
+        (f"SELECT * FROM logistics_shipment WHERE order_id IN ({marks}) ORDER BY created_at, id", sample)]
     connection.ensure_connection()
     rawconn = connection.connection
 
@@ -220,8 +234,8 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
     def rows(result):  # type: ignore[no-untyped-def]
         if isinstance(result, tuple):  # (page, count)
             return len(result[0])
-        if isinstance(result, dict):  # the aging report
-            return len(result["rows"])
+        if isinstance(result, dict):  # the aging report; the inspection checks (by order)
+            return len(result["rows"]) if "rows" in result else len(result)
         return 1 if isinstance(result, Order) else len(result)
 
     only = set(p.get("only") or [])
