@@ -269,11 +269,15 @@ class ImportAction(models.TextChoices):  # Excel import (issue 12, P4.1.a, P2.3.
     IMPORTED = "import_batch.imported", _("Excel file imported")
 
 
+class AssessmentAction(models.TextChoices):  # assessment (P6.2)
+    TARGET_SET = "kpi_target.set", _("KPI target set")
+
+
 ACTION_CHOICES: tuple[type[models.TextChoices], ...] = (
     AuditAction, AccountAction, CatalogAction, CustomerAction, InquiryAction, OrderAction, ReviewAction,
     CreditAction, FinanceAction, TrackingAction, NotificationAction, FulfilmentAction, AmendmentAction,
     LogisticsAction, ProductionAction, PortalAction, ArchiveAction, AttachmentAction, ReadinessAction, FeedbackAction,
-    AcceptanceAction, VoucherAction, ConfidentialityAction, ImportAction)
+    AcceptanceAction, VoucherAction, ConfidentialityAction, ImportAction, AssessmentAction)
 
 ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES for a in choices}
 
@@ -281,6 +285,7 @@ ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES 
 # --- the keys an event carries --------------------------------------------------------------------
 
 FIELD_LABELS: dict[str, Any] = {
+    "kpi": _("KPI"), "period_kind": _("period"), "target": _("target"),  # KPI targets (P6.2)
     # customer archive and classification (P4.1.a/b)
     "confirmed": _("confirmed"),
     "purchase_frequency": _("purchase frequency"),
@@ -751,6 +756,12 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("department", "leadership"): pgettext_lazy("role", "Leadership"),
     ("department", "auditor"): pgettext_lazy("role", "Auditor"),
     ("department", "admin"): pgettext_lazy("role", "Administrator"),
+    # KPI targets (P6.2): the same words as assessment.kpis
+    ("kpi", "received"): _("Orders received"), ("kpi", "timeliness"): _("Processing timeliness rate"),
+    ("kpi", "accuracy"): _("Execution accuracy rate"), ("kpi", "satisfaction"): _("Customer satisfaction"),
+    ("kpi", "risk"): _("Risk control effectiveness"),
+    ("period_kind", "month"): _("Month"), ("period_kind", "quarter"): _("Quarter"),
+    ("period_kind", "year"): pgettext_lazy("period", "Year"),
     ("product_kind", "product"): _("Product"),
     ("product_kind", "service"): _("Service"),
     ("strategy", "fixed"): _("Default assignee"),

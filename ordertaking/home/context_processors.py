@@ -36,6 +36,7 @@ NAV: list[tuple[str, Any, str, str | None]] = [
      "complaint_record|complaint_handle|feedback_view_all"),
     ("feedback:surveys", _("Customer satisfaction"), "bi-emoji-smile", "feedback_view_all"),
     ("reports:statistics", _("Statistics"), "bi-graph-up", "statistics_view"),
+    ("assessment:scorecard", _("KPI scorecard"), "bi-speedometer2", "kpi_view_own|kpi_view_all"),
     ("deliveries:issues", _("Acceptance issues"), "bi-exclamation-diamond", "acceptance_issue_handle"),
     ("deliveries:compensations", _("Compensation to approve"), "bi-cash-coin", "compensation_approve"),
     ("confidentiality:requests", _("Access requests"), "bi-key", "customer_view"),
