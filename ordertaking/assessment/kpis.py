@@ -83,7 +83,7 @@ KPI_DEFINITIONS: dict[str, Promise] = {
                 "records: orders submitted for review (by the month the order was entered; the order's sales rep "
                 "and sales), inquiries received by customer service (the person who received them), review "
                 "decisions (the reviewer and the order center), execution tasks created (the task's department "
-                "and assignee) and invoices issued (finance)."),
+                "and assignee) and invoices issued (finance, the person who issued them)."),
     TIMELINESS: _("The share of work done within its time node: inquiries handed over to sales within "
                   "%(handover)s hours of being received (customer service, the person who received them); orders "
                   "reviewed within %(review)s hours of their submission (the reviewer and the order center); "
@@ -355,7 +355,7 @@ COMPONENTS: tuple[Component, ...] = (
     Component("tasks_created", RECEIVED, COUNT, _("Execution tasks received"), _tasks, "created_at",
               departments=TASK_DEPTS, person="assignee"),
     Component("invoices_issued", RECEIVED, COUNT, _("Invoices issued"), _invoices, "issue_date", department=FI,
-              date_is_day=True, ref="number"),
+              person="issued_by", date_is_day=True, ref="number"),
     # 2 processing timeliness
     Component("handover_on_time", TIMELINESS, RATE, _("Inquiries handed over in time"), _handover_due,
               "received_at", department=CS, person="received_by", good=_handover_good, ref="company_name"),
