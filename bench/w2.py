@@ -35,6 +35,8 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
     from django.utils import timezone
 
     from ordertaking.accounts.models import User
+    from ordertaking.assessment import kpis as akpis
+    from ordertaking.assessment import selectors as asel
     from ordertaking.customers.models import Customer
     from ordertaking.finance import selectors as fsel
     from ordertaking.orders import selectors as osel
@@ -65,6 +67,8 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
                or ("", None))
     region = Order.objects.filter(customer_id=cust).values_list("delivery_region__name", flat=True).first() or ""
     rep_id = Order.objects.filter(customer_id=cust).values_list("sales_rep_id", flat=True).first()
+    kpi_month = akpis.period_containing(akpis.MONTH, today)
+    kpi_quarter = akpis.period_containing(akpis.QUARTER, today)
     stat_all = rstat.filters_default(today)
     stat_rep = rstat.Filters(first=stat_all.first, last=stat_all.last, rep=rep_id)
 
@@ -95,6 +99,12 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
         "order_search_number": lambda: page(osel.order_list(user=viewer, q=number)),
         "order_get_number": lambda: osel.order_get(user=viewer, number=number),
         "order_search_customer_name": lambda: page(osel.order_list(user=viewer, q=cust_name)),
+        # The KPI scorecard (assessment, P6.2): one department's five KPIs in the current month, its persons,
+        # the 12-month trend of orders received, and the leaders' overview of the six departments.
+        "kpi_scorecard_sales_month": lambda: asel.scorecard("sales", kpi_month),
+        "kpi_persons_sales_month": lambda: asel.persons("sales", kpi_month),
+        "kpi_trend_received_sales_12_months": lambda: asel.trend(akpis.RECEIVED, "sales", kpi_month),
+        "kpi_overview_six_departments_quarter": lambda: asel.overview(list(akpis.DEPARTMENTS), kpi_quarter),
         "revenue_by_category": lambda: rsel.revenue_by_category(user=viewer, today=today),
         "revenue_by_region": lambda: rsel.revenue_by_region(user=viewer, today=today),
         "top_customers": lambda: rsel.top_customers(user=viewer, today=today),
@@ -189,6 +199,21 @@ def step_w2_queries(p: dict[str, Any]) -> dict[str, Any]:
         f"SELECT c.sales_rep_id, {buckets}, SUM(i.amount - i.settled_amount) FROM finance_invoice i "
         f"JOIN customers_customer c ON c.id = i.customer_id WHERE i.state = 'open' GROUP BY 1", aging_args[:5]),
         (f"SELECT {buckets} FROM finance_invoice i WHERE i.state = 'open'", aging_args[:5])]
+    # The KPIs' core statement: orders submitted (entered in the period) per sales rep, one GROUP BY; the
+    # scorecard runs one such aggregate per component.
+    kpi_args = [kpi_month.start, kpi_month.end]
+    kpi_rep = (f"SELECT o.sales_rep_id, COUNT(*) FROM orders_order o WHERE o.submitted_at IS NOT NULL "
+               f"AND o.created_at >= {ph} AND o.created_at < {ph} GROUP BY 1")
+    kpi_all = ("SELECT COUNT(*) FROM orders_order o WHERE o.submitted_at IS NOT NULL "
+               f"AND o.created_at >= {ph} AND o.created_at < {ph}")
+    raw["kpi_scorecard_sales_month"] = [(kpi_all, kpi_args)]
+    raw["kpi_persons_sales_month"] = [(kpi_rep, kpi_args)]
+    trend_from = kpi_month.previous(11)
+    raw["kpi_trend_received_sales_12_months"] = [(
+        f"SELECT {month.replace('o.approved_at', 'o.created_at')} AS m, COUNT(*) FROM orders_order o "
+        f"WHERE o.submitted_at IS NOT NULL AND o.created_at >= {ph} AND o.created_at < {ph} GROUP BY 1",
+        [trend_from.start, kpi_month.end])]
+    raw["kpi_overview_six_departments_quarter"] = [(kpi_all, [kpi_quarter.start, kpi_quarter.end])]
     raw["statistics_page"] = [(by_month_rep, a_rev)]
     raw["statistics_page_one_rep"] = [(raw["statistics_page_one_rep"][0][0], [*a_rev, rep_id])]
     raw["statistics_page_month_live"] = raw["statistics_page"]

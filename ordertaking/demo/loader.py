@@ -47,6 +47,7 @@ from . import (
     vouchers,
 )
 from . import archive as demo_archive
+from . import assessment as demo_assessment
 from . import confidentiality as demo_confidentiality
 from . import feedback as demo_feedback
 from . import notifications as demo_notifications
@@ -359,7 +360,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     load_logistics, load_amendments, load_tracking, history.load,
     demo_portal.load,
     demo_archive.load,
-    vouchers.load, acceptance.load, load_feedback, load_confidentiality,
+    vouchers.load, acceptance.load, load_feedback, load_confidentiality, demo_assessment.load,
     load_notifications,  # last: the inboxes of every step before look read but for the newest few
 ]
 

@@ -177,8 +177,9 @@ def test_p6_2_inquiries_handed_over_within_24_hours_count_for_the_customer_servi
     def record(name: str) -> Inquiry:
         return inquiry_services.inquiry_record(
             actor=cs_agent, channel="phone", company_name=name, contact_name="钱先生", contact_phone="13700001111",
-            region=catalog["regions"]["sh"], city="上海市", address="闵行区莘庄1号", product=catalog["products"]["motor"],
-            specification="防爆型", quantity=D("5"), service_requirements="需要现场安装", needs_analysis="产线改造")
+            region=catalog["regions"]["sh"], city="上海市", address="闵行区莘庄1号",
+            product=catalog["products"]["motor"], specification="防爆型", quantity=D("5"),
+            service_requirements="需要现场安装", needs_analysis="产线改造")
 
     fast, slow, direct = record("快速公司"), record("慢速公司"), record("直接答复公司")
     for inq in (fast, slow):
