@@ -134,7 +134,7 @@ SHOTS = [
     Shot("76-compensations", "leader", "/deliveries/compensations/", BOTH),
     Shot("77-readiness", "logistics", "follow:/logistics/shipments/?state=planned|#shipment-table tbody a", BOTH),
     Shot("b1-kpi-scorecard", "leader", "/assessment/?dept=sales&period=2026-Q4", BOTH),
-    Shot("b2-kpi-detail", "leader", "/assessment/kpi/accuracy/?dept=sales&period=2026-11", BOTH),
+    Shot("b2-kpi-detail", "leader", "/assessment/kpi/received/?dept=sales&period=2026-12", BOTH),
     Shot("b3-kpi-records", "leader", "/assessment/records/entered_right/?dept=sales&period=2026", BOTH),
     Shot("b4-kpi-targets", "leader", "/assessment/targets/", BOTH),
     Shot("b5-kpi-sales-rep", "sales", "/assessment/?period=2026-Q4", BOTH),

@@ -29,4 +29,4 @@ class KpiTarget(models.Model):
         constraints = [models.UniqueConstraint(fields=["kpi", "department", "period_kind"], name="kpitarget_unique")]
 
     def __str__(self) -> str:
-        return f"{self.kpi} {self.department} {self.period_kind}"
+        return f"{KPI_LABELS[self.kpi]} · {ROLE_LABELS[Role(self.department)]} · {PERIOD_LABELS[self.period_kind]}"

@@ -177,6 +177,11 @@ class KpiRow:
     def status_label(self) -> str:
         return status_word(self.value, self.target)[1]
 
+    @property
+    def tone(self) -> str:
+        """The Bootstrap colour of the status word."""
+        return {"met": "success", "missed": "danger"}.get(self.status, "secondary")
+
 
 def targets_for(period_kind: str, departments: list[str] | None = None) -> dict[tuple[str, str], Decimal]:
     qs = KpiTarget.objects.filter(period_kind=period_kind)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .loader import DemoContext
 
 # per KPI: the month's target (orders received grows with the period; the rates in percent)
-MONTH_TARGETS = {RECEIVED: 5, "timeliness": "90", "accuracy": "92", SATISFACTION: "4.2", "risk": "85"}
+MONTH_TARGETS: dict[str, str] = {RECEIVED: "5", "timeliness": "90", "accuracy": "92", SATISFACTION: "4.2", "risk": "85"}
 SCALE = {"month": 1, "quarter": 3, "year": 12}
 
 
@@ -28,6 +28,6 @@ def load(ctx: DemoContext) -> None:
             for kpi in KPIS:
                 if (kpi, dept, kind) in have:
                     continue
-                value = MONTH_TARGETS[kpi] * SCALE[kind] if kpi == RECEIVED else MONTH_TARGETS[kpi]
+                value = str(int(MONTH_TARGETS[kpi]) * SCALE[kind]) if kpi == RECEIVED else MONTH_TARGETS[kpi]
                 target_set(actor=leader, kpi=kpi, department=dept, period_kind=kind, value=value)
                 ctx.count("KPI targets")

@@ -14,7 +14,7 @@ def test_p6_2_api_scorecard_trend_records_and_targets(client, leader, sales_rep,
     assert r.status_code == 200, r.content
     body = r.json()
     assert [k["kpi"] for k in body["kpis"]] == ["received", "timeliness", "accuracy", "satisfaction", "risk"]
-    assert body["kpis"][0]["definition"] and body["kpis"][0]["status"] == "none"
+    assert body["kpis"][0]["definition"] and body["kpis"][0]["status"] == "unset"
     r = client.get(f"{BASE}/kpis/received/trend", {"department": "sales", "period": "2026-11"})
     assert r.status_code == 200 and len(r.json()) == 12
     r = client.get(f"{BASE}/records/entered_right", {"department": "sales", "period": "2026", "met": "true"})
