@@ -115,7 +115,8 @@ def order_facts(order_ids: Sequence[int], *, today: date | None = None) -> dict[
         if ev.actor_id:
             people.add(ev.actor_id)
     streams = {stream_of(ORDER_SUBJECT, k): int(k) for k in keys}
-    heads = {streams[h.stream]: (h.seq, h.hash) for h in StreamHead.objects.filter(stream__in=list(streams))}
+    heads = {streams[h.stream]: (h.seq, h.hash, h.sealed_seq, h.sealed_hash)
+             for h in StreamHead.objects.filter(stream__in=list(streams))}
 
     for rev in OrderRevision.objects.filter(order_id__in=ids).order_by("order_id", "revision"):
         by_order["revisions"][rev.order_id].append(RevisionFact(rev.revision, rev.created_at,
@@ -203,6 +204,7 @@ def order_facts(order_ids: Sequence[int], *, today: date | None = None) -> dict[
             inspections=tuple(by_order["inspections"].get(pk, ())),
             shipments=tuple(by_order["shipments"].get(pk, ())), invoices=invoices.get(pk, 0),
             head_seq=head[0] if head else None, head_hash=head[1] if head else "",
+            sealed_seq=head[2] if head else 0, sealed_hash=head[3] if head else "",
             stream=stream_of(ORDER_SUBJECT, str(pk)), holidays=calendar.holidays, workdays=calendar.workdays)
     return out
 

@@ -512,6 +512,9 @@ class OrderCheckFacts:
     # the audit stream's head row (audit.StreamHead): None when the order's stream has none
     head_seq: int | None = None
     head_hash: str = ""
+    # what the last daily seal recorded of the stream (audit.services.audit_seal): 0 when never sealed
+    sealed_seq: int = 0
+    sealed_hash: str = ""
     stream: str = ""
     holidays: Days = NO_DAYS
     workdays: Days = NO_DAYS
@@ -732,7 +735,9 @@ def check_credit(f: OrderCheckFacts) -> CheckResult:
 def check_audit_chain(f: OrderCheckFacts) -> CheckResult:
     """P4.2.a/P6.1.a: the order's events are an unbroken hash chain (audit/chain.py), checked the way
     `audit.selectors.audit_chains_verify` checks the whole log: numbered 1, 2, 3 … without a gap, each
-    linking to the one before, each matching its fingerprint, the newest the one the stream's head names."""
+    linking to the one before, each matching its fingerprint, the newest the one the stream's head names,
+    and none of those the last daily seal pinned missing or different. (Replaying the seals themselves is the
+    whole log's verification, `ordertaking verify-audit` and the auditor's page.)"""
     code = "audit_chain"
     if not f.events and f.head_seq is None:
         return _na(code)
@@ -756,6 +761,11 @@ def check_audit_chain(f: OrderCheckFacts) -> CheckResult:
         earlier.add(e.hash)
         expected, prev_hash = e.seq + 1, e.hash
     last_seq = expected - 1
+    if f.sealed_seq > last_seq:
+        problems.append(_ev("chain", f.url, problem="removed", n=f.sealed_seq - last_seq))
+    sealed = next((e for e in f.events if e.seq == f.sealed_seq), None) if f.sealed_seq else None
+    if sealed is not None and sealed.hash != f.sealed_hash:
+        problems.append(_ev("chain", f.url, problem="changed", step=sealed.action, at=sealed.at))
     if f.head_seq is None:
         if last_seq:
             problems.append(_ev("chain", f.url, problem="outside", step=f.events[0].action, at=f.events[0].at))

@@ -277,6 +277,25 @@ def test_p4_2_a_audit_chain_an_event_removed_fails(make_order):
     assert texts(found) == ["1 event(s) of the order's history are missing from its chain."]
 
 
+def test_p4_2_a_audit_chain_the_newest_event_removed_after_the_daily_seal_fails(make_order):
+    from django.db import transaction
+
+    from ordertaking.audit.services import audit_seal
+
+    order = make_order(state="submitted")
+    with transaction.atomic():
+        audit_seal()
+    events = list(AuditEvent.objects.filter(subject_type="orders.order", subject_id=str(order.pk)).order_by("seq"))
+    newest, before = events[-1], events[-2]
+    # removed, and the stream's head moved back so that the head agrees with what is left
+    attack("DELETE FROM audit_auditevent WHERE id = %s", [newest.pk])
+    attack("UPDATE audit_streamhead SET seq = %s, hash = %s WHERE stream = %s",
+           [before.seq, before.hash, newest.stream])
+    found = results(order)["audit_chain"]
+    assert found.outcome == "fail"
+    assert texts(found) == ["1 event(s) of the order's history are missing from its chain."]
+
+
 def test_p4_2_a_audit_chain_an_event_slipped_in_fails(make_order):
     order = make_order(state="submitted")
     last = AuditEvent.objects.filter(subject_type="orders.order", subject_id=str(order.pk)).order_by("-seq")[0]

@@ -395,6 +395,18 @@ def test_p4_2_a_audit_chain_a_removed_event_fails_and_so_do_missing_newest_event
         "2 event(s) of the order's history are missing from its chain."]
 
 
+def test_p4_2_a_audit_chain_events_the_daily_seal_pinned_cannot_go_or_change_unnoticed():
+    f = facts(*APPROVED)
+    sealed = replace(f, sealed_seq=5, sealed_hash=f.events[4].hash)
+    assert rules.check_audit_chain(sealed).outcome == "pass"
+    # the newest event removed and the head row moved back to match: the seal still remembers it
+    cut = replace(sealed, events=f.events[:4], head_seq=4, head_hash=f.events[3].hash)
+    assert en(rules.check_audit_chain(cut)) == ["1 event(s) of the order's history are missing from its chain."]
+    rewritten = replace(sealed, sealed_hash="0" * 64)
+    assert en(rules.check_audit_chain(rewritten)) == [
+        "The event “Tasks assigned” of 2026-11-02 14:00 no longer matches its fingerprint: it was changed."]
+
+
 def test_p4_2_a_audit_chain_an_inserted_event_fails():
     f = facts(*APPROVED)
     forged = EventFact(seq=6, action="order.approved", at=T0 + timedelta(days=1), prev_hash="forged",
