@@ -256,6 +256,21 @@ class VoucherAction(models.TextChoices):  # the delivery voucher 交付凭证 (P
     SIGNED_ON_PAPER = "delivery_voucher.signed_on_paper", _("Paper delivery voucher recorded")
 
 
+class SupervisionAction(models.TextChoices):  # supervision inspections and rectification (P6.1.a)
+    INSPECTION_OPENED = "supervision.inspection_opened", _("Supervision inspection opened")
+    SAMPLED = "supervision.sampled", _("Inspection sample drawn")
+    ORDER_SAMPLED = "supervision.order_sampled", _("Sampled for a supervision inspection")
+    CHECKS_RUN = "supervision.checks_run", _("Automatic process checks run")
+    FINDING_RECORDED = "supervision.finding_recorded", _("Inspection finding recorded")
+    RECTIFICATION_STARTED = "supervision.rectification_started", _("Inspection in rectification")
+    RECTIFICATION_ASSIGNED = "supervision.rectification_assigned", _("Rectification assigned")
+    RECTIFICATION_RESPONDED = "supervision.rectification_responded", _("Rectification answered")
+    RECTIFICATION_CLOSED = "supervision.rectification_closed", _("Rectification verified and closed")
+    RECTIFICATION_SENT_BACK = "supervision.rectification_sent_back", _("Rectification sent back")
+    RECTIFICATION_OVERDUE = "supervision.rectification_overdue", _("Rectification overdue")
+    INSPECTION_CLOSED = "supervision.inspection_closed", _("Supervision inspection closed")
+
+
 class ConfidentialityAction(models.TextChoices):  # confidentiality (P4.1.c)
     ACCESS_REQUESTED = "confidential_access.requested", _("Access to confidential data requested")
     ACCESS_GRANTED = "confidential_access.granted", _("Access to confidential data granted")
@@ -277,7 +292,7 @@ ACTION_CHOICES: tuple[type[models.TextChoices], ...] = (
     AuditAction, AccountAction, CatalogAction, CustomerAction, InquiryAction, OrderAction, ReviewAction,
     CreditAction, FinanceAction, TrackingAction, NotificationAction, FulfilmentAction, AmendmentAction,
     LogisticsAction, ProductionAction, PortalAction, ArchiveAction, AttachmentAction, ReadinessAction, FeedbackAction,
-    AcceptanceAction, VoucherAction, ConfidentialityAction, ImportAction, AssessmentAction)
+    AcceptanceAction, VoucherAction, ConfidentialityAction, ImportAction, AssessmentAction, SupervisionAction)
 
 ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES for a in choices}
 
@@ -566,6 +581,22 @@ FIELD_LABELS: dict[str, Any] = {
     "days": _("days"),
     "consent_what": _("data disclosed"),
     "consent_recipient": _("disclosed to"),
+    # supervision inspections and rectification (P6.1.a)
+    "supervision_inspection": _("supervision inspection"),
+    "period_from": _("orders from"),
+    "period_to": _("orders to"),
+    "sampling_method": _("sampling method"),
+    "strata": _("strata"),
+    "seed": _("seed"),
+    "inspection_state": _("inspection state"),
+    "orders_in_scope": _("orders in scope"),
+    "orders_sampled": _("orders sampled"),
+    "orders_checked": _("orders checked"),
+    "orders_failing": _("orders failing a check"),
+    "severity": _("severity"),
+    "regulation_clause": _("clause"),
+    "responsible": _("responsible person"),
+    "rectification_state": _("rectification state"),
 }
 
 # An order line's keys, shown as "Line 2 · unit price" (P2.2.b revisions, P4.2.a).
@@ -841,6 +872,10 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("email_kinds", "complaint_escalated"): _("Complaint escalated"),
     ("email_kinds", "complaint_reopened"): _("Complaint reopened"),
     ("email_kinds", "complaint_reply"): _("Customer replied on a complaint"),
+    ("email_kinds", "rectification_assigned"): _("Rectification assigned"),
+    ("email_kinds", "rectification_responded"): _("Rectification answered"),
+    ("email_kinds", "rectification_returned"): _("Rectification sent back"),
+    ("email_kinds", "rectification_overdue"): _("Rectification overdue"),
     ("email_kinds", "survey_answered"): _("Satisfaction survey answered"),
     # acceptance (P2.5.c): the criteria, who recorded; acceptance issues and compensation (P2.5.d)
     **{(key, value): label for key in ("accepted_criteria", "rejected_criteria") for value, label in (
@@ -865,6 +900,26 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("responsible_department", "production"): pgettext_lazy("role", "Production"),
     ("responsible_department", "logistics"): pgettext_lazy("role", "Logistics"),
     ("responsible_department", "finance"): pgettext_lazy("role", "Finance"),
+    # supervision inspections and rectification (P6.1.a): the same words as supervision's models
+    ("inspection_state", "draft"): pgettext_lazy("inspection", "Draft"),
+    ("inspection_state", "sampled"): _("Sampled"),
+    ("inspection_state", "checked"): _("Checked"),
+    ("inspection_state", "rectifying"): _("In rectification"),
+    ("inspection_state", "closed"): pgettext_lazy("inspection", "Closed"),
+    ("sampling_method", "random"): _("Simple random sample"),
+    ("sampling_method", "stratified"): _("Stratified sample"),
+    ("strata", "region"): _("Sales rep's region"),
+    ("strata", "amount"): _("Amount band"),
+    ("strata", "special"): _("Special approval"),
+    ("strata", "returned"): _("Returned in review"),
+    ("strata", "credit_hold"): _("Credit hold"),
+    ("severity", "minor"): _("Minor"),
+    ("severity", "major"): _("Major"),
+    ("severity", "serious"): _("Serious"),
+    ("rectification_state", "assigned"): _("To rectify"),
+    ("rectification_state", "responded"): _("Awaiting verification"),
+    ("rectification_state", "returned"): _("Sent back"),
+    ("rectification_state", "closed"): pgettext_lazy("rectification", "Closed"),
 }
 
 # Keys whose values are amounts of money: shown as ¥1,234.50 like every other amount on the pages.

@@ -128,6 +128,11 @@ BADGES: dict[str, str] = {
     # delivery vouchers (P2.5.b): open as above
     "signed": "text-bg-success",
     "signed_on_paper": "text-bg-success",
+    # supervision inspections and rectification (P6.1.a): draft, assigned, returned, closed as above
+    "sampled": "text-bg-info",
+    "checked": "text-bg-primary",
+    "rectifying": "text-bg-warning",
+    "responded": "text-bg-primary",
 }
 
 

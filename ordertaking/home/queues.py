@@ -23,6 +23,7 @@ from ordertaking.logistics import selectors as logistics_selectors
 from ordertaking.orders import selectors as orders_selectors
 from ordertaking.production import selectors as production_selectors
 from ordertaking.review import selectors as review_selectors
+from ordertaking.supervision import selectors as supervision_selectors
 from ordertaking.tracking import selectors as tracking_selectors
 
 
@@ -46,6 +47,7 @@ PROVIDERS: list[Callable[[Any], list[Queue]]] = [
     feedback_selectors.home_queues,
     acceptance_selectors.home_queues,
     confidentiality_selectors.home_queues,
+    supervision_selectors.home_queues,
 ]
 
 

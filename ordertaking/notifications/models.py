@@ -54,6 +54,9 @@ class Kind(models.TextChoices):
     - acceptance_issue_escalated: order, issue, due, rep — to the rep's leader (all leadership without one).
     - compensation_requested: order, issue, amount (decimal string), reason — to leadership.
     - compensation_decided: order, outcome ("approved" | "refused"), amount, comment — to the requester.
+    - rectification_*: order (the finding's order number, else the inspection's), task, inspection, due,
+      reason — assigned/returned to the department or its responsible person, responded to the auditors,
+      overdue (also days) to both (supervision, P6.1.a).
     """
 
     ORDER_SUBMITTED = "order_submitted", _("Order submitted for review")
@@ -83,6 +86,10 @@ class Kind(models.TextChoices):
     ACCEPTANCE_ISSUE_ESCALATED = "acceptance_issue_escalated", _("Acceptance issue escalated")
     COMPENSATION_REQUESTED = "compensation_requested", _("Compensation requested")
     COMPENSATION_DECIDED = "compensation_decided", _("Compensation decided")
+    RECTIFICATION_ASSIGNED = "rectification_assigned", _("Rectification assigned")
+    RECTIFICATION_RESPONDED = "rectification_responded", _("Rectification answered")
+    RECTIFICATION_RETURNED = "rectification_returned", _("Rectification sent back")
+    RECTIFICATION_OVERDUE = "rectification_overdue", _("Rectification overdue")
 
 
 # Kinds mailed unless the user says otherwise: those where someone must act or learns a decision.

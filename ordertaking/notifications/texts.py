@@ -71,6 +71,16 @@ TEXTS: dict[str, tuple[Promise, Promise]] = {
     Kind.COMPENSATION_REQUESTED: (_("Compensation asked for order %(order)s"),
                                   _("%(actor)s asks for a compensation of %(amount)s on order %(order)s "
                                     "(acceptance issue %(issue)s). Basis: %(reason)s")),
+    Kind.RECTIFICATION_ASSIGNED: (_("Rectification %(task)s for your department"),
+                                  _("Inspection %(inspection)s found a problem (%(order)s) for your department to "
+                                    "put right by %(due)s: %(reason)s")),
+    Kind.RECTIFICATION_RESPONDED: (_("Rectification %(task)s answered"),
+                                   _("%(actor)s answered rectification %(task)s (%(order)s): %(reason)s")),
+    Kind.RECTIFICATION_RETURNED: (_("Rectification %(task)s sent back"),
+                                  _("%(actor)s sent rectification %(task)s (%(order)s) back: %(reason)s")),
+    Kind.RECTIFICATION_OVERDUE: (_("Rectification %(task)s is overdue"),
+                                 _("Rectification %(task)s (%(order)s) of inspection %(inspection)s was due %(due)s "
+                                   "and is not answered.")),
 }
 
 OUTCOME_TEXTS: dict[str, dict[str, tuple[Promise, Promise]]] = {
