@@ -20,6 +20,10 @@ from .fakes import auditor2, engine, orders, period  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
+
+def events(kind: str, pk: int, **more: object):  # type: ignore[no-untyped-def]
+    return AuditEvent.objects.filter(subject_type=kind, subject_id=str(pk), **more)
+
 POOL = [sampling.Candidate(pk=i, region="华东" if i % 3 else "华南", amount=Decimal(i * 10_000),
                            special=i % 5 == 0) for i in range(1, 61)]
 
@@ -66,7 +70,7 @@ def test_p6_1_a_the_seed_is_chosen_and_recorded_and_the_same_seed_draws_the_same
     picked = list(first.samples.order_by("position").values_list("order_id", flat=True))
     assert picked == list(again.samples.order_by("position").values_list("order_id", flat=True))
     assert len(picked) == 3
-    ev = AuditEvent.objects.filter(action="supervision.order_sampled", subject_type="orders.order", subject_id=str(picked[0])).first()
+    ev = events("orders.order", picked[0], action="supervision.order_sampled").first()
     assert ev is not None and ev.after == {"supervision_inspection": first.number}
 
 
@@ -146,7 +150,7 @@ def test_p6_1_a_a_failed_check_becomes_a_finding_once(checked, auditor):
         services.finding_from_check(actor=auditor, sample=sample, check_code="sod")
     with pytest.raises(ValidationFailed):  # a passed check is no finding
         services.finding_from_check(actor=auditor, sample=sample, check_code="steps")
-    assert AuditEvent.objects.filter(action="supervision.finding_recorded", subject_type="orders.order", subject_id=str(sample.order_id)).exists()
+    assert events("orders.order", sample.order_id, action="supervision.finding_recorded").exists()
 
 
 def test_p6_1_a_a_manual_finding_checks_its_clause_and_order(checked, auditor, make_order):
@@ -189,7 +193,7 @@ def test_p6_1_a_rectification_assigned_answered_verified_closed(finding, auditor
     assert task.state == "closed" and task.closed_at
     insp = services.inspection_close(actor=auditor, inspection=finding.inspection, conclusion="整改完成。")
     assert insp.state == "closed"
-    actions = list(AuditEvent.objects.filter(subject_type="supervision.rectificationtask", subject_id=str(task.pk), action__startswith="supervision.")
+    actions = list(events("supervision.rectificationtask", task.pk, action__startswith="supervision.")
                    .order_by("seq").values_list("action", flat=True))
     assert actions == ["supervision.rectification_assigned", "supervision.rectification_responded",
                        "supervision.rectification_sent_back", "supervision.rectification_responded",
@@ -238,7 +242,7 @@ def test_p6_1_a_an_overdue_task_is_followed_up_daily(finding, auditor, sales_rep
     assert told == {"sales1", "sales2", "auditor1"}
     assert services.rectifications_overdue_run(today=later) == 0  # once a day
     assert services.rectifications_overdue_run(today=later + timedelta(days=1)) == 1
-    assert AuditEvent.objects.filter(action="supervision.rectification_overdue", subject_type="supervision.rectificationtask", subject_id=str(task.pk)).count() == 1
+    assert events("supervision.rectificationtask", task.pk, action="supervision.rectification_overdue").count() == 1
     services.rectification_respond(actor=sales_rep, task=task, measures="已整改。")
     assert services.rectifications_overdue_run(today=later + timedelta(days=2)) == 0
 
