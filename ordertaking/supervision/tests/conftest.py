@@ -11,6 +11,8 @@ from django.db import connection, transaction
 from ordertaking.deliveries.tests import conftest as deliveries_fixtures
 from ordertaking.logistics.tests import conftest as logistics_fixtures
 
+from .fakes import auditor2, engine, orders  # noqa: F401  (the inspection workflow's fixtures)
+
 # Logistics' and deliveries' fixtures, shared: the approved order whose motors production made, a
 # carrier, ship(), a drawn signature.
 unproduced_order = logistics_fixtures.unproduced_order

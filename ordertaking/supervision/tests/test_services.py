@@ -16,7 +16,7 @@ from ordertaking.notifications.models import Notification
 from ordertaking.supervision import sampling, services
 from ordertaking.supervision.models import Finding, Inspection, RectificationTask
 
-from .fakes import auditor2, engine, orders, period  # noqa: F401  (fixtures)
+from .fakes import period
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +123,7 @@ def test_p6_1_a_only_an_auditor_opens_an_inspection(request, who):
 def checked(auditor, orders, engine):  # type: ignore[no-untyped-def]
     insp = services.inspection_open(actor=auditor, title="十一月检查", sample_size=4, seed=11, **period())
     services.inspection_sample(actor=auditor, inspection=insp)
-    sample = insp.samples.order_by("position").first()
+    sample = insp.samples.order_by("position")[0]
     engine.failing = {sample.order_id}
     services.inspection_check(actor=auditor, inspection=insp)
     insp.refresh_from_db()
@@ -132,7 +132,7 @@ def checked(auditor, orders, engine):  # type: ignore[no-untyped-def]
 
 def test_p6_1_a_the_checks_are_stored_per_order_and_may_run_again(checked, auditor, engine):
     assert checked.state == "checked" and checked.checked_at
-    first = checked.samples.order_by("position").first()
+    first = checked.samples.order_by("position")[0]
     assert first.failed == 1 and first.results[1]["outcome"] == "fail"
     assert checked.samples.filter(failed=0).count() == 3
     engine.failing = set()
@@ -143,7 +143,7 @@ def test_p6_1_a_the_checks_are_stored_per_order_and_may_run_again(checked, audit
 
 
 def test_p6_1_a_a_failed_check_becomes_a_finding_once(checked, auditor):
-    sample = checked.samples.order_by("position").first()
+    sample = checked.samples.order_by("position")[0]
     f = services.finding_from_check(actor=auditor, sample=sample, check_code="sod")
     assert f.clause == "P2.3.c" and f.order_id == sample.order_id and f.evidence["outcome"] == "fail"
     with pytest.raises(ValidationFailed):
@@ -169,7 +169,7 @@ def test_p6_1_a_a_manual_finding_checks_its_clause_and_order(checked, auditor, m
 
 @pytest.fixture
 def finding(checked, auditor):  # type: ignore[no-untyped-def]
-    return services.finding_from_check(actor=auditor, sample=checked.samples.order_by("position").first(),
+    return services.finding_from_check(actor=auditor, sample=checked.samples.order_by("position")[0],
                                        check_code="sod", description="审批人与录入人为同一人。")
 
 
@@ -252,3 +252,18 @@ def test_p6_1_a_findings_wait_for_the_sample(auditor):
     with pytest.raises(InvalidTransition):
         services.finding_record(actor=auditor, inspection=insp, severity="minor", clause="P6.1.a", description="x")
     assert not Finding.objects.exists()
+
+
+def test_p6_1_a_the_real_checks_run_over_a_sampled_order_and_read_as_words(auditor, approved_order):
+    """With the checks engine itself (supervision/checks.py): each check's result stored, shown in words."""
+    from ordertaking.supervision import checking
+    from ordertaking.supervision.rules import CHECKS
+
+    insp = services.inspection_open(actor=auditor, title="真实检查", sample_size=5, **period())
+    services.inspection_sample(actor=auditor, inspection=insp)
+    services.inspection_check(actor=auditor, inspection=insp)
+    sample = insp.samples.get(order=approved_order)
+    assert [r["code"] for r in sample.results] == [c.code for c in CHECKS]
+    shown = checking.show_all(sample.results)
+    assert all(s.label and s.outcome_label and s.clause for s in shown)
+    assert sample.failed == sum(1 for s in shown if s.failed)

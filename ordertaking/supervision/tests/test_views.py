@@ -14,7 +14,7 @@ from ordertaking.supervision import services
 from ordertaking.supervision.models import Inspection, RectificationTask
 from tests.pdftext import pdf_words
 
-from .conftest import period
+from .fakes import period
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def checked(auditor, orders, engine):  # type: ignore[no-untyped-def]
     insp = services.inspection_open(actor=auditor, title="十一月接单检查", sample_size=3, seed=3, **period())
     services.inspection_sample(actor=auditor, inspection=insp)
-    engine.failing = {insp.samples.order_by("position").first().order_id}
+    engine.failing = {insp.samples.order_by("position")[0].order_id}
     services.inspection_check(actor=auditor, inspection=insp)
     insp.refresh_from_db()
     return insp
@@ -31,7 +31,7 @@ def checked(auditor, orders, engine):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def task(checked, auditor):  # type: ignore[no-untyped-def]
-    f = services.finding_from_check(actor=auditor, sample=checked.samples.order_by("position").first(),
+    f = services.finding_from_check(actor=auditor, sample=checked.samples.order_by("position")[0],
                                     check_code="sod", description="审批人与录入人为同一人。")
     return services.rectification_assign(actor=auditor, finding=f, department="sales",
                                          deadline=timezone.localdate() + timedelta(days=5), instructions="补录审批。")
@@ -79,7 +79,7 @@ def test_p6_1_a_the_auditor_samples_checks_and_finds_through_the_page(client, au
     insp = services.inspection_open(actor=auditor, title="页面检查", sample_size=2, seed=9, **period())
     client.force_login(auditor)
     assert client.post(reverse("supervision:inspection_move", args=[insp.number, "sample"])).status_code == 302
-    first = insp.samples.order_by("position").first()
+    first = insp.samples.order_by("position")[0]
     engine.failing = {first.order_id}
     assert client.post(reverse("supervision:inspection_move", args=[insp.number, "check"])).status_code == 302
     body = client.get(reverse("supervision:inspection", args=[insp.number])).content.decode()
