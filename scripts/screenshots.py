@@ -94,6 +94,14 @@ SHOTS = [
     Shot("51-production-order", "production", "production-order", BOTH),
     Shot("52-inspection-form", "production", "inspection-form", BOTH),
     Shot("53-inspection-report", "production", "inspection-report", BOTH),
+    # supervision inspections (P6.1.a): the auditor's list, an inspection with its sample and automatic checks,
+    # the rectification task as the sales department answers it, and one waiting for the auditor's verification
+    Shot("100-inspections", "auditor", "/supervision/", BOTH),
+    Shot("101-inspection", "auditor", "follow:/supervision/|[data-testid=inspection-table] tbody a", BOTH),
+    Shot("102-rectification", "sales", "follow:/supervision/rectification/|[data-testid=task-table] tbody td:first-child a",
+         BOTH),
+    Shot("103-rectification-verify", "auditor",
+         "follow:/supervision/rectification/?state=responded|[data-testid=task-table] tbody td:first-child a", BOTH),
     # the customer's private link (issue 11, P2.5.b): the card on the rep's order page, and the customer's
     # own page opened by the link (no account; the language by ?lang=, Chinese first)
     Shot("70-portal-link-card", "sales", "portal-order", BOTH),

@@ -52,6 +52,7 @@ from . import confidentiality as demo_confidentiality
 from . import feedback as demo_feedback
 from . import notifications as demo_notifications
 from . import portal as demo_portal
+from . import supervision as demo_supervision
 
 # One password for every demo login, printed at the end of `load-demo`. Demo only.
 DEMO_PASSWORD = "Demo-2026-ordertaking"
@@ -360,7 +361,8 @@ STEPS: list[Callable[[DemoContext], None]] = [
     load_logistics, load_amendments, load_tracking, history.load,
     demo_portal.load,
     demo_archive.load,
-    vouchers.load, acceptance.load, load_feedback, load_confidentiality, demo_assessment.load,
+    vouchers.load, acceptance.load, load_feedback, load_confidentiality, demo_supervision.load,
+    demo_assessment.load,
     load_notifications,  # last: the inboxes of every step before look read but for the newest few
 ]
 

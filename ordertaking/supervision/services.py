@@ -84,6 +84,8 @@ def _clean_scope(*, title: Any, period_from: Any, period_to: Any, method: Any, s
         raise ValidationFailed(_("Give the period's first and last day."), field="period_from", code="required")
     if period_from > period_to:
         raise ValidationFailed(_("The period ends before it starts."), field="period_to")
+    if period_from.year < 2000 or period_to.year > 2100:
+        raise ValidationFailed(_("The period lies between the years 2000 and 2100."), field="period_from")
     if period_to - period_from > timedelta(days=366 * 3):
         raise ValidationFailed(_("A period is at most three years."), field="period_from")
     if method not in Inspection.Method.values:
