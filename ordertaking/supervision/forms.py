@@ -28,7 +28,7 @@ class Styled(forms.Form):
 
 
 class InspectionForm(Styled):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Inspection title"), max_length=200)
     period_from = forms.DateField(label=_("Orders from"), widget=DATE)
     period_to = forms.DateField(label=_("Orders to"), widget=DATE)
     scope_region = forms.ChoiceField(label=_("Sales rep's region"), required=False)
@@ -91,7 +91,7 @@ class FromCheckForm(Styled):
 class AssignForm(Styled):
     finding = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
     department = forms.ChoiceField(label=_("Department"), choices=[("", "—"), *Department.choices])
-    deadline = forms.DateField(label=_("Deadline"), widget=DATE)
+    deadline = forms.DateField(label=_("Rectify by"), widget=DATE)
     responsible = forms.ChoiceField(label=_("Responsible person (optional)"), required=False)
     instructions = forms.CharField(label=_("What to put right"), required=False, max_length=5000,
                                    widget=forms.Textarea(attrs={"rows": 2}))
@@ -123,4 +123,4 @@ class TaskFilterForm(Styled):
                               choices=[("", _("All")), ("open", _("Still open")), *RectificationTask.State.choices])
     department = forms.ChoiceField(label=_("Department"), required=False, choices=[("", _("All")),
                                                                                   *Department.choices])
-    due = forms.ChoiceField(label=_("Deadline"), required=False, choices=[("", _("All")), ("overdue", _("Overdue"))])
+    due = forms.ChoiceField(label=_("Rectify by"), required=False, choices=[("", _("All")), ("overdue", _("Overdue"))])

@@ -47,7 +47,7 @@ class Inspection(models.Model):
         CREDIT_HOLD = "credit_hold", _("Credit hold")  # 信用冻结
 
     number = models.CharField(_("inspection number"), max_length=30, unique=True)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("inspection title"), max_length=200)
     period_from = models.DateField(_("orders from"))
     period_to = models.DateField(_("orders to"))
     # Scope: which orders of the period are candidates (blank / null: no restriction).
@@ -70,7 +70,7 @@ class Inspection(models.Model):
     candidates = models.PositiveIntegerField(_("orders in scope"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("opened by"))
-    created_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    created_at = models.DateTimeField(_("opened on"), auto_now_add=True)
     sampled_at = models.DateTimeField(_("sampled"), null=True, blank=True, editable=False)
     checked_at = models.DateTimeField(_("checks run"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
@@ -134,8 +134,8 @@ class Finding(models.Model):
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("finding")
-        verbose_name_plural = _("findings")
+        verbose_name = _("inspection finding")
+        verbose_name_plural = _("inspection findings")
         ordering = ["inspection", "created_at", "id"]
         constraints = [models.CheckConstraint(condition=~Q(check_code="") | ~Q(description=""),
                                               name="finding_says_what")]
@@ -158,7 +158,7 @@ class RectificationTask(models.Model):
     responsible = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="rectification_tasks", verbose_name=_("responsible person"))
     instructions = models.TextField(_("what to put right"), blank=True)
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(_("rectify by"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ASSIGNED,
                              editable=False)
     measures = models.TextField(_("measures taken"), blank=True, editable=False)
@@ -172,7 +172,7 @@ class RectificationTask(models.Model):
     overdue_noticed_on = models.DateField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("assigned by"))
-    created_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+    created_at = models.DateTimeField(_("assigned on"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

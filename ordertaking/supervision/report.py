@@ -44,7 +44,7 @@ def scope_words(insp: Inspection) -> list[tuple[str, str]]:
     size = (_("%(n)s per stratum") if insp.method == Inspection.Method.STRATIFIED else _("%(n)s orders")) % {
         "n": insp.sample_size}
     return [
-        (_("Period"), _("orders entered %(a)s to %(b)s") % {"a": pdf.date_text(insp.period_from),
+        (_("Inspection period"), _("orders entered %(a)s to %(b)s") % {"a": pdf.date_text(insp.period_from),
                                                              "b": pdf.date_text(insp.period_to)}),
         (_("Scope"), "; ".join(restrictions) or _("every order of the period except drafts")),
         (_("Sampling method"), method),
@@ -126,7 +126,7 @@ def report_document(insp: Inspection) -> pdf.Document:
                              "\n\n".join(_task_text(t) for t in tasks_by_finding.get(f.pk, [])) or _("none")])
     closed = sum(1 for t in facts["tasks"] if not t.is_open)
     story: list[Any] = [
-        pdf.fields_table([(_("Title"), insp.title), (_("State"), str(insp.get_state_display())),
+        pdf.fields_table([(_("Inspection title"), insp.title), (_("State"), str(insp.get_state_display())),
                           (_("Opened by"), str(insp.created_by)),
                           (_("Checks run"), pdf.date_text(timezone.localtime(insp.checked_at).date())
                            if insp.checked_at else "—")]),
@@ -164,8 +164,8 @@ def report_xlsx(insp: Inspection) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Scope")[:31]
-    append_row(ws, [_("Inspection"), insp.number])
-    append_row(ws, [_("Title"), insp.title])
+    append_row(ws, [_("Supervision inspection"), insp.number])
+    append_row(ws, [_("Inspection title"), insp.title])
     append_row(ws, [_("State"), str(insp.get_state_display())])
     for label, words in scope_words(insp):
         append_row(ws, [label, words])
@@ -184,7 +184,7 @@ def report_xlsx(insp: Inspection) -> bytes:
 
     ws3 = wb.create_sheet(_("Findings")[:31])
     append_row(ws3, [_("No."), _("Order number"), _("Severity"), _("Clause"), _("Finding"), _("Task"),
-                     _("Department"), _("Deadline"), _("State"), _("Measures taken"), _("Closed")])
+                     _("Department"), _("Rectify by"), _("State"), _("Measures taken"), _("Closed")])
     tasks_by_finding: dict[int, list[Any]] = {}
     for t in facts["tasks"]:
         tasks_by_finding.setdefault(t.finding_id, []).append(t)
