@@ -98,8 +98,8 @@ SHOTS = [
     # the rectification task as the sales department answers it, and one waiting for the auditor's verification
     Shot("100-inspections", "auditor", "/supervision/", BOTH),
     Shot("101-inspection", "auditor", "follow:/supervision/|[data-testid=inspection-table] tbody a", BOTH),
-    Shot("102-rectification", "sales", "follow:/supervision/rectification/|[data-testid=task-table] tbody td:first-child a",
-         BOTH),
+    Shot("102-rectification", "sales",
+         "follow:/supervision/rectification/|[data-testid=task-table] tbody td:first-child a", BOTH),
     Shot("103-rectification-verify", "auditor",
          "follow:/supervision/rectification/?state=responded|[data-testid=task-table] tbody td:first-child a", BOTH),
     # the customer's private link (issue 11, P2.5.b): the card on the rep's order page, and the customer's

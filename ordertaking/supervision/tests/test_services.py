@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ordertaking.accounts.roles import Role
 from ordertaking.audit.models import AuditEvent
@@ -54,9 +54,12 @@ def test_p6_1_a_a_stratified_sample_draws_from_every_stratum():
 
 def test_p6_1_a_strata_read_as_words():
     bands = [Decimal("100000"), Decimal("500000")]
-    assert sampling.stratum_label("amount:1", bands) == "¥100,000.00 to below ¥500,000.00"
-    assert sampling.stratum_label("special:yes") == "With a special approval"
-    assert sampling.stratum_label("region:") == "No region"
+    with translation.override("en"):
+        assert sampling.stratum_label("amount:1", bands) == "¥100,000.00 to below ¥500,000.00"
+        assert sampling.stratum_label("special:yes") == "With a special approval"
+        assert sampling.stratum_label("region:") == "No region"
+    with translation.override("zh-hans"):
+        assert sampling.stratum_label("amount:2", bands) == "¥500,000.00 及以上"
 
 
 # --- opening and sampling -------------------------------------------------------------------------------
