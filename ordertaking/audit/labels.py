@@ -596,6 +596,7 @@ FIELD_LABELS: dict[str, Any] = {
     "severity": _("severity"),
     "regulation_clause": _("clause"),
     "responsible": _("responsible person"),
+    "rectify_by": _("rectify by"),
     "rectification_state": _("rectification state"),
 }
 

@@ -111,11 +111,20 @@ def _task_text(t: Any) -> str:
 def report_document(insp: Inspection) -> pdf.Document:
     facts = _facts(insp)
     defs, bands = facts["defs"], facts["bands"]
+    stratified = insp.method == Inspection.Method.STRATIFIED
     sample_rows = []
     for s in facts["samples"]:
         summary, failed = _outcomes(s.results, defs)
-        sample_rows.append([str(s.position), s.order.number, s.order.customer.name, stratum_words(s.stratum, bands)
-                            or "—", money(s.order.total_amount), summary, failed or "—"])
+        row = [str(s.position), s.order.number, s.order.customer.name, money(s.order.total_amount), summary,
+               failed or "—"]
+        if stratified:
+            row.insert(3, stratum_words(s.stratum, bands) or "—")
+        sample_rows.append(row)
+    sample_header = [_("No."), _("Order number"), _("Customer"), _("Amount"), _("Checks"), _("Failed checks")]
+    sample_widths = [0.05, 0.16, 0.22, 0.12, 0.22, 0.23]
+    if stratified:
+        sample_header.insert(3, _("Stratum"))
+        sample_widths = [0.05, 0.15, 0.18, 0.12, 0.12, 0.18, 0.20]
     tasks_by_finding: dict[int, list[Any]] = {}
     for t in facts["tasks"]:
         tasks_by_finding.setdefault(t.finding_id, []).append(t)
@@ -133,9 +142,8 @@ def report_document(insp: Inspection) -> pdf.Document:
         pdf.para(_("Scope and method"), "heading"),
         pdf.fields_table(scope_words(insp)),
         pdf.para(_("Sampled orders and automatic checks"), "heading"),
-        pdf.table([_("No."), _("Order number"), _("Customer"), _("Stratum"), _("Amount"), _("Checks"),
-                   _("Failed checks")], sample_rows, [0.05, 0.15, 0.18, 0.12, 0.12, 0.18, 0.20], right=(4,),
-                  nowrap=(1,)) if sample_rows else pdf.para(_("No order sampled yet."), "body"),
+        pdf.table(sample_header, sample_rows, sample_widths, right=(4 if stratified else 3,), nowrap=(1,))
+        if sample_rows else pdf.para(_("No order sampled yet."), "body"),
         pdf.para(_("Findings and rectification"), "heading"),
         pdf.table([_("No."), _("Order number"), _("Severity"), _("Clause"), _("Finding"), _("Rectification")],
                   finding_rows, [0.05, 0.15, 0.08, 0.08, 0.34, 0.30], nowrap=(1, 3))

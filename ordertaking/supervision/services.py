@@ -150,7 +150,8 @@ def inspection_open(*, actor: Any, title: str, period_from: date, period_to: dat
         event_record(actor=actor, action="supervision.inspection_opened", subject=insp, clause="P6.1.a",
                      after={"supervision_inspection": insp.number, "period_from": insp.period_from.isoformat(),
                             "period_to": insp.period_to.isoformat(), "sampling_method": insp.method,
-                            "strata": insp.stratify_by, "sample_size": insp.sample_size, "seed": str(insp.seed)},
+                            **({"strata": insp.stratify_by} if insp.stratify_by else {}),
+                            "sample_size": insp.sample_size, "seed": str(insp.seed)},
                      message=insp.title)
     return insp
 
@@ -368,7 +369,7 @@ def rectification_assign(*, actor: Any, finding: Finding, department: str, deadl
                          before={"inspection_state": before}, after={"inspection_state": insp.state})
         event_record(actor=actor, action="supervision.rectification_assigned", subject=task, clause="P6.1.a",
                      after={"supervision_inspection": insp.number, "department": department,
-                            "deadline": deadline.isoformat(),
+                            "rectify_by": deadline.isoformat(),
                             "responsible": str(responsible) if responsible is not None else ""},
                      message=instructions)
         notify(recipients=_to_department(task), kind="rectification_assigned", actor=actor, subject=task,
@@ -484,7 +485,7 @@ def rectification_overdue_check(*, task_id: int, today: date) -> bool:
         t.save(update_fields=["overdue_noticed_on", "updated_at"])
         if first:
             event_record(actor=None, action="supervision.rectification_overdue", subject=t, clause="P6.1.a",
-                         after={"deadline": t.deadline.isoformat()})
+                         after={"rectify_by": t.deadline.isoformat()})
         days = (today - t.deadline).days
         notify(recipients=[*_to_department(t), t.created_by], kind="rectification_overdue", subject=t,
                url=_task_url(t), params=_task_params(t, t.inspection, days=days))
