@@ -62,4 +62,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         url = reverse(name)
         active = path == url if url == "/" else path.startswith(url)
         items.append({"url": url, "label": label, "icon": icon, "active": active})
+    longest = max((len(i["url"]) for i in items if i["active"]), default=0)  # /a/b/ is active, not also /a/
+    for i in items:
+        i["active"] = i["active"] and len(i["url"]) == longest
     return {"nav_items": items, "company_name": settings.ORDERTAKING_COMPANY_NAME}
