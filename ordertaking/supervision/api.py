@@ -31,7 +31,7 @@ def _viewer(request: HttpRequest) -> Any:
 
 # --- inspections -------------------------------------------------------------------------------------------
 
-class CheckOut(Schema):
+class InspectionCheckOut(Schema):
     code: str
     label: str
     clause: str
@@ -40,17 +40,17 @@ class CheckOut(Schema):
     evidence: list[str]
 
 
-class SampleOut(Schema):
+class InspectionSampleOut(Schema):
     id: int
     position: int
     order_number: str
     stratum: str = Field("", description="the stratum in words")
     checked_at: datetime | None = None
     failed: int
-    checks: list[CheckOut]
+    checks: list[InspectionCheckOut]
 
 
-class TaskOut(Schema):
+class RectificationTaskOut(Schema):
     number: str
     inspection: str
     finding_id: int
@@ -69,7 +69,7 @@ class TaskOut(Schema):
     closed_at: datetime | None = None
 
 
-class FindingOut(Schema):
+class InspectionFindingOut(Schema):
     id: int
     order_number: str | None = None
     severity: str = choice(Finding.Severity)
@@ -82,7 +82,7 @@ class FindingOut(Schema):
     created_at: datetime
 
 
-class InspectionOut(Schema):
+class SupervisionInspectionOut(Schema):
     number: str
     title: str
     state: str = choice(Inspection.State)
@@ -106,9 +106,9 @@ class InspectionOut(Schema):
     checked_at: datetime | None = None
     closed_at: datetime | None = None
     conclusion: str
-    samples: list[SampleOut] | None = Field(None, description="on the single inspection only")
-    findings: list[FindingOut] | None = None
-    tasks: list[TaskOut] | None = None
+    samples: list[InspectionSampleOut] | None = Field(None, description="on the single inspection only")
+    findings: list[InspectionFindingOut] | None = None
+    tasks: list[RectificationTaskOut] | None = None
 
 
 def _task_out(t: RectificationTask) -> dict[str, Any]:
@@ -157,9 +157,9 @@ def _finding_out(f: Finding, defs: dict[str, Any]) -> dict[str, Any]:
             "created_at": f.created_at}
 
 
-@router.get("/inspections", response=list[InspectionOut])
+@router.get("/inspections", response=list[SupervisionInspectionOut])
 @paginate(Paged)
-def inspection_list(request: HttpRequest, state: str = "", q: str = "", date_from: date | None = None,
+def supervision_inspection_list(request: HttpRequest, state: str = "", q: str = "", date_from: date | None = None,
                     date_to: date | None = None) -> Mapped:
     """P6.1.a: the inspections (inspection_view), newest first. `date_from`/`date_to`: periods overlapping."""
     user = _viewer(request)
@@ -167,7 +167,7 @@ def inspection_list(request: HttpRequest, state: str = "", q: str = "", date_fro
                                             date_to=date_to), _inspection_out)
 
 
-class InspectionIn(Schema):
+class SupervisionInspectionIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
     period_from: date
     period_to: date
@@ -185,32 +185,32 @@ class InspectionIn(Schema):
     only_credit_hold: bool = False
 
 
-@router.post("/inspections", response={201: InspectionOut})
-def inspection_create(request: HttpRequest, payload: InspectionIn) -> Status:
+@router.post("/inspections", response={201: SupervisionInspectionOut})
+def supervision_inspection_create(request: HttpRequest, payload: SupervisionInspectionIn) -> Status:
     insp = services.inspection_open(actor=request.user, **payload.dict())
     return Status(201, _inspection_out(insp, full=True))
 
 
-@router.get("/inspections/{number}", response=InspectionOut)
-def inspection_get(request: HttpRequest, number: str) -> dict[str, Any]:
+@router.get("/inspections/{number}", response=SupervisionInspectionOut)
+def supervision_inspection_get(request: HttpRequest, number: str) -> dict[str, Any]:
     return _inspection_out(selectors.inspection_for(_viewer(request), number), full=True)
 
 
-@router.post("/inspections/{number}/sample", response=InspectionOut)
-def inspection_sample(request: HttpRequest, number: str) -> dict[str, Any]:
+@router.post("/inspections/{number}/sample", response=SupervisionInspectionOut)
+def supervision_inspection_sample(request: HttpRequest, number: str) -> dict[str, Any]:
     insp = selectors.inspection_for(_viewer(request), number)
     services.inspection_sample(actor=request.user, inspection=insp)
     return _inspection_out(selectors.inspection_for(request.user, number), full=True)
 
 
-@router.post("/inspections/{number}/check", response=InspectionOut)
-def inspection_check(request: HttpRequest, number: str) -> dict[str, Any]:
+@router.post("/inspections/{number}/check", response=SupervisionInspectionOut)
+def supervision_inspection_check(request: HttpRequest, number: str) -> dict[str, Any]:
     insp = selectors.inspection_for(_viewer(request), number)
     services.inspection_check(actor=request.user, inspection=insp)
     return _inspection_out(selectors.inspection_for(request.user, number), full=True)
 
 
-class FindingIn(Schema):
+class InspectionFindingIn(Schema):
     order_number: str | None = Field(None, max_length=40, description="a sampled order; empty: the inspection")
     severity: str = choice(Finding.Severity)
     clause: str = Field("", max_length=20, description="e.g. P2.3.a; with check_code: the check's own")
@@ -218,8 +218,8 @@ class FindingIn(Schema):
     check_code: str = Field("", max_length=60, description="a failed automatic check of the order")
 
 
-@router.post("/inspections/{number}/findings", response={201: FindingOut})
-def finding_create(request: HttpRequest, number: str, payload: FindingIn) -> Status:
+@router.post("/inspections/{number}/findings", response={201: InspectionFindingOut})
+def supervision_finding_create(request: HttpRequest, number: str, payload: InspectionFindingIn) -> Status:
     insp = selectors.inspection_for(_viewer(request), number)
     sample: InspectionSample | None = None
     if payload.order_number:
@@ -240,25 +240,25 @@ def finding_create(request: HttpRequest, number: str, payload: FindingIn) -> Sta
     return Status(201, _finding_out(Finding.objects.select_related("order", "created_by").get(pk=f.pk), defs))
 
 
-class CloseIn(Schema):
+class InspectionCloseIn(Schema):
     conclusion: str = Field("", max_length=5000)
 
 
-@router.post("/inspections/{number}/close", response=InspectionOut)
-def inspection_close(request: HttpRequest, number: str, payload: CloseIn) -> dict[str, Any]:
+@router.post("/inspections/{number}/close", response=SupervisionInspectionOut)
+def supervision_inspection_close(request: HttpRequest, number: str, payload: InspectionCloseIn) -> dict[str, Any]:
     insp = selectors.inspection_for(_viewer(request), number)
     services.inspection_close(actor=request.user, inspection=insp, conclusion=payload.conclusion)
     return _inspection_out(selectors.inspection_for(request.user, number), full=True)
 
 
 @router.get("/inspections/{number}/report.pdf")
-def inspection_report_pdf(request: HttpRequest, number: str) -> HttpResponse:
+def supervision_report_pdf(request: HttpRequest, number: str) -> HttpResponse:
     """The inspection report (PDF, in the caller's language)."""
     return pdf_response(report.report_document(selectors.inspection_for(_viewer(request), number)))
 
 
 @router.get("/inspections/{number}/report.xlsx")
-def inspection_report_xlsx(request: HttpRequest, number: str) -> HttpResponse:
+def supervision_report_xlsx(request: HttpRequest, number: str) -> HttpResponse:
     insp = selectors.inspection_for(_viewer(request), number)
     response = HttpResponse(report.report_xlsx(insp), content_type=report.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{insp.number}.xlsx"'
@@ -267,15 +267,16 @@ def inspection_report_xlsx(request: HttpRequest, number: str) -> HttpResponse:
 
 # --- rectification tasks -------------------------------------------------------------------------------------
 
-class AssignIn(Schema):
+class RectificationAssignIn(Schema):
     department: str = choice(Department)
     deadline: date
     responsible: str | None = Field(None, max_length=150, description="username, of the department")
     instructions: str = Field("", max_length=5000)
 
 
-@router.post("/inspections/{number}/findings/{finding_id}/rectification", response={201: TaskOut})
-def rectification_assign(request: HttpRequest, number: str, finding_id: int, payload: AssignIn) -> Status:
+@router.post("/inspections/{number}/findings/{finding_id}/rectification", response={201: RectificationTaskOut})
+def supervision_rectification_assign(request: HttpRequest, number: str, finding_id: int,
+                                     payload: RectificationAssignIn) -> Status:
     insp = selectors.inspection_for(_viewer(request), number)
     finding = Finding.objects.filter(inspection=insp, pk=finding_id).select_related("order").first() \
         if 0 < finding_id < 2**31 else None
@@ -292,9 +293,10 @@ def rectification_assign(request: HttpRequest, number: str, finding_id: int, pay
     return Status(201, _task_out(selectors.task_for(request.user, t.number)))
 
 
-@router.get("/rectification", response=list[TaskOut])
+@router.get("/rectification", response=list[RectificationTaskOut])
 @paginate(Paged)
-def task_list(request: HttpRequest, state: str = "", department: str = "", due: str = "", q: str = "") -> Mapped:
+def supervision_rectification_list(request: HttpRequest, state: str = "", department: str = "", due: str = "",
+                                   q: str = "") -> Mapped:
     """P6.1.a 整改: the tasks the caller sees — their department's (rectification_work), or all (inspection_view).
     `state` may be "open"; `due` "overdue"."""
     user = request.user
@@ -304,29 +306,31 @@ def task_list(request: HttpRequest, state: str = "", department: str = "", due: 
                   _task_out)
 
 
-@router.get("/rectification/{number}", response=TaskOut)
-def task_get(request: HttpRequest, number: str) -> dict[str, Any]:
+@router.get("/rectification/{number}", response=RectificationTaskOut)
+def supervision_rectification_get(request: HttpRequest, number: str) -> dict[str, Any]:
     return _task_out(selectors.task_for(request.user, number))
 
 
-class RespondIn(Schema):
+class RectificationRespondIn(Schema):
     measures: str = Field(..., min_length=1, max_length=5000)
 
 
-@router.post("/rectification/{number}/respond", response=TaskOut)
-def task_respond(request: HttpRequest, number: str, payload: RespondIn) -> dict[str, Any]:
+@router.post("/rectification/{number}/respond", response=RectificationTaskOut)
+def supervision_rectification_respond(request: HttpRequest, number: str,
+                                      payload: RectificationRespondIn) -> dict[str, Any]:
     t = selectors.task_for(request.user, number)
     services.rectification_respond(actor=request.user, task=t, measures=payload.measures)
     return _task_out(selectors.task_for(request.user, number))
 
 
-class VerifyIn(Schema):
+class RectificationVerifyIn(Schema):
     accept: bool = Field(..., description="true: close the task; false: send it back (note required)")
     note: str = Field("", max_length=5000)
 
 
-@router.post("/rectification/{number}/verify", response=TaskOut)
-def task_verify(request: HttpRequest, number: str, payload: VerifyIn) -> dict[str, Any]:
+@router.post("/rectification/{number}/verify", response=RectificationTaskOut)
+def supervision_rectification_verify(request: HttpRequest, number: str,
+                                     payload: RectificationVerifyIn) -> dict[str, Any]:
     t = selectors.task_for(request.user, number)
     services.rectification_verify(actor=request.user, task=t, accept=payload.accept, note=payload.note)
     return _task_out(selectors.task_for(request.user, number))
