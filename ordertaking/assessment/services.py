@@ -5,12 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ordertaking.accounts.roles import perm
 from ordertaking.audit.services import event_record
-from ordertaking.common.errors import PermissionDenied
+from ordertaking.common.errors import Conflict, PermissionDenied
 
 from .kpis import RECEIVED, SATISFACTION
 from .models import KpiTarget
@@ -43,10 +43,17 @@ def target_set(*, actor: Any, kpi: str, department: str, period_kind: str, value
                   .filter(kpi=kpi, department=department, period_kind=period_kind).first())
         before = target_shown(kpi, target.value) if target else ""
         if target is None:
-            target = KpiTarget(kpi=kpi, department=department, period_kind=period_kind)
-        target.value = clean
-        target.updated_by = actor
-        target.save()
+            try:
+                with transaction.atomic():  # the first target of its kind: two leaders at once make one
+                    target = KpiTarget.objects.create(kpi=kpi, department=department, period_kind=period_kind,
+                                                      value=clean, updated_by=actor)
+            except IntegrityError:
+                raise Conflict(_("Someone set this target at the same moment; look at it again, then save."),
+                               code="target_changed") from None
+        else:
+            target.value = clean
+            target.updated_by = actor
+            target.save()
         event_record(actor=actor, action="kpi_target.set", subject=target, clause="P6.2",
                      before={"target": before} if before else None,
                      after={"kpi": kpi, "department": department, "period_kind": period_kind,
