@@ -207,3 +207,18 @@ def overdue(task: RectificationTask, today: date | None = None) -> bool:
 
 def default_deadline(today: date | None = None) -> date:
     return (today or timezone.localdate()) + timedelta(days=14)
+
+
+def rectification_on_time(*, date_from: date, date_to: date) -> dict[str, tuple[int, int]]:
+    """For P6.2's risk control: per department, the rectification tasks whose deadline falls in the period
+    and how many of them were closed (verified) by the end of their deadline day, company time. One query.
+    {department: (due, closed_on_time)}; a department without tasks due is absent."""
+    out: dict[str, list[int]] = {}
+    rows = RectificationTask.objects.filter(deadline__gte=date_from, deadline__lte=date_to).values_list(
+        "department", "deadline", "closed_at")
+    for department, deadline, closed_at in rows:
+        counts = out.setdefault(department, [0, 0])
+        counts[0] += 1
+        if closed_at is not None and timezone.localtime(closed_at).date() <= deadline:
+            counts[1] += 1
+    return {d: (c[0], c[1]) for d, c in out.items()}

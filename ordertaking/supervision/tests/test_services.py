@@ -270,3 +270,21 @@ def test_p6_1_a_the_real_checks_run_over_a_sampled_order_and_read_as_words(audit
     shown = checking.show_all(sample.results)
     assert all(s.label and s.outcome_label and s.clause for s in shown)
     assert sample.failed == sum(1 for s in shown if s.failed)
+
+
+def test_p6_2_rectification_closed_by_its_deadline_per_department(finding, auditor, sales_rep, reviewer):
+    from ordertaking.supervision.selectors import rectification_on_time
+
+    today = timezone.localdate()
+    on_time = services.rectification_assign(actor=auditor, finding=finding, department="sales",
+                                            deadline=today + timedelta(days=3))
+    late = services.rectification_assign(actor=auditor, finding=finding, department="sales", deadline=today)
+    services.rectification_assign(actor=auditor, finding=finding, department="order_center", deadline=today)
+    for t in (on_time, late):
+        services.rectification_verify(actor=auditor, task=services.rectification_respond(
+            actor=sales_rep, task=t, measures="已整改。"), accept=True)
+    RectificationTask.objects.filter(pk=late.pk).update(deadline=today - timedelta(days=1))
+    assert rectification_on_time(date_from=today - timedelta(days=7), date_to=today + timedelta(days=7)) == {
+        "sales": (2, 1), "order_center": (1, 0)}
+    assert rectification_on_time(date_from=today + timedelta(days=1), date_to=today + timedelta(days=7)) == {
+        "sales": (1, 1)}
