@@ -153,6 +153,11 @@ SHOTS = [
          BOTH),
     Shot("a9-customer-masked-no-grant", "auditor", "follow:/customers/?q=钱塘|#results table a[href^='/customers/']",
          BOTH),
+    # Excel import (issue 12): the upload with the templates, a file's preview with its errors, a result
+    Shot("c0-import-upload", "sales", "/imports/new/", BOTH),
+    Shot("c1-import-preview-errors", "sales", "follow:/imports/|#imports tbody tr:nth-child(2) a", BOTH),
+    Shot("c2-import-result", "sales", "follow:/imports/|#imports tbody tr:nth-child(1) a", BOTH),
+    Shot("c3-imports", "sales", "/imports/", BOTH),
 ]
 SCREENS = {"": ({"width": 1366, "height": 800}, True), ".phone": ({"width": 390, "height": 844}, False)}
 

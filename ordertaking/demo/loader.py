@@ -50,6 +50,7 @@ from . import archive as demo_archive
 from . import assessment as demo_assessment
 from . import confidentiality as demo_confidentiality
 from . import feedback as demo_feedback
+from . import imports as demo_imports
 from . import notifications as demo_notifications
 from . import portal as demo_portal
 from . import supervision as demo_supervision
@@ -361,6 +362,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     load_logistics, load_amendments, load_tracking, history.load,
     demo_portal.load,
     demo_archive.load,
+    demo_imports.load,
     vouchers.load, acceptance.load, load_feedback, load_confidentiality, demo_supervision.load,
     demo_assessment.load,
     load_notifications,  # last: the inboxes of every step before look read but for the newest few
