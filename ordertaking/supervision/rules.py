@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
@@ -162,9 +163,18 @@ def _text_no_credit_check(p: Mapping[str, Any]) -> str:
         "at": _when(p.get("at")), "by": _by(p)}
 
 
+def _money(value: Any) -> str:
+    """¥1,234.00, as every page shows an amount."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return "—"
+    return f"{'-' if amount < 0 else ''}¥{abs(amount):,.2f}"
+
+
 def _text_credit_checked(p: Mapping[str, Any]) -> str:
     return _("Credit checked on %(at)s before the approval (exposure %(exposure)s of a limit of %(limit)s).") % {
-        "at": _when(p.get("at")), "exposure": p.get("exposure") or "—", "limit": p.get("limit") or "—"}
+        "at": _when(p.get("at")), "exposure": _money(p.get("exposure")), "limit": _money(p.get("limit"))}
 
 
 def _text_chain(p: Mapping[str, Any]) -> str:

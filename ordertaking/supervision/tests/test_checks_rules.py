@@ -197,6 +197,14 @@ def test_p5_1_credit_an_approval_after_its_check_passes_and_an_unapproved_order_
     assert rules.check_credit(facts(*APPROVED[:2], state="submitted")).outcome == "not_applicable"
 
 
+def test_p5_1_credit_the_figures_of_the_check_read_as_money():
+    f = facts(*APPROVED)
+    check = replace(f.events[2], after={"exposure": "64000.00", "credit_limit": "1000000.00"})
+    found = rules.check_credit(replace(f, events=(*f.events[:2], check, *f.events[3:])))
+    assert en(found) == ["Credit checked on 2026-11-02 12:00 before the approval (exposure ¥64,000.00 of a limit "
+                         "of ¥1,000,000.00)."]
+
+
 def test_p5_1_credit_a_check_of_an_earlier_revision_does_not_cover_the_next_approval():
     steps = (*APPROVED, ("order.submitted", REP, "王销售"), ("order.approved", CENTER2, "孙审核"))
     found = rules.check_credit(facts(*steps))
