@@ -56,6 +56,7 @@ from ordertaking.fulfilment.models import Task
 from ordertaking.inquiries.models import Inquiry
 from ordertaking.orders.models import Order, OrderRevision
 from ordertaking.review.models import ReviewDecision
+from ordertaking.supervision.models import RectificationTask
 
 # --- departments, KPIs, periods -------------------------------------------------------------------------------
 
@@ -102,9 +103,9 @@ KPI_DEFINITIONS: dict[str, Promise] = {
     RISK: _("The share of risk kept under control: the amount of invoices due in the period paid in full by "
             "their due date (finance; and the customer's sales rep); the amount not left unpaid more than "
             "%(bad_days)s days past due, counted as bad debt (finance); credit holds released within %(hold)s "
-            "hours (finance, the person who released them); supervision inspection findings closed by their "
-            "deadline (each finding's department), once inspections are recorded. The rate is the mean of "
-            "these shares for the department."),
+            "hours (finance, the person who released them); the rectification tasks of supervision findings due "
+            "in the period and closed by their deadline (the task's department and responsible person). The "
+            "rate is the mean of these shares for the department."),
 }
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
@@ -341,6 +342,14 @@ def _hold_good() -> Q:
                                                 output_field=DateTimeField()))
 
 
+def _rectifications() -> QuerySet[Any]:
+    return RectificationTask.objects.annotate(kpi_dept=F("department"), closed_day=_local_day("closed_at"))
+
+
+def _rectified_good() -> Q:
+    return Q(state=RectificationTask.State.CLOSED, closed_at__isnull=False, closed_day__lte=F("deadline"))
+
+
 S, CS, OC, PR, LG, FI = (Role.SALES, Role.CUSTOMER_SERVICE, Role.ORDER_CENTER, Role.PRODUCTION, Role.LOGISTICS,
                          Role.FINANCE)
 
@@ -400,6 +409,9 @@ COMPONENTS: tuple[Component, ...] = (
               department=FI, good=_not_bad_debt, value="amount", date_is_day=True, ref="number"),
     Component("holds_on_time", RISK, RATE, _("Credit holds released in time"), _holds, "created_at", department=FI,
               person="released_by", good=_hold_good),
+    Component("findings_rectified", RISK, RATE, _("Inspection findings rectified by their deadline"),
+              _rectifications, "deadline", departments=DEPARTMENTS, person="responsible", good=_rectified_good,
+              date_is_day=True, ref="number"),
 )
 
 BY_KEY = {c.key: c for c in COMPONENTS}

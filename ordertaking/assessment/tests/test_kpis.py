@@ -211,3 +211,30 @@ def test_p6_2_period_codes():
     assert kpis.period_parse("2026") == Period(YEAR, date(2026, 1, 1))
     assert kpis.period_parse("2026-13") is None and kpis.period_parse("x") is None
     assert NOV.end == local(2026, 12, 1, 0) and NOV.previous(11).code == "2025-12"
+
+
+def test_p6_2_rectification_of_inspection_findings_goes_to_the_tasks_department_and_person(auditor, finance_user):
+    from ordertaking.supervision.models import Finding, Inspection, RectificationTask
+
+    insp = Inspection.objects.create(number="INSP-K-1", title="季度检查", period_from=date(2026, 10, 1),
+                                     period_to=date(2026, 10, 31), sample_size=1, seed=7, created_by=auditor)
+    finding = Finding.objects.create(inspection=insp, severity=Finding.Severity.choices[0][0], clause="P3.6",
+                                     description="收款记录不全", created_by=auditor)
+
+    def task(n: str, deadline: date, closed: datetime | None) -> None:
+        t = RectificationTask.objects.create(number=f"RT-K-{n}", finding=finding, inspection=insp,
+                                             department="finance", responsible=finance_user, deadline=deadline,
+                                             created_by=auditor)
+        if closed:
+            RectificationTask.objects.filter(pk=t.pk).update(state="closed", closed_at=closed)
+
+    task("1", date(2026, 11, 10), local(2026, 11, 10, 23, 30))  # closed on its deadline day (China time)
+    task("2", date(2026, 11, 12), local(2026, 11, 14))  # closed two days late
+    task("3", date(2026, 11, 20), None)  # still open
+    task("4", date(2026, 12, 2), None)  # due in December: not November's
+    # due in November: 3; closed by the deadline: 1 -> 1 / 3, for finance and its responsible person
+    f = fig("findings_rectified", "finance", person=finance_user.pk)
+    assert (f.n, f.good) == (3, 1)
+    assert fig("findings_rectified", "sales").n == 0
+    row = next(r for r in selectors.scorecard("finance", NOV) if r.kpi == kpis.RISK)
+    assert row.value == pytest.approx(1 / 3)
