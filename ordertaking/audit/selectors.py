@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -62,6 +63,26 @@ def timeline(subject: models.Model) -> list[AuditEvent]:
     each with its translated `description` and its `changes` in words; render with
     `audit/_timeline.html`. The order, review, customer, inquiry and credit pages all use it."""
     return describe_events(timeline_for(subject))
+
+
+# --- reading the log through the confidentiality rule (P4.1.c) -------------------------------------------
+
+# fn(user, events): masks, in memory only, what the reader may not see of each described event (its
+# before, after, changes and note); handed down by confidentiality (ConfidentialityConfig.ready). The
+# stored events are never touched: their hashes stay what the chain recorded.
+_READERS: list[Callable[[Any, list[Any]], None]] = []
+
+
+def event_reader_set(fn: Callable[[Any, list[Any]], None]) -> None:
+    _READERS[:] = [fn]
+
+
+def events_as_read(user: Any, events: Iterable[Any]) -> list[Any]:
+    """The events described (`describe_events`) as `user` may read them: the audit log's page and API."""
+    described = describe_events(events)
+    for fn in _READERS:
+        fn(user, described)
+    return described
 
 
 def _start_of(day: date) -> datetime:

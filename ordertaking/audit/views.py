@@ -12,8 +12,8 @@ from ordertaking.common.errors import PermissionDenied
 from ordertaking.common.pages import list_page, render_list
 
 from .forms import EventFilterForm
-from .labels import action_label, describe_events
-from .selectors import audit_verify, event_search, problem_record_name, subject_url
+from .labels import action_label
+from .selectors import audit_verify, event_search, events_as_read, problem_record_name, subject_url
 
 PAGE_SIZE = 50
 
@@ -31,7 +31,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     except PermissionDenied as e:
         raise DjangoPermissionDenied(str(e)) from e
     listed = list_page(request, events, page_size=PAGE_SIZE)
-    rows = describe_events(listed.page.object_list)
+    rows = events_as_read(request.user, listed.page.object_list)  # P4.1.c: masked on read
     for ev in rows:
         ev.url = subject_url(ev)
     context = {**listed.context(), "form": form, "events": rows, "sort": form.filters()["sort"]}

@@ -34,3 +34,6 @@ class CustomersConfig(AppConfig):
         reveal_source_add("contact", selectors.reveal_contact)
         reveal_source_add("address", selectors.reveal_address)
         reveal_source_add("customer", selectors.reveal_customer)
+        from ordertaking.confidentiality.duties import subject_customers_add, subject_customers_of
+
+        subject_customers_add("customers.customer", subject_customers_of(Customer, ""))

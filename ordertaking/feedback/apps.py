@@ -41,6 +41,11 @@ class FeedbackConfig(AppConfig):
         from ordertaking.confidentiality.duties import duty_add
 
         duty_add(selectors.complaint_duty, scope=selectors.complaint_duty_scope)
+        from ordertaking.confidentiality.duties import subject_customers_add, subject_customers_of
+
+        from .models import Complaint as _Complaint
+
+        subject_customers_add("feedback.complaint", subject_customers_of(_Complaint))
 
         # Files on a complaint (photos of the fault, the contract in dispute, P3.2) through the attachments app
         # (below): seen by whoever sees the complaint, attached by its handlers and recorders.

@@ -14,3 +14,10 @@ class InquiriesConfig(AppConfig):
         from .selectors import inquiry_duty, inquiry_duty_scope
 
         duty_add(inquiry_duty, scope=inquiry_duty_scope)
+
+        # P4.1.c: the audit log masks an inquiry's events by its customer (a prospect's stay masked).
+        from ordertaking.confidentiality.duties import subject_customers_add, subject_customers_of
+
+        from .models import Inquiry
+
+        subject_customers_add("inquiries.inquiry", subject_customers_of(Inquiry))

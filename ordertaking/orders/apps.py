@@ -26,3 +26,7 @@ class OrdersConfig(AppConfig):
         from .selectors import reveal_order
 
         reveal_source_add("order", reveal_order)
+        # P4.1.c: the audit log masks an order's events by the order's customer.
+        from ordertaking.confidentiality.duties import subject_customers_add, subject_customers_of
+
+        subject_customers_add("orders.order", subject_customers_of(Order))

@@ -31,16 +31,25 @@ def confidential(context: Any, value: Any, customer: Any, field: str, source: st
         return format_html("{}", value)
     masked = rules.mask(field, value, key=key)
     if source and lens.may_reveal(customer, field):
-        vals = json.dumps({"source": source, "ref": str(ref), "key": key or field})
-        return format_html(
-            '<span class="conf-value" data-field="{}"><span class="conf-masked">{}</span> '
-            '<button type="button" class="btn btn-link btn-sm p-0 align-baseline conf-reveal" hx-post="{}" '
-            "hx-vals='{}' hx-target=\"closest .conf-value\" hx-swap=\"outerHTML\" title=\"{}\">"
-            '<i class="bi bi-eye"></i> {}</button></span>',
-            field, masked, reverse("confidentiality:reveal"), vals,
-            _("Show in full; the reveal is logged"), _("Reveal"))
+        return reveal_html(field, masked, source=source, ref=ref, key=key or field)
+    return masked_html(masked)
+
+
+def masked_html(masked: Any) -> str:
     return format_html('<span class="conf-masked" title="{}">{}</span>',
                        _("Masked: confidential customer data (P4.1.c)"), masked)
+
+
+def reveal_html(field: str, masked: Any, *, source: str, ref: Any, key: str) -> str:
+    """A masked value with its "reveal" button (HTMX; the reveal is logged with its grant)."""
+    vals = json.dumps({"source": source, "ref": str(ref), "key": key})
+    return format_html(
+        '<span class="conf-value" data-field="{}"><span class="conf-masked">{}</span> '
+        '<button type="button" class="btn btn-link btn-sm p-0 align-baseline conf-reveal" hx-post="{}" '
+        "hx-vals='{}' hx-target=\"closest .conf-value\" hx-swap=\"outerHTML\" title=\"{}\">"
+        '<i class="bi bi-eye"></i> {}</button></span>',
+        field, masked, reverse("confidentiality:reveal"), vals,
+        _("Show in full; the reveal is logged"), _("Reveal"))
 
 
 @register.simple_tag(takes_context=True)

@@ -1,0 +1,149 @@
+"""P4.1.c on the audit log (`/audit/`, `GET /api/v1/audit/events`): an event's before, after, changes
+and note can carry a customer's confidential data (a contact's phone, an order's delivery address, the
+credit code, the invoicing details, the e-mail a private link was sent to). The log shows them as the
+one rule says: in full only to a reader holding a duty for that event's customer; masked for everyone
+else — auditors included, who hold no duty — with a "reveal" button (logged) under a grant in force.
+
+Masking happens on READ, in memory: the stored event is never touched, so its hash and the chain
+(`verify-audit`) stay what was recorded. Handed to the audit app in `ConfidentialityConfig.ready`
+(`audit.selectors.event_reader_set`); the customer of each event is found through the subjects the
+apps above hand down (`duties.subject_customers_add`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from ordertaking.audit.labels import event_changes, show_note
+from ordertaking.common.errors import NotFound
+
+from . import duties, rules
+from .models import Field
+from .selectors import Lens
+
+# The keys under which events store a customer's confidential values, and which field of the rule each is.
+KEY_FIELDS: dict[str, str] = {
+    "contact_name": Field.CONTACT_NAME, "told_contact": Field.CONTACT_NAME, "agreed_with": Field.CONTACT_NAME,
+    "phone": Field.PHONE, "contact_phone": Field.PHONE, "mobile": Field.PHONE,
+    "email": Field.EMAIL, "contact_email": Field.EMAIL, "sent_to": Field.EMAIL,
+    "address": Field.ADDRESS, "detail": Field.ADDRESS, "delivery_address": Field.ADDRESS,
+    "agreed_place": Field.ADDRESS,
+    "credit_code": Field.CREDIT_CODE,
+    "taxpayer_number": Field.INVOICING, "invoice_address": Field.INVOICING, "invoice_phone": Field.INVOICING,
+    "invoice_bank_account": Field.INVOICING,
+}
+# Events about a customer's contact person name them by "name" (and in their note).
+CONTACT_ACTION_PREFIX = "customer.contact_"
+CONTACT_LISTS = frozenset({"contacts"})
+SOURCE = "audit"
+
+
+def key_field(key: str, *, contact: bool = False) -> str | None:
+    """The confidential field an event's `key` holds, or None (a person's "name" only in a contact's record)."""
+    if contact and key == "name":
+        return Field.CONTACT_NAME
+    return KEY_FIELDS.get(key)
+
+
+def _mask_one(field: str, key: str, value: Any) -> Any:
+    if isinstance(value, str):
+        return rules.mask(field, value, key=key)
+    if isinstance(value, list):
+        return [_mask_one(field, key, v) for v in value]
+    return value
+
+
+def masked_payload(payload: Any, hidden: Callable[[str], bool], *, contact: bool = False) -> tuple[Any, set[str]]:
+    """A copy of an event's before/after with every confidential value the reader may not see masked,
+    at any depth, and the keys (top level) it masked. `hidden(field)` says whether a field is masked."""
+    masked_keys: set[str] = set()
+
+    def walk(value: Any, in_contact: bool, top: bool) -> Any:
+        if isinstance(value, dict):
+            out = {}
+            for k, v in value.items():
+                field = key_field(str(k), contact=in_contact)
+                if field is not None and hidden(field) and v not in (None, ""):
+                    out[k] = _mask_one(field, str(k), v)
+                    if top:
+                        masked_keys.add(str(k))
+                    elif v != out[k]:
+                        masked_keys.add("")
+                else:
+                    out[k] = walk(v, in_contact or k in CONTACT_LISTS, False)
+            return out
+        if isinstance(value, list):
+            return [walk(v, in_contact, False) for v in value]
+        return value
+
+    return walk(payload, contact, True), masked_keys
+
+
+def _customers_of(events: list[Any]) -> dict[tuple[str, str], Any]:
+    ids: dict[str, set[str]] = {}
+    for ev in events:
+        ids.setdefault(ev.subject_type, set()).add(str(ev.subject_id))
+    found: dict[tuple[str, str], Any] = {}
+    for subject_type, subject_ids in ids.items():
+        for subject_id, customer in duties.subject_customers(subject_type, sorted(subject_ids)).items():
+            found[(subject_type, str(subject_id))] = customer
+    return found
+
+
+def events_read(user: Any, events: list[Any], *, lens: Lens | None = None) -> None:
+    """Mask, in place and in memory, what `user` may not see of each described event (P4.1.c)."""
+    if not events:
+        return
+    from .templatetags.confidential import reveal_html
+
+    lens = lens or Lens(user)
+    customers = _customers_of(events)
+    for ev in events:
+        customer = customers.get((ev.subject_type, str(ev.subject_id)))
+        contact = ev.action.startswith(CONTACT_ACTION_PREFIX)
+
+        def hidden(field: str, customer: Any = customer) -> bool:
+            return not lens.sees(customer, field)
+
+        before, masked_b = masked_payload(ev.before, hidden, contact=contact)
+        after, masked_a = masked_payload(ev.after, hidden, contact=contact)
+        if contact and ev.message and hidden(Field.CONTACT_NAME):
+            ev.message = rules.mask(Field.CONTACT_NAME, ev.message)
+            ev.note = show_note(ev.message)
+        if not (masked_b or masked_a):
+            continue
+        ev.before, ev.after = before, after
+        ev.changes = event_changes(before, after)
+        ev.confidential_masked = True
+        if customer is None or lens.grant_id(customer) is None:
+            continue
+        for change in ev.changes:  # under a grant: each masked top-level value can be revealed, logged
+            key = change["key"]
+            field = key_field(key, contact=contact)
+            if field is None:
+                continue
+            if key in masked_a and change["after"]:
+                change["after_html"] = reveal_html(field, change["after"], source=SOURCE, ref=ev.pk,
+                                                   key=f"after.{key}")
+            if key in masked_b and change["before"]:
+                change["before_html"] = reveal_html(field, change["before"], source=SOURCE, ref=ev.pk,
+                                                    key=f"before.{key}")
+
+
+def reveal_event_value(user: Any, ref: str, key: str) -> tuple[Any, str, Any]:
+    """What the reveal action finds in an audit event (`before.phone`, `after.delivery_address`)."""
+    from ordertaking.audit.models import AuditEvent
+
+    side, _sep, name = str(key).partition(".")
+    ev = AuditEvent.objects.filter(pk=ref).first() if str(ref).isdigit() and len(str(ref)) < 19 else None
+    if ev is None or not user.has_perm("accounts.audit_view") or side not in ("before", "after"):
+        raise NotFound(_("Nothing to reveal here."))
+    payload = ev.before if side == "before" else ev.after
+    value = payload.get(name) if isinstance(payload, dict) else None
+    field = key_field(name, contact=ev.action.startswith(CONTACT_ACTION_PREFIX))
+    customer = duties.subject_customers(ev.subject_type, [str(ev.subject_id)]).get(str(ev.subject_id))
+    if field is None or customer is None or not isinstance(value, str) or not value:
+        raise NotFound(_("Nothing to reveal here."))
+    return customer, field, value
