@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from ordertaking.accounts.models import User
 from ordertaking.common.api import Mapped, Paged, choice
 from ordertaking.common.errors import NotFound, ValidationFailed
+from ordertaking.confidentiality.selectors import Lens, lens_for
 from ordertaking.customers.models import Customer
 from ordertaking.customers.selectors import customers_visible
 from ordertaking.orders.selectors import visible_orders
@@ -59,14 +60,17 @@ class ComplaintOut(Schema):
     notes: list[ComplaintNoteOut] | None = Field(None, description="on the single complaint only")
 
 
-def _complaint_out(c: Complaint, *, notes: bool = False) -> dict[str, Any]:
+def _complaint_out(c: Complaint, lens: Lens, *, notes: bool = False) -> dict[str, Any]:
+    """P4.1.c: the complainant's name and contact masked unless the reader holds a duty for the customer."""
     from django.utils import timezone
+
+    contact = selectors.complaint_contact(c, lens)
 
     out: dict[str, Any] = {
         "number": c.number, "kind": c.kind, "category": c.category, "source": c.source, "state": c.state,
         "customer_id": c.customer_id, "customer": c.customer.name,
-        "order_number": c.order.number if c.order is not None else None, "contact_name": c.contact_name,
-        "contact": c.contact, "description": c.description,
+        "order_number": c.order.number if c.order is not None else None, "contact_name": contact["contact_name"],
+        "contact": contact["contact"], "description": c.description,
         "handler": c.handler.username if c.handler is not None else None, "due_date": c.due_date,
         "overdue": c.is_open and c.due_date < timezone.localdate(), "escalated_at": c.escalated_at,
         "resolution": c.resolution, "resolved_at": c.resolved_at, "confirmed_at": c.confirmed_at,
@@ -97,7 +101,8 @@ def complaint_list(request: HttpRequest, state: str = "", kind: str = "", catego
         handler_id = User.objects.filter(username=handler[:150]).values_list("pk", flat=True).first() or -1
     qs = selectors.complaint_list(user, state=state, kind=kind, category=category, due=due, handler=handler_id,
                                   q=q[:100], mine_for=user if mine else None)
-    return Mapped(qs, _complaint_out)
+    lens = lens_for(request)
+    return Mapped(qs, lambda c: _complaint_out(c, lens))
 
 
 class ComplaintIn(Schema):
@@ -129,12 +134,12 @@ def complaint_create(request: HttpRequest, payload: ComplaintIn) -> Status:
     c = services.complaint_record(actor=user, customer=customer, order=order, kind=payload.kind,
                                   category=payload.category, description=payload.description, source=payload.source,
                                   contact_name=payload.contact_name, contact=payload.contact)
-    return Status(201, _complaint_out(selectors.complaint_for(user, c.number), notes=True))
+    return Status(201, _complaint_out(selectors.complaint_for(user, c.number), lens_for(request), notes=True))
 
 
 @router.get("/complaints/{number}", response=ComplaintOut)
 def complaint_get(request: HttpRequest, number: str) -> dict[str, Any]:
-    return _complaint_out(selectors.complaint_for(request.user, number), notes=True)
+    return _complaint_out(selectors.complaint_for(request.user, number), lens_for(request), notes=True)
 
 
 class AssignIn(Schema):
@@ -149,7 +154,7 @@ def complaint_assign(request: HttpRequest, number: str, payload: AssignIn) -> di
     if handler is None:
         raise ValidationFailed("unknown user", field="handler")
     services.complaint_assign(complaint=c, actor=request.user, handler=handler, note=payload.note)
-    return _complaint_out(selectors.complaint_for(request.user, number), notes=True)
+    return _complaint_out(selectors.complaint_for(request.user, number), lens_for(request), notes=True)
 
 
 class NoteIn(Schema):
@@ -160,7 +165,7 @@ class NoteIn(Schema):
 def complaint_investigate(request: HttpRequest, number: str, payload: NoteIn) -> dict[str, Any]:
     c = selectors.complaint_for(request.user, number)
     services.complaint_investigate(complaint=c, actor=request.user, note=payload.note)
-    return _complaint_out(selectors.complaint_for(request.user, number), notes=True)
+    return _complaint_out(selectors.complaint_for(request.user, number), lens_for(request), notes=True)
 
 
 class ProgressNoteIn(Schema):
@@ -183,7 +188,7 @@ class ResolveIn(Schema):
 def complaint_resolve(request: HttpRequest, number: str, payload: ResolveIn) -> dict[str, Any]:
     c = selectors.complaint_for(request.user, number)
     services.complaint_resolve(complaint=c, actor=request.user, resolution=payload.resolution)
-    return _complaint_out(selectors.complaint_for(request.user, number), notes=True)
+    return _complaint_out(selectors.complaint_for(request.user, number), lens_for(request), notes=True)
 
 
 class ConfirmIn(Schema):
@@ -196,7 +201,7 @@ class ConfirmIn(Schema):
 def complaint_confirm(request: HttpRequest, number: str, payload: ConfirmIn) -> dict[str, Any]:
     c = selectors.complaint_for(request.user, number)
     services.complaint_confirm(complaint=c, actor=request.user, how=payload.how, note=payload.note)
-    return _complaint_out(selectors.complaint_for(request.user, number), notes=True)
+    return _complaint_out(selectors.complaint_for(request.user, number), lens_for(request), notes=True)
 
 
 class ReopenIn(Schema):
@@ -207,7 +212,7 @@ class ReopenIn(Schema):
 def complaint_reopen(request: HttpRequest, number: str, payload: ReopenIn) -> dict[str, Any]:
     c = selectors.complaint_for(request.user, number)
     services.complaint_reopen(complaint=c, actor=request.user, reason=payload.reason)
-    return _complaint_out(selectors.complaint_for(request.user, number), notes=True)
+    return _complaint_out(selectors.complaint_for(request.user, number), lens_for(request), notes=True)
 
 
 # --- surveys ----------------------------------------------------------------------------------------

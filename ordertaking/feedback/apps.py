@@ -46,6 +46,9 @@ class FeedbackConfig(AppConfig):
         from .models import Complaint as _Complaint
 
         subject_customers_add("feedback.complaint", subject_customers_of(_Complaint))
+        from ordertaking.confidentiality.duties import reveal_source_add
+
+        reveal_source_add("complaint", selectors.reveal_complaint)
 
         # Files on a complaint (photos of the fault, the contract in dispute, P3.2) through the attachments app
         # (below): seen by whoever sees the complaint, attached by its handlers and recorders.

@@ -18,6 +18,7 @@ from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import NotFound
 from ordertaking.common.queues import Queue
 from ordertaking.confidentiality.models import Field
+from ordertaking.confidentiality.selectors import Lens
 from ordertaking.orders.models import Order
 
 from .models import Complaint, ComplaintNote, Survey
@@ -63,6 +64,27 @@ def complaint_for(user: Any, number: str) -> Complaint:
     if c is None:
         raise NotFound(_("No complaint %(number)s.") % {"number": number})
     return c
+
+
+def complaint_contact_field(value: str) -> str:
+    """A complainant's "how to reach them" is an e-mail address or a phone number (P4.1.c: masked as such)."""
+    return Field.EMAIL if "@" in (value or "") else Field.PHONE
+
+
+def complaint_contact(c: Complaint, lens: Lens) -> dict[str, Any]:
+    """The complainant's name and how to reach them as the lens's user sees them (P4.1.c: in full for whoever
+    handles or recorded the customer's open complaint, or holds another duty for the customer; else masked)."""
+    return {"contact_name": lens.show(c.customer, Field.CONTACT_NAME, c.contact_name),
+            "contact": lens.show(c.customer, complaint_contact_field(c.contact), c.contact)}
+
+
+def reveal_complaint(user: Any, ref: str, key: str) -> tuple[Any, str, Any]:
+    """What the reveal action finds on a complaint (handed down to confidentiality in FeedbackConfig.ready)."""
+    if key not in ("contact_name", "contact"):
+        raise NotFound(_("Nothing to reveal here."))
+    c = complaint_for(user, str(ref)[:40])
+    field = Field.CONTACT_NAME if key == "contact_name" else complaint_contact_field(c.contact)
+    return c.customer, field, getattr(c, key)
 
 
 def complaint_filter(qs: QuerySet[Complaint], *, state: str = "", kind: str = "", category: str = "",

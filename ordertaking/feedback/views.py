@@ -112,7 +112,8 @@ def complaint_new(request: AuthedRequest) -> HttpResponse:
 def _detail_ctx(request: AuthedRequest, c: Complaint, **forms: Any) -> dict[str, Any]:
     user = request.user
     handlers = selectors.handlers()
-    return {"complaint": c, "moves": selectors.available_moves(user, c), "notes": selectors.complaint_notes(c),
+    return {"complaint": c, "contact_field": selectors.complaint_contact_field(c.contact),
+            "moves": selectors.available_moves(user, c), "notes": selectors.complaint_notes(c),
             "steps": selectors.customer_steps(c), "events": selectors.complaint_timeline(c),
             "today": timezone.localdate(),
             "assign_form": forms.get("assign_form") or AssignForm(handlers=handlers,
