@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 
 from ordertaking.common.api import Mapped, Paged, choice
 from ordertaking.common.errors import PermissionDenied
+from ordertaking.confidentiality.selectors import lens_for
 from ordertaking.orders.selectors import order_get
 from ordertaking.orders.states import OrderState
 
@@ -55,11 +56,13 @@ class PortalLinkRevokeIn(Schema):
     reason: str = Field(..., min_length=1, max_length=300)
 
 
-def _link_out(link: PortalLink) -> dict[str, Any]:
+def _link_out(link: PortalLink, visible: bool) -> dict[str, Any]:
+    """`sent_to` masked for whoever may not see the customer's e-mail (P4.1.c)."""
     status = selectors.link_status(link)
     return {"id": link.pk, "state": link.state, "status": status,
             "url": selectors.link_url(link) if status == "active" else "", "language": link.language,
-            "sent_to": link.sent_to, "created_at": link.created_at, "created_by": str(link.created_by),
+            "sent_to": selectors.sent_to_shown(link, visible), "created_at": link.created_at,
+            "created_by": str(link.created_by),
             "expires_at": link.expires_at, "revoked_at": link.revoked_at, "revoke_reason": link.revoke_reason,
             "use_count": link.use_count, "last_used_at": link.last_used_at}
 
@@ -75,15 +78,18 @@ def _order(request: HttpRequest, number: str) -> Any:
 @order_router.get("/{number}/portal-links", response=list[PortalLinkOut])
 @paginate(Paged)
 def portal_link_list(request: HttpRequest, number: str) -> Mapped:
-    return Mapped(selectors.order_links(_order(request, number)), _link_out)
+    order = _order(request, number)
+    visible = selectors.email_visible(request.user, order, lens_for(request))
+    return Mapped(selectors.order_links(order), lambda link: _link_out(link, visible))
 
 
 @order_router.post("/{number}/portal-links", response={201: PortalLinkOut})
 def portal_link_issue(request: HttpRequest, number: str, payload: PortalLinkIn) -> Status:
-    link = services.portal_link_issue(actor=request.user, order=_order(request, number),  # type: ignore[arg-type]
+    order = _order(request, number)
+    link = services.portal_link_issue(actor=request.user, order=order,  # type: ignore[arg-type]
                                       email=payload.email, days=payload.days, send=payload.send,
                                       language=payload.language)
-    return Status(201, _link_out(link))
+    return Status(201, _link_out(link, selectors.email_visible(request.user, order, lens_for(request))))
 
 
 @order_router.post("/{number}/portal-links/{link_id}/revoke", response=PortalLinkOut)
@@ -91,7 +97,8 @@ def portal_link_revoke(request: HttpRequest, number: str, link_id: int, payload:
     order = _order(request, number)
     link = selectors.order_link_get(user=request.user, order=order, pk=link_id)
     return _link_out(services.portal_link_revoke(actor=request.user, link=link,  # type: ignore[arg-type]
-                                                 reason=payload.reason))
+                                                 reason=payload.reason),
+                     selectors.email_visible(request.user, order, lens_for(request)))
 
 
 # --- the customer's overview by token ---------------------------------------------------------------

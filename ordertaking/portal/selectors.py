@@ -14,6 +14,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied
+from ordertaking.common.masking import mask_email
+from ordertaking.confidentiality.models import Field
+from ordertaking.confidentiality.selectors import Lens
 from ordertaking.orders.models import Order
 from ordertaking.orders.selectors import visible_orders
 
@@ -116,6 +119,21 @@ def email_prefill(order: Order) -> str:
         if order.contact_name and c.name == order.contact_name:
             return c.email
     return contacts[0].email if contacts else ""
+
+
+def email_visible(user: Any, order: Order, lens: Lens | None = None) -> bool:
+    """P4.1.c: whether `user` sees the customer's e-mail addresses in full on the link card: the order's rep
+    and whoever entered it, or whoever holds a duty for the customer's e-mail (the customer's rep …)."""
+    if not user or not user.is_authenticated:
+        return False
+    if user.pk in (order.sales_rep_id, order.entered_by_id):
+        return True
+    return (lens or Lens(user)).sees(order.customer, Field.EMAIL)
+
+
+def sent_to_shown(link: PortalLink, visible: bool) -> str:
+    """The address a link went to, masked for whoever may not see the customer's e-mail (P4.1.c)."""
+    return link.sent_to if visible else mask_email(link.sent_to)
 
 
 def may_manage_links(actor: Any, order: Order) -> bool:

@@ -17,8 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ordertaking.accounts.http import AuthedRequest
 from ordertaking.common.errors import DomainError, PermissionDenied
+from ordertaking.common.masking import mask_email
 from ordertaking.common.pages import domain_errors, forbidden, put_error
 from ordertaking.common.pdf import pdf_response
+from ordertaking.confidentiality.selectors import lens_for
 from ordertaking.orders.documents import ORDER_DOCUMENTS
 from ordertaking.orders.selectors import order_get
 
@@ -57,12 +59,17 @@ def document(request: HttpRequest, token: str, key: str) -> HttpResponse:
 def _card_context(request: AuthedRequest, order: Any, *, form: IssueForm | None = None,
                   issued: Any = None) -> dict[str, Any]:
     links = list(selectors.order_links(order))
-    rows = [{"link": ln, "status": selectors.link_status(ln),
+    visible = selectors.email_visible(request.user, order, lens_for(request))  # P4.1.c
+    rows = [{"link": ln, "status": selectors.link_status(ln), "sent_to": selectors.sent_to_shown(ln, visible),
              "url": selectors.link_url(ln) if selectors.link_is_usable(ln) else ""} for ln in links]
     refusal = services.issue_refusal(order)
+    on_file = selectors.email_prefill(order)
     return {"order": order, "rows": rows, "refusal": refusal, "issued": issued,
-            "form": form or IssueForm(initial={"email": selectors.email_prefill(order), "send": True,
+            "issued_to": selectors.sent_to_shown(issued, visible) if issued is not None else "",
+            "form": form or IssueForm(initial={"email": on_file if visible else "", "send": True,
                                                "language": "zh-hans"}),
+            # whoever may not see the address sends to the one on file without reading it
+            "email_on_file": "" if visible or not on_file else mask_email(on_file),
             "revoke_form": RevokeForm(), "default_days": settings.ORDERTAKING_PORTAL_LINK_DAYS}
 
 
@@ -93,8 +100,11 @@ def link_issue(request: AuthedRequest, number: str) -> HttpResponse:
     form = IssueForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
+        email = d["email"]
+        if not email and d["send"] and not selectors.email_visible(request.user, order, lens_for(request)):
+            email = selectors.email_prefill(order)  # the contact's address on file, never shown to this user
         try:
-            link = services.portal_link_issue(actor=request.user, order=order, email=d["email"], days=d["days"],
+            link = services.portal_link_issue(actor=request.user, order=order, email=email, days=d["days"],
                                               send=d["send"], language=d["language"])
         except PermissionDenied:
             raise
@@ -103,7 +113,8 @@ def link_issue(request: AuthedRequest, number: str) -> HttpResponse:
         else:
             if getattr(request, "htmx", False):
                 return render(request, "portal/_order_card.html", _card_context(request, order, issued=link))
-            messages.success(request, _("Link sent to %(email)s.") % {"email": link.sent_to} if link.sent_to
+            shown = selectors.sent_to_shown(link, selectors.email_visible(request.user, order, lens_for(request)))
+            messages.success(request, _("Link sent to %(email)s.") % {"email": shown} if link.sent_to
                              else _("Link issued."))
             return redirect(_back(order))
     return render(request, "portal/_order_card.html", _card_context(request, order, form=form), status=422)
