@@ -60,13 +60,14 @@ class ReadinessWithdrawIn(Schema):
     reason: str = Field(..., min_length=1, max_length=500)
 
 
-def _out(r: DeliveryReadiness) -> dict[str, Any]:
+def _out(r: DeliveryReadiness, user: Any) -> dict[str, Any]:
     s = r.shipment
+    agreed = selectors.agreed_shown(r, user)  # P4.1.c
     return {"shipment": s.number, "order": s.order.number, "shipment_state": s.state, "complete": r.complete,
             "missing": r.missing_parts(), "packaging_intact": r.packaging_intact,
             "inspection_passed": r.inspection_passed, "inspection_reports": list(r.inspection_numbers or []),
             "vehicle_ready": r.vehicle_ready, "packing_materials_ready": r.packing_materials_ready,
-            "agreed_time": r.agreed_time, "agreed_place": r.agreed_place, "agreed_with": r.agreed_with,
+            "agreed_time": r.agreed_time, "agreed_place": agreed["agreed_place"], "agreed_with": agreed["agreed_with"],
             "agreed_on": r.agreed_on,
             "parts": [{"part": p, "signed": r.signed_at(p) is not None,
                        "signed_by": str(r.signed_by(p)) if r.signed_by(p) else None, "signed_at": r.signed_at(p),
@@ -75,7 +76,7 @@ def _out(r: DeliveryReadiness) -> dict[str, Any]:
 
 @router.get("/readiness/{number}", response=ReadinessOut, summary="A shipment's delivery readiness (P2.5.a)")
 def readiness_get(request: HttpRequest, number: str) -> dict[str, Any]:
-    return _out(selectors.readiness_of(selectors.readiness_shipment(request.user, number)))
+    return _out(selectors.readiness_of(selectors.readiness_shipment(request.user, number)), request.user)
 
 
 @router.post("/readiness/{number}/{part}/sign", response=ReadinessOut,
@@ -86,7 +87,7 @@ def readiness_sign(request: HttpRequest, number: str, part: Part, payload: Readi
     packing_materials_ready; sales (the order's sales rep): agreed_time, agreed_place, agreed_with, agreed_on."""
     shipment = selectors.readiness_shipment(request.user, number)
     services.readiness_sign(actor=request.user, shipment=shipment, part=part, **payload.dict())
-    return _out(selectors.readiness_of(selectors.readiness_shipment(request.user, number)))
+    return _out(selectors.readiness_of(selectors.readiness_shipment(request.user, number)), request.user)
 
 
 @router.post("/readiness/{number}/{part}/withdraw", response=ReadinessOut,
@@ -94,6 +95,6 @@ def readiness_sign(request: HttpRequest, number: str, part: Part, payload: Readi
 def readiness_withdraw(request: HttpRequest, number: str, part: Part, payload: ReadinessWithdrawIn) -> dict[str, Any]:
     shipment = selectors.readiness_shipment(request.user, number)
     services.readiness_withdraw(actor=request.user, shipment=shipment, part=part, reason=payload.reason)
-    return _out(selectors.readiness_of(selectors.readiness_shipment(request.user, number)))
+    return _out(selectors.readiness_of(selectors.readiness_shipment(request.user, number)), request.user)
 # Acceptance, acceptance issues and compensation (P2.5.c/d): /orders/{number}/acceptance, /issues, /compensations.
 router.add_router("", acceptance_router)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from ordertaking.common import pdf
 from ordertaking.orders.documents import OrderDocument, delivery_place, order_document_add
 from ordertaking.orders.models import Order
+from ordertaking.orders.selectors import order_contact
 from ordertaking.portal.qr import portal_qr_drawing
 from ordertaking.portal.selectors import active_link, link_token
 
@@ -100,17 +101,20 @@ def _signature_block(voucher: DeliveryVoucher, order: Order) -> list[Any]:
     return [KeepTogether([heading, t])]
 
 
-def voucher_story(voucher: DeliveryVoucher) -> list[Any]:
-    """The body of one voucher, in the active language."""
+def voucher_story(voucher: DeliveryVoucher, reader: Any = None) -> list[Any]:
+    """The body of one voucher, in the active language. The delivery street and contact as `reader` may see
+    them (P4.1.c, the order's one rule); without a reader it is the customer's own copy (their private link)."""
     order = voucher.order
     shipment = voucher.shipment
+    contact = order_contact(order, reader) if reader is not None else {
+        "contact_name": order.contact_name, "delivery_address": order.delivery_address}
     facts = pdf.fields_table([
         (_("Order"), order.number),
         (_("Customer"), order.customer.name),
         (_("Shipment"), shipment.number),
         (_("Shipped on"), pdf.date_text(shipment.shipped_at)),
-        (_("Delivery place"), delivery_place(order)),
-        (_("Contact"), order.contact_name),
+        (_("Delivery place"), delivery_place(order, contact["delivery_address"])),
+        (_("Contact"), contact["contact_name"]),
         (_("Carrier"), str(shipment.carrier or _("Own fleet"))),
         (_("Waybill number"), shipment.waybill_number),
         (_("Sales rep"), str(order.sales_rep)),
@@ -142,7 +146,7 @@ def voucher_document(voucher: DeliveryVoucher, *, reader: Any = None) -> pdf.Doc
     day = voucher.signed_at or voucher.shipment.shipped_at or voucher.created_at
     return pdf.Document(title=title, number=voucher.number, date=timezone.localtime(day).date(),
                         filename=f"{title}-{voucher.number}", ascii_filename=f"delivery-voucher-{voucher.number}",
-                        story=voucher_story(voucher), subject=voucher.order.customer.name)
+                        story=voucher_story(voucher, reader), subject=voucher.order.customer.name)
 
 
 def order_vouchers_document(order: Order, *, reader: Any = None) -> pdf.Document:
@@ -156,7 +160,7 @@ def order_vouchers_document(order: Order, *, reader: Any = None) -> pdf.Document
             story.append(PageBreak())
         if len(vouchers) > 1:
             story.append(pdf.para(f"{_('Delivery voucher')} {voucher.number}", "heading"))
-        story += voucher_story(voucher)
+        story += voucher_story(voucher, reader)
     title = _("Delivery voucher")
     return pdf.Document(title=title, number=order.number, date=timezone.localdate(), filename=f"{title}-{order.number}",
                         ascii_filename=f"delivery-vouchers-{order.number}", story=story,

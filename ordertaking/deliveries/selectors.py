@@ -6,9 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ordertaking.confidentiality.models import Field
+from ordertaking.confidentiality.rules import mask
 from ordertaking.logistics.models import Shipment
 from ordertaking.logistics.selectors import shipment_for
 from ordertaking.orders.models import Order
+from ordertaking.orders.selectors import order_contact_visible
 from ordertaking.production.selectors import finished_inspections_passed, shipping_block
 
 from .models import DeliveryReadiness
@@ -73,6 +76,15 @@ class PartView:
     facts: list[tuple[str, str]] = field(default_factory=list)
 
 
+def agreed_shown(readiness: DeliveryReadiness, user: Any) -> dict[str, str]:
+    """The place and person the sales rep agreed the delivery with, as `user` may see them (P4.1.c: the
+    order's delivery street and contact, by the order's one rule)."""
+    if order_contact_visible(user, readiness.shipment.order):
+        return {"agreed_place": readiness.agreed_place, "agreed_with": readiness.agreed_with}
+    return {"agreed_place": mask(Field.ADDRESS, readiness.agreed_place),
+            "agreed_with": mask(Field.CONTACT_NAME, readiness.agreed_with)}
+
+
 def readiness_parts(readiness: DeliveryReadiness, user: Any) -> list[PartView]:
     """The three parts as the checklist card shows them: who signed when, what was confirmed, and
     whether this user may sign or withdraw it now (only while the shipment is planned)."""
@@ -84,6 +96,7 @@ def readiness_parts(readiness: DeliveryReadiness, user: Any) -> list[PartView]:
     planned = shipment.state == Shipment.State.PLANNED
     order = shipment.order
     labels = dict(DeliveryReadiness.Part.choices)
+    agreed = agreed_shown(readiness, user)
     yes = _("Yes")
     out = []
     for part in PARTS:
@@ -99,8 +112,8 @@ def readiness_parts(readiness: DeliveryReadiness, user: Any) -> list[PartView]:
             else:
                 when = localtime(readiness.agreed_time) if readiness.agreed_time else None
                 facts = [(_("Agreed delivery time"), date_format(when, "Y-m-d H:i") if when else ""),
-                         (_("Agreed delivery place"), readiness.agreed_place),
-                         (_("Agreed with"), readiness.agreed_with),
+                         (_("Agreed delivery place"), agreed["agreed_place"]),
+                         (_("Agreed with"), agreed["agreed_with"]),
                          (_("Agreed on"), date_format(readiness.agreed_on, "Y-m-d") if readiness.agreed_on else "")]
             note = getattr(readiness, f"{part}_note")
             if note:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ordertaking.common.errors import NotFound
 from ordertaking.common.pages import domain_errors
 from ordertaking.logistics.models import Shipment
-from ordertaking.orders.selectors import order_get
+from ordertaking.orders.selectors import order_contact_visible, order_get
 
 from . import selectors, services
 from .forms import PART_FORMS, WithdrawForm
@@ -39,10 +39,12 @@ def _back(request: HttpRequest, number: str, *_args: Any) -> str:
     return reverse("deliveries:readiness_page", args=[number])
 
 
-def _initial(shipment: Shipment, part: str) -> dict[str, Any]:
+def _initial(shipment: Shipment, part: str, user: Any) -> dict[str, Any]:
     order = shipment.order
     if part != "sales":
         return {}
+    if not order_contact_visible(user, order):  # P4.1.c: never prefill a form with what the user may not see
+        return {"agreed_on": timezone.localdate()}
     place = "".join(p for p in (str(order.delivery_region or ""), order.delivery_city, order.delivery_address) if p)
     return {"agreed_place": place, "agreed_with": order.contact_name, "agreed_on": timezone.localdate()}
 
@@ -54,7 +56,7 @@ def _card(request: HttpRequest, shipment: Shipment, *, forms: dict[str, Any] | N
     forms = forms or {}
     for p in parts:
         if p.can_sign and p.key not in forms:
-            forms[p.key] = PART_FORMS[p.key](initial=_initial(shipment, p.key), prefix=p.key)
+            forms[p.key] = PART_FORMS[p.key](initial=_initial(shipment, p.key, request.user), prefix=p.key)
     rows = [(p, forms.get(p.key)) for p in parts]
     return render(request, "deliveries/_readiness.html", {
         "shipment": shipment, "readiness": readiness, "rows": rows, "withdraw_form": WithdrawForm(),

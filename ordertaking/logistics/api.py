@@ -15,7 +15,10 @@ from ninja.pagination import paginate
 from ordertaking.catalog.models import Region
 from ordertaking.common.api import Mapped, NonNull, Paged, choice
 from ordertaking.common.errors import NotFound, ValidationFailed
-from ordertaking.orders.selectors import order_get
+from ordertaking.confidentiality.models import Field as Confidential
+from ordertaking.confidentiality.rules import mask
+from ordertaking.confidentiality.selectors import Lens, lens_for
+from ordertaking.orders.selectors import order_contact_visible, order_get
 
 from . import selectors, services
 from .models import Carrier, Method, Shipment, ShippingException, TrackingEvent
@@ -308,17 +311,20 @@ class ShippingExceptionOut(Schema):
     created_at: datetime
 
 
-def _exception_out(e: ShippingException) -> dict[str, Any]:
+def _exception_out(e: ShippingException, lens: Lens) -> dict[str, Any]:
+    """`told_contact` (the customer's person told) masked unless the reader sees the order's contact (P4.1.c)."""
+    told = e.told_contact if order_contact_visible(lens.user, e.order, lens) else mask(Confidential.CONTACT_NAME,
+                                                                                       e.told_contact)
     return {"id": e.pk, "shipment": e.shipment.number, "order_number": e.order.number, "kind": e.kind,
             "state": e.state, "cause": e.cause, "handling": e.handling, "told_departments": e.told_departments,
-            "told_contact": e.told_contact, "new_arrival": e.new_arrival, "created_at": e.created_at}
+            "told_contact": told, "new_arrival": e.new_arrival, "created_at": e.created_at}
 
 
 @router.post("/shipments/{number}/exceptions", response={201: ShippingExceptionOut})
 def exception_record(request: HttpRequest, number: str, payload: ShippingExceptionIn) -> Status:
     s = selectors.shipment_for(request.user, number)
     e = services.exception_record(shipment=s, actor=request.user, **payload.dict())  # type: ignore[arg-type]
-    return Status(201, _exception_out(selectors.exception_for(request.user, e.pk)))
+    return Status(201, _exception_out(selectors.exception_for(request.user, e.pk), lens_for(request)))
 
 
 @router.get("/exceptions", response=list[ShippingExceptionOut])
@@ -329,7 +335,8 @@ def exception_list(request: HttpRequest, state: str = "", order: str = "") -> Ma
         qs = qs.filter(state=state)
     if order:
         qs = qs.filter(order__number=order.strip().upper())
-    return Mapped(qs.order_by("-created_at", "-id"), _exception_out)
+    lens = lens_for(request)
+    return Mapped(qs.order_by("-created_at", "-id"), lambda e: _exception_out(e, lens))
 
 
 class ExceptionHandleIn(Schema):
@@ -346,14 +353,14 @@ class ExceptionCloseIn(Schema):
 def exception_handle(request: HttpRequest, exception_id: int, payload: ExceptionHandleIn) -> dict[str, Any]:
     e = selectors.exception_for(request.user, exception_id)
     services.exception_handle(exception=e, actor=request.user, **payload.dict())  # type: ignore[arg-type]
-    return _exception_out(selectors.exception_for(request.user, exception_id))
+    return _exception_out(selectors.exception_for(request.user, exception_id), lens_for(request))
 
 
 @router.post("/exceptions/{exception_id}/close", response=ShippingExceptionOut)
 def exception_close(request: HttpRequest, exception_id: int, payload: ExceptionCloseIn) -> dict[str, Any]:
     e = selectors.exception_for(request.user, exception_id)
     services.exception_close(exception=e, actor=request.user, note=payload.note)  # type: ignore[arg-type]
-    return _exception_out(selectors.exception_for(request.user, exception_id))
+    return _exception_out(selectors.exception_for(request.user, exception_id), lens_for(request))
 
 
 # --- the carriers' webhook ----------------------------------------------------------------------

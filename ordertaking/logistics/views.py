@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ordertaking.accounts.http import AuthedRequest
 from ordertaking.common.errors import DomainError, PermissionDenied
 from ordertaking.common.pages import domain_errors, forbidden, list_page, put_error, render_list
-from ordertaking.orders.selectors import order_get
+from ordertaking.confidentiality.selectors import lens_for
+from ordertaking.orders.selectors import order_contact_visible, order_get
 
 from . import selectors, services
 from .forms import CancelForm, CarrierForm, ExceptionForm, HandleForm, ShipmentFilterForm, ShipmentForm, TrackingForm
@@ -124,13 +125,17 @@ def shipment_new(request: AuthedRequest, number: str) -> HttpResponse:
     carrier_notes = [{"carrier": c, "rating": selectors.rating_of(c),
                       "refusals": words([selectors.REFUSAL_WORDS[r]
                                          for r in selectors.carrier_refusals(c, order, today)])} for c in carriers]
-    return render(request, "logistics/shipment_form.html", {"order": order, "rows": rows, "form": form,
-                                                            "carrier_notes": carrier_notes}, status=status)
+    return render(request, "logistics/shipment_form.html", {
+        "order": order, "rows": rows, "form": form, "carrier_notes": carrier_notes,
+        "contact_visible": order_contact_visible(user, order, lens_for(request))}, status=status)
 
 
 def _detail_ctx(request: AuthedRequest, shipment: Shipment, **extra: Any) -> dict[str, Any]:
     user = request.user
-    return {"shipment": shipment, "lines": shipment.lines.select_related("order_line").all(),
+    return {"shipment": shipment,
+            # P4.1.c: the delivery contact and street in full for the order's rep and logistics handling it
+            "contact_visible": order_contact_visible(user, shipment.order, lens_for(request)),
+            "lines": shipment.lines.select_related("order_line").all(),
             "events": selectors.shipment_events(shipment),
             "exceptions": list(shipment.exceptions.select_related("reported_by").order_by("-created_at", "-id")),
             "can_manage": selectors.may_manage(user), "tracking_form": extra.pop("tracking_form", None)

@@ -21,6 +21,7 @@ from ordertaking.common.errors import DomainError, NotFound
 from ordertaking.common.pages import domain_errors, forbidden, list_page, render_list
 from ordertaking.deliveries.models import AcceptanceIssue, Compensation, Criterion, IssueClass
 from ordertaking.orders.models import Order
+from ordertaking.orders.selectors import order_contact_visible
 
 from . import selectors, services
 
@@ -108,8 +109,8 @@ def acceptance_form(request: HttpRequest, number: str) -> HttpResponse:
             return redirect(reverse("orders:detail", args=[order.number]))
     return render(request, "deliveries/acceptance/form.html", {
         "order": order, "rows": rows, "criteria": Criterion.choices, "error": error, "post": request.POST,
-        "customer_name": request.POST.get("customer_name", order.contact_name) if request.method == "POST"
-        else order.contact_name,
+        "customer_name": request.POST.get("customer_name", "") if request.method == "POST"
+        else (order.contact_name if order_contact_visible(request.user, order) else ""),  # P4.1.c
     }, status=400 if error else 200)
 
 
@@ -151,6 +152,8 @@ def _issue_context(request: HttpRequest, issue: AcceptanceIssue) -> dict[str, An
     S = AcceptanceIssue.State
     return {
         "issue": issue, "order": issue.order, "updates": selectors.issue_updates(issue), "compensations": comps,
+        # P4.1.c: the contact's name prefilled only for whoever may see it
+        "contact_prefill": issue.order.contact_name if order_contact_visible(user, issue.order) else "",
         "today": timezone.localdate(),
         "can_classify": selectors.may_classify(user, issue) and issue.state == S.OPEN,
         "can_analyse": handler and issue.is_major and issue.state in (S.OPEN, S.ANALYSED),
