@@ -55,6 +55,7 @@ class AccessRequest(models.Model):
                                    related_name="+", verbose_name=_("revoked by"))
     revoked_at = models.DateTimeField(_("revoked on"), null=True, blank=True)
     revoke_reason = models.TextField(_("reason for revoking"), blank=True)
+    expiry_told_at = models.DateTimeField(_("holder told of the end"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ("-requested_at", "-id")

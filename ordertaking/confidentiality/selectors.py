@@ -268,3 +268,11 @@ def home_queues(user: Any) -> list[Queue]:
               "meta": f"{r.requested_by} · {r.reason[:40]}", "is_order": False} for r in qs[:5]]
     return [Queue(key="access_requests", title=_l("Access requests to decide"), count=qs.count(), items=items,
                   url=reverse("confidentiality:requests"), empty_text=_l("No request waits for your decision."))]
+
+
+def grants_ending(*, now: datetime | None = None, within: timedelta = timedelta(days=1)) -> list[int]:
+    """The grants in force ending within `within` whose holder was not told yet (the daily job)."""
+    now = now or timezone.now()
+    return list(AccessRequest.objects.filter(state=AccessRequest.State.GRANTED, expires_at__gt=now,
+                                             expires_at__lte=now + within, expiry_told_at__isnull=True)
+                .order_by("expires_at", "id").values_list("pk", flat=True))

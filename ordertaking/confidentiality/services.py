@@ -8,15 +8,20 @@ subject = the customer)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ordertaking.accounts.roles import Role
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from ordertaking.notifications.models import Kind
+from ordertaking.notifications.selectors import recipients_with_role
+from ordertaking.notifications.services import notify
 
 from . import duties, rules, selectors
 from .models import AccessRequest, Consent, RevealLog
@@ -63,12 +68,29 @@ def access_request_create(*, actor: Any, customer: Any, reason: str, days: Any =
                            code="access_request_open") from e
         event_record(actor=actor, action="confidential_access.requested", subject=customer, clause="P4.1.c",
                      after={"access_request": req.state, "days": n}, message=reason, label=_label(customer))
+        notify(recipients=deciders_of(customer), kind=Kind.ACCESS_REQUESTED, actor=actor, subject=req,
+               params={"order": customer.name, "reason": reason, "days": n}, url=_url(req))
     return req
+
+
+def _url(req: AccessRequest) -> str:
+    return reverse("confidentiality:request", args=[req.pk])
+
+
+def deciders_of(customer: Any) -> list[Any]:
+    """Who is told of a request (P4.1.c): the customer's rep's leader, and leadership holding
+    `confidential_access_decide`."""
+    people = list(recipients_with_role(Role.LEADERSHIP, capability="confidential_access_decide"))
+    rep = getattr(customer, "sales_rep", None)
+    leader = getattr(rep, "leader", None) if rep is not None else None
+    if leader is not None and leader.is_active:
+        people.insert(0, leader)
+    return people
 
 
 def _locked(req: AccessRequest) -> AccessRequest:
     locked = AccessRequest.objects.select_for_update(of=("self",)).select_related(
-        "customer", "customer__sales_rep").get(pk=req.pk)
+        "customer", "customer__sales_rep", "requested_by").get(pk=req.pk)
     return locked
 
 
@@ -102,6 +124,9 @@ def access_request_decide(*, actor: Any, request: AccessRequest, grant: bool, da
         event_record(actor=actor, action="confidential_access.granted" if grant else "confidential_access.refused",
                      subject=req.customer, clause=ACCESS.clause(verb), before={"access_request": before},
                      after=after, message=comment, label=_label(req.customer))
+        notify(recipients=[req.requested_by], kind=Kind.ACCESS_DECIDED, actor=actor, subject=req, url=_url(req),
+               params={"order": req.customer.name, "outcome": "granted" if grant else "refused",
+                       "expires": after.get("expires", ""), "comment": comment})
     _refresh(request, req)
     return request
 
@@ -151,6 +176,9 @@ def access_grant_revoke(*, actor: Any, request: AccessRequest, reason: str = "")
         event_record(actor=actor, action="confidential_access.revoked", subject=req.customer, clause="P4.1.c",
                      before={"access_request": before}, after={"access_request": req.state}, message=reason,
                      label=_label(req.customer))
+        if not own:  # the holder learns their grant ended (giving it up oneself needs no message)
+            notify(recipients=[req.requested_by], kind=Kind.ACCESS_REVOKED, actor=actor, subject=req, url=_url(req),
+                   params={"order": req.customer.name, "reason": reason})
     _refresh(request, req)
     return request
 
@@ -220,3 +248,26 @@ def consent_record(*, actor: Any, customer: Any, what: str, recipient: str, purp
                      message=evidence, label=_label(customer))
     return consent
 
+
+
+# --- the grant's end, told in advance (daily job) -----------------------------------------------------
+
+EXPIRY_NOTICE = timedelta(days=1)
+
+
+def grant_expiry_tell(*, grant_id: int, now: datetime | None = None) -> bool:
+    """P4.1.c: tell a grant's holder, once, that it ends within a day (the daily job's item). False when
+    it needs no message (told already, no longer in force, or not ending yet)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        req = AccessRequest.objects.select_for_update(of=("self",)).select_related(
+            "customer", "requested_by").get(pk=grant_id)
+        if (req.expiry_told_at is not None or not req.in_force(now) or req.expires_at is None
+                or req.expires_at > now + EXPIRY_NOTICE):
+            return False
+        req.expiry_told_at = now
+        req.save(update_fields=["expiry_told_at"])
+        notify(recipients=[req.requested_by], kind=Kind.ACCESS_EXPIRING, subject=req, url=_url(req),
+               params={"order": req.customer.name,
+                       "expires": timezone.localtime(req.expires_at).strftime("%Y-%m-%d %H:%M")})
+    return True

@@ -57,6 +57,12 @@ class Kind(models.TextChoices):
     - rectification_*: order (the finding's order number, else the inspection's), task, inspection, due,
       reason — assigned/returned to the department or its responsible person, responded to the auditors,
       overdue (also days) to both (supervision, P6.1.a).
+    - access_requested: order (the customer's name: a request is about a customer, not an order), reason,
+      days — to whoever decides (the rep's leader, leadership) (P4.1.c).
+    - access_decided: order (the customer's name), outcome ("granted" | "refused"), expires, comment — to the
+      requester.
+    - access_expiring: order (the customer's name), expires — to the grant's holder, the day before it ends.
+    - access_revoked: order (the customer's name), reason — to the holder when someone else revokes it.
     """
 
     ORDER_SUBMITTED = "order_submitted", _("Order submitted for review")
@@ -90,6 +96,10 @@ class Kind(models.TextChoices):
     RECTIFICATION_RESPONDED = "rectification_responded", _("Rectification answered")
     RECTIFICATION_RETURNED = "rectification_returned", _("Rectification sent back")
     RECTIFICATION_OVERDUE = "rectification_overdue", _("Rectification overdue")
+    ACCESS_REQUESTED = "access_requested", _("Access to confidential data requested")
+    ACCESS_DECIDED = "access_decided", _("Access to confidential data decided")
+    ACCESS_EXPIRING = "access_expiring", _("Access to confidential data ends soon")
+    ACCESS_REVOKED = "access_revoked", _("Access to confidential data revoked")
 
 
 # Kinds mailed unless the user says otherwise: those where someone must act or learns a decision.

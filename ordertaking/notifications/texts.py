@@ -81,9 +81,26 @@ TEXTS: dict[str, tuple[Promise, Promise]] = {
     Kind.RECTIFICATION_OVERDUE: (_("Rectification %(task)s is overdue"),
                                  _("Rectification %(task)s (%(order)s) of inspection %(inspection)s was due %(due)s "
                                    "and is not answered.")),
+    Kind.ACCESS_REQUESTED: (_("Access to %(order)s's confidential data asked for"),
+                            _("%(actor)s asks to see the confidential data of %(order)s for %(days)s days. "
+                              "Reason: %(reason)s")),
+    Kind.ACCESS_EXPIRING: (_("Your access to %(order)s's confidential data ends %(expires)s"),
+                           _("Your grant to see the confidential data of %(order)s ends %(expires)s. Ask again "
+                             "if your work still needs it.")),
+    Kind.ACCESS_REVOKED: (_("Your access to %(order)s's confidential data was revoked"),
+                          _("%(actor)s revoked your grant to see the confidential data of %(order)s. "
+                            "Reason: %(reason)s")),
 }
 
 OUTCOME_TEXTS: dict[str, dict[str, tuple[Promise, Promise]]] = {
+    Kind.ACCESS_DECIDED: {
+        "granted": (_("Access to %(order)s's confidential data granted"),
+                    _("%(actor)s granted your request to see the confidential data of %(order)s until "
+                      "%(expires)s. Each value you reveal is logged. %(comment)s")),
+        "refused": (_("Access to %(order)s's confidential data refused"),
+                    _("%(actor)s refused your request to see the confidential data of %(order)s. "
+                      "Reason: %(comment)s")),
+    },
     Kind.SPECIAL_APPROVAL_DECIDED: {
         "granted": (_("Special approval granted for order %(order)s"),
                     _("%(actor)s granted the special approval of order %(order)s. %(comment)s")),
