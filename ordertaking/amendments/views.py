@@ -22,6 +22,7 @@ from ordertaking.catalog.models import Product, Region
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied
 from ordertaking.common.pages import domain_errors, forbidden, list_page, render_list
 from ordertaking.orders.models import Order
+from ordertaking.orders.selectors import order_contact, order_contact_visible
 from ordertaking.orders.states import OrderState
 
 from . import selectors, services
@@ -64,14 +65,21 @@ def _parse_date(value: str) -> date | str | None:
         return value  # the service refuses it with its field
 
 
+# P4.1.c: an order's contact and street, prefilled only for whoever may see them
+CONFIDENTIAL = ("delivery_address", "contact_name", "contact_phone")
+
+
 def _form_values(request: HttpRequest, order: Order) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, str]]:
     """The header changes, the lines and the raw values (to show again) from the POSTed form."""
     post = request.POST
     errors: dict[str, str] = {}
     changes: dict[str, Any] = {}
+    hidden = not order_contact_visible(request.user, order)  # P4.1.c: these were shown masked, not prefilled
     for name in ("delivery_city", "delivery_address", "contact_name", "contact_phone", "customer_reference",
                  "notes"):
         if name in post:
+            if hidden and name in CONFIDENTIAL and not post.get(name, "").strip():
+                continue  # left empty: unchanged
             changes[name] = post.get(name, "")
     if "delivery_date" in post:
         parsed = _parse_date(post["delivery_date"])
@@ -111,7 +119,10 @@ def _change_ctx(request: HttpRequest, order: Order, *, errors: dict[str, str] | 
     change = selectors.open_change(order)
     floors = selectors.line_floors(order)
     lines = [{"line": ln, "floor": floors.get(ln.pk, Decimal("0"))} for ln in order.lines.all()]
+    visible = order_contact_visible(request.user, order)
+    masked = {} if visible else {k: v for k, v in order_contact(order, request.user).items() if k in CONFIDENTIAL}
     return {"order": order, "change": change, "lines": lines, "errors": errors or {},
+            "contact_visible": visible, "masked": masked,
             "values": values if values is not None else {}, "new_rows": range(NEW_LINES),
             "regions": Region.objects.filter(served=True).order_by("code"),
             "products": Product.objects.filter(active=True).order_by("code"),

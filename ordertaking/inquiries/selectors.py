@@ -46,14 +46,17 @@ def inquiry_visible(*, user: Any, inquiry: Inquiry) -> bool:
     return sees_all_inquiries(user) or user.pk in (inquiry.received_by_id, inquiry.assigned_to_id)
 
 
-def inquiry_contact_visible(user: Any, inquiry: Inquiry) -> bool:
+def inquiry_contact_visible(user: Any, inquiry: Inquiry, lens: Any = None) -> bool:
     """P4.1.c: whether `user` sees the inquiry's contact unmasked: whoever received it or had it handed
     over (they handle it), and whoever holds a duty for its customer (confidentiality's one rule)."""
     if not user or not user.is_authenticated:
         return False
     if user.pk in (inquiry.received_by_id, inquiry.assigned_to_id):
         return True
-    return bool(inquiry.customer_id and confidential_sees(user, inquiry.customer, Field.PHONE))
+    if not inquiry.customer_id:
+        return False
+    return bool(lens.sees(inquiry.customer, Field.PHONE) if lens is not None
+                else confidential_sees(user, inquiry.customer, Field.PHONE))
 
 
 # --- the duty handed down to confidentiality (InquiriesConfig.ready) ------------------------------------

@@ -15,8 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 from ordertaking.accounts.http import AuthedRequest
 from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import DomainError, NotFound
+from ordertaking.common.masking import mask_name
 from ordertaking.common.pages import domain_errors, forbidden, list_page, put_error, render_list
 from ordertaking.confidentiality.models import Field
+from ordertaking.confidentiality.selectors import lens_for
 from ordertaking.confidentiality.selectors import sees as confidential_sees
 from ordertaking.customers.selectors import customers_visible
 
@@ -50,7 +52,12 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     qs = selectors.inquiry_list(user=request.user, scope=scope, channel=channel, state=state, q=q,
                                 special=special, sort=sort)
-    context = {**list_page(request, qs, page_size=PAGE_SIZE).context(), "scope": scope, "can_all": can_all,
+    listed = list_page(request, qs, page_size=PAGE_SIZE)
+    lens = lens_for(request)
+    for inq in listed.page.object_list:  # P4.1.c: the contact's name as this user may see it
+        inq.contact_shown = (inq.contact_name if selectors.inquiry_contact_visible(request.user, inq, lens)
+                             else mask_name(inq.contact_name))
+    context = {**listed.context(), "scope": scope, "can_all": can_all,
                "channel": channel, "state": state, "q": q, "special": special, "sort": sort,
                "channels": Inquiry.Channel.choices, "states": Inquiry.State.choices,
                "can_record": request.user.has_perm("accounts.inquiry_record")}
