@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import NotFound, ValidationFailed
-from ordertaking.common.masking import mask_contact
+from ordertaking.confidentiality.events import events_read
 from ordertaking.confidentiality.models import Field
 from ordertaking.confidentiality.rules import mask
 from ordertaking.confidentiality.selectors import Lens
@@ -167,18 +167,7 @@ def customer_timeline(customer: Customer, *, user: Any, lens: Lens | None = None
     the contacts' names, phones and e-mails, the addresses, the credit code and the invoicing details in
     the changes are masked, and so is a contact's name given as an event's note."""
     events: list[Any] = timeline(customer)
-    lens = lens or Lens(user)
-    if lens.sees(customer, Field.PHONE) and lens.sees(customer, Field.INVOICING):
-        return events
-    for ev in events:
-        contact_event = ev.action.startswith("customer.contact_")
-        for row in ev.changes:
-            key = row.get("key", "")
-            key = "contact_name" if contact_event and key == "name" else key
-            row["before"] = mask_contact(key, row.get("before"))
-            row["after"] = mask_contact(key, row.get("after"))
-        if contact_event and ev.message:
-            ev.message = mask(Field.CONTACT_NAME, ev.message)
+    events_read(user, events, lens=lens or Lens(user))  # the audit log's reading: one rule, field by field
     return events
 
 

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import NotFound
-from ordertaking.common.masking import mask_contact
 from ordertaking.common.queues import Queue
+from ordertaking.confidentiality.events import events_masked
 from ordertaking.confidentiality.models import Field
 from ordertaking.confidentiality.rules import mask
 from ordertaking.confidentiality.selectors import Lens
@@ -165,13 +165,7 @@ def order_timeline(order: Order, *, masked: bool = False) -> list[Any]:
     (P4.2.a, P6.1.a), as every timeline shows them (audit.selectors.timeline).
     `masked`: contact details in the changes are masked (P4.1.c, common/masking.py)."""
     described: list[Any] = timeline(order)
-    if masked:
-        for ev in described:
-            for row in ev.changes:
-                key = row.get("key", "")
-                row["before"] = mask_contact(key, row.get("before"))
-                row["after"] = mask_contact(key, row.get("after"))
-    return described
+    return events_masked(described) if masked else described
 
 
 # --- home queues ------------------------------------------------------------------------------------
