@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import NotFound
 from ordertaking.common.queues import Queue
+from ordertaking.confidentiality.events import events_read
 from ordertaking.confidentiality.models import Field
 from ordertaking.confidentiality.selectors import Lens
 from ordertaking.orders.models import Order
@@ -129,8 +130,12 @@ def complaint_notes(complaint: Complaint) -> list[ComplaintNote]:
     return list(complaint.notes.select_related("author").order_by("created_at", "id"))
 
 
-def complaint_timeline(complaint: Complaint) -> list[Any]:
-    return timeline(complaint)
+def complaint_timeline(complaint: Complaint, user: Any = None) -> list[Any]:
+    """The complaint's events; for `user`, read through the one rule (P4.1.c) as the audit log reads them."""
+    events: list[Any] = timeline(complaint)
+    if user is not None:
+        events_read(user, events)
+    return events
 
 
 def available_moves(user: Any, c: Complaint) -> dict[str, bool]:

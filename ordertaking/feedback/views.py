@@ -114,7 +114,7 @@ def _detail_ctx(request: AuthedRequest, c: Complaint, **forms: Any) -> dict[str,
     handlers = selectors.handlers()
     return {"complaint": c, "contact_field": selectors.complaint_contact_field(c.contact),
             "moves": selectors.available_moves(user, c), "notes": selectors.complaint_notes(c),
-            "steps": selectors.customer_steps(c), "events": selectors.complaint_timeline(c),
+            "steps": selectors.customer_steps(c), "events": selectors.complaint_timeline(c, user),
             "today": timezone.localdate(),
             "assign_form": forms.get("assign_form") or AssignForm(handlers=handlers,
                                                                    initial={"handler": c.handler_id or user.pk}),

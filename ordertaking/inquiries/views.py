@@ -17,6 +17,7 @@ from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import DomainError, NotFound
 from ordertaking.common.masking import mask_name
 from ordertaking.common.pages import domain_errors, forbidden, list_page, put_error, render_list
+from ordertaking.confidentiality.events import events_masked
 from ordertaking.confidentiality.models import Field
 from ordertaking.confidentiality.selectors import lens_for
 from ordertaking.confidentiality.selectors import sees as confidential_sees
@@ -139,10 +140,12 @@ def _detail(request: HttpRequest, inquiry: Inquiry, *, handover: HandoverForm | 
     user = request.user
     order_url = reverse("orders:detail", args=[inquiry.order.number]) if inquiry.order else ""
     active = states.can_move(inquiry.state, "update")
+    contact_visible = selectors.inquiry_contact_visible(user, inquiry)  # P4.1.c
+    events = timeline(inquiry)
     context = {
         "inquiry": inquiry,
-        "contact_visible": selectors.inquiry_contact_visible(user, inquiry),  # P4.1.c
-        "events": timeline(inquiry),
+        "contact_visible": contact_visible,
+        "events": events if contact_visible else events_masked(events),
         "order_url": order_url,
         "handover_form": handover or HandoverForm(initial={
             "special_needs": inquiry.special_needs,
