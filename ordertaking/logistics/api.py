@@ -275,8 +275,9 @@ def _tracking_out(e: TrackingEvent, number: str) -> dict[str, Any]:
 @paginate(Paged)
 def tracking_event_list(request: HttpRequest, number: str) -> Mapped:
     s = selectors.shipment_for(request.user, number)
+    visible = order_contact_visible(request.user, s.order, lens_for(request))  # P4.1.c
     return Mapped(TrackingEvent.objects.filter(shipment=s).order_by("-occurred_at", "-id"),
-                  lambda e: _tracking_out(e, s.number))
+                  lambda e: _tracking_out(e if visible else selectors.tracking_mask(e), s.number))
 
 
 @router.post("/shipments/{number}/events", response={201: TrackingEventOut})

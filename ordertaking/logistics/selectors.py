@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ordertaking.common.errors import NotFound
+from ordertaking.common.masking import mask_address, mask_name
 from ordertaking.common.queues import Queue
 from ordertaking.confidentiality.models import Field
 from ordertaking.fulfilment.models import Task
@@ -128,9 +129,23 @@ def open_exceptions(order: Order) -> list[ShippingException]:
                 .select_related("shipment").order_by("-created_at", "-id"))
 
 
-def shipment_events(shipment: Shipment) -> list[TrackingEvent]:
-    return list(TrackingEvent.objects.filter(shipment=shipment).select_related("recorded_by")
-                .order_by("-occurred_at", "-id"))
+def shipment_events(shipment: Shipment, *, contact_visible: bool = True) -> list[TrackingEvent]:
+    """The tracking events, newest first; for a reader who may not see the delivery contact, the signed-for
+    event's place (the door) and note (who signed) masked (P4.1.c)."""
+    events = list(TrackingEvent.objects.filter(shipment=shipment).select_related("recorded_by")
+                  .order_by("-occurred_at", "-id"))
+    if not contact_visible:
+        for ev in events:
+            tracking_mask(ev)
+    return events
+
+
+def tracking_mask(ev: TrackingEvent) -> TrackingEvent:
+    """P4.1.c: the signed-for event names the delivery address and the person who signed: masked (in memory)."""
+    if ev.kind == TrackingEvent.Kind.DELIVERED:
+        ev.place = mask_address(ev.place)
+        ev.note = mask_name(ev.note)
+    return ev
 
 
 def exceptions_visible(user: Any) -> QuerySet[ShippingException]:

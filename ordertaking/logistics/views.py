@@ -132,11 +132,12 @@ def shipment_new(request: AuthedRequest, number: str) -> HttpResponse:
 
 def _detail_ctx(request: AuthedRequest, shipment: Shipment, **extra: Any) -> dict[str, Any]:
     user = request.user
+    visible = order_contact_visible(user, shipment.order, lens_for(request))
     return {"shipment": shipment,
             # P4.1.c: the delivery contact and street in full for the order's rep and logistics handling it
-            "contact_visible": order_contact_visible(user, shipment.order, lens_for(request)),
+            "contact_visible": visible,
             "lines": shipment.lines.select_related("order_line").all(),
-            "events": selectors.shipment_events(shipment),
+            "events": selectors.shipment_events(shipment, contact_visible=visible),
             "exceptions": list(shipment.exceptions.select_related("reported_by").order_by("-created_at", "-id")),
             "can_manage": selectors.may_manage(user), "tracking_form": extra.pop("tracking_form", None)
             or TrackingForm(), "cancel_form": extra.pop("cancel_form", None) or CancelForm(),

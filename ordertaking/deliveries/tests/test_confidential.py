@@ -51,3 +51,18 @@ def test_p4_1_c_the_voucher_pdf_carries_the_street_and_contact_by_duty(request, 
     assert ("张江路100号" in text) is full and (NAME in text) is full
     if not full:
         assert "刘**" in text
+
+
+@pytest.mark.parametrize("who,full", [("sales_rep", True), ("leader", False)])
+def test_p4_1_c_the_signed_for_tracking_event_masks_the_door_and_the_signer(request, client, shipment,
+                                                                           logistics_user, who, full):
+    from ordertaking.logistics.services import tracking_event_record
+
+    tracking_event_record(shipment=shipment, actor=logistics_user, kind="delivered", place="上海市浦东新区张江路100号",
+                          note="刘经理 本人签收")
+    client.force_login(request.getfixturevalue(who))
+    html = client.get(reverse("logistics:shipment", args=[shipment.number])).content.decode()
+    events = client.get(f"/api/v1/logistics/shipments/{shipment.number}/events").json()["items"]
+    signed = next(e for e in events if e["kind"] == "delivered")
+    assert ("张江路100号" in html) is full and ("本人签收" in html) is full
+    assert ("张江路100号" in signed["place"]) is full and (signed["note"] == "刘经理 本人签收") is full
