@@ -159,8 +159,8 @@ SHOTS = [
     Shot("c2-import-result", "sales", "follow:/imports/|#imports tbody tr:nth-child(1) a", BOTH),
     Shot("c3-imports", "sales", "/imports/", BOTH),
     # P4.1.c on the audit log and a delivery page: masked for readers without a duty
-    Shot("c1-audit-log-masked", "auditor", "/audit/?action=readiness.signed", BOTH),
-    Shot("c2-shipment-masked", "leader", "follow:/logistics/shipments/|#shipment-table tbody a", BOTH),
+    Shot("m1-audit-log-masked", "auditor", "/audit/?action=readiness.signed", BOTH),
+    Shot("m2-shipment-masked", "leader", "follow:/logistics/shipments/|#shipment-table tbody a", BOTH),
 ]
 SCREENS = {"": ({"width": 1366, "height": 800}, True), ".phone": ({"width": 390, "height": 844}, False)}
 
