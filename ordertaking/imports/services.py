@@ -183,7 +183,7 @@ def batch_validate(batch_id: int) -> None:
     """The job behind the preview: every row checked through its service, nothing kept; the progress
     (rows checked of all) saved as it goes so the page's bar moves."""
     batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
-    if batch.state not in (ImportBatch.State.UPLOADED, ImportBatch.State.READY):
+    if batch.state not in (ImportBatch.State.UPLOADED, ImportBatch.State.READY, ImportBatch.State.FAILED):
         return
     batch.state = BATCH.check(batch.state, "validate")
     batch.rows_done = 0

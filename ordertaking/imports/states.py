@@ -8,7 +8,7 @@ from .models import ImportBatch
 
 S = ImportBatch.State
 BATCH = StateTable(S, {
-    "validate": Move({S.UPLOADED, S.READY}, S.VALIDATING, "P4.1.a"),
+    "validate": Move({S.UPLOADED, S.READY, S.FAILED}, S.VALIDATING, "P4.1.a"),  # failed: nothing was written
     "checked": Move({S.VALIDATING}, S.READY, "P4.1.a"),
     "import": Move({S.READY}, S.IMPORTING, "P4.1.a"),
     "finish": Move({S.IMPORTING}, S.DONE, "P4.1.a"),

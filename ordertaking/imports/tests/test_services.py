@@ -144,6 +144,12 @@ def test_a_database_error_midway_writes_nothing(upload, catalog, sales_rep, monk
     assert batch.state == "failed" and batch.outcome == "error" and batch.rows_imported == 0
     assert not Customer.objects.filter(name="甲公司").exists()
     assert not AuditEvent.objects.filter(action__in=["customer.created", "import_batch.imported"]).exists()
+    # the uploader checks the rows again and imports them once the database is back
+    monkeypatch.setattr(customer_services, "customer_create", real)
+    batch = services.batch_recheck(actor=sales_rep, batch=batch)
+    assert batch.state == "ready" and batch.rows_invalid == 0
+    batch = services.batch_commit(actor=sales_rep, batch=batch, mode="all")
+    assert batch.state == "done" and Customer.objects.filter(name__in=["甲公司", "乙公司"]).count() == 2
 
 
 def test_contacts_of_existing_customers_by_code_or_name(upload, customer, sales_rep):
