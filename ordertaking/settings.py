@@ -210,6 +210,18 @@ ORDERTAKING_RISK_ESCALATION_DAYS = int(os.environ.get("ORDERTAKING_RISK_ESCALATI
 ORDERTAKING_VERIFY_AFTER_DAYS = int(os.environ.get("ORDERTAKING_VERIFY_AFTER_DAYS", "180"))
 # P3.2: working days a complaint or dispute has from being received (or reopened) to being resolved.
 ORDERTAKING_COMPLAINT_DAYS = int(os.environ.get("ORDERTAKING_COMPLAINT_DAYS", "5"))
+# P6.1.b 举报邮箱和举报电话, shown on the public reporting page; the days a report may stay in each step
+# before the daily job escalates it (received, assessed, investigating, concluded), and the public
+# pages' rate limits (attempts per IP address and per receipt code, per window in minutes).
+ORDERTAKING_WHISTLEBLOWING_EMAIL = os.environ.get("ORDERTAKING_WHISTLEBLOWING_EMAIL", "jubao@example.com")
+ORDERTAKING_WHISTLEBLOWING_PHONE = os.environ.get("ORDERTAKING_WHISTLEBLOWING_PHONE", "400-800-1234")
+ORDERTAKING_WHISTLEBLOWING_DAYS = {
+    "received": int(os.environ.get("ORDERTAKING_WHISTLEBLOWING_RECEIVED_DAYS", "3")),
+    "assessed": int(os.environ.get("ORDERTAKING_WHISTLEBLOWING_ASSESSED_DAYS", "5")),
+    "investigating": int(os.environ.get("ORDERTAKING_WHISTLEBLOWING_INVESTIGATING_DAYS", "30")),
+    "concluded": int(os.environ.get("ORDERTAKING_WHISTLEBLOWING_CONCLUDED_DAYS", "15")),
+}
+ORDERTAKING_WHISTLEBLOWING_LIMITS = {"submit_ip": 5, "login_ip": 10, "login_code": 5, "window_minutes": 15}
 # P2.5.d 规定时间: working days to solve a general acceptance issue before it goes to the rep's leader.
 ORDERTAKING_ACCEPTANCE_ISSUE_DAYS = int(os.environ.get("ORDERTAKING_ACCEPTANCE_ISSUE_DAYS", "3"))
 AXES_FAILURE_LIMIT = int(os.environ.get("ORDERTAKING_LOGIN_FAILURE_LIMIT", "5"))

@@ -38,6 +38,8 @@ from ordertaking.common.findings import FINDING_LABELS
 # The name an event carries when the customer acted through their private link (P2.5.b: signing the
 # delivery voucher, accepting a line, answering a survey): `event_record(actor=None, actor_name=CUSTOMER_ACTOR)`.
 CUSTOMER_ACTOR = "customer"
+# The reporter of a whistleblowing report on the public page (P6.1.b): never a person's name.
+REPORTER_ACTOR = "reporter"
 
 # --- the actions, one set of choices per app ------------------------------------------------------
 
@@ -288,11 +290,28 @@ class AssessmentAction(models.TextChoices):  # assessment (P6.2)
     TARGET_SET = "kpi_target.set", _("KPI target set")
 
 
+class WhistleblowingAction(models.TextChoices):  # whistleblowing (P6.1.b): the receipt code and state only
+    RECEIVED = "whistleblowing.received", _("Whistleblowing report received")
+    OPENED = "whistleblowing.opened", _("Whistleblowing report opened by an investigator")
+    FILE_OPENED = "whistleblowing.file_opened", _("File of a whistleblowing report downloaded")
+    ASSESSED = "whistleblowing.assessed", _("Whistleblowing report assessed")
+    DISMISSED = "whistleblowing.dismissed", _("Whistleblowing report closed as unfounded")
+    INVESTIGATING = "whistleblowing.investigating", _("Whistleblowing report under investigation")
+    CONCLUDED = "whistleblowing.concluded", _("Whistleblowing investigation concluded")
+    ACTION_TAKEN = "whistleblowing.action_taken", _("Action taken on a whistleblowing report")
+    QUESTION = "whistleblowing.question_asked", _("Question to the reporter")
+    REPORTER_ADDED = "whistleblowing.reporter_added", _("Reporter added information")
+    FILE_ADDED = "whistleblowing.file_added", _("File added to a whistleblowing report")
+    PERSONS_NAMED = "whistleblowing.persons_named", _("Persons named in a whistleblowing report changed")
+    ESCALATED = "whistleblowing.escalated", _("Whistleblowing report escalated: overdue")
+
+
 ACTION_CHOICES: tuple[type[models.TextChoices], ...] = (
     AuditAction, AccountAction, CatalogAction, CustomerAction, InquiryAction, OrderAction, ReviewAction,
     CreditAction, FinanceAction, TrackingAction, NotificationAction, FulfilmentAction, AmendmentAction,
     LogisticsAction, ProductionAction, PortalAction, ArchiveAction, AttachmentAction, ReadinessAction, FeedbackAction,
-    AcceptanceAction, VoucherAction, ConfidentialityAction, ImportAction, AssessmentAction, SupervisionAction)
+    AcceptanceAction, VoucherAction, ConfidentialityAction, ImportAction, AssessmentAction, SupervisionAction,
+    WhistleblowingAction)
 
 ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES for a in choices}
 
@@ -301,6 +320,9 @@ ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES 
 
 FIELD_LABELS: dict[str, Any] = {
     "kpi": _("KPI"), "period_kind": _("period"), "target": _("target"),  # KPI targets (P6.2)
+    # whistleblowing (P6.1.b)
+    "receipt_code": _("receipt code"),
+    "report_state": _("report state"),
     # customer archive and classification (P4.1.a/b)
     "confirmed": _("confirmed"),
     "purchase_frequency": _("purchase frequency"),
@@ -616,6 +638,12 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("import_kind", "prices"): _("Price policy (list and floor prices)"),
     ("import_mode", "all"): _("All rows or nothing"),
     ("import_mode", "valid"): _("Only the valid rows"),
+    ("report_state", "received"): pgettext_lazy("whistleblowing", "Received"),
+    ("report_state", "assessed"): pgettext_lazy("whistleblowing", "Assessed"),
+    ("report_state", "investigating"): pgettext_lazy("whistleblowing", "Under investigation"),
+    ("report_state", "concluded"): pgettext_lazy("whistleblowing", "Concluded"),
+    ("report_state", "action_taken"): pgettext_lazy("whistleblowing", "Action taken"),
+    ("report_state", "unfounded"): pgettext_lazy("whistleblowing", "Closed as unfounded"),
     # orders (P2.2, P2.3, P5.1)
     ("state", "draft"): _("Draft"),
     ("state", "submitted"): _("Pending review"),
@@ -1083,6 +1111,8 @@ def describe_events(events: Iterable[Any]) -> list[Any]:
             ev.who = gettext("System")
         elif not getattr(ev, "actor_id", None) and name == CUSTOMER_ACTOR:
             ev.who = gettext("The customer (private link)")
+        elif not getattr(ev, "actor_id", None) and name == REPORTER_ACTOR:
+            ev.who = gettext("The reporter (reporting page)")
         else:
             ev.who = name
         message = getattr(ev, "message", "")

@@ -43,6 +43,8 @@ NAV: list[tuple[str, Any, str, str | None]] = [
     ("confidentiality:reveals", _("Reveal log"), "bi-eye", "reveal_log_view"),
     ("supervision:inspections", _("Supervision inspections"), "bi-clipboard2-pulse", "inspection_view"),
     ("supervision:tasks", _("Rectification"), "bi-tools", "rectification_work|inspection_view"),
+    ("whistleblowing:list", _("Whistleblowing"), "bi-shield-exclamation",
+     "whistleblowing_investigate|whistleblowing_oversee"),
     ("audit:list", _("Audit log"), "bi-journal-text", "audit_view"),
     ("ops:jobs", _("Scheduled jobs"), "bi-clock-history", "user_manage"),
     ("ops:backups", _("Backups"), "bi-database-check", "user_manage"),

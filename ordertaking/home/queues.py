@@ -25,6 +25,7 @@ from ordertaking.production import selectors as production_selectors
 from ordertaking.review import selectors as review_selectors
 from ordertaking.supervision import selectors as supervision_selectors
 from ordertaking.tracking import selectors as tracking_selectors
+from ordertaking.whistleblowing import selectors as whistleblowing_selectors
 
 
 def _orders_home_queues(user: Any) -> list[Queue]:
@@ -48,6 +49,7 @@ PROVIDERS: list[Callable[[Any], list[Queue]]] = [
     acceptance_selectors.home_queues,
     confidentiality_selectors.home_queues,
     supervision_selectors.home_queues,
+    whistleblowing_selectors.home_queues,
 ]
 
 

@@ -63,6 +63,8 @@ class Kind(models.TextChoices):
       requester.
     - access_expiring: order (the customer's name), expires — to the grant's holder, the day before it ends.
     - access_revoked: order (the customer's name), reason — to the holder when someone else revokes it.
+    - whistleblowing_received / whistleblowing_reply: report (the receipt code only, P6.1.b) — to the
+      investigators; whistleblowing_overdue: report, days (its age) — to investigators and leadership.
     """
 
     ORDER_SUBMITTED = "order_submitted", _("Order submitted for review")
@@ -100,6 +102,9 @@ class Kind(models.TextChoices):
     ACCESS_DECIDED = "access_decided", _("Access to confidential data decided")
     ACCESS_EXPIRING = "access_expiring", _("Access to confidential data ends soon")
     ACCESS_REVOKED = "access_revoked", _("Access to confidential data revoked")
+    WHISTLEBLOWING_RECEIVED = "whistleblowing_received", _("Whistleblowing report received")
+    WHISTLEBLOWING_REPLY = "whistleblowing_reply", _("Reporter added information")
+    WHISTLEBLOWING_OVERDUE = "whistleblowing_overdue", _("Whistleblowing report overdue")
 
 
 # Kinds mailed unless the user says otherwise: those where someone must act or learns a decision.

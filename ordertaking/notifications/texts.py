@@ -90,6 +90,13 @@ TEXTS: dict[str, tuple[Promise, Promise]] = {
     Kind.ACCESS_REVOKED: (_("Your access to %(order)s's confidential data was revoked"),
                           _("%(actor)s revoked your grant to see the confidential data of %(order)s. "
                             "Reason: %(reason)s")),
+    Kind.WHISTLEBLOWING_RECEIVED: (_("Whistleblowing report %(report)s received"),
+                                   _("A new whistleblowing report, receipt code %(report)s, waits for assessment.")),
+    Kind.WHISTLEBLOWING_REPLY: (_("Reporter added information to report %(report)s"),
+                                _("The reporter of %(report)s answered or added information.")),
+    Kind.WHISTLEBLOWING_OVERDUE: (_("Whistleblowing report %(report)s is overdue"),
+                                  _("Report %(report)s, received %(days)s days ago, is past the deadline of its "
+                                    "current step. Every report must be handled (P6.1.b).")),
 }
 
 OUTCOME_TEXTS: dict[str, dict[str, tuple[Promise, Promise]]] = {
