@@ -221,7 +221,12 @@ ORDERTAKING_WHISTLEBLOWING_DAYS = {
     "investigating": int(os.environ.get("ORDERTAKING_WHISTLEBLOWING_INVESTIGATING_DAYS", "30")),
     "concluded": int(os.environ.get("ORDERTAKING_WHISTLEBLOWING_CONCLUDED_DAYS", "15")),
 }
-ORDERTAKING_WHISTLEBLOWING_LIMITS = {"submit_ip": 5, "login_ip": 10, "login_code": 5, "window_minutes": 15}
+ORDERTAKING_WHISTLEBLOWING_LIMITS = {
+    "submit_ip": int(os.environ.get("ORDERTAKING_WHISTLEBLOWING_SUBMIT_LIMIT", "5")),
+    "login_ip": int(os.environ.get("ORDERTAKING_WHISTLEBLOWING_LOGIN_LIMIT", "10")),
+    "login_code": int(os.environ.get("ORDERTAKING_WHISTLEBLOWING_CODE_LIMIT", "5")),
+    "window_minutes": 15,
+}
 # P2.5.d 规定时间: working days to solve a general acceptance issue before it goes to the rep's leader.
 ORDERTAKING_ACCEPTANCE_ISSUE_DAYS = int(os.environ.get("ORDERTAKING_ACCEPTANCE_ISSUE_DAYS", "3"))
 AXES_FAILURE_LIMIT = int(os.environ.get("ORDERTAKING_LOGIN_FAILURE_LIMIT", "5"))

@@ -161,6 +161,14 @@ SHOTS = [
     # P4.1.c on the audit log and a delivery page: masked for readers without a duty
     Shot("m1-audit-log-masked", "auditor", "/audit/?action=readiness.signed", BOTH),
     Shot("m2-shipment-masked", "leader", "follow:/logistics/shipments/|#shipment-table tbody a", BOTH),
+    # whistleblowing (P6.1.b): the public pages signed out, the investigators' and leadership's pages
+    Shot("100-wb-report", "", "/whistleblowing/report/", BOTH),
+    Shot("101-wb-receipt", "", "wb-receipt", BOTH),
+    Shot("102-wb-thread", "", "wb-thread", BOTH),
+    Shot("103-wb-list", "investigator", "/whistleblowing/", BOTH),
+    Shot("104-wb-detail", "investigator",
+         "follow:/whistleblowing/?state=investigating|[data-testid=wb-table] tbody a", BOTH),
+    Shot("105-wb-oversight", "leader", "/whistleblowing/oversight/", BOTH),
 ]
 SCREENS = {"": ({"width": 1366, "height": 800}, True), ".phone": ({"width": 390, "height": 844}, False)}
 
@@ -206,6 +214,22 @@ def resolve(page: Page, base: str, path: str) -> str | None:
         link = page.locator("a.order-no").first
         href = link.get_attribute("href") if link.count() else None
         return f"{base}{href}" if href else None
+    if path in ("wb-receipt", "wb-thread"):  # a report sent on the public page; its receipt, or its follow-up
+        page.goto(f"{base}/whistleblowing/report/")
+        page.fill("#id_what", "客户称某销售承诺的“内部折扣价”低于底价，但订单上写的是目录价，差价要求私下转账。")
+        page.fill("#id_order_numbers", "")
+        page.click("[data-testid=wb-submit]")
+        page.wait_for_load_state("networkidle")
+        if path == "wb-receipt":
+            return "here"
+        code = page.locator("[data-testid=wb-code]").inner_text()
+        password = page.locator("[data-testid=wb-password]").inner_text()
+        page.goto(f"{base}/whistleblowing/follow-up/")
+        page.fill("#id_code", code)
+        page.fill("#id_password", password)
+        page.click("[data-testid=wb-login]")
+        page.wait_for_load_state("networkidle")
+        return "here"
     if path.startswith("follow:"):  # follow:<page>|<css selector>: the first matching link on that page
         listing, _bar, selector = path[len("follow:"):].partition("|")
         page.goto(f"{base}{listing}")
@@ -328,8 +352,9 @@ def main(argv: list[str] | None = None) -> int:
                     url = resolve(page, base, shot.path)
                     if url and (shot.path.startswith("portal-link") or shot.path == "portal-voucher"):  # ?lang=
                         url += f"?lang={lang}"
-                    response = page.goto(url) if url else None
-                    if response is None or response.status >= 400:
+                    here = url == "here"  # the page the resolver ended on (a form it sent)
+                    response = page.goto(url) if url and not here else None
+                    if not here and (response is None or response.status >= 400):
                         skipped.append(f"{shot.name} [{lang}{suffix}]: "
                                        f"{response.status if response else 'no order to show'}")
                         context.close()

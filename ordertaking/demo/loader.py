@@ -54,6 +54,7 @@ from . import imports as demo_imports
 from . import notifications as demo_notifications
 from . import portal as demo_portal
 from . import supervision as demo_supervision
+from . import whistleblowing as demo_whistleblowing
 
 # One password for every demo login, printed at the end of `load-demo`. Demo only.
 DEMO_PASSWORD = "Demo-2026-ordertaking"
@@ -364,7 +365,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     demo_archive.load,
     demo_imports.load,
     vouchers.load, acceptance.load, load_feedback, load_confidentiality, demo_supervision.load,
-    demo_assessment.load,
+    demo_assessment.load, demo_whistleblowing.load,
     load_notifications,  # last: the inboxes of every step before look read but for the newest few
 ]
 

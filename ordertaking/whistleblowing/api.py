@@ -19,13 +19,13 @@ from .models import Message, Report
 router = Router()
 
 
-class ReportMessageOut(Schema):
+class WhistleblowingMessageOut(Schema):
     from_reporter: bool
     text: str
     created_at: datetime
 
 
-class ReportOut(Schema):
+class WhistleblowingReportOut(Schema):
     receipt_code: str
     state: str = choice(Report.State)
     channel: str = choice(Report.Channel)
@@ -44,7 +44,7 @@ class ReportOut(Schema):
     assessment: str | None = None
     outcome: str | None = None
     actions: str | None = None
-    messages: list[ReportMessageOut] | None = None
+    messages: list[WhistleblowingMessageOut] | None = None
 
 
 def _out(r: Report, *, full: bool = False) -> dict[str, Any]:
@@ -61,7 +61,7 @@ def _out(r: Report, *, full: bool = False) -> dict[str, Any]:
     return out
 
 
-@router.get("/reports", response=list[ReportOut])
+@router.get("/reports", response=list[WhistleblowingReportOut])
 @paginate(Paged)
 def report_list(request: HttpRequest, state: str = "", overdue: bool = False, q: str = "") -> Mapped:
     """P6.1.b: the reports the investigator may read (`state` may be "open"); never one that names them."""
@@ -70,7 +70,7 @@ def report_list(request: HttpRequest, state: str = "", overdue: bool = False, q:
     return Mapped(selectors.report_list(request.user, state=state[:20], overdue=overdue, q=q[:40]), _out)
 
 
-class OversightOut(Schema):
+class WhistleblowingOversightOut(Schema):
     receipt_code: str
     state: str = choice(Report.State)
     created_at: datetime
@@ -78,7 +78,7 @@ class OversightOut(Schema):
     overdue: bool
 
 
-@router.get("/oversight", response=list[OversightOut])
+@router.get("/oversight", response=list[WhistleblowingOversightOut])
 @paginate(Paged)
 def report_oversight(request: HttpRequest, state: str = "", overdue: bool = False) -> Mapped:
     """P6.1.b for leadership: that each report is handled — code, state, age, overdue; nothing else."""
@@ -92,7 +92,7 @@ def report_oversight(request: HttpRequest, state: str = "", overdue: bool = Fals
     return Mapped(selectors.oversight_list(request.user, state=state[:20], overdue=overdue), row)
 
 
-@router.get("/reports/{code}", response=ReportOut)
+@router.get("/reports/{code}", response=WhistleblowingReportOut)
 def report_get(request: HttpRequest, code: str) -> dict[str, Any]:
     """One report; the opening is logged and audited like the page's."""
     r = selectors.report_for(request.user, code[:40])
@@ -100,12 +100,12 @@ def report_get(request: HttpRequest, code: str) -> dict[str, Any]:
     return _out(r, full=True)
 
 
-class MoveIn(Schema):
+class WhistleblowingMoveIn(Schema):
     note: str = Field("", max_length=10000)
 
 
-@router.post("/reports/{code}/moves/{verb}", response=ReportOut)
-def report_move(request: HttpRequest, code: str, verb: str, payload: MoveIn) -> dict[str, Any]:
+@router.post("/reports/{code}/moves/{verb}", response=WhistleblowingReportOut)
+def report_move(request: HttpRequest, code: str, verb: str, payload: WhistleblowingMoveIn) -> dict[str, Any]:
     """assess, dismiss (closed as unfounded), investigate, conclude, act; the note is the assessment,
     the outcome or the action taken."""
     r = selectors.report_for(request.user, code[:40])
@@ -113,12 +113,12 @@ def report_move(request: HttpRequest, code: str, verb: str, payload: MoveIn) -> 
     return _out(selectors.report_for(request.user, r.receipt_code), full=True)
 
 
-class QuestionIn(Schema):
+class WhistleblowingQuestionIn(Schema):
     text: str = Field(..., min_length=1, max_length=5000)
 
 
-@router.post("/reports/{code}/questions", response={201: ReportMessageOut})
-def report_question(request: HttpRequest, code: str, payload: QuestionIn) -> Status:
+@router.post("/reports/{code}/questions", response={201: WhistleblowingMessageOut})
+def report_question(request: HttpRequest, code: str, payload: WhistleblowingQuestionIn) -> Status:
     r = selectors.report_for(request.user, code[:40])
     m = services.question_ask(actor=request.user, report=r, text=payload.text)
     return Status(201, {"from_reporter": False, "text": m.text, "created_at": m.created_at})

@@ -49,7 +49,7 @@ class ReportForm(Styled):
                            help_text=_("Describe the violation in order-taking as exactly as you can: what was done, "
                                        "by whom, how you know."))
     when = forms.CharField(label=_("When?"), max_length=200, required=False,
-                           help_text=_("A date, a period, or \u201crepeatedly since ...\u201d"))
+                           help_text=_("A date, a period, or “repeatedly since ...”"))
     order_numbers = forms.CharField(label=_("Order number(s)"), max_length=300, required=False,
                                     help_text=_("Optional; separate several with commas."))
     persons = forms.CharField(label=_("Persons involved"), max_length=2000, required=False,

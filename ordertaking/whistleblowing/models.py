@@ -40,12 +40,13 @@ class Report(models.Model):
 
     receipt_code = models.CharField(_("receipt code"), max_length=20, unique=True)
     password_hash = models.CharField(max_length=200)
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    channel = models.CharField(pgettext_lazy("whistleblowing", "channel"), max_length=10, choices=Channel.choices,
+                               default=Channel.WEB)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.RECEIVED)
     state_since = models.DateTimeField(_("in this step since"), default=timezone.now)
     # what the reporter says
     what = models.TextField(_("what happened"), max_length=10000)
-    when = models.CharField(_("when"), max_length=200, blank=True)
+    when = models.CharField(pgettext_lazy("whistleblowing", "when"), max_length=200, blank=True)
     order_numbers = models.CharField(_("order numbers"), max_length=300, blank=True)
     persons = models.TextField(_("persons involved"), max_length=2000, blank=True)
     anonymous = models.BooleanField(_("anonymous"), default=True)
@@ -94,7 +95,7 @@ class Message(models.Model):
     author_kind = models.CharField(max_length=20, choices=Author.choices)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="+")
-    text = models.TextField(_("message"), max_length=5000)
+    text = models.TextField(pgettext_lazy("whistleblowing", "message"), max_length=5000)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -54,7 +54,7 @@ LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 # --- the public pages -----------------------------------------------------------------------------------
 
 def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A page for anyone: its language from ?lang= (remembered), else the cookie, else Chinese; never
+    """A page for anyone: its language from ?lang= (remembered), else the cookie, else the browser's; never
     cached, never indexed, no Referer to other sites."""
 
     @functools.wraps(view)
@@ -62,7 +62,8 @@ def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         chosen = request.GET.get("lang", "")
         cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         language = (chosen if chosen in LANGUAGE_CODES
-                    else cookie if cookie in LANGUAGE_CODES else settings.LANGUAGE_CODE)
+                    else cookie if cookie in LANGUAGE_CODES
+                    else getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE))
         with translation.override(language):
             req: Any = request
             req.LANGUAGE_CODE = language
