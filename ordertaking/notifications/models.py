@@ -63,8 +63,9 @@ class Kind(models.TextChoices):
       requester.
     - access_expiring: order (the customer's name), expires — to the grant's holder, the day before it ends.
     - access_revoked: order (the customer's name), reason — to the holder when someone else revokes it.
-    - whistleblowing_received / whistleblowing_reply: report (the receipt code only, P6.1.b) — to the
-      investigators; whistleblowing_overdue: report, days (its age) — to investigators and leadership.
+    - whistleblowing_received / whistleblowing_reply: report (the receipt code only, P6.1.b; no order:
+      nothing of the report's content) — to the investigators; whistleblowing_overdue: report, days (its
+      age) — to investigators and leadership.
     """
 
     ORDER_SUBMITTED = "order_submitted", _("Order submitted for review")
