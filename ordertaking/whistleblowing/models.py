@@ -60,7 +60,7 @@ class Report(models.Model):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("entered by"))
     assessment = models.TextField(_("assessment"), blank=True)
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = models.TextField(pgettext_lazy("whistleblowing", "outcome"), blank=True)
     actions = models.TextField(_("actions taken"), blank=True)
     escalated_state = models.CharField(max_length=20, blank=True)  # the step it was escalated in (once per step)
     created_at = models.DateTimeField(_("received"), default=timezone.now)
