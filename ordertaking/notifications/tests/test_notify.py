@@ -124,8 +124,11 @@ def test_every_kind_reads_in_both_languages_and_missing_params_are_empty():
     from django.utils import translation
 
     for kind in Kind:
-        # whistleblowing's kinds name the report by its receipt code, never an order (P6.1.b)
-        params = {"report": "SO-7"} if kind.value.startswith("whistleblowing_") else {"order": "SO-7"}
+        # each kind names its record in the title: an order, a rectification task (supervision), or a
+        # whistleblowing report by its receipt code, never an order (P6.1.b)
+        key = ("report" if kind.value.startswith("whistleblowing_")
+               else "task" if kind.value.startswith("rectification_") else "order")
+        params = {key: "SO-7"}
         for lang in ("zh-hans", "en"):
             with translation.override(lang):
                 text = render(kind, params, actor_name="王")
