@@ -82,8 +82,8 @@ class ProductAdmin(ServiceAdmin):
     update = staticmethod(services.product_update)
     subject_arg = "product"
     list_display = ("code", "name", "specification", "unit", "kind", "category", "list_price", "floor_price",
-                    "tax_rate", "needs_production", "production_lead_days", "active")
-    list_filter = ("active", "kind", "tax_rate", "category", "needs_production")
+                    "tax_rate", "needs_production", "production_lead_days", "involves_ip", "active")
+    list_filter = ("active", "kind", "tax_rate", "category", "needs_production", "involves_ip")
     search_fields = ("code", "name", "specification")
     list_select_related = ("category",)
     list_per_page = 50
@@ -94,6 +94,9 @@ class ProductAdmin(ServiceAdmin):
                                               "special approval (P2.3.b, P2.3.c). Prices include VAT at "
                                               "the product's rate (含税).")}),
         (_("Production"), {"fields": ("needs_production", "production_lead_days")}),
+        (_("Legal"), {"fields": ("involves_ip",),
+                      "description": _("An order with a product involving intellectual property goes to the legal "
+                                       "adviser before approval (P5.3).")}),
         (_("Changes"), {"fields": ("changes",)}),
     )
 

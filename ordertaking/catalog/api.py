@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
@@ -37,6 +37,7 @@ class ProductOut(Schema):
     tax_rate_label: str
     needs_production: bool
     production_lead_days: int
+    involves_ip: bool
     active: bool
 
 
@@ -67,6 +68,7 @@ def product_out(p: Product, *, floor: bool) -> dict[str, Any]:
         "category": p.category.code, "category_name": p.category.name, "list_price": p.list_price,
         "floor_price": p.floor_price if floor else None, "tax_rate": p.tax_rate,
         "tax_rate_label": str(TaxRate(p.tax_rate).label), "needs_production": p.needs_production,
+        "involves_ip": p.involves_ip,
         "production_lead_days": p.production_lead_days, "active": p.active,
     }
 
@@ -94,10 +96,11 @@ class ProductPatch(PatchIn):
     floor_price: NonNull[Decimal] = None
     tax_rate: NonNull[int] = None
     active: NonNull[bool] = None
+    involves_ip: NonNull[bool] = Field(None, description="P5.3: orders with it go to the legal adviser")
 
 
 @router.patch("/products/{code}", response=ProductOut,
-              summary="Change a product's prices, VAT rate or activity (P2.3.b; catalog_manage)")
+              summary="Change a product's prices, VAT rate, activity or IP flag (P2.3.b, P5.3; catalog_manage)")
 def product_update(request: HttpRequest, code: str, payload: ProductPatch) -> dict[str, Any]:
     product = selectors.product_get(code=code)
     services.product_update(product=product, actor=request.user,  # type: ignore[arg-type]

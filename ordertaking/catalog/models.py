@@ -65,6 +65,8 @@ class Product(models.Model):
         _("VAT rate"), choices=TaxRate.choices, default=DEFAULT_TAX_RATE, db_default=DEFAULT_TAX_RATE,
         help_text=_("增值税税率: the list and floor prices include this VAT (含税)."))
     needs_production = models.BooleanField(_("needs production"), default=False)
+    # P5.3 知识产权: an order with such an item goes to the legal adviser before approval.
+    involves_ip = models.BooleanField(_("involves intellectual property"), default=False, db_default=False)
     production_lead_days = models.PositiveIntegerField(_("production lead days"), default=0)
     active = models.BooleanField(_("active"), default=True)
 

@@ -30,7 +30,7 @@ M = TypeVar("M", bound=models.Model)
 FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Category: ("code", "name"),
     Product: ("code", "name", "specification", "unit", "kind", "category", "list_price", "floor_price",
-              "tax_rate", "needs_production", "production_lead_days", "active"),
+              "tax_rate", "needs_production", "production_lead_days", "active", "involves_ip"),
     Region: ("code", "name", "transit_days", "served"),
     PaymentMethod: ("code", "name", "kind", "term_days", "open_to_all", "active"),
 }
@@ -127,7 +127,7 @@ def product_create(*, actor: User, code: str, name: str, category: Category, lis
                    floor_price: Decimal, specification: str = "", unit: str = "件",
                    kind: str = Product.Kind.PRODUCT, tax_rate: int | None = None,
                    needs_production: bool = False,
-                   production_lead_days: int = 0, active: bool = True) -> Product:
+                   production_lead_days: int = 0, active: bool = True, involves_ip: bool = False) -> Product:
     """P2.3.b: a new catalog item with its list price and floor price (the lowest price allowed
     without special approval, P2.3.c), both tax-inclusive at its VAT rate (`tax_rate`, percent)."""
     return _create(Product, actor=actor, clause="P2.3.b", values={
@@ -135,7 +135,7 @@ def product_create(*, actor: User, code: str, name: str, category: Category, lis
         "specification": specification, "unit": unit, "kind": kind,
         "tax_rate": default_tax_rate(kind) if tax_rate is None else tax_rate,
         "needs_production": needs_production,
-        "production_lead_days": production_lead_days, "active": active})
+        "production_lead_days": production_lead_days, "active": active, "involves_ip": involves_ip})
 
 
 def product_update(*, product: Product, actor: User, fields: Mapping[str, Any]) -> Product:

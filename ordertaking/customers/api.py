@@ -80,6 +80,7 @@ class AddressOut(Schema):
 class CustomerOut(Schema):
     id: int
     name: str
+    kind: str = choice(Customer.Kind)
     credit_code: str | None
     industry: str
     size: str
@@ -168,6 +169,8 @@ class AddressPatch(PatchIn):
 
 class CustomerIn(Schema):
     name: str = Field(..., max_length=200)
+    kind: str = choice(Customer.Kind, Customer.Kind.ENTERPRISE.value, max_length=10,
+                       description="An individual (consumer) has no credit code (P5.3)")
     credit_code: str | None = Field(None, max_length=18)
     industry: str = Field("", max_length=50)
     size: str = Field("", max_length=10, json_schema_extra={"enum": ["", *Customer.Size.values]})
@@ -183,6 +186,7 @@ class CustomerIn(Schema):
 
 class CustomerPatch(PatchIn):
     name: NonNull[str] = Field(None, max_length=200)
+    kind: NonNull[str] = Field(None, max_length=10)
     credit_code: str | None = Field(None, max_length=18)
     industry: NonNull[str] = Field(None, max_length=50)
     size: NonNull[str] = Field(None, max_length=10)

@@ -47,7 +47,14 @@ class Customer(models.Model):
         OCCASIONAL = "occasional", _("Occasional")  # 一般
         DORMANT = "dormant", _("Dormant")  # 休眠
 
+    class Kind(models.TextChoices):  # P5.3 消费者: an individual buyer's orders go to the legal adviser
+        ENTERPRISE = "enterprise", _("Enterprise")
+        INDIVIDUAL = "individual", _("Individual (consumer)")
+
     name = models.CharField(_("company name"), max_length=200, db_index=True)
+    kind = models.CharField(_("customer kind"), max_length=10, choices=Kind.choices, default=Kind.ENTERPRISE,
+                            db_default=Kind.ENTERPRISE,
+                            help_text=_("An individual (consumer) has no unified social credit code."))
     # The name's pinyin sort key, kept by save(): the database sorts names the way users look for them
     # (安徽 < 北京 < 上海 < 浙江), so the paged list sorts in SQL and not by code point.
     name_pinyin = models.CharField(_("pinyin of the name"), max_length=1000, blank=True, editable=False,

@@ -25,7 +25,7 @@ from . import rules, validators
 from .models import Contact, Customer, CustomerAddress, InvoiceType
 from .selectors import customer_visible
 
-CUSTOMER_FIELDS = ("name", "credit_code", "industry", "size", "region", "city", "status", "sales_rep",
+CUSTOMER_FIELDS = ("name", "kind", "credit_code", "industry", "size", "region", "city", "status", "sales_rep",
                    "preferences", "notes")
 CONTACT_FIELDS = ("name", "title", "phone", "email", "is_primary")
 ADDRESS_FIELDS = ("label", "region", "city", "detail", "is_default")
@@ -152,6 +152,17 @@ def _clean_address(data: Mapping[str, Any], *, prefix: str) -> dict[str, Any]:
     }
 
 
+def _check_kind(kind: Any, credit_code: str | None) -> str:
+    """P5.3 消费者: an enterprise or an individual (consumer); a person has no unified social credit code."""
+    kind = kind or Customer.Kind.ENTERPRISE
+    if kind not in Customer.Kind.values:
+        raise ValidationFailed(_("Choose enterprise or individual."), code="invalid_choice", field="kind")
+    if kind == Customer.Kind.INDIVIDUAL and credit_code:
+        raise ValidationFailed(_("An individual has no unified social credit code: leave it empty."),
+                               code="individual_credit_code", field="credit_code")
+    return str(kind)
+
+
 def _check_sizes(values: Mapping[str, Any]) -> None:
     size = values.get("size")
     if size and size not in Customer.Size.values:
@@ -164,6 +175,7 @@ def _check_sizes(values: Mapping[str, Any]) -> None:
 # --- customers --------------------------------------------------------------------------------------
 
 def customer_create(*, actor: User, name: str, credit_code: str | None = None, industry: str = "",
+                    kind: str = Customer.Kind.ENTERPRISE,
                     size: str = "", region: Region | None = None, city: str = "",
                     status: str = Customer.Status.PROSPECT, sales_rep: User | None = None,
                     preferences: str = "", notes: str = "", contacts: Iterable[Mapping[str, Any]] = (),
@@ -177,6 +189,7 @@ def customer_create(*, actor: User, name: str, credit_code: str | None = None, i
                             "preferences": preferences, "notes": notes, "size": size, "status": status})
     name = _required(name, field="name")
     code = _clean_credit_code(credit_code)
+    kind = _check_kind(kind, code)
     _check_sizes({"size": size, "status": status})
     if sales_rep is None and actor.has_role(Role.SALES):
         sales_rep = actor
@@ -188,7 +201,7 @@ def customer_create(*, actor: User, name: str, credit_code: str | None = None, i
         try:
             with transaction.atomic():
                 customer = Customer.objects.create(
-                    name=name, credit_code=code, industry=(industry or "").strip(), size=size or "",
+                    name=name, kind=kind, credit_code=code, industry=(industry or "").strip(), size=size or "",
                     region=region, city=(city or "").strip(), status=status, sales_rep=sales_rep,
                     preferences=preferences or "", notes=notes or "", created_by=actor)
         except IntegrityError:
@@ -246,6 +259,9 @@ def customer_update(*, customer: Customer, actor: User, **fields: Any) -> Custom
             raise ValidationFailed(_("This field is required."), code="required", field="status")
         if "sales_rep" in fields:
             _clean_sales_rep(fields["sales_rep"])
+        if "kind" in fields or "credit_code" in fields:
+            fields["kind"] = _check_kind(fields.get("kind", locked.kind),
+                                         fields.get("credit_code", locked.credit_code))
         _check_sizes(fields)
         for k in ("industry", "city", "preferences", "notes", "size"):
             if k in fields and fields[k] is None:

@@ -207,7 +207,8 @@ def _form_page(request: AuthedRequest, customer: Customer | None) -> HttpRespons
             addresses = AddressFormSet(prefix="addresses", initial=[{"is_default": True}])
         else:
             form = CustomerForm(initial={
-                "name": customer.name, "credit_code": customer.credit_code or "", "industry": customer.industry,
+                "name": customer.name, "kind": customer.kind,
+                "credit_code": customer.credit_code or "", "industry": customer.industry,
                 "size": customer.size, "region": customer.region.code if customer.region else None,
                 "city": customer.city, "status": customer.status, "sales_rep": customer.sales_rep_id,
                 "preferences": customer.preferences, "notes": customer.notes})

@@ -35,7 +35,7 @@ from ordertaking.customers.selectors import customers_visible
 
 from . import selectors, services
 from .documents import contract_document
-from .models import Order, OrderLine
+from .models import ContractTerms, Order, OrderLine
 from .permissions import may_enter_orders
 from .states import OrderState
 
@@ -87,6 +87,10 @@ class OrderIn(Schema):
     contact_name: str = ""
     contact_phone: str = ""
     notes: str = ""
+    contract_terms: str = choice(ContractTerms, ContractTerms.STANDARD.value, max_length=12,
+                                 description="P5.3: non-standard terms go to the legal adviser before approval")
+    contract_terms_text: str = Field("", description="What departs from the standard contract; required with "
+                                                     "non_standard")
     lines: list[LineIn] = []
 
 
@@ -106,6 +110,8 @@ class OrderPatch(PatchIn):
     contact_name: str | None = None
     contact_phone: str | None = None
     notes: str | None = None
+    contract_terms: str | None = None
+    contract_terms_text: str | None = None
     lines: list[LineIn] | None = None
 
 
@@ -160,6 +166,8 @@ class OrderOut(OrderSummaryOut):
     contact_name: str
     contact_phone: str
     notes: str
+    contract_terms: str = choice(ContractTerms)
+    contract_terms_text: str
     cancel_reason: str
     submitted_at: datetime | None
     approved_at: datetime | None
@@ -230,6 +238,7 @@ def order_out(order: Order, user: Any) -> dict[str, Any]:
             "payment_method": pm.code if pm else None, "payment_method_name": pm.name if pm else None,
             "customer_reference": order.customer_reference, "contact_name": contact["contact_name"],
             "contact_phone": contact["contact_phone"], "notes": order.notes, "cancel_reason": order.cancel_reason,
+            "contract_terms": order.contract_terms, "contract_terms_text": order.contract_terms_text,
             "submitted_at": order.submitted_at, "approved_at": order.approved_at,
             "lines": [_line(ln) for ln in selectors.order_lines(order)]}
 
@@ -270,7 +279,7 @@ def _resolve(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
         out["payment_method"] = _by_code(PaymentMethod, out["payment_method"], field="payment_method",
                                          message=_("Unknown payment method code."))
     for name in ("delivery_city", "delivery_address", "customer_reference", "contact_name", "contact_phone",
-                 "notes"):
+                 "notes", "contract_terms_text"):
         if name in out and out[name] is None:
             out[name] = ""
     if out.get("lines") is not None:

@@ -21,6 +21,7 @@ from ordertaking.common.pinyin import pinyin_choices
 from ordertaking.customers.models import Customer
 from ordertaking.customers.selectors import customers_visible
 
+from .models import ContractTerms
 from .states import OrderState
 
 SM = {"class": "form-control form-control-sm"}
@@ -76,6 +77,13 @@ class OrderForm(forms.Form):
                                     widget=forms.TextInput(attrs=SM))
     notes = forms.CharField(label=_("Notes"), required=False, max_length=5000,
                             widget=forms.Textarea(attrs={**SM, "rows": 2}))
+    # P5.3: terms away from the standard contract go to the legal adviser before approval
+    contract_terms = forms.ChoiceField(label=_("Contract terms"), choices=ContractTerms.choices,
+                                       initial=ContractTerms.STANDARD, widget=forms.Select(attrs=SEL))
+    contract_terms_text = forms.CharField(label=_("Non-standard terms"), required=False, max_length=5000,
+                                          help_text=_("What departs from the standard contract; the legal adviser "
+                                                      "reads it before approval (P5.3)."),
+                                          widget=forms.Textarea(attrs={**SM, "rows": 2}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -19,6 +19,14 @@ from .states import OrderState
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 
+class ContractTerms(models.TextChoices):
+    """P5.3: an order on the company's standard contract, or with terms negotiated away from it (those
+    go to the legal adviser before approval)."""
+
+    STANDARD = "standard", _("Standard contract terms")
+    NON_STANDARD = "non_standard", _("Non-standard contract terms")
+
+
 class Order(models.Model):
     # P2.2.c: assigned once, when the order is first saved; never changed.
     number = models.CharField(_("order number"), max_length=24, unique=True)
@@ -50,6 +58,10 @@ class Order(models.Model):
     tax_total = models.DecimalField(_("tax"), default=Decimal("0.00"), db_default=Decimal("0.00"), editable=False,
                                     **MONEY)
     notes = models.TextField(_("notes"), blank=True)
+    contract_terms = models.CharField(_("contract terms"), max_length=12, choices=ContractTerms.choices,
+                                      default=ContractTerms.STANDARD, db_default=ContractTerms.STANDARD)
+    contract_terms_text = models.TextField(_("non-standard terms"), blank=True, default="", db_default="",
+                                           help_text=_("What departs from the standard contract (P5.3)."))
     cancel_reason = models.TextField(_("cancellation reason"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -27,7 +27,7 @@ from ordertaking.common.money import vat_split, vat_totals
 from ordertaking.customers.models import Customer
 
 from . import numbering, rules
-from .models import IdempotencyKey, Order, OrderLine, OrderRevision
+from .models import ContractTerms, IdempotencyKey, Order, OrderLine, OrderRevision
 from .permissions import is_responsible, may_enter_orders
 from .selectors import lines_with_products
 from .states import EDITABLE_STATES, MOVES, OrderState, check_move
@@ -38,9 +38,10 @@ MAX_LINES = 200
 
 # Header fields a caller may set, with the length of the text ones (the model's max_length).
 TEXT_FIELDS = {"delivery_city": 50, "delivery_address": 255, "customer_reference": 60, "contact_name": 50,
-               "contact_phone": 30, "notes": 5000}
+               "contact_phone": 30, "notes": 5000, "contract_terms_text": 5000}
 LINE_TEXT_FIELDS = {"name": 200, "specification": 200, "description": 500, "unit": 20}
-HEADER_FIELDS = ("customer", "sales_rep", "delivery_date", "delivery_region", *TEXT_FIELDS, "payment_method")
+HEADER_FIELDS = ("customer", "sales_rep", "delivery_date", "delivery_region", *TEXT_FIELDS, "payment_method",
+                 "contract_terms")
 
 
 # --- input checks: bad input is refused with its field, never a 500 or a half-written order -----
@@ -116,10 +117,27 @@ def _clean_header(values: Mapping[str, Any]) -> dict[str, Any]:
             clean[name] = pm
         elif name in TEXT_FIELDS:
             clean[name] = _text(value, field=name, max_length=TEXT_FIELDS[name])
+        elif name == "contract_terms":
+            if value in (None, ""):
+                value = ContractTerms.STANDARD
+            if value not in ContractTerms.values:
+                raise ValidationFailed(_("Choose standard or non-standard contract terms."), code="invalid_choice",
+                                       field=name)
+            clean[name] = value
         else:
             # State, numbers and totals are never set by a caller (CONVENTIONS.md).
             raise ValidationFailed(_("This field cannot be changed."), field=name, code="read_only")
     return clean
+
+
+def _check_terms(order: Order) -> None:
+    """P5.3: non-standard terms say what departs from the standard contract (the legal adviser reads them);
+    standard terms carry no text of their own."""
+    if order.contract_terms == ContractTerms.NON_STANDARD and not order.contract_terms_text:
+        raise ValidationFailed(_("Write the non-standard terms: what departs from the standard contract."),
+                               code="required", field="contract_terms_text")
+    if order.contract_terms == ContractTerms.STANDARD:
+        order.contract_terms_text = ""
 
 
 def _tax_rate(value: Any, *, field: str) -> int | None:
@@ -227,6 +245,8 @@ def order_snapshot(order: Order) -> dict[str, Any]:
         "contact_name": order.contact_name,
         "contact_phone": order.contact_phone,
         "notes": order.notes,
+        "contract_terms": order.contract_terms,
+        "contract_terms_text": order.contract_terms_text,
         "currency": order.currency,
         "total_amount": str(order.total_amount),
         "net_total": str(order.net_total),
@@ -271,6 +291,7 @@ def order_create(*, actor: User, customer: Customer, sales_rep: User | None = No
                  delivery_date: date | None = None, delivery_region: Region | None = None,
                  delivery_city: str = "", delivery_address: str = "", payment_method: PaymentMethod | None = None,
                  customer_reference: str = "", contact_name: str = "", contact_phone: str = "", notes: str = "",
+                 contract_terms: str = ContractTerms.STANDARD, contract_terms_text: str = "",
                  lines: Iterable[Mapping[str, Any]] = ()) -> Order:
     """Enter a draft order (P2.2.b) and give it its number on first save (P2.2.c).
 
@@ -284,6 +305,7 @@ def order_create(*, actor: User, customer: Customer, sales_rep: User | None = No
         "delivery_region": delivery_region, "delivery_city": delivery_city, "delivery_address": delivery_address,
         "payment_method": payment_method, "customer_reference": customer_reference,
         "contact_name": contact_name, "contact_phone": contact_phone, "notes": notes,
+        "contract_terms": contract_terms, "contract_terms_text": contract_terms_text,
     })
     built = _build_lines(lines)
     total = _lines_total(built)
@@ -294,6 +316,7 @@ def order_create(*, actor: User, customer: Customer, sales_rep: User | None = No
         order = Order(number=numbering.next_number(), entered_by=actor, state=OrderState.DRAFT,
                       total_amount=total, **header)
         order.net_total, order.tax_total, _total = vat_totals((ln.net_amount, ln.tax_amount) for ln in built)
+        _check_terms(order)
         if rep is not None:
             order.sales_rep = rep
         else:  # the customer's rep, else whoever enters it (by id: no query for the user row)
@@ -366,6 +389,7 @@ def order_update(*, order: Order, actor: User, changes: Mapping[str, Any] | None
             header["sales_rep"] = (header.get("customer") or order.customer).sales_rep or order.sales_rep
         for name, value in header.items():
             setattr(order, name, value)
+        _check_terms(order)
         if built is not None:
             order.lines.all().delete()
             _save_lines(order, built)

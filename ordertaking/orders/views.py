@@ -34,7 +34,8 @@ from .permissions import may_enter_orders, order_can_cancel, order_can_edit, ord
 
 PAGE_SIZE = 25
 HEADER_FIELDS = ("customer", "sales_rep", "delivery_date", "delivery_region", "delivery_city", "delivery_address",
-                 "payment_method", "customer_reference", "contact_name", "contact_phone", "notes")
+                 "payment_method", "customer_reference", "contact_name", "contact_phone", "notes", "contract_terms",
+                 "contract_terms_text")
 
 
 def _get(request: HttpRequest, number: str) -> Order:
