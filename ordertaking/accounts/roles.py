@@ -62,7 +62,7 @@ CAPABILITIES: dict[str, tuple[str, set[Role], str]] = {
                          "P3.3"),
     "order_view_all": ("See every order", {Role.ORDER_CENTER, Role.FINANCE, Role.LEADERSHIP,
                                            Role.AUDITOR, Role.PRODUCTION, Role.LOGISTICS,
-                                           Role.CUSTOMER_SERVICE}, "P4.2.a"),
+                                           Role.CUSTOMER_SERVICE, Role.LEGAL}, "P4.2.a"),
     # Review (P2.3, P3.3)
     "order_review": ("Review orders (approve or return)", {Role.ORDER_CENTER}, "P2.3.a"),
     "special_approval_request": ("Ask for special approval", {Role.SALES, Role.ORDER_CENTER}, "P2.3.c"),

@@ -306,12 +306,23 @@ class WhistleblowingAction(models.TextChoices):  # whistleblowing (P6.1.b): the 
     ESCALATED = "whistleblowing.escalated", _("Whistleblowing report escalated: overdue")
 
 
+class LegalAction(models.TextChoices):  # legal review and compliance reviews (P5.3)
+    THRESHOLD_CHANGED = "legal_threshold.changed", _("Legal review threshold changed")
+    REVIEW_OPENED = "legal_review.opened", _("Order flagged for legal review")
+    REVIEW_APPROVED = "legal_review.approved", _("Legal opinion: no objection")
+    REVIEW_OBJECTED = "legal_review.objected", _("Legal opinion: objection")
+    COMPLIANCE_OPENED = "compliance_review.opened", _("Compliance review opened")
+    COMPLIANCE_ITEM_RECORDED = "compliance_review.item_recorded", _("Compliance review item recorded")
+    COMPLIANCE_COMPLETED = "compliance_review.completed", _("Compliance review completed")
+    COMPLIANCE_SIGNED_OFF = "compliance_review.signed_off", _("Compliance review signed off")
+
+
 ACTION_CHOICES: tuple[type[models.TextChoices], ...] = (
     AuditAction, AccountAction, CatalogAction, CustomerAction, InquiryAction, OrderAction, ReviewAction,
     CreditAction, FinanceAction, TrackingAction, NotificationAction, FulfilmentAction, AmendmentAction,
     LogisticsAction, ProductionAction, PortalAction, ArchiveAction, AttachmentAction, ReadinessAction, FeedbackAction,
     AcceptanceAction, VoucherAction, ConfidentialityAction, ImportAction, AssessmentAction, SupervisionAction,
-    WhistleblowingAction)
+    WhistleblowingAction, LegalAction)
 
 ACTION_LABELS: dict[str, Any] = {a.value: a.label for choices in ACTION_CHOICES for a in choices}
 
@@ -620,6 +631,17 @@ FIELD_LABELS: dict[str, Any] = {
     "responsible": _("responsible person"),
     "rectify_by": _("rectify by"),
     "rectification_state": _("rectification state"),
+    # legal compliance (P5.3)
+    "amount_threshold": _("amount threshold"),
+    "legal_reasons": _("reasons for legal review"),
+    "legal_review": _("legal review"),
+    "contract_terms": _("contract terms"),
+    "contract_terms_text": _("non-standard terms"),
+    "involves_ip": _("involves intellectual property"),
+    "customer_kind": _("customer kind"),
+    "period": _("period"),
+    "compliance_state": _("compliance review"),
+    "follow_up_due": _("follow-up due"),
 }
 
 # An order line's keys, shown as "Line 2 · unit price" (P2.2.b revisions, P4.2.a).
@@ -949,6 +971,24 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("rectification_state", "responded"): _("Awaiting verification"),
     ("rectification_state", "returned"): _("Sent back"),
     ("rectification_state", "closed"): pgettext_lazy("rectification", "Closed"),
+    # legal compliance (P5.3)
+    ("legal_reasons", "amount_over_threshold"): _("Amount above the legal review threshold"),
+    ("legal_reasons", "non_standard_terms"): _("Non-standard contract terms"),
+    ("legal_reasons", "intellectual_property"): _("Products involving intellectual property"),
+    ("legal_reasons", "consumer_buyer"): _("Consumer (individual) buyer"),
+    ("legal_review", "pending"): _("Waiting for the legal opinion"),
+    ("legal_review", "approved"): pgettext_lazy("legal opinion", "No legal objection"),
+    ("legal_review", "objected"): _("Legal objection"),
+    ("contract_terms", "standard"): _("Standard contract terms"),
+    ("contract_terms", "non_standard"): _("Non-standard contract terms"),
+    ("kind", "enterprise"): _("Enterprise"),
+    ("kind", "individual"): _("Individual (consumer)"),
+    ("result", "compliant"): _("Compliant"),
+    ("result", "issue"): _("Issue found"),
+    ("result", "not_applicable"): _("Not applicable"),
+    ("compliance_state", "in_progress"): _("In progress"),
+    ("compliance_state", "completed"): _("Waiting for sign-off"),
+    ("compliance_state", "signed_off"): _("Signed off"),
 }
 
 # Keys whose values are amounts of money: shown as ¥1,234.50 like every other amount on the pages.
@@ -957,7 +997,7 @@ MONEY_KEYS = frozenset({
     "total_amount", "amount", "order_amount", "exposure", "credit_limit", "limit", "accepted_excess", "excess",
     "allowed_excess", "unit_price", "paid_amount", "outstanding", "authority", "finance_release_authority",
     "open", "allocated", "open_overdue_amount", "net_total", "tax_total", "net_amount", "tax_amount",
-    "key_amount", "growing_amount", "amount_in_period"})
+    "key_amount", "growing_amount", "amount_in_period", "amount_threshold"})
 PERCENT_KEYS = frozenset({"tax_rate"})  # a VAT rate stored in percent (13) and read as 13%
 QUANTITY_KEYS = frozenset({"quantity"})
 RATIO_KEYS = frozenset({"on_time_ratio"})

@@ -63,4 +63,8 @@ FINDING_LABELS: dict[str, Any] = {
     "credit_limit_exceeded": _("Exposure plus this order exceeds the credit limit."),
     "payment_method_not_allowed_by_rating": _("The customer's rating does not allow this payment method."),
     "payment_term_too_long": _("The payment term is longer than the customer's rating allows."),
+    # legal (P5.3)
+    "legal_review_pending": _("Legal review pending: approval waits for the legal adviser's opinion."),
+    "legal_objection": _("The legal adviser objects."),
+    "legal_review_cleared": _("The legal adviser has no objection."),
 }

@@ -66,6 +66,10 @@ class Kind(models.TextChoices):
     - whistleblowing_received / whistleblowing_reply: report (the receipt code only, P6.1.b; no order:
       nothing of the report's content) — to the investigators; whistleblowing_overdue: report, days (its
       age) — to investigators and leadership.
+    - legal_review_requested: order, customer — to the legal advisers (P5.3, an order flagged at submit).
+    - legal_opinion_recorded: order, outcome ("approved" | "objected"), comment — to the rep and the order center.
+    - compliance_review_assigned: order (the period, e.g. "2026 Q4") — to the legal adviser (P5.3).
+    - compliance_review_completed: order (the period) — to leadership, to sign it off.
     """
 
     ORDER_SUBMITTED = "order_submitted", _("Order submitted for review")
@@ -106,6 +110,10 @@ class Kind(models.TextChoices):
     WHISTLEBLOWING_RECEIVED = "whistleblowing_received", _("Whistleblowing report received")
     WHISTLEBLOWING_REPLY = "whistleblowing_reply", _("Reporter added information")
     WHISTLEBLOWING_OVERDUE = "whistleblowing_overdue", _("Whistleblowing report overdue")
+    LEGAL_REVIEW_REQUESTED = "legal_review_requested", _("Legal review requested")
+    LEGAL_OPINION_RECORDED = "legal_opinion_recorded", _("Legal opinion recorded")
+    COMPLIANCE_REVIEW_ASSIGNED = "compliance_review_assigned", _("Compliance review assigned")
+    COMPLIANCE_REVIEW_COMPLETED = "compliance_review_completed", _("Compliance review to sign off")
 
 
 # Kinds mailed unless the user says otherwise: those where someone must act or learns a decision.

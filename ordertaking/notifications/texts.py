@@ -97,6 +97,15 @@ TEXTS: dict[str, tuple[Promise, Promise]] = {
     Kind.WHISTLEBLOWING_OVERDUE: (_("Whistleblowing report %(report)s is overdue"),
                                   _("Report %(report)s, received %(days)s days ago, is past the deadline of its "
                                     "current step. Every report must be handled (P6.1.b).")),
+    Kind.LEGAL_REVIEW_REQUESTED: (_("Order %(order)s needs a legal opinion"),
+                                  _("Order %(order)s of %(customer)s is flagged for legal review (P5.3); its approval "
+                                    "waits for your opinion.")),
+    Kind.COMPLIANCE_REVIEW_ASSIGNED: (_("Compliance review %(order)s assigned to you"),
+                                      _("The compliance review of the order business for %(order)s is yours to carry "
+                                        "out (P5.3).")),
+    Kind.COMPLIANCE_REVIEW_COMPLETED: (_("Compliance review %(order)s to sign off"),
+                                       _("%(actor)s completed the compliance review %(order)s; it waits for your "
+                                         "sign-off.")),
 }
 
 OUTCOME_TEXTS: dict[str, dict[str, tuple[Promise, Promise]]] = {
@@ -120,6 +129,12 @@ OUTCOME_TEXTS: dict[str, dict[str, tuple[Promise, Promise]]] = {
                        "credit note. %(comment)s")),
         "refused": (_("Compensation on order %(order)s refused"),
                     _("%(actor)s refused the compensation of %(amount)s on order %(order)s. Reason: %(comment)s")),
+    },
+    Kind.LEGAL_OPINION_RECORDED: {
+        "approved": (_("No legal objection to order %(order)s"),
+                     _("%(actor)s recorded the legal opinion on order %(order)s: no objection. %(comment)s")),
+        "objected": (_("Legal objection to order %(order)s"),
+                     _("%(actor)s objects to order %(order)s on legal grounds: %(comment)s")),
     },
     Kind.CANCEL_DECIDED: {
         "agreed": (_("Cancellation of order %(order)s agreed"),

@@ -11,6 +11,8 @@ from django.utils import timezone, translation
 from ordertaking.common.findings import Finding
 from ordertaking.credit.checks import CreditFacts, order_credit_facts, order_credit_findings
 from ordertaking.customers.models import Contact, Customer, CustomerAddress
+from ordertaking.legal.checks import order_legal_facts, order_legal_findings
+from ordertaking.legal.rules import LegalFacts
 from ordertaking.orders.models import Order
 from ordertaking.orders.selectors import order_lines
 
@@ -23,7 +25,7 @@ def order_facts(order: Order) -> rules.OrderFacts:
     # Two queries for the customer, a third only when the payment method is not open to all (the one
     # case where the rule looks at the customer's allowed methods).
     customer = (Customer.objects.filter(pk=order.customer_id)
-                .only("name", "credit_code", "region_id", "city")
+                .only("name", "credit_code", "region_id", "city", "kind")
                 .annotate(has_address_row=Exists(CustomerAddress.objects.filter(customer_id=OuterRef("pk"))))
                 .get())
     phones = tuple(Contact.objects.filter(customer_id=order.customer_id).order_by("pk")
@@ -39,6 +41,7 @@ def order_facts(order: Order) -> rules.OrderFacts:
             credit_code=customer.credit_code or "",
             has_address=customer.has_address_row or bool(customer.region_id and customer.city),
             contact_phones=phones,
+            individual=customer.kind == Customer.Kind.INDIVIDUAL,
         ),
         lines=tuple(
             rules.LineFacts(
@@ -61,11 +64,14 @@ def order_facts(order: Order) -> rules.OrderFacts:
 
 
 def order_findings(order: Order, *, today: date | None = None, facts: rules.OrderFacts | None = None,
-                   credit_facts: CreditFacts | None = None) -> list[Finding]:
-    """The automatic review findings for the order as it stands now (P2.3.a/b; P5.1 from the credit app)."""
+                   credit_facts: CreditFacts | None = None, legal_facts: LegalFacts | None = None) -> list[Finding]:
+    """The automatic review findings for the order as it stands now (P2.3.a/b; P5.1 from the credit app;
+    P5.3 from the legal app: a flagged order waits for the legal opinion)."""
     facts = facts if facts is not None else order_facts(order)
+    if legal_facts is None:
+        legal_facts = order_legal_facts(order, individual=facts.customer.individual)
     return (rules.review_findings(facts, today=today or timezone.localdate())
-            + order_credit_findings(order, credit_facts))
+            + order_credit_findings(order, credit_facts) + order_legal_findings(order, legal_facts))
 
 
 def order_findings_in_each_language(order: Order, credit_facts: CreditFacts | None = None,
@@ -76,14 +82,17 @@ def order_findings_in_each_language(order: Order, credit_facts: CreditFacts | No
     this transaction passes them."""
     facts = order_facts(order)
     credit_facts = credit_facts if credit_facts is not None else order_credit_facts(order)
+    legal_facts = order_legal_facts(order, individual=facts.customer.individual)
     today = timezone.localdate()
     by_language: dict[str, list[Finding]] = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            by_language[code] = order_findings(order, today=today, facts=facts, credit_facts=credit_facts)
+            by_language[code] = order_findings(order, today=today, facts=facts, credit_facts=credit_facts,
+                                               legal_facts=legal_facts)
     findings = by_language.get(translation.get_language() or "")
     if findings is None:
-        findings = order_findings(order, today=today, facts=facts, credit_facts=credit_facts)
+        findings = order_findings(order, today=today, facts=facts, credit_facts=credit_facts,
+                                  legal_facts=legal_facts)
     codes = [f.code for f in findings]
     messages: list[dict[str, str]] = [{} for _f in findings]
     for code, localized in by_language.items():

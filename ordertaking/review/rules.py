@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from ordertaking.common.findings import Finding
 from ordertaking.customers.rules import credit_code_problem, phone_valid
+from ordertaking.legal.rules import LEGAL_FINDING_CODES
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class CustomerFacts:
     credit_code: str
     has_address: bool
     contact_phones: tuple[str, ...]
+    individual: bool = False  # a consumer (P5.3) has no unified social credit code
 
 
 @dataclass(frozen=True)
@@ -72,9 +74,11 @@ class OrderFacts:
 def customer_findings(c: CustomerFacts) -> list[Finding]:
     out: list[Finding] = []
     # P2.3.a genuine customer: a valid unified social credit code (GB 32100-2015)
+    # (an individual buyer, P5.3, is genuine by name and contact: a person has no credit code)
     if not (c.credit_code or "").strip():
-        out.append(Finding("customer_credit_code_missing", "P2.3.a",
-                           _("The customer has no unified social credit code."), field="customer"))
+        if not c.individual:
+            out.append(Finding("customer_credit_code_missing", "P2.3.a",
+                               _("The customer has no unified social credit code."), field="customer"))
     elif credit_code_problem(c.credit_code) is not None:
         out.append(Finding("customer_credit_code_invalid", "P2.3.a",
                            _("The customer's unified social credit code %(code)s is not valid.")
@@ -191,7 +195,16 @@ def review_findings(o: OrderFacts, *, today: date) -> list[Finding]:
     ]
 
 
+# Findings a special approval (特批) never covers: approval waits for the legal opinion (P5.3).
+NOT_COVERABLE = LEGAL_FINDING_CODES
+
+
 def uncovered_blocking(findings: Iterable[Finding], covered_codes: Iterable[str]) -> list[Finding]:
-    """Blocking findings that no granted special approval covers (P2.3.c)."""
-    covered = set(covered_codes)
+    """Blocking findings that no granted special approval covers (P2.3.c); the legal ones always (P5.3)."""
+    covered = set(covered_codes) - NOT_COVERABLE
     return [f for f in findings if f.blocking and f.code not in covered]
+
+
+def coverable(findings: Iterable[Finding]) -> list[Finding]:
+    """Those a special approval may be asked for (P2.3.c): all but the legal ones (P5.3)."""
+    return [f for f in findings if f.code not in NOT_COVERABLE]

@@ -102,8 +102,11 @@ def review_panel_context(*, order: Order, user: Any) -> dict[str, Any]:
         "sod_reason": sod_reason,
         "can_approve": reviewer_ok and submitted and not open_blocking,
         "approve_blocked": reviewer_ok and submitted and bool(open_blocking),
+        # P5.3: only the legal adviser's opinion unblocks these, never a special approval
+        "legal_blocked": any(f.code in rules.NOT_COVERABLE for f in open_blocking),
         "can_return": reviewer_ok and can_move(order.state, "return"),
-        "can_request_special": may_ask and submitted and bool(open_blocking) and open_request is None,
+        "can_request_special": may_ask and submitted and bool(rules.coverable(open_blocking))
+        and open_request is None,
         "can_decide_special": open_request is not None and special_approval_can_decide(open_request, user),
         "errors": {},
         "values": {},

@@ -19,6 +19,7 @@ from ordertaking.audit.services import event_record
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
 from ordertaking.credit.services import credit_holds_close, credit_order_gate, credit_submission_check
+from ordertaking.legal.services import legal_review_open
 from ordertaking.notifications.models import Kind
 from ordertaking.notifications.selectors import recipients_with_role
 from ordertaking.notifications.services import notify
@@ -102,6 +103,7 @@ def order_submit(*, order: Order, actor: Any, verb: str = "submit") -> Order:
     with transaction.atomic():
         order = order_submission_record(order=order, actor=actor, verb=verb)
         credit_facts = order_credit_facts(order)  # read once, for the review's findings and the hold
+        legal_review_open(order=order, actor=actor)  # P5.3: a flagged revision waits for the legal opinion
         review_findings_refresh(order=order, actor=actor, credit_facts=credit_facts)
         credit_submission_check(order=order, actor=actor, facts=credit_facts)  # P5.1: over the limit → hold
         if order.state == OrderState.SUBMITTED:  # a held order reaches the reviewers once it is released
@@ -146,8 +148,11 @@ def order_approve(*, order: Order, actor: Any, opinion: str = "") -> Order:
         covered = {code for a in approvals for code in a.finding_codes}
         open_blocking = rules.uncovered_blocking(findings, covered)
         if open_blocking:
-            raise Conflict(_("This order has open findings; return it, or ask for special approval."),
-                           code="open_findings", details=[f.as_dict() for f in open_blocking])
+            message = (_("This order has open findings; return it, or ask for special approval.")
+                       if rules.coverable(open_blocking) else
+                       _("This order waits for the legal adviser's opinion (P5.3); a special approval does not "
+                         "replace it."))
+            raise Conflict(message, code="open_findings", details=[f.as_dict() for f in open_blocking])
         # P5.1 credit check under the customer's row lock (credit app); it may hold the order instead.
         # The released allowance comes from the order's holds, read above under this order's lock.
         if credit_order_gate(order=locked, actor=actor, allowance=credit_facts.allowance) is not None:
@@ -228,7 +233,7 @@ def special_approval_request(*, order: Order, actor: Any, reason: str) -> Specia
                                     code="invalid_transition", field="state")
         findings = review_findings_refresh(order=locked, actor=actor)
         covered = {c for a in covering_approvals(locked) for c in a.finding_codes}
-        codes = sorted({f.code for f in rules.uncovered_blocking(findings, covered)})
+        codes = sorted({f.code for f in rules.coverable(rules.uncovered_blocking(findings, covered))})
         if not codes:
             raise Conflict(_("This order has no open finding that needs special approval."),
                            code="nothing_to_approve")

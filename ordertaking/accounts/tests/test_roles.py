@@ -52,7 +52,7 @@ EXPECTED: dict[Role, set[str]] = {
                    "feedback_view_all", "finance_view", "inquiry_view_all", "inspection_manage", "inspection_view",
                    "kpi_view_all", "logistics_view", "order_view_all", "production_view", "reveal_log_view",
                    "statistics_view", "task_view_all"},
-    Role.LEGAL: {"compliance_review_manage", "compliance_review_view", "legal_review"},
+    Role.LEGAL: {"compliance_review_manage", "compliance_review_view", "legal_review", "order_view_all"},
     Role.INVESTIGATOR: {"whistleblowing_investigate"},
     Role.ADMIN: {"audit_view", "calendar_manage", "catalog_manage", "customer_manage", "customer_view",
                  "customer_view_all", "floor_price_view", "user_manage"},
