@@ -51,6 +51,7 @@ from . import assessment as demo_assessment
 from . import confidentiality as demo_confidentiality
 from . import feedback as demo_feedback
 from . import imports as demo_imports
+from . import legal as demo_legal
 from . import notifications as demo_notifications
 from . import portal as demo_portal
 from . import supervision as demo_supervision
@@ -365,7 +366,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     demo_archive.load,
     demo_imports.load,
     vouchers.load, acceptance.load, load_feedback, load_confidentiality, demo_supervision.load,
-    demo_assessment.load, demo_whistleblowing.load,
+    demo_assessment.load, demo_whistleblowing.load, demo_legal.load,
     load_notifications,  # last: the inboxes of every step before look read but for the newest few
 ]
 

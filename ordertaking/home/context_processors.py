@@ -38,6 +38,7 @@ NAV: list[tuple[str, Any, str, str | None]] = [
     ("reports:statistics", _("Statistics"), "bi-graph-up", "statistics_view"),
     ("assessment:scorecard", _("KPI scorecard"), "bi-speedometer2", "kpi_view_own|kpi_view_all"),
     ("deliveries:issues", _("Acceptance issues"), "bi-exclamation-diamond", "acceptance_issue_handle"),
+    ("legal:queue", _("Legal review"), "bi-bank", "legal_review|compliance_review_view"),
     ("deliveries:compensations", _("Compensation to approve"), "bi-cash-coin", "compensation_approve"),
     ("confidentiality:requests", _("Access requests"), "bi-key", "customer_view"),
     ("confidentiality:reveals", _("Reveal log"), "bi-eye", "reveal_log_view"),

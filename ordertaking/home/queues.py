@@ -19,6 +19,7 @@ from ordertaking.feedback import selectors as feedback_selectors
 from ordertaking.finance import selectors as finance_selectors
 from ordertaking.fulfilment import selectors as fulfilment_selectors
 from ordertaking.inquiries import selectors as inquiries_selectors
+from ordertaking.legal import selectors as legal_selectors
 from ordertaking.logistics import selectors as logistics_selectors
 from ordertaking.orders import selectors as orders_selectors
 from ordertaking.production import selectors as production_selectors
@@ -50,6 +51,7 @@ PROVIDERS: list[Callable[[Any], list[Queue]]] = [
     confidentiality_selectors.home_queues,
     supervision_selectors.home_queues,
     whistleblowing_selectors.home_queues,
+    legal_selectors.home_queues,
 ]
 
 
