@@ -642,6 +642,7 @@ FIELD_LABELS: dict[str, Any] = {
     "period": _("period"),
     "compliance_state": _("compliance review"),
     "follow_up_due": _("follow-up due"),
+    "checklist_item": _("checklist item"),
 }
 
 # An order line's keys, shown as "Line 2 · unit price" (P2.2.b revisions, P4.2.a).
@@ -989,6 +990,14 @@ VALUE_LABELS: dict[tuple[str, str], Any] = {
     ("compliance_state", "in_progress"): _("In progress"),
     ("compliance_state", "completed"): _("Waiting for sign-off"),
     ("compliance_state", "signed_off"): _("Signed off"),
+    # the checklist of the compliance review (legal.rules.CHECKLIST, the same words)
+    ("checklist_item", "contract_templates"): _("Contract templates"),
+    ("checklist_item", "non_standard_terms"): _("Non-standard terms"),
+    ("checklist_item", "consumer_rights"): _("Consumer rights"),
+    ("checklist_item", "intellectual_property"): _("Intellectual property"),
+    ("checklist_item", "data_privacy"): _("Personal information"),
+    ("checklist_item", "pricing_law"): _("Pricing and competition"),
+    ("checklist_item", "invoicing_tax"): _("Invoicing and tax"),
 }
 
 # Keys whose values are amounts of money: shown as ¥1,234.50 like every other amount on the pages.

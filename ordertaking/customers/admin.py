@@ -60,7 +60,7 @@ class CustomerAdmin(admin.ModelAdmin):
     list_filter = ("status", "size", "region")
     search_fields = ("name", "credit_code")
     list_select_related = ("region", "sales_rep")
-    readonly_fields = ("name", "credit_code", "industry", "size", "region", "city", "status", "sales_rep",
+    readonly_fields = ("name", "kind", "credit_code", "industry", "size", "region", "city", "status", "sales_rep",
                        "preferences", "notes", "created_by", "created_at", "updated_at",
                        # invoicing details 开票信息: changed on the customer page, through the service with its event
                        "invoice_title", "invoice_address", "invoice_phone", "invoice_bank", "invoice_bank_account",

@@ -32,6 +32,7 @@ class InvalidMarks:
 class CustomerForm(InvalidMarks, forms.Form):
     name = forms.CharField(label=_("Company name"), max_length=200)
     kind = forms.ChoiceField(label=_("Customer kind"), choices=Customer.Kind.choices, initial=Customer.Kind.ENTERPRISE,
+                             required=False,
                              help_text=_("An individual (consumer) has no credit code; their orders go to the legal "
                                          "adviser (P5.3)."))
     # The model field's validator, and no max_length of its own: one message for a wrong code everywhere.

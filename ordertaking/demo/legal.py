@@ -81,11 +81,11 @@ def _order(ctx: DemoContext, key: str, reference: str, rep, *, terms: str) -> Or
 
 
 def _consumer(ctx: DemoContext, rep) -> None:  # type: ignore[no-untyped-def]
-    if Customer.objects.filter(name="王建国", kind=Customer.Kind.INDIVIDUAL).exists():
+    if Customer.objects.filter(name="张秀英", kind=Customer.Kind.INDIVIDUAL).exists():
         return
-    customer_create(actor=rep, name="王建国", kind=Customer.Kind.INDIVIDUAL, region=ctx.regions["SH"], city="上海市",
+    customer_create(actor=rep, name="张秀英", kind=Customer.Kind.INDIVIDUAL, region=ctx.regions["SH"], city="上海市",
                     status=Customer.Status.PROSPECT, sales_rep=rep, notes="个人买家：自家小型加工作坊用电机。",
-                    contacts=[{"name": "王建国", "phone": "13917654321", "is_primary": True}],
+                    contacts=[{"name": "张秀英", "phone": "13917654321", "is_primary": True}],
                     addresses=[{"region": ctx.regions["SH"], "city": "上海市", "detail": "闵行区七宝镇新镇路88弄5号",
                                 "is_default": True}])
     ctx.count("customers")

@@ -41,7 +41,7 @@ def compliance_document(review: ComplianceReview) -> pdf.Document:
                   [0.06, 0.2, 0.34, 0.14, 0.26], nowrap=[0]),
     ]
     if review.summary:
-        story += [pdf.spacer(3), pdf.para(_("Summary"), "heading"), pdf.para(review.summary)]
+        story += [pdf.spacer(3), pdf.para(_("Overall conclusion"), "heading"), pdf.para(review.summary)]
     title = _("Compliance review of the order business")
     when = timezone.localtime(review.signed_off_at or review.completed_at or review.created_at).date()
     return pdf.Document(title=title, number=str(review), date=when, filename=f"{title}-{review}",

@@ -111,7 +111,7 @@ class ComplianceReview(models.Model):
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("completed by"))
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("overall conclusion"), blank=True)
     signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                       related_name="+", verbose_name=_("signed off by"))
     signed_off_at = models.DateTimeField(_("signed off"), null=True, blank=True)
@@ -153,7 +153,7 @@ class ComplianceItem(models.Model):
     follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("answered by"))
-    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("compliance review item")

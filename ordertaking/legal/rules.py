@@ -57,7 +57,7 @@ def legal_reasons(f: LegalFacts) -> list[str]:
 
 def reason_details(f: LegalFacts) -> dict[str, Any]:
     return {"amount": str(f.total_amount), "threshold": str(f.threshold),
-            "ip_lines": [f"{pos} · {name}" for pos, name in f.ip_lines]}
+            "ip_lines": [[pos, name] for pos, name in f.ip_lines]}
 
 
 def reason_text(code: str, details: dict[str, Any]) -> str:
@@ -69,8 +69,9 @@ def reason_text(code: str, details: dict[str, Any]) -> str:
     if code == Reason.TERMS:
         return _("non-standard contract terms")
     if code == Reason.IP:
-        return _("products involving intellectual property (line %(lines)s)") % {
-            "lines": "; ".join(details.get("ip_lines") or []) or "—"}
+        lines = [_("line %(line)s (%(name)s)") % {"line": ln[0], "name": ln[1]}
+                 for ln in details.get("ip_lines") or [] if isinstance(ln, list | tuple) and len(ln) == 2]
+        return _("products involving intellectual property: %(lines)s") % {"lines": ", ".join(lines) or "—"}
     if code == Reason.CONSUMER:
         return _("the buyer is a consumer (individual)")
     return str(Reason(code).label) if code in Reason.values else code

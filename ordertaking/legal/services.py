@@ -241,8 +241,7 @@ def compliance_item_record(*, item: ComplianceItem, actor: Any, result: str, evi
         locked.follow_up_due = follow_up_due if issue else None
         locked.answered_by, locked.answered_at = actor, timezone.now()
         locked.save()
-        after: dict[str, Any] = {"item": str(rules.CHECKLIST_WORDS[locked.key][0]) if locked.key in
-                                 rules.CHECKLIST_WORDS else locked.key, "result": result}
+        after: dict[str, Any] = {"checklist_item": locked.key, "result": result}
         if issue:
             after["follow_up_due"] = follow_up_due.isoformat() if follow_up_due else None
         event_record(actor=actor, action="compliance_review.item_recorded", subject=review, clause="P5.3",

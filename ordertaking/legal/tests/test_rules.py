@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.utils import translation
+
 from ordertaking.legal import rules
 from ordertaking.legal.models import Reason
 
@@ -35,7 +37,9 @@ def test_p5_3_each_reason_flags_the_order():
 def test_p5_3_a_flagged_order_without_opinion_has_a_blocking_pending_finding():
     found = rules.legal_findings(facts(ip_lines=((2, "软件许可"),)))
     assert [(f.code, f.clause, f.blocking) for f in found] == [("legal_review_pending", "P5.3", True)]
-    assert "2 · 软件许可" in found[0].message
+    with translation.override("zh-hans"):
+        found = rules.legal_findings(facts(ip_lines=((2, "软件许可"),)))
+    assert "第 2 行（软件许可）" in found[0].message
 
 
 def test_p5_3_an_objection_blocks_with_its_text_and_no_objection_clears():
