@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -97,7 +97,7 @@ def _compliance(ctx: DemoContext, legal) -> None:  # type: ignore[no-untyped-def
         return
     items = {it.position: it for it in review.items.all()}
     for position, result, evidence in ITEMS:
-        extra = {}
+        extra: dict[str, Any] = {}
         if result == "issue":
             extra = {"follow_up": "修订个人客户销售确认书的退货告知条款，并对销售人员培训。",
                      "follow_up_owner": ctx.users["center1"],
