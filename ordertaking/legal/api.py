@@ -54,7 +54,7 @@ def review_list(request: HttpRequest, state: str = LegalReview.State.PENDING.val
     return Mapped(selectors.legal_queue(user=request.user, state=state, q=q[:100]), _review_out)
 
 
-class OpinionIn(Schema):
+class LegalOpinionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     outcome: str = choice(LegalReview.State, max_length=10, description="approved (no objection) or objected")
@@ -63,7 +63,7 @@ class OpinionIn(Schema):
 
 @router.post("/orders/{number}/opinion", response=LegalReviewOut,
              summary="The legal opinion on the order's current revision (P5.3; legal_review)")
-def opinion_record(request: HttpRequest, number: str, payload: OpinionIn) -> dict[str, Any]:
+def opinion_record(request: HttpRequest, number: str, payload: LegalOpinionIn) -> dict[str, Any]:
     order = selectors.order_for_legal(user=request.user, number=number)
     review = services.legal_opinion_record(order=order, actor=request.user, outcome=payload.outcome,
                                            opinion=payload.opinion)

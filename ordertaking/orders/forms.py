@@ -78,7 +78,7 @@ class OrderForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), required=False, max_length=5000,
                             widget=forms.Textarea(attrs={**SM, "rows": 2}))
     # P5.3: terms away from the standard contract go to the legal adviser before approval
-    contract_terms = forms.ChoiceField(label=_("Contract terms"), choices=ContractTerms.choices,
+    contract_terms = forms.ChoiceField(label=_("Contract terms"), choices=ContractTerms.choices, required=False,
                                        initial=ContractTerms.STANDARD, widget=forms.Select(attrs=SEL))
     contract_terms_text = forms.CharField(label=_("Non-standard terms"), required=False, max_length=5000,
                                           help_text=_("What departs from the standard contract; the legal adviser "
