@@ -105,7 +105,10 @@ def test_p2_1_c_every_demo_customer_has_a_valid_credit_code_contact_and_address(
     assert len(customers) >= 15
     assert len({c.region_id for c in customers}) >= 8  # several provinces
     for c in customers:
-        assert credit_code_valid(c.credit_code or ""), c.name
+        if c.kind == Customer.Kind.INDIVIDUAL:  # P5.3 a consumer has no unified social credit code
+            assert not c.credit_code, c.name
+        else:
+            assert credit_code_valid(c.credit_code or ""), c.name
         assert c.contacts.all() and all(phone_valid(ct.phone) for ct in c.contacts.all()), c.name
         assert c.addresses.all(), c.name
         assert AuditEvent.objects.filter(action="customer.created", subject_id=str(c.pk)).exists()
