@@ -208,6 +208,9 @@ ORDERTAKING_RISK_ESCALATION_DAYS = int(os.environ.get("ORDERTAKING_RISK_ESCALATI
 # P4.1.a updated regularly: a customer's archive entry not confirmed for this many days is due for
 # verification and appears on its sales rep's home page.
 ORDERTAKING_VERIFY_AFTER_DAYS = int(os.environ.get("ORDERTAKING_VERIFY_AFTER_DAYS", "180"))
+# P2.3 time node: hours the order processing center has to approve or return an order, from its submission
+# (or from its release, when it waited on credit hold). The supervision checks and the KPIs read this one figure.
+ORDERTAKING_REVIEW_HOURS = int(os.environ.get("ORDERTAKING_REVIEW_HOURS", "48"))
 # P3.2: working days a complaint or dispute has from being received (or reopened) to being resolved.
 ORDERTAKING_COMPLAINT_DAYS = int(os.environ.get("ORDERTAKING_COMPLAINT_DAYS", "5"))
 # P6.1.b 举报邮箱和举报电话, shown on the public reporting page; the days a report may stay in each step

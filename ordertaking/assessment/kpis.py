@@ -40,7 +40,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, TruncDate, TruncMonth, TruncQuarter, TruncYear
+from django.db.models.functions import Cast, Coalesce, TruncDate, TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +55,7 @@ from ordertaking.finance.models import Invoice
 from ordertaking.fulfilment.models import Task
 from ordertaking.inquiries.models import Inquiry
 from ordertaking.orders.models import Order, OrderRevision
+from ordertaking.review import rules as review_rules
 from ordertaking.review.models import ReviewDecision
 from ordertaking.supervision.models import RectificationTask
 
@@ -188,7 +189,8 @@ def handover_hours() -> int:
 
 
 def review_hours() -> int:
-    return int(getattr(settings, "ORDERTAKING_KPI_REVIEW_HOURS", 48))
+    """The review's time node is review's own (P2.3), the one the supervision checks hold orders to."""
+    return review_rules.review_hours()
 
 
 def hold_hours() -> int:
@@ -259,13 +261,20 @@ def _handover_good() -> Q:
 
 
 def _decisions() -> QuerySet[Any]:
+    """Review decisions with the moment their review's clock started: the submission of the revision, or the
+    last release from credit hold before the decision (the wait on hold is finance's, not the review's)."""
     submitted = (OrderRevision.objects.filter(order=OuterRef("order_id"), revision=OuterRef("revision"))
                  .values("created_at")[:1])
-    return ReviewDecision.objects.annotate(submitted_at=Subquery(submitted, output_field=DateTimeField()))
+    released = (CreditHold.objects.filter(order=OuterRef("order_id"), released_at__isnull=False,
+                                          released_at__gte=OuterRef("submitted_at"),
+                                          released_at__lte=OuterRef("decided_at"))
+                .order_by("-released_at").values("released_at")[:1])
+    return (ReviewDecision.objects.annotate(submitted_at=Subquery(submitted, output_field=DateTimeField()))
+            .annotate(review_start=Coalesce(Subquery(released, output_field=DateTimeField()), F("submitted_at"))))
 
 
 def _review_good() -> Q:
-    return Q(decided_at__lte=ExpressionWrapper(F("submitted_at") + timedelta(hours=review_hours()),
+    return Q(decided_at__lte=ExpressionWrapper(F("review_start") + timedelta(hours=review_hours()),
                                                output_field=DateTimeField()))
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ordertaking.common.findings import Finding
@@ -208,3 +209,14 @@ def uncovered_blocking(findings: Iterable[Finding], covered_codes: Iterable[str]
 def coverable(findings: Iterable[Finding]) -> list[Finding]:
     """Those a special approval may be asked for (P2.3.c): all but the legal ones (P5.3)."""
     return [f for f in findings if f.code not in NOT_COVERABLE]
+
+
+def review_hours() -> int:
+    """P2.3 time node 时间节点: hours the order processing center has to approve or return a submitted order
+    (`ORDERTAKING_REVIEW_HOURS`). One figure for the supervision checks (P6.1.a) and the KPIs (P6.2)."""
+    return int(settings.ORDERTAKING_REVIEW_HOURS)
+
+
+def review_due(start: datetime) -> datetime:
+    """When a review started at `start` (the submission, or the release from credit hold) is due."""
+    return start + timedelta(hours=review_hours())

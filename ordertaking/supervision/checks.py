@@ -6,8 +6,8 @@ fixed number of queries, whatever their number (no query per order), and runs th
 
 The facts: the order's audit trail (who did which step, when; the hash chain), its submitted revisions,
 special approvals, credit holds, cancellation requests, compensations, tasks, production orders, quality
-inspections, shipments with their readiness checklist and delivery voucher, invoices, the working-day
-calendar and the actors' roles.
+inspections, shipments with their readiness checklist and delivery voucher, invoices, and the actors'
+roles.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from ordertaking.credit.models import CreditHold
 from ordertaking.deliveries.models import Compensation
 from ordertaking.finance.models import Invoice
 from ordertaking.fulfilment.models import Task
-from ordertaking.fulfilment.services import calendar_load
 from ordertaking.logistics.models import Shipment, ShipmentLine
 from ordertaking.orders.models import Order, OrderRevision
 from ordertaking.orders.rules import LineFacts as OrderLineFacts
@@ -165,7 +164,6 @@ def order_facts(order_ids: Sequence[int], *, today: date | None = None) -> dict[
             signer=s["voucher__signer_name"] or "", documents=tuple(s["voucher__documents"] or ())))
     invoices = dict(Invoice.objects.filter(order_id__in=ids).order_by().values("order_id").annotate(
         n=Count("id")).values_list("order_id", "n"))
-    calendar = calendar_load()
 
     for o in orders:
         people.update((o["entered_by_id"], o["sales_rep_id"]))
@@ -205,7 +203,7 @@ def order_facts(order_ids: Sequence[int], *, today: date | None = None) -> dict[
             shipments=tuple(by_order["shipments"].get(pk, ())), invoices=invoices.get(pk, 0),
             head_seq=head[0] if head else None, head_hash=head[1] if head else "",
             sealed_seq=head[2] if head else 0, sealed_hash=head[3] if head else "",
-            stream=stream_of(ORDER_SUBJECT, str(pk)), holidays=calendar.holidays, workdays=calendar.workdays)
+            stream=stream_of(ORDER_SUBJECT, str(pk)))
     return out
 
 

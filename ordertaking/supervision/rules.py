@@ -23,17 +23,13 @@ from ordertaking.accounts.roles import CAPABILITIES, ROLE_LABELS, Role
 from ordertaking.audit.chain import content_of, event_hash, stream_of
 from ordertaking.audit.labels import CUSTOMER_ACTOR, action_label
 from ordertaking.common.findings import FINDING_LABELS
-from ordertaking.fulfilment.rules import NO_DAYS, Days, add_working_days
 from ordertaking.orders.rules import OrderFacts as OrderCompletenessFacts
 from ordertaking.orders.rules import completeness_findings
+from ordertaking.review.rules import review_due
 
 PASS, FAIL, NOT_APPLICABLE = "pass", "fail", "not_applicable"
 OUTCOMES = (PASS, FAIL, NOT_APPLICABLE)
 
-# P2.3 / P2.4.a 时间节点: an order submitted for review is approved or returned within this many working
-# days of its submission (the working-day calendar of fulfilment). The regulation asks for prompt
-# review without a figure; two working days is the company's service level for the order center.
-REVIEW_WORKING_DAYS = 2
 
 
 # --- the result shapes (the interface the inspection workflow stores and shows) --------------------------
@@ -307,8 +303,8 @@ DEFINITIONS: tuple[CheckDef, ...] = (
         "no special approval, credit release, cancellation or compensation was decided by the person who asked "
         "for it or is a party to the order.")),
     CheckDef("time_nodes", gettext_lazy("Review and execution time nodes met"), "P2.4.a", gettext_lazy(
-        "Each submission was decided within the review time node (working days of the company calendar), and "
-        "each execution task was done by its due date.")),
+        "Each submission was decided within the review time node (counted in hours from the submission, or from "
+        "the release from credit hold), and each execution task was done by its due date.")),
     CheckDef("information", gettext_lazy("Information complete at each stage"), "P2.2.a", gettext_lazy(
         "Every submitted revision carried the information an order needs (products, quantities, prices, "
         "delivery time and place, payment method), and the delivery time and place were agreed with the "
@@ -526,8 +522,6 @@ class OrderCheckFacts:
     sealed_seq: int = 0
     sealed_hash: str = ""
     stream: str = ""
-    holidays: Days = NO_DAYS
-    workdays: Days = NO_DAYS
 
     def first(self, *actions: str) -> EventFact | None:
         return next((e for e in self.events if e.action in actions), None)
@@ -892,10 +886,10 @@ def _day(moment: datetime) -> date:
 
 
 def check_time_nodes(f: OrderCheckFacts) -> CheckResult:
-    """P2.3/P2.4.a 时间节点: each submission decided (approved, returned) within REVIEW_WORKING_DAYS working
-    days — counted from the submission, or from the release when the order waited on credit hold — and each
-    task done by its due date; a node passed with nothing done fails too. Working days: fulfilment's
-    calendar (public holidays, make-up days)."""
+    """P2.3/P2.4.a 时间节点: each submission decided (approved, returned) within the review's time node
+    (`review.rules.review_due`, the same figure the KPIs count by) — from the submission, or from the release
+    when the order waited on credit hold — and each task done by its due date (working days of fulfilment's
+    calendar); a node passed with nothing done fails too."""
     code = "time_nodes"
     problems: list[Evidence] = []
     proofs: list[Evidence] = []
@@ -912,12 +906,11 @@ def check_time_nodes(f: OrderCheckFacts) -> CheckResult:
             if later.action in REVIEW_DECISIONS:
                 decision = later
                 break
-        due = add_working_days(_day(start.at), REVIEW_WORKING_DAYS, f.holidays, f.workdays)
+        due = review_due(start.at)
         if decision is not None:
-            done = _day(decision.at)
-            kind = "late" if done > due else "on_time"
-            (problems if kind == "late" else proofs).append(_ev(kind, f.url, step="review", due=due, done=done))
-        elif f.state == "submitted" and f.today > due and f.last("order.submitted") is e:
+            kind = "late" if decision.at > due else "on_time"
+            (problems if kind == "late" else proofs).append(_ev(kind, f.url, step="review", due=due, done=decision.at))
+        elif f.state == "submitted" and f.today > _day(due) and f.last("order.submitted") is e:
             problems.append(_ev("overdue", f.url, step="review", due=due))
     for t in f.tasks:
         if t.state == "cancelled":
