@@ -158,6 +158,16 @@ else:
     # (docs/deploy.md), or ORDERTAKING_PG_PREPARE=0.
     if env_bool("ORDERTAKING_PG_PREPARE", default=True):
         DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 2})
+# Reads that may lag (statistics, KPI scorecard, exports, search) go to a streaming replica when
+# DATABASE_REPLICA_URL is set (ordertaking/common/db_router.py, docs/scaling.md); never a read inside a write.
+_replica_url = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if _replica_url:
+    _replica: dict[str, Any] = {**dj_database_url.parse(_replica_url), "TEST": {"MIRROR": "default"}}
+    if _replica["ENGINE"] == DATABASES["default"]["ENGINE"]:  # the primary's pooling and prepared statements
+        _replica.update({k: v for k, v in DATABASES["default"].items()
+                         if k in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS")})
+    DATABASES["replica"] = _replica  # type: ignore[assignment]
+    DATABASE_ROUTERS = ["ordertaking.common.db_router.ReplicaRouter"]
 # PostgreSQL: the role the application runs as, when migrations run as the tables' owner
 # (DATABASE_MIGRATE_URL). Every migrate grants it what it needs; on the audit log SELECT and INSERT only.
 ORDERTAKING_DB_RUNTIME_ROLE = os.environ.get("ORDERTAKING_DB_RUNTIME_ROLE", "")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ordertaking.accounts.http import AuthedRequest
 from ordertaking.accounts.models import User
+from ordertaking.common.db_router import replica_reads
 from ordertaking.common.errors import DomainError, PermissionDenied
 from ordertaking.common.pages import domain_errors, forbidden, list_page
 from ordertaking.common.pdf import attachment_header
@@ -61,6 +62,7 @@ def _base(request: AuthedRequest, dept: str, period: Period, person: int | None)
 @login_required
 @domain_errors
 @require_GET
+@replica_reads()
 def scorecard(request: AuthedRequest) -> HttpResponse:
     dept, period, person = parse(request)
     ctx = _base(request, dept, period, person)
@@ -78,6 +80,7 @@ def scorecard(request: AuthedRequest) -> HttpResponse:
 @login_required
 @domain_errors
 @require_GET
+@replica_reads()
 def detail(request: AuthedRequest, kpi: str) -> HttpResponse:
     if kpi not in KPIS:
         raise Http404
@@ -94,6 +97,7 @@ def detail(request: AuthedRequest, kpi: str) -> HttpResponse:
 @login_required
 @domain_errors
 @require_GET
+@replica_reads()
 def records(request: AuthedRequest, key: str) -> HttpResponse:
     c = kpis.BY_KEY.get(key)
     if c is None:
@@ -153,6 +157,7 @@ def targets(request: AuthedRequest) -> HttpResponse:
 @login_required
 @domain_errors
 @require_GET
+@replica_reads()
 def export(request: AuthedRequest, fmt: str) -> HttpResponse:
     dept, period, person = parse(request)
     rows = selectors.scorecard(dept, period, person)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ordertaking.accounts.http import AuthedRequest
+from ordertaking.common.db_router import replica_reads
 from ordertaking.common.errors import ValidationFailed
 from ordertaking.common.pages import domain_errors, list_page, put_error, render_list
 from ordertaking.common.pdf import attachment_header
@@ -31,6 +32,7 @@ PAGE_SIZE = 50
 @login_required
 @domain_errors
 @require_GET
+@replica_reads()
 def search(request: AuthedRequest) -> HttpResponse:
     """P4.2.c: one box for every order the user may see."""
     form = SearchForm(request.GET or None)
@@ -76,6 +78,7 @@ def _heading(filters: statistics.Filters) -> list[str]:
 @login_required
 @domain_errors
 @require_GET
+@replica_reads()
 def statistics_page(request: AuthedRequest) -> HttpResponse:
     """P4.2.c the statistics with charts; each chart's table below it and as Excel."""
     statistics.require_view(request.user)
@@ -94,6 +97,7 @@ def statistics_page(request: AuthedRequest) -> HttpResponse:
 @login_required
 @domain_errors
 @require_GET
+@replica_reads()
 def statistics_xlsx(request: AuthedRequest, key: str) -> HttpResponse:
     """One chart's table (or every table, key "all") as Excel, with the page's filters."""
     statistics.require_view(request.user)
