@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
+from huey.exceptions import CancelExecution
 
 from .models import JobRun
 
@@ -37,6 +38,33 @@ class JobFailed(Exception):
     """Raised after a run recorded failed items, so the queue (huey) retries the job."""
 
 
+class JobAlreadyRunning(CancelExecution):
+    """Another worker runs this job for this period right now (several consumers on several servers
+    each enqueue the periodic task): this one stands down, and huey does not retry it."""
+
+    def __init__(self, name: str, day: date | None) -> None:
+        super().__init__(f"{name} ({day}) is running elsewhere", retry=False)
+
+
+@contextmanager
+def _period_lock(name: str, day: date | None) -> Iterator[None]:
+    """One run of a job per period at a time, across every server (docs/scaling.md): a PostgreSQL
+    advisory lock on the job and its day, held by this connection for the run. SQLite is one server."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    key = f"ordertaking.job:{name}:{day or ''}"
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", [key])
+        if not cur.fetchone()[0]:
+            raise JobAlreadyRunning(name, day)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", [key])
+
+
 def job_register(name: str, label: Promise | str) -> str:
     JOBS[name] = label
     return name
@@ -50,7 +78,14 @@ class RunRecorder:
 
 @contextmanager
 def job_run(name: str, *, day: date | None = None, raise_on_failures: bool = True) -> Iterator[RunRecorder]:
-    """Record one run; a crash is recorded (then re-raised), failed items make it unsuccessful."""
+    """Record one run; a crash is recorded (then re-raised), failed items make it unsuccessful.
+    A second worker starting the same job for the same day meanwhile gets JobAlreadyRunning."""
+    with _period_lock(name, day), _recorded(name, day, raise_on_failures) as rec:
+        yield rec
+
+
+@contextmanager
+def _recorded(name: str, day: date | None, raise_on_failures: bool) -> Iterator[RunRecorder]:
     run = JobRun.objects.create(job=name, day=day)
     rec = RunRecorder(run)
     try:
