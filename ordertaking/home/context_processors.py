@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 NAV: list[tuple[str, Any, str, str | None]] = [
     ("home:home", _("My work"), "bi-house", None),
     ("inquiries:list", _("Inquiries"), "bi-telephone-inbound", "inquiry_record"),
-    ("orders:list", _("Orders"), "bi-receipt", None),
-    ("reports:search", _("Search orders"), "bi-search", None),
+    # Only for those who see orders at all (the investigator and the administrator see none, P3).
+    ("orders:list", _("Orders"), "bi-receipt", "order_enter|order_view_all"),
+    ("reports:search", _("Search orders"), "bi-search", "order_enter|order_view_all"),
     ("review:queue", _("Review queue"), "bi-clipboard-check", "order_review"),
     ("review:special_queue", _("Special approvals"), "bi-patch-check", "special_approval_decide"),
     ("tracking:risks", _("Orders at risk"), "bi-exclamation-triangle", "order_view_all"),

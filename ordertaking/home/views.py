@@ -13,19 +13,20 @@ from django.utils.translation import gettext_lazy
 
 from . import queues
 
-# (url name, label, icon, capability or None): shortcuts on the home page.
+# (url name, label, icon, capability ("a|b": any of them) or None): shortcuts on the home page.
 SHORTCUTS: list[tuple[str, Any, str, str | None]] = [
     ("orders:new", gettext_lazy("New order"), "bi-plus-square", "order_enter"),
     ("inquiries:new", gettext_lazy("New inquiry"), "bi-telephone-plus", "inquiry_record"),
     ("customers:new", gettext_lazy("New customer"), "bi-building-add", "customer_manage"),
-    ("orders:list", gettext_lazy("Find an order"), "bi-search", None),
+    ("orders:list", gettext_lazy("Find an order"), "bi-search", "order_enter|order_view_all"),
     ("audit:list", gettext_lazy("Audit log"), "bi-journal-text", "audit_view"),
 ]
 
 
 def _shortcuts(user: Any) -> list[dict[str, Any]]:
     return [{"url": reverse(name), "label": label, "icon": icon}
-            for name, label, icon, cap in SHORTCUTS if not cap or user.has_perm(f"accounts.{cap}")]
+            for name, label, icon, cap in SHORTCUTS
+            if not cap or any(user.has_perm(f"accounts.{c}") for c in cap.split("|"))]
 
 
 @login_required

@@ -89,3 +89,19 @@ def test_p3_3_with_the_real_apps_the_reviewer_home_has_the_review_queue_and_the_
     client.force_login(sales_rep)
     html = client.get("/").content.decode()
     assert 'data-queue="review"' not in html and 'data-queue="orders_drafts"' in html
+
+
+@pytest.mark.django_db
+def test_p3_who_sees_no_orders_is_not_offered_the_order_list_or_search(client, sales_rep, fake_queues):
+    """The investigator (P6.1.b) and the administrator see no orders: no Orders, Search or "Find an order"
+    on their pages, while a sales rep has all three."""
+    from ordertaking.accounts.services import user_create
+
+    investigator = user_create(username="inv-nav", password="Test-pass-2026!", roles=["investigator"],
+                               display_name="何调查")
+    admin = user_create(username="admin-nav", password="Test-pass-2026!", roles=["admin"], display_name="管理员")
+    for user, sees in ((sales_rep, True), (investigator, False), (admin, False)):
+        client.force_login(user)
+        html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        for words in ('href="/orders/"', 'href="/reports/search/"'):
+            assert (words in html) is sees, (user.username, words)
