@@ -51,8 +51,14 @@ def _body_properties(op: dict[str, Any]) -> list[str]:
 def _user_for(path: str) -> str:
     if path.startswith("/api/v1/credit") or path.startswith("/api/v1/finance"):
         return "finance_user"
-    if path.startswith("/api/v1/audit"):
+    if path.startswith("/api/v1/audit") or path.startswith("/api/v1/supervision"):
         return "auditor"
+    if path.startswith("/api/v1/legal/threshold") or path.startswith("/api/v1/assessment"):
+        return "leader"
+    if path.startswith("/api/v1/legal"):
+        return "hostile_legal_adviser"
+    if path.startswith("/api/v1/whistleblowing"):
+        return "hostile_investigator"
     if path.startswith("/api/v1/inquiries"):
         return "cs_agent"
     if re.search(r"/(approve|return|findings)$|special-approvals/", path):
@@ -67,6 +73,16 @@ def assert_answer(resp: Any, what: str) -> None:
         body = resp.json()
         assert isinstance(body, dict) and {"code", "message", "field"} <= set(body), (what, body)
         assert isinstance(body["code"], str) and body["code"], (what, body)
+
+
+@pytest.fixture
+def hostile_legal_adviser(make_user):  # type: ignore[no-untyped-def]
+    return make_user("legal-hostile", "legal", display_name="林法务")
+
+
+@pytest.fixture
+def hostile_investigator(make_user):  # type: ignore[no-untyped-def]
+    return make_user("investigator-hostile", "investigator", display_name="何调查")
 
 
 @pytest.fixture
