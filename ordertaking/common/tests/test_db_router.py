@@ -95,3 +95,25 @@ def test_statistics_and_scorecard_read_from_the_replica_and_an_order_page_does_n
     client.force_login(sales_rep)
     assert client.get(f"/orders/{order.number}/").status_code == 200
     assert _replica_reads(caplog) == 0
+
+
+def test_settings_add_the_replica_and_its_router_only_when_the_url_is_set(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import importlib
+
+    import ordertaking.settings as s
+
+    assert "replica" not in s.DATABASES and not hasattr(s, "DATABASE_ROUTERS")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://app@db1:5432/ot")
+    monkeypatch.setenv("DATABASE_REPLICA_URL", "postgresql://app@db2:5432/ot")
+    try:
+        reloaded = importlib.reload(s)
+        replica = reloaded.DATABASES["replica"]
+        assert (replica["HOST"], replica["TEST"]) == ("db2", {"MIRROR": "default"})
+        # the primary's connection reuse and prepared statements carry over
+        assert replica["CONN_MAX_AGE"] == reloaded.DATABASES["default"]["CONN_MAX_AGE"] > 0
+        assert replica["OPTIONS"] == reloaded.DATABASES["default"]["OPTIONS"]
+        assert reloaded.DATABASE_ROUTERS == [ROUTER]
+    finally:
+        monkeypatch.delenv("DATABASE_REPLICA_URL")
+        monkeypatch.undo()
+        importlib.reload(s)
