@@ -7,6 +7,7 @@ of its approved orders), every deadlock or lock error retried and counted, none 
 
 from __future__ import annotations
 
+import os
 import time
 from decimal import Decimal
 from typing import Any
@@ -15,7 +16,8 @@ from .env import run_step
 from .runner import run_workers, split, summary
 
 PROCS = 8
-CUSTOMERS = 5
+# BENCH_W3_CUSTOMERS=1 puts every order on one customer's credit row: the hot-row figure (docs/scaling.md).
+CUSTOMERS = int(os.environ.get("BENCH_W3_CUSTOMERS", "5"))
 RETRIES = 5
 
 
