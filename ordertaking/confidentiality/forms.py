@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ordertaking.common.forms import Styled
+
 from .models import Field, RevealLog
 from .rules import DEFAULT_DAYS, MAX_DAYS
-
-
-class Styled(forms.Form):
-    """Bootstrap's small controls on every widget (dense pages, like the rest of the site)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            w = field.widget
-            if isinstance(w, forms.Select):
-                w.attrs.setdefault("class", "form-select form-select-sm")
-            elif not isinstance(w, forms.HiddenInput):
-                w.attrs.setdefault("class", "form-control form-control-sm")
 
 
 class AccessRequestForm(Styled):

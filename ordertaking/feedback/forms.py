@@ -6,27 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ordertaking.common.forms import Styled
 from ordertaking.customers.models import Customer
 
 from .models import Complaint, Survey
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SCORE_CHOICES = [("", "—"), *[(str(n), str(n)) for n in range(5, 0, -1)]]
-
-
-class Styled(forms.Form):
-    """Bootstrap's small controls on every widget (the pages are dense, like the rest of the site)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            w = field.widget
-            if isinstance(w, forms.RadioSelect | forms.CheckboxInput):
-                w.attrs.setdefault("class", "form-check-input")
-            elif isinstance(w, forms.Select):
-                w.attrs.setdefault("class", "form-select form-select-sm")
-            else:
-                w.attrs.setdefault("class", "form-control form-control-sm")
 
 
 class ComplaintForm(Styled):

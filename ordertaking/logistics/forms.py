@@ -8,26 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ordertaking.accounts.roles import ROLE_LABELS
 from ordertaking.catalog.models import Region
+from ordertaking.common.forms import Styled
 
 from .models import Carrier, Method, Shipment, ShippingException, TrackingEvent
 from .services import DEPARTMENTS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class Styled(forms.Form):
-    """Bootstrap's small controls on every widget (the pages are dense, like the rest of the site)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            w = field.widget
-            if isinstance(w, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-                w.attrs.setdefault("class", "form-check-input")
-            elif isinstance(w, forms.Select):
-                w.attrs.setdefault("class", "form-select form-select-sm")
-            else:
-                w.attrs.setdefault("class", "form-control form-control-sm")
 
 
 class ShipmentForm(Styled):

@@ -7,24 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ordertaking.common.forms import Styled
+
 from .models import Department, Finding, Inspection, RectificationTask
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class Styled(forms.Form):
-    """Bootstrap's small controls on every widget."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            w = field.widget
-            if isinstance(w, forms.RadioSelect | forms.CheckboxInput):
-                w.attrs.setdefault("class", "form-check-input")
-            elif isinstance(w, forms.Select):
-                w.attrs.setdefault("class", "form-select form-select-sm")
-            else:
-                w.attrs.setdefault("class", "form-control form-control-sm")
 
 
 class InspectionForm(Styled):

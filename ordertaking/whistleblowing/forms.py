@@ -9,20 +9,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ordertaking.common.forms import Styled as CommonStyled
+
 from .models import Report
 
 
-class Styled(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            w = field.widget
-            if isinstance(w, forms.RadioSelect | forms.CheckboxInput):
-                w.attrs.setdefault("class", "form-check-input")
-            elif isinstance(w, forms.Select | forms.SelectMultiple):
-                w.attrs.setdefault("class", "form-select")
-            else:
-                w.attrs.setdefault("class", "form-control")
+class Styled(CommonStyled):
+    control_size = ""  # the public pages: full-size controls
 
 
 class MultipleFileInput(forms.ClearableFileInput):
