@@ -6,6 +6,9 @@ from typing import Any
 
 from django import forms
 
+# A date field's widget: the browser's date picker, its value written as the picker reads it (ISO).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class Styled(forms.Form):
     """Bootstrap's controls on every widget: small ones on the staff pages (dense, like the rest of the site),

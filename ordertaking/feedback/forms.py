@@ -6,12 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ordertaking.common.forms import Styled
+from ordertaking.common.forms import DATE, Styled
 from ordertaking.customers.models import Customer
 
 from .models import Complaint, Survey
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SCORE_CHOICES = [("", "—"), *[(str(n), str(n)) for n in range(5, 0, -1)]]
 
 

@@ -8,12 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ordertaking.accounts.roles import ROLE_LABELS
 from ordertaking.catalog.models import Region
-from ordertaking.common.forms import Styled
+from ordertaking.common.forms import DATE, Styled
 
 from .models import Carrier, Method, Shipment, ShippingException, TrackingEvent
 from .services import DEPARTMENTS
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ShipmentForm(Styled):

@@ -7,11 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ordertaking.common.forms import Styled
+from ordertaking.common.forms import DATE, Styled
 
 from .models import Department, Finding, Inspection, RectificationTask
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class InspectionForm(Styled):
