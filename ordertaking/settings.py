@@ -346,6 +346,20 @@ DEFAULT_FROM_EMAIL = os.environ.get("ORDERTAKING_FROM_EMAIL", "ordertaking@local
 # retries; a hung server never holds a web worker.
 EMAIL_TIMEOUT = int(os.environ.get("ORDERTAKING_EMAIL_TIMEOUT", "10"))
 
+
+def cache_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Django's cache: per process (locmem) by default, which is right while nothing stores shared state
+    in it; one Redis for every server once ORDERTAKING_CACHE_URL is set (docs/scaling.md), so two
+    application servers never answer from different caches."""
+    url = env.get("ORDERTAKING_CACHE_URL", "").strip()
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                        "KEY_PREFIX": "ordertaking"}}
+
+
+CACHES = cache_settings(os.environ)
+
 # Jobs: huey on SQLite under var/ by default, Redis when HUEY_REDIS_URL is set.
 _redis_url = os.environ.get("HUEY_REDIS_URL")
 HUEY = {
