@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from django.db import connection, transaction
@@ -63,6 +63,56 @@ def _period_lock(name: str, day: date | None) -> Iterator[None]:
     finally:
         with connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", [key])
+
+
+# How far back the slot of a periodic task is looked for, and how long a claimed slot is remembered.
+SLOT_LOOKBACK = timedelta(days=32)
+SLOT_CLAIM_SECONDS = 8 * 24 * 3600
+
+
+def periodic_slot(task: Any, now: datetime) -> datetime:
+    """The minute a periodic task was due for: its schedule's latest match at or before ``now``
+    (huey's own clock, naive UTC). Two copies of one scheduled run map to the same slot however
+    late each consumer picks its copy up; the next scheduled run maps to the next slot."""
+    minute = now.replace(second=0, microsecond=0)
+    t = minute
+    while minute - t <= SLOT_LOOKBACK:
+        if task.validate_datetime(t):
+            return t
+        t -= timedelta(minutes=1)
+    return minute
+
+
+class SlotAlreadyClaimed(CancelExecution):
+    """Another consumer took this scheduled run: every consumer's scheduler enqueues each periodic task,
+    so with two servers every run is in the queue twice. Not retried, no run recorded."""
+
+    def __init__(self, task_name: str, slot: datetime) -> None:
+        super().__init__(f"{task_name} due {slot:%Y-%m-%d %H:%M} UTC ran on another consumer", retry=False)
+
+
+def periodic_claim(huey: Any, task: Any) -> None:
+    """Before a periodic task runs (huey pre-execute hook, ops/tasks.py): claim its slot in huey's own
+    storage (Redis with several servers), first come first served. The claim holds the task's id, so
+    huey's retry of the same run passes; a second copy of the run raises SlotAlreadyClaimed. Inline
+    (immediate) huey has no second consumer and claims nothing. Calling a job's function directly
+    (a test, the console) never passes here: that is how a run is repeated on purpose. The advisory
+    lock of job_run still keeps any two runs of one job and day from overlapping."""
+    from huey.api import PeriodicTask
+
+    if huey.immediate or not isinstance(task, PeriodicTask):
+        return
+    slot = periodic_slot(task, huey._get_timestamp())
+    key = f"ordertaking.periodic:{task.name}:{slot:%Y%m%d%H%M}"
+    try:
+        claimed = huey.put_if_empty(key, task.id, ttl=SLOT_CLAIM_SECONDS)
+    except NotImplementedError:  # Redis before 7.4 expires no hash field: a few dozen bytes a run stay
+        claimed = huey.put_if_empty(key, task.id)
+    if claimed:
+        return
+    if huey.get(key, peek=True) != task.id:
+        logger.info("periodic task %s due %s: taken by another consumer", task.name, slot)
+        raise SlotAlreadyClaimed(task.name, slot)
 
 
 def job_register(name: str, label: Promise | str) -> str:

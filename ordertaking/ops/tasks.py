@@ -1,16 +1,17 @@
 """Scheduled backups (P4.2.b): every night at 02:30 Asia/Shanghai a backup is made, restored into a
 scratch database to prove it restores, and the retention rule applied; every morning at 09:00 the
-administrators are told when no backup succeeded in the last ORDERTAKING_BACKUP_MAX_AGE_HOURS."""
+administrators are told when no backup succeeded in the last ORDERTAKING_BACKUP_MAX_AGE_HOURS.
+And the hook that runs each scheduled run of every periodic task once across consumers (jobs.periodic_claim)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from .backup import BACKUP_JOB, backup_alarm, backup_overdue, backup_run
-from .jobs import job_register, job_run
+from .jobs import job_register, job_run, periodic_claim
 
 BACKUP_WATCH_JOB = "backup_watch"
 
@@ -23,6 +24,13 @@ def _labels() -> None:
 
 
 _labels()
+
+
+@HUEY.pre_execute("ordertaking_periodic_once")
+def _periodic_once(task: Any) -> None:
+    """Each scheduled run of every chapter's periodic task once, however many consumers enqueued it
+    (docs/scaling.md)."""
+    periodic_claim(HUEY, task)
 
 
 def backup_scheduled() -> Any:
