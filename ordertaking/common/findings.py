@@ -1,70 +1,131 @@
 """A finding: one thing a rule found wrong with an order, citing its clause.
 
-Completeness (P2.2.a/b), review (P2.3), credit (P5.1) all speak this one shape so
+Completeness (P2.2.a/b), review (P2.3), credit (P5.1) and legal (P5.3) all speak this one shape so
 the page's findings panel and the API show them alike.
+
+A finding keeps its code and its parameters (plain JSON values: the line number, a price as a decimal
+string, a date in ISO form), never its sentence: the sentence is rendered from the code's template when
+it is read, in the language active then, so a finding stored while a Chinese-speaking rep submitted
+reads in English for an English-speaking reviewer, and the checks run once, not once per language
+(issue 14). Each chapter keeps the words of its findings beside its rules (`FindingText` tables in
+orders, review, credit and legal `rules.py`) and hands them down here once when the apps start
+(`finding_texts_add` in their `AppConfig.ready`): common sits below them all.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import dataclasses
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
+from django.utils import translation
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+@dataclass(frozen=True)
+class FindingText:
+    """How one finding code reads."""
+
+    # The sentence, with the finding's parameters as %(name)s placeholders (a lazy translation).
+    template: Any
+    # The sentence without one order's figures, for where only the code was kept (a special approval
+    # names the findings it covers; timelines, statistics, supervision). None: the template, which then
+    # has no placeholders.
+    label: Any = None
+    # Parameters holding an amount as a decimal string ("12345.6"), shown as 12,345.60 (the template
+    # writes the ¥): the amount is formatted when read, not stored formatted.
+    money: tuple[str, ...] = ()
+    # Parameters that need the chapter's own words (legal's reasons for a review): given the stored
+    # parameters, the values to put in the template.
+    words: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
+
+    def placeholders(self) -> set[str]:
+        return set(_PLACEHOLDER.findall(str(self.template)))
+
+    def render(self, params: Mapping[str, Any]) -> str:
+        """The sentence in the active language. A placeholder without its parameter raises KeyError: a
+        rule and its template that disagree fail the tests (tests/test_finding_texts.py), not a page."""
+        values = dict(params)
+        for name in self.money:
+            if values.get(name) not in (None, ""):
+                values[name] = f"{Decimal(str(values[name])):,.2f}"
+        if self.words is not None:
+            values.update(self.words(params))
+        text = str(self.template)
+        return text % values if _PLACEHOLDER.search(text) else text
+
+
+_TEXTS: dict[str, FindingText] = {}
+
+
+def finding_texts_add(texts: Mapping[str, FindingText]) -> None:
+    """A chapter hands down the words of its findings (its AppConfig.ready). A code belongs to one chapter."""
+    for code, text in texts.items():
+        if _TEXTS.get(code, text) is not text:
+            raise ValueError(f"finding code {code!r} is already worded by another chapter")
+        _TEXTS[code] = text
+
+
+def finding_text(code: str) -> FindingText:
+    return _TEXTS[code]
+
+
+def finding_texts() -> Mapping[str, FindingText]:
+    return dict(_TEXTS)
+
+
+def finding_message(code: str, params: Mapping[str, Any]) -> str:
+    """The finding's sentence in the active language."""
+    return _TEXTS[code].render(params)
 
 
 @dataclass(frozen=True)
 class Finding:
     code: str  # stable machine code, e.g. "price_below_floor"
     clause: str  # policy clause, e.g. "P2.3.b"
-    message: str  # translated, human sentence
+    # what the sentence needs: plain JSON values (amounts as decimal strings, dates ISO)
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict, hash=False)
     field: str | None = None  # e.g. "delivery_date" or "lines.2.unit_price"
     line: int | None = None  # 1-based line number when the finding is about a line
     blocking: bool = True  # blocks approval unless covered by a special approval
+    # A finding stored before its parameters were kept (review before issue 14): its sentence as then
+    # written, per language ({"zh-hans": …, "en": …}); read only when the parameters are missing.
+    stored_text: Mapping[str, str] = dataclasses.field(default_factory=dict, hash=False, compare=False,
+                                                       repr=False)
+
+    @property
+    def message(self) -> str:
+        """The human sentence, in the language active when it is read."""
+        text = _TEXTS.get(self.code)
+        if self.stored_text and (text is None or (not self.params and text.placeholders())):
+            lang = translation.get_language() or ""
+            return self.stored_text.get(lang) or next(iter(self.stored_text.values()))
+        if text is None:
+            raise KeyError(f"finding code {self.code!r} has no words: its chapter did not hand them down")
+        return text.render(self.params)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"code": self.code, "clause": self.clause, "message": self.message, "field": self.field,
+                "line": self.line, "blocking": self.blocking}
 
 
-# Each finding's code in words, for where only the code was kept (a special approval names the
-# findings it covers; the audit trail shows them). The same sentences as the rules' messages,
-# without the figures of one order.
-FINDING_LABELS: dict[str, Any] = {
-    # completeness (P2.2.a/b)
-    "line_description_missing": _("A line names no product or service."),
-    "line_quantity_missing": _("A line's quantity is missing."),
-    "line_quantity_not_positive": _("A line's quantity must be more than zero."),
-    "line_price_missing": _("A line's unit price is missing."),
-    "line_price_negative": _("A line's unit price cannot be negative."),
-    "line_unit_missing": _("A line's unit is missing."),
-    "customer_missing": _("The customer is missing."),
-    "delivery_date_missing": _("The delivery date is missing."),
-    "delivery_date_past": _("The delivery date is in the past."),
-    "delivery_region_missing": _("The delivery province is missing."),
-    "delivery_address_missing": _("The delivery address is missing."),
-    "payment_method_missing": _("The payment method is missing."),
-    "lines_missing": _("The order has no lines."),
-    # review (P2.3.a/b)
-    "customer_credit_code_missing": _("The customer has no unified social credit code."),
-    "customer_credit_code_invalid": _("The customer's unified social credit code is not valid."),
-    "customer_name_missing": _("The customer has no company name."),
-    "customer_address_missing": _("The customer has no address on file."),
-    "customer_contact_missing": _("The customer has no contact with a valid phone number."),
-    "product_not_in_catalog": _("A line is not a catalog product or service."),
-    "product_inactive": _("A line's product is no longer sold."),
-    "price_below_floor": _("A unit price is below the floor price."),
-    "region_not_served": _("We do not deliver to this province."),
-    "delivery_too_early": _("The delivery date is too early for production and transport."),
-    "payment_method_inactive": _("The payment method is no longer offered."),
-    "payment_method_not_allowed": _("The payment method is not allowed for this customer."),
-    # credit (P5.1, P3.6)
-    "no_credit_evaluation": _("The customer has no approved credit evaluation."),
-    "customer_on_credit_stop": _("The customer is on credit stop."),
-    "guarantee_missing": _("The customer's rating requires a guarantee."),
-    "credit_limit_exceeded": _("Exposure plus this order exceeds the credit limit."),
-    "payment_method_not_allowed_by_rating": _("The customer's rating does not allow this payment method."),
-    "payment_term_too_long": _("The payment term is longer than the customer's rating allows."),
-    # legal (P5.3)
-    "legal_review_pending": _("Legal review pending: approval waits for the legal adviser's opinion."),
-    "legal_objection": _("The legal adviser objects."),
-    "legal_review_cleared": _("The legal adviser has no objection."),
-}
+class _Labels(Mapping[str, Any]):
+    """Each finding's code in words, without the figures of one order (read-only, from the chapters'
+    tables)."""
+
+    def __getitem__(self, code: str) -> Any:
+        text = _TEXTS[code]
+        return text.template if text.label is None else text.label
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_TEXTS)
+
+    def __len__(self) -> int:
+        return len(_TEXTS)
+
+
+FINDING_LABELS: Mapping[str, Any] = _Labels()

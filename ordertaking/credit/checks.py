@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
 from ordertaking.common.findings import Finding
 from ordertaking.orders.models import Order
 from ordertaking.orders.states import OrderState
@@ -19,7 +17,7 @@ from .selectors import guarantee_covers, holds_since_approval, released_allowanc
 
 @dataclass(frozen=True)
 class CreditFacts:
-    """What the credit findings need from the database, read once per check (not once per language)."""
+    """What the credit findings need from the database, read once per check."""
 
     credit: CustomerCredit | None
     guarantee_ok: bool
@@ -42,7 +40,7 @@ def order_credit_facts(order: Order) -> CreditFacts:
 
 
 def order_credit_findings(order: Order, facts: CreditFacts | None = None) -> list[Finding]:
-    """The credit findings in the active language; pass `facts` to reuse one read across languages."""
+    """The credit findings; pass `facts` to reuse what the caller already read in this transaction."""
     facts = facts if facts is not None else order_credit_facts(order)
     credit = facts.credit
     evaluated = credit is not None and credit.is_evaluated
@@ -59,11 +57,6 @@ def order_credit_findings(order: Order, facts: CreditFacts | None = None) -> lis
     excess = rules.limit_check(exposure=credit.exposure, order_amount=order.exposure_delta,
                                limit=credit.credit_limit, allowed_excess=facts.allowance)
     if excess > 0 or facts.open_hold:
-        # Not blocking: the approval's credit gate puts the order on credit hold for finance to
-        # decide (P5.1); a special approval (特批) does not lift a credit limit.
-        found.append(Finding(code="credit_limit_exceeded", clause="P5.1", field="total_amount", blocking=False,
-                             message=_("Exposure ¥%(exposure)s plus this order ¥%(amount)s exceeds the credit limit "
-                                       "¥%(limit)s by ¥%(excess)s: the order goes on credit hold.")
-                             % {"exposure": f"{credit.exposure:,.2f}", "amount": f"{order.total_amount:,.2f}",
-                                "limit": f"{credit.credit_limit:,.2f}", "excess": f"{excess:,.2f}"}))
+        found.append(rules.limit_finding(exposure=credit.exposure, order_amount=order.total_amount,
+                                         limit=credit.credit_limit, excess=excess))
     return found

@@ -13,8 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ordertaking.common.findings import Finding
+from ordertaking.common.findings import Finding, FindingText
 from ordertaking.common.money import half_up
 
 ZERO = Decimal("0.00")
@@ -243,6 +244,34 @@ def payment_record_from(invoices: list[tuple[date, date | None, Decimal]], *, to
                          worst_days_overdue=max(lateness), open_overdue_amount=open_overdue)
 
 
+# The words of the credit findings, rendered when a finding is read (common/findings.py); `label` is the
+# sentence without one order's figures. Amounts are decimal strings, formatted when read.
+FINDING_TEXTS: dict[str, FindingText] = {
+    "no_credit_evaluation": FindingText(
+        gettext_lazy("The customer has no approved credit evaluation: finance must evaluate it before an order "
+                     "can be approved."),
+        label=gettext_lazy("The customer has no approved credit evaluation.")),
+    "customer_on_credit_stop": FindingText(
+        gettext_lazy("The customer is on credit stop: no new order can be approved."),
+        label=gettext_lazy("The customer is on credit stop.")),
+    "guarantee_missing": FindingText(
+        gettext_lazy("Rating %(rating)s requires a guarantee (deposit, guarantor or letter of credit) before "
+                     "approval."),
+        label=gettext_lazy("The customer's rating requires a guarantee.")),
+    "credit_limit_exceeded": FindingText(
+        gettext_lazy("Exposure ¥%(exposure)s plus this order ¥%(amount)s exceeds the credit limit ¥%(limit)s by "
+                     "¥%(excess)s: the order goes on credit hold."),
+        label=gettext_lazy("Exposure plus this order exceeds the credit limit."),
+        money=("exposure", "amount", "limit", "excess")),
+    "payment_method_not_allowed_by_rating": FindingText(
+        gettext_lazy("Rating %(rating)s does not allow this payment method."),
+        label=gettext_lazy("The customer's rating does not allow this payment method.")),
+    "payment_term_too_long": FindingText(
+        gettext_lazy("Payment term of %(days)s days is longer than the %(max)s days rating %(rating)s allows."),
+        label=gettext_lazy("The payment term is longer than the customer's rating allows.")),
+}
+
+
 def approval_findings(*, evaluated: bool, on_stop: bool, guarantee_required: bool, guarantee_ok: bool,
                       rating: str) -> list[Finding]:
     """The credit conditions that block an approval, each written once: the review shows them as
@@ -250,19 +279,15 @@ def approval_findings(*, evaluated: bool, on_stop: bool, guarantee_required: boo
     (services.credit_order_gate), in the same words."""
     if not evaluated:
         # P5.1.b new customers: a strict credit check before the first order is taken.
-        return [Finding(code="no_credit_evaluation", clause="P5.1.b", field="customer",
-                        message=_("The customer has no approved credit evaluation: finance must evaluate it "
-                                  "before an order can be approved."))]
+        return [Finding(code="no_credit_evaluation", clause="P5.1.b", field="customer")]
     found = []
     if on_stop:
         # P5.1.c monitoring: a customer whose credit risk rose that far takes no new order.
-        found.append(Finding(code="customer_on_credit_stop", clause="P5.1.c", field="customer",
-                             message=_("The customer is on credit stop: no new order can be approved.")))
+        found.append(Finding(code="customer_on_credit_stop", clause="P5.1.c", field="customer"))
     if guarantee_required and not guarantee_ok:
         # P5.1.b customers with poor credit only with a guarantee or other safeguards.
         found.append(Finding(code="guarantee_missing", clause="P5.1.b", field="customer",
-                             message=_("Rating %(rating)s requires a guarantee (deposit, guarantor or letter of "
-                                       "credit) before approval.") % {"rating": rating}))
+                             params={"rating": rating}))
     return found
 
 
@@ -273,17 +298,22 @@ def limit_check(*, exposure: Decimal, order_amount: Decimal, limit: Decimal,
     return excess if excess > 0 else ZERO
 
 
+def limit_finding(*, exposure: Decimal, order_amount: Decimal, limit: Decimal, excess: Decimal) -> Finding:
+    """P5.1: the order passes the credit limit. Not blocking: the approval's credit gate puts the order on
+    credit hold for finance to decide; a special approval (特批) does not lift a credit limit."""
+    return Finding(code="credit_limit_exceeded", clause="P5.1", field="total_amount", blocking=False,
+                   params={"exposure": str(exposure), "amount": str(order_amount), "limit": str(limit),
+                           "excess": str(excess)})
+
+
 def terms_finding(*, kind: str | None, term_days: int, allowed_kinds: list[str], max_term_days: int,
                   rating: str) -> list[Finding]:
     """P5.1.a/P3.6: the order's payment method and term must be among those its rating allows."""
     found = []
     if kind is not None and kind not in allowed_kinds:
         found.append(Finding(code="payment_method_not_allowed_by_rating", clause="P5.1.a", field="payment_method",
-                             message=_("Rating %(rating)s does not allow this payment method.")
-                             % {"rating": rating}))
+                             params={"rating": rating}))
     elif term_days > max_term_days:
         found.append(Finding(code="payment_term_too_long", clause="P3.6", field="payment_method",
-                             message=_("Payment term of %(days)s days is longer than the %(max)s days rating "
-                                       "%(rating)s allows.") % {"days": term_days, "max": max_term_days,
-                                                                 "rating": rating}))
+                             params={"days": term_days, "max": max_term_days, "rating": rating}))
     return found

@@ -10,6 +10,12 @@ class LegalConfig(AppConfig):
     verbose_name = _("Legal compliance")
 
     def ready(self) -> None:
+        # The words of this chapter's findings, read whenever a finding is shown (common sits below us).
+        from ordertaking.common.findings import finding_texts_add
+
+        from .rules import FINDING_TEXTS
+
+        finding_texts_add(FINDING_TEXTS)
         # The evidence of a compliance review (P5.3): contract templates, legal notes, screenshots, kept with
         # the review through the attachments app (below us).
         from ordertaking.attachments.models import Attachment

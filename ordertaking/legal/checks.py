@@ -42,5 +42,5 @@ def order_legal_facts(order: Order, *, with_review: bool = True, individual: boo
 
 
 def order_legal_findings(order: Order, facts: rules.LegalFacts | None = None) -> list[Finding]:
-    """The legal findings in the active language; pass `facts` to reuse one read across languages."""
+    """The legal findings; pass `facts` to reuse what the caller already read."""
     return rules.legal_findings(facts if facts is not None else order_legal_facts(order))

@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ordertaking.common.findings import Finding
+from ordertaking.common.findings import Finding, FindingText
 
 from .models import LegalReview, Reason, Result
 
@@ -87,17 +87,33 @@ def legal_findings(f: LegalFacts) -> list[Finding]:
     if not codes and f.review_state is None:
         return []
     if f.review_state == LegalReview.State.APPROVED:
-        return [Finding("legal_review_cleared", "P5.3", _("The legal adviser has no objection: %(opinion)s")
-                        % {"opinion": f.opinion}, blocking=False)]
+        return [Finding("legal_review_cleared", "P5.3", {"opinion": f.opinion}, blocking=False)]
     if f.review_state == LegalReview.State.OBJECTED:
-        return [Finding("legal_objection", "P5.3",
-                        _("The legal adviser objects: %(opinion)s") % {"opinion": f.opinion})]
+        return [Finding("legal_objection", "P5.3", {"opinion": f.opinion})]
     if f.review_state is not None and f.review_reasons:
-        words = reasons_text(list(f.review_reasons), f.review_details)
+        reasons, details = list(f.review_reasons), dict(f.review_details)
     else:
-        words = reasons_text(codes, reason_details(f))
-    return [Finding("legal_review_pending", "P5.3", _("Legal review pending: %(reasons)s. Approval waits for the "
-                                                      "legal adviser's opinion.") % {"reasons": words})]
+        reasons, details = codes, reason_details(f)
+    return [Finding("legal_review_pending", "P5.3", {"reasons": [str(c) for c in reasons], "details": details})]
+
+
+def _pending_words(params: Any) -> dict[str, str]:
+    """The reasons of a pending review in the reader's words, with their figures."""
+    return {"reasons": reasons_text(list(params.get("reasons") or []), dict(params.get("details") or {}))}
+
+
+# The words of the legal findings, rendered when a finding is read (common/findings.py); `label` is the
+# sentence without one order's opinion or reasons.
+FINDING_TEXTS: dict[str, FindingText] = {
+    PENDING: FindingText(
+        gettext_lazy("Legal review pending: %(reasons)s. Approval waits for the legal adviser's opinion."),
+        label=gettext_lazy("Legal review pending: approval waits for the legal adviser's opinion."),
+        words=_pending_words),
+    OBJECTED: FindingText(gettext_lazy("The legal adviser objects: %(opinion)s"),
+                          label=gettext_lazy("The legal adviser objects.")),
+    CLEARED: FindingText(gettext_lazy("The legal adviser has no objection: %(opinion)s"),
+                         label=gettext_lazy("The legal adviser has no objection.")),
+}
 
 
 def opinion_problem(outcome: str, opinion: str) -> str | None:

@@ -8,6 +8,12 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self) -> None:
+        # The words of this chapter's findings, read whenever a finding is shown (common sits below us).
+        from ordertaking.common.findings import finding_texts_add
+
+        from .rules import FINDING_TEXTS
+
+        finding_texts_add(FINDING_TEXTS)
         # Files attached to an order (P2.5.b): attachments (below) learns here what an order is, who sees
         # its files and who attaches them (docs/conventions.md: the higher app hands it down).
         from ordertaking.attachments.targets import AttachmentTarget, attachment_target_add

@@ -13,9 +13,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from ordertaking.common.findings import Finding
+from ordertaking.common.findings import Finding, FindingText
 from ordertaking.common.money import line_amount  # noqa: F401  (the one rounding rule; re-exported for callers)
 
 
@@ -40,6 +40,31 @@ class OrderFacts:
     lines: list[LineFacts] = field(default_factory=list)
 
 
+# The words of the completeness findings, rendered when a finding is read (common/findings.py). The
+# line findings carry {"line": n}; `label` is the sentence without one order's figures.
+FINDING_TEXTS: dict[str, FindingText] = {
+    "line_description_missing": FindingText(_("Line %(line)s: choose a product or service or describe it."),
+                                            label=_("A line names no product or service.")),
+    "line_quantity_missing": FindingText(_("Line %(line)s: the quantity is missing."),
+                                         label=_("A line's quantity is missing.")),
+    "line_quantity_not_positive": FindingText(_("Line %(line)s: the quantity must be more than zero."),
+                                              label=_("A line's quantity must be more than zero.")),
+    "line_price_missing": FindingText(_("Line %(line)s: the unit price is missing."),
+                                      label=_("A line's unit price is missing.")),
+    "line_price_negative": FindingText(_("Line %(line)s: the unit price cannot be negative."),
+                                       label=_("A line's unit price cannot be negative.")),
+    "line_unit_missing": FindingText(_("Line %(line)s: the unit is missing."),
+                                     label=_("A line's unit is missing.")),
+    "customer_missing": FindingText(_("The customer is missing.")),
+    "delivery_date_missing": FindingText(_("The delivery date is missing.")),
+    "delivery_date_past": FindingText(_("The delivery date is in the past.")),
+    "delivery_region_missing": FindingText(_("The delivery province is missing.")),
+    "delivery_address_missing": FindingText(_("The delivery address is missing.")),
+    "payment_method_missing": FindingText(_("The payment method is missing.")),
+    "lines_missing": FindingText(_("The order has no lines.")),
+}
+
+
 def _line_field(position: int, name: str) -> str:
     return f"lines.{position}.{name}"
 
@@ -48,35 +73,24 @@ def line_findings(line: LineFacts) -> list[Finding]:
     """What is missing or wrong on one line (P2.2.a: description, quantity, price of each item)."""
     found: list[Finding] = []
     pos = line.position
+    where = {"line": pos}
     # P2.2.a detailed description of each product or service: a catalog item or a written description.
     if line.product_id is None and not (line.name.strip() or line.description.strip()):
-        found.append(Finding("line_description_missing", "P2.2.a",
-                             _("Line %(line)s: choose a product or service or describe it.") % {"line": pos},
-                             _line_field(pos, "description"), pos))
+        found.append(Finding("line_description_missing", "P2.2.a", where, _line_field(pos, "description"), pos))
     # P2.2.a quantity.
     if line.quantity is None:
-        found.append(Finding("line_quantity_missing", "P2.2.a",
-                             _("Line %(line)s: the quantity is missing.") % {"line": pos},
-                             _line_field(pos, "quantity"), pos))
+        found.append(Finding("line_quantity_missing", "P2.2.a", where, _line_field(pos, "quantity"), pos))
     elif line.quantity <= 0:
         # P2.2.b accurate entry: a quantity must be more than zero.
-        found.append(Finding("line_quantity_not_positive", "P2.2.b",
-                             _("Line %(line)s: the quantity must be more than zero.") % {"line": pos},
-                             _line_field(pos, "quantity"), pos))
+        found.append(Finding("line_quantity_not_positive", "P2.2.b", where, _line_field(pos, "quantity"), pos))
     # P2.2.a price.
     if line.unit_price is None:
-        found.append(Finding("line_price_missing", "P2.2.a",
-                             _("Line %(line)s: the unit price is missing.") % {"line": pos},
-                             _line_field(pos, "unit_price"), pos))
+        found.append(Finding("line_price_missing", "P2.2.a", where, _line_field(pos, "unit_price"), pos))
     elif line.unit_price < 0:
-        found.append(Finding("line_price_negative", "P2.2.b",
-                             _("Line %(line)s: the unit price cannot be negative.") % {"line": pos},
-                             _line_field(pos, "unit_price"), pos))
+        found.append(Finding("line_price_negative", "P2.2.b", where, _line_field(pos, "unit_price"), pos))
     # P2.2.b a quantity means nothing without its unit.
     if not line.unit.strip():
-        found.append(Finding("line_unit_missing", "P2.2.b",
-                             _("Line %(line)s: the unit is missing.") % {"line": pos},
-                             _line_field(pos, "unit"), pos))
+        found.append(Finding("line_unit_missing", "P2.2.b", where, _line_field(pos, "unit"), pos))
     return found
 
 
@@ -88,29 +102,24 @@ def completeness_findings(facts: OrderFacts, *, today: date) -> list[Finding]:
     found: list[Finding] = []
     # P2.2.a the customer clearly intends to buy: who is the customer?
     if facts.customer_id is None:
-        found.append(Finding("customer_missing", "P2.2.a", _("The customer is missing."), "customer"))
+        found.append(Finding("customer_missing", "P2.2.a", field="customer"))
     # P2.2.a delivery time.
     if facts.delivery_date is None:
-        found.append(Finding("delivery_date_missing", "P2.2.a", _("The delivery date is missing."),
-                             "delivery_date"))
+        found.append(Finding("delivery_date_missing", "P2.2.a", field="delivery_date"))
     elif facts.delivery_date < today:
         # P2.2.b accurate information: a delivery date already past is an entry error.
-        found.append(Finding("delivery_date_past", "P2.2.b", _("The delivery date is in the past."),
-                             "delivery_date"))
+        found.append(Finding("delivery_date_past", "P2.2.b", field="delivery_date"))
     # P2.2.a delivery place: the province and the street address.
     if facts.delivery_region_id is None:
-        found.append(Finding("delivery_region_missing", "P2.2.a", _("The delivery province is missing."),
-                             "delivery_region"))
+        found.append(Finding("delivery_region_missing", "P2.2.a", field="delivery_region"))
     if not facts.delivery_address.strip():
-        found.append(Finding("delivery_address_missing", "P2.2.a", _("The delivery address is missing."),
-                             "delivery_address"))
+        found.append(Finding("delivery_address_missing", "P2.2.a", field="delivery_address"))
     # P2.2.a payment method.
     if facts.payment_method_id is None:
-        found.append(Finding("payment_method_missing", "P2.2.a", _("The payment method is missing."),
-                             "payment_method"))
+        found.append(Finding("payment_method_missing", "P2.2.a", field="payment_method"))
     # P2.2.a at least one product or service.
     if not facts.lines:
-        found.append(Finding("lines_missing", "P2.2.a", _("The order has no lines."), "lines"))
+        found.append(Finding("lines_missing", "P2.2.a", field="lines"))
     for line in facts.lines:
         found.extend(line_findings(line))
     return found

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from ordertaking.common.findings import Finding
-from ordertaking.credit.checks import CreditFacts, order_credit_facts, order_credit_findings
+from ordertaking.credit.checks import CreditFacts, order_credit_findings
 from ordertaking.customers.models import Contact, Customer, CustomerAddress
 from ordertaking.legal.checks import order_legal_facts, order_legal_findings
 from ordertaking.legal.rules import LegalFacts
@@ -72,32 +71,3 @@ def order_findings(order: Order, *, today: date | None = None, facts: rules.Orde
         legal_facts = order_legal_facts(order, individual=facts.customer.individual)
     return (rules.review_findings(facts, today=today or timezone.localdate())
             + order_credit_findings(order, credit_facts) + order_legal_findings(order, legal_facts))
-
-
-def order_findings_in_each_language(order: Order, credit_facts: CreditFacts | None = None,
-                                    ) -> tuple[list[Finding], list[dict[str, str]]]:
-    """The findings in the active language, and each one's message in every UI language, so a stored
-    finding reads right whichever language its reader uses. The order's facts, credit included, are read
-    once: only the messages are made per language. A caller that already read the credit facts in
-    this transaction passes them."""
-    facts = order_facts(order)
-    credit_facts = credit_facts if credit_facts is not None else order_credit_facts(order)
-    legal_facts = order_legal_facts(order, individual=facts.customer.individual)
-    today = timezone.localdate()
-    by_language: dict[str, list[Finding]] = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            by_language[code] = order_findings(order, today=today, facts=facts, credit_facts=credit_facts,
-                                               legal_facts=legal_facts)
-    findings = by_language.get(translation.get_language() or "")
-    if findings is None:
-        findings = order_findings(order, today=today, facts=facts, credit_facts=credit_facts,
-                                  legal_facts=legal_facts)
-    codes = [f.code for f in findings]
-    messages: list[dict[str, str]] = [{} for _f in findings]
-    for code, localized in by_language.items():
-        if [f.code for f in localized] != codes:
-            continue  # the rules are deterministic; should they not be, the active language's message stands
-        for i, f in enumerate(localized):
-            messages[i][code] = f.message
-    return findings, messages

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ordertaking.common.findings import Finding
 from ordertaking.orders.models import Order
 
 
@@ -19,8 +19,12 @@ class ReviewFinding(models.Model):
     revision = models.PositiveIntegerField()
     code = models.CharField(max_length=64)
     clause = models.CharField(max_length=16)
-    message = models.TextField()
-    # The message in each UI language ({"zh-hans": …, "en": …}), written when the checks run.
+    # What the finding's sentence needs (common/findings.py): rendered in the reader's language when read.
+    params = models.JSONField(default=dict, blank=True)
+    # Findings stored before issue 14 kept their sentence instead of their parameters: in the language of
+    # whoever ran the checks, and ({"zh-hans": …, "en": …}) in each UI language. Read only for those rows;
+    # new rows leave both empty.
+    message = models.TextField(blank=True, default="")
     messages = models.JSONField(default=dict, blank=True)
     field = models.CharField(max_length=64, blank=True)
     line = models.PositiveIntegerField(null=True, blank=True)
@@ -31,8 +35,14 @@ class ReviewFinding(models.Model):
         ordering = ["order", "line", "id"]
         indexes = [models.Index(fields=["order", "revision"], name="finding_order_rev")]
 
+    def finding(self) -> Finding:
+        """The stored finding, its sentence rendered in the reader's language when read."""
+        stored = dict(self.messages) or ({"": self.message} if self.message else {})
+        return Finding(code=self.code, clause=self.clause, params=self.params, field=self.field or None,
+                       line=self.line, blocking=self.blocking, stored_text=stored)
+
     def localized_message(self) -> str:
-        return str(self.messages.get(translation.get_language() or "", "") or self.message)
+        return self.finding().message
 
 
 class ReviewDecision(models.Model):

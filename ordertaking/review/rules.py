@@ -12,9 +12,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from ordertaking.common.findings import Finding
+from ordertaking.common.findings import Finding, FindingText
 from ordertaking.customers.rules import credit_code_problem, phone_valid
 from ordertaking.legal.rules import LEGAL_FINDING_CODES
 
@@ -70,6 +70,34 @@ class OrderFacts:
     allowed_payment_codes: frozenset[str] = field(default_factory=frozenset)
 
 
+# The words of the review findings, rendered when a finding is read (common/findings.py); `label` is the
+# sentence without one order's figures. The price finding names the price, never the floor figure.
+FINDING_TEXTS: dict[str, FindingText] = {
+    "customer_credit_code_missing": FindingText(_("The customer has no unified social credit code.")),
+    "customer_credit_code_invalid": FindingText(
+        _("The customer's unified social credit code %(code)s is not valid."),
+        label=_("The customer's unified social credit code is not valid.")),
+    "customer_name_missing": FindingText(_("The customer has no company name.")),
+    "customer_address_missing": FindingText(_("The customer has no address on file.")),
+    "customer_contact_missing": FindingText(_("The customer has no contact with a valid phone number.")),
+    "product_not_in_catalog": FindingText(_("Line %(line)s (%(name)s) is not a catalog product or service."),
+                                          label=_("A line is not a catalog product or service.")),
+    "product_inactive": FindingText(_("Line %(line)s: %(code)s is no longer sold."),
+                                    label=_("A line's product is no longer sold.")),
+    "price_below_floor": FindingText(_("Line %(line)s: unit price ¥%(price)s is below the floor price."),
+                                     label=_("A unit price is below the floor price."), money=("price",)),
+    "region_not_served": FindingText(_("We do not deliver to %(region)s."),
+                                     label=_("We do not deliver to this province.")),
+    "delivery_too_early": FindingText(_("Delivery date %(date)s is too early: production and transport need "
+                                        "until %(earliest)s at the soonest."),
+                                      label=_("The delivery date is too early for production and transport.")),
+    "payment_method_inactive": FindingText(_("Payment method %(name)s is no longer offered."),
+                                           label=_("The payment method is no longer offered.")),
+    "payment_method_not_allowed": FindingText(_("Payment method %(name)s is not allowed for this customer."),
+                                              label=_("The payment method is not allowed for this customer.")),
+}
+
+
 # --- P2.3.a customer information genuine and complete -------------------------------------
 
 def customer_findings(c: CustomerFacts) -> list[Finding]:
@@ -78,22 +106,16 @@ def customer_findings(c: CustomerFacts) -> list[Finding]:
     # (an individual buyer, P5.3, is genuine by name and contact: a person has no credit code)
     if not (c.credit_code or "").strip():
         if not c.individual:
-            out.append(Finding("customer_credit_code_missing", "P2.3.a",
-                               _("The customer has no unified social credit code."), field="customer"))
+            out.append(Finding("customer_credit_code_missing", "P2.3.a", field="customer"))
     elif credit_code_problem(c.credit_code) is not None:
-        out.append(Finding("customer_credit_code_invalid", "P2.3.a",
-                           _("The customer's unified social credit code %(code)s is not valid.")
-                           % {"code": c.credit_code}, field="customer"))
+        out.append(Finding("customer_credit_code_invalid", "P2.3.a", {"code": c.credit_code}, field="customer"))
     # P2.3.a / P2.1.c complete: company name, address, a contact with a reachable phone
     if not (c.name or "").strip():
-        out.append(Finding("customer_name_missing", "P2.3.a", _("The customer has no company name."),
-                           field="customer"))
+        out.append(Finding("customer_name_missing", "P2.3.a", field="customer"))
     if not c.has_address:
-        out.append(Finding("customer_address_missing", "P2.3.a", _("The customer has no address on file."),
-                           field="customer"))
+        out.append(Finding("customer_address_missing", "P2.3.a", field="customer"))
     if not any(phone_valid(p) for p in c.contact_phones):
-        out.append(Finding("customer_contact_missing", "P2.3.a",
-                           _("The customer has no contact with a valid phone number."), field="customer"))
+        out.append(Finding("customer_contact_missing", "P2.3.a", field="customer"))
     return out
 
 
@@ -104,15 +126,11 @@ def catalog_findings(lines: Iterable[LineFacts]) -> list[Finding]:
     for ln in lines:
         # P2.3.b every item comes from the product catalog ...
         if ln.product is None:
-            out.append(Finding("product_not_in_catalog", "P2.3.b",
-                               _("Line %(line)s (%(name)s) is not a catalog product or service.")
-                               % {"line": ln.position, "name": ln.name or "—"},
+            out.append(Finding("product_not_in_catalog", "P2.3.b", {"line": ln.position, "name": ln.name or "—"},
                                field=f"lines.{ln.position}.product", line=ln.position))
         # ... and is still sold
         elif not ln.product.active:
-            out.append(Finding("product_inactive", "P2.3.b",
-                               _("Line %(line)s: %(code)s is no longer sold.")
-                               % {"line": ln.position, "code": ln.product.code},
+            out.append(Finding("product_inactive", "P2.3.b", {"line": ln.position, "code": ln.product.code},
                                field=f"lines.{ln.position}.product", line=ln.position))
     return out
 
@@ -125,10 +143,9 @@ def price_findings(lines: Iterable[LineFacts]) -> list[Finding]:
             continue
         if ln.unit_price < ln.product.floor_price:
             # The message names the price, never the floor figure: the finding is read by the sales
-            # rep, and the floor is the company's bottom line that sales do not see (docs/conventions.md).
-            out.append(Finding("price_below_floor", "P2.3.b",
-                               _("Line %(line)s: unit price ¥%(price)s is below the floor price.")
-                               % {"line": ln.position, "price": f"{ln.unit_price:,.2f}"},
+            # rep, and the floor is the company's bottom line that sales do not see (docs/conventions.md):
+            # the parameters carry the price only.
+            out.append(Finding("price_below_floor", "P2.3.b", {"line": ln.position, "price": str(ln.unit_price)},
                                field=f"lines.{ln.position}.unit_price", line=ln.position))
     return out
 
@@ -151,17 +168,13 @@ def delivery_findings(o: OrderFacts, *, today: date) -> list[Finding]:
     out: list[Finding] = []
     # P2.3.a delivery place reasonable: the region is one we serve
     if o.region is not None and not o.region.served:
-        out.append(Finding("region_not_served", "P2.3.a",
-                           _("We do not deliver to %(region)s.") % {"region": o.region.name},
-                           field="delivery_region"))
+        out.append(Finding("region_not_served", "P2.3.a", {"region": o.region.name}, field="delivery_region"))
     # P2.3.a/b delivery time reasonable: production and transport fit before the date
     if o.delivery_date is not None:
         earliest = earliest_delivery_date(today=today, lines=o.lines, region=o.region)
         if o.delivery_date < earliest:
             out.append(Finding("delivery_too_early", "P2.3.b",
-                               _("Delivery date %(date)s is too early: production and transport need "
-                                 "until %(earliest)s at the soonest.")
-                               % {"date": o.delivery_date.isoformat(), "earliest": earliest.isoformat()},
+                               {"date": o.delivery_date.isoformat(), "earliest": earliest.isoformat()},
                                field="delivery_date"))
     return out
 
@@ -174,14 +187,10 @@ def payment_findings(o: OrderFacts) -> list[Finding]:
         return []  # missing payment method is a completeness finding (P2.2.a), caught at submit
     # P2.3.b financial rules: the method is still in use ...
     if not p.active:
-        return [Finding("payment_method_inactive", "P2.3.b",
-                        _("Payment method %(name)s is no longer offered.") % {"name": p.name},
-                        field="payment_method")]
+        return [Finding("payment_method_inactive", "P2.3.b", {"name": p.name}, field="payment_method")]
     # P2.3.a ... and this customer may use it (open to all, or granted to the customer)
     if not p.open_to_all and p.code not in o.allowed_payment_codes:
-        return [Finding("payment_method_not_allowed", "P2.3.a",
-                        _("Payment method %(name)s is not allowed for this customer.") % {"name": p.name},
-                        field="payment_method")]
+        return [Finding("payment_method_not_allowed", "P2.3.a", {"name": p.name}, field="payment_method")]
     return []
 
 

@@ -63,9 +63,7 @@ def current_findings(order: Order, *, live: bool) -> list[Finding]:
     """Live checks (what a reviewer opening the order sees), or the stored ones of the revision."""
     if live:
         return order_findings(order)
-    return [Finding(code=f.code, clause=f.clause, message=f.localized_message(), field=f.field or None,
-                    line=f.line, blocking=f.blocking)
-            for f in ReviewFinding.objects.filter(order_id=order.pk, revision=order.revision)]
+    return [f.finding() for f in ReviewFinding.objects.filter(order_id=order.pk, revision=order.revision)]
 
 
 def review_panel_context(*, order: Order, user: Any) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
+from ordertaking.credit.checks import CreditFacts, order_credit_facts
 from ordertaking.credit.services import credit_holds_close, credit_order_gate, credit_submission_check
 from ordertaking.legal.services import legal_review_open
 from ordertaking.notifications.models import Kind
@@ -28,7 +29,7 @@ from ordertaking.orders.services import order_submission_record
 from ordertaking.orders.states import OrderState, check_move
 
 from . import rules
-from .checks import CreditFacts, order_credit_facts, order_findings_in_each_language
+from .checks import order_findings
 from .models import ReviewDecision, ReviewFinding, SpecialApproval
 from .permissions import review_sod_refusal, special_approval_sod_refusal
 from .states import SPECIAL_APPROVAL
@@ -81,14 +82,15 @@ def review_findings_refresh(*, order: Order, actor: Any, credit_facts: CreditFac
     Replaces the stored findings of this revision; earlier revisions keep theirs. `credit_facts`:
     what the caller already read of the customer's credit in this transaction.
     """
-    findings, messages = order_findings_in_each_language(order, credit_facts)
+    findings = order_findings(order, credit_facts=credit_facts)
     # No savepoint: the callers' transaction is the unit; outside one this is its own transaction.
+    # Code and parameters only: each reader's language renders the sentence (common/findings.py).
     with transaction.atomic(savepoint=False):
         ReviewFinding.objects.filter(order_id=order.pk, revision=order.revision).delete()
         ReviewFinding.objects.bulk_create([
             ReviewFinding(order_id=order.pk, revision=order.revision, code=f.code, clause=f.clause,
-                          message=f.message, messages=m, field=f.field or "", line=f.line, blocking=f.blocking)
-            for f, m in zip(findings, messages, strict=True)
+                          params=dict(f.params), field=f.field or "", line=f.line, blocking=f.blocking)
+            for f in findings
         ])
     return findings
 

@@ -75,6 +75,26 @@ def test_p2_3_a_findings_show_each_clause(client, floor_order, reviewer):
         ("price_below_floor", "P2.3.b", 1, False)]
 
 
+@pytest.mark.parametrize(("writer", "reader", "words"), [
+    ("zh-hans", "en", "Line 1: unit price ¥2,799.99 is below the floor price."),
+    ("en", "zh-hans", "第 1 行：单价 ¥2,799.99 低于底价。"),
+])
+def test_p2_3_stored_findings_answer_in_the_requests_language(client, floor_order, sales_rep, writer, reader,
+                                                             words):
+    """Issue 14: the rep reads the stored findings (not live) in the language of the request, whatever the
+    language of whoever submitted."""
+    from django.utils import translation
+
+    from ordertaking.review.services import review_findings_refresh
+
+    with translation.override(writer):
+        review_findings_refresh(order=floor_order, actor=sales_rep)
+    client.force_login(sales_rep)
+    r = client.get(f"{BASE}/{floor_order.number}/findings", HTTP_ACCEPT_LANGUAGE=reader)
+    assert r.status_code == 200 and r.json()["live"] is False
+    assert [f["message"] for f in r.json()["findings"]] == [words]
+
+
 def test_p4_1_c_findings_of_an_order_the_user_may_not_see_are_404(client, floor_order, sales_rep2):
     r = get(client, sales_rep2, f"/{floor_order.number}/findings")
     assert r.status_code == 404 and r.json()["code"] == "not_found"

@@ -379,17 +379,47 @@ def test_p2_3_c_grant_is_refused_when_the_order_was_returned_meanwhile(floor_ord
         special_approval_grant(approval=sa, actor=leader)
 
 
-def test_p2_3_stored_findings_read_in_the_readers_language(floor_order, sales_rep):
+@pytest.mark.parametrize(("writer", "reader", "words"), [
+    ("zh-hans", "en", "Line 1: unit price ¥2,799.99 is below the floor price."),
+    ("en", "zh-hans", "第 1 行：单价 ¥2,799.99 低于底价。"),
+])
+def test_p2_3_stored_findings_read_in_the_readers_language(floor_order, sales_rep, writer, reader, words):
+    """Issue 14: a finding stored while the writer works in one language reads in the reader's language,
+    the amount formatted when read (stored as code and parameters, no text)."""
     from django.utils import translation
 
-    with translation.override("en"):
+    from ordertaking.review.selectors import current_findings
+
+    with translation.override(writer):
         review_findings_refresh(order=floor_order, actor=sales_rep)
     stored = ReviewFinding.objects.get(order=floor_order)
-    assert "below the floor price" in stored.messages["en"] and "低于底价" in stored.messages["zh-hans"]
-    with translation.override("zh-hans"):
-        assert "低于底价" in stored.localized_message()
+    assert stored.messages == {} and stored.message == ""
+    with translation.override(reader):
+        assert stored.localized_message() == words
+        assert [f.message for f in current_findings(floor_order, live=False)] == [words]
+
+
+def test_p2_3_findings_stored_before_their_parameters_were_kept_read_from_their_stored_text(floor_order):
+    """Rows written before issue 14 kept the sentence in each language and no parameters: they still read
+    in the reader's language; a finding whose sentence needs no parameter is rendered afresh."""
+    from django.utils import translation
+
+    old = ReviewFinding.objects.create(
+        order=floor_order, revision=floor_order.revision, code="price_below_floor", clause="P2.3.b",
+        message="第 1 行：单价 ¥2,700.00 低于底价。", line=1,
+        messages={"zh-hans": "第 1 行：单价 ¥2,700.00 低于底价。",
+                  "en": "Line 1: unit price ¥2,700.00 is below the floor price."})
+    older = ReviewFinding.objects.create(order=floor_order, revision=floor_order.revision, code="price_below_floor",
+                                         clause="P2.3.b", message="第 2 行：单价 ¥9.00 低于底价。", line=2)
+    plain = ReviewFinding.objects.create(order=floor_order, revision=floor_order.revision,
+                                         code="customer_name_missing", clause="P2.3.a",
+                                         message="客户缺少公司名称。", messages={"zh-hans": "客户缺少公司名称。"})
     with translation.override("en"):
-        assert "below the floor price" in stored.localized_message()
+        assert old.localized_message() == "Line 1: unit price ¥2,700.00 is below the floor price."
+        assert older.localized_message() == "第 2 行：单价 ¥9.00 低于底价。"  # the only text it has
+        assert plain.localized_message() == "The customer has no company name."
+    with translation.override("zh-hans"):
+        assert old.localized_message() == "第 1 行：单价 ¥2,700.00 低于底价。"
 
 
 def test_p2_2_b_a_revision_opened_after_a_return_is_a_change_read_in_each_readers_language(
