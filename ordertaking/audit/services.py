@@ -57,17 +57,95 @@ def _head_lock(stream: str) -> tuple[int, str, datetime]:
     return int(seq), str(prev_hash), _db_time(now)
 
 
-def _append(*, subject_type: str, subject_id: str, at: datetime | None = None, **fields: Any) -> AuditEvent:
-    """Append one event to its stream's chain. `at` is for test factories only: services never pass it."""
-    stream = chain.stream_of(subject_type, subject_id)
-    seq, prev_hash, now = _head_lock(stream)
+# The heads this transaction holds locked, so a second event on the same stream in the same transaction
+# skips the lock (connection -> stream -> (seq, hash, time, marker)). An entry is valid only while its
+# marker is still among the connection's on-commit callbacks: commit and rollback empty that list, and a
+# rolled-back savepoint removes what was registered inside it, so a head cached by a write that was
+# undone is never trusted. The head update also checks the cached (seq, hash) as its WHERE clause.
+_held: dict[int, dict[str, tuple[int, str, datetime, Any]]] = {}
+
+
+def _held_head(stream: str) -> tuple[int, str, datetime] | None:
+    entry = _held.get(id(connection.connection), {}).get(stream)
+    if entry is None:
+        return None
+    seq, prev_hash, now, marker = entry
+    if not any(entry[1] is marker for entry in connection.run_on_commit):
+        return None
+    return seq, prev_hash, now
+
+
+def _hold(stream: str, seq: int, head_hash: str, now: datetime) -> None:
+    def marker() -> None:
+        return None
+
+    transaction.on_commit(marker)
+    held = _held.setdefault(id(connection.connection), {})
+    if len(held) > 256:  # streams of finished transactions: their markers are gone, drop them
+        held.clear()
+    held[stream] = (seq, head_hash, now, marker)
+
+
+# PostgreSQL: the head moves and the event is inserted in one statement; the insert happens only if
+# the head was where this transaction left it (the CTE's UPDATE returns no row otherwise).
+_PG_APPEND = ("WITH head AS (UPDATE audit_streamhead SET seq = %s, hash = %s "
+              "WHERE stream = %s AND seq = %s AND hash = %s RETURNING 1) "
+              "INSERT INTO audit_auditevent ({cols}) SELECT {params} FROM head RETURNING id")
+
+
+def _insert_with_head(event: AuditEvent, prev_seq: int) -> bool:
+    """Move the stream's head from (prev_seq, event.prev_hash) to the event and insert the event; False,
+    with nothing written, when the head is not where the caller read it."""
+    if connection.vendor != "postgresql":
+        moved = StreamHead.objects.filter(stream=event.stream, seq=prev_seq, hash=event.prev_hash).update(
+            seq=event.seq, hash=event.hash)
+        if moved == 1:
+            event.save(force_insert=True)
+        return moved == 1
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    sql = _PG_APPEND.format(cols=", ".join(connection.ops.quote_name(f.column or f.name) for f in fields),
+                            params=", ".join(["%s"] * len(fields)))
+    values = [f.get_db_prep_save(f.pre_save(event, True), connection) for f in fields]
+    with connection.cursor() as cur:
+        cur.execute(sql, [event.seq, event.hash, event.stream, prev_seq, event.prev_hash, *values])
+        row = cur.fetchone()
+    if row is None:
+        return False
+    event.pk = row[0]
+    event._state.adding = False
+    return True
+
+
+def _chained(stream: str, head: tuple[int, str, datetime], at: datetime | None, subject_type: str,
+             subject_id: str, fields: dict[str, Any]) -> AuditEvent:
+    seq, prev_hash, now = head
     event = AuditEvent(stream=stream, seq=seq + 1, prev_hash=prev_hash, at=at or now,
                        subject_type=subject_type, subject_id=subject_id, **fields)
     event.before = chain.json_value(event.before)
     event.after = chain.json_value(event.after)
     event.hash = chain.event_hash(chain.content_of(event), prev_hash)
-    event.save(force_insert=True)
-    StreamHead.objects.filter(stream=stream).update(seq=event.seq, hash=event.hash)
+    return event
+
+
+def _append(*, subject_type: str, subject_id: str, at: datetime | None = None, **fields: Any) -> AuditEvent:
+    """Append one event to its stream's chain. `at` is for test factories only: services never pass it.
+
+    Statements: the first event of a stream in a transaction locks its head (one upsert, which also reads
+    the database clock); later ones reuse what it read. Then one statement moves the head and inserts the
+    event on PostgreSQL (two elsewhere), and only if the head is still where it was read."""
+    stream = chain.stream_of(subject_type, subject_id)
+    held = _held_head(stream)
+    head = held or _head_lock(stream)
+    event = _chained(stream, head, at, subject_type, subject_id, fields)
+    if not _insert_with_head(event, head[0]):
+        if held is None:  # read under the lock just now: only a bug gets here
+            raise RuntimeError(f"audit stream {stream}: the head moved under its lock")
+        # The head was changed behind this transaction's back (raw SQL): read it again, under the lock.
+        head = _head_lock(stream)
+        event = _chained(stream, head, at, subject_type, subject_id, fields)
+        if not _insert_with_head(event, head[0]):
+            raise RuntimeError(f"audit stream {stream}: the head moved under its lock")
+    _hold(stream, event.seq, event.hash, head[2])
     return event
 
 
