@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import PermissionDenied, ValidationFailed
+from ordertaking.common.sql import JoinedText, dotted, joined_set
 
 from .models import ApiToken, User
 from .roles import Role
@@ -113,11 +116,26 @@ def api_token_authenticate(raw: str) -> User | None:
     """The user behind a bearer token, or None. Touches last_used_at at most once a minute."""
     if not raw or not raw.startswith(ApiToken.PREFIX):
         return None
-    token = (ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(raw),
-                                                             revoked_at__isnull=True).first())
+    # One statement: the token, its user, the user's permissions (direct and through roles) and role
+    # names, so the request's permission checks (accounts.backends.RoleBackend) read nothing more.
+    token = (ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True)
+             .annotate(direct_perms=_joined(Permission.objects.filter(user=OuterRef("user_id"))),
+                       role_perms=_joined(Permission.objects.filter(group__user=OuterRef("user_id"))),
+                       roles=Subquery(Group.objects.filter(user=OuterRef("user_id")).order_by()
+                                      .annotate(j=JoinedText("name")).values("j")[:1]))
+             .first())
     now = timezone.now()
     if token is None or not token.user.is_active or token.expires_at <= now:
         return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    user = token.user
+    user._perm_cache = joined_set(token.direct_perms) | joined_set(token.role_perms)  # type: ignore[attr-defined]
+    user._role_names = sorted(joined_set(token.roles))  # type: ignore[attr-defined]
+    return user
+
+
+def _joined(permissions: Any) -> Subquery:
+    """A user's permissions as "app.codename,…" in one column of the outer row."""
+    return Subquery(permissions.order_by().annotate(j=JoinedText(dotted("content_type__app_label", "codename")))
+                    .values("j")[:1])
