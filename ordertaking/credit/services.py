@@ -468,7 +468,8 @@ def credit_order_gate(*, order: Order, actor: User, today: date | None = None,
     needing a guarantee that is not recorded (P5.1.b). If exposure + this order passes the limit
     (less any excess a releaser accepted), the order goes on hold and the hold is returned:
     the caller must then NOT approve. Otherwise the order's total is added to the maintained
-    exposure and None is returned."""
+    exposure, `order.approved_total` is set (the caller saves it, with the approval, in one UPDATE)
+    and None is returned."""
     credit = credit_row_locked(order.customer_id)
     needs_guarantee = credit.is_evaluated and credit.guarantee_required
     blocking = rules.approval_findings(
@@ -489,8 +490,7 @@ def credit_order_gate(*, order: Order, actor: User, today: date | None = None,
     before = credit.exposure
     credit.approved_uninvoiced = max(ZERO, credit.approved_uninvoiced + delta)
     credit.save(update_fields=["approved_uninvoiced", "updated_at"])
-    order.approved_total = order.total_amount
-    order.save(update_fields=["approved_total", "updated_at"])
+    order.approved_total = order.total_amount  # saved by the caller with its own move of the order
     event_record(actor=actor, action="credit.checked", subject=order, clause="P5.1",
                  before={"exposure": str(before)},
                  after={"exposure": str(credit.exposure), "credit_limit": str(credit.credit_limit),

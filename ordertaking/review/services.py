@@ -164,7 +164,7 @@ def order_approve(*, order: Order, actor: Any, opinion: str = "") -> Order:
         locked.state = target
         locked.approved_at = timezone.now()
         locked.approved_by = actor
-        locked.save(update_fields=["state", "approved_at", "approved_by", "updated_at"])
+        locked.save(update_fields=["state", "approved_at", "approved_by", "approved_total", "updated_at"])
         used = [a for a in approvals if set(a.finding_codes) & {f.code for f in findings if f.blocking}]
         ReviewDecision.objects.create(order=locked, revision=locked.revision,
                                       outcome=ReviewDecision.Outcome.APPROVED, opinion=opinion.strip(),
