@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import PermissionDenied, ValidationFailed
-from ordertaking.common.sql import JoinedText, dotted, joined_set
+from ordertaking.common.sql import dotted, joined_set, joined_text
 
 from .models import ApiToken, User
 from .roles import Role
@@ -112,6 +111,9 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
     return token
 
 
+_PERM_NAME = dotted("content_type__app_label", "codename")  # "app.codename", as Django names a permission
+
+
 def api_token_authenticate(raw: str) -> User | None:
     """The user behind a bearer token, or None. Touches last_used_at at most once a minute."""
     if not raw or not raw.startswith(ApiToken.PREFIX):
@@ -119,10 +121,9 @@ def api_token_authenticate(raw: str) -> User | None:
     # One statement: the token, its user, the user's permissions (direct and through roles) and role
     # names, so the request's permission checks (accounts.backends.RoleBackend) read nothing more.
     token = (ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True)
-             .annotate(direct_perms=_joined(Permission.objects.filter(user=OuterRef("user_id"))),
-                       role_perms=_joined(Permission.objects.filter(group__user=OuterRef("user_id"))),
-                       roles=Subquery(Group.objects.filter(user=OuterRef("user_id")).order_by()
-                                      .annotate(j=JoinedText("name")).values("j")[:1]))
+             .annotate(direct_perms=joined_text(Permission.objects.filter(user=OuterRef("user_id")), _PERM_NAME),
+                       role_perms=joined_text(Permission.objects.filter(group__user=OuterRef("user_id")), _PERM_NAME),
+                       roles=joined_text(Group.objects.filter(user=OuterRef("user_id")), "name"))
              .first())
     now = timezone.now()
     if token is None or not token.user.is_active or token.expires_at <= now:
@@ -133,9 +134,3 @@ def api_token_authenticate(raw: str) -> User | None:
     user._perm_cache = joined_set(token.direct_perms) | joined_set(token.role_perms)  # type: ignore[attr-defined]
     user._role_names = sorted(joined_set(token.roles))  # type: ignore[attr-defined]
     return user
-
-
-def _joined(permissions: Any) -> Subquery:
-    """A user's permissions as "app.codename,…" in one column of the outer row."""
-    return Subquery(permissions.order_by().annotate(j=JoinedText(dotted("content_type__app_label", "codename")))
-                    .values("j")[:1])

@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import IntegrityError, transaction
+from django.db.models import Exists
+
 from ordertaking.common.findings import Finding
 from ordertaking.orders.models import Order
 from ordertaking.orders.states import OrderState
@@ -25,12 +28,28 @@ class CreditFacts:
     open_hold: bool
 
 
-def order_credit_facts(order: Order) -> CreditFacts:
-    """Two queries in the common case: the customer's credit row and the order's holds (usually none)."""
-    credit = CustomerCredit.objects.filter(customer_id=order.customer_id).first()
+def credit_row_ensure(customer_id: int) -> None:
+    """Create the customer's credit row on first use (a concurrent first use may win: that is fine)."""
+    try:
+        with transaction.atomic():
+            CustomerCredit.objects.get_or_create(customer_id=customer_id)
+    except IntegrityError:
+        pass  # another transaction created it first
+
+
+def order_credit_facts(order: Order, *, lock: bool = False) -> CreditFacts:
+    """One query in the common case: the customer's credit row, with whether the order has holds of this
+    approval round (read only when it has). `lock=True` (the approval, under the order's lock) reads the
+    row FOR UPDATE, created on first use, so the credit gate checks and moves the very row read here."""
+    qs = CustomerCredit.objects.filter(customer_id=order.customer_id).annotate(
+        order_has_holds=Exists(holds_since_approval(order)))
+    credit = (qs.select_for_update(of=("self",)) if lock else qs).first()
+    if credit is None and lock:
+        credit_row_ensure(order.customer_id)
+        credit = qs.select_for_update(of=("self",)).get()
     if credit is None or not credit.is_evaluated:
         return CreditFacts(credit=credit, guarantee_ok=False, allowance=Decimal("0"), open_hold=False)
-    holds = list(holds_since_approval(order).order_by("-created_at", "-id"))
+    holds = list(holds_since_approval(order).order_by("-created_at", "-id")) if credit.order_has_holds else []
     return CreditFacts(
         credit=credit,
         guarantee_ok=not credit.guarantee_required or guarantee_covers(order=order),

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from ordertaking.orders.models import Order
 from ordertaking.orders.states import OrderState, check_move
 
 from . import rules, selectors
-from .checks import CreditFacts, order_credit_facts
+from .checks import CreditFacts, credit_row_ensure, order_credit_facts
 from .models import CreditAlert, CreditEvaluation, CreditHold, CustomerCredit, Guarantee, ScorecardPolicy
 from .states import EVALUATION, HOLD
 
@@ -294,11 +294,7 @@ def credit_row_locked(customer: Customer | int) -> CustomerCredit:
     row = CustomerCredit.objects.select_for_update().filter(customer_id=customer_id).first()
     if row is not None:
         return row
-    try:
-        with transaction.atomic():
-            CustomerCredit.objects.get_or_create(customer_id=customer_id)
-    except IntegrityError:
-        pass  # another transaction created it first
+    credit_row_ensure(customer_id)
     return CustomerCredit.objects.select_for_update().get(customer_id=customer_id)
 
 
@@ -460,7 +456,7 @@ def credit_submission_check(*, order: Order, actor: User, facts: CreditFacts | N
 
 
 def credit_order_gate(*, order: Order, actor: User, today: date | None = None,
-                      allowance: Decimal | None = None) -> CreditHold | None:
+                      allowance: Decimal | None = None, credit: CustomerCredit | None = None) -> CreditHold | None:
     """P5.1 at approval, called by review.order_approve with the order already locked.
 
     Locks the customer's credit row, so approvals for one customer are serialised. Refuses
@@ -469,8 +465,9 @@ def credit_order_gate(*, order: Order, actor: User, today: date | None = None,
     (less any excess a releaser accepted), the order goes on hold and the hold is returned:
     the caller must then NOT approve. Otherwise the order's total is added to the maintained
     exposure, `order.approved_total` is set (the caller saves it, with the approval, in one UPDATE)
-    and None is returned."""
-    credit = credit_row_locked(order.customer_id)
+    and None is returned. `credit`: the customer's row the caller already locked in this transaction
+    (`checks.order_credit_facts(order, lock=True)`)."""
+    credit = credit if credit is not None else credit_row_locked(order.customer_id)
     needs_guarantee = credit.is_evaluated and credit.guarantee_required
     blocking = rules.approval_findings(
         evaluated=credit.is_evaluated, on_stop=credit.on_stop, guarantee_required=credit.guarantee_required,

@@ -84,10 +84,12 @@ def legal_threshold_set(*, actor: Any, amount: Any, note: str = "") -> LegalThre
 
 # --- the order's legal review (P5.3) ------------------------------------------------------------------
 
-def legal_review_open(*, order: Order, actor: Any) -> LegalReview | None:
+def legal_review_open(*, order: Order, actor: Any, individual: bool | None = None,
+                      lines: list[Any] | None = None) -> LegalReview | None:
     """Called by review's order_submit, in its transaction with the order locked: when the submitted
-    revision is flagged, open its legal review and tell the legal advisers. Idempotent per revision."""
-    facts = order_legal_facts(order, with_review=False)
+    revision is flagged, open its legal review and tell the legal advisers. Idempotent per revision.
+    `individual` and `lines`: what the caller already read (see `order_legal_facts`)."""
+    facts = order_legal_facts(order, with_review=False, individual=individual, lines=lines)
     reasons = rules.legal_reasons(facts)
     if not reasons:
         return None
