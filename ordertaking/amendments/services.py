@@ -34,7 +34,7 @@ from ordertaking.orders.permissions import is_responsible
 from ordertaking.orders.services import CHANGE_FIELDS, order_amend
 from ordertaking.orders.states import MOVES, OrderState, check_move
 from ordertaking.production.services import order_production_cancel, production_orders_follow_tasks
-from ordertaking.review.services import order_submit
+from ordertaking.review.services import Approval, order_submit
 
 from . import rules, selectors
 from .models import CancelRequest, ChangeRequest
@@ -232,9 +232,13 @@ def _resume(order: Order, from_state: str, actor: User | None) -> None:
                  before={"state": before}, after={"state": order.state})
 
 
-def on_order_approved(order: Order, actor: Any) -> None:
+def on_order_approved(approval: Approval) -> None:
     """review.order_approve's hand-off (inside the approval's transaction, the order locked): an approved
-    change closes its request, the order goes back to its execution state and its tasks adapt."""
+    change closes its request, the order goes back to its execution state and its tasks adapt. An order's
+    first approval has no change request (one is asked of an approved order only)."""
+    if approval.first:
+        return
+    order, actor = approval.order, approval.actor
     cr = ChangeRequest.objects.select_for_update().filter(order=order, state=ChangeRequest.State.OPEN).first()
     if cr is None:
         return

@@ -28,8 +28,10 @@ from ordertaking.notifications.selectors import recipients_with_role
 from ordertaking.notifications.services import notify
 from ordertaking.ops.jobs import job_register, job_run, run_item
 from ordertaking.orders.models import Order, OrderLine
+from ordertaking.orders.selectors import order_lines
 from ordertaking.orders.states import EXECUTION_STATES, MOVES, check_move
 from ordertaking.review.models import ReviewDecision
+from ordertaking.review.services import Approval
 
 from . import rules
 from .models import DEPARTMENT_CHOICES, AssignmentRule, Holiday, Task
@@ -303,9 +305,11 @@ class _Wanted:
     requirements: str
 
 
-def _wanted_tasks(order: Order, lines: list[OrderLine], today: date, cal: Calendar) -> list[_Wanted]:
-    """The tasks an order needs (P2.4.a) with their backward plan; pure apart from the opinion read."""
-    opinion = _opinion(order)
+def _wanted_tasks(order: Order, lines: list[OrderLine], today: date, cal: Calendar,
+                  opinion: str | None = None) -> list[_Wanted]:
+    """The tasks an order needs (P2.4.a) with their backward plan; pure apart from the opinion read
+    (`opinion`: the approval's, when the caller has it)."""
+    opinion = _opinion(order) if opinion is None else opinion.strip()
     transit = order.delivery_region.transit_days if order.delivery_region else None
     produced = [ln for ln in lines if _needs_production(ln)]
     plan = rules.order_plan(delivery_date=order.delivery_date, transit_days=transit,
@@ -366,7 +370,13 @@ def _create(order: Order, wanted: list[_Wanted], actor: Any) -> list[Task]:
                           quantity=w.line.quantity if w.line else None, planned_start=w.span.planned_start,
                           due_date=w.span.due_date, date_clamped=w.span.clamped))
     created = Task.objects.bulk_create(tasks)
-    return list(Task.objects.filter(pk__in=[t.pk for t in created]).select_related("assignee", "order"))
+    # The objects are complete (the order is the caller's; the database gave the ids): only the assignees,
+    # whom the notification needs, are read, in one query.
+    assignees = User.objects.in_bulk({t.assignee_id for t in created if t.assignee_id})
+    for t in created:
+        if t.assignee_id:
+            t.assignee = assignees[t.assignee_id]
+    return created
 
 
 def _counts(tasks: Iterable[Task]) -> dict[str, int]:
@@ -377,19 +387,21 @@ def _counts(tasks: Iterable[Task]) -> dict[str, int]:
     return counts
 
 
-def order_tasks_create(order: Order, actor: Any) -> None:
-    order_tasks_make(order, actor)
+def order_tasks_create(approval: Approval) -> None:
+    """The approval handler (registered in FulfilmentConfig.ready)."""
+    order_tasks_make(approval.order, approval.actor, opinion=approval.decision.opinion, first=approval.first)
 
 
-def order_tasks_make(order: Order, actor: Any) -> list[Task]:
-    """The approval handler (P2.4.a): the approved order becomes its tasks, each with its responsible
-    party, requirements and time nodes. Runs inside review.order_approve's transaction with the order
-    locked; registered in FulfilmentConfig.ready."""
-    if Task.objects.filter(order=order).exclude(state=Task.State.CANCELLED).exists():
+def order_tasks_make(order: Order, actor: Any, *, opinion: str | None = None, first: bool = False) -> list[Task]:
+    """The approved order becomes its tasks (P2.4.a), each with its responsible party, requirements and time
+    nodes. Runs inside review.order_approve's transaction with the order locked (its lines and region as
+    the approval read them). `first`: the order's first approval, so it has no tasks yet."""
+    if not first and Task.objects.filter(order=order).exclude(state=Task.State.CANCELLED).exists():
         return []  # approved again after a change: order_tasks_replan adapts the tasks instead
-    lines = list(OrderLine.objects.filter(order=order).select_related("product").order_by("position"))
-    order = Order.objects.select_related("delivery_region").get(pk=order.pk)
-    tasks = _create(order, _wanted_tasks(order, lines, timezone.localdate(), calendar_load()), actor)
+    lines = order_lines(order)  # the approval prefetched them with their products
+    if order.delivery_region_id and not Order.delivery_region.is_cached(order):
+        order = Order.objects.select_related("delivery_region").get(pk=order.pk)
+    tasks = _create(order, _wanted_tasks(order, lines, timezone.localdate(), calendar_load(), opinion), actor)
     if tasks:
         after: dict[str, Any] = _counts(tasks)
         if any(t.date_clamped for t in tasks):

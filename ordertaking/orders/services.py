@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, prefetch_related_objects
+from django.db.models import OuterRef, ProtectedError, Subquery, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -357,11 +357,13 @@ def order_create_idempotent(*, actor: User, key: str, request_hash: str, **kwarg
     return order, True
 
 
-def _lock(order: Order) -> Order:
+def _lock(order: Order, **annotations: Any) -> Order:
     # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins
-    # (delivery_region, payment_method); only the order row needs the lock.
+    # (delivery_region, payment_method); only the order row needs the lock. `annotations`: columns a
+    # caller wants read in the same statement (review's facts about the customer, say).
     return Order.objects.select_for_update(of=("self",)).select_related(
-        "customer", "sales_rep", "entered_by", "delivery_region", "payment_method").get(pk=order.pk)
+        "customer", "sales_rep", "entered_by", "delivery_region", "payment_method").annotate(
+        **annotations).get(pk=order.pk)
 
 
 def order_update(*, order: Order, actor: User, changes: Mapping[str, Any] | None = None,
@@ -549,7 +551,8 @@ def _amend_lines(order: Order, wanted: list[Mapping[str, Any]], floors: Mapping[
         order._prefetched_objects_cache.pop("lines", None)
 
 
-def order_submission_record(*, order: Order, actor: User, verb: str = "submit") -> Order:
+def order_submission_record(*, order: Order, actor: User, verb: str = "submit",
+                            annotations: Mapping[str, Any] | None = None) -> Order:
     """The orders half of submitting for review (P2.2.a): only a complete order; freezes the
     revision the reviewer sees and moves the order to SUBMITTED. The hand-off to review (P2.2 →
     P2.3) is `review.services.order_submit`, which calls this inside its transaction and then runs
@@ -557,7 +560,8 @@ def order_submission_record(*, order: Order, actor: User, verb: str = "submit") 
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("order_submission_record runs inside review.services.order_submit's transaction")
     with transaction.atomic(savepoint=False):
-        order = _lock(order)
+        latest = OrderRevision.objects.filter(order_id=OuterRef("pk")).order_by("-revision").values("revision")[:1]
+        order = _lock(order, latest_revision=Subquery(latest), **(annotations or {}))
         if not is_responsible(order, actor):
             raise PermissionDenied(_("You may not submit this order."))
         if verb not in ("submit", "change"):
@@ -572,8 +576,7 @@ def order_submission_record(*, order: Order, actor: User, verb: str = "submit") 
                 _("The order is incomplete: %(n)s item(s) to complete before it can be submitted.")
                 % {"n": len(findings)},
                 code="incomplete", details=[f.as_dict() for f in findings])
-        previous = order.revisions.order_by("-revision").first()
-        if previous is not None and previous.revision == order.revision:
+        if order.latest_revision == order.revision:  # type: ignore[attr-defined]  # annotated by _lock
             # Returned and sent back unchanged: still a new revision for the reviewer.
             order.revision += 1
         snapshot = order_snapshot(order)

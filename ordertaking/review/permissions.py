@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import CharField, Exists, OuterRef
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from ordertaking.audit.models import AuditEvent
 from ordertaking.orders.models import Order
-from ordertaking.orders.permissions import order_authors
+from ordertaking.orders.permissions import AUTHORING_ACTIONS, order_authors
 from ordertaking.orders.states import can_move
 
 from .models import SpecialApproval
@@ -23,22 +26,38 @@ def _can(user: Any, capability: str) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(f"accounts.{capability}"))
 
 
+def review_sod_annotations(user: Any) -> dict[str, Any]:
+    """Whether `user` changed or submitted the order, or asked for its special approval, as two columns
+    of the order's own query (the approval's lock): `review_sod_refusal` then reads nothing more."""
+    return {
+        "reviewer_authored": Exists(AuditEvent.objects.filter(
+            subject_type=Order._meta.label_lower, subject_id=Cast(OuterRef("pk"), CharField()),
+            action__in=AUTHORING_ACTIONS, actor_id=user.pk)),
+        "reviewer_asked_special": Exists(SpecialApproval.objects.filter(order_id=OuterRef("pk"),
+                                                                        requested_by_id=user.pk)),
+    }
+
+
 def _party_refusal(order: Order, user: Any) -> str | None:
     if order.entered_by_id == user.pk:
         return _("You entered this order, so another reviewer must review it.")
     if order.sales_rep_id == user.pk:
         return _("You are this order's sales rep, so another reviewer must review it.")
-    if user.pk in order_authors(order):
+    authored = getattr(order, "reviewer_authored", None)
+    if authored if authored is not None else user.pk in order_authors(order):
         return _("You changed or submitted this order, so another reviewer must review it.")
     return None
 
 
 def review_sod_refusal(order: Order, user: Any) -> str | None:
-    """Why `user` may not approve or return `order` (P2.3.c), or None when segregation allows it."""
+    """Why `user` may not approve or return `order` (P2.3.c), or None when segregation allows it. An order
+    read with `review_sod_annotations(user)` (for this very user) answers without another query."""
     refusal = _party_refusal(order, user)
     if refusal:
         return refusal
-    if SpecialApproval.objects.filter(order_id=order.pk, requested_by_id=user.pk).exists():
+    asked = getattr(order, "reviewer_asked_special", None)
+    if asked if asked is not None else SpecialApproval.objects.filter(order_id=order.pk,
+                                                                      requested_by_id=user.pk).exists():
         return _("You asked for this order's special approval, so another reviewer must review it.")
     return None
 

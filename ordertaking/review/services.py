@@ -8,9 +8,11 @@ event with the order as subject so it shows on the order's timeline.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,18 +22,21 @@ from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDen
 from ordertaking.common.findings import Finding
 from ordertaking.credit.checks import CreditFacts, order_credit_facts
 from ordertaking.credit.services import credit_holds_close, credit_order_gate, credit_submission_check
+from ordertaking.customers.models import Customer
+from ordertaking.legal.checks import UNREAD, legal_annotations
 from ordertaking.legal.services import legal_review_open
 from ordertaking.notifications.models import Kind
 from ordertaking.notifications.selectors import recipients_with_role
 from ordertaking.notifications.services import notify
 from ordertaking.orders.models import Order
+from ordertaking.orders.selectors import lines_with_products, order_lines
 from ordertaking.orders.services import order_submission_record
 from ordertaking.orders.states import OrderState, check_move
 
 from . import rules
-from .checks import order_findings
+from .checks import customer_annotations, order_findings
 from .models import ReviewDecision, ReviewFinding, SpecialApproval
-from .permissions import review_sod_refusal, special_approval_sod_refusal
+from .permissions import review_sod_annotations, review_sod_refusal, special_approval_sod_refusal
 from .states import SPECIAL_APPROVAL
 
 
@@ -40,11 +45,15 @@ def _require(actor: Any, capability: str, message: str) -> None:
         raise PermissionDenied(message, code="permission_denied")
 
 
-def _lock_order(order: Order) -> Order:
-    # The review facts read the region and payment method: joined here, locked only the order row
-    # (PostgreSQL refuses FOR UPDATE on the nullable side of an outer join).
-    return Order.objects.select_for_update(of=("self",)).select_related("delivery_region", "payment_method").get(
-        pk=order.pk)
+def _lock_order(order: Order, actor: Any = None) -> Order:
+    # The review facts read the region, payment method and customer, the approval tells the rep: joined
+    # here, locked only the order row (PostgreSQL refuses FOR UPDATE on the nullable side of an outer
+    # join). With `actor` (the approval), everything else it reads of the order comes in the same statement.
+    qs = Order.objects.select_for_update(of=("self",)).select_related(
+        "delivery_region", "payment_method", "customer", "sales_rep")
+    if actor is not None:
+        qs = qs.annotate(**_approval_annotations(actor))
+    return qs.get(pk=order.pk)
 
 
 def _refresh_order_object(order: Order, locked: Order) -> None:
@@ -54,7 +63,8 @@ def _refresh_order_object(order: Order, locked: Order) -> None:
 
 
 def _check_reviewer_sod(order: Order, actor: Any) -> None:
-    # P2.3.a a dedicated reviewer; P2.3.c: no party to the order reviews it (permissions.py).
+    # P2.3.a a dedicated reviewer; P2.3.c: no party to the order reviews it (permissions.py). The
+    # approval's lock read the facts (review_sod_annotations); a return reads them here.
     refusal = review_sod_refusal(order, actor)
     if refusal:
         raise PermissionDenied(refusal, code="segregation_of_duties")
@@ -75,18 +85,21 @@ def covering_approvals(order: Order) -> list[SpecialApproval]:
     return list(qs.order_by("requested_at"))
 
 
-def review_findings_refresh(*, order: Order, actor: Any, credit_facts: CreditFacts | None = None) -> list[Finding]:
+def review_findings_refresh(*, order: Order, actor: Any, credit_facts: CreditFacts | None = None,
+                            legal_review: Any = UNREAD, stored: bool | None = None) -> list[Finding]:
     """Run the automatic checks (P2.3.a/b) and store them for the order's current revision.
 
     Called by `order_submit` inside its transaction and by `order_approve` under the row lock.
-    Replaces the stored findings of this revision; earlier revisions keep theirs. `credit_facts`:
-    what the caller already read of the customer's credit in this transaction.
+    Replaces the stored findings of this revision; earlier revisions keep theirs. What the caller already
+    read in this transaction: `credit_facts` (the customer's credit), `legal_review` (the revision's legal
+    review, or None), `stored` (whether findings of this revision are stored: False skips the delete).
     """
-    findings = order_findings(order, credit_facts=credit_facts)
+    findings = order_findings(order, credit_facts=credit_facts, legal_review=legal_review)
     # No savepoint: the callers' transaction is the unit; outside one this is its own transaction.
     # Code and parameters only: each reader's language renders the sentence (common/findings.py).
     with transaction.atomic(savepoint=False):
-        ReviewFinding.objects.filter(order_id=order.pk, revision=order.revision).delete()
+        if stored is not False:
+            ReviewFinding.objects.filter(order_id=order.pk, revision=order.revision).delete()
         ReviewFinding.objects.bulk_create([
             ReviewFinding(order_id=order.pk, revision=order.revision, code=f.code, clause=f.clause,
                           params=dict(f.params), field=f.field or "", line=f.line, blocking=f.blocking)
@@ -103,10 +116,16 @@ def order_submit(*, order: Order, actor: Any, verb: str = "submit") -> Order:
     above orders and credit, so neither of them calls up (docs/conventions.md). `verb="change"`: an
     approved order's change after approval goes through the same review (amendments, P2.3 again)."""
     with transaction.atomic():
-        order = order_submission_record(order=order, actor=actor, verb=verb)
+        # The order's lock reads the customer's review facts and the legal threshold in the same statement.
+        facts = {**customer_annotations(), **legal_annotations(threshold_only=True)}
+        order = order_submission_record(order=order, actor=actor, verb=verb, annotations=facts)
         credit_facts = order_credit_facts(order)  # read once, for the review's findings and the hold
-        legal_review_open(order=order, actor=actor)  # P5.3: a flagged revision waits for the legal opinion
-        review_findings_refresh(order=order, actor=actor, credit_facts=credit_facts)
+        # P5.3: a flagged revision waits for the legal opinion (the lines and the customer are in hand).
+        opened = legal_review_open(order=order, actor=actor, individual=order.customer.kind == Customer.Kind.INDIVIDUAL,
+                                   lines=order_lines(order))
+        # The submitted revision is new: it has no findings stored and no legal review but the one just opened.
+        review_findings_refresh(order=order, actor=actor, credit_facts=credit_facts, legal_review=opened,
+                                stored=False)
         credit_submission_check(order=order, actor=actor, facts=credit_facts)  # P5.1: over the limit → hold
         if order.state == OrderState.SUBMITTED:  # a held order reaches the reviewers once it is released
             notify(recipients=recipients_with_role("order_center", capability="order_review"),
@@ -123,10 +142,23 @@ def _rep(order: Order) -> list[Any]:
     return [u for u in (order.sales_rep,) if u is not None]
 
 
+@dataclass(frozen=True)
+class Approval:
+    """What an approval hands to the chapters above review: the approved order, locked, with its lines
+    (and their products), customer and region loaded; who approved; the decision just recorded; and whether
+    this is the order's first approval (then nothing downstream of it exists yet: no task, no change
+    request, no shipment)."""
+
+    order: Order
+    actor: Any
+    decision: ReviewDecision
+    first: bool
+
+
 # What happens when an order is approved, beyond review: the execution chapter (above review) hands
 # its handlers down once, in its AppConfig.ready (docs/conventions.md). Each runs inside the
 # approval's transaction with the locked order, so a failure rolls the approval back.
-ApprovalHandler = Callable[[Order, Any], None]
+ApprovalHandler = Callable[[Approval], None]
 _approval_handlers: list[ApprovalHandler] = []
 
 
@@ -135,16 +167,33 @@ def approval_handler_add(handler: ApprovalHandler) -> None:
         _approval_handlers.append(handler)
 
 
+def _approval_annotations(actor: Any) -> dict[str, Any]:
+    """Everything the approval reads about the order besides its lines and credit, as columns of the
+    order's locking query: the customer's review facts, the legal threshold and review state, whether
+    findings of this revision are stored, and whether the reviewer is a party to the order (P2.3.c)."""
+    return {
+        **customer_annotations(),
+        **legal_annotations(),
+        "findings_stored": Exists(ReviewFinding.objects.filter(order_id=OuterRef("pk"), revision=OuterRef("revision"))),
+        **review_sod_annotations(actor),
+    }
+
+
 def order_approve(*, order: Order, actor: Any, opinion: str = "") -> Order:
     """审核通过 (P2.3.c): only with no open blocking finding, or each covered by a granted 特批."""
     _require(actor, "order_review", _("Only the order processing center reviews orders."))
     with transaction.atomic():
-        locked = _lock_order(order)
+        locked = _lock_order(order, actor)
         _check_reviewer_sod(locked, actor)
         target = check_move(locked.state, "approve")
-        # P2.3.a/b: re-run the checks under the lock; the catalog may have changed since submit.
-        credit_facts = order_credit_facts(locked)
-        findings = review_findings_refresh(order=locked, actor=actor, credit_facts=credit_facts)
+        first = locked.approved_total <= 0  # read before the credit gate sets it
+        # P2.3.a/b: re-run the checks under the lock; the catalog may have changed since submit. The lines
+        # are read once (with their products) for the checks and for what the approval hands on.
+        prefetch_related_objects([locked], lines_with_products())
+        # P5.1: the customer's credit row, locked now, is what the findings read and the gate moves.
+        credit_facts = order_credit_facts(locked, lock=True)
+        findings = review_findings_refresh(order=locked, actor=actor, credit_facts=credit_facts,
+                                           stored=locked.findings_stored)  # type: ignore[attr-defined]
         # Special approvals matter only where a finding blocks; without one there is nothing to cover.
         approvals = covering_approvals(locked) if any(f.blocking for f in findings) else []
         covered = {code for a in approvals for code in a.finding_codes}
@@ -157,7 +206,8 @@ def order_approve(*, order: Order, actor: Any, opinion: str = "") -> Order:
             raise Conflict(message, code="open_findings", details=[f.as_dict() for f in open_blocking])
         # P5.1 credit check under the customer's row lock (credit app); it may hold the order instead.
         # The released allowance comes from the order's holds, read above under this order's lock.
-        if credit_order_gate(order=locked, actor=actor, allowance=credit_facts.allowance) is not None:
+        if credit_order_gate(order=locked, actor=actor, allowance=credit_facts.allowance,
+                             credit=credit_facts.credit) is not None:
             _refresh_order_object(order, locked)
             return order
         before = locked.state
@@ -166,16 +216,17 @@ def order_approve(*, order: Order, actor: Any, opinion: str = "") -> Order:
         locked.approved_by = actor
         locked.save(update_fields=["state", "approved_at", "approved_by", "approved_total", "updated_at"])
         used = [a for a in approvals if set(a.finding_codes) & {f.code for f in findings if f.blocking}]
-        ReviewDecision.objects.create(order=locked, revision=locked.revision,
-                                      outcome=ReviewDecision.Outcome.APPROVED, opinion=opinion.strip(),
-                                      reviewer=actor, special_approval=used[-1] if used else None)
+        decision = ReviewDecision.objects.create(order=locked, revision=locked.revision,
+                                                 outcome=ReviewDecision.Outcome.APPROVED, opinion=opinion.strip(),
+                                                 reviewer=actor, special_approval=used[-1] if used else None)
         event_record(actor=actor, action="order.approved", subject=locked, clause="P2.3.c",
                      before={"state": before}, after={"state": locked.state},
                      message=opinion.strip())
         notify(recipients=_rep(locked), kind=Kind.ORDER_APPROVED, actor=actor, subject=locked,
                params={"order": locked.number, "opinion": opinion.strip()}, url=_order_url(locked))
+        approval = Approval(order=locked, actor=actor, decision=decision, first=first)
         for handler in _approval_handlers:
-            handler(locked, actor)
+            handler(approval)
     _refresh_order_object(order, locked)
     return order
 

@@ -44,7 +44,7 @@ def no_review(monkeypatch):  # type: ignore[no-untyped-def]
     """Records the calls to the review app's checks (its own tests cover what they find)."""
     calls: list = []
 
-    def fake(*, order, actor, credit_facts=None):  # type: ignore[no-untyped-def]
+    def fake(*, order, actor, credit_facts=None, legal_review=None, stored=None):  # type: ignore[no-untyped-def]
         from django.db import connection
 
         calls.append((order.number, actor.username, connection.in_atomic_block))
