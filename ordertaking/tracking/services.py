@@ -37,7 +37,9 @@ def escalation_days() -> int:
 
 
 def _order_locked(order: Order) -> Order:
-    return Order.objects.select_for_update(of=("self",)).select_related("sales_rep").get(pk=order.pk)
+    # The risk facts read the region's transit days; the rep is told of a new risk.
+    return Order.objects.select_for_update(of=("self",)).select_related("sales_rep", "delivery_region").get(
+        pk=order.pk)
 
 
 @dataclass
@@ -56,7 +58,9 @@ def order_risk_refresh(*, order: Order, actor: Any = None, now: datetime | None 
     written when nothing changed."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    with transaction.atomic():
+    # No savepoint of its own: it runs inside the work that changed the order (the progress hand-off) or a
+    # job's item (ops.jobs.run_item has one); alone, this is its own transaction.
+    with transaction.atomic(savepoint=False):
         order = _order_locked(order)
         found = rules.order_reasons(order_facts(order, today)) if order.state in EXECUTION_STATES else []
         found_by_key = {(r.code, r.key): r for r in found}
