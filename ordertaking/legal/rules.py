@@ -25,7 +25,7 @@ LEGAL_FINDING_CODES = frozenset({PENDING, OBJECTED, CLEARED})
 
 @dataclass(frozen=True)
 class LegalFacts:
-    """What the legal findings of one revision need, read once (not once per language)."""
+    """What the legal findings of one revision need, read once per check."""
 
     total_amount: Decimal
     threshold: Decimal

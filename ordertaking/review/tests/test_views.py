@@ -220,6 +220,24 @@ def test_p2_3_c_leader_sees_waiting_requests_with_findings_and_reason(client, fl
     assert 'data-code="price_below_floor"' in html and reverse("review:special_grant", args=[sa.pk]) in html
 
 
+@pytest.mark.parametrize(("writer", "reader", "words"), [
+    ("zh-hans", "en", "Line 1: unit price ¥2,799.99 is below the floor price."),
+    ("en", "zh-hans", "第 1 行：单价 ¥2,799.99 低于底价。"),
+])
+def test_p2_3_c_the_leader_reads_the_findings_in_their_own_language(client, floor_order, sales_rep, leader, writer,
+                                                                    reader, words):
+    """Issue 14: the stored findings the special approval is about, in the leader's language, whatever the
+    language of the rep who submitted."""
+    from django.utils import translation
+
+    with translation.override(writer):
+        review_findings_refresh(order=floor_order, actor=sales_rep)
+        special_approval_request(order=floor_order, actor=sales_rep, reason="战略客户首单")
+    client.force_login(leader)
+    html = client.get(reverse("review:special_queue"), HTTP_ACCEPT_LANGUAGE=reader).content.decode()
+    assert words in html
+
+
 def test_p2_3_c_special_queue_query_count_is_pinned(client, make_order, sales_rep, leader,
                                                     django_assert_max_num_queries):
     for _ in range(12):
