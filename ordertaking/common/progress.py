@@ -11,9 +11,10 @@ listens, and nothing is looked up by name (docs/conventions.md).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-ProgressHandler = Callable[..., Any]  # handler(order=..., actor=...)
+ProgressHandler = Callable[..., Any]  # handler(order=..., actor=..., first=...)
 
 _handlers: list[ProgressHandler] = []
 
@@ -23,7 +24,17 @@ def order_progress_handler_add(handler: ProgressHandler) -> None:
         _handlers.append(handler)
 
 
-def order_progress_changed(*, order: Any, actor: Any = None) -> None:
-    """Run every handler inside the caller's transaction: what they write commits or rolls back with it."""
+@dataclass(frozen=True)
+class FirstApproval:
+    """Told by the approval of an order that was never approved before, which holds the order locked and
+    has just created its tasks: nothing else downstream of the order exists yet (no shipment, exception,
+    inspection or risk), so a handler need not look for it."""
+
+    tasks: tuple[Any, ...]
+
+
+def order_progress_changed(*, order: Any, actor: Any = None, first: FirstApproval | None = None) -> None:
+    """Run every handler inside the caller's transaction: what they write commits or rolls back with it.
+    `first`: see FirstApproval (handlers that do not use it ignore it)."""
     for handler in _handlers:
-        handler(order=order, actor=actor)
+        handler(order=order, actor=actor, first=first)

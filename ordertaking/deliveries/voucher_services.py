@@ -17,7 +17,7 @@ from ordertaking.attachments.services import attachment_add
 from ordertaking.audit.labels import CUSTOMER_ACTOR
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from ordertaking.common.progress import order_progress_changed
+from ordertaking.common.progress import FirstApproval, order_progress_changed
 from ordertaking.logistics.models import Shipment
 from ordertaking.logistics.states import GONE
 from ordertaking.orders.models import Order
@@ -52,11 +52,13 @@ def voucher_number(shipment: Shipment) -> str:
 
 # --- the voucher of each dispatched shipment ------------------------------------------------------------
 
-def vouchers_follow(*, order: Order, actor: Any = None) -> list[DeliveryVoucher]:
+def vouchers_follow(*, order: Order, actor: Any = None, first: FirstApproval | None = None) -> list[DeliveryVoucher]:
     """P2.5.b: every dispatched shipment of the order has its delivery voucher, open for the customer's
     signature, its lines copied from the shipment. Handed down to the execution chapter's progress
     hand-off (common/progress.py) in deliveries' ready(): it runs in logistics' dispatch transaction,
-    after the order row was locked there."""
+    after the order row was locked there. An order's first approval has no shipment yet (`first`)."""
+    if first is not None:
+        return []
     missing = list(Shipment.objects.filter(order=order, state__in=GONE, voucher__isnull=True)
                    .prefetch_related("lines__order_line").order_by("id"))
     made = []

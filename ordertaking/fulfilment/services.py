@@ -23,7 +23,7 @@ from ordertaking.accounts.models import User
 from ordertaking.audit.services import event_record
 from ordertaking.catalog.models import Category, Region
 from ordertaking.common.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from ordertaking.common.progress import order_progress_changed
+from ordertaking.common.progress import FirstApproval, order_progress_changed
 from ordertaking.notifications.selectors import recipients_with_role
 from ordertaking.notifications.services import notify
 from ordertaking.ops.jobs import job_register, job_run, run_item
@@ -411,7 +411,7 @@ def order_tasks_make(order: Order, actor: Any, *, opinion: str | None = None, fi
     for handler in _tasks_created_handlers:
         handler(order, tasks, actor)
     if tasks:
-        order_progress_changed(order=order, actor=actor)
+        order_progress_changed(order=order, actor=actor, first=FirstApproval(tuple(tasks)) if first else None)
     return tasks
 
 

@@ -16,15 +16,21 @@ from . import rules
 FINISHED_TASK_STATES = frozenset({Task.State.DONE, Task.State.CANCELLED})
 
 
-def order_facts(order: Order, today: date) -> rules.RiskFacts:
+def order_facts(order: Order, today: date, tasks: tuple[Task, ...] | None = None) -> rules.RiskFacts:
+    """`tasks`: the order's first approval created these and nothing else exists downstream of it yet
+    (no shipment, exception or inspection): only the production forecast is read."""
     region = order.delivery_region if order.delivery_region_id else None
     transit = region.transit_days if region is not None else 0
-    tasks = tuple(rules.TaskFact(t.pk, t.kind, t.due_date, t.state in FINISHED_TASK_STATES)
-                  for t in Task.objects.filter(order=order).only("pk", "kind", "due_date", "state").order_by("pk"))
-    exceptions = tuple(rules.ExceptionFact(e.pk, e.kind, e.shipment.waybill_number if e.shipment_id else "")
-                       for e in open_exceptions(order))
-    inspections = tuple(rules.InspectionFact(i.pk, i.checkpoint) for i in failed_inspections_open(order))
+    rows = tasks if tasks is not None else (
+        Task.objects.filter(order=order).only("pk", "kind", "due_date", "state").order_by("pk"))
+    task_facts = tuple(rules.TaskFact(t.pk, t.kind, t.due_date, t.state in FINISHED_TASK_STATES)
+                       for t in sorted(rows, key=lambda t: t.pk))
+    exceptions = () if tasks is not None else tuple(
+        rules.ExceptionFact(e.pk, e.kind, e.shipment.waybill_number if e.shipment_id else "")
+        for e in open_exceptions(order))
+    inspections = () if tasks is not None else tuple(
+        rules.InspectionFact(i.pk, i.checkpoint) for i in failed_inspections_open(order))
     return rules.RiskFacts(today=today, delivery_date=order.delivery_date,
                            latest_finish=rules.latest_finish(order.delivery_date, transit or 0),
-                           production_forecast=order_production_forecast(order, today=today), tasks=tasks,
+                           production_forecast=order_production_forecast(order, today=today), tasks=task_facts,
                            open_exceptions=exceptions, failed_inspections=inspections)

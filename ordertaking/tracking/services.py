@@ -20,6 +20,7 @@ from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import InvalidTransition, ValidationFailed
+from ordertaking.common.progress import FirstApproval
 from ordertaking.orders.models import Order
 from ordertaking.orders.states import EXECUTION_STATES
 
@@ -50,23 +51,28 @@ class RiskRefresh:
     episode: RiskEpisode | None = None
 
 
-def order_risk_refresh(*, order: Order, actor: Any = None, now: datetime | None = None) -> RiskRefresh:
+def order_risk_refresh(*, order: Order, actor: Any = None, now: datetime | None = None,
+                       first: FirstApproval | None = None) -> RiskRefresh:
     """Recompute why `order` is at risk (rules.order_reasons) and record what changed: new reasons
     open (event "order.at_risk", the rep told), reasons no longer found close ("order.risk_cleared"),
     the at-risk period opens with the first reason and ends with the last. An order that left
     execution (cancelled, delivered) has no reasons left. Safe to call as often as wanted: nothing is
-    written when nothing changed."""
+    written when nothing changed. `first`: the order's first approval, which holds the order locked (its
+    rep and region loaded) and hands over the tasks it created; the order has no risk recorded yet."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     # No savepoint of its own: it runs inside the work that changed the order (the progress hand-off) or a
     # job's item (ops.jobs.run_item has one); alone, this is its own transaction.
     with transaction.atomic(savepoint=False):
-        order = _order_locked(order)
-        found = rules.order_reasons(order_facts(order, today)) if order.state in EXECUTION_STATES else []
+        if first is None:
+            order = _order_locked(order)
+        facts = order_facts(order, today, tasks=first.tasks if first is not None else None)
+        found = rules.order_reasons(facts) if order.state in EXECUTION_STATES else []
         found_by_key = {(r.code, r.key): r for r in found}
-        current = list(OrderRisk.objects.filter(order=order, cleared_at__isnull=True).order_by("since", "id"))
+        current = [] if first is not None else list(
+            OrderRisk.objects.filter(order=order, cleared_at__isnull=True).order_by("since", "id"))
         current_keys = {(r.reason, r.key) for r in current}
-        episode = RiskEpisode.objects.filter(order=order, ended_at__isnull=True).first()
+        episode = None if first is not None else RiskEpisode.objects.filter(order=order, ended_at__isnull=True).first()
         result = RiskRefresh(episode=episode)
         for risk in current:
             reason = found_by_key.get((risk.reason, risk.key))

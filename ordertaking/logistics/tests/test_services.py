@@ -263,7 +263,7 @@ def test_P2_4_d_tracking_hears_of_dispatches_and_exceptions_inside_the_transacti
 
     seen: list[str] = []
 
-    def handler(*, order, actor):  # type: ignore[no-untyped-def]
+    def handler(*, order, actor, first=None):  # type: ignore[no-untyped-def]
         seen.append(Order.objects.get(pk=order.pk).state)
 
     s = ship(approved_order, {1: "2"})

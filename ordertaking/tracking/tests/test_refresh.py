@@ -157,3 +157,28 @@ def test_p2_4_b_a_production_plan_finishing_too_late_to_ship_in_time_puts_the_or
                            "latest": (order.delivery_date - timedelta(days=1)).isoformat(), "days": 1}
     production_order_plan(po=po, actor=production_user, planned_finish=order.delivery_date - timedelta(days=1))
     assert not OrderRisk.objects.filter(order=order, cleared_at__isnull=True).exists()
+
+
+def test_p2_4_d_a_first_approval_checks_the_new_tasks_without_looking_for_what_cannot_exist_yet(
+        make_order, customer, sales_rep, reviewer):
+    """Issue 14: the approval hands the risk check the tasks it created (FirstApproval); an order never
+    approved has no shipment, exception, inspection or risk, so none is looked for — and the daily job's
+    full check afterwards finds exactly what the approval's check recorded."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ordertaking.review.services import order_approve
+    from ordertaking.tracking.services import order_risk_refresh
+    from tests.credit_grant import customer_credit_grant
+
+    customer_credit_grant(customer, by=sales_rep)
+    order = make_order(state="submitted")
+    with CaptureQueriesContext(connection) as q:
+        order_approve(order=order, actor=reviewer)
+    sql = " ".join(x["sql"] for x in q.captured_queries)
+    assert "fulfilment_task" in sql  # the tasks were created in the approval ...
+    for table in ("logistics_shipment", "logistics_shippingexception", "production_qualityinspection",
+                  "tracking_orderrisk", "tracking_riskepisode"):
+        assert f'FROM "{table}"' not in sql, table  # ... and nothing that cannot exist yet was looked for
+    result = order_risk_refresh(order=order)  # the full check, as the daily job runs it
+    assert result.added == [] and result.cleared == []
