@@ -1,4 +1,5 @@
-"""`python -m bench run ...` (the suite) and `python -m bench step NAME JSON` (one step in a Django process)."""
+"""`python -m bench run ...` (the suite), `python -m bench step NAME JSON` (one step in a Django process) and
+`python -m bench scaleout up|prove-all|down` (bench/scaleout.py)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,11 @@ def step(name: str, params: dict[str, Any]) -> None:
         "http_tokens": ("http", "step_http_tokens"),
         "w4_setup": ("w4", "step_w4_setup"), "w4_worker": ("w4", "step_w4_worker"),
         "w4_verify": ("w4", "step_w4_verify"),
+        "scaleout_credit_setup": ("scaleout", "step_scaleout_credit_setup"),
+        "scaleout_idempotency_check": ("scaleout", "step_scaleout_idempotency_check"),
+        "scaleout_jobs_enqueue": ("scaleout", "step_scaleout_jobs_enqueue"),
+        "scaleout_jobs_state": ("scaleout", "step_scaleout_jobs_state"),
+        "scaleout_job_rerun": ("scaleout", "step_scaleout_job_rerun"),
     }
     mod, fname = table[name]
     fn = getattr(importlib.import_module(f"bench.{mod}"), fname)
@@ -47,6 +53,10 @@ def main(argv: list[str]) -> int:
     if argv and argv[0] == "step":
         step(argv[1], json.loads(argv[2]) if len(argv) > 2 else {})
         return 0
+    if argv and argv[0] == "scaleout":  # two app servers, nginx, two consumers (scripts/scaleout.sh)
+        from .scaleout import main as scaleout_main
+
+        return scaleout_main(argv[1:])
     ap = argparse.ArgumentParser(prog="python -m bench")
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run", help="run workloads; results in bench/results/*.json, summary on stdout")

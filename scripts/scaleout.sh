@@ -5,6 +5,12 @@
 #   scripts/scaleout.sh replica   # start the replica (idempotent)
 #   scripts/scaleout.sh prove DB  # DB: a migrated database with demo data on the primary
 #   scripts/scaleout.sh stop      # stop the replica
+# The whole set-up (bench/scaleout.py): two gunicorn servers (:8201, :8202) behind nginx (:8200), two huey
+# consumers on Redis database 5, the replica for reads that may lag; pid files and logs in /var/tmp/ot-scaleout.
+#   scripts/scaleout.sh up DB         # the replica, then the servers, nginx and the consumers on database DB
+#   scripts/scaleout.sh prove-all DB  # DB (ot_scaleout*) made afresh with W1's setup, then every proof;
+#                                     # bench/results/scaleout.json (options after DB: --orders N ...)
+#   scripts/scaleout.sh down [--all]  # stop what `up` started; --all stops the replica too
 # The primary is not restarted: a replication line for 127.0.0.1 is added to pg_hba.conf and reloaded
 # (wal_level=replica and max_wal_senders=10 are PostgreSQL's defaults).
 set -euo pipefail
@@ -71,5 +77,11 @@ case "${1:-}" in
   replica) replica ;;
   prove) prove "${2:?database name}" ;;
   stop) su postgres -c "$PGBIN/pg_ctl -D $DATA -m fast stop" ;;
-  *) echo "usage: $0 replica|prove DB|stop" >&2; exit 2 ;;
+  up) replica; cd "$here"; .venv/bin/python -m bench scaleout up "${2:?database name}" ;;
+  prove-all) [ $# -ge 2 ] || { echo "usage: $0 prove-all DB [--orders N]" >&2; exit 2; }
+    replica; cd "$here"; shift; .venv/bin/python -m bench scaleout prove-all "$@" ;;
+  down)
+    cd "$here"; .venv/bin/python -m bench scaleout down
+    if [ "${2:-}" = "--all" ]; then su postgres -c "$PGBIN/pg_ctl -D $DATA -m fast stop"; fi ;;
+  *) echo "usage: $0 replica|prove DB|stop|up DB|prove-all DB [--orders N]|down [--all]" >&2; exit 2 ;;
 esac
