@@ -48,6 +48,10 @@ REPLICA_PORT = int(os.environ.get("SCALE_REPLICA_PORT", "5433"))
 REPLICA_LOG = Path(os.environ.get("SCALE_REPLICA_DIR", "/var/tmp/ot-scale-replica")) / "replica.log"
 REDIS_URL = os.environ.get("SCALE_REDIS_URL", "redis://127.0.0.1:6379/5")
 TEMPLATE = "ot_scaleout_tpl"
+# Uploads on an S3-compatible endpoint on this machine: moto's server, when it is installed in the venv
+# (`uv pip install --python .venv/bin/python 'moto[server]'`); without it uploads stay per server (not proved).
+S3_PORT = 8209
+S3_BUCKET = "ot-scaleout"
 CLIENTS = 8
 CREDIT_CUSTOMERS = 5
 # What each of the few customers may still take on when the credit run starts: about six orders' worth,
@@ -67,7 +71,22 @@ def stack_env(db: str) -> dict[str, str]:
         "ORDERTAKING_CONN_MAX_AGE": "600",
         "ORDERTAKING_BACKUP_DIR": str(STATE / "backups"),  # the nightly backup job runs in proof b
     })
+    if s3_available():
+        env.update({"ORDERTAKING_S3_BUCKET": S3_BUCKET, "ORDERTAKING_S3_ENDPOINT_URL": f"http://127.0.0.1:{S3_PORT}",
+                    "ORDERTAKING_S3_REGION": "us-east-1", "ORDERTAKING_S3_ACCESS_KEY_ID": "scaleout",
+                    "ORDERTAKING_S3_SECRET_ACCESS_KEY": "scaleout", "ORDERTAKING_S3_ADDRESSING_STYLE": "path"})
     return env
+
+
+def s3_available() -> bool:
+    return (Path(PY).parent / "moto_server").exists()
+
+
+def _s3_client():  # type: ignore[no-untyped-def]
+    import boto3
+
+    return boto3.client("s3", endpoint_url=f"http://127.0.0.1:{S3_PORT}", region_name="us-east-1",
+                        aws_access_key_id="scaleout", aws_secret_access_key="scaleout")
 
 
 def _pidfile(name: str) -> Path:
@@ -157,6 +176,10 @@ def up(db: str, consumers: bool = True) -> dict[str, Any]:
     (STATE / "stack.json").write_text(json.dumps({"db": db}))
     redis.Redis.from_url(REDIS_URL).flushdb()  # database 5 is this proof's own: no old queue or claims
     env = stack_env(db)
+    if s3_available():
+        _spawn("s3", [str(Path(PY).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(S3_PORT)], env)
+        _wait_http(S3_PORT, "/")
+        _s3_client().create_bucket(Bucket=S3_BUCKET)
     gunicorn = str(Path(PY).parent / "gunicorn")
     for k, port in enumerate(APP_PORTS):
         _spawn(f"app-{'ab'[k]}", [gunicorn, "ordertaking.wsgi:application", "-w", str(APP_WORKERS), "-b",
@@ -187,7 +210,7 @@ def down() -> list[str]:
         while pid and _alive(pid) and time.time() < deadline:
             time.sleep(0.2)
         nginx_pid.unlink(missing_ok=True)
-    for name in (*CONSUMERS, "app-a", "app-b"):
+    for name in (*CONSUMERS, "app-a", "app-b", "s3"):
         f = _pidfile(name)
         if not f.exists():
             continue
@@ -485,6 +508,38 @@ def statistics_from_replica(db: str) -> dict[str, Any]:
             "table_scans_on_replica": replica_delta, "table_scans_on_primary": primary_delta, "ok": ok}
 
 
+# ------------------------------------------------------------------ d. uploads shared
+
+
+def uploads_shared(tokens: dict[str, Any], number: str) -> dict[str, Any]:
+    """A file attached to an order through server A is downloaded through server B, and it is in the bucket."""
+    if not s3_available():
+        return {"ok": None, "why": "moto's server is not installed: uploads not proved (docs/scaling.md)"}
+    content = f"装箱单 {number}: scale-out upload {time.time()}\n".encode()
+    boundary = "ot-scaleout-boundary"
+    body = b"".join([
+        f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nother\r\n'.encode(),
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="packing-list.txt"\r\n'
+        f"Content-Type: text/plain\r\n\r\n".encode(), content, f"\r\n--{boundary}--\r\n".encode()])
+    a = http.client.HTTPConnection("127.0.0.1", APP_PORTS[0], timeout=60)
+    a.request("POST", f"/api/v1/attachments/order/{number}", body=body,
+              headers={"Authorization": f"Bearer {tokens['bench_sales']}",
+                       "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    r = a.getresponse()
+    created = json.loads(r.read() or b"{}")
+    if r.status != 201:
+        return {"ok": False, "upload_status": r.status, "answer": created}
+    b = http.client.HTTPConnection("127.0.0.1", APP_PORTS[1], timeout=60)
+    b.request("GET", f"/api/v1/attachments/files/{created['id']}/content",
+              headers={"Authorization": f"Bearer {tokens['bench_sales']}"})
+    r2 = b.getresponse()
+    got = r2.read()
+    keys = [o["Key"] for o in _s3_client().list_objects_v2(Bucket=S3_BUCKET).get("Contents", [])]
+    return {"uploaded_through": APP_PORTS[0], "downloaded_through": APP_PORTS[1], "download_status": r2.status,
+            "same_bytes": got == content, "objects_in_bucket": len(keys),
+            "ok": r2.status == 200 and got == content and len(keys) >= 1}
+
+
 # ------------------------------------------------------------------ the whole proof
 
 
@@ -536,9 +591,12 @@ def prove_all(db: str, n: int = 1000, credit_orders: int = 200, keys: int = 20) 
     print("c. statistics from the replica over HTTP ...", flush=True)
     out["statistics_from_replica"] = statistics_from_replica(db)
     print(f"   ok={out['statistics_from_replica']['ok']}", flush=True)
-    out["uploads_shared"] = "not proved here: no S3-compatible endpoint on this machine (docs/scaling.md)"
+    print("d. uploads shared through S3 ...", flush=True)
+    out["uploads_shared"] = uploads_shared(tokens, idem["per_key"][0]["numbers"][0])
+    print(f"   ok={out['uploads_shared']['ok']}", flush=True)
     out["ok"] = all([two["check"]["ok"], one["check"]["ok"], len(two["served_by"]) == 2, credit["ok"], idem["ok"],
-                     out["periodic_once"]["ok"], out["statistics_from_replica"]["ok"]])
+                     out["periodic_once"]["ok"], out["statistics_from_replica"]["ok"],
+                     out["uploads_shared"]["ok"] is not False])
     path = save("scaleout", out)
     print(json.dumps({k: v for k, v in out.items() if k in ("ok",)}), f"-> {path}", flush=True)
     return out
