@@ -103,7 +103,7 @@ def periodic_claim(huey: Any, task: Any) -> None:
     if huey.immediate or not isinstance(task, PeriodicTask):
         return
     slot = periodic_slot(task, huey._get_timestamp())
-    key = f"ordertaking.periodic:{task.name}:{slot:%Y%m%d%H%M}"
+    key = f"ordertaking.periodic:{type(task).__module__}.{task.name}:{slot:%Y%m%d%H%M}"
     try:
         claimed = huey.put_if_empty(key, task.id, ttl=SLOT_CLAIM_SECONDS)
     except NotImplementedError:  # Redis before 7.4 expires no hash field: a few dozen bytes a run stay
