@@ -33,7 +33,7 @@ def step(name: str, params: dict[str, Any]) -> None:
         "w3_verify": ("w3", "step_w3_verify"), "profile": ("profile", "step_profile"),
         "http_tokens": ("http", "step_http_tokens"),
         "w4_setup": ("w4", "step_w4_setup"), "w4_worker": ("w4", "step_w4_worker"),
-        "w4_verify": ("w4", "step_w4_verify"),
+        "w4_verify": ("w4", "step_w4_verify"), "w4_history_load": ("w4", "step_w4_history_load"),
         "scaleout_credit_setup": ("scaleout", "step_scaleout_credit_setup"),
         "scaleout_idempotency_check": ("scaleout", "step_scaleout_idempotency_check"),
         "scaleout_jobs_enqueue": ("scaleout", "step_scaleout_jobs_enqueue"),
@@ -71,6 +71,9 @@ def main(argv: list[str]) -> int:
     r.add_argument("--w3", action="store_true", help="W3 contention: 8 processes, 5 customers (PostgreSQL)")
     r.add_argument("--w4", action="store_true", help="W4 the whole lifecycle, entry to paid, 1 process")
     r.add_argument("--w4-orders", type=int, default=200, help="timed W4 orders per run (after 10 warm-up)")
+    r.add_argument("--w4-scale", action="store_true",
+                   help="W4 after --scale-orders history orders (with their lifecycle), alternating with W4 on an "
+                        "empty database (PostgreSQL)")
     r.add_argument("--db", default="pg,sqlite", help="pg, sqlite or pg,sqlite")
     r.add_argument("--orders", type=int, default=2000, help="timed W1 orders per run (after 100 warm-up)")
     r.add_argument("--runs", type=int, default=3)
@@ -78,7 +81,7 @@ def main(argv: list[str]) -> int:
     r.add_argument("--http-orders", type=int, default=0, help="timed HTTP orders (default: --orders)")
     r.add_argument("--http-runs", type=int, default=0, help="HTTP runs (default: --runs)")
     r.add_argument("--lines", type=int, default=1_000_000, help="W2 order lines")
-    r.add_argument("--scale-orders", type=int, default=1_000_000, help="history orders for W1 at scale")
+    r.add_argument("--scale-orders", type=int, default=1_000_000, help="history orders for W1 and W4 at scale")
     r.add_argument("--w3-orders", type=int, default=2000, help="W3 orders in total (8 processes)")
     r.add_argument("--w3-limit", default="", help="W3 credit limit per customer (default: 1,000,000 scaled to size)")
     r.add_argument("--repeat", type=int, default=30, help="W2 calls per query")
@@ -103,7 +106,7 @@ def main(argv: list[str]) -> int:
         return 0
     kinds = [k.strip() for k in a.db.split(",") if k.strip()]
     if a.all:
-        a.w1_ceiling = a.w1 = a.w1_floor = a.w1_http = a.w1_scale = a.w2 = a.w3 = a.w4 = True
+        a.w1_ceiling = a.w1 = a.w1_floor = a.w1_http = a.w1_scale = a.w2 = a.w3 = a.w4 = a.w4_scale = True
     from . import suite
 
     t = time.time()

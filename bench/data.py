@@ -205,20 +205,24 @@ ORDER_COLS = ["id", "number", "customer_id", "sales_rep_id", "entered_by_id", "s
               "approved_total"]
 LINE_COLS = ["id", "order_id", "position", "product_id", "product_code", "name", "specification", "description",
              "unit", "quantity", "unit_price", "list_price", "amount"]
+# The history's events are outside the hash chain (audit/chain.py): seq 0 marks a row not written by
+# event_record (verify-audit names it as inserted), in its order's stream; no stream head is made for it.
 EVENT_COLS = ["at", "actor_id", "actor_name", "action", "clause", "subject_type", "subject_id", "subject_label",
-              "before", "after", "message"]
+              "before", "after", "message", "stream", "seq", "prev_hash", "hash"]
 
 
 def _events(order: tuple) -> list[tuple]:
     oid, number, created, submitted, approved, user_id, rev_id = (order[0], order[1], order[19], order[21],
                                                                    order[22], order[4], order[23])
-    ev = [(created, user_id, "bench_sales", "order.created", "P2.2.b", "orders.order", oid, number, None, None, "")]
+    unchained = (f"orders.order:{oid}", 0, "", "")
+    ev = [(created, user_id, "bench_sales", "order.created", "P2.2.b", "orders.order", oid, number, None, None, "",
+           *unchained)]
     if submitted:
         ev.append((submitted, user_id, "bench_sales", "order.submitted", "P2.2.a", "orders.order", oid, number,
-                   None, None, ""))
+                   None, None, "", *unchained))
     if approved:
         ev.append((approved, rev_id, "bench_reviewer", "order.approved", "P2.3.c", "orders.order", oid, number,
-                   None, None, ""))
+                   None, None, "", *unchained))
     return ev
 
 

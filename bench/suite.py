@@ -114,3 +114,10 @@ def run(a: Any, kinds: list[str]) -> None:
         out = {kind: scale.run(kind, a.scale_orders, a.orders, a.runs) for kind in kinds if kind == "pg"}
         save(f"w1_scale{tag}", out)
         log(json.dumps(out, indent=1, default=str)[:4000])
+    if getattr(a, "w4_scale", False) and "pg" in kinds:
+        from . import w4
+
+        log(f"W4 at scale: {a.scale_orders} history orders, {a.w4_orders} W4 orders per run, {a.runs} pairs")
+        out = w4.scale_run(a.scale_orders, a.w4_orders, a.runs)
+        save(f"w4_scale{tag}", out)
+        log(json.dumps({k: v for k, v in out.items() if not k.endswith("_runs")}, indent=1, default=str)[:4000])

@@ -15,6 +15,7 @@ order (median). `python -m bench run --w4 [--db pg,sqlite] [--w4-orders N] [--ru
 
 from __future__ import annotations
 
+import os
 import resource
 import statistics
 import time
@@ -23,7 +24,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from .env import fresh_db, run_step
+from .env import db_url, fresh_db, psql, run_step
 from .runner import run_workers, summary
 
 WARMUP = 10
@@ -31,25 +32,99 @@ STEPS = ("create", "submit", "approve", "produce", "inspect", "ship", "ready", "
          "accept", "invoice", "pay")
 
 
+# The databases W4 owns: `BENCH_W4_DB=bench_w4_x` gives a second copy its own names (a smoke run beside a
+# measured one never drops the other's databases).
+DB = os.environ.get("BENCH_W4_DB", "bench_w4")
+TPL, RUN = f"{DB}_tpl", f"{DB}_run"
+SCALE_TPL, SCALE_RUN = f"{DB}_scale_tpl", f"{DB}_scale_run"
+
+
 def template(kind: str) -> str:
-    url = fresh_db(kind, "bench_w4_tpl")
+    url = fresh_db(kind, TPL)
     run_step("w4_setup", url, {})
     return url
 
 
-def measure(kind: str, n: int, runs: int) -> dict[str, Any]:
+def measure_once(kind: str, tpl: str, run_name: str, n: int, r: int = 0) -> dict[str, Any]:
+    """One run of W4 (1 process) on a fresh copy of `tpl`, checked afterwards."""
     from .w1 import clone
 
+    url = clone(kind, tpl, run_name)
+    res = run_workers("w4_worker", url, [{"warmup": list(range(r * 10_000, r * 10_000 + WARMUP)),
+                                          "indices": list(range(r * 10_000 + WARMUP, r * 10_000 + WARMUP + n))}])
+    res["check"] = run_step("w4_verify", url, {"n": n + WARMUP})
+    return res
+
+
+def measure(kind: str, n: int, runs: int) -> dict[str, Any]:
     tpl_url = template(kind)
-    results = []
-    for r in range(runs):
-        url = clone(kind, "bench_w4_tpl", "bench_w4_run")
-        res = run_workers("w4_worker", url, [{"warmup": list(range(r * 10_000, r * 10_000 + WARMUP)),
-                                              "indices": list(range(r * 10_000 + WARMUP, r * 10_000 + WARMUP + n))}])
-        res["check"] = run_step("w4_verify", url, {"n": n + WARMUP})
-        results.append(res)
+    results = [measure_once(kind, TPL, RUN, n, r) for r in range(runs)]
     return {"template": tpl_url.rsplit("/", 1)[-1], "runs": results,
             "orders_per_s": summary([x["orders_per_s"] for x in results])}
+
+
+# ------------------------------------------------------------------ W4 at scale (PostgreSQL)
+
+
+def _orders_in(dbname: str) -> int:
+    try:
+        return int(psql("SELECT COUNT(*) FROM orders_order", dbname) or 0)
+    except Exception:  # noqa: BLE001 - no such database (yet)
+        return 0
+
+
+def scale_template(orders: int) -> dict[str, Any]:
+    """The history database W4 runs on: W1-at-scale's `bench_scale_tpl` copied when it holds the history asked
+    for (between `orders` and twice as many), else a history of its own loaded the same way (COPY: orders,
+    lines, audit events); then W4's setup on top (its users, workshop, carrier, made-to-order products; W1's
+    rows are found, not made twice) and the later steps' history of the old orders (`w4_history_load`).
+    Kept between runs: reused when it already holds `orders` history orders (the W4 history is loaded once)."""
+    from . import scale
+
+    have = _orders_in(SCALE_TPL)
+    out: dict[str, Any] = {}
+    url = db_url("pg", SCALE_TPL)
+    if have >= orders:
+        out["history"] = {"reused_existing_orders": have}
+    elif orders <= (base := _orders_in(scale.SCALE_TPL)) <= 2 * orders:
+        psql(f'DROP DATABASE IF EXISTS "{SCALE_TPL}" WITH (FORCE)')
+        psql(f'CREATE DATABASE "{SCALE_TPL}" TEMPLATE "{scale.SCALE_TPL}"')
+        out["history"] = {"copied_from": scale.SCALE_TPL, "orders": base}
+    else:
+        url = fresh_db("pg", SCALE_TPL)
+        out["history"] = run_step("history_load", url, {"n_orders": orders, "n_customers": 1000, "events": True},
+                                  timeout=7200)
+    out["setup"] = run_step("w4_setup", url, {})  # W4's rows on top; W1's are found, not made twice
+    out["w4_history"] = run_step("w4_history_load", url, {}, timeout=7200)  # nothing when loaded already
+    loaded = "reused_existing_orders" not in out["history"] or "note" not in out["w4_history"]
+    if loaded:
+        psql("VACUUM ANALYZE", SCALE_TPL)  # as autovacuum would have long since done on a live system
+    out["database_size"] = psql(f"SELECT pg_size_pretty(pg_database_size('{SCALE_TPL}'))")
+    out["rows"] = {t: int(psql(f"SELECT COUNT(*) FROM {t}", SCALE_TPL)) for t in SCALE_TABLES}
+    return out
+
+
+SCALE_TABLES = ("orders_order", "orders_orderline", "audit_auditevent", "fulfilment_task", "production_productionorder",
+                "production_qualityinspection", "logistics_shipment", "logistics_shipmentline",
+                "deliveries_deliveryvoucher", "deliveries_voucherline", "finance_invoice")
+
+
+def scale_run(orders: int, n: int, runs: int) -> dict[str, Any]:
+    """W4 after `orders` history orders (with their whole lifecycle), alternating run by run with W4 on the
+    empty W4 template, so drift in the machine's load hits both alike. Target (issue 14): within 10%."""
+    gen = scale_template(orders)
+    template("pg")
+    empty, scaled = [], []
+    for r in range(runs):
+        empty.append(measure_once("pg", TPL, RUN, n, r))
+        scaled.append(measure_once("pg", SCALE_TPL, SCALE_RUN, n, r))
+    e = [x["orders_per_s"] for x in empty]
+    s = [x["orders_per_s"] for x in scaled]
+    out: dict[str, Any] = {"history": gen, "w4_orders": n, "empty": summary(e), "scaled": summary(s),
+                           "empty_runs": empty, "scaled_runs": scaled}
+    out["scaled_over_empty"] = round(out["scaled"]["median"] / out["empty"]["median"], 3)
+    out["pairs"] = [round(b / a, 3) for a, b in zip(e, s, strict=True)]
+    return out
 
 
 # ------------------------------------------------------------------ steps run inside Django
@@ -88,6 +163,107 @@ def w4_setup() -> dict[str, Any]:
 
 def step_w4_setup(p: dict[str, Any]) -> dict[str, Any]:
     return w4_setup()
+
+
+# The later steps' history of the approved history orders, each one statement over the whole history
+# (PostgreSQL): every approved order went through W4's lifecycle long ago, so the tables W4's statements read
+# by order, line or production order (tasks, production orders, inspections, shipments and their lines,
+# vouchers and their lines, invoices) face as many rows as the orders do. Not loaded: acceptance checks
+# (four per line), tracking risks, payments and their audit events (the order's own events are loaded).
+W4_HISTORY_SQL = [
+    ("tasks", """
+     INSERT INTO fulfilment_task (line_position, kind, department, requirements, quantity, planned_start, due_date,
+       date_clamped, state, note, started_at, done_at, created_at, updated_at, overdue_notified_on, assignee_id,
+       line_id, order_id)
+     SELECT NULL, 'shipping', 'logistics', '', NULL, o.delivery_date - 1, o.delivery_date, false, 'done', '',
+       o.approved_at + interval '4 days', o.approved_at + interval '5 days', o.approved_at,
+       o.approved_at + interval '5 days', NULL, %(logi)s, NULL, o.id
+     FROM orders_order o WHERE o.state = 'approved'"""),
+    ("production_orders", """
+     INSERT INTO production_productionorder (number, line_position, quantity, planned_start, planned_finish, state,
+       percent, requirements, started_at, finished_at, cancel_reason, created_at, line_id, order_id, task_id,
+       workshop_id)
+     SELECT 'PO' || substr(o.number, 3) || '-' || lpad(l.position::text, 2, '0'), l.position, l.quantity,
+       o.approved_at::date + 1, o.approved_at::date + 3, 'finished', 100, '', o.approved_at + interval '1 day',
+       o.approved_at + interval '3 days', '', o.approved_at, l.id, o.id, NULL, %(workshop)s
+     FROM orders_orderline l JOIN orders_order o ON o.id = l.order_id
+       JOIN catalog_product p ON p.id = l.product_id AND p.needs_production
+     WHERE o.state = 'approved'"""),
+    ("inspections", """
+     INSERT INTO production_qualityinspection (number, checkpoint, inspected_at, sample_size, inspected_quantity,
+       result, defect_count, defects, note, created_at, inspector_id, order_id, production_order_id,
+       reinspection_of_id)
+     SELECT 'QC' || substr(po.number, 3) || '-01', 'finished', po.finished_at, 1, po.quantity, 'pass', 0, '', '',
+       po.finished_at, %(prod)s, po.order_id, po.id, NULL
+     FROM production_productionorder po"""),
+    ("shipments", """
+     INSERT INTO logistics_shipment (number, method, waybill_number, packages, planned_ship_date, planned_arrival,
+       shipped_at, delivered_at, state, carrier_override, cancel_reason, created_at, carrier_id, created_by_id,
+       order_id)
+     SELECT 'SHP-' || o.number || '-01', 'express', 'SFH' || lpad(o.id::text, 10, '0'), 1,
+       o.approved_at::date + 4, o.approved_at::date + 5, o.approved_at + interval '4 days',
+       o.approved_at + interval '5 days', 'delivered', '', '', o.approved_at + interval '3 days', %(carrier)s,
+       %(logi)s, o.id
+     FROM orders_order o WHERE o.state = 'approved'"""),
+    ("shipment_lines", """
+     INSERT INTO logistics_shipmentline (quantity, order_line_id, shipment_id)
+     SELECT l.quantity, l.id, s.id FROM logistics_shipment s JOIN orders_orderline l ON l.order_id = s.order_id"""),
+    ("vouchers", """
+     INSERT INTO deliveries_deliveryvoucher (number, state, documents, signer_name, signature, signed_at, signer_ip,
+       signer_agent, content_hash, created_at, order_id, recorded_by_id, shipment_id, scan_id)
+     SELECT 'JF-' || substr(s.number, 5), 'open', '[]'::jsonb, '张经理', decode('89504e470d0a1a0a', 'hex'),
+       s.delivered_at, NULL, '', encode(sha256(convert_to(s.number, 'UTF8')), 'hex'), s.shipped_at, s.order_id,
+       NULL, s.id, NULL
+     FROM logistics_shipment s"""),
+    ("voucher_lines", """
+     INSERT INTO deliveries_voucherline (voucher_id, order_line_id, position, product_code, name, specification,
+       unit, quantity)
+     SELECT v.id, l.id, l.position, l.product_code, l.name, l.specification, l.unit, l.quantity
+     FROM deliveries_deliveryvoucher v JOIN orders_orderline l ON l.order_id = v.order_id"""),
+    # signed once its lines are in (a signed voucher's lines are immutable: deliveries' triggers)
+    ("vouchers_signed", "UPDATE deliveries_deliveryvoucher SET state = 'signed' WHERE state = 'open'"),
+    ("invoices", """
+     INSERT INTO finance_invoice (number, issue_date, due_date, currency, amount, settled_amount, settled_on, state,
+       created_at, customer_id, issued_by_id, order_id, fapiao_date, fapiao_number, fapiao_status, fapiao_type,
+       net_amount, tax_amount)
+     SELECT 'INV-' || o.number || '-01', o.approved_at::date + 6, o.approved_at::date + 36, 'CNY', o.total_amount,
+       o.total_amount, o.approved_at::date + 20, 'paid', o.approved_at + interval '6 days', o.customer_id,
+       %(finance)s, o.id, NULL, '', 'not_issued', '', round(o.total_amount / 1.13, 2),
+       o.total_amount - round(o.total_amount / 1.13, 2)
+     FROM orders_order o WHERE o.state = 'approved' AND o.total_amount > 0"""),
+    # Through the whole lifecycle, so closed (as W4 leaves its own orders).
+    ("orders_closed", "UPDATE orders_order SET state = 'closed' WHERE state = 'approved'"),
+]
+
+
+def w4_history_load() -> dict[str, Any]:
+    """The later steps' history (W4_HISTORY_SQL) on top of `history_load`'s orders, once per database."""
+    from django.db import connection, transaction
+
+    from ordertaking.accounts.models import User
+    from ordertaking.logistics.models import Carrier
+    from ordertaking.production.models import Workshop
+
+    if connection.vendor != "postgresql":
+        raise RuntimeError("W4 at scale runs on PostgreSQL")
+    t0 = time.perf_counter()
+    params = {"logi": User.objects.get(username="bench_logi").pk, "prod": User.objects.get(username="bench_prod").pk,
+              "finance": User.objects.get(username="bench_finance").pk,
+              "workshop": Workshop.objects.get(code="W1").pk, "carrier": Carrier.objects.get(code="sf").pk}
+    out: dict[str, Any] = {}
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SELECT EXISTS (SELECT 1 FROM logistics_shipment)")
+        if cur.fetchone()[0]:
+            return {"note": "the W4 history is loaded already"}
+        for name, sql in W4_HISTORY_SQL:
+            cur.execute(sql, params)
+            out[name] = cur.rowcount
+    out["seconds"] = round(time.perf_counter() - t0, 1)
+    return out
+
+
+def step_w4_history_load(p: dict[str, Any]) -> dict[str, Any]:
+    return w4_history_load()
 
 
 def lifecycle_steps(ctx: dict[str, Any]):  # type: ignore[no-untyped-def]
@@ -250,7 +426,11 @@ def step_w4_verify(p: dict[str, Any]) -> dict[str, Any]:
     from ordertaking.finance.models import Invoice
     from ordertaking.orders.models import Order
 
-    qs = Order.objects.filter(entered_by__username="bench_sales", customer_reference="")
+    from .data import business_today
+
+    # today's orders: the run's (a history database holds older ones, entered by the same user)
+    qs = Order.objects.filter(entered_by__username="bench_sales", customer_reference="",
+                              number__startswith=f"SO{business_today():%Y%m%d}-")
     states = dict(qs.values_list("state").annotate(c=Count("id")))
     vouchers = DeliveryVoucher.objects.filter(order__in=qs)
     signed = vouchers.filter(state=DeliveryVoucher.State.SIGNED).count()

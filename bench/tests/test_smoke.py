@@ -153,3 +153,38 @@ def test_p2_5_smoke_w4_takes_orders_from_entry_to_closed_through_every_departmen
     assert Shipment.objects.count() == 4 and check["vouchers_signed"] == 4
     made = ProductionOrder.objects.count()
     assert made > 0 and QualityInspection.objects.filter(result="pass").count() == made
+
+
+@pytest.mark.postgres  # W4 at scale runs on PostgreSQL (its history is loaded by INSERT … SELECT)
+def test_p2_5_smoke_w4_runs_on_a_history_whose_old_orders_went_through_the_whole_lifecycle(db):  # type: ignore[no-untyped-def]
+    """W4 at scale in small: W4's setup on top of a bulk-loaded history (orders, lines, audit events), the
+    later steps' history of the old orders, then W4's lifecycle to closed, and the run's check counts only
+    the run's orders."""
+    from django.db.models import Count
+
+    from bench import w4
+    from ordertaking.deliveries.models import DeliveryVoucher
+    from ordertaking.finance.models import Invoice
+    from ordertaking.logistics.models import Shipment
+    from ordertaking.orders.models import Order
+    from ordertaking.production.models import ProductionOrder, QualityInspection
+
+    w4.w4_setup()
+    data.history_load(n_orders=300, n_customers=120, events=True)
+    approved = Order.objects.filter(state="approved").count()
+    loaded = w4.w4_history_load()
+    assert loaded["shipments"] == loaded["vouchers"] == loaded["invoices"] == loaded["orders_closed"] == approved
+    assert loaded["production_orders"] == loaded["inspections"] > 0
+    assert w4.w4_history_load() == {"note": "the W4 history is loaded already"}  # once per database
+    assert not Order.objects.filter(state="approved").exists()
+    assert DeliveryVoucher.objects.filter(state="signed").count() == approved
+    assert Invoice.objects.filter(state="paid").count() == approved
+    steps = w4.lifecycle_steps(data.w1_context())
+    subject = 0
+    for name in w4.STEPS:
+        subject = steps[name](subject)
+    check = w4.step_w4_verify({"n": 1})
+    assert check["ok"], check
+    assert Shipment.objects.filter(order=subject).count() == 2
+    per_po = QualityInspection.objects.values("production_order").annotate(n=Count("id")).filter(n__gt=1)
+    assert not per_po.exists() and ProductionOrder.objects.filter(order=subject).exists()
