@@ -36,8 +36,10 @@ def _locked(shipment: Shipment) -> tuple[Order, Shipment, DeliveryReadiness]:
     """The order, the shipment and its checklist (created empty the first time), locked in that order."""
     order = Order.objects.select_for_update(of=("self",)).get(pk=shipment.order_id)
     shipment = Shipment.objects.select_for_update(of=("self",)).select_related("order").get(pk=shipment.pk)
-    DeliveryReadiness.objects.get_or_create(shipment=shipment, defaults={"order": order})
-    readiness = DeliveryReadiness.objects.select_for_update().get(shipment=shipment)
+    readiness = DeliveryReadiness.objects.select_for_update().filter(shipment=shipment).first()
+    if readiness is None:  # the first signature makes the checklist (under the order's lock: no one races it)
+        made, created = DeliveryReadiness.objects.get_or_create(shipment=shipment, defaults={"order": order})
+        readiness = made if created else DeliveryReadiness.objects.select_for_update().get(pk=made.pk)
     return order, shipment, readiness
 
 

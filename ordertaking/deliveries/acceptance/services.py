@@ -190,6 +190,7 @@ def acceptance_record(*, order: Order, entries: Iterable[tuple[OrderLine, Mappin
                                  "the issue is closed.") % {"n": row.line.position, "issue": row.issue.number},
                                field=field, code="issue_open")
             parsed.append((row, _verdicts(raw, field)))
+        _checks_write(locked, parsed, via=via, actor=actor, name=name, now=now)
         issues: list[AcceptanceIssue] = []
         for row, verdicts in parsed:
             issue = _line_record(locked, row.line, verdicts, via=via, actor=actor, name=name, now=now)
@@ -201,13 +202,34 @@ def acceptance_record(*, order: Order, entries: Iterable[tuple[OrderLine, Mappin
     return issues
 
 
+CHECK_FIELDS = ["order", "verdict", "note", "via", "customer_name", "recorded_by", "recorded_at"]
+
+
+def _checks_write(order: Order, parsed: list[tuple[Any, dict[str, tuple[bool, str]]]], *, via: str,
+                  actor: User | None, name: str, now: datetime) -> None:
+    """Each criterion's verdict of every line given, in at most two statements whatever the number of lines:
+    a line inspected again (its issue closed) keeps its one check per criterion, rewritten; the rest are new.
+    The rows were read under the order's lock (`line_rows`), so their checks are the current ones."""
+    new: list[LineCheck] = []
+    changed: list[LineCheck] = []
+    for row, verdicts in parsed:
+        for criterion, (ok, note) in verdicts.items():
+            values = {"order": order, "verdict": LineCheck.Verdict.ACCEPTED if ok else LineCheck.Verdict.REJECTED,
+                      "note": note, "via": via, "customer_name": name, "recorded_by": actor, "recorded_at": now}
+            check = row.checks.get(criterion)
+            if check is None:
+                new.append(LineCheck(line=row.line, criterion=criterion, **values))
+                continue
+            for key, value in values.items():
+                setattr(check, key, value)
+            changed.append(check)
+    LineCheck.objects.bulk_create(new)
+    if changed:
+        LineCheck.objects.bulk_update(changed, CHECK_FIELDS)
+
+
 def _line_record(order: Order, line: OrderLine, verdicts: Mapping[str, tuple[bool, str]], *, via: str,
                  actor: User | None, name: str, now: datetime) -> AcceptanceIssue | None:
-    for criterion, (ok, note) in verdicts.items():
-        LineCheck.objects.update_or_create(
-            line=line, criterion=criterion,
-            defaults={"order": order, "verdict": LineCheck.Verdict.ACCEPTED if ok else LineCheck.Verdict.REJECTED,
-                      "note": note, "via": via, "customer_name": name, "recorded_by": actor, "recorded_at": now})
     accepted = [c for c in rules.CRITERIA if verdicts[c][0]]
     rejected = [c for c in rules.CRITERIA if not verdicts[c][0]]
     notes = "; ".join(f"{Criterion(c).label}: {verdicts[c][1]}" for c in rules.CRITERIA if verdicts[c][1])
