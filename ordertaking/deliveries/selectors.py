@@ -12,7 +12,7 @@ from ordertaking.logistics.models import Shipment
 from ordertaking.logistics.selectors import shipment_for
 from ordertaking.orders.models import Order
 from ordertaking.orders.selectors import order_contact_visible
-from ordertaking.production.selectors import finished_inspections_passed, shipping_block
+from ordertaking.production.selectors import line_gates
 
 from .models import DeliveryReadiness
 from .rules import PARTS, LineInspection
@@ -56,12 +56,13 @@ def readiness_shipment(user: Any, number: str) -> Shipment:
 def production_lines(shipment: Shipment) -> list[LineInspection]:
     """What production's records say of each line of the shipment that production made."""
     out = []
-    for sl in shipment.lines.select_related("order_line").order_by("order_line__position"):
-        passed = finished_inspections_passed(sl.order_line)
-        if passed is None:
+    shipment_lines = list(shipment.lines.select_related("order_line").order_by("order_line__position"))
+    gates = line_gates([sl.order_line for sl in shipment_lines], with_passed=True)  # all lines at once
+    for sl in shipment_lines:
+        gate = gates[sl.order_line.pk]
+        if gate.passed is None:
             continue  # stock or a service: no production, no inspection
-        out.append(LineInspection(position=sl.order_line.position, block=shipping_block(sl.order_line),
-                                  passed=passed))
+        out.append(LineInspection(position=sl.order_line.position, block=gate.block, passed=gate.passed))
     return out
 
 

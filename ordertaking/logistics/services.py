@@ -25,7 +25,7 @@ from ordertaking.catalog.models import Region
 from ordertaking.common.errors import Conflict, DomainError, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.mail import mail_after_commit
 from ordertaking.common.numbering import next_in_series
-from ordertaking.common.progress import order_progress_changed
+from ordertaking.common.progress import order_progress_changed, progress_batch
 from ordertaking.fulfilment.models import Task
 from ordertaking.fulfilment.services import may_work, task_complete, task_start
 from ordertaking.fulfilment.states import LIVE_STATES as TASK_LIVE
@@ -33,7 +33,7 @@ from ordertaking.notifications.selectors import recipients_with_role
 from ordertaking.notifications.services import notify
 from ordertaking.orders.models import Order, OrderLine
 from ordertaking.orders.states import MOVES, check_move
-from ordertaking.production.selectors import shippable_quantity, shipping_block
+from ordertaking.production.selectors import line_gates
 
 from . import rules, selectors
 from .models import (
@@ -65,13 +65,14 @@ def _require_manage(actor: User) -> None:
 
 
 # --- the calls into the departments above and beside logistics ----------------------------------
-# Production's gate (issue 10 contract: production.selectors.shipping_block / shippable_quantity).
+# Production's gate (issue 10 contract: production.selectors.line_gates, shipping_block / shippable_quantity).
 
 def line_shipping_gate(line: OrderLine) -> tuple[str | None, Decimal]:
     """Why `line` may not ship yet (None: it may), and how much of it may ship in all (production's
     selectors: a failed finished-product inspection without rework and a passing re-inspection, or
     production not finished, blocks the line, P5.2.b)."""
-    return shipping_block(line), shippable_quantity(line)
+    gate = line_gates([line])[line.pk]
+    return gate.block, gate.shippable
 
 
 # Checks the chapters above logistics hand down at start-up (deliveries: the delivery readiness checklist,
@@ -237,10 +238,11 @@ def _quantity(raw: Any, field: str) -> Decimal:
     return q
 
 
-def _order_locked(order: Order) -> Order:
-    """The order row, locked: every change to what its shipments hold runs one at a time per order."""
+def _order_locked(order_id: int) -> Order:
+    """The order row, locked: every change to what its shipments hold runs one at a time per order (by id:
+    a shipment passed in need not have loaded its order first)."""
     return Order.objects.select_for_update(of=("self",)).select_related("delivery_region", "sales_rep",
-                                                                        "customer").get(pk=order.pk)
+                                                                        "customer").get(pk=order_id)
 
 
 def shipment_create(*, order: Order, actor: User, lines: list[dict[str, Any]], method: str,
@@ -265,7 +267,7 @@ def shipment_create(*, order: Order, actor: User, lines: list[dict[str, Any]], m
     if carrier is not None and not carrier.active:
         raise ValidationFailed(_("This carrier is no longer active."), field="carrier")
     with transaction.atomic():
-        order = _order_locked(order)
+        order = _order_locked(order.pk)
         if order.state not in EXECUTION_STATES or order.state == "shipped":
             raise InvalidTransition(_("Only an approved order with something left to ship can be shipped."),
                                     field="state", code="invalid_transition")
@@ -333,8 +335,8 @@ def shipment_dispatch(*, shipment: Shipment, actor: User, waybill_number: str | 
     inspection not yet re-inspected, production not finished) or beyond what may ship; the order moves
     to partly shipped or shipped, and its shipping tasks are done once everything has left."""
     _require_manage(actor)
-    with transaction.atomic():
-        order = _order_locked(shipment.order)
+    with transaction.atomic(), progress_batch():  # the shipping task's report and the dispatch's: tracking runs once
+        order = _order_locked(shipment.order_id)
         shipment = Shipment.objects.select_for_update(of=("self",)).select_related("carrier").get(pk=shipment.pk)
         return _dispatch(shipment, order, actor, waybill_number=waybill_number)
 
@@ -346,9 +348,11 @@ def _dispatch(shipment: Shipment, order: Order, actor: User, *, waybill_number: 
     if shipment.method != Method.OWN_FLEET and not shipment.waybill_number:
         raise ValidationFailed(_("Enter the carrier's waybill number before dispatch."), field="waybill_number")
     shipped = selectors.shipped_quantities(order)
-    for sl in shipment.lines.select_related("order_line").order_by("order_line__position"):
+    shipment_lines = list(shipment.lines.select_related("order_line").order_by("order_line__position"))
+    gates = line_gates([sl.order_line for sl in shipment_lines])  # every line's gate at once, not per line
+    for sl in shipment_lines:
         line = sl.order_line
-        block, shippable = line_shipping_gate(line)
+        block, shippable = gates[line.pk].block, gates[line.pk].shippable
         if block:  # production's reason names the line already
             raise ValidationFailed(block, field="lines", code="shipping_blocked")
         if (shipped.get(line.pk) or ZERO) + sl.quantity > shippable:
@@ -383,7 +387,7 @@ def shipment_cancel(*, shipment: Shipment, actor: User, reason: str) -> Shipment
     """A planned shipment is called off; its quantities are free to plan again."""
     _require_manage(actor)
     with transaction.atomic():
-        order = _order_locked(shipment.order)
+        order = _order_locked(shipment.order_id)
         return _cancel(shipment, order, actor, reason)
 
 
@@ -407,7 +411,7 @@ def order_shipments_cancel(*, order: Order, actor: User, reason: str) -> list[Sh
     """Every planned (not yet dispatched) shipment of the order is cancelled (amendments, issue 10).
     The caller (cancel or change after approval) holds its own authority; no logistics role needed."""
     with transaction.atomic():
-        order = _order_locked(order)
+        order = _order_locked(order.pk)
         planned = list(Shipment.objects.filter(order=order, state=Shipment.State.PLANNED).order_by("id"))
         return [_cancel(s, order, actor, reason) for s in planned]
 
@@ -566,7 +570,7 @@ def exception_record(*, shipment: Shipment, actor: User, kind: str, cause: str, 
         raise ValidationFailed(_("Give the cause."), field="cause")
     departments = _departments(told_departments)
     with transaction.atomic():
-        order = _order_locked(shipment.order)
+        order = _order_locked(shipment.order_id)
         shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
         if shipment.state not in GONE:
             raise InvalidTransition(_("Only a dispatched shipment can have a transport exception."), field="state",
@@ -613,7 +617,7 @@ def _exception_move(exception: ShippingException, actor: User, verb: str, *, han
                     told_departments: list[str] | None = None, told_contact: str | None = None) -> ShippingException:
     departments = _departments(told_departments) if told_departments is not None else None
     with transaction.atomic():
-        order = _order_locked(exception.order)
+        order = _order_locked(exception.order_id)
         exc = ShippingException.objects.select_for_update().select_related("shipment").get(pk=exception.pk)
         before = exc.state
         exc.state = EXCEPTION.check(exc.state, verb)

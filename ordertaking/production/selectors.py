@@ -8,6 +8,8 @@ progress reports *to sales*). Anyone else gets NotFound, never a hint that the r
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -183,65 +185,98 @@ def order_production(order: Order) -> list[ProductionOrder]:
                 .prefetch_related(last).order_by("line_position", "id"))
 
 
-def _line_orders(order_line: OrderLine) -> list[ProductionOrder]:
-    """The line's production orders: by the line itself, or by its position on the order (a change after
-    approval rewrites the lines; the production order keeps the position)."""
-    return list(ProductionOrder.objects.filter(order_id=order_line.order_id, line_position=order_line.position)
-                .order_by("id"))
+@dataclass(frozen=True)
+class LineGate:
+    """What production says of one order line: why its goods cannot ship yet (None: they can), how much
+    of it may ship in all, and (when asked for) the passing finished-product inspections."""
+
+    block: str | None
+    shippable: Decimal
+    passed: list[str] | None = None
+
+
+def line_gates(order_lines: Iterable[OrderLine], *, with_passed: bool = False) -> dict[int, LineGate]:
+    """`LineGate` per order line id, for a set of lines read at once (two or three statements whatever the
+    number of lines: dispatch and the readiness checklist ask for every line of a shipment)."""
+    lines = list(order_lines)
+    if not lines:
+        return {}
+    by_line: dict[tuple[int, int], list[ProductionOrder]] = {}
+    for po in (ProductionOrder.objects.filter(order_id__in={ln.order_id for ln in lines},
+                                              line_position__in={ln.position for ln in lines}).order_by("id")):
+        by_line.setdefault((po.order_id, po.line_position), []).append(po)
+    live_ids = [po.pk for pos in by_line.values() for po in pos if po.state != PO.CANCELLED]
+    failed: dict[int, QualityInspection] = {}  # production order id -> its first open failure
+    passed: dict[int, list[str]] = {}
+    if live_ids:
+        for qi in (open_failures().filter(production_order_id__in=live_ids, checkpoint=QI.Checkpoint.FINISHED)
+                   .prefetch_related("reworks").order_by("id")):
+            failed.setdefault(qi.production_order_id, qi)
+        if with_passed:
+            for po_id, number in (QualityInspection.objects
+                                  .filter(production_order_id__in=live_ids, result=QI.Result.PASS,
+                                          checkpoint=QI.Checkpoint.FINISHED)
+                                  .order_by("inspected_at", "id").values_list("production_order_id", "number")):
+                passed.setdefault(po_id, []).append(number)
+    return {ln.pk: _gate(ln, by_line.get((ln.order_id, ln.position), []), failed, passed, with_passed)
+            for ln in lines}
+
+
+def _gate(line: OrderLine, orders: list[ProductionOrder], failed: dict[int, QualityInspection],
+          passed: dict[int, list[str]], with_passed: bool) -> LineGate:
+    live = [po for po in orders if po.state != PO.CANCELLED]
+    numbers: list[str] | None = None
+    if with_passed and live:  # None when production makes nothing of the line; [] while a live one has no pass
+        got = [passed.get(po.pk, []) for po in live]
+        numbers = [n for ns in got for n in ns] if all(got) else []
+    block = _block(line, orders, live, failed)
+    if block is not None:
+        return LineGate(block, ZERO, numbers)
+    produced = [po for po in orders if po.state == PO.FINISHED]
+    shippable = sum((po.quantity for po in produced), ZERO) if produced else (line.quantity or ZERO)
+    return LineGate(None, shippable, numbers)
+
+
+def _block(line: OrderLine, orders: list[ProductionOrder], live: list[ProductionOrder],
+           failed: dict[int, QualityInspection]) -> str | None:
+    if not orders:
+        return None
+    if not live:
+        return _("Line %(line)s: its production was cancelled.") % {"line": line.position}
+    for po in live:
+        if po.state != PO.FINISHED:
+            return (_("Line %(line)s: production order %(po)s is not finished (%(percent)s%%).")
+                    % {"line": line.position, "po": po.number, "percent": po.percent})
+    failures = [failed[po.pk] for po in live if po.pk in failed]
+    if failures:
+        first = min(failures, key=lambda qi: qi.pk)
+        if first.reworks.all():
+            return (_("Line %(line)s: rework after the failed inspection %(qi)s is recorded; shipping waits "
+                      "for a passing re-inspection.") % {"line": line.position, "qi": first.number})
+        return (_("Line %(line)s: the finished product inspection %(qi)s failed; shipping waits for rework "
+                  "and a passing re-inspection.") % {"line": line.position, "qi": first.number})
+    return None
 
 
 def shipping_block(order_line: OrderLine) -> str | None:
     """Why the goods of this line cannot ship yet (P5.2.b, P2.4.b), or None when they can: its production
     is not finished, or a finished-product inspection failed and is not yet followed by rework and a
     passing re-inspection. A line produced by nobody (no production order) is not blocked here."""
-    orders = _line_orders(order_line)
-    if not orders:
-        return None
-    live = [po for po in orders if po.state != PO.CANCELLED]
-    if not live:
-        return _("Line %(line)s: its production was cancelled.") % {"line": order_line.position}
-    for po in live:
-        if po.state != PO.FINISHED:
-            return (_("Line %(line)s: production order %(po)s is not finished (%(percent)s%%).")
-                    % {"line": order_line.position, "po": po.number, "percent": po.percent})
-    failed = (open_failures().filter(production_order__in=live, checkpoint=QI.Checkpoint.FINISHED)
-              .prefetch_related("reworks").order_by("id").first())
-    if failed is not None:
-        if failed.reworks.all():
-            return (_("Line %(line)s: rework after the failed inspection %(qi)s is recorded; shipping waits "
-                      "for a passing re-inspection.") % {"line": order_line.position, "qi": failed.number})
-        return (_("Line %(line)s: the finished product inspection %(qi)s failed; shipping waits for rework "
-                  "and a passing re-inspection.") % {"line": order_line.position, "qi": failed.number})
-    return None
+    return line_gates([order_line])[order_line.pk].block
 
 
 def finished_inspections_passed(order_line: OrderLine) -> list[str] | None:
     """The report numbers of the passing finished-product inspections of the line (P5.2.b), read by
     the delivery readiness checklist (P2.5.a): None when production makes nothing of the line (stock,
     services); an empty list when a live production order of it has no passing one yet."""
-    live = [po for po in _line_orders(order_line) if po.state != PO.CANCELLED]
-    if not live:
-        return None
-    passed: dict[int, list[str]] = {po.pk: [] for po in live}
-    for po_id, number in (QualityInspection.objects.filter(production_order__in=live, result=QI.Result.PASS,
-                                                           checkpoint=QI.Checkpoint.FINISHED)
-                          .order_by("inspected_at", "id").values_list("production_order_id", "number")):
-        passed[po_id].append(number)
-    if not all(passed.values()):
-        return []
-    return [n for numbers in passed.values() for n in numbers]
+    return line_gates([order_line], with_passed=True)[order_line.pk].passed
 
 
 def shippable_quantity(order_line: OrderLine) -> Decimal:
     """How much of the line may ship (before what was shipped already): none while `shipping_block`
     gives a reason; the produced quantity once production is through; the line's quantity when the
     line is not produced (a stock item, a service)."""
-    if shipping_block(order_line) is not None:
-        return ZERO
-    produced = [po for po in _line_orders(order_line) if po.state == PO.FINISHED]
-    if produced:
-        return sum((po.quantity for po in produced), ZERO)
-    return order_line.quantity or ZERO
+    return line_gates([order_line])[order_line.pk].shippable
 
 
 def produced_quantities(order: Order) -> dict[int, Decimal]:

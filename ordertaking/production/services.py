@@ -20,7 +20,7 @@ from ordertaking.accounts.models import User
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import PermissionDenied, ValidationFailed
 from ordertaking.common.numbering import next_in_series
-from ordertaking.common.progress import order_progress_changed
+from ordertaking.common.progress import order_progress_changed, progress_batch
 from ordertaking.fulfilment import services as fulfilment
 from ordertaking.fulfilment.models import Task
 from ordertaking.orders.models import Order
@@ -166,7 +166,7 @@ def production_order_start(*, po: ProductionOrder, actor: User) -> ProductionOrd
     """Production starts (P2.4.b); so does its production task (and with the order's first task, the
     order's execution: fulfilment moves it approved → in execution)."""
     _require(actor, "production_manage")
-    with transaction.atomic():
+    with transaction.atomic(), progress_batch():  # its task's report and its own: tracking runs once
         po = _locked(po)
         before = po.state
         po.state = PRODUCTION_ORDER.check(po.state, "start")
@@ -209,7 +209,7 @@ def production_progress_report(*, po: ProductionOrder, actor: User, percent: Any
 def production_order_finish(*, po: ProductionOrder, actor: User, note: str = "") -> ProductionOrder:
     """Production is finished (P2.4.b): 100 %, and its production task is complete."""
     _require(actor, "production_manage")
-    with transaction.atomic():
+    with transaction.atomic(), progress_batch():  # its task's report and its own: tracking runs once
         po = _locked(po)
         before = po.state
         po.state = PRODUCTION_ORDER.check(po.state, "finish")
@@ -304,7 +304,7 @@ def inspection_record(*, po: ProductionOrder, actor: User, checkpoint: str, resu
     when = inspected_at or timezone.now()
     if when > timezone.now():
         raise ValidationFailed(_("An inspection cannot be recorded in the future."), field="inspected_at")
-    with transaction.atomic():
+    with transaction.atomic(), progress_batch():  # its task's report and its own: tracking runs once
         po = _locked(po)
         rules.inspection_check(checkpoint=checkpoint, production_state=po.state, figures=figures,
                                quantity=po.quantity)
