@@ -1,0 +1,48 @@
+"""Issue 14, W1: what one order costs the database, entered, submitted and approved through the services with
+every control in place (completeness, review checks, legal and credit findings, the credit gate, snapshot,
+tasks, notifications, audit events). Pinned so a change that reads something twice shows up here; the
+figures are in docs/performance.md (bench: `python -m bench profile`)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ordertaking.review.services import order_approve, order_submit
+
+pytestmark = pytest.mark.django_db
+
+# Statements per step on PostgreSQL (an audit event is one statement there, two on SQLite), transaction
+# control (BEGIN, COMMIT, SAVEPOINT, RELEASE) not counted. This order (a motor made to order, so approval
+# also plans its production order and tells the assigned people) costs more at approval than W1's.
+BUDGET = {"create": 6, "submit": 10, "approve": 23}
+EVENTS = {"create": 1, "submit": 1, "approve": 4}  # audit events written by each step
+
+
+def _statements(q: CaptureQueriesContext) -> int:
+    return sum(1 for x in q.captured_queries
+               if not x["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "COMMIT")))
+
+
+def test_w1_an_order_entered_submitted_and_approved_stays_within_its_statement_budget(
+        make_order, customer, sales_rep, reviewer):
+    from tests.credit_grant import customer_credit_grant
+
+    customer_credit_grant(customer, by=sales_rep)
+    make_order(state="approved")  # warm: content types, the first stream heads, the counter row
+    extra = {k: 0 if connection.vendor == "postgresql" else n for k, n in EVENTS.items()}
+    with CaptureQueriesContext(connection) as q:
+        order = make_order(state="draft")
+    created = _statements(q)
+    with CaptureQueriesContext(connection) as q:
+        order = order_submit(order=order, actor=sales_rep)
+    submitted = _statements(q)
+    with CaptureQueriesContext(connection) as q:
+        order_approve(order=order, actor=reviewer)
+    approved = _statements(q)
+    order.refresh_from_db()
+    assert order.state == "approved"
+    assert created <= BUDGET["create"] + extra["create"], created
+    assert submitted <= BUDGET["submit"] + extra["submit"], submitted
+    assert approved <= BUDGET["approve"] + extra["approve"], approved
