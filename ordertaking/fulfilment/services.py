@@ -421,13 +421,15 @@ def _lock(task: Task) -> tuple[Task, Order]:
     """The task and its order, locked in the one order every writer here uses: the order first, then
     its tasks (approval, cancel and replan lock the order and then the tasks), so no two writers wait
     on each other in a circle."""
-    order_id = Task.objects.filter(pk=task.pk).values_list("order_id", flat=True).first()
+    # A task never changes its order: the caller's task names it (read only for a task without one); the
+    # locked row must agree.
+    order_id = task.order_id or Task.objects.filter(pk=task.pk).values_list("order_id", flat=True).first()
     if order_id is None:
         raise NotFound(_("That task does not exist."))
     order = Order.objects.select_for_update().get(pk=order_id)
-    locked = (Task.objects.select_for_update(of=("self",)).select_related("order", "assignee")
+    locked = (Task.objects.select_for_update(of=("self",)).select_related("assignee")
               .filter(pk=task.pk).first())
-    if locked is None:
+    if locked is None or locked.order_id != order_id:
         raise NotFound(_("That task does not exist."))
     locked.order = order
     return locked, order
