@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.db.models import Exists
 
 from ordertaking.common.findings import Finding
+from ordertaking.customers.models import Customer
 from ordertaking.orders.models import Order
 from ordertaking.orders.states import OrderState
 
@@ -28,28 +29,35 @@ class CreditFacts:
     open_hold: bool
 
 
-def credit_row_ensure(customer_id: int) -> None:
-    """Create the customer's credit row on first use (a concurrent first use may win: that is fine)."""
-    try:
-        with transaction.atomic():
-            CustomerCredit.objects.get_or_create(customer_id=customer_id)
-    except IntegrityError:
-        pass  # another transaction created it first
+def credit_row_locked(customer: Customer | int, **annotations: Any) -> CustomerCredit:
+    """The customer's credit row, locked FOR UPDATE (call inside atomic), created on first use. Every writer
+    of the row takes it here. `annotations`: columns the caller reads with the row in the same statement.
+
+    The common case is the one locking SELECT. A customer's first use inserts the row with ON CONFLICT DO
+    NOTHING: of two transactions creating it at once, PostgreSQL makes the second wait for the first and
+    insert nothing (no error, no savepoint), and the SELECT after it then locks the first one's row."""
+    customer_id = customer if isinstance(customer, int) else customer.pk
+    rows = CustomerCredit.objects.select_for_update(of=("self",)).filter(customer_id=customer_id)
+    rows = rows.annotate(**annotations)
+    row = rows.first()
+    if row is None:
+        CustomerCredit.objects.bulk_create([CustomerCredit(customer_id=customer_id)], ignore_conflicts=True)
+        row = rows.get()
+    return row
 
 
 def order_credit_facts(order: Order, *, lock: bool = False) -> CreditFacts:
     """One query in the common case: the customer's credit row, with whether the order has holds of this
     approval round (read only when it has). `lock=True` (the approval, under the order's lock) reads the
-    row FOR UPDATE, created on first use, so the credit gate checks and moves the very row read here."""
-    qs = CustomerCredit.objects.filter(customer_id=order.customer_id).annotate(
-        order_has_holds=Exists(holds_since_approval(order)))
-    credit = (qs.select_for_update(of=("self",)) if lock else qs).first()
-    if credit is None and lock:
-        credit_row_ensure(order.customer_id)
-        credit = qs.select_for_update(of=("self",)).get()
+    row FOR UPDATE, created on first use (`credit_row_locked`), so the credit gate checks and moves the very
+    row read here."""
+    has_holds = {"order_has_holds": Exists(holds_since_approval(order))}
+    credit = (credit_row_locked(order.customer_id, **has_holds) if lock else
+              CustomerCredit.objects.filter(customer_id=order.customer_id).annotate(**has_holds).first())
     if credit is None or not credit.is_evaluated:
         return CreditFacts(credit=credit, guarantee_ok=False, allowance=Decimal("0"), open_hold=False)
-    holds = list(holds_since_approval(order).order_by("-created_at", "-id")) if credit.order_has_holds else []
+    has = credit.order_has_holds  # type: ignore[attr-defined]  # the annotation above
+    holds = list(holds_since_approval(order).order_by("-created_at", "-id")) if has else []
     return CreditFacts(
         credit=credit,
         guarantee_ok=not credit.guarantee_required or guarantee_covers(order=order),

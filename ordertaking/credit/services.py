@@ -26,7 +26,7 @@ from ordertaking.orders.models import Order
 from ordertaking.orders.states import OrderState, check_move
 
 from . import rules, selectors
-from .checks import CreditFacts, credit_row_ensure, order_credit_facts
+from .checks import CreditFacts, credit_row_locked, order_credit_facts
 from .models import CreditAlert, CreditEvaluation, CreditHold, CustomerCredit, Guarantee, ScorecardPolicy
 from .states import EVALUATION, HOLD
 
@@ -285,17 +285,6 @@ def _evaluation_figures(ev: CreditEvaluation) -> dict[str, Any]:
             "max_term_days": ev.max_term_days, "payment_kinds": ev.payment_kinds,
             "guarantee_required": ev.guarantee_required, "factors": ev.factor_scores.get("factors"),
             "policy_version": ev.policy.version, "on_stop": False}
-
-
-def credit_row_locked(customer: Customer | int) -> CustomerCredit:
-    """The customer's credit row, created on first use, locked FOR UPDATE (call inside atomic)."""
-    customer_id = customer if isinstance(customer, int) else customer.pk
-    # The common case is one locking SELECT; only a customer's first time creates the row.
-    row = CustomerCredit.objects.select_for_update().filter(customer_id=customer_id).first()
-    if row is not None:
-        return row
-    credit_row_ensure(customer_id)
-    return CustomerCredit.objects.select_for_update().get(customer_id=customer_id)
 
 
 def credit_evaluation_approve(*, evaluation: CreditEvaluation, actor: User, comment: str = "") -> CreditEvaluation:
