@@ -19,18 +19,19 @@ FINISHED_TASK_STATES = frozenset({Task.State.DONE, Task.State.CANCELLED})
 def order_facts(order: Order, today: date, tasks: tuple[Task, ...] | None = None) -> rules.RiskFacts:
     """`tasks`: the order's first approval created these and nothing else exists downstream of it yet
     (no shipment, exception or inspection): only the production forecast is read."""
+    if tasks is None:  # anything downstream may exist by now: read it
+        rows = list(Task.objects.filter(order=order).only("pk", "kind", "due_date", "state").order_by("pk"))
+        exceptions = open_exceptions(order)
+        inspections = failed_inspections_open(order)
+    else:  # in the read's order
+        rows = sorted(tasks, key=lambda t: t.pk)
+        exceptions, inspections = [], []
     region = order.delivery_region if order.delivery_region_id else None
-    transit = region.transit_days if region is not None else 0
-    rows = tasks if tasks is not None else (
-        Task.objects.filter(order=order).only("pk", "kind", "due_date", "state").order_by("pk"))
-    task_facts = tuple(rules.TaskFact(t.pk, t.kind, t.due_date, t.state in FINISHED_TASK_STATES)
-                       for t in sorted(rows, key=lambda t: t.pk))
-    exceptions = () if tasks is not None else tuple(
-        rules.ExceptionFact(e.pk, e.kind, e.shipment.waybill_number if e.shipment_id else "")
-        for e in open_exceptions(order))
-    inspections = () if tasks is not None else tuple(
-        rules.InspectionFact(i.pk, i.checkpoint) for i in failed_inspections_open(order))
-    return rules.RiskFacts(today=today, delivery_date=order.delivery_date,
-                           latest_finish=rules.latest_finish(order.delivery_date, transit or 0),
-                           production_forecast=order_production_forecast(order, today=today), tasks=task_facts,
-                           open_exceptions=exceptions, failed_inspections=inspections)
+    return rules.RiskFacts(
+        today=today, delivery_date=order.delivery_date,
+        latest_finish=rules.latest_finish(order.delivery_date, region.transit_days if region is not None else 0),
+        production_forecast=order_production_forecast(order, today=today),
+        tasks=tuple(rules.TaskFact(t.pk, t.kind, t.due_date, t.state in FINISHED_TASK_STATES) for t in rows),
+        open_exceptions=tuple(rules.ExceptionFact(e.pk, e.kind, e.shipment.waybill_number if e.shipment_id else "")
+                              for e in exceptions),
+        failed_inspections=tuple(rules.InspectionFact(i.pk, i.checkpoint) for i in inspections))
