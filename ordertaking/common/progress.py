@@ -34,10 +34,12 @@ def order_progress_handler_add(handler: ProgressHandler) -> None:
 @dataclass(frozen=True)
 class FirstApproval:
     """Told by the approval of an order that was never approved before, which holds the order locked and
-    has just created its tasks: nothing else downstream of the order exists yet (no shipment, exception,
-    inspection or risk), so a handler need not look for it."""
+    has just created its tasks and, from them, its production orders: nothing else downstream of the order
+    exists yet (no shipment, exception, inspection or risk), so a handler need not look for it, nor read
+    back what it is handed here."""
 
     tasks: tuple[Any, ...]
+    production_orders: tuple[Any, ...] = ()
 
 
 _batch = threading.local()  # .pending: order pk -> (order, actor, first) while a batch is open in this thread

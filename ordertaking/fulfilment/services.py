@@ -41,13 +41,14 @@ DEPARTMENTS = frozenset(code for code, _label in DEPARTMENT_CHOICES)
 
 # --- hooks for the apps above: production creates its production orders from the new tasks -------------
 
-TasksCreatedHandler = Callable[[Order, list[Task], Any], None]
+TasksCreatedHandler = Callable[[Order, list[Task], Any], Iterable[Any] | None]
 _tasks_created_handlers: list[TasksCreatedHandler] = []
 
 
 def tasks_created_handler_add(handler: TasksCreatedHandler) -> None:
     """`handler(order, tasks, actor)` runs inside the approval's (or the replan's) transaction after the
-    tasks are created; tasks are only the NEW ones."""
+    tasks are created; tasks are only the NEW ones. It returns the production orders it made of them: a
+    first approval hands them on with the tasks (common.progress.FirstApproval), so no one reads them back."""
     if handler not in _tasks_created_handlers:
         _tasks_created_handlers.append(handler)
 
@@ -408,10 +409,10 @@ def order_tasks_make(order: Order, actor: Any, *, opinion: str | None = None, fi
             after["date_clamped"] = True
         event_record(actor=actor, action="tasks.created", subject=order, clause="P2.4.a", after=after)
         _notify_assigned(tasks, actor)
-    for handler in _tasks_created_handlers:
-        handler(order, tasks, actor)
+    made = [po for handler in _tasks_created_handlers for po in handler(order, tasks, actor) or ()]
     if tasks:
-        order_progress_changed(order=order, actor=actor, first=FirstApproval(tuple(tasks)) if first else None)
+        order_progress_changed(order=order, actor=actor,
+                               first=FirstApproval(tuple(tasks), tuple(made)) if first else None)
     return tasks
 
 

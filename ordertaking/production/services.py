@@ -63,13 +63,15 @@ def _number_for(order: Order, position: int) -> str:
     return f"{base}-{next_in_series(f'PO-{base}'):02d}"  # a line produced again after a replan
 
 
-def production_orders_from_tasks(order: Order, tasks: Iterable[Task], actor: Any) -> None:
+def production_orders_from_tasks(order: Order, tasks: Iterable[Task], actor: Any) -> list[ProductionOrder]:
     """P2.4.b 生产计划: one production order per production task of the approved order (a line that needs
     production), its dates the task's time nodes. Handed to fulfilment (`tasks_created_handler_add`) and
     called inside the approval's transaction, right after the tasks are created; the approver acts. Called
-    after a replan too (with the new tasks only): the production orders already there follow their tasks."""
+    after a replan too (with the new tasks only): the production orders already there follow their tasks.
+    Returns the production orders made, which fulfilment hands on with the tasks."""
     if ProductionOrder.objects.filter(order=order).exists():
         production_orders_follow_tasks(order=order, actor=actor)
+    made = []
     for task in tasks:
         line = task.line
         if task.kind != Task.Kind.PRODUCTION or line is None:
@@ -81,6 +83,8 @@ def production_orders_from_tasks(order: Order, tasks: Iterable[Task], actor: Any
         _event(actor, "production_order.created", po,
                after={"planned_start": po.planned_start.isoformat(), "planned_finish": po.planned_finish.isoformat(),
                       "quantity": str(po.quantity)})
+        made.append(po)
+    return made
 
 
 def production_orders_follow_tasks(*, order: Order, actor: Any) -> list[ProductionOrder]:

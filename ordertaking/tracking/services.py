@@ -58,7 +58,8 @@ def order_risk_refresh(*, order: Order, actor: Any = None, now: datetime | None 
     the at-risk period opens with the first reason and ends with the last. An order that left
     execution (cancelled, delivered) has no reasons left. Safe to call as often as wanted: nothing is
     written when nothing changed. `first`: the order's first approval, which holds the order locked (its
-    rep and region loaded) and hands over the tasks it created; the order has no risk recorded yet."""
+    rep and region loaded) and hands over the tasks and production orders it made; the order has no risk
+    recorded yet."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     # No savepoint of its own: it runs inside the work that changed the order (the progress hand-off) or a
@@ -66,7 +67,7 @@ def order_risk_refresh(*, order: Order, actor: Any = None, now: datetime | None 
     with transaction.atomic(savepoint=False):
         if first is None:
             order = _order_locked(order)
-        facts = order_facts(order, today, tasks=first.tasks if first is not None else None)
+        facts = order_facts(order, today, first)
         found = rules.order_reasons(facts) if order.state in EXECUTION_STATES else []
         found_by_key = {(r.code, r.key): r for r in found}
         current = [] if first is not None else list(

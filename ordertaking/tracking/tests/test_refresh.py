@@ -182,3 +182,30 @@ def test_p2_4_d_a_first_approval_checks_the_new_tasks_without_looking_for_what_c
         assert f'FROM "{table}"' not in sql, table  # ... and nothing that cannot exist yet was looked for
     result = order_risk_refresh(order=order)  # the full check, as the daily job runs it
     assert result.added == [] and result.cleared == []
+
+
+def test_p2_4_d_a_first_approval_forecasts_production_from_the_production_orders_it_made(
+        make_order, customer, sales_rep, reviewer, leader):
+    """Issue 14: the approval hands the risk check the production orders it has just made (FirstApproval)
+    instead of reading them back. A promised date too close for production (let through by a special
+    approval) puts the order at risk at once, with the forecast the daily job's full check computes from the
+    stored production orders."""
+    from ordertaking.production.models import ProductionOrder
+    from ordertaking.review.services import order_approve, special_approval_grant, special_approval_request
+    from tests.credit_grant import customer_credit_grant
+
+    customer_credit_grant(customer, by=sales_rep)
+    today = timezone.localdate()
+    order = make_order(state="submitted", lines=[{"product": "motor", "quantity": "4"}],
+                       delivery_date=today)  # delivered to 上海 (1 transit day): production had to finish yesterday
+    asked = special_approval_request(order=order, actor=sales_rep, reason="客户停产待修，急需。")
+    special_approval_grant(approval=asked, actor=leader)
+    order_approve(order=order, actor=reviewer)
+    po = ProductionOrder.objects.get(order=order)
+    (risk,) = OrderRisk.objects.filter(order=order, reason="production_late")
+    assert risk.params == {"forecast": po.planned_finish.isoformat(),
+                           "latest": (today - timedelta(days=1)).isoformat(), "days": 1}
+    result = order_risk_refresh(order=order)  # the full check, as the daily job runs it
+    assert result.added == [] and result.cleared == []
+    risk.refresh_from_db()
+    assert risk.params["forecast"] == po.planned_finish.isoformat() == today.isoformat()
