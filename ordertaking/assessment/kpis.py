@@ -32,6 +32,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -40,7 +41,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, TruncDate, TruncMonth, TruncQuarter, TruncYear
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -454,11 +455,14 @@ def value_of(c: Component, f: Figure) -> float | None:
     return f.average
 
 
+def bound(c: Component, day: date) -> date | datetime:
+    """Where a period starting on `day` starts for the component's date: that day for a date, its midnight in
+    China time for a moment (stored UTC: 2026-11-01 00:00 China time is 2026-10-31 16:00 UTC)."""
+    return day if c.date_is_day else datetime.combine(day, time.min, tzinfo=tz())
+
+
 def in_period(c: Component, qs: QuerySet[Any], start: date, after: date) -> QuerySet[Any]:
-    if c.date_is_day:
-        return qs.filter(**{f"{c.date_field}__gte": start, f"{c.date_field}__lt": after})
-    return qs.filter(**{f"{c.date_field}__gte": datetime.combine(start, time.min, tzinfo=tz()),
-                        f"{c.date_field}__lt": datetime.combine(after, time.min, tzinfo=tz())})
+    return qs.filter(**{f"{c.date_field}__gte": bound(c, start), f"{c.date_field}__lt": bound(c, after)})
 
 
 def scoped(c: Component, dept: str, person_id: int | None = None) -> QuerySet[Any]:
@@ -504,22 +508,20 @@ def by_person(c: Component, dept: str, period: Period) -> dict[int, Figure]:
     return {r[c.person]: _figure(r) for r in qs.values(c.person).annotate(**_aggregates(c)).order_by()}
 
 
-TRUNC = {MONTH: TruncMonth, QUARTER: TruncQuarter, YEAR: TruncYear}
-
-
 def by_period(c: Component, dept: str, last: Period, n: int, person_id: int | None = None) -> dict[date, Figure]:
-    """One query: the component over the `n` periods up to `last`, GROUP BY the period in China time."""
-    first = last.previous(n - 1)
-    qs = in_period(c, scoped(c, dept, person_id), first.first, last.after)
-    trunc = TRUNC[last.kind]
-    bucket = trunc(c.date_field) if c.date_is_day else trunc(c.date_field, tzinfo=tz())
-    out: dict[date, Figure] = {}
-    for r in qs.annotate(kpi_bucket=bucket).values("kpi_bucket").annotate(**_aggregates(c)).order_by():
-        b = r["kpi_bucket"]
-        if isinstance(b, datetime):
-            b = b.astimezone(tz()).date() if timezone.is_aware(b) else b.date()
-        out[b] = _figure(r)
-    return out
+    """One query: the component over the `n` periods up to `last`, GROUP BY the period in China time.
+
+    A record's period is found by comparing its date with the periods' bounds (`bound`), the first period
+    whose end lies after it: a CASE of plain comparisons, the same ones `in_period` filters with. Not a
+    Trunc: on SQLite Django's Trunc with a time zone is a Python function called for every row (issue 14:
+    697 ms for the 12-month trend of orders received at 1M order lines)."""
+    periods = [last.previous(i) for i in range(n - 1, -1, -1)]
+    qs = in_period(c, scoped(c, dept, person_id), periods[0].first, last.after)
+    period = Case(*(When(**{f"{c.date_field}__lt": bound(c, p.after)}, then=Value(i))
+                    for i, p in enumerate(periods[:-1])),
+                  default=Value(n - 1), output_field=IntegerField())
+    rows = qs.annotate(kpi_period=period).values("kpi_period").annotate(**_aggregates(c)).order_by()
+    return {periods[r["kpi_period"]].first: _figure(r) for r in rows}
 
 
 def headline(kpi: str, values: list[tuple[Component, Figure]]) -> float | None:
