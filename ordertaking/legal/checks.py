@@ -3,6 +3,7 @@ when it runs its checks, at submit and under the lock of the approval (review/ch
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -65,12 +66,19 @@ def order_legal_facts(order: Order, *, with_review: bool = True, individual: boo
 def legal_annotations(*, threshold_only: bool = False) -> dict[str, Any]:
     """The threshold in force and the state of the revision's legal review, as columns of the order's own
     query (the approval's lock), so `order_legal_facts` reads neither again. `threshold_only`: the
-    submission, whose revision is new (its review, if any, is the one it opens)."""
-    threshold = {"legal_threshold": Subquery(LegalThreshold.objects.order_by("-set_at", "-id").values("amount")[:1])}
-    if threshold_only:
-        return threshold
-    return {**threshold, "legal_review_state": Subquery(
-        LegalReview.objects.filter(order_id=OuterRef("pk"), revision=OuterRef("revision")).values("state")[:1])}
+    submission, whose revision is new (its review, if any, is the one it opens). Built once per process
+    (`annotate` resolves copies)."""
+    threshold, review_state = _legal_annotations()
+    return {"legal_threshold": threshold} if threshold_only else {"legal_threshold": threshold,
+                                                                  "legal_review_state": review_state}
+
+
+@functools.cache
+def _legal_annotations() -> tuple[Subquery, Subquery]:
+    # One review per (order, revision): no ordering (the model's default would join the orders again).
+    return (Subquery(LegalThreshold.objects.order_by("-set_at", "-id").values("amount")[:1]),
+            Subquery(LegalReview.objects.filter(order_id=OuterRef("pk"), revision=OuterRef("revision"))
+                     .order_by().values("state")[:1]))
 
 
 def order_legal_findings(order: Order, facts: rules.LegalFacts | None = None) -> list[Finding]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
@@ -23,7 +24,13 @@ from . import rules
 def customer_annotations() -> dict[str, Any]:
     """The customer's review facts as columns of the order's own locking query (which joins the customer):
     whether it has an address row, its contacts' phones and the codes of its allowed payment methods.
-    `order_facts` then reads no customer table again (issue 14: the order read at approval joined once)."""
+    `order_facts` then reads no customer table again (issue 14: the order read at approval joined once).
+    The expressions are built once per process: `annotate` resolves a copy of each, never the original."""
+    return dict(_customer_annotations())
+
+
+@functools.cache
+def _customer_annotations() -> dict[str, Any]:
     customer = OuterRef("customer_id")
     return {
         "customer_has_address_row": Exists(CustomerAddress.objects.filter(customer_id=customer)),

@@ -8,6 +8,7 @@ its special approval (docs/conventions.md, "Segregation of duties").
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.db.models import CharField, Exists, OuterRef
@@ -28,13 +29,19 @@ def _can(user: Any, capability: str) -> bool:
 
 def review_sod_annotations(user: Any) -> dict[str, Any]:
     """Whether `user` changed or submitted the order, or asked for its special approval, as two columns
-    of the order's own query (the approval's lock): `review_sod_refusal` then reads nothing more."""
+    of the order's own query (the approval's lock): `review_sod_refusal` then reads nothing more. Built once
+    per reviewer and process (`annotate` resolves copies of the expressions)."""
+    return dict(_sod_annotations(user.pk))
+
+
+@functools.lru_cache(maxsize=256)
+def _sod_annotations(user_id: int) -> dict[str, Any]:
     return {
         "reviewer_authored": Exists(AuditEvent.objects.filter(
             subject_type=Order._meta.label_lower, subject_id=Cast(OuterRef("pk"), CharField()),
-            action__in=AUTHORING_ACTIONS, actor_id=user.pk)),
+            action__in=AUTHORING_ACTIONS, actor_id=user_id)),
         "reviewer_asked_special": Exists(SpecialApproval.objects.filter(order_id=OuterRef("pk"),
-                                                                        requested_by_id=user.pk)),
+                                                                        requested_by_id=user_id)),
     }
 
 
