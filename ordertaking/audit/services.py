@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat, Now
 
 from . import chain
 from .models import AuditEvent, StreamHead
@@ -86,6 +88,30 @@ def _hold(stream: str, seq: int, head_hash: str, now: datetime) -> None:
     held[stream] = (seq, head_hash, now, marker)
 
 
+def head_annotations(model: type[models.Model]) -> dict[str, Any]:
+    """The record's stream head and the database clock as columns of the caller's own query of the record
+    (its lock): `head_adopt` then spares the record's first event of the transaction the head's locking
+    read. The head is read without its lock; the event's insert checks that the head is still where it was
+    read (its WHERE clause) and, when it is not, reads it again under the lock. A stale read costs a
+    statement, never a fork of the chain, and the clock read with the record still runs no earlier than the
+    head's last event (it was committed before the statement began, or the head moved since)."""
+    stream = Concat(Value(f"{model._meta.label_lower}:"), Cast(OuterRef("pk"), CharField()))
+    head = StreamHead.objects.filter(stream=stream).order_by().annotate(
+        seq_hash=Concat(Cast("seq", CharField()), Value(":"), "hash", output_field=CharField()))
+    return {"audit_head": Subquery(head.values("seq_hash")[:1]), "audit_now": Now()}
+
+
+def head_adopt(subject: models.Model) -> None:
+    """Take the head read by `head_annotations` as this transaction's (a record with no stream yet: nothing)."""
+    value = getattr(subject, "audit_head", None)
+    if not value or not connection.in_atomic_block:
+        return
+    stream = chain.stream_of(*subject_key(subject))
+    if _held_head(stream) is None:
+        seq, _sep, head_hash = str(value).partition(":")
+        _hold(stream, int(seq), head_hash, _db_time(subject.audit_now))  # type: ignore[attr-defined]
+
+
 # PostgreSQL: the head moves and the event is inserted in one statement; the insert happens only if
 # the head was where this transaction left it (the CTE's UPDATE returns no row otherwise).
 _PG_APPEND = ("WITH head AS (UPDATE audit_streamhead SET seq = %s, hash = %s "
@@ -131,7 +157,8 @@ def _append(*, subject_type: str, subject_id: str, at: datetime | None = None, *
     """Append one event to its stream's chain. `at` is for test factories only: services never pass it.
 
     Statements: the first event of a stream in a transaction locks its head (one upsert, which also reads
-    the database clock); later ones reuse what it read. Then one statement moves the head and inserts the
+    the database clock), unless the caller's lock of the record read it (`head_adopt`); later ones reuse
+    what was read. Then one statement moves the head and inserts the
     event on PostgreSQL (two elsewhere), and only if the head is still where it was read."""
     stream = chain.stream_of(subject_type, subject_id)
     held = _held_head(stream)

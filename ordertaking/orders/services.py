@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
-from ordertaking.audit.services import event_record
+from ordertaking.audit.services import event_record, head_adopt, head_annotations
 from ordertaking.catalog.models import DEFAULT_TAX_RATE, PaymentMethod, Product, Region, TaxRate
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
@@ -360,10 +360,13 @@ def order_create_idempotent(*, actor: User, key: str, request_hash: str, **kwarg
 def _lock(order: Order, **annotations: Any) -> Order:
     # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins
     # (delivery_region, payment_method); only the order row needs the lock. `annotations`: columns a
-    # caller wants read in the same statement (review's facts about the customer, say).
-    return Order.objects.select_for_update(of=("self",)).select_related(
+    # caller wants read in the same statement (review's facts about the customer, say). The order's audit
+    # stream head comes along, so its first event of the transaction needs no locking read of its own.
+    locked = Order.objects.select_for_update(of=("self",)).select_related(
         "customer", "sales_rep", "entered_by", "delivery_region", "payment_method").annotate(
-        **annotations).get(pk=order.pk)
+        **head_annotations(Order), **annotations).get(pk=order.pk)
+    head_adopt(locked)
+    return locked
 
 
 def order_update(*, order: Order, actor: User, changes: Mapping[str, Any] | None = None,

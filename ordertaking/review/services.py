@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ordertaking.audit.services import event_record
+from ordertaking.audit.services import event_record, head_adopt, head_annotations
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
 from ordertaking.credit.checks import CreditFacts, order_credit_facts
@@ -51,9 +51,11 @@ def _lock_order(order: Order, actor: Any = None) -> Order:
     # join). With `actor` (the approval), everything else it reads of the order comes in the same statement.
     qs = Order.objects.select_for_update(of=("self",)).select_related(
         "delivery_region", "payment_method", "customer", "sales_rep")
-    if actor is not None:
-        qs = qs.annotate(**_approval_annotations(actor))
-    return qs.get(pk=order.pk)
+    if actor is not None:  # the approval: its facts, and the order's audit head (audit.services.head_adopt)
+        qs = qs.annotate(**_approval_annotations(actor), **head_annotations(Order))
+    locked = qs.get(pk=order.pk)
+    head_adopt(locked)
+    return locked
 
 
 def _refresh_order_object(order: Order, locked: Order) -> None:

@@ -84,3 +84,47 @@ def test_p4_2_a_a_head_moved_behind_the_transactions_back_is_read_again_not_over
         last = AuditEvent.objects.filter(stream=stream).order_by("-seq").first()
         assert last is not None and last.action == "test.second"
         assert last.prev_hash == "0" * 64  # chained onto the head as it is, which verify then names
+
+
+def test_p4_2_a_an_order_service_takes_the_orders_head_from_its_lock_and_still_chains_right(
+        make_order, customer, sales_rep):
+    """The order's lock reads its audit head (audit.services.head_annotations), so the service's event
+    needs no locking read of the head of its own: one statement on PostgreSQL, and the chain stays whole."""
+    from ordertaking.orders.services import order_update
+
+    order = make_order(state="draft")
+    stream = f"orders.order:{order.pk}"
+    with CaptureQueriesContext(connection) as q:
+        order_update(order=order, actor=sales_rep, changes={"notes": "call before delivery"})
+    assert not any(x["sql"].startswith("INSERT INTO audit_streamhead") for x in q.captured_queries)
+    head = StreamHead.objects.get(stream=stream)
+    last = AuditEvent.objects.filter(stream=stream).order_by("-seq").first()
+    assert last is not None and last.action == "order.updated" and last.seq == head.seq
+    assert last.hash == head.hash
+    _chain_ok()
+
+
+def test_p4_2_a_a_head_read_with_the_lock_that_moved_since_is_read_again_under_its_lock(
+        make_order, sales_rep, reviewer):
+    """The head read by the record's lock is not locked: if another event lands between that read and the
+    event's insert, the insert finds the head moved, locks it and chains onto the event that landed."""
+    from ordertaking.audit.services import head_adopt, head_annotations
+    from ordertaking.orders.models import Order
+
+    order = make_order(state="draft")
+    stream = f"orders.order:{order.pk}"
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().annotate(**head_annotations(Order)).get(pk=order.pk)
+        # What another writer of this record's stream would have done after the read (its own transaction
+        # cannot here: the test's connection is the only one, so the head is moved by hand, as a commit would).
+        with transaction.atomic():
+            event_record(actor=reviewer, action="test.landed_between", subject=locked)
+        from ordertaking.audit import services as audit_services
+        audit_services._held.clear()  # forget what that event held, as another transaction would not share it
+        head_adopt(locked)  # the stale head, as read with the lock
+        with CaptureQueriesContext(connection) as q:
+            event_record(actor=sales_rep, action="test.after", subject=locked)
+        assert any("audit_streamhead" in x["sql"] and x["sql"].startswith("INSERT") for x in q.captured_queries)
+    actions = list(AuditEvent.objects.filter(stream=stream).order_by("seq").values_list("action", flat=True))
+    assert actions[-2:] == ["test.landed_between", "test.after"]
+    _chain_ok()
