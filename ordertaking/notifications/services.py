@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import BooleanField, CharField, Model, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,11 +67,9 @@ def notify(*, recipients: Iterable[Any], kind: str, params: dict[str, Any] | Non
                      created_at=now)
         for u in users
     ])
-    chosen = dict(NotificationPreference.objects.filter(user__in=users, kind=kind)
-                  .values_list("user_id", "by_email"))
+    chosen, hooks = _choices_and_hooks(users, kind)
     default = Kind(kind) in EMAIL_BY_DEFAULT
     to_mail = [n.pk for n, u in zip(rows, users, strict=True) if u.email and chosen.get(u.pk, default)]
-    hooks = _department_webhooks(users)
     actor_name = str(actor) if actor_id else ""
     if to_mail or hooks:
         def queue() -> None:
@@ -84,9 +82,28 @@ def notify(*, recipients: Iterable[Any], kind: str, params: dict[str, Any] | Non
     return rows
 
 
-def _department_webhooks(users: list[Any]) -> list[int]:
-    """The active webhooks of the departments (roles) the recipients belong to."""
-    hooks = list(DepartmentWebhook.objects.filter(active=True).values_list("pk", "department"))
+def _choices_and_hooks(users: list[Any], kind: str) -> tuple[dict[int, bool], list[int]]:
+    """The recipients' e-mail choices for this kind, and the active webhooks of the departments (roles) they
+    belong to. Choices and webhooks come in one statement (a webhook row is told apart by its department,
+    which a choice row leaves empty); the recipients' departments are read only when a webhook exists."""
+    choices = (NotificationPreference.objects.filter(user__in=users, kind=kind).order_by()
+               .annotate(department=Value("", output_field=CharField()))
+               .values_list("user_id", "by_email", "department"))
+    webhooks = (DepartmentWebhook.objects.filter(active=True).order_by()
+                .annotate(by_email=Value(False, output_field=BooleanField()))
+                .values_list("pk", "by_email", "department"))
+    chosen: dict[int, bool] = {}
+    hooks: list[tuple[int, str]] = []
+    for pk, by_email, department in choices.union(webhooks, all=True):
+        if department:
+            hooks.append((pk, department))
+        else:
+            chosen[pk] = by_email
+    return chosen, _department_webhooks(users, hooks)
+
+
+def _department_webhooks(users: list[Any], hooks: list[tuple[int, str]]) -> list[int]:
+    """Of the active webhooks (pk, department), those of the departments the recipients belong to."""
     if not hooks:
         return []
     departments = set(Group.objects.filter(user__in=users, name__in={d for _pk, d in hooks})

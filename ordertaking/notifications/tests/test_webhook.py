@@ -135,3 +135,24 @@ def test_the_administrator_keeps_the_webhooks_in_the_admin_site_and_every_change
     client.post(f"/admin/notifications/departmentwebhook/{hook.pk}/delete/", {"post": "yes"})
     assert AuditEvent.objects.filter(action="department_webhook.removed").count() == 1
     assert not DepartmentWebhook.objects.exists()
+
+
+def test_the_recipients_mail_choices_and_their_departments_webhooks_are_read_together_and_both_kept(
+        receiver, sales_rep, reviewer, finance_user, django_capture_on_commit_callbacks, mailoutbox):
+    """One statement reads both the e-mail choices and the webhooks (issue 14): a recipient who turned the
+    e-mail off gets none, one who turned it on gets it, and the department's webhook still gets its post."""
+    from ordertaking.notifications.models import NotificationPreference
+
+    url, got = receiver
+    DepartmentWebhook.objects.create(department="finance", url=url, secret="s3cret")
+    for user, address in ((sales_rep, "rep@example.com"), (finance_user, "fin@example.com")):
+        user.email = address
+        user.save(update_fields=["email"])
+    NotificationPreference.objects.create(user=sales_rep, kind=Kind.ORDER_RETURNED, by_email=False)
+    NotificationPreference.objects.create(user=finance_user, kind=Kind.ORDER_RETURNED, by_email=True)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        rows = notify(recipients=[sales_rep, finance_user], kind=Kind.ORDER_RETURNED, actor=reviewer,
+                      params={"order": "SO-12", "opinion": "请确认交期"})
+    assert len(rows) == 2
+    assert [m.to for m in mailoutbox] == [["fin@example.com"]]
+    assert len(got.received) == 1 and _valid("s3cret", got.received[0]["headers"], got.received[0]["body"])
