@@ -41,13 +41,14 @@ DEPARTMENTS = frozenset(code for code, _label in DEPARTMENT_CHOICES)
 
 # --- hooks for the apps above: production creates its production orders from the new tasks -------------
 
-TasksCreatedHandler = Callable[[Order, list[Task], Any], Iterable[Any] | None]
+TasksCreatedHandler = Callable[[Order, list[Task], Any, bool], Iterable[Any] | None]
 _tasks_created_handlers: list[TasksCreatedHandler] = []
 
 
 def tasks_created_handler_add(handler: TasksCreatedHandler) -> None:
-    """`handler(order, tasks, actor)` runs inside the approval's (or the replan's) transaction after the
-    tasks are created; tasks are only the NEW ones. It returns the production orders it made of them: a
+    """`handler(order, tasks, actor, first)` runs inside the approval's (or the replan's) transaction after the
+    tasks are created; tasks are only the NEW ones; `first`: the order's first approval (nothing of the order's
+    execution exists yet, so the handler need not look). It returns the production orders it made of them: a
     first approval hands them on with the tasks (common.progress.FirstApproval), so no one reads them back."""
     if handler not in _tasks_created_handlers:
         _tasks_created_handlers.append(handler)
@@ -409,7 +410,7 @@ def order_tasks_make(order: Order, actor: Any, *, opinion: str | None = None, fi
             after["date_clamped"] = True
         event_record(actor=actor, action="tasks.created", subject=order, clause="P2.4.a", after=after)
         _notify_assigned(tasks, actor)
-    made = [po for handler in _tasks_created_handlers for po in handler(order, tasks, actor) or ()]
+    made = [po for handler in _tasks_created_handlers for po in handler(order, tasks, actor, first) or ()]
     if tasks:
         order_progress_changed(order=order, actor=actor,
                                first=FirstApproval(tuple(tasks), tuple(made)) if first else None)
@@ -631,7 +632,7 @@ def order_tasks_replan(*, order: Order, actor: Any) -> dict[str, list[Task]]:
         _notify_assigned(created, actor)
         for handler in _tasks_created_handlers:
             if created:
-                handler(order, created, actor)
+                handler(order, created, actor, False)
         order_progress_changed(order=order, actor=actor)
     return {"created": created, "updated": updated, "cancelled": cancelled}
 

@@ -56,20 +56,22 @@ def _event(actor: User | None, action: str, po: ProductionOrder, *, clause: str 
 
 # --- creation from the order's tasks (the approval hand-off) -----------------------------------------------
 
-def _number_for(order: Order, position: int) -> str:
+def _number_for(order: Order, position: int, first: bool) -> str:
     base = f"PO{order.number.removeprefix('SO')}-{position:02d}"
-    if not ProductionOrder.objects.filter(number=base).exists():
+    if first or not ProductionOrder.objects.filter(number=base).exists():  # the order's own number: free at first
         return base
     return f"{base}-{next_in_series(f'PO-{base}'):02d}"  # a line produced again after a replan
 
 
-def production_orders_from_tasks(order: Order, tasks: Iterable[Task], actor: Any) -> list[ProductionOrder]:
+def production_orders_from_tasks(order: Order, tasks: Iterable[Task], actor: Any,
+                                 first: bool = False) -> list[ProductionOrder]:
     """P2.4.b 生产计划: one production order per production task of the approved order (a line that needs
     production), its dates the task's time nodes. Handed to fulfilment (`tasks_created_handler_add`) and
     called inside the approval's transaction, right after the tasks are created; the approver acts. Called
     after a replan too (with the new tasks only): the production orders already there follow their tasks.
-    Returns the production orders made, which fulfilment hands on with the tasks."""
-    if ProductionOrder.objects.filter(order=order).exists():
+    Returns the production orders made, which fulfilment hands on with the tasks. `first`: the order's first
+    approval, so it has no production orders yet (nothing to look for)."""
+    if not first and ProductionOrder.objects.filter(order=order).exists():
         production_orders_follow_tasks(order=order, actor=actor)
     made = []
     for task in tasks:
@@ -77,7 +79,8 @@ def production_orders_from_tasks(order: Order, tasks: Iterable[Task], actor: Any
         if task.kind != Task.Kind.PRODUCTION or line is None:
             continue
         po = ProductionOrder.objects.create(
-            number=_number_for(order, line.position), order=order, line=line, line_position=line.position, task=task,
+            number=_number_for(order, line.position, first), order=order, line=line, line_position=line.position,
+            task=task,
             quantity=line.quantity or Decimal("1"), planned_start=task.planned_start,
             planned_finish=max(task.due_date, task.planned_start), requirements=task.requirements or "")
         _event(actor, "production_order.created", po,
