@@ -64,6 +64,27 @@ class Carrier(models.Model):
         return words([r.name for r in self.regions.all()]) or "—"
 
 
+TALLY_STRIPES = 8
+
+
+class CarrierTally(models.Model):
+    """A carrier's record kept as counts (P2.4.c rating), moved by the services that change what they count,
+    in the same transaction (services.tally_add). A carrier's counts are the SUM of its rows: one row per
+    stripe (shipment id % TALLY_STRIPES), so dispatches and deliveries of one carrier lock different rows
+    instead of queueing on one. Bulk loads recount them (services.carrier_tallies_rebuild)."""
+
+    carrier = models.ForeignKey(Carrier, on_delete=models.CASCADE, related_name="tallies")
+    stripe = models.PositiveSmallIntegerField()
+    n_delivered = models.PositiveIntegerField(default=0)
+    n_on_time = models.PositiveIntegerField(default=0)  # delivered by the planned arrival (Asia/Shanghai day)
+    n_shipped = models.PositiveIntegerField(default=0)  # dispatched, in transit or delivered
+    n_damaged = models.PositiveIntegerField(default=0)  # dispatched with a damage or loss exception
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["carrier", "stripe"], name="carriertally_once_per_stripe"),
+                       models.CheckConstraint(condition=Q(stripe__lt=TALLY_STRIPES), name="carriertally_stripe")]
+
+
 class Shipment(models.Model):
     """One consignment of an order, whole or partial (P2.4.c): which lines, how many of each."""
 

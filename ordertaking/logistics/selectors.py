@@ -4,14 +4,15 @@ center, leadership and auditors see every shipment; a sales rep the shipments of
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Mod
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +27,7 @@ from ordertaking.orders.permissions import may_enter_orders
 from ordertaking.orders.selectors import visible_orders
 
 from . import rules
-from .models import Carrier, Shipment, ShipmentLine, ShippingException, TrackingEvent
+from .models import TALLY_STRIPES, Carrier, CarrierTally, Shipment, ShipmentLine, ShippingException, TrackingEvent
 from .states import GONE, LIVE
 
 ZERO = Decimal("0")
@@ -166,19 +167,64 @@ def exception_for(user: Any, pk: int) -> ShippingException:
 
 # --- carriers -----------------------------------------------------------------------------------
 
+TALLY_COUNTS = ("n_delivered", "n_on_time", "n_shipped", "n_damaged")
+
+
 def carriers_rated() -> QuerySet[Carrier]:
-    """Carriers with their record counted in the same query (no N+1 on the list):
-    `n_delivered`, `n_on_time` (delivered by the planned arrival), `n_shipped` (dispatched or later),
-    `n_damaged` (shipments with a damage or loss exception)."""
-    delivered = Q(shipments__state=S.DELIVERED)
-    return Carrier.objects.annotate(
-        n_delivered=Count("shipments", filter=delivered, distinct=True),
-        n_on_time=Count("shipments", distinct=True, filter=delivered & Q(
-            shipments__delivered_at__date__lte=F("shipments__planned_arrival"))),
-        n_shipped=Count("shipments", filter=Q(shipments__state__in=GONE), distinct=True),
-        n_damaged=Count("shipments", distinct=True, filter=Q(shipments__state__in=GONE)
-                        & Q(shipments__exceptions__kind__in=DAMAGE_KINDS)),
-    ).prefetch_related("regions")
+    """Carriers with their record's counts in the same query (no N+1 on the list), summed over their few
+    tally rows (models.CarrierTally, kept by the services): `n_delivered`, `n_on_time` (delivered by the
+    planned arrival), `n_shipped` (dispatched or later), `n_damaged` (shipments with a damage or loss
+    exception). Reading them costs the same after a million shipments as after one."""
+    return Carrier.objects.annotate(**{n: Coalesce(Sum(f"tallies__{n}"), 0) for n in TALLY_COUNTS}
+                                    ).prefetch_related("regions")
+
+
+def carrier_counts(carrier_id: int) -> dict[str, int]:
+    """One carrier's four counts: one statement over its tally rows (at most TALLY_STRIPES)."""
+    sums = CarrierTally.objects.filter(carrier_id=carrier_id).aggregate(**{n: Sum(n) for n in TALLY_COUNTS})
+    return {n: int(sums[n] or 0) for n in TALLY_COUNTS}
+
+
+def on_time(delivered_at: datetime, planned_arrival: date) -> bool:
+    """P2.4.c: delivered by the planned arrival — the delivery's day in the company's time zone
+    (settings.TIME_ZONE, whatever the reader's) on or before the planned arrival day."""
+    return timezone.localtime(delivered_at, timezone.get_default_timezone()).date() <= planned_arrival
+
+
+def carrier_counts_recounted() -> dict[tuple[int, int], dict[str, int]]:
+    """The four counts counted from the record itself, per carrier and tally stripe (shipment id %
+    TALLY_STRIPES): what the tallies must hold. One grouped query over every shipment with a carrier — for
+    rebuilding after a bulk load and for the daily check (services.carrier_tallies_rebuild / _check),
+    never on a request's path. The day of a delivery is the company's (as `on_time`)."""
+    delivered = Q(state=S.DELIVERED)
+    qs = (Shipment.objects.filter(carrier__isnull=False).annotate(stripe=Mod("id", TALLY_STRIPES))
+          .values("carrier_id", "stripe").annotate(
+              n_delivered=Count("id", filter=delivered, distinct=True),
+              n_on_time=Count("id", distinct=True, filter=delivered & Q(delivered_at__date__lte=F("planned_arrival"))),
+              n_shipped=Count("id", filter=Q(state__in=GONE), distinct=True),
+              n_damaged=Count("id", distinct=True, filter=Q(state__in=GONE) & Q(exceptions__kind__in=DAMAGE_KINDS)))
+          .order_by())
+    with timezone.override(timezone.get_default_timezone()):  # `__date` takes the active zone when it runs
+        rows: list[Any] = list(qs)
+    return {(r["carrier_id"], int(r["stripe"])): {n: r[n] for n in TALLY_COUNTS} for r in rows}
+
+
+def carrier_tally_drift(counted: dict[tuple[int, int], dict[str, int]] | None = None) -> list[dict[str, Any]]:
+    """The carriers whose tallies (summed) differ from their recounted record (`counted`, else counted
+    now): empty when they agree."""
+    tallied: dict[int, dict[str, int]] = {}
+    for row in CarrierTally.objects.values("carrier_id", *TALLY_COUNTS):
+        t = tallied.setdefault(row["carrier_id"], dict.fromkeys(TALLY_COUNTS, 0))
+        for n in TALLY_COUNTS:
+            t[n] += row[n]
+    summed: dict[int, dict[str, int]] = {}
+    for (carrier_id, _stripe), counts in (carrier_counts_recounted() if counted is None else counted).items():
+        c = summed.setdefault(carrier_id, dict.fromkeys(TALLY_COUNTS, 0))
+        for n in TALLY_COUNTS:
+            c[n] += counts[n]
+    zero = dict.fromkeys(TALLY_COUNTS, 0)
+    return [{"carrier_id": cid, "tallied": tallied.get(cid, zero), "recounted": summed.get(cid, zero)}
+            for cid in sorted(set(tallied) | set(summed)) if tallied.get(cid, zero) != summed.get(cid, zero)]
 
 
 @dataclass
@@ -198,14 +244,13 @@ class Rating:
 
 def rating_of(carrier: Carrier) -> Rating:
     """P2.4.c: on-time rate = delivered by the planned arrival / delivered; damage rate = shipments with
-    a damage or loss exception / shipments dispatched. Read from the record, never stored."""
-    if not hasattr(carrier, "n_delivered"):
-        carrier = carriers_rated().get(pk=carrier.pk)
+    a damage or loss exception / shipments dispatched. Counted from the record: the services keep the
+    counts as the record changes (CarrierTally); the rates are never stored."""
     c: Any = carrier
-    return Rating(delivered=c.n_delivered, on_time=c.n_on_time, shipped=c.n_shipped, damaged=c.n_damaged,
-                  on_time_rate=rules.rate(c.n_on_time, c.n_delivered), damage_rate=rules.rate(c.n_damaged,
-                                                                                          c.n_shipped),
-                  floor=on_time_floor())
+    n = {k: getattr(c, k) for k in TALLY_COUNTS} if hasattr(c, "n_delivered") else carrier_counts(c.pk)
+    return Rating(delivered=n["n_delivered"], on_time=n["n_on_time"], shipped=n["n_shipped"],
+                  damaged=n["n_damaged"], on_time_rate=rules.rate(n["n_on_time"], n["n_delivered"]),
+                  damage_rate=rules.rate(n["n_damaged"], n["n_shipped"]), floor=on_time_floor())
 
 
 def carrier_for(user: Any, code: str) -> Carrier:

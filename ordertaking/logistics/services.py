@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -37,7 +37,9 @@ from ordertaking.production.selectors import line_gates
 
 from . import rules, selectors
 from .models import (
+    TALLY_STRIPES,
     Carrier,
+    CarrierTally,
     Method,
     Shipment,
     ShipmentLine,
@@ -118,6 +120,45 @@ def _notify_exception(exc: ShippingException, order: Order, actor: User) -> None
     notify(recipients=recipients, kind="shipping_exception", actor=actor, subject=order,
            url=reverse("logistics:shipment", args=[exc.shipment.number]),
            params={"order": order.number, "shipment": exc.shipment.number, "reason": exc.cause[:200]})
+
+
+# --- the carriers' tallies (P2.4.c rating) -------------------------------------------------------
+
+def tally_add(shipment: Shipment, *, delivered: int = 0, on_time: int = 0, shipped: int = 0,
+              damaged: int = 0) -> None:
+    """Move the counts of the shipment's carrier by what this shipment just changed, inside the caller's
+    transaction (the state move and its event commit or roll back with it). One statement: an upsert on
+    the carrier's stripe `shipment id % TALLY_STRIPES`, so two shipments of one carrier mostly touch
+    different rows, and a carrier's first shipment in a stripe creates its row (no row made in advance)."""
+    if shipment.carrier_id is None:  # the own fleet has no rating
+        return
+    table = connection.ops.quote_name(CarrierTally._meta.db_table)
+    cols = ("n_delivered", "n_on_time", "n_shipped", "n_damaged")
+    sets = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in cols)
+    with connection.cursor() as cur:  # the same INSERT … ON CONFLICT on PostgreSQL and SQLite
+        cur.execute(f"INSERT INTO {table} (carrier_id, stripe, {', '.join(cols)}) VALUES (%s, %s, %s, %s, %s, %s) "
+                    f"ON CONFLICT (carrier_id, stripe) DO UPDATE SET {sets}",
+                    [shipment.carrier_id, shipment.pk % TALLY_STRIPES, delivered, on_time, shipped, damaged])
+
+
+def carrier_tallies_rebuild() -> list[dict[str, Any]]:
+    """Recount every carrier's tallies from the record (selectors.carrier_counts_recounted) and replace
+    them; returns the drift it found (selectors.carrier_tally_drift's shape, before the rebuild). For
+    whatever wrote shipments without the services — a bulk load, a restore, a test's raw rows — called at
+    its end. The tallies are a running count of the record, not a record: no audit event. The table is
+    locked while it runs, so a dispatch committing meanwhile is neither lost nor counted twice."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute(f"LOCK TABLE {connection.ops.quote_name(CarrierTally._meta.db_table)} IN EXCLUSIVE MODE")
+        counted = selectors.carrier_counts_recounted()
+        drift = selectors.carrier_tally_drift(counted)
+        if not drift:
+            return []
+        CarrierTally.objects.all().delete()
+        CarrierTally.objects.bulk_create([CarrierTally(carrier_id=cid, stripe=stripe, **counts)
+                                          for (cid, stripe), counts in sorted(counted.items())], batch_size=1000)
+    return drift
 
 
 # --- carriers -----------------------------------------------------------------------------------
@@ -366,6 +407,9 @@ def _dispatch(shipment: Shipment, order: Order, actor: User, *, waybill_number: 
         raise ValidationFailed(refusal, field="readiness", code="not_ready")
     shipment.shipped_at = timezone.now()
     shipment.save(update_fields=["state", "waybill_number", "shipped_at"])
+    # P2.4.c: one more shipment of its carrier has left. (A damage or loss is recorded only on a shipment
+    # that has left — exception_record — so none can be waiting here to count.)
+    tally_add(shipment, shipped=1)
     ordered = {ln.pk: ln.quantity or ZERO for ln in OrderLine.objects.filter(order=order).select_related("product")
                if selectors.ships(ln)}
     verb = rules.order_move(ordered, shipped)
@@ -447,6 +491,8 @@ def tracking_event_record(*, shipment: Shipment, actor: User | None, kind: str, 
             if verb == "deliver":
                 shipment.delivered_at = when
             shipment.save(update_fields=["state", "delivered_at"])
+            if verb == "deliver":  # P2.4.c: delivered, on time or late (neither date changes afterwards)
+                tally_add(shipment, delivered=1, on_time=int(selectors.on_time(when, shipment.planned_arrival)))
         after: dict[str, Any] = {"shipment": shipment.number, "tracking": kind, "place": event.place,
                                  "occurred_at": timezone.localtime(when).strftime("%Y-%m-%d %H:%M"),
                                  "source": source}
@@ -577,6 +623,10 @@ def exception_record(*, shipment: Shipment, actor: User, kind: str, cause: str, 
                                     code="invalid_transition")
         if new_arrival is not None and new_arrival < shipment.planned_ship_date:
             raise ValidationFailed(_("The expected arrival cannot be before the ship date."), field="new_arrival")
+        # P2.4.c damage rate: a shipment counts once, at its first damage or loss (a second one, or a delay,
+        # changes nothing). Asked before this one is written.
+        first_damage = kind in selectors.DAMAGE_KINDS and not ShippingException.objects.filter(
+            shipment=shipment, kind__in=selectors.DAMAGE_KINDS).exists()
         email = _customer_email(order)
         told = (told_contact or "").strip()
         if email:
@@ -585,6 +635,8 @@ def exception_record(*, shipment: Shipment, actor: User, kind: str, cause: str, 
                                                handling=(handling or "").strip(), told_contact=told[:200],
                                                told_departments=departments, new_arrival=new_arrival,
                                                reported_by=actor)
+        if first_damage:
+            tally_add(shipment, damaged=1)
         event_record(actor=actor, action="shipping_exception.recorded", subject=order, clause="P5.2.c",
                      after={"shipment": shipment.number, "exception": kind, "told_departments": departments,
                             "told_contact": exc.told_contact,

@@ -148,9 +148,10 @@ def test_P2_4_c_an_expired_contract_needs_an_override_with_a_reason(approved_ord
 def test_P2_4_c_a_carrier_below_the_on_time_floor_needs_an_override(approved_order, ship, carrier,
                                                                      logistics_user, settings):
     settings.LOGISTICS_ON_TIME_FLOOR = "0.80"
-    late = ship(approved_order, {1: "1"}, dispatch=True, planned_arrival=timezone.localdate())
+    today = timezone.localdate()  # planned to arrive two days ago, delivered today: late
+    late = ship(approved_order, {1: "1"}, dispatch=True, planned_ship_date=today - timedelta(days=3),
+                planned_arrival=today - timedelta(days=2))
     services.tracking_event_record(shipment=late, actor=logistics_user, kind="delivered")
-    Shipment.objects.filter(pk=late.pk).update(delivered_at=timezone.now() + timedelta(days=2))
     rating = selectors.rating_of(carrier)
     assert (rating.delivered, rating.on_time, rating.on_time_rate) == (1, 0, Decimal("0.000"))
     assert rating.below_floor
