@@ -165,7 +165,8 @@ def test_p2_5_smoke_w4_runs_on_a_history_whose_old_orders_went_through_the_whole
     from bench import w4
     from ordertaking.deliveries.models import DeliveryVoucher
     from ordertaking.finance.models import Invoice
-    from ordertaking.logistics.models import Shipment
+    from ordertaking.logistics import selectors
+    from ordertaking.logistics.models import Carrier, Shipment
     from ordertaking.orders.models import Order
     from ordertaking.production.models import ProductionOrder, QualityInspection
 
@@ -176,6 +177,9 @@ def test_p2_5_smoke_w4_runs_on_a_history_whose_old_orders_went_through_the_whole
     assert loaded["shipments"] == loaded["vouchers"] == loaded["invoices"] == loaded["orders_closed"] == approved
     assert loaded["production_orders"] == loaded["inspections"] > 0
     assert w4.w4_history_load() == {"note": "the W4 history is loaded already"}  # once per database
+    # the carrier's rating counts the loaded shipments (recounted at the end of the load): all delivered
+    assert loaded["carrier_tallies_rebuilt"] == 1 and selectors.carrier_tally_drift() == []
+    assert selectors.rating_of(Carrier.objects.get(code="sf")).delivered == approved
     assert not Order.objects.filter(state="approved").exists()
     assert DeliveryVoucher.objects.filter(state="signed").count() == approved
     assert Invoice.objects.filter(state="paid").count() == approved
