@@ -243,3 +243,13 @@ def test_p2_5_c_d_delivered_accepted_closed_orders_with_issues_compensation_and_
     events = AuditEvent.objects.count()
     again = demo.demo_load()
     assert AuditEvent.objects.count() == events and not again.created  # a second run adds nothing
+
+
+def test_p2_4_c_the_demo_carriers_ratings_count_the_shipments_the_demo_made(loaded):
+    """The demo ships through the services, so its carriers' tallies equal their record without a rebuild."""
+    from ordertaking.logistics import selectors
+    from ordertaking.logistics.models import Carrier
+
+    assert selectors.carrier_tally_drift() == []
+    ratings = [selectors.rating_of(c) for c in Carrier.objects.all()]
+    assert sum(r.shipped for r in ratings) > 0 and sum(r.delivered for r in ratings) > 0
