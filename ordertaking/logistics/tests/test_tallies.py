@@ -211,3 +211,29 @@ def test_P2_4_c_concurrent_dispatches_and_deliveries_of_one_carrier_count_exactl
     assert _rated(carrier) == (10, 10, 10, 0)
     assert selectors.carrier_tally_drift() == []
     assert CarrierTally.objects.filter(carrier=carrier).count() == TALLY_STRIPES
+
+
+@pytest.mark.django_db(transaction=True)
+def test_P2_4_c_the_migration_backfills_the_tallies_of_the_shipments_already_there(approved_order, ship, carrier,
+                                                                                   logistics_user):
+    """A database with shipments from before the tallies (the 1M-order bench template, a live system): the
+    migration that makes the table counts them as the recount does."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    today = timezone.localdate()
+    ship(approved_order, {1: "1"}, dispatch=True)
+    late = ship(approved_order, {1: "1"}, dispatch=True, planned_ship_date=today - timedelta(days=3),
+                planned_arrival=today - timedelta(days=2))
+    services.tracking_event_record(shipment=late, actor=logistics_user, kind="delivered")
+    services.exception_record(shipment=late, actor=logistics_user, kind="damage", cause="破损")
+    expected = selectors.carrier_counts_recounted()
+    assert _summed(expected, carrier) == (1, 0, 2, 1)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("logistics", "0001_initial")])  # as before the tallies: the table goes
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([("logistics", "0002_carrier_tally")])
+    assert _rated(carrier) == (1, 0, 2, 1)
+    assert {(t.carrier_id, t.stripe): {n: getattr(t, n) for n in selectors.TALLY_COUNTS}
+            for t in CarrierTally.objects.all()} == expected
