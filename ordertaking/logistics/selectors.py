@@ -212,11 +212,8 @@ def carrier_counts_recounted() -> dict[tuple[int, int], dict[str, int]]:
 def carrier_tally_drift(counted: dict[tuple[int, int], dict[str, int]] | None = None) -> list[dict[str, Any]]:
     """The carriers whose tallies (summed) differ from their recounted record (`counted`, else counted
     now): empty when they agree."""
-    tallied: dict[int, dict[str, int]] = {}
-    for row in CarrierTally.objects.values("carrier_id", *TALLY_COUNTS):
-        t = tallied.setdefault(row["carrier_id"], dict.fromkeys(TALLY_COUNTS, 0))
-        for n in TALLY_COUNTS:
-            t[n] += row[n]
+    sums: Any = CarrierTally.objects.values("carrier_id").annotate(**{n: Sum(n) for n in TALLY_COUNTS}).order_by()
+    tallied = {r["carrier_id"]: {n: r[n] for n in TALLY_COUNTS} for r in sums}
     summed: dict[int, dict[str, int]] = {}
     for (carrier_id, _stripe), counts in (carrier_counts_recounted() if counted is None else counted).items():
         c = summed.setdefault(carrier_id, dict.fromkeys(TALLY_COUNTS, 0))

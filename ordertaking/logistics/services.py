@@ -133,7 +133,7 @@ def tally_add(shipment: Shipment, *, delivered: int = 0, on_time: int = 0, shipp
     if shipment.carrier_id is None:  # the own fleet has no rating
         return
     table = connection.ops.quote_name(CarrierTally._meta.db_table)
-    cols = ("n_delivered", "n_on_time", "n_shipped", "n_damaged")
+    cols = selectors.TALLY_COUNTS  # n_delivered, n_on_time, n_shipped, n_damaged: the order of the values below
     sets = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in cols)
     with connection.cursor() as cur:  # the same INSERT … ON CONFLICT on PostgreSQL and SQLite
         cur.execute(f"INSERT INTO {table} (carrier_id, stripe, {', '.join(cols)}) VALUES (%s, %s, %s, %s, %s, %s) "
