@@ -293,10 +293,13 @@ def produced_quantities(order: Order) -> dict[int, Decimal]:
 def order_production_forecast(order: Order, *, today: date | None = None) -> date | None:
     """When the order's production will be through (P3.4, read by tracking for P2.4.d): the latest
     forecast finish of its production orders (rules.forecast_finish), None when it has none."""
-    today = today or timezone.localdate()
-    forecasts = [forecast_for(po, today=today)
-                 for po in ProductionOrder.objects.filter(order=order).exclude(state=PO.CANCELLED)]
-    return max(forecasts) if forecasts else None
+    return latest_forecast(ProductionOrder.objects.filter(order=order).exclude(state=PO.CANCELLED),
+                           today=today or timezone.localdate())
+
+
+def latest_forecast(production_orders: Iterable[ProductionOrder], *, today: date) -> date | None:
+    """The latest forecast finish of these (live) production orders, None for none."""
+    return max((forecast_for(po, today=today) for po in production_orders), default=None)
 
 
 def forecast_for(po: ProductionOrder, *, today: date) -> date:

@@ -10,7 +10,7 @@ from ordertaking.common.progress import FirstApproval
 from ordertaking.fulfilment.models import Task
 from ordertaking.logistics.selectors import open_exceptions
 from ordertaking.orders.models import Order
-from ordertaking.production.selectors import failed_inspections_open, forecast_for, order_production_forecast
+from ordertaking.production.selectors import failed_inspections_open, latest_forecast, order_production_forecast
 
 from . import rules
 
@@ -28,7 +28,7 @@ def order_facts(order: Order, today: date, first: FirstApproval | None = None) -
     else:  # the tasks in the read's order
         tasks = sorted(first.tasks, key=lambda t: t.pk)
         exceptions, inspections = [], []
-        forecast = max((forecast_for(po, today=today) for po in first.production_orders), default=None)
+        forecast = latest_forecast(first.production_orders, today=today)
     region = order.delivery_region if order.delivery_region_id else None
     return rules.RiskFacts(
         today=today, delivery_date=order.delivery_date,
