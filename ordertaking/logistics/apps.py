@@ -14,5 +14,3 @@ class LogisticsConfig(AppConfig):
         from .selectors import delivery_duty, delivery_duty_scope
 
         duty_add(delivery_duty, scope=delivery_duty_scope)
-        # The nightly check of the carriers' tallies is listed on the administrator's jobs page in every process.
-        from . import jobs  # noqa: F401

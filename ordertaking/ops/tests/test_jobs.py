@@ -65,3 +65,26 @@ def test_p4_2_b_the_administrator_sees_each_jobs_last_run_and_last_success_in_bo
     assert "credit_monitor" not in en.replace('data-job="credit_monitor"', "")  # words, not the job's key
     client.force_login(sales_rep)
     assert client.get(reverse("ops:jobs")).status_code == 403
+
+
+def test_p4_2_b_every_chapters_job_is_named_by_its_label_in_both_languages_on_the_page(client, admin_user_role):
+    """Each chapter registers its jobs in its own `jobs` or `tasks` module; ops discovers them all at start-up,
+    so the page names every job that ran in words (not its key), whatever module the web process imported."""
+    from django.utils import translation
+    from django.utils.html import escape
+
+    assert {"acceptance_issues", "access_grants", "monthly_sales_analysis", "credit_monitor", "carrier_tallies",
+            "risk_refresh", "backup"} <= set(jobs.JOBS)
+    for name in jobs.JOBS:
+        JobRun.objects.create(job=name, day=date(2026, 11, 30), succeeded=True, done=1, finished_at=timezone.now())
+    client.force_login(admin_user_role)
+    for lang in ("zh-hans", "en"):
+        page = client.get(reverse("ops:jobs"), HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+        for name, label in jobs.JOBS.items():
+            with translation.override(lang):
+                words = str(label)
+            assert escape(words) in page, (lang, name)
+            assert f">{name}<" not in page, (lang, name)
+            if lang == "zh-hans":
+                with translation.override("en"):
+                    assert words != str(label), f"{name} has no Chinese label"
