@@ -62,6 +62,7 @@ SHOTS = [
     Shot("14-audit-log", "auditor", "/audit/", BOTH),
     Shot("16-regulation", "sales", "/regulation/#P2.3.c", BOTH),
     Shot("40-backups", "admin", "/ops/backups/", BOTH),
+    Shot("41-jobs", "admin", "/ops/jobs/", BOTH),
     Shot("20-order-progress", "sales", "at-risk-order", BOTH),
     Shot("21-orders-at-risk", "center", "/tracking/risks/", BOTH),
     Shot("22-contingency-plan", "sales", "plan-form", BOTH),
