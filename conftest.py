@@ -30,6 +30,8 @@ def pytest_configure(config):  # type: ignore[no-untyped-def]
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Every prepared read (common/prepared.py) is checked against the queryset it stands for, in every test.
+    settings.ORDERTAKING_PREPARED_CHECK = True
 
 
 @pytest.fixture(autouse=True, scope="session")

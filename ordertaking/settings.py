@@ -198,6 +198,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # not recorded, so they cannot extend it.
 # API tokens expire this many days after issue (docs/deploy.md).
 ORDERTAKING_TOKEN_DAYS = int(os.environ.get("ORDERTAKING_TOKEN_DAYS", "90"))
+# common/prepared.py: every prepared read also builds its queryset and checks the SQL is the same (the test
+# suite turns this on, conftest.py; it costs what preparing saves).
+ORDERTAKING_PREPARED_CHECK = env_bool("ORDERTAKING_PREPARED_CHECK")
 # Where the product is reached from outside, for links that leave it (the customer's private link in
 # e-mails and as the QR code on the printed delivery voucher, P2.5.b). No trailing slash.
 ORDERTAKING_BASE_URL = os.environ.get("ORDERTAKING_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -6,11 +6,12 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import OuterRef
+from django.db.models import OuterRef, QuerySet
 from django.utils import timezone
 
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import PermissionDenied, ValidationFailed
+from ordertaking.common.prepared import Prepared
 from ordertaking.common.sql import dotted, joined_set, joined_text
 
 from .models import ApiToken, User
@@ -114,17 +115,25 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
 _PERM_NAME = dotted("content_type__app_label", "codename")  # "app.codename", as Django names a permission
 
 
+def _token_with_user(key_hash: str) -> QuerySet[ApiToken]:
+    return (ApiToken.objects.select_related("user").filter(key_hash=key_hash, revoked_at__isnull=True)
+            .annotate(direct_perms=joined_text(Permission.objects.filter(user=OuterRef("user_id")), _PERM_NAME),
+                      role_perms=joined_text(Permission.objects.filter(group__user=OuterRef("user_id")), _PERM_NAME),
+                      roles=joined_text(Group.objects.filter(user=OuterRef("user_id")), "name")))
+
+
+# Every API request's first read: built and compiled once per process (common/prepared.py).
+_TOKEN: Prepared[ApiToken] = Prepared(_token_with_user)
+
+
 def api_token_authenticate(raw: str) -> User | None:
     """The user behind a bearer token, or None. Touches last_used_at at most once a minute."""
     if not raw or not raw.startswith(ApiToken.PREFIX):
         return None
     # One statement: the token, its user, the user's permissions (direct and through roles) and role
     # names, so the request's permission checks (accounts.backends.RoleBackend) read nothing more.
-    token = (ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True)
-             .annotate(direct_perms=joined_text(Permission.objects.filter(user=OuterRef("user_id")), _PERM_NAME),
-                       role_perms=joined_text(Permission.objects.filter(group__user=OuterRef("user_id")), _PERM_NAME),
-                       roles=joined_text(Group.objects.filter(user=OuterRef("user_id")), "name"))
-             .first())
+    rows = _TOKEN.all(key_hash=ApiToken.hash(raw))
+    token = rows[0] if rows else None
     now = timezone.now()
     if token is None or not token.user.is_active or token.expires_at <= now:
         return None

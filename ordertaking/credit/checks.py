@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists
+from django.db.models import Exists, QuerySet
 
 from ordertaking.common.findings import Finding
+from ordertaking.common.prepared import Prepared
 from ordertaking.customers.models import Customer
 from ordertaking.orders.models import Order
 from ordertaking.orders.states import OrderState
@@ -46,14 +47,34 @@ def credit_row_locked(customer: Customer | int, **annotations: Any) -> CustomerC
     return row
 
 
+def _credit_with_holds(lock: bool) -> Prepared[CustomerCredit]:
+    """The customer's credit row (locked, with `lock`) and whether the order has any hold: for an order never
+    approved, whose holds are all of its current approval round. Compiled once per process."""
+    def build(customer_id: int, order_id: int) -> QuerySet[CustomerCredit]:
+        rows = CustomerCredit.objects.filter(customer_id=customer_id).annotate(
+            order_has_holds=Exists(CreditHold.objects.filter(order_id=order_id)))
+        return rows.select_for_update(of=("self",)) if lock else rows
+
+    return Prepared(build)
+
+
+_FIRST_ROUND = {False: _credit_with_holds(False), True: _credit_with_holds(True)}
+
+
 def order_credit_facts(order: Order, *, lock: bool = False) -> CreditFacts:
     """One query in the common case: the customer's credit row, with whether the order has holds of this
     approval round (read only when it has). `lock=True` (the approval, under the order's lock) reads the
     row FOR UPDATE, created on first use (`credit_row_locked`), so the credit gate checks and moves the very
     row read here."""
-    has_holds = {"order_has_holds": Exists(holds_since_approval(order))}
-    credit = (credit_row_locked(order.customer_id, **has_holds) if lock else
-              CustomerCredit.objects.filter(customer_id=order.customer_id).annotate(**has_holds).first())
+    credit: CustomerCredit | None = None
+    first_round = order.approved_total <= 0 or order.approved_at is None  # every hold is of this round
+    if first_round:
+        rows = _FIRST_ROUND[lock].all(customer_id=order.customer_id, order_id=order.pk)
+        credit = rows[0] if rows else None
+    if not first_round or (credit is None and lock):  # a later round, or the row's first use
+        has_holds = {"order_has_holds": Exists(holds_since_approval(order))}
+        credit = (credit_row_locked(order.customer_id, **has_holds) if lock else
+                  CustomerCredit.objects.filter(customer_id=order.customer_id).annotate(**has_holds).first())
     if credit is None or not credit.is_evaluated:
         return CreditFacts(credit=credit, guarantee_ok=False, allowance=Decimal("0"), open_hold=False)
     has = credit.order_has_holds  # type: ignore[attr-defined]  # the annotation above

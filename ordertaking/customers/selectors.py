@@ -51,7 +51,8 @@ def customers_visible(*, user: Any) -> QuerySet[Customer]:
         return Customer.objects.none()
     qs = Customer.objects.all()
     if not sees_all_customers(user):
-        qs = qs.filter(Q(sales_rep=user) | Q(sales_rep__isnull=True))
+        # By id, not the user object: a Q holding a model instance deep-copies it at every clone.
+        qs = qs.filter(Q(sales_rep_id=user.pk) | Q(sales_rep__isnull=True))
     return qs
 
 

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import register_converter
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from ordertaking.catalog.models import PaymentMethod, Product, Region
 from ordertaking.common.api import NonNull, PatchIn, choice
 from ordertaking.common.errors import PermissionDenied, ValidationFailed
 from ordertaking.common.pdf import pdf_response
+from ordertaking.common.prepared import Prepared
 from ordertaking.customers.models import Customer
 from ordertaking.customers.selectors import customers_visible
 
@@ -243,10 +245,24 @@ def order_out(order: Order, user: Any) -> dict[str, Any]:
             "lines": [_line(ln) for ln in selectors.order_lines(order)]}
 
 
-def _by_code(model: Any, code: str | None, *, field: str, message: str, **filters: Any) -> Any:
+def _region_by_code(code: str) -> QuerySet[Region]:
+    return Region.objects.filter(code=code)
+
+
+def _payment_method_by_code(code: str) -> QuerySet[PaymentMethod]:
+    return PaymentMethod.objects.filter(code=code)
+
+
+# Read on every order entered or changed through the API: compiled once per process (common/prepared.py).
+_BY_CODE: dict[type, Prepared[Any]] = {Region: Prepared(_region_by_code),
+                                       PaymentMethod: Prepared(_payment_method_by_code)}
+
+
+def _by_code(model: Any, code: str | None, *, field: str, message: str) -> Any:
     if code is None or code == "":
         return None
-    obj = model.objects.filter(code=code.strip(), **filters).first()
+    rows = _BY_CODE[model].all(code=code.strip())
+    obj = rows[0] if rows else None
     if obj is None:
         raise ValidationFailed(message, code="unknown_code", field=field)
     return obj

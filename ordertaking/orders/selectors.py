@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import NotFound
+from ordertaking.common.prepared import Prepared
 from ordertaking.common.queues import Queue
 from ordertaking.confidentiality.events import events_masked
 from ordertaking.confidentiality.models import Field
@@ -38,12 +39,33 @@ def lines_with_products() -> Prefetch:
     return Prefetch("lines", queryset=OrderLine.objects.select_related("product"))
 
 
+# The lines of one order with their products, as `lines_with_products()` reads them (Meta.ordering: by position).
+_LINES: Prepared[OrderLine] = Prepared(lambda order_id: OrderLine.objects.select_related("product").filter(
+    order_id=order_id))
+
+
+def lines_prefetch(order: Order) -> None:
+    """`prefetch_related_objects([order], lines_with_products())`, by a read compiled once per process: the
+    services that lock an order and read its lines several times (submission, approval, change) call this;
+    `order.lines.all()` then reads the cache. Nothing happens when the lines are already there."""
+    cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
+    if "lines" in cache:
+        return
+    lines = _LINES.all(order_id=order.pk)
+    for line in lines:
+        OrderLine.order.field.set_cached_value(line, order)
+    qs = order.lines.all()
+    qs._result_cache = lines
+    qs._prefetch_done = True  # type: ignore[attr-defined]
+    cache["lines"] = qs
+
+
 def order_lines(order: Order) -> list[OrderLine]:
     """The order's lines by position, products joined: from the cache when the caller prefetched them
     with `lines_with_products()` in this transaction, else one query (the order object is not changed)."""
     if "lines" in getattr(order, "_prefetched_objects_cache", {}):
         return list(order.lines.all())
-    return list(OrderLine.objects.filter(order_id=order.pk).select_related("product").order_by("position"))
+    return _LINES.all(order_id=order.pk)
 
 # Sort keys of the list page and API → ORDER BY; each has an index (models.py) or rides the customer's.
 SORTS: dict[str, tuple[str, ...]] = {
@@ -58,12 +80,23 @@ NUMBER_PART_RE = re.compile(r"^[0-9][0-9-]*$")
 DEFAULT_SORT = "-created"
 
 
-def visible_orders(user: Any) -> QuerySet[Order]:
+def _scope(user: Any) -> str:
+    """How much of the orders `user` sees: "all", their "own" (sold or entered) or "none"."""
     if may_view_all(user):
-        return Order.objects.all()
-    if may_enter_orders(user):
-        return Order.objects.filter(Q(sales_rep_id=user.pk) | Q(entered_by_id=user.pk))
-    return Order.objects.none()
+        return "all"
+    return "own" if may_enter_orders(user) else "none"
+
+
+def _scoped(qs: QuerySet[Order], scope: str, user_id: int | None) -> QuerySet[Order]:
+    if scope == "all":
+        return qs
+    if scope == "own":
+        return qs.filter(Q(sales_rep_id=user_id) | Q(entered_by_id=user_id))
+    return qs.none()
+
+
+def visible_orders(user: Any) -> QuerySet[Order]:
+    return _scoped(Order.objects.all(), _scope(user), user.pk)
 
 
 def customer_orders(*, user: Any, customer_id: int, limit: int = 50) -> list[Order]:
@@ -117,11 +150,30 @@ def order_list(*, user: Any, state: str = "", customer_id: int | None = None, da
     return qs.order_by(*order_order_by(sort))
 
 
+def _by_number() -> QuerySet[Order]:
+    return Order.objects.select_related("customer", "sales_rep", "entered_by", "delivery_region", "payment_method",
+                                        "approved_by")
+
+
+def _all_by_number(number: str) -> QuerySet[Order]:
+    return _by_number().filter(number=number)
+
+
+def _own_by_number(number: str, user_id: int) -> QuerySet[Order]:
+    return _scoped(_by_number(), "own", user_id).filter(number=number)
+
+
+# The order by its number as `visible_orders` scopes it, compiled once per process (common/prepared.py):
+# every API call on an order starts here.
+_BY_NUMBER: dict[str, Prepared[Order]] = {"all": Prepared(_all_by_number), "own": Prepared(_own_by_number)}
+
+
 def order_get(*, user: Any, number: str, for_detail: bool = False) -> Order:
     """The order by its number (P2.2.c), or NotFound when it does not exist or is not the user's to see."""
-    qs = visible_orders(user).select_related("customer", "sales_rep", "entered_by", "delivery_region",
-                                             "payment_method", "approved_by")
-    order = qs.filter(number=(number or "").strip().upper()).first()
+    number, scope = (number or "").strip().upper(), _scope(user)
+    values = {"number": number, "user_id": user.pk} if scope == "own" else {"number": number}
+    rows = _BY_NUMBER[scope].all(**values) if scope in _BY_NUMBER else []
+    order = rows[0] if rows else None
     if order is None:
         raise NotFound(_("No order %(number)s.") % {"number": number}, code="not_found")
     return order

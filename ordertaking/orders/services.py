@@ -7,13 +7,13 @@ transaction, so an order and its trail never disagree (P1.3, P4.2.a).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, ProtectedError, Subquery, prefetch_related_objects
+from django.db.models import OuterRef, ProtectedError, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,12 +24,13 @@ from ordertaking.catalog.models import DEFAULT_TAX_RATE, PaymentMethod, Product,
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
 from ordertaking.common.money import vat_split, vat_totals
+from ordertaking.common.prepared import Prepared
 from ordertaking.customers.models import Customer
 
 from . import numbering, rules
 from .models import ContractTerms, IdempotencyKey, Order, OrderLine, OrderRevision
 from .permissions import is_responsible, may_enter_orders
-from .selectors import lines_with_products
+from .selectors import lines_prefetch
 from .states import EDITABLE_STATES, MOVES, OrderState, check_move
 
 MAX_AMOUNT = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
@@ -357,14 +358,37 @@ def order_create_idempotent(*, actor: User, key: str, request_hash: str, **kwarg
     return order, True
 
 
-def _lock(order: Order, **annotations: Any) -> Order:
+def _lock_queryset(**annotations: Any) -> QuerySet[Order]:
     # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins
     # (delivery_region, payment_method); only the order row needs the lock. `annotations`: columns a
     # caller wants read in the same statement (review's facts about the customer, say). The order's audit
     # stream head comes along, so its first event of the transaction needs no locking read of its own.
-    locked = Order.objects.select_for_update(of=("self",)).select_related(
+    return Order.objects.select_for_update(of=("self",)).select_related(
         "customer", "sales_rep", "entered_by", "delivery_region", "payment_method").annotate(
-        **head_annotations(Order), **annotations).get(pk=order.pk)
+        **head_annotations(Order), **annotations)
+
+
+_LOCK: Prepared[Order] = Prepared(lambda pk: _lock_queryset().filter(pk=pk))
+# The submission's lock, per set of the caller's columns (a function returning them, the same on every call).
+_SUBMISSION_LOCKS: dict[Callable[[], Mapping[str, Any]] | None, Prepared[Order]] = {}
+
+
+def _lock(order: Order) -> Order:
+    locked = _LOCK.get(pk=order.pk)
+    head_adopt(locked)
+    return locked
+
+
+def _submission_lock(order: Order, annotations: Callable[[], Mapping[str, Any]] | None) -> Order:
+    prepared = _SUBMISSION_LOCKS.get(annotations)
+    if prepared is None:
+        def build(pk: int) -> QuerySet[Order]:
+            latest = OrderRevision.objects.filter(order_id=OuterRef("pk")).order_by("-revision").values("revision")
+            return _lock_queryset(latest_revision=Subquery(latest[:1]),
+                                  **(annotations() if annotations else {})).filter(pk=pk)
+
+        prepared = _SUBMISSION_LOCKS[annotations] = Prepared(build)
+    locked = prepared.get(pk=order.pk)
     head_adopt(locked)
     return locked
 
@@ -462,7 +486,7 @@ def order_amend(*, order: Order, actor: User, changes: Mapping[str, Any] | None 
         if order.approved_total <= 0:
             raise InvalidTransition(_("Only an approved order is changed by a change request."), field="state",
                                     code="invalid_transition")
-        prefetch_related_objects([order], lines_with_products())
+        lines_prefetch(order)
         before = order_snapshot(order)
         for name, value in header.items():
             setattr(order, name, value)
@@ -476,7 +500,7 @@ def order_amend(*, order: Order, actor: User, changes: Mapping[str, Any] | None 
         elif order.revisions.filter(revision=order.revision).exists():
             order.revision = _next_revision(order)
         order.save()
-        prefetch_related_objects([order], lines_with_products())
+        lines_prefetch(order)
         after = order_snapshot(order)
         b, a = _changes_dicts(rules.revision_diff(before, after))
         if before["revision"] != after["revision"]:
@@ -555,7 +579,7 @@ def _amend_lines(order: Order, wanted: list[Mapping[str, Any]], floors: Mapping[
 
 
 def order_submission_record(*, order: Order, actor: User, verb: str = "submit",
-                            annotations: Mapping[str, Any] | None = None) -> Order:
+                            annotations: Callable[[], Mapping[str, Any]] | None = None) -> Order:
     """The orders half of submitting for review (P2.2.a): only a complete order; freezes the
     revision the reviewer sees and moves the order to SUBMITTED. The hand-off to review (P2.2 →
     P2.3) is `review.services.order_submit`, which calls this inside its transaction and then runs
@@ -563,8 +587,7 @@ def order_submission_record(*, order: Order, actor: User, verb: str = "submit",
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("order_submission_record runs inside review.services.order_submit's transaction")
     with transaction.atomic(savepoint=False):
-        latest = OrderRevision.objects.filter(order_id=OuterRef("pk")).order_by("-revision").values("revision")[:1]
-        order = _lock(order, latest_revision=Subquery(latest), **(annotations or {}))
+        order = _submission_lock(order, annotations)
         if not is_responsible(order, actor):
             raise PermissionDenied(_("You may not submit this order."))
         if verb not in ("submit", "change"):
@@ -572,7 +595,7 @@ def order_submission_record(*, order: Order, actor: User, verb: str = "submit",
         # "change": an approved order's change goes back through review (P2.3) as a new revision.
         target = check_move(order.state, verb)
         # Completeness, the snapshot and the review facts all read the lines: one query for all three.
-        prefetch_related_objects([order], lines_with_products())
+        lines_prefetch(order)
         findings = order_completeness(order)
         if findings:
             raise ValidationFailed(

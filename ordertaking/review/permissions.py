@@ -27,11 +27,11 @@ def _can(user: Any, capability: str) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(f"accounts.{capability}"))
 
 
-def review_sod_annotations(user: Any) -> dict[str, Any]:
-    """Whether `user` changed or submitted the order, or asked for its special approval, as two columns
+def review_sod_annotations(user_id: int) -> dict[str, Any]:
+    """Whether the user changed or submitted the order, or asked for its special approval, as two columns
     of the order's own query (the approval's lock): `review_sod_refusal` then reads nothing more. Built once
     per reviewer and process (`annotate` resolves copies of the expressions)."""
-    return dict(_sod_annotations(user.pk))
+    return dict(_sod_annotations(user_id))
 
 
 @functools.lru_cache(maxsize=256)
@@ -58,7 +58,7 @@ def _party_refusal(order: Order, user: Any) -> str | None:
 
 def review_sod_refusal(order: Order, user: Any) -> str | None:
     """Why `user` may not approve or return `order` (P2.3.c), or None when segregation allows it. An order
-    read with `review_sod_annotations(user)` (for this very user) answers without another query."""
+    read with `review_sod_annotations(user.pk)` (for this very user) answers without another query."""
     refusal = _party_refusal(order, user)
     if refusal:
         return refusal

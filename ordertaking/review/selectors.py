@@ -17,7 +17,7 @@ from ordertaking.common.findings import Finding
 from ordertaking.common.queues import Queue
 from ordertaking.orders.models import Order
 from ordertaking.orders.permissions import order_authors_each
-from ordertaking.orders.selectors import visible_orders  # the one order visibility (P4.2.a, P4.1.c)
+from ordertaking.orders.selectors import order_get, visible_orders  # the one order visibility (P4.2.a, P4.1.c)
 from ordertaking.orders.states import OrderState, can_move
 
 from . import rules
@@ -33,11 +33,7 @@ def _can(user: Any, capability: str) -> bool:
 
 def order_for_review(*, user: Any, number: str) -> Order:
     """The order by its number (P2.2.c), or NotFound when it does not exist or is not the user's to see."""
-    order = visible_orders(user).select_related("customer", "sales_rep", "entered_by").filter(
-        number=number).first()
-    if order is None:
-        raise NotFound(_("No order %(number)s.") % {"number": number}, code="not_found")
-    return order
+    return order_get(user=user, number=number)  # one read of an order by number, compiled once
 
 
 def special_approval_for(*, user: Any, pk: int) -> SpecialApproval:

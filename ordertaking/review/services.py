@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, prefetch_related_objects
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from ordertaking.audit.services import event_record, head_adopt, head_annotations
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
+from ordertaking.common.prepared import Prepared
 from ordertaking.credit.checks import CreditFacts, order_credit_facts
 from ordertaking.credit.services import credit_holds_close, credit_order_gate, credit_submission_check
 from ordertaking.customers.models import Customer
@@ -29,7 +30,7 @@ from ordertaking.notifications.models import Kind
 from ordertaking.notifications.selectors import recipients_with_role
 from ordertaking.notifications.services import notify
 from ordertaking.orders.models import Order
-from ordertaking.orders.selectors import lines_with_products, order_lines
+from ordertaking.orders.selectors import lines_prefetch, order_lines
 from ordertaking.orders.services import order_submission_record
 from ordertaking.orders.states import OrderState, check_move
 
@@ -45,15 +46,19 @@ def _require(actor: Any, capability: str, message: str) -> None:
         raise PermissionDenied(message, code="permission_denied")
 
 
-def _lock_order(order: Order, actor: Any = None) -> Order:
+def _lock_queryset() -> QuerySet[Order]:
     # The review facts read the region, payment method and customer, the approval tells the rep: joined
-    # here, locked only the order row (PostgreSQL refuses FOR UPDATE on the nullable side of an outer
-    # join). With `actor` (the approval), everything else it reads of the order comes in the same statement.
-    qs = Order.objects.select_for_update(of=("self",)).select_related(
+    # here, locked only the order row (PostgreSQL refuses FOR UPDATE on the nullable side of an outer join).
+    return Order.objects.select_for_update(of=("self",)).select_related(
         "delivery_region", "payment_method", "customer", "sales_rep")
-    if actor is not None:  # the approval: its facts, and the order's audit head (audit.services.head_adopt)
-        qs = qs.annotate(**_approval_annotations(actor), **head_annotations(Order))
-    locked = qs.get(pk=order.pk)
+
+
+# A return's or a special approval's lock; the order's audit head comes along (audit.services.head_adopt).
+_LOCK: Prepared[Order] = Prepared(lambda pk: _lock_queryset().annotate(**head_annotations(Order)).filter(pk=pk))
+
+
+def _lock_order(order: Order) -> Order:
+    locked = _LOCK.get(pk=order.pk)
     head_adopt(locked)
     return locked
 
@@ -110,6 +115,10 @@ def review_findings_refresh(*, order: Order, actor: Any, credit_facts: CreditFac
     return findings
 
 
+def _submission_facts() -> dict[str, Any]:
+    return {**customer_annotations(), **legal_annotations(threshold_only=True)}
+
+
 def order_submit(*, order: Order, actor: Any, verb: str = "submit") -> Order:
     """Submit for review: the hand-off from order entry (P2.2.a) to the order processing center
     (P2.3). In one transaction: the orders app freezes the complete revision and moves the order
@@ -119,8 +128,7 @@ def order_submit(*, order: Order, actor: Any, verb: str = "submit") -> Order:
     approved order's change after approval goes through the same review (amendments, P2.3 again)."""
     with transaction.atomic():
         # The order's lock reads the customer's review facts and the legal threshold in the same statement.
-        facts = {**customer_annotations(), **legal_annotations(threshold_only=True)}
-        order = order_submission_record(order=order, actor=actor, verb=verb, annotations=facts)
+        order = order_submission_record(order=order, actor=actor, verb=verb, annotations=_submission_facts)
         credit_facts = order_credit_facts(order)  # read once, for the review's findings and the hold
         # P5.3: a flagged revision waits for the legal opinion (the lines and the customer are in hand).
         opened = legal_review_open(order=order, actor=actor, individual=order.customer.kind == Customer.Kind.INDIVIDUAL,
@@ -169,29 +177,37 @@ def approval_handler_add(handler: ApprovalHandler) -> None:
         _approval_handlers.append(handler)
 
 
-def _approval_annotations(actor: Any) -> dict[str, Any]:
+def _approval_annotations(actor_id: int) -> dict[str, Any]:
     """Everything the approval reads about the order besides its lines and credit, as columns of the
     order's locking query: the customer's review facts, the legal threshold and review state, whether
-    findings of this revision are stored, and whether the reviewer is a party to the order (P2.3.c)."""
+    findings of this revision are stored, whether the reviewer is a party to the order (P2.3.c), and the
+    order's audit head (audit.services.head_adopt)."""
     return {
         **customer_annotations(),
         **legal_annotations(),
         "findings_stored": Exists(ReviewFinding.objects.filter(order_id=OuterRef("pk"), revision=OuterRef("revision"))),
-        **review_sod_annotations(actor),
+        **review_sod_annotations(actor_id),
+        **head_annotations(Order),
     }
+
+
+# The approval's lock with everything it reads: built and compiled once per process (common/prepared.py).
+_APPROVAL_LOCK: Prepared[Order] = Prepared(
+    lambda pk, actor_id: _lock_queryset().annotate(**_approval_annotations(actor_id)).filter(pk=pk))
 
 
 def order_approve(*, order: Order, actor: Any, opinion: str = "") -> Order:
     """审核通过 (P2.3.c): only with no open blocking finding, or each covered by a granted 特批."""
     _require(actor, "order_review", _("Only the order processing center reviews orders."))
     with transaction.atomic():
-        locked = _lock_order(order, actor)
+        locked = _APPROVAL_LOCK.get(pk=order.pk, actor_id=actor.pk)
+        head_adopt(locked)
         _check_reviewer_sod(locked, actor)
         target = check_move(locked.state, "approve")
         first = locked.approved_total <= 0  # read before the credit gate sets it
         # P2.3.a/b: re-run the checks under the lock; the catalog may have changed since submit. The lines
         # are read once (with their products) for the checks and for what the approval hands on.
-        prefetch_related_objects([locked], lines_with_products())
+        lines_prefetch(locked)
         # P5.1: the customer's credit row, locked now, is what the findings read and the gate moves.
         credit_facts = order_credit_facts(locked, lock=True)
         findings = review_findings_refresh(order=locked, actor=actor, credit_facts=credit_facts,

@@ -322,3 +322,29 @@ def test_p4_2_a_a_note_stored_with_windows_line_endings_compares_equal_in_the_re
     old = {"header": {"notes": "一\r\n二"}, "lines": []}
     new = {"header": {"notes": "一\n二"}, "lines": []}
     assert revision_diff(old, new) == []
+
+
+@pytest.mark.django_db
+def test_lines_prefetch_fills_the_cache_as_the_prefetch_it_stands_for(make_order):
+    """orders.selectors.lines_prefetch (a prepared read) gives `order.lines.all()` what
+    `prefetch_related_objects(..., lines_with_products())` gives: the lines by position, products joined,
+    each pointing at the very order object; no further query."""
+    from django.db import connection
+    from django.db.models import prefetch_related_objects
+    from django.test.utils import CaptureQueriesContext
+
+    from ordertaking.orders.models import Order, OrderLine
+    from ordertaking.orders.selectors import lines_prefetch, lines_with_products
+
+    made = make_order(state="draft", lines=[{"product": "reducer", "quantity": 2}, {"product": "motor", "quantity": 1},
+                                            {"product": "install", "quantity": 1}])
+    order, expected = Order.objects.get(pk=made.pk), Order.objects.get(pk=made.pk)
+    prefetch_related_objects([expected], lines_with_products())
+    with CaptureQueriesContext(connection) as q:
+        lines_prefetch(order)
+        lines_prefetch(order)  # already there: nothing read
+        got = [(ln.pk, ln.position, ln.product_code, ln.order is order) for ln in order.lines.all()]
+    assert len(q.captured_queries) == 1
+    assert got == [(ln.pk, ln.position, ln.product_code, True) for ln in expected.lines.all()]
+    assert all(OrderLine.product.is_cached(ln) for ln in order.lines.all())
+    assert [p for _pk, p, _c, _o in got] == [1, 2, 3]
