@@ -23,8 +23,9 @@ from ordertaking.accounts.models import User
 from ordertaking.audit.services import event_record
 from ordertaking.catalog.models import Category, Region
 from ordertaking.common.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from ordertaking.common.prepared import Prepared
 from ordertaking.common.progress import FirstApproval, order_progress_changed
-from ordertaking.notifications.selectors import recipients_with_role
+from ordertaking.notifications.selectors import role_members
 from ordertaking.notifications.services import notify
 from ordertaking.ops.jobs import job_register, job_run, run_item
 from ordertaking.orders.models import Order, OrderLine
@@ -71,12 +72,15 @@ class Calendar:
         return rules.is_working_day(day, self.holidays, self.workdays)
 
 
+_CALENDAR: Prepared[Holiday] = Prepared(lambda: Holiday.objects.only("date", "kind").order_by())
+
+
 def calendar_load() -> Calendar:
     """The maintained calendar (a few dozen rows a year: read whole)."""
     holidays: set[date] = set()
     workdays: set[date] = set()
-    for day, kind in Holiday.objects.values_list("date", "kind"):
-        (workdays if kind == Holiday.Kind.WORKDAY else holidays).add(day)
+    for day in _CALENDAR.all():
+        (workdays if day.kind == Holiday.Kind.WORKDAY else holidays).add(day.date)
     return Calendar(frozenset(holidays), frozenset(workdays))
 
 
@@ -229,12 +233,16 @@ def _live_load(user_ids: Iterable[int]) -> dict[int, int]:
                 .values("assignee_id").annotate(n=Count("id")).values_list("assignee_id", "n"))
 
 
+# Read at every approval (P2.4.a): compiled once per process (common/prepared.py).
+_ACTIVE_RULES: Prepared[AssignmentRule] = Prepared(lambda: AssignmentRule.objects.filter(active=True).order_by("id"))
+
+
 class _Assigner:
     """Chooses department and person for the tasks of one order (P2.4.a), counting the tasks it has
     handed out so far so least-loaded spreads one order's tasks too."""
 
     def __init__(self) -> None:
-        self.rules = list(AssignmentRule.objects.filter(active=True).order_by("id"))
+        self.rules = _ACTIVE_RULES.all()
         self.members: dict[str, list[int]] = {}
         self.extra: dict[int, int] = {}
 
@@ -355,7 +363,7 @@ def _notify_assigned(tasks: list[Task], actor: Any) -> None:
             recipients = [task.assignee]
         else:
             if task.department not in departments:
-                departments[task.department] = list(recipients_with_role(task.department))
+                departments[task.department] = role_members(task.department)
             recipients = departments[task.department]
         notify(recipients=recipients, kind="task_assigned", subject=task.order, actor=actor,
                url=_order_url(task.order),
@@ -644,7 +652,7 @@ TASK_OVERDUE_JOB = job_register("task_overdue", _lazy("Overdue task notices"))
 
 def _notify_overdue(task: Task, day: date) -> None:
     """The assignee (unassigned: the department) and the order's sales rep (P2.4.d follows the order)."""
-    recipients = [task.assignee] if task.assignee_id else list(recipients_with_role(task.department))
+    recipients = [task.assignee] if task.assignee_id else role_members(task.department)
     recipients.append(task.order.sales_rep)
     notify(recipients=recipients, kind="task_overdue", subject=task.order, url=_order_url(task.order),
            params={"order": task.order.number, "task": task.kind, "due": task.due_date.isoformat()})

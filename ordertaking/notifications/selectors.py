@@ -9,20 +9,46 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import translation
 
 from ordertaking.accounts.roles import Role, perm
+from ordertaking.common.prepared import Prepared
 
 from .models import EMAIL_BY_DEFAULT, Kind, Notification, NotificationPreference, UserSetting
 
 User = get_user_model()
 
 
+def _members(role: str, app: str = "", codename: str = "") -> QuerySet[Any]:
+    qs = User.objects.filter(is_active=True, groups__name=role)
+    if codename:
+        qs = qs.filter(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app)
+    return qs.distinct().order_by("pk")
+
+
 def recipients_with_role(role: Role | str, *, capability: str | None = None) -> QuerySet[Any]:
     """The active users of a role (its group), optionally only those holding a capability through
     it (e.g. the order center's reviewers: role order_center, capability order_review)."""
-    qs = User.objects.filter(is_active=True, groups__name=str(role))
-    if capability is not None:
-        app, _dot, codename = perm(capability).partition(".")
-        qs = qs.filter(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app)
-    return qs.distinct().order_by("pk")
+    app, _dot, codename = perm(capability).partition(".") if capability is not None else ("", "", "")
+    return _members(str(role), app, codename)
+
+
+def _members_of(role: str) -> QuerySet[Any]:
+    return _members(role)
+
+
+def _members_able(role: str, app: str, codename: str) -> QuerySet[Any]:
+    return _members(role, app, codename)
+
+
+_MEMBERS_OF: Prepared[Any] = Prepared(_members_of)
+_MEMBERS_ABLE: Prepared[Any] = Prepared(_members_able)
+
+
+def role_members(role: Role | str, *, capability: str | None = None) -> list[Any]:
+    """`recipients_with_role` read at once, by a statement compiled once per process (common/prepared.py):
+    for the notifications of the busiest moves (an order submitted, its tasks assigned)."""
+    if capability is None:
+        return _MEMBERS_OF.all(role=str(role))
+    app, _dot, codename = perm(capability).partition(".")
+    return _MEMBERS_ABLE.all(role=str(role), app=app, codename=codename)
 
 
 def inbox(user: Any) -> QuerySet[Notification]:

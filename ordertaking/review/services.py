@@ -27,7 +27,7 @@ from ordertaking.customers.models import Customer
 from ordertaking.legal.checks import UNREAD, legal_annotations
 from ordertaking.legal.services import legal_review_open
 from ordertaking.notifications.models import Kind
-from ordertaking.notifications.selectors import recipients_with_role
+from ordertaking.notifications.selectors import recipients_with_role, role_members
 from ordertaking.notifications.services import notify
 from ordertaking.orders.models import Order
 from ordertaking.orders.selectors import lines_prefetch, order_lines
@@ -138,7 +138,7 @@ def order_submit(*, order: Order, actor: Any, verb: str = "submit") -> Order:
                                 stored=False)
         credit_submission_check(order=order, actor=actor, facts=credit_facts)  # P5.1: over the limit → hold
         if order.state == OrderState.SUBMITTED:  # a held order reaches the reviewers once it is released
-            notify(recipients=recipients_with_role("order_center", capability="order_review"),
+            notify(recipients=role_members("order_center", capability="order_review"),
                    kind=Kind.ORDER_SUBMITTED, params={"order": order.number, "customer": str(order.customer)},
                    url=_order_url(order), subject=order, actor=actor)
     return order
