@@ -38,6 +38,9 @@ M = TypeVar("M", bound=models.Model)
 _PLACEHOLDER = -7_340_032_000_000_000_001
 
 
+_INT64 = (-(2**63), 2**63 - 1)
+
+
 def _placeholder(k: int, text: bool) -> int | str:
     return f"\x1fprepared-slot-{k}\x1f" if text else _PLACEHOLDER - k
 
@@ -100,6 +103,8 @@ class Prepared(Generic[M]):
     def all(self, **values: Any) -> list[M]:
         if set(values) != set(self._slots):
             raise TypeError(f"prepared read takes {self._slots}, got {tuple(values)}")
+        if any(isinstance(v, int) and not _INT64[0] <= v <= _INT64[1] for v in values.values()):
+            return []  # no key is that large; as Django's own lookups, match nothing (SQLite would overflow)
         alias = None
         if self._model is not None:  # the router's choice, as QuerySet.db would make it
             alias = (router.db_for_write if self._for_update else router.db_for_read)(self._model)

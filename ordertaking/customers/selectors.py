@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import NotFound, ValidationFailed
+from ordertaking.common.prepared import Prepared
 from ordertaking.confidentiality.events import events_read
 from ordertaking.confidentiality.models import Field
 from ordertaking.confidentiality.rules import mask
@@ -46,14 +47,38 @@ def sees_customer_contacts(user: Any, customer: Customer, field: str = Field.PHO
     return confidential_sees(user, customer, field)
 
 
+def _own(qs: QuerySet[Customer], user_id: int) -> QuerySet[Customer]:
+    return qs.filter(Q(sales_rep_id=user_id) | Q(sales_rep__isnull=True))
+
+
 def customers_visible(*, user: Any) -> QuerySet[Customer]:
     if not user.is_authenticated or not user.has_perm("accounts.customer_view"):
         return Customer.objects.none()
     qs = Customer.objects.all()
-    if not sees_all_customers(user):
-        # By id, not the user object: a Q holding a model instance deep-copies it at every clone.
-        qs = qs.filter(Q(sales_rep_id=user.pk) | Q(sales_rep__isnull=True))
-    return qs
+    return qs if sees_all_customers(user) else _own(qs, user.pk)
+
+
+def _any_customer(pk: int) -> QuerySet[Customer]:
+    return Customer.objects.select_related("sales_rep").filter(pk=pk)
+
+
+def _own_customer(pk: int, user_id: int) -> QuerySet[Customer]:
+    return _own(_any_customer(pk), user_id)
+
+
+# One customer as `customers_visible` scopes it, compiled once per process (common/prepared.py): read by
+# every order entered through the API.
+_CUSTOMER_ANY: Prepared[Customer] = Prepared(_any_customer)
+_CUSTOMER_OWN: Prepared[Customer] = Prepared(_own_customer)
+
+
+def customer_visible_get(*, user: Any, pk: Any) -> Customer | None:
+    """The customer `pk` with its sales rep, when `user` may see it (`customers_visible`); else None."""
+    if not str(pk).isdigit() or not user.is_authenticated or not user.has_perm("accounts.customer_view"):
+        return None
+    rows = (_CUSTOMER_ANY.all(pk=int(pk)) if sees_all_customers(user) else
+            _CUSTOMER_OWN.all(pk=int(pk), user_id=user.pk))
+    return rows[0] if rows else None
 
 
 def customer_visible(*, user: Any, customer: Customer) -> bool:
@@ -99,8 +124,7 @@ CUSTOMER_KEYS = {"credit_code": Field.CREDIT_CODE, "taxpayer_number": Field.INVO
 
 
 def _visible_customer(user: Any, pk: Any) -> Customer:
-    customer = customers_visible(user=user).select_related("sales_rep").filter(pk=pk).first() if str(
-        pk).isdigit() else None
+    customer = customer_visible_get(user=user, pk=pk)
     if customer is None:
         raise NotFound(_("Customer not found."))
     return customer

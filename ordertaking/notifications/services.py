@@ -86,7 +86,9 @@ def _choices_and_hooks(users: list[Any], kind: str) -> tuple[dict[int, bool], li
     """The recipients' e-mail choices for this kind, and the active webhooks of the departments (roles) they
     belong to. Choices and webhooks come in one statement (a webhook row is told apart by its department,
     which a choice row leaves empty); the recipients' departments are read only when a webhook exists."""
-    choices = (NotificationPreference.objects.filter(user__in=users, kind=kind).order_by()
+    # Ids, not the user objects: a filter holding model instances deep-copies them at every clone.
+    user_ids = [u.pk for u in users]
+    choices = (NotificationPreference.objects.filter(user_id__in=user_ids, kind=kind).order_by()
                .annotate(department=Value("", output_field=CharField()))
                .values_list("user_id", "by_email", "department"))
     webhooks = (DepartmentWebhook.objects.filter(active=True).order_by()
@@ -106,7 +108,7 @@ def _department_webhooks(users: list[Any], hooks: list[tuple[int, str]]) -> list
     """Of the active webhooks (pk, department), those of the departments the recipients belong to."""
     if not hooks:
         return []
-    departments = set(Group.objects.filter(user__in=users, name__in={d for _pk, d in hooks})
+    departments = set(Group.objects.filter(user__in=[u.pk for u in users], name__in={d for _pk, d in hooks})
                       .values_list("name", flat=True))
     return [pk for pk, d in hooks if d in departments]
 

@@ -33,7 +33,7 @@ from ordertaking.common.errors import PermissionDenied, ValidationFailed
 from ordertaking.common.pdf import pdf_response
 from ordertaking.common.prepared import Prepared
 from ordertaking.customers.models import Customer
-from ordertaking.customers.selectors import customers_visible
+from ordertaking.customers.selectors import customer_visible_get
 
 from . import selectors, services
 from .documents import contract_document
@@ -270,7 +270,7 @@ def _by_code(model: Any, code: str | None, *, field: str, message: str) -> Any:
 
 def _customer(pk: int, user: Any) -> Customer:
     # P4.1.c: only customers the actor may see can be ordered for.
-    customer = customers_visible(user=user).filter(pk=pk).first()
+    customer = customer_visible_get(user=user, pk=pk)
     if customer is None:
         raise ValidationFailed(_("Unknown customer."), code="unknown_customer", field="customer")
     return customer
