@@ -31,6 +31,7 @@ def step(name: str, params: dict[str, Any]) -> None:
         "w1_verify": ("w1", "step_w1_verify"), "services_available": ("w1", "step_services_available"),
         "w2_queries": ("w2", "step_w2_queries"), "w3_setup": ("w3", "step_w3_setup"),
         "w3_verify": ("w3", "step_w3_verify"), "profile": ("profile", "step_profile"),
+        "profile_api": ("profile", "step_profile_api"),
         "http_tokens": ("http", "step_http_tokens"),
         "w4_setup": ("w4", "step_w4_setup"), "w4_worker": ("w4", "step_w4_worker"),
         "w4_verify": ("w4", "step_w4_verify"), "w4_history_load": ("w4", "step_w4_history_load"),
@@ -92,6 +93,7 @@ def main(argv: list[str]) -> int:
     pr = sub.add_parser("profile", help="queries per order and a pyinstrument profile of W1 (services)")
     pr.add_argument("--db", default="pg")
     pr.add_argument("--orders", type=int, default=50)
+    pr.add_argument("--api", action="store_true", help="the same orders through /api/v1 (Django's test client)")
     a = ap.parse_args(argv)
     if a.cmd == "report":
         from .report import main as report_main
@@ -102,7 +104,7 @@ def main(argv: list[str]) -> int:
         from .profile import run as profile_run
 
         for kind in [k for k in a.db.split(",") if k]:
-            profile_run(kind, a.orders)
+            profile_run(kind, a.orders, api=a.api)
         return 0
     kinds = [k.strip() for k in a.db.split(",") if k.strip()]
     if a.all:

@@ -52,6 +52,14 @@ def step_http_tokens(p: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def order_body(p: dict[str, Any], i: int) -> dict[str, Any]:
+    """W1 order i as the API takes it (`p`: what step_http_tokens answered)."""
+    return {"customer": p["customers"][i % len(p["customers"])], "delivery_date": p["delivery_date"],
+            "delivery_region": "SH", "delivery_city": "上海市", "delivery_address": "浦东新区张江路1号",
+            "payment_method": "PREPAY", "contact_name": "张经理", "contact_phone": "13800000000",
+            "lines": [{"product": p["products"][pi], "quantity": str(q)} for pi, q in w1_lines(i)]}
+
+
 def step_http_client(p: dict[str, Any], wait_go) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """CLIENTS threads, each with its own keep-alive connection, share the warm-up and timed indices."""
     lat: dict[str, list[float]] = {"create": [], "submit": [], "approve": []}
@@ -69,12 +77,8 @@ def step_http_client(p: dict[str, Any], wait_go) -> dict[str, Any]:  # type: ign
         return json.loads(payload)
 
     def order(conn, i, record):  # type: ignore[no-untyped-def]
-        body = {"customer": p["customers"][i % len(p["customers"])], "delivery_date": p["delivery_date"],
-                "delivery_region": "SH", "delivery_city": "上海市", "delivery_address": "浦东新区张江路1号",
-                "payment_method": "PREPAY", "contact_name": "张经理", "contact_phone": "13800000000",
-                "lines": [{"product": p["products"][pi], "quantity": str(q)} for pi, q in w1_lines(i)]}
         t = time.perf_counter()
-        number = call(conn, "POST", "/api/v1/orders", p["bench_sales"], body)["number"]
+        number = call(conn, "POST", "/api/v1/orders", p["bench_sales"], order_body(p, i))["number"]
         t1 = time.perf_counter()
         call(conn, "POST", f"/api/v1/orders/{number}/submit", p["bench_sales"])
         t2 = time.perf_counter()

@@ -192,3 +192,15 @@ def test_p2_5_smoke_w4_runs_on_a_history_whose_old_orders_went_through_the_whole
     assert Shipment.objects.filter(order=subject).count() == 2
     per_po = QualityInspection.objects.values("production_order").annotate(n=Count("id")).filter(n__gt=1)
     assert not per_po.exists() and ProductionOrder.objects.filter(order=subject).exists()
+
+
+def test_smoke_the_api_profile_takes_w1_orders_through_api_v1_and_counts_each_calls_statements(w1_db):  # type: ignore[no-untyped-def]
+    from bench.profile import step_profile_api
+    from ordertaking.orders.models import Order
+
+    out = step_profile_api({"orders": 2})
+    assert set(out["statements_per_call"]) == {"create", "submit", "approve"}
+    assert all(n > 0 for n in out["statements_per_call"].values())
+    assert out["orders"] == 2 and all(ms > 0 for ms in out["ms_per_call"].values())
+    # 20 warm-up and 2 counted, each entered, submitted and approved through the API
+    assert Order.objects.filter(state="approved").count() == 22
