@@ -100,11 +100,12 @@ class Prepared(Generic[M]):
         self._model, self._for_update = compiled.model, compiled.for_update
         return compiled, qs.db
 
-    def all(self, **values: Any) -> list[M]:
+    def _bound(self, values: dict[str, Any]) -> tuple[Any, str, _Compiled] | None:
+        """A copy of the compiled query's compiler answering with the caller's values (None: nothing can match)."""
         if set(values) != set(self._slots):
             raise TypeError(f"prepared read takes {self._slots}, got {tuple(values)}")
         if any(isinstance(v, int) and not _INT64[0] <= v <= _INT64[1] for v in values.values()):
-            return []  # no key is that large; as Django's own lookups, match nothing (SQLite would overflow)
+            return None  # no key is that large; as Django's own lookups, match nothing (SQLite would overflow)
         alias = None
         if self._model is not None:  # the router's choice, as QuerySet.db would make it
             alias = (router.db_for_write if self._for_update else router.db_for_read)(self._model)
@@ -117,10 +118,24 @@ class Prepared(Generic[M]):
             self._check(compiled, alias, values, params)
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connection  # this thread's (Django's connections are per thread)
-        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)  # type: ignore[method-assign]
+        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
+        return compiler, alias, compiled
+
+    def all(self, **values: Any) -> list[M]:
+        """The rows as model instances (a queryset of models, with its select_related and annotations)."""
+        bound = self._bound(values)
+        if bound is None:
+            return []
+        compiler, alias, compiled = bound
         query = SimpleNamespace(get_compiler=lambda *args, **kwargs: compiler)
         queryset = SimpleNamespace(db=alias, query=query, model=compiled.model, _known_related_objects={})
         return list(ModelIterable(queryset))  # type: ignore[arg-type]
+
+    def rows(self, **values: Any) -> list[tuple[Any, ...]]:
+        """The rows as tuples, converted as `values_list` gives them (a `values_list` queryset, unions too, whose
+        columns come in the order it names them)."""
+        bound = self._bound(values)
+        return list(bound[0].results_iter(tuple_expected=True)) if bound is not None else []
 
     def get(self, **values: Any) -> M:
         """The one row, or the model's DoesNotExist (as `QuerySet.get`)."""

@@ -14,12 +14,13 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import BooleanField, CharField, Model, Value
+from django.db.models import BooleanField, CharField, Model, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import NotFound, PermissionDenied, ValidationFailed
+from ordertaking.common.prepared import Prepared
 
 from .models import EMAIL_BY_DEFAULT, DepartmentWebhook, Kind, Notification, NotificationPreference, UserSetting
 from .selectors import email_choices, language_supported
@@ -82,21 +83,38 @@ def notify(*, recipients: Iterable[Any], kind: str, params: dict[str, Any] | Non
     return rows
 
 
-def _choices_and_hooks(users: list[Any], kind: str) -> tuple[dict[int, bool], list[int]]:
-    """The recipients' e-mail choices for this kind, and the active webhooks of the departments (roles) they
-    belong to. Choices and webhooks come in one statement (a webhook row is told apart by its department,
-    which a choice row leaves empty); the recipients' departments are read only when a webhook exists."""
-    # Ids, not the user objects: a filter holding model instances deep-copies them at every clone.
-    user_ids = [u.pk for u in users]
+def _choices_and_webhooks(user_ids: list[int], kind: str) -> QuerySet[Any]:
+    """The users' e-mail choices for `kind` and every active department webhook, as one `UNION ALL`: (user id,
+    by e-mail, "") for a choice, (webhook id, False, its department) for a webhook."""
     choices = (NotificationPreference.objects.filter(user_id__in=user_ids, kind=kind).order_by()
                .annotate(department=Value("", output_field=CharField()))
                .values_list("user_id", "by_email", "department"))
     webhooks = (DepartmentWebhook.objects.filter(active=True).order_by()
                 .annotate(by_email=Value(False, output_field=BooleanField()))
                 .values_list("pk", "by_email", "department"))
+    return choices.union(webhooks, all=True)
+
+
+def _one_users_choices_and_webhooks(user_id: int, kind: str) -> QuerySet[Any]:
+    return _choices_and_webhooks([user_id], kind)
+
+
+# A notification to one person (the rep told of the approval, an assignee of a task) is the common case: its read
+# is compiled once per process (common/prepared.py).
+_ONE_USER: Prepared[Any] = Prepared(_one_users_choices_and_webhooks)
+
+
+def _choices_and_hooks(users: list[Any], kind: str) -> tuple[dict[int, bool], list[int]]:
+    """The recipients' e-mail choices for this kind, and the active webhooks of the departments (roles) they
+    belong to. Choices and webhooks come in one statement (a webhook row is told apart by its department,
+    which a choice row leaves empty); the recipients' departments are read only when a webhook exists."""
+    # Ids, not the user objects: a filter holding model instances deep-copies them at every clone.
+    user_ids = [u.pk for u in users]
+    rows = (_ONE_USER.rows(user_id=user_ids[0], kind=kind) if len(user_ids) == 1 else
+            _choices_and_webhooks(user_ids, kind))
     chosen: dict[int, bool] = {}
     hooks: list[tuple[int, str]] = []
-    for pk, by_email, department in choices.union(webhooks, all=True):
+    for pk, by_email, department in rows:
         if department:
             hooks.append((pk, department))
         else:

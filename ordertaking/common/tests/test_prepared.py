@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Value
+from django.db.models import BooleanField, Count, Exists, OuterRef, Value
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext, override_settings
 
@@ -83,3 +83,21 @@ def test_a_prepared_lock_is_refused_outside_a_transaction_as_djangos_own(custome
             Customer.objects.select_for_update().filter(pk=customer.pk).get()
     with transaction.atomic():
         assert locking.get(pk=customer.pk).pk == customer.pk
+
+
+@pytest.mark.django_db
+def test_prepared_rows_are_what_values_list_gives_unions_text_slots_and_converters_included(customer):
+    def build(pk: int, name: str):  # type: ignore[no-untyped-def]
+        flag = BooleanField()
+        by_pk = Customer.objects.filter(pk=pk).order_by().annotate(flag=Value(True, output_field=flag))
+        by_name = Customer.objects.filter(name=name).order_by().annotate(flag=Value(False, output_field=flag))
+        return by_pk.values_list("pk", "name", "flag").union(by_name.values_list("pk", "name", "flag"), all=True)
+
+    prepared = Prepared(build)
+    for name in (customer.name, "无此客户"):
+        got = prepared.rows(pk=customer.pk, name=name)
+        assert sorted(got) == sorted(build(customer.pk, name))
+        assert all(type(flag) is bool for _pk, _name, flag in got)  # SQLite's 0/1 converted, as values_list does
+    assert sorted(prepared.rows(pk=customer.pk, name=customer.name)) == [(customer.pk, customer.name, False),
+                                                                         (customer.pk, customer.name, True)]
+    assert prepared.rows(pk=2**70, name="x") == []
