@@ -16,7 +16,8 @@ loudly if the SQL or its parameters differ, so the whole test suite proves each 
 queryset it stands for.
 
 The rows become model instances through Django's own `ModelIterable` (select_related, annotations,
-converters), fed by the compiler the first call prepared.
+converters), fed by the compiler the first call prepared (`all`, `get`); or, for a `values_list` queryset (a
+union too), the tuples it gives (`rows`).
 """
 
 from __future__ import annotations
