@@ -105,6 +105,8 @@ class Prepared(Generic[M]):
         """A copy of the compiled query's compiler answering with the caller's values (None: nothing can match)."""
         if set(values) != set(self._slots):
             raise TypeError(f"prepared read takes {self._slots}, got {tuple(values)}")
+        if any(v is None for v in values.values()):  # Django would write IS NULL, the prepared SQL = NULL
+            raise TypeError(f"prepared read: no value for {[k for k, v in values.items() if v is None]}")
         if any(isinstance(v, int) and not _INT64[0] <= v <= _INT64[1] for v in values.values()):
             return None  # no key is that large; as Django's own lookups, match nothing (SQLite would overflow)
         alias = None

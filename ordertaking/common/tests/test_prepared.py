@@ -71,6 +71,8 @@ def test_a_slot_that_does_not_reach_the_sql_and_values_for_other_slots_are_refus
         Prepared(lambda pk, rep_id: Customer.objects.filter(pk=pk)).get(pk=customer.pk, rep_id=1)
     with pytest.raises(TypeError):
         Prepared(lambda pk: Customer.objects.filter(pk=pk)).get(id=customer.pk)
+    with pytest.raises(TypeError, match="pk"):  # Django would filter IS NULL; the bound SQL could not
+        Prepared(lambda pk: Customer.objects.filter(pk=pk)).get(pk=None)
 
 
 @pytest.mark.django_db(transaction=True)
