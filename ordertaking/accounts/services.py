@@ -132,8 +132,7 @@ def api_token_authenticate(raw: str) -> User | None:
         return None
     # One statement: the token, its user, the user's permissions (direct and through roles) and role
     # names, so the request's permission checks (accounts.backends.RoleBackend) read nothing more.
-    rows = _TOKEN.all(key_hash=ApiToken.hash(raw))
-    token = rows[0] if rows else None
+    token = _TOKEN.first(key_hash=ApiToken.hash(raw))
     now = timezone.now()
     if token is None or not token.user.is_active or token.expires_at <= now:
         return None

@@ -140,6 +140,11 @@ class Prepared(Generic[M]):
         bound = self._bound(values)
         return list(bound[0].results_iter(tuple_expected=True)) if bound is not None else []
 
+    def first(self, **values: Any) -> M | None:
+        """The row, or None (a read by a unique key)."""
+        rows = self.all(**values)
+        return rows[0] if rows else None
+
     def get(self, **values: Any) -> M:
         """The one row, or the model's DoesNotExist (as `QuerySet.get`)."""
         rows = self.all(**values)

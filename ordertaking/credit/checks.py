@@ -69,8 +69,7 @@ def order_credit_facts(order: Order, *, lock: bool = False) -> CreditFacts:
     credit: CustomerCredit | None = None
     first_round = order.approved_total <= 0 or order.approved_at is None  # every hold is of this round
     if first_round:
-        rows = _FIRST_ROUND[lock].all(customer_id=order.customer_id, order_id=order.pk)
-        credit = rows[0] if rows else None
+        credit = _FIRST_ROUND[lock].first(customer_id=order.customer_id, order_id=order.pk)
     if not first_round or (credit is None and lock):  # a later round, or the row's first use
         has_holds = {"order_has_holds": Exists(holds_since_approval(order))}
         credit = (credit_row_locked(order.customer_id, **has_holds) if lock else

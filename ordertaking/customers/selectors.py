@@ -51,8 +51,12 @@ def _own(qs: QuerySet[Customer], user_id: int) -> QuerySet[Customer]:
     return qs.filter(Q(sales_rep_id=user_id) | Q(sales_rep__isnull=True))
 
 
+def _may_see_customers(user: Any) -> bool:
+    return bool(user.is_authenticated and user.has_perm("accounts.customer_view"))
+
+
 def customers_visible(*, user: Any) -> QuerySet[Customer]:
-    if not user.is_authenticated or not user.has_perm("accounts.customer_view"):
+    if not _may_see_customers(user):
         return Customer.objects.none()
     qs = Customer.objects.all()
     return qs if sees_all_customers(user) else _own(qs, user.pk)
@@ -74,11 +78,10 @@ _CUSTOMER_OWN: Prepared[Customer] = Prepared(_own_customer)
 
 def customer_visible_get(*, user: Any, pk: Any) -> Customer | None:
     """The customer `pk` with its sales rep, when `user` may see it (`customers_visible`); else None."""
-    if not str(pk).isdigit() or not user.is_authenticated or not user.has_perm("accounts.customer_view"):
+    if not str(pk).isdigit() or not _may_see_customers(user):
         return None
-    rows = (_CUSTOMER_ANY.all(pk=int(pk)) if sees_all_customers(user) else
-            _CUSTOMER_OWN.all(pk=int(pk), user_id=user.pk))
-    return rows[0] if rows else None
+    return (_CUSTOMER_ANY.first(pk=int(pk)) if sees_all_customers(user) else
+            _CUSTOMER_OWN.first(pk=int(pk), user_id=user.pk))
 
 
 def customer_visible(*, user: Any, customer: Customer) -> bool:

@@ -261,8 +261,7 @@ _BY_CODE: dict[type, Prepared[Any]] = {Region: Prepared(_region_by_code),
 def _by_code(model: Any, code: str | None, *, field: str, message: str) -> Any:
     if code is None or code == "":
         return None
-    rows = _BY_CODE[model].all(code=code.strip())
-    obj = rows[0] if rows else None
+    obj = _BY_CODE[model].first(code=code.strip())
     if obj is None:
         raise ValidationFailed(message, code="unknown_code", field=field)
     return obj

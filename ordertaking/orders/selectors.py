@@ -32,16 +32,19 @@ from .permissions import may_enter_orders, may_view_all
 from .states import OrderState
 
 
+def _lines_and_products() -> QuerySet[OrderLine]:
+    return OrderLine.objects.select_related("product")
+
+
 def lines_with_products() -> Prefetch:
     """The order's lines with their products in one query; `order.lines.all()` then reads the
     cache (Meta.ordering keeps them by position). Services that read the lines more than once in
     a transaction (completeness, snapshot, review facts) prefetch them once with this."""
-    return Prefetch("lines", queryset=OrderLine.objects.select_related("product"))
+    return Prefetch("lines", queryset=_lines_and_products())
 
 
 # The lines of one order with their products, as `lines_with_products()` reads them (Meta.ordering: by position).
-_LINES: Prepared[OrderLine] = Prepared(lambda order_id: OrderLine.objects.select_related("product").filter(
-    order_id=order_id))
+_LINES: Prepared[OrderLine] = Prepared(lambda order_id: _lines_and_products().filter(order_id=order_id))
 
 
 def lines_prefetch(order: Order) -> None:
@@ -172,8 +175,7 @@ def order_get(*, user: Any, number: str, for_detail: bool = False) -> Order:
     """The order by its number (P2.2.c), or NotFound when it does not exist or is not the user's to see."""
     number, scope = (number or "").strip().upper(), _scope(user)
     values = {"number": number, "user_id": user.pk} if scope == "own" else {"number": number}
-    rows = _BY_NUMBER[scope].all(**values) if scope in _BY_NUMBER else []
-    order = rows[0] if rows else None
+    order = _BY_NUMBER[scope].first(**values) if scope in _BY_NUMBER else None
     if order is None:
         raise NotFound(_("No order %(number)s.") % {"number": number}, code="not_found")
     return order
