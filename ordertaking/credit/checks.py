@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Value
 
 from ordertaking.common.findings import Finding
 from ordertaking.common.prepared import Prepared
@@ -61,22 +61,58 @@ def _credit_with_holds(lock: bool) -> Prepared[CustomerCredit]:
 _FIRST_ROUND = {False: _credit_with_holds(False), True: _credit_with_holds(True)}
 
 
-def order_credit_facts(order: Order, *, lock: bool = False) -> CreditFacts:
+def credit_joined(orders: QuerySet[Order], *, lock: bool) -> QuerySet[Order]:
+    """An order's own query (its lock) that also reads the customer's credit row, and whether the order has
+    any hold, in the same statement: `order_credit_facts` then reads nothing more for an order in its first
+    approval round. `lock=True` (the approval): the credit row is locked with the order, FOR UPDATE OF both,
+    so the credit gate checks and moves the very row read here and approvals for one customer are serialised
+    (P5.1). PostgreSQL locks only rows of an inner join: an order whose customer has no credit row yet is not
+    found by the locking query; `credit_row_ensure` the row and ask again."""
+    orders = orders.select_related("customer__credit").annotate(
+        credit_joined=Value(lock), credit_order_has_holds=Exists(CreditHold.objects.filter(order_id=OuterRef("pk"))))
+    if lock:
+        orders = orders.filter(customer__credit__isnull=False).select_for_update(of=("self", "customer__credit"))
+    return orders
+
+
+def credit_row_ensure(customer_id: int) -> None:
+    """The customer's credit row exists (created on first use, as `credit_row_locked` does)."""
+    CustomerCredit.objects.bulk_create([CustomerCredit(customer_id=customer_id)], ignore_conflicts=True)
+
+
+def _joined_credit(order: Order, lock: bool) -> tuple[CustomerCredit | None, bool]:
+    """The credit row and the first round's "has holds" as the order's own query read them (`credit_joined`)."""
+    joined = getattr(order, "credit_joined", None)
+    if joined is None or (lock and not joined):
+        raise RuntimeError("order_credit_facts(joined=True): the order was not read by credit_joined(lock=lock)")
+    # A customer with no credit row: the outer join read none (and the locking query found no order at all).
+    return getattr(order.customer, "credit", None), bool(order.credit_order_has_holds)  # type: ignore[attr-defined]
+
+
+def order_credit_facts(order: Order, *, lock: bool = False, joined: bool = False) -> CreditFacts:
     """One query in the common case: the customer's credit row, with whether the order has holds of this
     approval round (read only when it has). `lock=True` (the approval, under the order's lock) reads the
     row FOR UPDATE, created on first use (`credit_row_locked`), so the credit gate checks and moves the very
-    row read here."""
+    row read here. `joined=True`: the order is the one its `credit_joined` query (with the same `lock`) read just
+    now in this transaction, so the row is in hand (an instance refreshed since keeps the query's columns but not
+    its customer: say so only right after that query)."""
     credit: CustomerCredit | None = None
+    has = False
     first_round = order.approved_total <= 0 or order.approved_at is None  # every hold is of this round
-    if first_round:
-        credit = _FIRST_ROUND[lock].first(customer_id=order.customer_id, order_id=order.pk)
-    if not first_round or (credit is None and lock):  # a later round, or the row's first use
-        has_holds = {"order_has_holds": Exists(holds_since_approval(order))}
-        credit = (credit_row_locked(order.customer_id, **has_holds) if lock else
-                  CustomerCredit.objects.filter(customer_id=order.customer_id).annotate(**has_holds).first())
+    if joined:  # the order's own query read the row (locked, if asked)
+        credit, has = _joined_credit(order, lock)
+        if not first_round and credit is not None and credit.is_evaluated:
+            has = holds_since_approval(order).exists()
+    else:
+        if first_round:
+            credit = _FIRST_ROUND[lock].first(customer_id=order.customer_id, order_id=order.pk)
+        if not first_round or (credit is None and lock):  # a later round, or the row's first use
+            has_holds = {"order_has_holds": Exists(holds_since_approval(order))}
+            credit = (credit_row_locked(order.customer_id, **has_holds) if lock else
+                      CustomerCredit.objects.filter(customer_id=order.customer_id).annotate(**has_holds).first())
+        has = bool(credit is not None and credit.order_has_holds)  # type: ignore[attr-defined]  # annotated above
     if credit is None or not credit.is_evaluated:
         return CreditFacts(credit=credit, guarantee_ok=False, allowance=Decimal("0"), open_hold=False)
-    has = credit.order_has_holds  # type: ignore[attr-defined]  # the annotation above
     holds = list(holds_since_approval(order).order_by("-created_at", "-id")) if has else []
     return CreditFacts(
         credit=credit,

@@ -369,8 +369,8 @@ def _lock_queryset(**annotations: Any) -> QuerySet[Order]:
 
 
 _LOCK: Prepared[Order] = Prepared(lambda pk: _lock_queryset().filter(pk=pk))
-# The submission's lock, per set of the caller's columns (a function returning them, the same on every call).
-_SUBMISSION_LOCKS: dict[Callable[[], Mapping[str, Any]] | None, Prepared[Order]] = {}
+# The submission's lock, per shape the caller gives its query (a function, the same on every call).
+_SUBMISSION_LOCKS: dict[Callable[[QuerySet[Order]], QuerySet[Order]] | None, Prepared[Order]] = {}
 
 
 def _lock(order: Order) -> Order:
@@ -379,15 +379,15 @@ def _lock(order: Order) -> Order:
     return locked
 
 
-def _submission_lock(order: Order, annotations: Callable[[], Mapping[str, Any]] | None) -> Order:
-    prepared = _SUBMISSION_LOCKS.get(annotations)
+def _submission_lock(order: Order, shape: Callable[[QuerySet[Order]], QuerySet[Order]] | None) -> Order:
+    prepared = _SUBMISSION_LOCKS.get(shape)
     if prepared is None:
         def build(pk: int) -> QuerySet[Order]:
             latest = OrderRevision.objects.filter(order_id=OuterRef("pk")).order_by("-revision").values("revision")
-            return _lock_queryset(latest_revision=Subquery(latest[:1]),
-                                  **(annotations() if annotations else {})).filter(pk=pk)
+            rows = _lock_queryset(latest_revision=Subquery(latest[:1]))
+            return (shape(rows) if shape else rows).filter(pk=pk)
 
-        prepared = _SUBMISSION_LOCKS[annotations] = Prepared(build)
+        prepared = _SUBMISSION_LOCKS[shape] = Prepared(build)
     locked = prepared.get(pk=order.pk)
     head_adopt(locked)
     return locked
@@ -579,15 +579,16 @@ def _amend_lines(order: Order, wanted: list[Mapping[str, Any]], floors: Mapping[
 
 
 def order_submission_record(*, order: Order, actor: User, verb: str = "submit",
-                            annotations: Callable[[], Mapping[str, Any]] | None = None) -> Order:
+                            shape: Callable[[QuerySet[Order]], QuerySet[Order]] | None = None) -> Order:
     """The orders half of submitting for review (P2.2.a): only a complete order; freezes the
     revision the reviewer sees and moves the order to SUBMITTED. The hand-off to review (P2.2 →
     P2.3) is `review.services.order_submit`, which calls this inside its transaction and then runs
-    the review's checks and the credit check: call that one, not this."""
+    the review's checks and the credit check: call that one, not this. `shape`: what the caller adds to the
+    order's locking query to read in the same statement (review's facts, the customer's credit row)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("order_submission_record runs inside review.services.order_submit's transaction")
     with transaction.atomic(savepoint=False):
-        order = _submission_lock(order, annotations)
+        order = _submission_lock(order, shape)
         if not is_responsible(order, actor):
             raise PermissionDenied(_("You may not submit this order."))
         if verb not in ("submit", "change"):

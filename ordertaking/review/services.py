@@ -21,7 +21,7 @@ from ordertaking.audit.services import event_record, head_adopt, head_annotation
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
 from ordertaking.common.prepared import Prepared
-from ordertaking.credit.checks import CreditFacts, order_credit_facts
+from ordertaking.credit.checks import CreditFacts, credit_joined, credit_row_ensure, order_credit_facts
 from ordertaking.credit.services import credit_holds_close, credit_order_gate, credit_submission_check
 from ordertaking.customers.models import Customer
 from ordertaking.legal.checks import UNREAD, legal_annotations
@@ -115,8 +115,11 @@ def review_findings_refresh(*, order: Order, actor: Any, credit_facts: CreditFac
     return findings
 
 
-def _submission_facts() -> dict[str, Any]:
-    return {**customer_annotations(), **legal_annotations(threshold_only=True)}
+def _submission_query(orders: QuerySet[Order]) -> QuerySet[Order]:
+    """The submission's lock also reads the customer's review facts, the legal threshold and the customer's
+    credit row (not locked: submission only reads it)."""
+    return credit_joined(orders.annotate(**customer_annotations(), **legal_annotations(threshold_only=True)),
+                         lock=False)
 
 
 def order_submit(*, order: Order, actor: Any, verb: str = "submit") -> Order:
@@ -127,9 +130,9 @@ def order_submit(*, order: Order, actor: Any, verb: str = "submit") -> Order:
     above orders and credit, so neither of them calls up (docs/conventions.md). `verb="change"`: an
     approved order's change after approval goes through the same review (amendments, P2.3 again)."""
     with transaction.atomic():
-        # The order's lock reads the customer's review facts and the legal threshold in the same statement.
-        order = order_submission_record(order=order, actor=actor, verb=verb, annotations=_submission_facts)
-        credit_facts = order_credit_facts(order)  # read once, for the review's findings and the hold
+        # The order's lock reads the customer's review facts, the legal threshold and credit in the same statement.
+        order = order_submission_record(order=order, actor=actor, verb=verb, shape=_submission_query)
+        credit_facts = order_credit_facts(order, joined=True)  # read by the lock: for the findings and the hold
         # P5.3: a flagged revision waits for the legal opinion (the lines and the customer are in hand).
         opened = legal_review_open(order=order, actor=actor, individual=order.customer.kind == Customer.Kind.INDIVIDUAL,
                                    lines=order_lines(order))
@@ -191,16 +194,29 @@ def _approval_annotations(actor_id: int) -> dict[str, Any]:
     }
 
 
-# The approval's lock with everything it reads: built and compiled once per process (common/prepared.py).
+# The approval's lock with everything it reads, the customer's credit row locked with the order: built and
+# compiled once per process (common/prepared.py).
 _APPROVAL_LOCK: Prepared[Order] = Prepared(
-    lambda pk, actor_id: _lock_queryset().annotate(**_approval_annotations(actor_id)).filter(pk=pk))
+    lambda pk, actor_id: credit_joined(_lock_queryset().annotate(**_approval_annotations(actor_id)),
+                                       lock=True).filter(pk=pk))
+
+
+def _approval_lock(order: Order, actor: Any) -> Order:
+    locked = _APPROVAL_LOCK.first(pk=order.pk, actor_id=actor.pk)
+    if locked is None:  # no such order, or its customer's credit row's first use (credit_joined)
+        customer_id = Order.objects.filter(pk=order.pk).values_list("customer_id", flat=True).first()
+        if customer_id is None:
+            raise Order.DoesNotExist("Order matching query does not exist.")
+        credit_row_ensure(customer_id)
+        locked = _APPROVAL_LOCK.get(pk=order.pk, actor_id=actor.pk)
+    return locked
 
 
 def order_approve(*, order: Order, actor: Any, opinion: str = "") -> Order:
     """审核通过 (P2.3.c): only with no open blocking finding, or each covered by a granted 特批."""
     _require(actor, "order_review", _("Only the order processing center reviews orders."))
     with transaction.atomic():
-        locked = _APPROVAL_LOCK.get(pk=order.pk, actor_id=actor.pk)
+        locked = _approval_lock(order, actor)
         head_adopt(locked)
         _check_reviewer_sod(locked, actor)
         target = check_move(locked.state, "approve")
@@ -208,8 +224,8 @@ def order_approve(*, order: Order, actor: Any, opinion: str = "") -> Order:
         # P2.3.a/b: re-run the checks under the lock; the catalog may have changed since submit. The lines
         # are read once (with their products) for the checks and for what the approval hands on.
         lines_prefetch(locked)
-        # P5.1: the customer's credit row, locked now, is what the findings read and the gate moves.
-        credit_facts = order_credit_facts(locked, lock=True)
+        # P5.1: the customer's credit row, locked with the order, is what the findings read and the gate moves.
+        credit_facts = order_credit_facts(locked, lock=True, joined=True)
         findings = review_findings_refresh(order=locked, actor=actor, credit_facts=credit_facts,
                                            stored=locked.findings_stored)  # type: ignore[attr-defined]
         # Special approvals matter only where a finding blocks; without one there is nothing to cover.

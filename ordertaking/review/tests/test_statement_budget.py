@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 # Statements per step on PostgreSQL (an audit event is one statement there, two on SQLite), transaction
 # control (BEGIN, COMMIT, SAVEPOINT, RELEASE) not counted. This order (a motor made to order, so approval
 # also plans its production order and tells the assigned people) costs more at approval than W1's.
-BUDGET = {"create": 6, "submit": 9, "approve": 19}
+BUDGET = {"create": 6, "submit": 8, "approve": 18}
 EVENTS = {"create": 1, "submit": 1, "approve": 4}  # audit events written by each step
 
 
