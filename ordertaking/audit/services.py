@@ -4,10 +4,22 @@ Each event is appended to the hash chain of its record's stream (chain.py). Only
 stream's head row is locked, so writers to different records never wait on each other;
 the event time is the database's clock, read while the head is locked, so times within
 a stream never run backwards whatever the application servers' clocks say.
+
+Two ways to spend fewer statements on the same chain (issue 14):
+- `stream_new`: a service that created the record in this transaction, and read the database clock with a
+  statement of its own (`db_clock_sql`), declares the record's stream new; its first event then creates the
+  stream's head in the statement that inserts the event (an upsert that also takes the head's row lock).
+- `events_batched`: inside the block the events are chained in Python and queued; when the block ends they
+  are written, with every head they move, in one statement on PostgreSQL, and only if every head is still
+  where it was read (otherwise event by event, each head read again under its lock, as `_append` does).
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,22 +39,34 @@ def subject_key(subject: models.Model) -> tuple[str, str]:
     return subject._meta.label_lower, str(subject.pk)
 
 
+# The database's clock, as an expression of a statement run with parameters (hence %%).
+_DB_CLOCK = {"postgresql": "clock_timestamp()", "sqlite": "strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now')"}
+
 # Take (or create) the stream's head row, locked until commit, and read the database clock.
 # An upsert that "updates" the row takes the row lock in the same statement that creates it.
 _HEAD_LOCK = {
-    "postgresql": ("INSERT INTO audit_streamhead (stream, seq, hash, sealed_seq, sealed_hash) "
-                   "VALUES (%s, 0, '', 0, '') ON CONFLICT (stream) DO UPDATE SET stream = EXCLUDED.stream "
-                   "RETURNING seq, hash, clock_timestamp()"),
-    "sqlite": ("INSERT INTO audit_streamhead (stream, seq, hash, sealed_seq, sealed_hash) "
-               "VALUES (%s, 0, '', 0, '') ON CONFLICT (stream) DO UPDATE SET stream = excluded.stream "
-               "RETURNING seq, hash, strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now')"),
+    vendor: ("INSERT INTO audit_streamhead (stream, seq, hash, sealed_seq, sealed_hash) "
+             "VALUES (%s, 0, '', 0, '') ON CONFLICT (stream) DO UPDATE SET stream = excluded.stream "
+             f"RETURNING seq, hash, {clock}")
+    for vendor, clock in _DB_CLOCK.items()
 }
 
 
-def _db_time(value: Any) -> datetime:
+def db_clock_sql() -> str | None:
+    """The database clock the heads' lock reads, as an SQL expression for a service's own statement (one run
+    with parameters: `%` written `%%`), so the service can hand it to `stream_new`; None on a database without
+    one (then the first event reads it under the head's lock, as always). Its value goes through `db_time`."""
+    return _DB_CLOCK.get(connection.vendor)
+
+
+def db_time(value: Any) -> datetime:
+    """A value of `db_clock_sql()` as an aware datetime."""
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     return datetime.strptime(str(value), "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=UTC)
+
+
+_db_time = db_time
 
 
 def _head_lock(stream: str) -> tuple[int, str, datetime]:
@@ -77,15 +101,37 @@ def _held_head(stream: str) -> tuple[int, str, datetime] | None:
     return seq, prev_hash, now
 
 
-def _hold(stream: str, seq: int, head_hash: str, now: datetime) -> None:
+def _marker() -> Callable[[], None]:
+    """A no-op on-commit callback: while it is among the connection's on-commit callbacks, what was
+    registered with it belongs to the transaction (not to a committed one, nor to a rolled-back savepoint)."""
     def marker() -> None:
         return None
 
     transaction.on_commit(marker)
+    return marker
+
+
+def _hold(stream: str, seq: int, head_hash: str, now: datetime) -> None:
     held = _held.setdefault(id(connection.connection), {})
     if len(held) > 256:  # streams of finished transactions: their markers are gone, drop them
         held.clear()
-    held[stream] = (seq, head_hash, now, marker)
+    held[stream] = (seq, head_hash, now, _marker())
+
+
+def stream_new(subject: models.Model, now: datetime | None) -> None:
+    """Declare `subject` created in this transaction, `now` being the database clock (`db_clock_sql`) read in
+    it: the subject's first event creates its stream's head in the statement that inserts the event, instead
+    of locking a new head first. Nothing when `now` is None or a head of the stream is held already.
+
+    A declaration that is wrong (the stream exists: an id used again) costs a statement, never a fork: the
+    insert creates the head only where there is none or it is empty, and otherwise the head is read again
+    under its lock. The clock must be the database's, read after any event of this stream could have been
+    committed (a new record has none): events' times within a stream never run backwards."""
+    if now is None or not connection.in_atomic_block:
+        return
+    stream = chain.stream_of(*subject_key(subject))
+    if _held_head(stream) is None:
+        _hold(stream, 0, "", now)
 
 
 def head_annotations(model: type[models.Model]) -> dict[str, Any]:
@@ -117,23 +163,48 @@ def head_adopt(subject: models.Model) -> None:
 _PG_APPEND = ("WITH head AS (UPDATE audit_streamhead SET seq = %s, hash = %s "
               "WHERE stream = %s AND seq = %s AND hash = %s RETURNING 1) "
               "INSERT INTO audit_auditevent ({cols}) SELECT {params} FROM head RETURNING id")
+# A stream's first event: the head is created, or moved from empty, by an upsert that takes its row lock as the
+# head's lock does; a head that exists and is not empty stays as it is (the WHERE), and nothing is inserted.
+_HEAD_START = ("INSERT INTO audit_streamhead (stream, seq, hash, sealed_seq, sealed_hash) VALUES (%s, %s, %s, 0, '') "
+               "ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq, hash = excluded.hash "
+               "WHERE audit_streamhead.seq = 0 AND audit_streamhead.hash = '' RETURNING 1")
+_PG_START = ("WITH head AS (" + _HEAD_START + ") "
+             "INSERT INTO audit_auditevent ({cols}) SELECT {params} FROM head RETURNING id")
+
+
+def _event_fields() -> list[Any]:
+    return [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+
+
+def _columns(fields: list[Any]) -> str:
+    return ", ".join(connection.ops.quote_name(f.column or f.name) for f in fields)
 
 
 def _insert_with_head(event: AuditEvent, prev_seq: int) -> bool:
     """Move the stream's head from (prev_seq, event.prev_hash) to the event and insert the event; False,
-    with nothing written, when the head is not where the caller read it."""
+    with nothing written, when the head is not where the caller read it. A first event (from (0, "")) creates
+    the head if there is none (`stream_new`)."""
+    start = prev_seq == 0 and event.prev_hash == ""
     if connection.vendor != "postgresql":
-        moved = StreamHead.objects.filter(stream=event.stream, seq=prev_seq, hash=event.prev_hash).update(
-            seq=event.seq, hash=event.hash)
+        if start and connection.vendor == "sqlite":
+            with connection.cursor() as cur:
+                cur.execute(_HEAD_START, [event.stream, event.seq, event.hash])
+                moved = 1 if cur.fetchone() is not None else 0
+        else:
+            if start:
+                StreamHead.objects.get_or_create(stream=event.stream)
+            moved = StreamHead.objects.filter(stream=event.stream, seq=prev_seq, hash=event.prev_hash).update(
+                seq=event.seq, hash=event.hash)
         if moved == 1:
             event.save(force_insert=True)
         return moved == 1
-    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
-    sql = _PG_APPEND.format(cols=", ".join(connection.ops.quote_name(f.column or f.name) for f in fields),
-                            params=", ".join(["%s"] * len(fields)))
+    fields = _event_fields()
+    sql = (_PG_START if start else _PG_APPEND).format(cols=_columns(fields), params=", ".join(["%s"] * len(fields)))
     values = [f.get_db_prep_save(f.pre_save(event, True), connection) for f in fields]
+    head: list[Any] = [event.stream, event.seq, event.hash] if start else [
+        event.seq, event.hash, event.stream, prev_seq, event.prev_hash]
     with connection.cursor() as cur:
-        cur.execute(sql, [event.seq, event.hash, event.stream, prev_seq, event.prev_hash, *values])
+        cur.execute(sql, [*head, *values])
         row = cur.fetchone()
     if row is None:
         return False
@@ -157,10 +228,29 @@ def _append(*, subject_type: str, subject_id: str, at: datetime | None = None, *
     """Append one event to its stream's chain. `at` is for test factories only: services never pass it.
 
     Statements: the first event of a stream in a transaction locks its head (one upsert, which also reads
-    the database clock), unless the caller's lock of the record read it (`head_adopt`); later ones reuse
-    what was read. Then one statement moves the head and inserts the
-    event on PostgreSQL (two elsewhere), and only if the head is still where it was read."""
+    the database clock), unless the caller's lock of the record read it (`head_adopt`) or the record is new
+    (`stream_new`); later ones reuse what was read. Then one statement moves the head and inserts the
+    event on PostgreSQL (two elsewhere), and only if the head is still where it was read. Inside
+    `events_batched` the event is queued instead (a stream's first event, from an empty head, is not)."""
     stream = chain.stream_of(subject_type, subject_id)
+    batch = _batch_open()
+    if batch is None:
+        return _append_now(stream, at, subject_type, subject_id, fields)
+    batch.quiet += 1
+    try:
+        head = _queued_head(batch, stream) or _held_head(stream) or _head_lock(stream)
+        if head[0] == 0:
+            return _append_now(stream, at, subject_type, subject_id, fields)
+        event = _chained(stream, head, at, subject_type, subject_id, fields)
+        batch.queue.append(_Queued(event, head[2], at, {"subject_type": subject_type, "subject_id": subject_id,
+                                                        **fields}, _marker()))
+        return event
+    finally:
+        batch.quiet -= 1
+
+
+def _append_now(stream: str, at: datetime | None, subject_type: str, subject_id: str,
+                fields: dict[str, Any]) -> AuditEvent:
     held = _held_head(stream)
     head = held or _head_lock(stream)
     event = _chained(stream, head, at, subject_type, subject_id, fields)
@@ -176,11 +266,200 @@ def _append(*, subject_type: str, subject_id: str, at: datetime | None = None, *
     return event
 
 
+# --- several events, one statement ----------------------------------------------------------------------
+
+@dataclass
+class _Queued:
+    event: AuditEvent
+    now: datetime  # the clock of the head the event was chained onto: later events of the stream take it too
+    at: datetime | None  # a test factory's time, kept if the event is chained again
+    fields: dict[str, Any]  # what `_append` was given, to chain the event again
+    marker: Callable[[], None]  # gone from the on-commit callbacks: a savepoint rollback undid the event
+
+
+@dataclass
+class _Batch:
+    depth: int = 0
+    queue: list[_Queued] = field(default_factory=list)
+    quiet: int = 0  # > 0 while the audit layer runs its own statements: the guard lets them through
+
+
+_local = threading.local()
+
+
+def _batch_open() -> _Batch | None:
+    batch: _Batch | None = getattr(_local, "batch", None)
+    return batch if batch is not None and batch.depth > 0 else None
+
+
+def _live(batch: _Batch) -> list[_Queued]:
+    """The queued events no savepoint rollback undid, in the order they were recorded."""
+    if not batch.queue:
+        return []
+    pending = {id(entry[1]) for entry in connection.run_on_commit}
+    return [q for q in batch.queue if id(q.marker) in pending]
+
+
+def _queued_head(batch: _Batch, stream: str) -> tuple[int, str, datetime] | None:
+    for q in reversed(_live(batch)):
+        if q.event.stream == stream:
+            return q.event.seq, q.event.hash, q.now
+    return None
+
+
+@contextmanager
+def events_batched() -> Iterator[None]:
+    """Inside the block `event_record` chains each event and queues it; when the block ends normally the
+    queue is written in one statement on PostgreSQL (a statement per stream elsewhere). Re-entrant: only the
+    outermost block writes. Open it inside the transaction of the events (`with transaction.atomic(),
+    events_batched():`); outside a block `event_record` writes at once, as always.
+
+    - An event returned inside the block has no pk until the block ends (nothing here reads it).
+    - A statement that reads or writes the audit tables, and a savepoint, first write what is queued: a read
+      of the log inside the block (a timeline, a segregation-of-duties check) misses no event, and a queued
+      event is always written at the savepoint level it was recorded at.
+    - An exception out of the block writes nothing, and the transaction that holds the block is then rolled
+      back even if someone catches the exception: a change never commits without its event.
+    - A head that moved since this transaction read it (raw SQL) fails the statement as a whole; the events
+      are then written one by one, each head read again under its lock."""
+    if not connection.in_atomic_block:
+        raise AuditOutsideTransaction("events_batched: open the block inside transaction.atomic()")
+    batch = _batch_open()
+    if batch is not None:
+        batch.depth += 1
+        try:
+            yield
+        finally:
+            batch.depth -= 1
+        return
+    batch = _local.batch = _Batch(depth=1)
+    try:
+        with connection.execute_wrapper(_guard):
+            try:
+                yield
+            except BaseException:
+                if _live(batch):
+                    transaction.set_rollback(True)
+                raise
+            if connection.needs_rollback:
+                return  # the transaction is rolled back at the end of its atomic block: nothing to write
+            if not connection.in_atomic_block:
+                raise AuditOutsideTransaction("events_batched: the transaction ended inside the block")
+            _flush(batch)
+    finally:
+        batch.depth = 0
+        batch.queue.clear()
+        _local.batch = None
+
+
+def _guard(execute: Callable[..., Any], sql: Any, params: Any, many: bool, context: dict[str, Any]) -> Any:
+    batch = _batch_open()
+    if (batch is not None and batch.queue and not batch.quiet and isinstance(sql, str)
+            and (sql.startswith("SAVEPOINT") or "audit_auditevent" in sql or "audit_streamhead" in sql)):
+        _flush(batch)
+    return execute(sql, params, many, context)
+
+
+def _flush(batch: _Batch) -> None:
+    """Write the queued events: in one statement that moves every head they touch (PostgreSQL), only if every
+    head is where its first queued event was chained onto; what could not be written so is chained again."""
+    live = _live(batch)
+    batch.queue.clear()
+    if not live:
+        return
+    streams: dict[str, list[_Queued]] = {}
+    for q in live:
+        streams.setdefault(q.event.stream, []).append(q)
+    batch.quiet += 1
+    try:
+        # Defensive: each stream's queued events are one run of its chain (a savepoint's rollback undoes
+        # the end of a run, never its middle); a run that is not is chained again, never written as it is.
+        again = {s for s, qs in streams.items()
+                 if any(b.event.seq != a.event.seq + 1 or b.event.prev_hash != a.event.hash
+                        for a, b in zip(qs, qs[1:], strict=False))}
+        ready = {s: qs for s, qs in streams.items() if s not in again}
+        if ready:
+            again |= (_write_pg if connection.vendor == "postgresql" else _write_orm)(ready)
+        for stream, qs in ready.items():
+            if stream not in again:
+                _hold(stream, qs[-1].event.seq, qs[-1].event.hash, qs[-1].now)
+        held = _held.get(id(connection.connection), {})
+        for stream in again:
+            held.pop(stream, None)  # its head is read again, under its lock
+        for q in live:
+            if q.event.stream in again:
+                _chain_again(q)
+    finally:
+        batch.quiet -= 1
+
+
+def _chain_again(q: _Queued) -> None:
+    """Write a queued event as `_append` writes one outside a batch, onto the head as it is now; the object
+    the caller got back becomes the event as written."""
+    fields = dict(q.fields)
+    subject_type, subject_id = fields.pop("subject_type"), fields.pop("subject_id")
+    written = _append_now(q.event.stream, q.at, subject_type, subject_id, fields)
+    for name in ("seq", "prev_hash", "hash", "at", "pk"):
+        setattr(q.event, name, getattr(written, name))
+    q.event._state.adding = False
+
+
+# PostgreSQL, one statement: lock the heads that are where the queue expects them (FOR UPDATE returns a row's
+# newest version, after waiting for its writer), move them only if all are (a data-modifying CTE always runs, so
+# the UPDATE itself must check it: no head moves alone), and insert the events only if every head moved.
+_PG_BATCH = (
+    "WITH m (stream, from_seq, from_hash, to_seq, to_hash) AS ("
+    "SELECT * FROM UNNEST(%s::varchar[], %s::bigint[], %s::varchar[], %s::bigint[], %s::varchar[])), "
+    "locked AS (SELECT h.stream FROM audit_streamhead h JOIN m ON h.stream = m.stream AND h.seq = m.from_seq "
+    "AND h.hash = m.from_hash FOR UPDATE OF h), "
+    "head AS (UPDATE audit_streamhead h SET seq = m.to_seq, hash = m.to_hash FROM m WHERE h.stream = m.stream "
+    "AND h.seq = m.from_seq AND h.hash = m.from_hash AND (SELECT count(*) FROM locked) = %s RETURNING 1) "
+    "INSERT INTO audit_auditevent ({cols}) SELECT * FROM UNNEST({arrays}) "
+    "WHERE (SELECT count(*) FROM head) = %s RETURNING id, stream, seq")
+
+
+def _write_pg(streams: dict[str, list[_Queued]]) -> set[str]:
+    fields = _event_fields()
+    # Without the length (varchar, not varchar(150)[]): a cast to varchar(n) would cut, not refuse (as Django's
+    # own UNNEST insert).
+    sql = _PG_BATCH.format(cols=_columns(fields), arrays=", ".join(
+        f"%s::{f.db_type(connection).split('(')[0]}[]" for f in fields))
+    heads = [(s, qs[0].event.seq - 1, qs[0].event.prev_hash, qs[-1].event.seq, qs[-1].event.hash)
+             for s, qs in streams.items()]
+    events = [q.event for qs in streams.values() for q in qs]
+    columns = [[f.get_db_prep_save(f.pre_save(e, True), connection) for e in events] for f in fields]
+    with connection.cursor() as cur:
+        cur.execute(sql, [*map(list, zip(*heads, strict=True)), len(heads), *columns, len(heads)])
+        rows = cur.fetchall()
+    if len(rows) != len(events):  # nothing written (a head was not where it was read)
+        return set(streams)
+    ids = {(stream, int(seq)): pk for pk, stream, seq in rows}
+    for e in events:
+        e.pk = ids[(e.stream, e.seq)]
+        e._state.adding = False
+    return set()
+
+
+def _write_orm(streams: dict[str, list[_Queued]]) -> set[str]:
+    """Other databases: a statement per stream moves its head, one more inserts its events."""
+    again: set[str] = set()
+    for stream, qs in streams.items():
+        first, last = qs[0].event, qs[-1].event
+        moved = StreamHead.objects.filter(stream=stream, seq=first.seq - 1, hash=first.prev_hash).update(
+            seq=last.seq, hash=last.hash)
+        if moved != 1:
+            again.add(stream)
+            continue
+        AuditEvent.objects.bulk_create([q.event for q in qs])
+    return again
+
+
 def event_record(*, actor: Any, action: str, subject: models.Model, clause: str = "",
                  before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
                  message: str = "", label: str | None = None, actor_name: str = "") -> AuditEvent:
     """`actor_name` names an actor who is no user (audit.labels.CUSTOMER_ACTOR: the customer through
-    their private link); with a user as `actor` it is ignored."""
+    their private link); with a user as `actor` it is ignored. Inside `events_batched` the event returned
+    has its pk only once the block has written it."""
     if not connection.in_atomic_block:
         raise AuditOutsideTransaction(f"{action}: call event_record inside transaction.atomic()")
     subject_type, subject_id = subject_key(subject)
