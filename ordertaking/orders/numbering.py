@@ -9,10 +9,12 @@ sequence has no duplicates and no gaps.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from django.db import connection
 from django.utils import timezone
+
+from ordertaking.audit.services import db_clock_sql, db_time
 
 NUMBER_RE = re.compile(r"^SO(\d{8})-(\d{4,})$")
 
@@ -39,15 +41,22 @@ def business_day() -> date:
 
 def next_number(day: date | None = None) -> str:
     """Take the next number for `day`. Must run inside the order's transaction."""
+    return next_number_at(day)[0]
+
+
+def next_number_at(day: date | None = None) -> tuple[str, datetime | None]:
+    """`next_number`, and the database's clock read by the same statement (None where the audit layer reads
+    none): the new order's audit stream starts at it (audit.services.stream_new)."""
     if not connection.in_atomic_block:
         raise RuntimeError("next_number must run inside the transaction that saves the order")
     day = day or business_day()
     table = "orders_ordernumbercounter"
+    clock = db_clock_sql()
     with connection.cursor() as cur:
         cur.execute(
             f"INSERT INTO {table} (day, last) VALUES (%s, 1) "
-            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last, {clock or 'NULL'}",
             [day],
         )
-        seq = cur.fetchone()[0]
-    return format_number(day, seq)
+        seq, now = cur.fetchone()
+    return format_number(day, seq), db_time(now) if clock else None

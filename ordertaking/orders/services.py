@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
-from ordertaking.audit.services import event_record, head_adopt, head_annotations
+from ordertaking.audit.services import event_record, head_adopt, head_annotations, stream_new
 from ordertaking.catalog.models import DEFAULT_TAX_RATE, PaymentMethod, Product, Region, TaxRate
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
@@ -314,8 +314,8 @@ def order_create(*, actor: User, customer: Customer, sales_rep: User | None = No
     with transaction.atomic():
         # P2.2.c: the number is taken in the transaction that inserts the order, so a rollback
         # gives it back and the day's sequence stays gap-free.
-        order = Order(number=numbering.next_number(), entered_by=actor, state=OrderState.DRAFT,
-                      total_amount=total, **header)
+        number, clock = numbering.next_number_at()
+        order = Order(number=number, entered_by=actor, state=OrderState.DRAFT, total_amount=total, **header)
         order.net_total, order.tax_total, _total = vat_totals((ln.net_amount, ln.tax_amount) for ln in built)
         _check_terms(order)
         if rep is not None:
@@ -323,6 +323,7 @@ def order_create(*, actor: User, customer: Customer, sales_rep: User | None = No
         else:  # the customer's rep, else whoever enters it (by id: no query for the user row)
             order.sales_rep_id = customer.sales_rep_id or actor.pk
         order.save()
+        stream_new(order, clock)  # the order's first event creates its audit stream (the clock: the database's)
         _save_lines(order, built)
         event_record(actor=actor, action="order.created", subject=order, clause="P2.2.c",
                      after={"number": order.number, "customer": str(customer), "lines": len(built),
