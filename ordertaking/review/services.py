@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ordertaking.audit.services import event_record, head_adopt, head_annotations
+from ordertaking.audit.services import event_record, events_batched, head_adopt, head_annotations
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
 from ordertaking.common.prepared import Prepared
@@ -215,7 +215,7 @@ def _approval_lock(order: Order, actor: Any) -> Order:
 def order_approve(*, order: Order, actor: Any, opinion: str = "") -> Order:
     """审核通过 (P2.3.c): only with no open blocking finding, or each covered by a granted 特批."""
     _require(actor, "order_review", _("Only the order processing center reviews orders."))
-    with transaction.atomic():
+    with transaction.atomic(), events_batched():  # its events (credit, approval, tasks ...): one statement
         locked = _approval_lock(order, actor)
         head_adopt(locked)
         _check_reviewer_sod(locked, actor)
