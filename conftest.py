@@ -32,6 +32,8 @@ def pytest_configure(config):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Every prepared read (common/prepared.py) is checked against the queryset it stands for, in every test.
     settings.ORDERTAKING_PREPARED_CHECK = True
+    # Every hit of the reference data cache (common/refdata.py) is compared with a fresh read, in every test.
+    settings.ORDERTAKING_REFDATA_CHECK = True
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -44,3 +44,23 @@ def pdf_font(app_configs: Any = None, **kwargs: Any) -> list[Error]:
         return [Error(e.problem, hint=FONT_HINT, id="ordertaking.E002")]
     problem = font_outline_problem(path, index)
     return [Error(problem, hint=FONT_HINT, id="ordertaking.E002")] if problem else []
+
+
+@register("refdata")
+def refdata_triggers(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    """The cached reference data (common/refdata.py) is trusted only while triggers move its version: without
+    one, a calendar day, an assignment rule or a department member changed there goes unseen by the approvals
+    of running processes until the next change elsewhere moves the version. A warning, not an error: new code
+    that changes the triggers finds them out of date until its `migrate`, which the check must not block."""
+    from .refdata import refdata_triggers_missing
+
+    try:
+        missing = refdata_triggers_missing()
+    except Exception:  # noqa: BLE001 - no database to look at: a check must not break unrelated commands
+        return []
+    if not missing:
+        return []
+    return [Warning("The reference data version is not moved by triggers on every table it covers: missing, "
+                    "disabled or out of date " + ", ".join(missing) + ".",
+                    hint="Run `ordertaking migrate`: it re-creates them and moves the version.",
+                    id="ordertaking.W002")]

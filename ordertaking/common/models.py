@@ -20,3 +20,19 @@ class DocumentCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series}: {self.last}"
+
+
+class RefDataVersion(models.Model):
+    """The version of the reference data read at every order (the working calendar, the assignment rules, who
+    is in a department): one row, moved by database triggers on the tables that data comes from, so a process
+    may keep what it read until the row moves (common/refdata.py). Never written by the application."""
+
+    key = models.CharField(max_length=20, primary_key=True)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reference data version")
+        verbose_name_plural = _("reference data versions")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.n}"

@@ -15,3 +15,11 @@ class FulfilmentConfig(AppConfig):
         from .services import order_tasks_create
 
         approval_handler_add(order_tasks_create)
+        # The calendar and the active rules are read once per process behind the reference data version
+        # (common/refdata.py); a rule's round-robin pointer moves at every order and is read under its lock.
+        from ordertaking.common.refdata import refdata_source_add
+
+        from .models import AssignmentRule, Holiday
+
+        refdata_source_add(Holiday)
+        refdata_source_add(AssignmentRule, ignore=("last_assignee",))
