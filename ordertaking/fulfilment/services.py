@@ -25,6 +25,7 @@ from ordertaking.catalog.models import Category, Region
 from ordertaking.common.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from ordertaking.common.prepared import Prepared
 from ordertaking.common.progress import FirstApproval, order_progress_changed
+from ordertaking.common.refdata import refdata_cached, refdata_models
 from ordertaking.notifications.selectors import role_members
 from ordertaking.notifications.services import notify
 from ordertaking.ops.jobs import job_register, job_run, run_item
@@ -75,13 +76,18 @@ class Calendar:
 _CALENDAR: Prepared[Holiday] = Prepared(lambda: Holiday.objects.only("date", "kind").order_by())
 
 
-def calendar_load() -> Calendar:
-    """The maintained calendar (a few dozen rows a year: read whole)."""
+def _calendar_read() -> Calendar:
     holidays: set[date] = set()
     workdays: set[date] = set()
     for day in _CALENDAR.all():
         (workdays if day.kind == Holiday.Kind.WORKDAY else holidays).add(day.date)
     return Calendar(frozenset(holidays), frozenset(workdays))
+
+
+def calendar_load() -> Calendar:
+    """The maintained calendar (a few dozen rows a year: read whole). Inside an approval, read once per process
+    and reference data version (common/refdata.py; apps.py names the table)."""
+    return refdata_cached("fulfilment.calendar", _calendar_read)
 
 
 def _require(actor: Any, capability: str, message: str) -> None:
@@ -233,8 +239,11 @@ def _live_load(user_ids: Iterable[int]) -> dict[int, int]:
                 .values("assignee_id").annotate(n=Count("id")).values_list("assignee_id", "n"))
 
 
-# Read at every approval (P2.4.a): compiled once per process (common/prepared.py).
-_ACTIVE_RULES: Prepared[AssignmentRule] = Prepared(lambda: AssignmentRule.objects.filter(active=True).order_by("id"))
+# Read at every approval (P2.4.a): compiled once per process (common/prepared.py), and inside an approval kept
+# per process behind the reference data version (common/refdata.py). Without the round-robin pointer, which
+# moves at every order without moving the version: round robin reads it again under the rule's lock.
+_ACTIVE_RULES: Prepared[AssignmentRule] = Prepared(
+    lambda: AssignmentRule.objects.filter(active=True).defer("last_assignee").order_by("id"))
 
 
 class _Assigner:
@@ -242,14 +251,13 @@ class _Assigner:
     handed out so far so least-loaded spreads one order's tasks too."""
 
     def __init__(self) -> None:
-        self.rules = _ACTIVE_RULES.all()
+        self.rules = refdata_models("fulfilment.active_rules", _ACTIVE_RULES.all)
         self.members: dict[str, list[int]] = {}
         self.extra: dict[int, int] = {}
 
     def _members(self, department: str) -> list[int]:
-        if department not in self.members:
-            self.members[department] = list(User.objects.filter(groups__name=department, is_active=True)
-                                            .order_by("pk").values_list("pk", flat=True))
+        if department not in self.members:  # the active members, in id order (the read its notification makes)
+            self.members[department] = [u.pk for u in role_members(department)]
         return self.members[department]
 
     def assign(self, facts: rules.TaskFacts) -> tuple[str, int | None]:

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from ordertaking.accounts.roles import Role, perm
 from ordertaking.common.prepared import Prepared
+from ordertaking.common.refdata import refdata_models
 
 from .models import EMAIL_BY_DEFAULT, Kind, Notification, NotificationPreference, UserSetting
 
@@ -30,12 +31,14 @@ def recipients_with_role(role: Role | str, *, capability: str | None = None) -> 
     return _members(str(role), app, codename)
 
 
+# Kept per process behind the reference data version (role_members): without last_login, which a sign-in
+# changes without moving the version (apps.py names the tables and that column).
 def _members_of(role: str) -> QuerySet[Any]:
-    return _members(role)
+    return _members(role).defer("last_login")
 
 
 def _members_able(role: str, app: str, codename: str) -> QuerySet[Any]:
-    return _members(role, app, codename)
+    return _members(role, app, codename).defer("last_login")
 
 
 _MEMBERS_OF: Prepared[Any] = Prepared(_members_of)
@@ -44,11 +47,15 @@ _MEMBERS_ABLE: Prepared[Any] = Prepared(_members_able)
 
 def role_members(role: Role | str, *, capability: str | None = None) -> list[Any]:
     """`recipients_with_role` read at once, by a statement compiled once per process (common/prepared.py):
-    for the notifications of the busiest moves (an order submitted, its tasks assigned)."""
+    for the notifications of the busiest moves (an order submitted, its tasks assigned). Inside a block that
+    adopted the reference data version (an order's submission or approval) it is read once per process and
+    version (common/refdata.py); the users are the caller's own copies."""
+    name = str(role)
     if capability is None:
-        return _MEMBERS_OF.all(role=str(role))
+        return refdata_models(f"notifications.role_members:{name}", lambda: _MEMBERS_OF.all(role=name))
     app, _dot, codename = perm(capability).partition(".")
-    return _MEMBERS_ABLE.all(role=str(role), app=app, codename=codename)
+    return refdata_models(f"notifications.role_members:{name}:{app}.{codename}",
+                          lambda: _MEMBERS_ABLE.all(role=name, app=app, codename=codename))
 
 
 def inbox(user: Any) -> QuerySet[Notification]:

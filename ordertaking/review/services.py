@@ -21,6 +21,7 @@ from ordertaking.audit.services import event_record, events_batched, head_adopt,
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
 from ordertaking.common.prepared import Prepared
+from ordertaking.common.refdata import refdata_adopt, refdata_annotations
 from ordertaking.credit.checks import CreditFacts, credit_joined, credit_row_ensure, order_credit_facts
 from ordertaking.credit.services import credit_holds_close, credit_order_gate, credit_submission_check
 from ordertaking.customers.models import Customer
@@ -116,10 +117,10 @@ def review_findings_refresh(*, order: Order, actor: Any, credit_facts: CreditFac
 
 
 def _submission_query(orders: QuerySet[Order]) -> QuerySet[Order]:
-    """The submission's lock also reads the customer's review facts, the legal threshold and the customer's
-    credit row (not locked: submission only reads it)."""
-    return credit_joined(orders.annotate(**customer_annotations(), **legal_annotations(threshold_only=True)),
-                         lock=False)
+    """The submission's lock also reads the customer's review facts, the legal threshold, the reference data
+    version (common/refdata.py) and the customer's credit row (not locked: submission only reads it)."""
+    return credit_joined(orders.annotate(**customer_annotations(), **legal_annotations(threshold_only=True),
+                                         **refdata_annotations()), lock=False)
 
 
 def order_submit(*, order: Order, actor: Any, verb: str = "submit") -> Order:
@@ -132,6 +133,7 @@ def order_submit(*, order: Order, actor: Any, verb: str = "submit") -> Order:
     with transaction.atomic():
         # The order's lock reads the customer's review facts, the legal threshold and credit in the same statement.
         order = order_submission_record(order=order, actor=actor, verb=verb, shape=_submission_query)
+        refdata_adopt(order)  # the reviewers to tell are read once per process and version (common/refdata.py)
         credit_facts = order_credit_facts(order, joined=True)  # read by the lock: for the findings and the hold
         # P5.3: a flagged revision waits for the legal opinion (the lines and the customer are in hand).
         opened = legal_review_open(order=order, actor=actor, individual=order.customer.kind == Customer.Kind.INDIVIDUAL,
@@ -191,6 +193,7 @@ def _approval_annotations(actor_id: int) -> dict[str, Any]:
         "findings_stored": Exists(ReviewFinding.objects.filter(order_id=OuterRef("pk"), revision=OuterRef("revision"))),
         **review_sod_annotations(actor_id),
         **head_annotations(Order),
+        **refdata_annotations(),
     }
 
 
@@ -218,6 +221,7 @@ def order_approve(*, order: Order, actor: Any, opinion: str = "") -> Order:
     with transaction.atomic(), events_batched():  # its events (credit, approval, tasks ...): one statement
         locked = _approval_lock(order, actor)
         head_adopt(locked)
+        refdata_adopt(locked)  # the calendar, rules and departments the tasks need (common/refdata.py)
         _check_reviewer_sod(locked, actor)
         target = check_move(locked.state, "approve")
         first = locked.approved_total <= 0  # read before the credit gate sets it
