@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -214,3 +214,19 @@ def test_p2_4_a_round_robin_still_rotates_and_does_not_move_the_version(make_ord
     assignees = [task(o, "inspection").assignee_id for o in orders]
     one, other = assignees[0], ({production_user.pk, prod2.pk} - {assignees[0]}).pop()
     assert assignees == [one, other, one, other]
+
+
+def test_p2_4_a_data_seen_by_an_approval_that_rolled_back_never_reaches_a_later_one(make_order, plan):
+    """The approval below reads (and keeps) a calendar with a holiday its own transaction added, then rolls back.
+    A later change elsewhere moves the version again: it must not land on the value kept for the undone one
+    (a counter that went back with the rollback and forward again would)."""
+    delivery, due = plan
+    assert task(approve(make_order, delivery), "shipping").due_date == due
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Holiday.objects.create(date=due, kind="holiday", name="撤销的假日")
+        undone = approve(make_order, delivery)
+        assert task(undone, "shipping").due_date < due  # the approval saw it and kept it
+        raise RuntimeError("roll back")
+    Holiday.objects.create(date=date(2099, 1, 1), kind="holiday", name="元旦")
+    later = approve(make_order, delivery)
+    assert task(later, "shipping").due_date == due
