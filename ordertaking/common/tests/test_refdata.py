@@ -211,3 +211,34 @@ def test_a_dropped_trigger_is_reported_and_recreated_by_migrate_which_moves_the_
     assert refdata_triggers_missing() == [] and run_checks(tags=["refdata"]) == []
     assert version() != before
     assert moves(lambda: Holiday.objects.create(date=date(2031, 8, 1), kind="holiday", name="x"))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_runtime_role_moves_the_version_and_cannot_switch_its_triggers_off():
+    """The application connected as the runtime role (docs/deploy.md; audit.triggers.runtime_role_grant) writes
+    a calendar day: the trigger moves the version with the role's own grants (the table, the sequence). Not
+    owning the tables, the role cannot disable the triggers that keep the cache honest."""
+    import uuid
+
+    import psycopg
+
+    from ordertaking.audit.triggers import runtime_role_grant
+
+    role = f"ot_runtime_{uuid.uuid4().hex[:10]}"
+    raw(f"CREATE ROLE {role} LOGIN PASSWORD 'runtime-test'")
+    try:
+        runtime_role_grant(role)
+        params = connection.get_connection_params()
+        info = {"host": params.get("host") or "127.0.0.1", "port": params.get("port") or 5432,
+                "dbname": params["dbname"], "user": role, "password": "runtime-test"}
+        before = version()
+        with psycopg.connect(**info) as conn, conn.cursor() as cur:
+            cur.execute("INSERT INTO fulfilment_holiday (date, kind, name) VALUES ('2031-10-09', 'holiday', 'x')")
+        assert version() != before
+        with psycopg.connect(**info) as conn, conn.cursor() as cur, \
+                pytest.raises(psycopg.errors.InsufficientPrivilege):
+            cur.execute("ALTER TABLE fulfilment_holiday DISABLE TRIGGER ALL")
+    finally:
+        raw(f"DROP OWNED BY {role}")
+        raw(f"DROP ROLE {role}")
