@@ -5,7 +5,7 @@ robin under the rule's lock, and do not move the version."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -25,7 +25,7 @@ def _hits_are_real(settings):  # type: ignore[no-untyped-def]
     settings.ORDERTAKING_REFDATA_CHECK = False
 
 
-def _shipping_due(order) -> object:  # type: ignore[no-untyped-def]
+def _shipping_due(order) -> date:  # type: ignore[no-untyped-def]
     return Task.objects.get(order=order, kind="shipping").due_date
 
 
