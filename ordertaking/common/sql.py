@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, Expression, F, Func, IntegerField, Subquery, Value
-from django.db.models.functions import Concat
+from django.db import models
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Expression,
+    F,
+    Func,
+    IntegerField,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Concat
 
 SEPARATOR = "\x1f"  # the ASCII unit separator: no name, code or phone number contains it
 
@@ -75,3 +89,103 @@ class RangeIndex(Expression):
             args += [*params, field.get_db_prep_value(end, connection)]
         sql.append(f"ELSE {len(self.ends) - 1} END")
         return " ".join(sql), args
+
+
+def texts_param(values: Iterable[str]) -> str:
+    """The one parameter `OneOf` takes: the texts as a JSON array (sorted, no repeats: the same set is the same
+    parameter)."""
+    return json.dumps(sorted(set(values)), ensure_ascii=False)
+
+
+class OneOf(Expression):
+    """`column IN (...)` for the texts of a JSON array given as ONE parameter (`texts_param`): PostgreSQL
+    `col = ANY(ARRAY(SELECT jsonb_array_elements_text(%s::jsonb)))` (an index condition), SQLite
+    `col IN (SELECT value FROM json_each(%s))`. Unlike `filter(col__in=values)`, which writes one placeholder
+    per value, the SQL is the same whatever the number of texts, so a prepared read (common/prepared.py) takes
+    the list in one `str` slot. Exact, case-sensitive matches, as `__in`."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column: str, texts: Any) -> None:
+        super().__init__()
+        self.column: Any = F(column)
+        self.texts: Any = texts if hasattr(texts, "resolve_expression") else Value(texts, output_field=TextField())
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.column, self.texts]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        self.column, self.texts = exprs
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # pragma: no cover - PG and SQLite only
+        raise NotImplementedError(f"OneOf: no SQL for {connection.vendor}")
+
+    def _parts(self, compiler: Any) -> tuple[str, str, list[Any]]:
+        column, column_params = compiler.compile(self.column)
+        texts, texts_params = compiler.compile(self.texts)
+        return column, texts, [*column_params, *texts_params]
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        column, texts, params = self._parts(compiler)
+        return f"{column} = ANY(ARRAY(SELECT jsonb_array_elements_text(({texts})::jsonb)))", params
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        column, texts, params = self._parts(compiler)
+        return f"{column} IN (SELECT value FROM json_each({texts}))", params
+
+
+class ModelUnion:
+    """Rows of several models read in ONE statement: a `UNION ALL` with one branch per queryset (the i-th of
+    the i-th model), each row tagged with its branch and carrying its model's concrete columns where the other
+    branches' rows carry NULLs cast to the same types. `split` turns the rows back into model instances, as
+    Django builds them from a queryset of that model (`Model.from_db`, the fields' own converters): the union
+    reads what the querysets would have read, in one round trip instead of one each.
+
+        catalog = ModelUnion(Region, PaymentMethod)
+        qs = catalog.queryset(Region.objects.filter(code="SH"), PaymentMethod.objects.filter(code="PREPAY"))
+        regions, methods = catalog.split(qs, qs.db)
+
+    The querysets bring their filters only: no select_related, annotations, ordering or slicing (a branch of a
+    union takes none of them). `queryset` returns a `values_list` union, which a `Prepared` read takes too
+    (`Prepared.rows`)."""
+
+    def __init__(self, *model_classes: type[models.Model]) -> None:
+        self.models = model_classes
+        self.fields = [list(m._meta.concrete_fields) for m in model_classes]
+        self.names = [f"union_{k}_{f.attname}" for k, fields in enumerate(self.fields) for f in fields]
+
+    def queryset(self, *querysets: QuerySet[Any]) -> QuerySet[Any]:
+        if [qs.model for qs in querysets] != list(self.models):
+            raise TypeError("ModelUnion: one queryset per model, in the order the union names them")
+        branches = []
+        for k, qs in enumerate(querysets):
+            columns: dict[str, Any] = {"union_branch": Value(k, output_field=IntegerField())}
+            for owner, fields in enumerate(self.fields):
+                for f in fields:
+                    own = owner == k
+                    columns[f"union_{owner}_{f.attname}"] = F(f.attname) if own else Cast(Value(None), output_field=f)
+            branches.append(qs.order_by().annotate(**columns).values_list("union_branch", *self.names))
+        return branches[0].union(*branches[1:], all=True)
+
+    def split(self, rows: Iterable[Sequence[Any]], db: str) -> list[list[Any]]:
+        """The rows as instances of their models, one list per branch (in the order the rows came)."""
+        out: list[list[Any]] = [[] for _ in self.models]
+        starts = [1]
+        for fields in self.fields:
+            starts.append(starts[-1] + len(fields))
+        for row in rows:
+            k = row[0]
+            model, fields = self.models[k], self.fields[k]
+            values = [_as_column(f, v) for f, v in zip(fields, row[starts[k]:starts[k + 1]], strict=True)]
+            out[k].append(model.from_db(db, [f.attname for f in fields], values))
+        return out
+
+
+def _as_column(field: Any, value: Any) -> Any:
+    """A decimal to its field's places, as a read of the column gives it: on SQLite Django quantizes only what it
+    reads as a column, and a union's rows are converted as its first branch reads them (typed NULLs, for every
+    model but the first). PostgreSQL's numeric(p, s) already has the field's places."""
+    if value is not None and isinstance(field, models.DecimalField):
+        return value.quantize(Decimal(1).scaleb(-field.decimal_places), context=field.context)
+    return value

@@ -1,0 +1,91 @@
+"""common/sql.py: `OneOf` matches what `__in` matches with one parameter for the whole list; `ModelUnion` reads
+rows of several models in one statement and gives the instances their querysets give."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ordertaking.catalog.models import PaymentMethod, Product, Region
+from ordertaking.common.prepared import Prepared
+from ordertaking.common.sql import ModelUnion, OneOf, texts_param
+
+pytestmark = pytest.mark.django_db
+
+
+def _values(obj):  # type: ignore[no-untyped-def]
+    # repr: Decimal("3200") == Decimal("3200.00"), but the answers show them differently
+    return [(f.attname, repr(getattr(obj, f.attname))) for f in obj._meta.concrete_fields]
+
+
+@pytest.mark.parametrize("texts", [
+    [], ["MOT-001"], ["MOT-001", "RED-001", "NOPE"], ["mot-001"], ["MOT-00_"], ["MOT%"], ["MOT-001 "],
+    ["'", '"', "\\", "[", "]", ",", "\n"], ["电机", "\u2028", "😀"], ["MOT-001", "MOT-001"],
+])
+def test_one_of_matches_exactly_what_in_matches(catalog, texts):
+    got = set(Product.objects.filter(OneOf("code", texts_param(texts))).values_list("code", flat=True))
+    assert got == set(Product.objects.filter(code__in=texts).values_list("code", flat=True))
+
+
+def test_one_of_writes_the_same_sql_whatever_the_number_of_texts(catalog):
+    def sql(texts):  # type: ignore[no-untyped-def]
+        return Product.objects.filter(OneOf("code", texts_param(texts))).query.get_compiler("default").as_sql()
+
+    (one, one_params), (three, three_params) = sql(["A"]), sql(["C", "B", "A", "B"])
+    assert one == three and len(one_params) == len(three_params) == 1
+    assert three_params[0] == '["A", "B", "C"]'  # sorted, no repeats: the same set is the same parameter
+
+
+CATALOG = ModelUnion(Region, PaymentMethod, Product)
+
+
+def test_a_model_union_gives_the_instances_its_querysets_give_in_one_statement(catalog):
+    querysets = (Region.objects.filter(code__in=["SH", "XZ"]), PaymentMethod.objects.all(),
+                 Product.objects.filter(OneOf("code", texts_param(["MOT-001", "SVC-INST", "OLD-001", "NOPE"]))))
+    with CaptureQueriesContext(connection) as q:
+        union = CATALOG.queryset(*querysets)
+        got = CATALOG.split(union, union.db)
+    assert len(q.captured_queries) == 1
+    for objs, qs in zip(got, querysets, strict=True):
+        want = sorted(qs, key=lambda o: o.pk)
+        objs = sorted(objs, key=lambda o: o.pk)
+        assert [_values(o) for o in objs] == [_values(o) for o in want] and want  # types too: Decimal, bool, None
+        assert all(not o._state.adding and o._state.db == "default" for o in objs)
+    motor = next(p for p in got[2] if p.code == "MOT-001")
+    assert motor.list_price == Decimal("3200.00") and str(motor.list_price) == "3200.00" and motor.needs_production
+    assert motor.category.code == "MOT"  # a foreign key read by its id, as on any instance
+    assert [r.served for r in sorted(got[0], key=lambda r: r.code)] == [True, False]
+
+
+def test_a_model_union_with_empty_branches_gives_empty_lists(catalog):
+    union = CATALOG.queryset(Region.objects.filter(code="NOPE"), PaymentMethod.objects.filter(code=""),
+                             Product.objects.filter(OneOf("code", texts_param([]))))
+    assert CATALOG.split(union, union.db) == [[], [], []]
+
+
+def test_a_model_union_takes_one_queryset_per_model_in_its_order(catalog):
+    with pytest.raises(TypeError):
+        CATALOG.queryset(PaymentMethod.objects.all(), Region.objects.all(), Product.objects.all())
+    with pytest.raises(TypeError):
+        CATALOG.queryset(Region.objects.all(), PaymentMethod.objects.all())
+
+
+def _by_codes(region: str, method: str, products: str):  # type: ignore[no-untyped-def]
+    return CATALOG.queryset(Region.objects.filter(code=region), PaymentMethod.objects.filter(code=method),
+                            Product.objects.filter(OneOf("code", products)))
+
+
+def test_a_model_union_as_a_prepared_read_takes_a_list_of_codes_in_one_slot(catalog):
+    prepared = Prepared(_by_codes)
+    for codes in (["MOT-001"], ["MOT-001", "RED-001", "SVC-INST"], []):  # one statement, compiled once, any length
+        with CaptureQueriesContext(connection) as q:
+            regions, methods, products = CATALOG.split(
+                prepared.rows(region="GD", method="COD", products=texts_param(codes)), "default")
+        assert len(q.captured_queries) == 1
+        assert [r.code for r in regions] == ["GD"] and [m.code for m in methods] == ["COD"]
+        assert sorted(p.code for p in products) == sorted(codes)
+        assert [_values(p) for p in sorted(products, key=lambda p: p.pk)] == [
+            _values(p) for p in Product.objects.filter(code__in=codes).order_by("pk")]
