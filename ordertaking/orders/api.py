@@ -32,6 +32,7 @@ from ordertaking.common.api import NonNull, PatchIn, choice
 from ordertaking.common.errors import PermissionDenied, ValidationFailed
 from ordertaking.common.pdf import pdf_response
 from ordertaking.common.prepared import Prepared
+from ordertaking.common.sql import ModelUnion, OneOf, texts_param
 from ordertaking.customers.models import Customer
 from ordertaking.customers.selectors import customer_visible_get
 
@@ -245,23 +246,39 @@ def order_out(order: Order, user: Any) -> dict[str, Any]:
             "lines": [_line(ln) for ln in selectors.order_lines(order)]}
 
 
-def _region_by_code(code: str) -> QuerySet[Region]:
-    return Region.objects.filter(code=code)
+# The catalog rows a body names by code (its delivery region, payment method and products) in ONE statement,
+# compiled once per process (common/prepared.py): read on every order entered or changed through the API.
+_CATALOG = ModelUnion(Region, PaymentMethod, Product)
 
 
-def _payment_method_by_code(code: str) -> QuerySet[PaymentMethod]:
-    return PaymentMethod.objects.filter(code=code)
+def _catalog_by_codes(region: str, payment_method: str, products: str) -> QuerySet[Any]:
+    return _CATALOG.queryset(Region.objects.filter(code=region), PaymentMethod.objects.filter(code=payment_method),
+                             Product.objects.filter(OneOf("code", products)))
 
 
-# Read on every order entered or changed through the API: compiled once per process (common/prepared.py).
-_BY_CODE: dict[type, Prepared[Any]] = {Region: Prepared(_region_by_code),
-                                       PaymentMethod: Prepared(_payment_method_by_code)}
+_CATALOG_READ: Prepared[Any] = Prepared(_catalog_by_codes)
+NUL = "\x00"  # PostgreSQL text cannot hold it: a code holding one is read alone, at its turn, as it always was
 
 
-def _by_code(model: Any, code: str | None, *, field: str, message: str) -> Any:
-    if code is None or code == "":
+def _code(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value).strip()
+
+
+def _catalog(region: str | None, payment_method: str | None, products: set[str]) -> tuple[dict[str, Any], ...]:
+    """Regions, payment methods and products by code: what the body names, in one read."""
+    named = [c if c is not None and NUL not in c else None for c in (region, payment_method)]
+    clean = {c for c in products if NUL not in c}
+    if named == [None, None] and not clean:
+        return {}, {}, {}
+    rows = _CATALOG.split(_CATALOG_READ.rows(region=named[0] or "", payment_method=named[1] or "",
+                                              products=texts_param(clean)), Region.objects.db)
+    return tuple({obj.code: obj for obj in objs} for objs in rows)
+
+
+def _by_code(found: dict[str, Any], model: Any, code: str | None, *, field: str, message: str) -> Any:
+    if code is None:
         return None
-    obj = _BY_CODE[model].first(code=code.strip())
+    obj = model.objects.filter(code=code).first() if NUL in code else found.get(code)
     if obj is None:
         raise ValidationFailed(message, code="unknown_code", field=field)
     return obj
@@ -287,20 +304,23 @@ def _resolve(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
         if rep is None:
             raise ValidationFailed(_("Unknown user."), code="unknown_user", field="sales_rep")
         out["sales_rep"] = rep
+    region, method = _code(out.get("delivery_region")), _code(out.get("payment_method"))
+    codes = ({str(raw.get("product")).strip() for raw in out["lines"] if raw.get("product") not in (None, "")}
+             if out.get("lines") is not None else set())
+    regions, methods, products = _catalog(region, method, codes)
     if "delivery_region" in out:
-        out["delivery_region"] = _by_code(Region, out["delivery_region"], field="delivery_region",
+        out["delivery_region"] = _by_code(regions, Region, region, field="delivery_region",
                                           message=_("Unknown region code."))
     if "payment_method" in out:
-        out["payment_method"] = _by_code(PaymentMethod, out["payment_method"], field="payment_method",
+        out["payment_method"] = _by_code(methods, PaymentMethod, method, field="payment_method",
                                          message=_("Unknown payment method code."))
     for name in ("delivery_city", "delivery_address", "customer_reference", "contact_name", "contact_phone",
                  "notes", "contract_terms_text"):
         if name in out and out[name] is None:
             out[name] = ""
     if out.get("lines") is not None:
-        # All the lines' products in one query (no query per line).
-        codes = {str(raw.get("product")).strip() for raw in out["lines"] if raw.get("product") not in (None, "")}
-        products = Product.objects.in_bulk(codes, field_name="code") if codes else {}
+        if any(NUL in c for c in codes):
+            products = Product.objects.in_bulk(codes, field_name="code")
         lines = []
         for i, raw in enumerate(out["lines"], start=1):
             line = dict(raw)
@@ -351,8 +371,25 @@ def order_create(request: HttpRequest, payload: OrderIn,
                                                           request_hash=_request_hash(data), **kwargs)
     else:
         order, created = services.order_create(actor=request.user, **kwargs), True  # type: ignore[arg-type]
-    order = selectors.order_get(user=request.user, number=order.number)
+    if created:
+        # The order as the service saved it, holding the objects it was given (customer, region, payment method,
+        # the actor as its author): answered without reading it back. Its lines are read (order_out).
+        _rep_known(order, request.user)
+    else:  # the first order of this Idempotency-Key, as it is stored
+        order = selectors.order_get(user=request.user, number=order.number)
     return Status(201 if created else 200, order_out(order, request.user))
+
+
+def _rep_known(order: Order, user: Any) -> None:
+    """The new order's sales rep from what the request holds (the actor, or the customer's rep read with the
+    customer), when the service set it by id: the answer then reads no user row."""
+    if Order.sales_rep.is_cached(order):
+        return
+    customer = order.customer
+    for known in (user, customer.sales_rep if Customer.sales_rep.is_cached(customer) else None):
+        if known is not None and known.pk == order.sales_rep_id:
+            order.sales_rep = known
+            return
 
 
 @router.get("/{orderno:number}", response=OrderOut, summary="One order by its number (P2.2.c)")

@@ -336,3 +336,69 @@ def test_p4_1_c_a_rep_cannot_create_an_order_for_another_reps_customer(client, s
     r = call(client, "post", BASE, sales_rep, {**body, "customer": theirs.pk})
     assert r.status_code == 422 and r.json()["field"] == "customer"
     assert not Order.objects.filter(customer=theirs).exists()
+
+
+# --- the created order's answer, and the catalog codes read together (issue 14) --------------------------
+
+@pytest.mark.parametrize(("who", "change"), [
+    ("sales_rep", {}),
+    ("sales_rep", {"lines": []}),
+    ("sales_rep", {"delivery_region": None, "payment_method": "", "lines": [
+        {"description": "现场培训", "unit": "次", "quantity": "1.5", "unit_price": "500.1"}]}),
+    ("sales_rep", {"lines": [{"product": "SVC-INST", "quantity": "3", "unit_price": "700"},
+                             {"product": "RED-001", "quantity": "0.125"}, {"product": " MOT-001 ", "quantity": 1}]}),
+    ("sales_rep", {"contract_terms": "non_standard", "contract_terms_text": "付款期限延长至60天", "notes": " 备注 "}),
+    ("sales_rep", {"sales_rep": "sales2"}),
+    ("reviewer", {}),  # the order's rep is the customer's, not the actor
+    ("reviewer", {"delivery_region": "XZ", "payment_method": "NET30"}),
+])
+def test_p2_2_b_the_created_orders_answer_is_the_order_as_stored(request, client, body, who, change, sales_rep2):
+    """The answer is built from the order the service saved (not read back): it says what a GET says."""
+    user = request.getfixturevalue(who)
+    r = call(client, "post", BASE, user, {**body, **change})
+    assert r.status_code == 201, r.content
+    assert call(client, "get", f"{BASE}/{r.json()['number']}").json() == r.json()
+
+
+def test_p2_2_b_an_idempotent_retry_answers_the_first_order_as_stored(client, sales_rep, body):
+    first = call(client, "post", BASE, sales_rep, body, HTTP_IDEMPOTENCY_KEY="erp-4713")
+    again = call(client, "post", BASE, sales_rep, body, HTTP_IDEMPOTENCY_KEY="erp-4713")
+    assert (first.status_code, again.status_code) == (201, 200) and again.json() == first.json()
+
+
+@pytest.mark.parametrize(("patch", "field"), [
+    ({"customer": 999999, "delivery_region": "ZZ", "lines": [{"product": "NOPE", "quantity": 1}]}, "customer"),
+    ({"sales_rep": "nobody", "delivery_region": "ZZ"}, "sales_rep"),
+    ({"delivery_region": "ZZ", "payment_method": "BITCOIN", "lines": [{"product": "NOPE", "quantity": 1}]},
+     "delivery_region"),
+    ({"delivery_region": " ", "payment_method": "BITCOIN"}, "delivery_region"),
+    ({"payment_method": "BITCOIN", "lines": [{"product": "NOPE", "quantity": 1}]}, "payment_method"),
+    ({"lines": [{"product": "MOT-001", "quantity": 1}, {"product": "mot-001", "quantity": 1}]}, "lines.2.product"),
+    ({"lines": [{"product": "OLD-001", "quantity": 1}, {"product": "NOPE", "quantity": 1}]}, "lines.2.product"),
+])
+def test_p2_2_b_the_codes_read_together_are_still_refused_in_the_order_of_the_body(client, sales_rep, body, patch,
+                                                                                   field):
+    """Region, payment method and products are read in one statement; an unknown one is still named in the order
+    the fields are checked (customer, rep, region, payment method, lines), exactly (case and all)."""
+    r = call(client, "post", BASE, sales_rep, {**body, **patch})
+    assert r.status_code == 422 and r.json()["field"] == field, r.content
+    assert Order.objects.count() == 0
+
+
+@pytest.mark.parametrize(("patch", "field"), [
+    ({"delivery_region": "SH\x00"}, "delivery_region"),
+    ({"payment_method": "\x00"}, "payment_method"),
+    ({"lines": [{"product": "NOPE", "quantity": 1}, {"product": "MOT\x00", "quantity": 1}]}, "lines.1.product"),
+])
+def test_a_code_holding_nul_is_answered_as_the_database_answers_it(client, sales_rep, body, patch, field):
+    """PostgreSQL text cannot hold NUL: such a code is read alone at its turn, as before the catalog was read in
+    one statement, so PostgreSQL still answers out_of_range and SQLite an unknown code; a field checked earlier
+    is still named first."""
+    from django.db import connection
+
+    r = call(client, "post", BASE, sales_rep, {**body, **patch})
+    expected = ("out_of_range", None) if connection.vendor == "postgresql" else ("unknown_code", field)
+    assert r.status_code == 422 and (r.json()["code"], r.json()["field"]) == expected, r.content
+    r = call(client, "post", BASE, sales_rep, {**body, **patch, "delivery_region": "ZZ"})
+    assert r.status_code == 422 and r.json()["field"] == "delivery_region", r.content
+    assert Order.objects.count() == 0
