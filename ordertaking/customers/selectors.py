@@ -55,11 +55,25 @@ def _may_see_customers(user: Any) -> bool:
     return bool(user.is_authenticated and user.has_perm("accounts.customer_view"))
 
 
-def customers_visible(*, user: Any) -> QuerySet[Customer]:
+def customers_scope(user: Any) -> str:
+    """How much of the archive `user` sees (P4.1.c): "all", their "own" (and those without a rep), or "none"."""
     if not _may_see_customers(user):
-        return Customer.objects.none()
-    qs = Customer.objects.all()
-    return qs if sees_all_customers(user) else _own(qs, user.pk)
+        return "none"
+    return "all" if sees_all_customers(user) else "own"
+
+
+def customers_in_scope(scope: str, user_id: int) -> QuerySet[Customer]:
+    """The customers of a scope `customers_scope` decided, for the user `user_id`: what a read compiled before
+    its user is known builds from (a prepared read, common/prepared.py, with the user's id as a slot)."""
+    if scope == "all":
+        return Customer.objects.all()
+    if scope == "own":
+        return _own(Customer.objects.all(), user_id)
+    return Customer.objects.none()
+
+
+def customers_visible(*, user: Any) -> QuerySet[Customer]:
+    return customers_in_scope(customers_scope(user), user.pk)
 
 
 def _any_customer(pk: int) -> QuerySet[Customer]:

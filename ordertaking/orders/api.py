@@ -34,7 +34,7 @@ from ordertaking.common.pdf import pdf_response
 from ordertaking.common.prepared import Prepared
 from ordertaking.common.sql import ModelUnion, OneOf, texts_param
 from ordertaking.customers.models import Customer
-from ordertaking.customers.selectors import customer_visible_get
+from ordertaking.customers.selectors import customers_in_scope, customers_scope
 
 from . import selectors, services
 from .documents import contract_document
@@ -246,17 +246,28 @@ def order_out(order: Order, user: Any) -> dict[str, Any]:
             "lines": [_line(ln) for ln in selectors.order_lines(order)]}
 
 
-# The catalog rows a body names by code (its delivery region, payment method and products) in ONE statement,
-# compiled once per process (common/prepared.py): read on every order entered or changed through the API.
-_CATALOG = ModelUnion(Region, PaymentMethod, Product)
+# What a body names: its customer by id, as the actor may see it (P4.1.c), and the catalog rows by code (its delivery
+# region, payment method and products), in ONE statement compiled once per process and scope (common/prepared.py):
+# read on every order entered or changed through the API.
+_NAMED = ModelUnion(Customer, Region, PaymentMethod, Product)
 
 
-def _catalog_by_codes(region: str, payment_method: str, products: str) -> QuerySet[Any]:
-    return _CATALOG.queryset(Region.objects.filter(code=region), PaymentMethod.objects.filter(code=payment_method),
-                             Product.objects.filter(OneOf("code", products)))
+def _catalog(region: str, payment_method: str, products: str) -> tuple[QuerySet[Any], ...]:
+    return (Region.objects.filter(code=region), PaymentMethod.objects.filter(code=payment_method),
+            Product.objects.filter(OneOf("code", products)))
 
 
-_CATALOG_READ: Prepared[Any] = Prepared(_catalog_by_codes)
+def _named_any(customer: int, region: str, payment_method: str, products: str) -> QuerySet[Any]:
+    return _NAMED.queryset(customers_in_scope("all", 0).filter(pk=customer),
+                           *_catalog(region, payment_method, products))
+
+
+def _named_own(customer: int, user_id: int, region: str, payment_method: str, products: str) -> QuerySet[Any]:
+    return _NAMED.queryset(customers_in_scope("own", user_id).filter(pk=customer),
+                           *_catalog(region, payment_method, products))
+
+
+_NAMED_READ: dict[str, Prepared[Any]] = {"all": Prepared(_named_any), "own": Prepared(_named_own)}
 NUL = "\x00"  # PostgreSQL text cannot hold it: a code holding one is read alone, at its turn, as it always was
 
 
@@ -264,15 +275,26 @@ def _code(value: Any) -> str | None:
     return None if value is None or value == "" else str(value).strip()
 
 
-def _catalog(region: str | None, payment_method: str | None, products: set[str]) -> tuple[dict[str, Any], ...]:
-    """Regions, payment methods and products by code: what the body names, in one read."""
-    named = [c if c is not None and NUL not in c else None for c in (region, payment_method)]
+def _named(user: Any, customer: Any, region: str | None, payment_method: str | None,
+           products: set[str]) -> tuple[Customer | None, dict[str, Region], dict[str, PaymentMethod],
+                                        dict[str, Product]]:
+    """The customer `customer` (an id, or None when the body names none) if `user` may see it, and the regions,
+    payment methods and products the body names, by code: one read. Nothing is read for a customer the user
+    cannot see (its error comes first) or when the body names nothing."""
+    scope = "all" if customer is None else customers_scope(user)
+    if customer is not None and (scope == "none" or not str(customer).isdigit()):
+        return None, {}, {}, {}
+    codes = [c if c is not None and NUL not in c else None for c in (region, payment_method)]
     clean = {c for c in products if NUL not in c}
-    if named == [None, None] and not clean:
-        return {}, {}, {}
-    rows = _CATALOG.split(_CATALOG_READ.rows(region=named[0] or "", payment_method=named[1] or "",
-                                              products=texts_param(clean)), Region.objects.db)
-    return tuple({obj.code: obj for obj in objs} for objs in rows)
+    if customer is None and codes == [None, None] and not clean:
+        return None, {}, {}, {}
+    values = {"customer": int(customer or 0), "region": codes[0] or "", "payment_method": codes[1] or "",
+              "products": texts_param(clean)}
+    if scope == "own":
+        values["user_id"] = user.pk
+    customers, regions, methods, found = _NAMED.split(_NAMED_READ[scope].rows(**values), Customer.objects.db)
+    return (customers[0] if customers else None, {r.code: r for r in regions}, {m.code: m for m in methods},
+            {p.code: p for p in found})
 
 
 def _by_code(found: dict[str, Any], model: Any, code: str | None, *, field: str, message: str) -> Any:
@@ -284,30 +306,24 @@ def _by_code(found: dict[str, Any], model: Any, code: str | None, *, field: str,
     return obj
 
 
-def _customer(pk: int, user: Any) -> Customer:
-    # P4.1.c: only customers the actor may see can be ordered for.
-    customer = customer_visible_get(user=user, pk=pk)
-    if customer is None:
-        raise ValidationFailed(_("Unknown customer."), code="unknown_customer", field="customer")
-    return customer
-
-
 def _resolve(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     """Codes and ids → the objects the services take; unknown ones are 422 with their field."""
     out = dict(data)
+    if "customer" in out and out["customer"] is None:
+        raise ValidationFailed(_("Choose the customer."), field="customer")
+    region, method = _code(out.get("delivery_region")), _code(out.get("payment_method"))
+    codes = ({str(raw.get("product")).strip() for raw in out["lines"] if raw.get("product") not in (None, "")}
+             if out.get("lines") is not None else set())
+    customer, regions, methods, products = _named(request.user, out.get("customer"), region, method, codes)
     if "customer" in out:
-        if out["customer"] is None:
-            raise ValidationFailed(_("Choose the customer."), field="customer")
-        out["customer"] = _customer(out["customer"], request.user)
+        if customer is None:  # P4.1.c: only customers the actor may see can be ordered for
+            raise ValidationFailed(_("Unknown customer."), code="unknown_customer", field="customer")
+        out["customer"] = customer
     if "sales_rep" in out and out["sales_rep"] is not None:
         rep = User.objects.filter(username=out["sales_rep"], is_active=True).first()
         if rep is None:
             raise ValidationFailed(_("Unknown user."), code="unknown_user", field="sales_rep")
         out["sales_rep"] = rep
-    region, method = _code(out.get("delivery_region")), _code(out.get("payment_method"))
-    codes = ({str(raw.get("product")).strip() for raw in out["lines"] if raw.get("product") not in (None, "")}
-             if out.get("lines") is not None else set())
-    regions, methods, products = _catalog(region, method, codes)
     if "delivery_region" in out:
         out["delivery_region"] = _by_code(regions, Region, region, field="delivery_region",
                                           message=_("Unknown region code."))
@@ -381,15 +397,10 @@ def order_create(request: HttpRequest, payload: OrderIn,
 
 
 def _rep_known(order: Order, user: Any) -> None:
-    """The new order's sales rep from what the request holds (the actor, or the customer's rep read with the
-    customer), when the service set it by id: the answer then reads no user row."""
-    if Order.sales_rep.is_cached(order):
-        return
-    customer = order.customer
-    for known in (user, customer.sales_rep if Customer.sales_rep.is_cached(customer) else None):
-        if known is not None and known.pk == order.sales_rep_id:
-            order.sales_rep = known
-            return
+    """The new order's sales rep is the actor (the customer's rep, or the customer has none): set by id by the
+    service, the answer takes the actor instead of reading the user row. Another rep is read when answered."""
+    if not Order.sales_rep.is_cached(order) and order.sales_rep_id == user.pk:
+        order.sales_rep = user
 
 
 @router.get("/{orderno:number}", response=OrderOut, summary="One order by its number (P2.2.c)")

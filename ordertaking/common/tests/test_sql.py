@@ -89,3 +89,22 @@ def test_a_model_union_as_a_prepared_read_takes_a_list_of_codes_in_one_slot(cata
         assert sorted(p.code for p in products) == sorted(codes)
         assert [_values(p) for p in sorted(products, key=lambda p: p.pk)] == [
             _values(p) for p in Product.objects.filter(code__in=codes).order_by("pk")]
+
+
+@pytest.mark.parametrize("customer_first", [True, False])
+def test_a_model_union_reads_times_json_and_keys_as_a_queryset_does(customer, sales_rep, customer_first):
+    """The rows are converted as the first branch's columns read them: typed NULLs for every other model."""
+    from django.utils import timezone
+
+    from ordertaking.customers.models import Customer
+
+    Customer.objects.filter(pk=customer.pk).update(verified_items=["name", "phone"], last_verified_at=timezone.now(),
+                                                   last_verified_by=sales_rep, orders_in_period=3)
+    models_ = (Customer, Region) if customer_first else (Region, Customer)
+    querysets = {Customer: Customer.objects.filter(pk=customer.pk), Region: Region.objects.filter(code="SH")}
+    union = ModelUnion(*models_)
+    qs = union.queryset(*(querysets[m] for m in models_))
+    got = dict(zip(models_, union.split(qs, qs.db), strict=True))
+    assert [_values(c) for c in got[Customer]] == [_values(Customer.objects.get(pk=customer.pk))]
+    assert got[Customer][0].verified_items == ["name", "phone"] and got[Customer][0].last_verified_at.tzinfo
+    assert [_values(r) for r in got[Region]] == [_values(Region.objects.get(code="SH"))]

@@ -402,3 +402,25 @@ def test_a_code_holding_nul_is_answered_as_the_database_answers_it(client, sales
     r = call(client, "post", BASE, sales_rep, {**body, **patch, "delivery_region": "ZZ"})
     assert r.status_code == 422 and r.json()["field"] == "delivery_region", r.content
     assert Order.objects.count() == 0
+
+
+def test_p4_1_c_a_customer_without_a_rep_is_one_every_rep_may_order_for(client, sales_rep2, body, customer):
+    """The customer is read with the catalog codes in one statement, through customers_in_scope: a rep sees their
+    own customers and those without a rep; the new order's rep is then the one who entered it."""
+    from ordertaking.customers.models import Customer
+
+    Customer.objects.filter(pk=customer.pk).update(sales_rep=None)
+    r = call(client, "post", BASE, sales_rep2, body)
+    assert r.status_code == 201 and r.json()["sales_rep"] == "sales2", r.content
+    assert call(client, "get", f"{BASE}/{r.json()['number']}").json() == r.json()
+
+
+def test_p4_1_c_who_may_enter_orders_but_see_no_customer_orders_for_none(client, make_user, body):
+    """A user holding order entry but not customer_view: every customer is unknown to them, nothing is written."""
+    from django.contrib.auth.models import Permission
+
+    user = make_user("entry-only")
+    user.user_permissions.add(Permission.objects.get(codename="order_enter", content_type__app_label="accounts"))
+    r = call(client, "post", BASE, user, body)
+    assert r.status_code == 422 and r.json()["code"] == "unknown_customer", r.content
+    assert Order.objects.count() == 0

@@ -4,9 +4,9 @@ the service it calls (pinned by review/tests/test_statement_budget.py) plus the 
 change that reads something twice in the API layer shows up:
 
 - every call: the bearer token with its user, the user's permissions and roles (one read, accounts/services.py);
-- create: the customer as the actor may see it (P4.1.c), the catalog rows the body names by code (region,
-  payment method, products: one read, orders/api.py `_catalog`), and the new order's lines for the answer
-  (the service keeps none); the order itself is answered from the object the service saved, not read back;
+- create: what the body names, in one read (orders/api.py `_named`): the customer as the actor may see it
+  (P4.1.c) and the catalog rows by code (region, payment method, products); then the new order's lines for the
+  answer (the service keeps none); the order itself is answered from the object the service saved, not read back;
 - submit, approve: the order by its number as the actor may see it (404 otherwise, P4.2.a).
 """
 
@@ -28,8 +28,8 @@ pytestmark = pytest.mark.django_db
 
 CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "COMMIT")
 # The API's own statements per call (transaction control not counted), and what each of them reads first.
-API_OWN = {"create": 4, "submit": 2, "approve": 2}
-READS = {"create": ["accounts_apitoken", "customers_customer", "catalog_region", "orders_orderline"],
+API_OWN = {"create": 3, "submit": 2, "approve": 2}
+READS = {"create": ["accounts_apitoken", "customers_customer", "orders_orderline"],
          "submit": ["accounts_apitoken", "orders_order"],
          "approve": ["accounts_apitoken", "orders_order"]}
 SERVICES = {"create": (order_services, "order_create"), "submit": (review_services, "order_submit"),
