@@ -4,6 +4,7 @@ database connection, all released at the same moment by a barrier."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -35,3 +36,19 @@ def race(*calls: Callable[[], Any], timeout: float = 120) -> list[Any]:
 
 def errors_of(results: list[Any]) -> list[BaseException]:
     return [r for r in results if isinstance(r, BaseException)]
+
+
+def limit_check_slowed(monkeypatch: Any, seconds: float = 0.4) -> None:
+    """Make the credit limit check (credit.rules.limit_check) hold its transaction for `seconds` after it has read
+    the exposure: with the customer's row lock two approvals then take turns; without one, both would read the
+    same exposure."""
+    from ordertaking.credit import rules
+
+    real = rules.limit_check
+
+    def slow(**kwargs: Any) -> Any:
+        result = real(**kwargs)
+        time.sleep(seconds)
+        return result
+
+    monkeypatch.setattr(rules, "limit_check", slow)

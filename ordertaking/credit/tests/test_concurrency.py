@@ -13,10 +13,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
-from ordertaking.credit import rules
 from ordertaking.credit.checks import credit_row_locked, order_credit_facts
 from ordertaking.credit.models import CustomerCredit
-from tests.concurrency import errors_of, race
+from tests.concurrency import errors_of, limit_check_slowed, race
 
 D = Decimal
 
@@ -27,14 +26,7 @@ def test_p5_1_two_simultaneous_approvals_never_exceed_the_customer_limit(
         customer, make_order, approve, evaluate, monkeypatch):
     evaluate(customer, limit="100000")
     orders = [make_order(customer, total="60000.00"), make_order(customer, total="60000.00")]
-    real = rules.limit_check
-
-    def slow_limit_check(**kwargs):  # type: ignore[no-untyped-def]
-        result = real(**kwargs)
-        time.sleep(0.4)  # hold the lock (or, without one, let the other read the same exposure)
-        return result
-
-    monkeypatch.setattr(rules, "limit_check", slow_limit_check)
+    limit_check_slowed(monkeypatch)  # hold the lock (or, without one, let the other read the same exposure)
     barrier = threading.Barrier(2)
     results: list = [None, None]
 

@@ -12,11 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ordertaking.common.errors import Conflict
-from ordertaking.credit import rules
 from ordertaking.credit.models import CreditHold, CustomerCredit
 from ordertaking.orders.models import Order
 from ordertaking.review.services import order_approve, order_submit
-from tests.concurrency import errors_of, race
+from tests.concurrency import errors_of, limit_check_slowed, race
 
 D = Decimal
 
@@ -88,14 +87,7 @@ def test_p5_1_two_approvals_at_once_for_one_customer_take_turns_on_its_credit_ro
     """Through order_approve itself: the second approval's locking query waits for the first one's credit row
     and then reads the exposure the first one left, so the two never pass the limit together."""
     orders = [make_order(evaluated, total="60000.00") for _ in range(2)]
-    real = rules.limit_check
-
-    def slow_limit_check(**kwargs):  # type: ignore[no-untyped-def]
-        result = real(**kwargs)
-        time.sleep(0.4)  # hold the lock (or, without one, let the other read the same exposure)
-        return result
-
-    monkeypatch.setattr(rules, "limit_check", slow_limit_check)
+    limit_check_slowed(monkeypatch)  # hold the lock (or, without one, let the other read the same exposure)
     started = time.monotonic()
     results = race(lambda: order_approve(order=orders[0], actor=reviewer),
                    lambda: order_approve(order=orders[1], actor=reviewer2))
