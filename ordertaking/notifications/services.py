@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import NotFound, PermissionDenied, ValidationFailed
 from ordertaking.common.prepared import Prepared
+from ordertaking.common.refdata import refdata_cached
 
 from .models import EMAIL_BY_DEFAULT, DepartmentWebhook, Kind, Notification, NotificationPreference, UserSetting
 from .selectors import email_choices, language_supported
@@ -68,9 +69,8 @@ def notify(*, recipients: Iterable[Any], kind: str, params: dict[str, Any] | Non
                      created_at=now)
         for u in users
     ])
-    chosen, hooks = _choices_and_hooks(users, kind)
-    default = Kind(kind) in EMAIL_BY_DEFAULT
-    to_mail = [n.pk for n, u in zip(rows, users, strict=True) if u.email and chosen.get(u.pk, default)]
+    mailed, hooks = _choices_and_hooks(users, kind)
+    to_mail = [n.pk for n, u in zip(rows, users, strict=True) if u.email and u.pk in mailed]
     actor_name = str(actor) if actor_id else ""
     if to_mail or hooks:
         def queue() -> None:
@@ -99,17 +99,26 @@ def _one_users_choices_and_webhooks(user_id: int, kind: str) -> QuerySet[Any]:
     return _choices_and_webhooks([user_id], kind)
 
 
-# A notification to one person (the rep told of the approval, an assignee of a task) is the common case: its read
-# is compiled once per process (common/prepared.py).
+# A notification to one person (the rep told of the return, an assignee of a task) is the common case: its read
+# is compiled once per process (common/prepared.py). The cache (_choices_and_hooks) spares it only inside an
+# order's submission or approval; every other service and job reads it at each call.
 _ONE_USER: Prepared[Any] = Prepared(_one_users_choices_and_webhooks)
 
 
-def _choices_and_hooks(users: list[Any], kind: str) -> tuple[dict[int, bool], list[int]]:
-    """The recipients' e-mail choices for this kind, and the active webhooks of the departments (roles) they
-    belong to. Choices and webhooks come in one statement (a webhook row is told apart by its department,
-    which a choice row leaves empty); the recipients' departments are read only when a webhook exists."""
+def _choices_and_hooks(users: list[Any], kind: str) -> tuple[frozenset[int], tuple[int, ...]]:
+    """Which recipients want this kind by e-mail (their choice, else the kind's default), and the active webhooks
+    of the departments (roles) they belong to. Inside a block that adopted the reference data version (an order's
+    submission or approval) read once per process, version, kind and set of recipients (common/refdata.py;
+    apps.py names the tables); anywhere else read at every call."""
     # Ids, not the user objects: a filter holding model instances deep-copies them at every clone.
-    user_ids = [u.pk for u in users]
+    user_ids = sorted(u.pk for u in users)
+    return refdata_cached(f"notifications.choices:{kind}:{','.join(map(str, user_ids))}",
+                          lambda: _choices_and_hooks_read(user_ids, kind))
+
+
+def _choices_and_hooks_read(user_ids: list[int], kind: str) -> tuple[frozenset[int], tuple[int, ...]]:
+    """Choices and webhooks come in one statement (a webhook row is told apart by its department, which a choice
+    row leaves empty); the recipients' departments are read only when a webhook exists."""
     rows = (_ONE_USER.rows(user_id=user_ids[0], kind=kind) if len(user_ids) == 1 else
             _choices_and_webhooks(user_ids, kind))
     chosen: dict[int, bool] = {}
@@ -119,16 +128,18 @@ def _choices_and_hooks(users: list[Any], kind: str) -> tuple[dict[int, bool], li
             hooks.append((pk, department))
         else:
             chosen[pk] = by_email
-    return chosen, _department_webhooks(users, hooks)
+    default = Kind(kind) in EMAIL_BY_DEFAULT
+    mailed = frozenset(pk for pk in user_ids if chosen.get(pk, default))
+    return mailed, _department_webhooks(user_ids, hooks)
 
 
-def _department_webhooks(users: list[Any], hooks: list[tuple[int, str]]) -> list[int]:
+def _department_webhooks(user_ids: list[int], hooks: list[tuple[int, str]]) -> tuple[int, ...]:
     """Of the active webhooks (pk, department), those of the departments the recipients belong to."""
     if not hooks:
-        return []
-    departments = set(Group.objects.filter(user__in=[u.pk for u in users], name__in={d for _pk, d in hooks})
+        return ()
+    departments = set(Group.objects.filter(user__in=user_ids, name__in={d for _pk, d in hooks})
                       .values_list("name", flat=True))
-    return [pk for pk, d in hooks if d in departments]
+    return tuple(sorted(pk for pk, d in hooks if d in departments))
 
 
 # ------------------------------------------------------------------ the reader's side
