@@ -1,4 +1,4 @@
-"""`ordertaking`: the administrator's console (serve, migrate, demo data, users, API tokens).
+"""`ordertaking`: the administrator's console (serve, migrate, demo data, users, API tokens, backups, keys).
 
 A thin argparse layer over Django: each subcommand parses its arguments, sets Django up
 and calls one management command or one service. `main()` returns the exit status so
@@ -323,6 +323,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_field_key(args: argparse.Namespace) -> int:
+    """Print a new random key for ORDERTAKING_FIELD_KEYS (docs/deploy.md). Needs no database."""
+    from ordertaking.common.sealed import key_new
+
+    print(key_new())
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     """Any Django management command (collectstatic, run_huey, check --deploy, ...)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ordertaking.settings")
@@ -395,6 +403,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--database-url", required=True, help="the EMPTY target database, e.g. "
                    "sqlite:////srv/restore.sqlite3 or postgres://postgres@127.0.0.1/ordertaking_restore")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("field-key", help="print a new random key for ORDERTAKING_FIELD_KEYS")
+    p.set_defaults(func=cmd_field_key)
 
     # Handled before parsing (see main); listed here so --help shows it.
     sub.add_parser("manage", help="run any Django management command (e.g. collectstatic, run_huey, check --deploy)")

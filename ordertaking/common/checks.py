@@ -64,3 +64,14 @@ def refdata_triggers(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
                     "disabled or out of date " + ", ".join(missing) + ".",
                     hint="Run `ordertaking migrate`: it re-creates them and moves the version.",
                     id="ordertaking.W002")]
+
+
+@register(Tags.security)
+def field_keys(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """ORDERTAKING_FIELD_KEYS must be Fernet keys: otherwise no webhook secret can be stored or opened
+    (the admin form refuses to save one, and every post fails in the job queue)."""
+    from .sealed import keys_problem
+
+    problem = keys_problem()
+    return [Error(problem, hint="Each key is 44 characters of URL-safe base64: `ordertaking field-key` prints a "
+                                "new one (docs/deploy.md, section 4).", id="ordertaking.E003")] if problem else []
