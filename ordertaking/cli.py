@@ -331,6 +331,32 @@ def cmd_field_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reseal_secrets(args: argparse.Namespace) -> int:
+    """Re-encrypt every secret kept in the database under the first key of ORDERTAKING_FIELD_KEYS (key rotation:
+    put the new key first, keep the old ones, run this, then drop the old ones). Exit 1 when a secret does not
+    decrypt with any configured key: that one is left as it is and named; the others are re-encrypted."""
+    _django_setup()
+    from django.db import transaction
+
+    from ordertaking.common.sealed import SecretUnreadable, reseal
+    from ordertaking.notifications.models import DepartmentWebhook
+
+    done, failed = 0, 0
+    for pk in DepartmentWebhook.objects.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            hook = DepartmentWebhook.objects.select_for_update().get(pk=pk)
+            try:
+                token = reseal(hook.secret)
+            except SecretUnreadable as e:
+                _err(f"department webhook {pk} ({hook.department}): {e}")
+                failed += 1
+                continue
+            DepartmentWebhook.objects.filter(pk=pk).update(secret=token)
+            done += 1
+    print(f"{done} secret(s) re-encrypted under the first key." + (f" {failed} could not be." if failed else ""))
+    return 1 if failed else 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     """Any Django management command (collectstatic, run_huey, check --deploy, ...)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ordertaking.settings")
@@ -406,6 +432,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("field-key", help="print a new random key for ORDERTAKING_FIELD_KEYS")
     p.set_defaults(func=cmd_field_key)
+
+    p = sub.add_parser("reseal-secrets", help="re-encrypt the secrets kept in the database (department webhooks) "
+                                              "under the first key of ORDERTAKING_FIELD_KEYS")
+    p.set_defaults(func=cmd_reseal_secrets)
 
     # Handled before parsing (see main); listed here so --help shows it.
     sub.add_parser("manage", help="run any Django management command (e.g. collectstatic, run_huey, check --deploy)")

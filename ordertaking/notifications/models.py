@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ordertaking.accounts.roles import ROLE_LABELS, Role
+from ordertaking.common.sealed import TOKEN_PREFIX, seal, unseal
 
 
 class Kind(models.TextChoices):
@@ -188,12 +189,16 @@ class UserSetting(models.Model):
 class DepartmentWebhook(models.Model):
     """A department's group chat (WeCom/DingTalk-style robot): each notification to a member of the
     department is also posted there, signed (HMAC-SHA256 of timestamp and body). Maintained by the
-    administrator in the admin site."""
+    administrator in the admin site.
+
+    The signing secret is kept encrypted (`common/sealed.py`, Fernet under ORDERTAKING_FIELD_KEYS): the column
+    holds a token, a check constraint refuses anything else, and only the post (`tasks.webhook_post`) opens
+    it. The admin form takes a new secret and never shows one."""
 
     department = models.CharField(_("department"), max_length=30,
                                   choices=[(r.value, ROLE_LABELS[r]) for r in Role])
     url = models.URLField(_("URL"), max_length=500)
-    secret = models.CharField(_("secret"), max_length=200,
+    secret = models.TextField(_("secret (encrypted)"), editable=False,
                               help_text=_("Shared with the receiver, which checks the signature."))
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -202,6 +207,16 @@ class DepartmentWebhook(models.Model):
         verbose_name = _("department webhook")
         verbose_name_plural = _("department webhooks")
         indexes = [models.Index(fields=["department", "active"], name="notif_webhook_dept_idx")]
+        constraints = [models.CheckConstraint(condition=models.Q(secret__startswith=TOKEN_PREFIX),
+                                              name="notif_webhook_secret_sealed")]
 
     def __str__(self) -> str:
         return f"{self.get_department_display()} · {self.url}"
+
+    def secret_set(self, plain: str) -> None:
+        """Keep `plain` as the signing secret, encrypted (saved with the row)."""
+        self.secret = seal(plain)
+
+    def secret_plain(self) -> str:
+        """The signing secret; `SecretUnreadable` when no configured key opens it."""
+        return unseal(self.secret)

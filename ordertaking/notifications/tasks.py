@@ -16,8 +16,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone, translation
 from huey.contrib.djhuey import task
+from huey.exceptions import CancelExecution
 
 from ordertaking.common.mail import MAIL_RETRIES, MAIL_RETRY_DELAY
+from ordertaking.common.sealed import SecretUnreadable
 
 from .texts import render
 
@@ -51,6 +53,15 @@ def notification_mail_send(notification_id: int) -> bool:
     return True
 
 
+class WebhookSecretUnreadable(CancelExecution):
+    """The webhook's stored secret does not decrypt with the configured keys (common/sealed.py): the post is
+    not made, unsigned or otherwise, and not retried (the keys do not change while the worker runs); the log
+    says why. The in-app notification is safe in the database."""
+
+    def __init__(self, webhook_id: int) -> None:
+        super().__init__(f"department webhook {webhook_id}: secret cannot be decrypted", retry=False)
+
+
 def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:
     """Hex HMAC-SHA256, keyed with the webhook's secret, of the timestamp, a newline and the body."""
     return hmac.new(secret.encode(), timestamp.encode() + b"\n" + body, hashlib.sha256).hexdigest()
@@ -66,19 +77,27 @@ def webhook_payload(kind: str, params: dict[str, Any], actor_name: str) -> bytes
 
 @task(retries=WEBHOOK_RETRIES, retry_delay=WEBHOOK_RETRY_DELAY)
 def webhook_post(webhook_id: int, kind: str, params: dict[str, Any], actor_name: str) -> int:
-    """POST one notification to a department's webhook, signed at send time (a retry signs anew).
-    A network error or a non-2xx answer raises, so huey tries again."""
+    """POST one notification to a department's webhook, signed at send time (a retry signs anew) with the
+    secret decrypted here, in the worker, and nowhere else. A network error or a non-2xx answer raises, so huey
+    tries again; a secret that does not decrypt fails the job at once (WebhookSecretUnreadable, logged)."""
     from .models import DepartmentWebhook
 
     hook = DepartmentWebhook.objects.filter(pk=webhook_id, active=True).first()
     if hook is None:
         return 0
+    try:
+        secret = hook.secret_plain()
+    except SecretUnreadable as e:
+        logger.error("department webhook %s (%s) not posted: its secret cannot be decrypted: %s. Configure "
+                     "the key it was encrypted with, or enter the secret anew in the admin site.",
+                     hook.pk, hook.department, e)
+        raise WebhookSecretUnreadable(hook.pk) from None
     body = webhook_payload(kind, params, actor_name)
     timestamp = str(int(time.time()))
     request = urllib.request.Request(hook.url, data=body, method="POST", headers={
         "Content-Type": "application/json; charset=utf-8",
         TIMESTAMP_HEADER: timestamp,
-        SIGNATURE_HEADER: webhook_signature(hook.secret, timestamp, body),
+        SIGNATURE_HEADER: webhook_signature(secret, timestamp, body),
     })
     with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310 (admin's URL)
         status = int(response.status)

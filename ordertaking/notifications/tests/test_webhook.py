@@ -4,9 +4,13 @@ against a real HTTP server on this machine."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import hmac
+import io
 import json
+import logging
+import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,11 +18,19 @@ from typing import Any
 from urllib.error import HTTPError
 
 import pytest
-from django.db import transaction
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
+from ordertaking.common.sealed import TOKEN_PREFIX
 from ordertaking.notifications.models import DepartmentWebhook, Kind, Notification
 from ordertaking.notifications.services import notify
-from ordertaking.notifications.tasks import SIGNATURE_HEADER, TIMESTAMP_HEADER, webhook_post
+from ordertaking.notifications.tasks import (
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    WebhookSecretUnreadable,
+    webhook_post,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +60,14 @@ def receiver() -> Iterator[tuple[str, type[_Receiver]]]:
     server.server_close()
 
 
+def _hook(department: str, url: str, secret: str, **kwargs: Any) -> DepartmentWebhook:
+    """A webhook as the admin form saves one: its secret encrypted (the column takes nothing else)."""
+    hook = DepartmentWebhook(department=department, url=url, **kwargs)
+    hook.secret_set(secret)
+    hook.save()
+    return hook
+
+
 def _valid(secret: str, headers: dict[str, str], body: bytes) -> bool:
     expected = hmac.new(secret.encode(), headers[TIMESTAMP_HEADER].encode() + b"\n" + body,
                         hashlib.sha256).hexdigest()
@@ -57,8 +77,8 @@ def _valid(secret: str, headers: dict[str, str], body: bytes) -> bool:
 def test_a_notification_to_a_department_member_is_posted_signed_after_commit(
         receiver, sales_rep, reviewer, finance_user, django_capture_on_commit_callbacks):
     url, got = receiver
-    DepartmentWebhook.objects.create(department="sales", url=url, secret="s3cret")
-    DepartmentWebhook.objects.create(department="logistics", url=url, secret="other")  # nobody of theirs
+    _hook("sales", url, "s3cret")
+    _hook("logistics", url, "other")  # nobody of theirs
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         notify(recipients=[sales_rep, finance_user], kind=Kind.ORDER_RETURNED, actor=reviewer,
                params={"order": "SO-11", "opinion": "请确认交期"})
@@ -76,7 +96,7 @@ def test_a_notification_to_a_department_member_is_posted_signed_after_commit(
 
 def test_a_rolled_back_change_posts_nothing(receiver, sales_rep, reviewer, django_capture_on_commit_callbacks):
     url, got = receiver
-    DepartmentWebhook.objects.create(department="sales", url=url, secret="s")
+    _hook("sales", url, "s")
     with (django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError),
           transaction.atomic()):
         notify(recipients=[sales_rep], kind=Kind.ORDER_APPROVED, actor=reviewer, params={"order": "SO-1"})
@@ -86,7 +106,7 @@ def test_a_rolled_back_change_posts_nothing(receiver, sales_rep, reviewer, djang
 
 def test_an_inactive_webhook_gets_nothing(receiver, sales_rep, reviewer, django_capture_on_commit_callbacks):
     url, got = receiver
-    DepartmentWebhook.objects.create(department="sales", url=url, secret="s", active=False)
+    _hook("sales", url, "s", active=False)
     with django_capture_on_commit_callbacks(execute=True):
         notify(recipients=[sales_rep], kind=Kind.ORDER_APPROVED, actor=reviewer, params={"order": "SO-1"})
     assert got.received == []
@@ -95,7 +115,7 @@ def test_an_inactive_webhook_gets_nothing(receiver, sales_rep, reviewer, django_
 def test_a_failing_receiver_raises_so_the_queue_retries_and_the_notification_stays(
         receiver, sales_rep, reviewer):
     url, got = receiver
-    hook = DepartmentWebhook.objects.create(department="sales", url=url, secret="s")
+    hook = _hook("sales", url, "s")
     assert webhook_post.s(hook.pk, "order_approved", {}, "").retries > 0
     got.answer = 500
     with pytest.raises(HTTPError):
@@ -120,12 +140,12 @@ def test_the_administrator_keeps_the_webhooks_in_the_admin_site_and_every_change
 
     client.force_login(root)
     r = client.post("/admin/notifications/departmentwebhook/add/",
-                    {"department": "logistics", "url": "https://qyapi.example.cn/robot?key=1", "secret": "k1",
+                    {"department": "logistics", "url": "https://qyapi.example.cn/robot?key=1", "new_secret": "k1",
                      "active": "on"})
     assert r.status_code == 302, r.content.decode()[:2000]
     hook = DepartmentWebhook.objects.get()
     client.post(f"/admin/notifications/departmentwebhook/{hook.pk}/change/",
-                {"department": "logistics", "url": "https://qyapi.example.cn/robot?key=1", "secret": "k2"})
+                {"department": "logistics", "url": "https://qyapi.example.cn/robot?key=1", "new_secret": "k2"})
     added, changed = AuditEvent.objects.filter(action__startswith="department_webhook.").order_by("pk")
     assert (added.action, added.after) == ("department_webhook.added", {
         "department": "logistics", "url": "https://qyapi.example.cn/robot?key=1", "active": True})
@@ -144,7 +164,7 @@ def test_the_recipients_mail_choices_and_their_departments_webhooks_are_read_tog
     from ordertaking.notifications.models import NotificationPreference
 
     url, got = receiver
-    DepartmentWebhook.objects.create(department="finance", url=url, secret="s3cret")
+    _hook("finance", url, "s3cret")
     for user, address in ((sales_rep, "rep@example.com"), (finance_user, "fin@example.com")):
         user.email = address
         user.save(update_fields=["email"])
@@ -156,3 +176,179 @@ def test_the_recipients_mail_choices_and_their_departments_webhooks_are_read_tog
     assert len(rows) == 2
     assert [m.to for m in mailoutbox] == [["fin@example.com"]]
     assert len(got.received) == 1 and _valid("s3cret", got.received[0]["headers"], got.received[0]["body"])
+
+
+# --- the secret at rest: encrypted in the database, write-only in the admin site, opened only to sign ----------
+
+PLAIN = "wecom-机器人-Secret-7f3a9c"  # long and unusual enough that finding it anywhere is no accident
+
+
+def _stored_secrets() -> list[str]:
+    """The column as the database holds it, past the model: what a dump, a backup or a look at the table sees."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT secret FROM notifications_departmentwebhook ORDER BY id")
+        return [row[0] for row in cur.fetchall()]
+
+
+def _add_in_admin(client: Any, url: str, secret: str = PLAIN) -> DepartmentWebhook:
+    r = client.post("/admin/notifications/departmentwebhook/add/",
+                    {"department": "sales", "url": url, "new_secret": secret, "active": "on"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    return DepartmentWebhook.objects.get()
+
+
+def test_the_secret_is_stored_encrypted_and_the_receiver_checks_the_post_with_the_plain_secret(
+        client, root, receiver, sales_rep, reviewer, django_capture_on_commit_callbacks):
+    url, got = receiver
+    client.force_login(root)
+    hook = _add_in_admin(client, url)
+    [stored] = _stored_secrets()
+    assert stored.startswith(TOKEN_PREFIX) and PLAIN not in stored and "Secret-7f3a9c" not in stored
+    assert hook.secret_plain() == PLAIN
+    exported = io.StringIO()
+    call_command("dumpdata", "notifications.departmentwebhook", stdout=exported)  # Django's own export
+    assert PLAIN not in exported.getvalue() and stored in exported.getvalue()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[sales_rep], kind=Kind.ORDER_APPROVED, actor=reviewer, params={"order": "SO-7"})
+    [hit] = got.received
+    assert _valid(PLAIN, hit["headers"], hit["body"])  # the receiver knows only the plain secret
+    assert not _valid(stored, hit["headers"], hit["body"])
+    assert PLAIN.encode() not in hit["body"] and PLAIN not in str(hit["headers"])
+
+
+def test_a_plain_secret_written_past_the_model_is_refused_by_the_database():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DepartmentWebhook.objects.create(department="sales", url="https://qyapi.example.cn/r", secret=PLAIN)
+    assert _stored_secrets() == []
+
+
+def test_the_admin_pages_and_the_audit_trail_never_show_the_secret_only_whether_one_is_set(client, root):
+    from django.contrib.admin.models import LogEntry
+
+    from ordertaking.audit.models import AuditEvent
+
+    client.force_login(root)
+    add = client.get("/admin/notifications/departmentwebhook/add/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "未设置" in add and 'name="new_secret"' in add
+    hook = _add_in_admin(client, "https://qyapi.example.cn/robot?key=1")
+    [token] = _stored_secrets()
+    base = f"/admin/notifications/departmentwebhook/{hook.pk}"
+    for language, set_word in (("zh-hans", "已设置"), ("en", ">set<")):
+        for page in ("/admin/notifications/departmentwebhook/", f"{base}/change/", f"{base}/history/"):
+            html = client.get(page, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+            assert PLAIN not in html and token not in html and token[:20] not in html, (language, page)
+            if "history" not in page:
+                assert set_word in html, (language, page)
+    change = client.get(f"{base}/change/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    field = change.split('name="new_secret"', 1)[0].rsplit("<input", 1)[1] + change.split('name="new_secret"', 1)[1]
+    assert 'type="password"' in field and "value=" not in field.split(">", 1)[0]
+    # An edit with the secret left empty keeps it, untouched; a typed one replaces it, and the trail says only that
+    r = client.post(f"{base}/change/", {"department": "sales", "url": "https://qyapi.example.cn/robot?key=2",
+                                         "new_secret": "", "active": "on"})
+    assert r.status_code == 302
+    assert _stored_secrets() == [token]
+    client.post(f"{base}/change/", {"department": "sales", "url": "https://qyapi.example.cn/robot?key=2",
+                                     "new_secret": "a-new-secret-42", "active": "on"})
+    [new_token] = _stored_secrets()
+    assert new_token != token and DepartmentWebhook.objects.get().secret_plain() == "a-new-secret-42"
+    events = list(AuditEvent.objects.filter(action__startswith="department_webhook.").order_by("pk"))
+    assert [e.action for e in events] == ["department_webhook.added", "department_webhook.changed",
+                                          "department_webhook.changed"]
+    assert events[1].after == {"url": "https://qyapi.example.cn/robot?key=2"}  # no secret_changed: it was kept
+    assert events[2].after == {"secret_changed": True}
+    trail = str([(e.before, e.after) for e in events]) + str([x.change_message for x in LogEntry.objects.all()])
+    for value in (PLAIN, token, "a-new-secret-42", new_token):
+        assert value not in trail
+
+
+def test_a_secret_the_keys_do_not_open_fails_the_post_with_its_reason_logged_and_no_page_fails(
+        settings, caplog, client, root, receiver, sales_rep, reviewer, django_capture_on_commit_callbacks):
+    from cryptography.fernet import Fernet
+
+    url, got = receiver
+    settings.ORDERTAKING_FIELD_KEYS = [Fernet.generate_key().decode()]
+    hook = _hook("sales", url, PLAIN)
+    settings.ORDERTAKING_FIELD_KEYS = [Fernet.generate_key().decode()]  # the key it was sealed with is gone
+    caplog.set_level(logging.ERROR, logger="ordertaking.notifications")
+    with pytest.raises(WebhookSecretUnreadable) as failed:
+        webhook_post.call_local(hook.pk, "order_approved", {"order": "SO-3"}, "钱审核")
+    assert failed.value.retry is False  # the keys do not change while the worker runs: no retry
+    [record] = [r for r in caplog.records if r.name == "ordertaking.notifications"]
+    assert record.levelno == logging.ERROR
+    assert f"department webhook {hook.pk} (sales) not posted: its secret cannot be decrypted" in record.getMessage()
+    assert "none of the configured keys" in record.getMessage() and PLAIN not in record.getMessage()
+    # Queued after a commit, as a page's change does: the notification stays, nothing is posted, nothing raises
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[sales_rep], kind=Kind.ORDER_APPROVED, actor=reviewer, params={"order": "SO-3"})
+    assert got.received == [] and Notification.objects.filter(recipient=sales_rep).count() == 1
+    client.force_login(root)
+    for page in ("", f"{hook.pk}/change/"):
+        assert client.get(f"/admin/notifications/departmentwebhook/{page}").status_code == 200
+
+
+def test_with_the_old_key_behind_a_new_one_posts_stay_signed_and_reseal_moves_every_secret_to_the_new_key(
+        settings, receiver, capsys):
+    from cryptography.fernet import Fernet
+
+    from ordertaking import cli
+
+    url, got = receiver
+    old, new = Fernet.generate_key(), Fernet.generate_key()
+    settings.ORDERTAKING_FIELD_KEYS = [old.decode()]
+    hook = _hook("sales", url, PLAIN)
+    settings.ORDERTAKING_FIELD_KEYS = [new.decode(), old.decode()]  # rotation: the new key first, the old opens
+    assert webhook_post.call_local(hook.pk, "order_approved", {"order": "SO-4"}, "钱审核") == 200
+    assert cli.main(["reseal-secrets"]) == 0
+    assert "1 secret(s) re-encrypted" in capsys.readouterr().out
+    [stored] = _stored_secrets()
+    assert Fernet(new).decrypt(stored.encode()).decode() == PLAIN
+    settings.ORDERTAKING_FIELD_KEYS = [new.decode()]  # the old key dropped
+    assert webhook_post.call_local(hook.pk, "order_approved", {"order": "SO-4"}, "钱审核") == 200
+    assert len(got.received) == 2 and all(_valid(PLAIN, r["headers"], r["body"]) for r in got.received)
+    # A secret no configured key opens is named and left as it is; the console says it failed
+    settings.ORDERTAKING_FIELD_KEYS = [Fernet.generate_key().decode()]
+    assert cli.main(["reseal-secrets"]) == 1
+    assert f"department webhook {hook.pk} (sales): none of the configured keys" in capsys.readouterr().err
+    assert _stored_secrets() == [stored]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_encrypts_the_secrets_already_there_and_going_back_restores_them():
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("notifications", "0008_legal_kinds")])  # as before: plain secrets
+    with connection.cursor() as cur:
+        cur.execute("INSERT INTO notifications_departmentwebhook (department, url, secret, active, created_at) "
+                    "VALUES (%s, %s, %s, %s, %s)", ["sales", "https://qyapi.example.cn/r", PLAIN, True,
+                                                    timezone.now()])
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate([("notifications", "0009_webhook_secret_sealed")])
+        [stored] = _stored_secrets()
+        assert stored.startswith(TOKEN_PREFIX) and PLAIN not in stored
+        assert DepartmentWebhook.objects.get().secret_plain() == PLAIN
+        executor = MigrationExecutor(connection)
+        executor.migrate([("notifications", "0008_legal_kinds")])
+        assert _stored_secrets() == [PLAIN]
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes("notifications"))
+    assert _stored_secrets()[0].startswith(TOKEN_PREFIX)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_holds_the_secret_encrypted_only(tmp_path):
+    from ordertaking.ops import backup as bk
+
+    _hook("sales", "https://qyapi.example.cn/r", PLAIN)
+    [token] = _stored_secrets()
+    folder = bk.backup_make(destination=tmp_path / "backups")
+    if connection.vendor == "sqlite":
+        content = gzip.decompress((folder / bk.SQLITE_FILE).read_bytes())
+    else:  # the custom-format dump as the SQL it restores
+        content = subprocess.run(["pg_restore", "--data-only", "-f", "-", str(folder / bk.PG_FILE)],
+                                 check=True, capture_output=True).stdout
+    assert token.encode() in content
+    assert PLAIN.encode() not in content and b"Secret-7f3a9c" not in content
