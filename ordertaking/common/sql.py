@@ -20,7 +20,7 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Concat, JSONArray
 
 SEPARATOR = "\x1f"  # the ASCII unit separator: no name, code or phone number contains it
 
@@ -189,3 +189,69 @@ def _as_column(field: Any, value: Any) -> Any:
     if value is not None and isinstance(field, models.DecimalField):
         return value.quantize(Decimal(1).scaleb(-field.decimal_places), context=field.context)
     return value
+
+
+class JSONRows(Func):
+    """A JSON array of the values of one expression over a subquery's rows, in ONE row: PostgreSQL jsonb_agg,
+    SQLite json_group_array. A Func, not an Aggregate, so the ORM adds no GROUP BY (as `JoinedText`)."""
+
+    function = "JSONB_AGG"
+    output_field = TextField()  # Django reads jsonb as text; `RowsColumn.rows` decodes it (decimals exact)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra)
+
+
+# Fields whose JSON value `Field.to_python` turns back into what a read of the column gives, on both databases.
+# Times are left out: SQLite keeps them as naive text that only its backend's converter makes aware.
+_JSON_SAFE = (models.CharField, models.TextField, models.IntegerField, models.DecimalField, models.BooleanField,
+              models.ForeignKey, models.AutoField, models.BigAutoField)
+
+
+class RowsColumn:
+    """The rows of a related set, with the rows they join, read as ONE column of their parent's query (the
+    order's lock reads its lines so, instead of a second statement): `subquery(qs)` is the column, a JSON
+    array of one array of columns per row (correlated with `OuterRef`); `rows(text, db)` gives the instances
+    back, as a read of the queryset gives them (`Model.from_db`, decimals to their field's places, the joined
+    rows cached on each), in the order of `order_by`. Only plain columns (text, numbers, booleans, keys): a
+    model with another kind of field is refused when the column is declared.
+
+        lines = RowsColumn(OrderLine, related=("product",), order_by="position")
+        Order.objects.annotate(lines_rows=lines.subquery(OrderLine.objects.filter(order_id=OuterRef("pk"))))
+    """
+
+    def __init__(self, model: type[models.Model], *, related: Sequence[str] = (), order_by: str = "pk") -> None:
+        self.model = model
+        self.related: list[tuple[str, Any]] = [(name, model._meta.get_field(name)) for name in related]
+        self.order_by = order_by
+        self.parts: list[tuple[str, type[models.Model], list[Any]]] = [("", model, list(model._meta.concrete_fields))]
+        self.parts += [(f"{name}__", field.related_model, list(field.related_model._meta.concrete_fields))
+                       for name, field in self.related]
+        for _prefix, owner, fields in self.parts:
+            odd = [f.name for f in fields if not isinstance(f, _JSON_SAFE) or isinstance(f, models.DateField)]
+            if odd:
+                raise TypeError(f"RowsColumn: {owner._meta.label} has fields JSON does not carry back: {odd}")
+
+    def subquery(self, queryset: QuerySet[Any]) -> Subquery:
+        """The column: each row a JSON array of its columns, then those of each joined row, in field order."""
+        columns = [F(f"{prefix}{f.attname}") for prefix, _m, fields in self.parts for f in fields]
+        return Subquery(queryset.order_by().annotate(rows_column=JSONRows(JSONArray(*columns)))
+                        .values("rows_column")[:1])
+
+    def rows(self, text: str | None, db: str) -> list[Any]:
+        """The instances the column carried (none: NULL, an empty list)."""
+        out: list[Any] = []
+        for row in json.loads(text or "[]", parse_float=Decimal):
+            at, instances = 0, []  # the row: the parent's columns, then each joined row's
+            for _prefix, owner, fields in self.parts:
+                own = [None if v is None else _as_column(f, f.to_python(v))
+                       for f, v in zip(fields, row[at:at + len(fields)], strict=True)]
+                at += len(fields)
+                present = own[[f.primary_key for f in fields].index(True)] is not None  # a NULL join: no row
+                instances.append(owner.from_db(db, [f.attname for f in fields], own) if present else None)
+            parent = instances[0]
+            for (_name, field), joined in zip(self.related, instances[1:], strict=True):
+                field.set_cached_value(parent, joined)
+            out.append(parent)
+        out.sort(key=lambda r: getattr(r, self.order_by))
+        return out

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import NotFound
 from ordertaking.common.prepared import Prepared
 from ordertaking.common.queues import Queue
+from ordertaking.common.sql import RowsColumn
 from ordertaking.confidentiality.events import events_masked
 from ordertaking.confidentiality.models import Field
 from ordertaking.confidentiality.rules import mask
@@ -47,14 +48,29 @@ def lines_with_products() -> Prefetch:
 _LINES: Prepared[OrderLine] = Prepared(lambda order_id: _lines_and_products().filter(order_id=order_id))
 
 
+# The same lines read as one column of the order's locking query (common/sql.py:RowsColumn).
+_LINES_COLUMN = RowsColumn(OrderLine, related=("product",), order_by="position")
+_NOT_READ = object()
+
+
+def lines_annotations() -> dict[str, Any]:
+    """The order's lines with their products as a column of the caller's locking query: `lines_prefetch` then
+    takes them from it instead of reading them (the submission's and the approval's lock, issue 14)."""
+    return {"lines_rows": _LINES_COLUMN.subquery(_lines_and_products().filter(order_id=OuterRef("pk")))}
+
+
 def lines_prefetch(order: Order) -> None:
-    """`prefetch_related_objects([order], lines_with_products())`, by a read compiled once per process: the
-    services that lock an order and read its lines several times (submission, approval, change) call this;
-    `order.lines.all()` then reads the cache. Nothing happens when the lines are already there."""
+    """`prefetch_related_objects([order], lines_with_products())`, by a read compiled once per process, or from
+    the `lines_annotations()` column its lock read: the services that lock an order and read its lines several
+    times (submission, approval, change) call this; `order.lines.all()` then reads the cache. Nothing happens
+    when the lines are already there. The column is used once, right after the lock: taken off the order, so
+    lines written later in the transaction are read from the database."""
+    column = order.__dict__.pop("lines_rows", _NOT_READ)
     cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
     if "lines" in cache:
         return
-    lines = _LINES.all(order_id=order.pk)
+    lines = (_LINES.all(order_id=order.pk) if column is _NOT_READ else
+             _LINES_COLUMN.rows(column, order._state.db or "default"))
     for line in lines:
         OrderLine.order.field.set_cached_value(line, order)
     qs = order.lines.all()

@@ -31,7 +31,7 @@ from ordertaking.notifications.models import Kind
 from ordertaking.notifications.selectors import recipients_with_role, role_members
 from ordertaking.notifications.services import notify
 from ordertaking.orders.models import Order
-from ordertaking.orders.selectors import lines_prefetch, order_lines
+from ordertaking.orders.selectors import lines_annotations, lines_prefetch, order_lines
 from ordertaking.orders.services import order_submission_record
 from ordertaking.orders.states import OrderState, check_move
 
@@ -118,9 +118,10 @@ def review_findings_refresh(*, order: Order, actor: Any, credit_facts: CreditFac
 
 def _submission_query(orders: QuerySet[Order]) -> QuerySet[Order]:
     """The submission's lock also reads the customer's review facts, the legal threshold, the reference data
-    version (common/refdata.py) and the customer's credit row (not locked: submission only reads it)."""
+    version (common/refdata.py), the order's lines (`lines_annotations`) and the customer's credit row (not
+    locked: submission only reads it)."""
     return credit_joined(orders.annotate(**customer_annotations(), **legal_annotations(threshold_only=True),
-                                         **refdata_annotations()), lock=False)
+                                         **refdata_annotations(), **lines_annotations()), lock=False)
 
 
 def order_submit(*, order: Order, actor: Any, verb: str = "submit") -> Order:
@@ -183,8 +184,8 @@ def approval_handler_add(handler: ApprovalHandler) -> None:
 
 
 def _approval_annotations(actor_id: int) -> dict[str, Any]:
-    """Everything the approval reads about the order besides its lines and credit, as columns of the
-    order's locking query: the customer's review facts, the legal threshold and review state, whether
+    """Everything the approval reads about the order besides its credit, as columns of the order's locking
+    query: its lines (`lines_annotations`), the customer's review facts, the legal threshold and review state, whether
     findings of this revision are stored, whether the reviewer is a party to the order (P2.3.c), and the
     order's audit head (audit.services.head_adopt)."""
     return {
@@ -194,6 +195,7 @@ def _approval_annotations(actor_id: int) -> dict[str, Any]:
         **review_sod_annotations(actor_id),
         **head_annotations(Order),
         **refdata_annotations(),
+        **lines_annotations(),
     }
 
 
@@ -226,7 +228,7 @@ def order_approve(*, order: Order, actor: Any, opinion: str = "") -> Order:
         target = check_move(locked.state, "approve")
         first = locked.approved_total <= 0  # read before the credit gate sets it
         # P2.3.a/b: re-run the checks under the lock; the catalog may have changed since submit. The lines
-        # are read once (with their products) for the checks and for what the approval hands on.
+        # (with their products), read by the lock, serve the checks and what the approval hands on.
         lines_prefetch(locked)
         # P5.1: the customer's credit row, locked with the order, is what the findings read and the gate moves.
         credit_facts = order_credit_facts(locked, lock=True, joined=True)

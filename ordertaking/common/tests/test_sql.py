@@ -1,5 +1,6 @@
 """common/sql.py: `OneOf` matches what `__in` matches with one parameter for the whole list; `ModelUnion` reads
-rows of several models in one statement and gives the instances their querysets give."""
+rows of several models in one statement and gives the instances their querysets give; `RowsColumn` reads a
+related set as one column of its parent's row."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from ordertaking.catalog.models import PaymentMethod, Product, Region
 from ordertaking.common.prepared import Prepared
-from ordertaking.common.sql import ModelUnion, OneOf, texts_param
+from ordertaking.common.sql import ModelUnion, OneOf, RowsColumn, texts_param
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +109,58 @@ def test_a_model_union_reads_times_json_and_keys_as_a_queryset_does(customer, sa
     assert [_values(c) for c in got[Customer]] == [_values(Customer.objects.get(pk=customer.pk))]
     assert got[Customer][0].verified_items == ["name", "phone"] and got[Customer][0].last_verified_at.tzinfo
     assert [_values(r) for r in got[Region]] == [_values(Region.objects.get(code="SH"))]
+
+
+def _line_values(line):  # type: ignore[no-untyped-def]
+    product = line.product
+    return (_values(line), _values(product) if product is not None else None)
+
+
+def test_rows_in_a_column_are_the_instances_a_read_gives_with_their_joined_rows(make_order, catalog):
+    """An order's lines with their products, one of them a free line with no product, read as one column of the
+    order's query (`RowsColumn`): the same instances, field by field, decimals to their places, in position
+    order, each with its product (or None) already joined."""
+    from django.db.models import OuterRef
+
+    from ordertaking.orders.models import Order, OrderLine
+
+    order = make_order(state="draft")
+    first = order.lines.get(position=1)
+    OrderLine.objects.create(order=order, position=3, product=None, name="安装调试 \"上门\"\n", unit="次",
+                             quantity=Decimal("1.250"), unit_price=Decimal("0.01"), amount=Decimal("0.01"))
+    OrderLine.objects.create(order=order, position=2, product=first.product, name=first.name,
+                             quantity=Decimal("999999999.999"), unit_price=Decimal("9999999999.99"),
+                             amount=Decimal("123.40"))
+    column = RowsColumn(OrderLine, related=("product",), order_by="position")
+    read = list(OrderLine.objects.select_related("product").filter(order=order).order_by("position"))
+    with CaptureQueriesContext(connection) as q:
+        got = Order.objects.annotate(rows=column.subquery(
+            OrderLine.objects.select_related("product").filter(order_id=OuterRef("pk")))).get(pk=order.pk)
+    lines = column.rows(got.rows, got._state.db or "default")
+    assert len(q.captured_queries) == 1
+    assert [_line_values(x) for x in lines] == [_line_values(x) for x in read]
+    assert [x.position for x in lines] == [1, 2, 3] and lines[2].product is None
+    with CaptureQueriesContext(connection) as q:
+        assert lines[1].product.code == first.product.code
+    assert q.captured_queries == []  # the product came with the line
+
+
+def test_rows_in_a_column_of_a_parent_without_rows_are_an_empty_list(make_order):
+    from django.db.models import OuterRef
+
+    from ordertaking.orders.models import Order, OrderLine
+
+    order = make_order(state="draft")
+    order.lines.all().delete()
+    column = RowsColumn(OrderLine, related=("product",))
+    rows = column.subquery(OrderLine.objects.filter(order_id=OuterRef("pk")))
+    got = Order.objects.annotate(rows=rows).get(pk=order.pk)
+    assert got.rows in (None, "[]")  # PostgreSQL's jsonb_agg of no rows is NULL, SQLite's json_group_array []
+    assert column.rows(got.rows, "default") == []
+
+
+def test_a_rows_column_refuses_a_model_whose_fields_json_does_not_carry_back():
+    from ordertaking.orders.models import Order
+
+    with pytest.raises(TypeError, match="created_at"):
+        RowsColumn(Order)

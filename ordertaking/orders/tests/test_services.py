@@ -348,3 +348,31 @@ def test_lines_prefetch_fills_the_cache_as_the_prefetch_it_stands_for(make_order
     assert got == [(ln.pk, ln.position, ln.product_code, True) for ln in expected.lines.all()]
     assert all(OrderLine.product.is_cached(ln) for ln in order.lines.all())
     assert [p for _pk, p, _c, _o in got] == [1, 2, 3]
+
+
+@pytest.mark.django_db
+def test_lines_prefetch_takes_the_lines_its_lock_read_once(make_order):
+    """With `lines_annotations()` in the order's query, lines_prefetch fills the cache from that column with no
+    statement, each line pointing at the order; the column is taken off the order, so once the cache is dropped
+    (lines rewritten in the transaction) the next prefetch reads the lines as they are now."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ordertaking.orders.models import Order, OrderLine
+    from ordertaking.orders.selectors import lines_annotations, lines_prefetch
+
+    made = make_order(state="draft", lines=[{"product": "reducer", "quantity": 2},
+                                            {"product": "install", "quantity": 1}])
+    order = Order.objects.annotate(**lines_annotations()).get(pk=made.pk)
+    with CaptureQueriesContext(connection) as q:
+        lines_prefetch(order)
+        got = [(ln.position, ln.product_code, ln.order is order, OrderLine.product.is_cached(ln))
+               for ln in order.lines.all()]
+    assert q.captured_queries == []
+    assert got == [(ln.position, ln.product_code, True, True) for ln in OrderLine.objects.filter(order=made)]
+    assert not hasattr(order, "lines_rows")
+    OrderLine.objects.filter(order=made, position=2).delete()
+    order._prefetched_objects_cache.pop("lines")  # type: ignore[attr-defined]
+    with CaptureQueriesContext(connection) as q:
+        lines_prefetch(order)
+    assert len(q.captured_queries) == 1 and [ln.position for ln in order.lines.all()] == [1]
