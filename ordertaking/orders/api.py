@@ -389,7 +389,7 @@ def order_create(request: HttpRequest, payload: OrderIn,
         order, created = services.order_create(actor=request.user, **kwargs), True  # type: ignore[arg-type]
     if created:
         # The order as the service saved it, holding the objects it was given (customer, region, payment method,
-        # the actor as its author): answered without reading it back. Its lines are read (order_out).
+        # the actor as its author): answered without reading it back, its lines too (left in its cache by the service).
         _rep_known(order, request.user)
     else:  # the first order of this Idempotency-Key, as it is stored
         order = selectors.order_get(user=request.user, number=order.number)

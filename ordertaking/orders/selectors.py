@@ -69,14 +69,19 @@ def lines_prefetch(order: Order) -> None:
     cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
     if "lines" in cache:
         return
-    lines = (_LINES.all(order_id=order.pk) if column is _NOT_READ else
-             _LINES_COLUMN.rows(column, order._state.db or "default"))
+    lines_cache_set(order, _LINES.all(order_id=order.pk) if column is _NOT_READ else
+                    _LINES_COLUMN.rows(column, order._state.db or "default"))
+
+
+def lines_cache_set(order: Order, lines: list[OrderLine]) -> None:
+    """`order.lines.all()` is now `lines` (by position, products joined, as a read gives them), each pointing at
+    the order: what `lines_prefetch` read, or what the service that wrote them holds (order_create)."""
     for line in lines:
         OrderLine.order.field.set_cached_value(line, order)
     qs = order.lines.all()
     qs._result_cache = lines
     qs._prefetch_done = True  # type: ignore[attr-defined]
-    cache["lines"] = qs
+    order.__dict__.setdefault("_prefetched_objects_cache", {})["lines"] = qs
 
 
 def order_lines(order: Order) -> list[OrderLine]:

@@ -30,7 +30,7 @@ from ordertaking.customers.models import Customer
 from . import numbering, rules
 from .models import ContractTerms, IdempotencyKey, Order, OrderLine, OrderRevision
 from .permissions import is_responsible, may_enter_orders
-from .selectors import lines_prefetch
+from .selectors import lines_cache_set, lines_prefetch
 from .states import EDITABLE_STATES, MOVES, OrderState, check_move
 
 MAX_AMOUNT = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
@@ -328,6 +328,9 @@ def order_create(*, actor: User, customer: Customer, sales_rep: User | None = No
         event_record(actor=actor, action="order.created", subject=order, clause="P2.2.c",
                      after={"number": order.number, "customer": str(customer), "lines": len(built),
                             "total_amount": str(order.total_amount)})
+    # The lines just written (their figures already to their places) are the order's lines, as a read would give
+    # them: whoever shows the new order (the API's answer) reads none back.
+    lines_cache_set(order, built)
     return order
 
 
