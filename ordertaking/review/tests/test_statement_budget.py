@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 # more at approval than W1's. Audit: the order's first event creates its stream (audit.services.stream_new), and
 # the approval's four events (credit, approval, tasks, production order) are written together (events_batched):
 # one statement a step on PostgreSQL, one more on SQLite (a head's update apart from its events' insert).
-BUDGET = {"create": 5, "submit": 6, "approve": 10}
+BUDGET = {"create": 5, "submit": 5, "approve": 9}
 EVENTS = {"create": 1, "submit": 1, "approve": 1}  # audit writes by each step (the approval's in one batch)
 
 
