@@ -27,6 +27,8 @@ from django.db import connection, models, transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat, Now
 
+from ordertaking.common.held import Held, marker_add, markers_live
+
 from . import chain
 from .models import AuditEvent, StreamHead
 
@@ -84,38 +86,18 @@ def _head_lock(stream: str) -> tuple[int, str, datetime]:
 
 
 # The heads this transaction holds locked, so a second event on the same stream in the same transaction
-# skips the lock (connection -> stream -> (seq, hash, time, marker)). An entry is valid only while its
-# marker is still among the connection's on-commit callbacks: commit and rollback empty that list, and a
-# rolled-back savepoint removes what was registered inside it, so a head cached by a write that was
-# undone is never trusted. The head update also checks the cached (seq, hash) as its WHERE clause.
-_held: dict[int, dict[str, tuple[int, str, datetime, Any]]] = {}
+# skips the lock (stream -> (seq, hash, time)), trusted only inside the transaction that held them
+# (common/held.py): a head cached by a write that was undone is never trusted. The head update also checks the
+# cached (seq, hash) as its WHERE clause.
+_HEADS: Held[str, tuple[int, str, datetime]] = Held()
 
 
 def _held_head(stream: str) -> tuple[int, str, datetime] | None:
-    entry = _held.get(id(connection.connection), {}).get(stream)
-    if entry is None:
-        return None
-    seq, prev_hash, now, marker = entry
-    if not any(entry[1] is marker for entry in connection.run_on_commit):
-        return None
-    return seq, prev_hash, now
-
-
-def _marker() -> Callable[[], None]:
-    """A no-op on-commit callback: while it is among the connection's on-commit callbacks, what was
-    registered with it belongs to the transaction (not to a committed one, nor to a rolled-back savepoint)."""
-    def marker() -> None:
-        return None
-
-    transaction.on_commit(marker)
-    return marker
+    return _HEADS.get(stream)
 
 
 def _hold(stream: str, seq: int, head_hash: str, now: datetime) -> None:
-    held = _held.setdefault(id(connection.connection), {})
-    if len(held) > 256:  # streams of finished transactions: their markers are gone, drop them
-        held.clear()
-    held[stream] = (seq, head_hash, now, _marker())
+    _HEADS.hold(stream, (seq, head_hash, now))
 
 
 def stream_new(subject: models.Model, now: datetime | None) -> None:
@@ -243,7 +225,7 @@ def _append(*, subject_type: str, subject_id: str, at: datetime | None = None, *
             return _append_now(stream, at, subject_type, subject_id, fields)
         event = _chained(stream, head, at, subject_type, subject_id, fields)
         batch.queue.append(_Queued(event, head[2], at, {"subject_type": subject_type, "subject_id": subject_id,
-                                                        **fields}, _marker()))
+                                                        **fields}, marker_add()))
         return event
     finally:
         batch.quiet -= 1
@@ -296,7 +278,7 @@ def _live(batch: _Batch) -> list[_Queued]:
     """The queued events no savepoint rollback undid, in the order they were recorded."""
     if not batch.queue:
         return []
-    pending = {id(entry[1]) for entry in connection.run_on_commit}
+    pending = markers_live()
     return [q for q in batch.queue if id(q.marker) in pending]
 
 
@@ -383,9 +365,8 @@ def _flush(batch: _Batch) -> None:
         for stream, qs in ready.items():
             if stream not in again:
                 _hold(stream, qs[-1].event.seq, qs[-1].event.hash, qs[-1].now)
-        held = _held.get(id(connection.connection), {})
         for stream in again:
-            held.pop(stream, None)  # its head is read again, under its lock
+            _HEADS.drop(stream)  # its head is read again, under its lock
         for q in live:
             if q.event.stream in again:
                 _chain_again(q)

@@ -15,9 +15,8 @@ rules, who is in a department. Each was a statement per order. Now:
   A version is never reused: PostgreSQL draws it from a sequence (not rolled back), SQLite from random(), so
   a value seen inside a transaction that rolled back never comes back with other data.
 - **The lock reads the version** as a column (`refdata_annotations()`), and `refdata_adopt(locked)` takes it as
-  this block's: trusted only inside the atomic block of that lock (its savepoint) and only while the marker
-  callback registered with it survives (commit, rollback and a rolled-back savepoint remove it), as
-  `audit.services.head_adopt` does for the audit head.
+  this block's: trusted only inside the atomic block of that lock (its savepoint) of that transaction
+  (`common/held.py`, as `audit.services.head_adopt` holds the audit head).
 - **`refdata_cached(name, loader)`** gives the process's value of `name` if it was loaded at the version this
   block read, else calls `loader()` and keeps the result under that version. With no version adopted (a page,
   a job, any other service) it just calls `loader()`: nothing changes for them.
@@ -44,6 +43,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models import Subquery
 
+from .held import Held
 from .models import RefDataVersion
 
 T = TypeVar("T")
@@ -220,46 +220,20 @@ def refdata_annotations() -> dict[str, Any]:
     return {"refdata_version": Subquery(version)}
 
 
-# (alias, the DB-API connection) -> (version, marker, the savepoints open when it was read). An entry is valid
-# while its marker is among the connection's on-commit callbacks (the same transaction, no rolled-back
-# savepoint since) and the savepoint of the block that read it is still open.
-_adopted: dict[tuple[str, int], tuple[int, Any, tuple[str | None, ...]]] = {}
+# The version each atomic block adopted, trusted only inside that block of that transaction (common/held.py).
+_ADOPTED: Held[str, int] = Held()
 
 
 def refdata_adopt(obj: models.Model) -> None:
     """Take the version read by `refdata_annotations` as the one this atomic block trusts (right after the lock)."""
     value = getattr(obj, "refdata_version", None)
-    using = obj._state.db or DEFAULT_DB_ALIAS
-    conn = connections[using]
-    if value is None or not conn.in_atomic_block or conn.connection is None:
-        return
-    scope = tuple(conn.savepoint_ids)
-    if scope and scope[-1] is None:  # a block without its own savepoint: nothing to recognise its end by
-        return
-
-    def marker() -> None:
-        return None
-
-    transaction.on_commit(marker, using=using)
-    if len(_adopted) > 256:  # entries of finished transactions: their markers are gone, drop them
-        _adopted.clear()
-    _adopted[(using, id(conn.connection))] = (int(value), marker, scope)
+    if value is not None:
+        _ADOPTED.hold(KEY, int(value), using=obj._state.db or DEFAULT_DB_ALIAS, savepoint=True)
 
 
 def refdata_version(using: str = DEFAULT_DB_ALIAS) -> int | None:
     """The version this block adopted, or None (nothing adopted, or no longer valid here)."""
-    conn = connections[using]
-    if not conn.in_atomic_block or conn.connection is None:
-        return None
-    entry = _adopted.get((using, id(conn.connection)))
-    if entry is None:
-        return None
-    version, marker, scope = entry
-    if tuple(conn.savepoint_ids[:len(scope)]) != scope:
-        return None
-    if not any(callback[1] is marker for callback in conn.run_on_commit):
-        return None
-    return version
+    return _ADOPTED.get(KEY, using=using)
 
 
 # --- the cache ------------------------------------------------------------------------------------------

@@ -203,7 +203,7 @@ def test_p4_2_a_a_batch_whose_head_moved_since_it_was_read_is_written_again_unde
         read = User.objects.annotate(**head_annotations(User)).get(pk=sales_rep.pk)
         with transaction.atomic():  # what another writer of the stream would do after the read
             event_record(actor=reviewer, action="test.landed_between", subject=sales_rep)
-        audit_services._held.clear()  # forget it, as another transaction's would not be shared
+        audit_services._HEADS.clear()  # forget it, as another transaction's would not be shared
         head_adopt(read)  # the stale head
         event_record(actor=reviewer, action="test.held", subject=reviewer)  # the other stream's head is right
         with CaptureQueriesContext(connection) as q, events_batched():

@@ -120,7 +120,7 @@ def test_p4_2_a_a_head_read_with_the_lock_that_moved_since_is_read_again_under_i
         with transaction.atomic():
             event_record(actor=reviewer, action="test.landed_between", subject=locked)
         from ordertaking.audit import services as audit_services
-        audit_services._held.clear()  # forget what that event held, as another transaction would not share it
+        audit_services._HEADS.clear()  # forget what that event held, as another transaction would not share it
         head_adopt(locked)  # the stale head, as read with the lock
         with CaptureQueriesContext(connection) as q:
             event_record(actor=sales_rep, action="test.after", subject=locked)
