@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from
 # async contexts unless told this is intended (it is: the test, not a request, makes them).
@@ -66,9 +67,16 @@ def _clean_throttle(transactional_db: Any) -> Iterator[None]:
     yield
 
 
+# One patience for actions and assertions: Playwright's `expect` waits 5 s by default, and on a loaded 2-core
+# machine (CI beside other suites) a page's HTMX update or the API docs' script has been seen to take longer.
+# A wrong value still fails, after 15 s instead of 5.
+TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)
+
+
 @pytest.fixture
 def page(page: Any) -> Any:
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(TIMEOUT_MS)
     return page
 
 
