@@ -11,7 +11,9 @@ apps above hand down (`duties.subject_customers_add`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -26,6 +28,9 @@ from .selectors import Lens
 # The keys under which events store a customer's confidential values, and which field of the rule each is.
 KEY_FIELDS: dict[str, str] = {
     "contact_name": Field.CONTACT_NAME, "told_contact": Field.CONTACT_NAME, "agreed_with": Field.CONTACT_NAME,
+    # the person at the customer who inspected, raised an issue or accepted its result (P2.5.c/d), and who
+    # signed the delivery voucher (P2.5.b) with the IP address they signed from (masked like a phone)
+    "customer_name": Field.CONTACT_NAME, "signer_name": Field.CONTACT_NAME, "ip_address": Field.PHONE,
     "phone": Field.PHONE, "contact_phone": Field.PHONE, "mobile": Field.PHONE,
     "email": Field.EMAIL, "contact_email": Field.EMAIL, "sent_to": Field.EMAIL,
     "address": Field.ADDRESS, "detail": Field.ADDRESS, "delivery_address": Field.ADDRESS,
@@ -37,14 +42,38 @@ KEY_FIELDS: dict[str, str] = {
 # Events about a customer's contact person name them by "name" (and in their note).
 CONTACT_ACTION_PREFIX = "customer.contact_"
 CONTACT_LISTS = frozenset({"contacts"})
+# The signed-for tracking event (P2.4.c, kind "delivered"): its "place" is the door, its note who signed.
+SIGNED_FOR = "shipment.tracked"
 SOURCE = "audit"
 
 
-def key_field(key: str, *, contact: bool = False) -> str | None:
+@dataclass(frozen=True)
+class EventShape:
+    """How one event holds confidential data beyond `KEY_FIELDS`: `contact` — its record is a contact's
+    ("name" is the contact's name); `keys` — more keys that are confidential in this event; `note` — the
+    field its note (message) is, when the note itself is a confidential value."""
+
+    contact: bool = False
+    keys: Mapping[str, str] = dc_field(default_factory=dict)
+    note: str | None = None
+
+
+PLAIN = EventShape()
+
+
+def event_shape(action: str, after: Any) -> EventShape:
+    if action.startswith(CONTACT_ACTION_PREFIX):
+        return EventShape(contact=True, note=Field.CONTACT_NAME)
+    if action == SIGNED_FOR and isinstance(after, dict) and after.get("tracking") == "delivered":
+        return EventShape(keys={"place": Field.ADDRESS}, note=Field.CONTACT_NAME)
+    return PLAIN
+
+
+def key_field(key: str, *, contact: bool = False, shape: EventShape = PLAIN) -> str | None:
     """The confidential field an event's `key` holds, or None (a person's "name" only in a contact's record)."""
-    if contact and key == "name":
+    if (contact or shape.contact) and key == "name":
         return Field.CONTACT_NAME
-    return KEY_FIELDS.get(key)
+    return shape.keys.get(key) or KEY_FIELDS.get(key)
 
 
 def _mask_one(field: str, key: str, value: Any) -> Any:
@@ -55,7 +84,8 @@ def _mask_one(field: str, key: str, value: Any) -> Any:
     return value
 
 
-def masked_payload(payload: Any, hidden: Callable[[str], bool], *, contact: bool = False) -> tuple[Any, set[str]]:
+def masked_payload(payload: Any, hidden: Callable[[str], bool], *, contact: bool = False,
+                   shape: EventShape = PLAIN) -> tuple[Any, set[str]]:
     """A copy of an event's before/after with every confidential value the reader may not see masked,
     at any depth, and the keys (top level) it masked. `hidden(field)` says whether a field is masked."""
     masked_keys: set[str] = set()
@@ -64,7 +94,7 @@ def masked_payload(payload: Any, hidden: Callable[[str], bool], *, contact: bool
         if isinstance(value, dict):
             out = {}
             for k, v in value.items():
-                field = key_field(str(k), contact=in_contact)
+                field = key_field(str(k), contact=in_contact, shape=shape if top else PLAIN)
                 if field is not None and hidden(field) and v not in (None, ""):
                     out[k] = _mask_one(field, str(k), v)
                     if top:
@@ -78,7 +108,7 @@ def masked_payload(payload: Any, hidden: Callable[[str], bool], *, contact: bool
             return [walk(v, in_contact, False) for v in value]
         return value
 
-    return walk(payload, contact, True), masked_keys
+    return walk(payload, contact or shape.contact, True), masked_keys
 
 
 def _customers_of(events: list[Any]) -> dict[tuple[str, str], Any]:
@@ -96,11 +126,11 @@ def events_masked(events: list[Any]) -> list[Any]:
     """Every confidential value of the described events masked, whoever reads (a timeline shown to a reader
     its page already found without a duty for the subject's customer)."""
     for ev in events:
-        contact = ev.action.startswith(CONTACT_ACTION_PREFIX)
-        before, masked_b = masked_payload(ev.before, lambda f: True, contact=contact)
-        after, masked_a = masked_payload(ev.after, lambda f: True, contact=contact)
-        if contact and ev.message:
-            ev.message = rules.mask(Field.CONTACT_NAME, ev.message)
+        shape = event_shape(ev.action, ev.after)
+        before, masked_b = masked_payload(ev.before, lambda f: True, shape=shape)
+        after, masked_a = masked_payload(ev.after, lambda f: True, shape=shape)
+        if shape.note and ev.message:
+            ev.message = rules.mask(shape.note, ev.message)
             ev.note = show_note(ev.message)
         if masked_b or masked_a:
             ev.before, ev.after = before, after
@@ -119,15 +149,15 @@ def events_read(user: Any, events: list[Any], *, lens: Lens | None = None) -> No
     customers = _customers_of(events)
     for ev in events:
         customer = customers.get((ev.subject_type, str(ev.subject_id)))
-        contact = ev.action.startswith(CONTACT_ACTION_PREFIX)
+        shape = event_shape(ev.action, ev.after)
 
         def hidden(field: str, customer: Any = customer) -> bool:
             return not lens.sees(customer, field)
 
-        before, masked_b = masked_payload(ev.before, hidden, contact=contact)
-        after, masked_a = masked_payload(ev.after, hidden, contact=contact)
-        if contact and ev.message and hidden(Field.CONTACT_NAME):
-            ev.message = rules.mask(Field.CONTACT_NAME, ev.message)
+        before, masked_b = masked_payload(ev.before, hidden, shape=shape)
+        after, masked_a = masked_payload(ev.after, hidden, shape=shape)
+        if shape.note and ev.message and hidden(shape.note):
+            ev.message = rules.mask(shape.note, ev.message)
             ev.note = show_note(ev.message)
         if not (masked_b or masked_a):
             continue
@@ -138,7 +168,7 @@ def events_read(user: Any, events: list[Any], *, lens: Lens | None = None) -> No
             continue
         for change in ev.changes:  # under a grant: each masked top-level value can be revealed, logged
             key = change["key"]
-            field = key_field(key, contact=contact)
+            field = key_field(key, shape=shape)
             if field is None:
                 continue
             if key in masked_a and change["after"]:
@@ -159,7 +189,7 @@ def reveal_event_value(user: Any, ref: str, key: str) -> tuple[Any, str, Any]:
         raise NotFound(_("Nothing to reveal here."))
     payload = ev.before if side == "before" else ev.after
     value = payload.get(name) if isinstance(payload, dict) else None
-    field = key_field(name, contact=ev.action.startswith(CONTACT_ACTION_PREFIX))
+    field = key_field(name, shape=event_shape(ev.action, ev.after))
     customer = duties.subject_customers(ev.subject_type, [str(ev.subject_id)]).get(str(ev.subject_id))
     if field is None or customer is None or not isinstance(value, str) or not value:
         raise NotFound(_("Nothing to reveal here."))

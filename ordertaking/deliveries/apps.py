@@ -75,6 +75,12 @@ class DeliveriesConfig(AppConfig):
             may_add=lambda user, issue: acceptance_selectors.may_handle(user, issue) and may_see(user, issue.order),
             order_of=lambda issue: issue.order,
             kinds=(Attachment.Kind.PHOTO, Attachment.Kind.SERVICE_RECORD, Attachment.Kind.OTHER)))
+        # P4.1.c: the people at the customer this chapter names (who signed a voucher, who raised an issue or
+        # accepted its result) are masked for readers without the order's one rule; a grant reveals them.
+        from ordertaking.confidentiality.duties import reveal_source_add
+
+        reveal_source_add("voucher", voucher_selectors.reveal_voucher)
+        reveal_source_add("acceptance_issue", acceptance_selectors.reveal_issue)
         # The customer signs on their own page: the portal's "Delivery voucher" section (portal/sections.py).
         from .voucher_selectors import open_vouchers, order_has_vouchers
 

@@ -59,21 +59,25 @@ def _when(value: Any) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def _signature_block(voucher: DeliveryVoucher, order: Order) -> list[Any]:
+def _signature_block(voucher: DeliveryVoucher, order: Order, visible: bool = True) -> list[Any]:
+    """The signing as the reader may see it (P4.1.c): without the order's one rule, the signer's name masked
+    and their drawn signature (the name in their hand) left out."""
     from reportlab.platypus import KeepTogether, Table, TableStyle
 
     heading = pdf.para(_("Received by the customer"), "heading")
+    signer = selectors.signer_shown(voucher, visible)
     if voucher.state == DeliveryVoucher.State.SIGNED:
         facts = [
-            (_("Signature"), _signature_image(bytes(voucher.signature or b""))),
-            (_("Name of the signer"), voucher.signer_name),
+            (_("Signature"), _signature_image(bytes(voucher.signature or b"")) if visible else
+             _("The drawn signature is shown to those who see the customer's contacts (P4.1.c).")),
+            (_("Name of the signer"), signer["signer_name"]),
             (_("Signed at"), _when(voucher.signed_at)),
             (_("How"), _("Signed online through the customer's private link")),
             (_("SHA-256"), voucher.content_hash),
         ]
     elif voucher.state == DeliveryVoucher.State.SIGNED_ON_PAPER:
         facts = [
-            (_("Name of the signer"), voucher.signer_name),
+            (_("Name of the signer"), signer["signer_name"]),
             (_("Signed at"), _when(voucher.signed_at)),
             (_("How"), _("Signed on paper; the scan is kept with the order (recorded by %(who)s)")
              % {"who": voucher.recorded_by or ""}),
@@ -103,11 +107,12 @@ def _signature_block(voucher: DeliveryVoucher, order: Order) -> list[Any]:
 
 def voucher_story(voucher: DeliveryVoucher, reader: Any = None) -> list[Any]:
     """The body of one voucher, in the active language. The delivery street and contact as `reader` may see
-    them (P4.1.c, the order's one rule); without a reader it is the customer's own copy (their private link)."""
+    them (P4.1.c, the order's one rule), and so the signer and their signature; without a reader it is the
+    customer's own copy (their private link), in full."""
     order = voucher.order
     shipment = voucher.shipment
-    contact = order_contact(order, reader) if reader is not None else {
-        "contact_name": order.contact_name, "delivery_address": order.delivery_address}
+    contact: dict[str, Any] = order_contact(order, reader) if reader is not None else {
+        "contact_name": order.contact_name, "delivery_address": order.delivery_address, "visible": True}
     facts = pdf.fields_table([
         (_("Order"), order.number),
         (_("Customer"), order.customer.name),
@@ -136,7 +141,7 @@ def voucher_story(voucher: DeliveryVoucher, reader: Any = None) -> list[Any]:
         pdf.para(_("By signing, the customer confirms receiving the goods and documents above. Acceptance by the "
                    "contract's criteria (quantity, specification, quality, performance) follows separately."),
                  "small"),
-        *_signature_block(voucher, order),
+        *_signature_block(voucher, order, bool(contact["visible"])),
     ]
 
 

@@ -77,6 +77,20 @@ class PartView:
     facts: list[tuple[str, str]] = field(default_factory=list)
 
 
+def people_visible(user: Any, order: Order, lens: Any = None) -> bool:
+    """P4.1.c: whether `user` sees in full the people at the customer the delivery chapter names — who agreed
+    the delivery, who inspected the goods, raised an acceptance issue or accepted its result (P2.5.a/c/d), who
+    signed the delivery voucher, from which IP address, and their drawn signature (P2.5.b): the order's one
+    rule, as for its contact (`order_contact_visible`: the order's rep and whoever entered it, and whoever
+    holds a duty for the customer). The customer's own pages show them in full."""
+    return order_contact_visible(user, order, lens)
+
+
+def person_shown(name: str, visible: bool) -> str:
+    """A person at the customer as the reader may see them: in full, or masked (刘**)."""
+    return name if visible else str(mask(Field.CONTACT_NAME, name) or "")
+
+
 def agreed_shown(readiness: DeliveryReadiness, user: Any) -> dict[str, str]:
     """The place and person the sales rep agreed the delivery with, as `user` may see them (P4.1.c: the
     order's delivery street and contact, by the order's one rule)."""

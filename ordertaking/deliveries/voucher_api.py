@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from ordertaking.common.api import Mapped, Paged, choice
 from ordertaking.common.net import client_ip
 from ordertaking.common.pdf import pdf_response
+from ordertaking.confidentiality.selectors import lens_for
 from ordertaking.portal.selectors import link_from_token
 
 from . import voucher_rules as rules
@@ -22,6 +23,7 @@ from . import voucher_selectors as selectors
 from . import voucher_services as services
 from .documents import voucher_document
 from .models import DeliveryVoucher
+from .selectors import people_visible, person_shown
 
 router = Router()
 
@@ -47,7 +49,8 @@ class VoucherOut(Schema):
     lines: list[VoucherLineOut]
     documents: list[str] = Field(..., description="documents handed over: product_manual, inspection_report, "
                                                   "service_record")
-    signer_name: str = Field(..., description="the name the customer typed (or wrote on paper); empty while open")
+    signer_name: str = Field(..., description="the name the customer typed (or wrote on paper); empty while open; "
+                                              "masked (刘**) unless the reader sees the order's contact (P4.1.c)")
     signed_at: datetime | None = None
     signed_online: bool = Field(..., description="signed through the customer's link (false on paper or open)")
     sha256: str = Field(..., description="sha256 of the canonical content and the signature; empty while open")
@@ -66,30 +69,37 @@ class DocumentsIn(Schema):
     documents: list[str] = Field(..., max_length=10, description="the documents handed over with the goods")
 
 
-def voucher_out(v: DeliveryVoucher) -> dict[str, Any]:
+def voucher_out(v: DeliveryVoucher, request: HttpRequest | None) -> dict[str, Any]:
+    """The voucher as the API shows it: to staff (`request`) the signer as the reader may see them (P4.1.c,
+    `people_visible`); to the customer's link (no request) in full, their own."""
+    visible = request is None or people_visible(request.user, v.order, lens_for(request))
     return {"number": v.number, "order_number": v.order.number, "shipment_number": v.shipment.number,
             "state": v.state, "lines": [{"position": ln.position, "product_code": ln.product_code, "name": ln.name,
                                          "specification": ln.specification, "unit": ln.unit,
                                          "quantity": ln.quantity} for ln in v.lines.all()],
-            "documents": list(v.documents), "signer_name": v.signer_name, "signed_at": v.signed_at,
-            "signed_online": v.state == DeliveryVoucher.State.SIGNED, "sha256": v.content_hash}
+            "documents": list(v.documents), "signer_name": person_shown(v.signer_name, visible),
+            "signed_at": v.signed_at, "signed_online": v.state == DeliveryVoucher.State.SIGNED,
+            "sha256": v.content_hash}
 
 
-def _summary(v: DeliveryVoucher) -> dict[str, Any]:
+def _summary(v: DeliveryVoucher, request: HttpRequest) -> dict[str, Any]:
+    visible = people_visible(request.user, v.order, lens_for(request))
     return {"number": v.number, "order_number": v.order.number, "shipment_number": v.shipment.number,
-            "state": v.state, "signer_name": v.signer_name, "signed_at": v.signed_at}
+            "state": v.state, "signer_name": person_shown(v.signer_name, visible), "signed_at": v.signed_at}
 
 
 @router.get("/vouchers", response=list[VoucherSummaryOut], summary="Delivery vouchers (P2.5.b)")
 @paginate(Paged)
 def voucher_list(request: HttpRequest, state: str = "", order_number: str = "") -> Mapped:
-    """The vouchers of the orders the user sees, newest first; `state` open | signed | signed_on_paper."""
-    return Mapped(selectors.voucher_list(request.user, state=state, order=order_number), _summary)
+    """The vouchers of the orders the user sees, newest first; `state` open | signed | signed_on_paper. The
+    signer's name masked unless the reader sees the order's contact (P4.1.c)."""
+    return Mapped(selectors.voucher_list(request.user, state=state, order=order_number),
+                  lambda v: _summary(v, request))
 
 
 @router.get("/vouchers/{number}", response=VoucherOut, summary="A delivery voucher (P2.5.b)")
 def voucher_detail(request: HttpRequest, number: str) -> dict[str, Any]:
-    return voucher_out(selectors.voucher_for(request.user, number))
+    return voucher_out(selectors.voucher_for(request.user, number), request)
 
 
 @router.put("/vouchers/{number}/documents", response=VoucherOut,
@@ -98,7 +108,7 @@ def voucher_documents_set(request: HttpRequest, number: str, payload: DocumentsI
     """The order's sales rep or the order processing center, while the voucher is open (409 once signed)."""
     v = selectors.voucher_for(request.user, number)
     services.voucher_documents_set(voucher=v, actor=request.user, documents=payload.documents)  # type: ignore[arg-type]
-    return voucher_out(selectors.voucher_for(request.user, number))
+    return voucher_out(selectors.voucher_for(request.user, number), request)
 
 
 @router.get("/vouchers/{number}/voucher.pdf", summary="A delivery voucher as PDF (P2.5.b)",
@@ -123,7 +133,7 @@ def voucher_paper_record(request: HttpRequest, number: str, payload: Form[PaperI
     services.voucher_paper_record(voucher=v, actor=request.user,  # type: ignore[arg-type]
                                   file=file, signer_name=payload.signer_name,
                                   signed_at=payload.signed_at)
-    return voucher_out(selectors.voucher_for(request.user, number))
+    return voucher_out(selectors.voucher_for(request.user, number), request)
 
 
 # --- the customer, through the order's private link (no account) --------------------------------------
@@ -143,7 +153,7 @@ def _link_order(token: str) -> Any:
             summary="The order's delivery vouchers, for the customer's link (P2.5.b)")
 def portal_voucher_list(request: HttpRequest, token: str) -> list[dict[str, Any]]:
     """404 `link_invalid` / `link_expired` for a token that names no usable link (nothing revealed)."""
-    return [voucher_out(v) for v in selectors.order_vouchers(_link_order(token))]
+    return [voucher_out(v, None) for v in selectors.order_vouchers(_link_order(token))]  # the customer's own
 
 
 @router.post("/portal/{token}/vouchers/{number}/sign", auth=None, response=VoucherOut,
@@ -156,4 +166,4 @@ def portal_voucher_sign(request: HttpRequest, token: str, number: str, payload: 
     services.voucher_sign(voucher=v, signer_name=payload.signer_name,
                           signature=rules.signature_from_data_url(payload.signature), ip=client_ip(request),
                           user_agent=request.META.get("HTTP_USER_AGENT", ""), token=token)
-    return voucher_out(selectors.voucher_of_order(_link_order(token), number))
+    return voucher_out(selectors.voucher_of_order(_link_order(token), number), None)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from ordertaking.accounts.roles import Role
 from ordertaking.common.errors import NotFound
+from ordertaking.confidentiality.models import Field
+from ordertaking.confidentiality.rules import mask
 from ordertaking.orders.models import Order
 from ordertaking.orders.selectors import visible_orders
 
@@ -42,6 +44,25 @@ def voucher_for(user: Any, number: str) -> DeliveryVoucher:
     if voucher is None:
         raise NotFound(_("No delivery voucher %(number)s.") % {"number": number}, code="not_found")
     return voucher
+
+
+def signer_shown(voucher: DeliveryVoucher, visible: bool) -> dict[str, Any]:
+    """Who signed the voucher and the IP address they signed from, as the reader may see them (P4.1.c:
+    `deliveries.selectors.people_visible` decides; the IP address is the signer's, masked like a phone). The
+    browser is not: it names a kind of phone, never a person."""
+    if visible:
+        return {"signer_name": voucher.signer_name, "signer_ip": voucher.signer_ip or "", "visible": True}
+    return {"signer_name": mask(Field.CONTACT_NAME, voucher.signer_name) or "",
+            "signer_ip": mask(Field.PHONE, voucher.signer_ip or "") or "", "visible": False}
+
+
+def reveal_voucher(user: Any, ref: str, key: str) -> tuple[Any, str, Any]:
+    """What the reveal action finds on a voucher (handed down to confidentiality in DeliveriesConfig.ready)."""
+    fields = {"signer_name": Field.CONTACT_NAME, "signer_ip": Field.PHONE}
+    if key not in fields:
+        raise NotFound(_("Nothing to reveal here."))
+    voucher = voucher_for(user, str(ref)[:40])
+    return voucher.order.customer, fields[key], getattr(voucher, key) or ""
 
 
 def voucher_of_order(order: Order, number: str) -> DeliveryVoucher:

@@ -18,6 +18,7 @@ from ordertaking.accounts.http import AuthedRequest
 from ordertaking.common.errors import ValidationFailed
 from ordertaking.common.pages import domain_errors
 from ordertaking.common.pdf import pdf_response
+from ordertaking.confidentiality.selectors import lens_for
 from ordertaking.orders import selectors as orders_selectors
 from ordertaking.portal.selectors import active_link
 
@@ -26,6 +27,7 @@ from . import voucher_services as services
 from .documents import order_vouchers_document, voucher_document, vouchers_available
 from .forms import VoucherPaperForm
 from .models import DeliveryVoucher
+from .selectors import people_visible
 
 
 def _back(request: AuthedRequest, number: str) -> str:
@@ -42,7 +44,9 @@ def order_panel(request: AuthedRequest, number: str) -> HttpResponse:
     vouchers = selectors.order_vouchers(order)
     if not vouchers:
         return HttpResponse("")
-    return render(request, "deliveries/_order_panel.html", {"order": order, "vouchers": vouchers})
+    visible = people_visible(request.user, order, lens_for(request))  # P4.1.c: who signed
+    return render(request, "deliveries/_order_panel.html", {
+        "order": order, "vouchers": [(v, selectors.signer_shown(v, visible)) for v in vouchers]})
 
 
 @login_required
@@ -54,7 +58,9 @@ def voucher(request: AuthedRequest, number: str) -> HttpResponse:
 
 
 def _ctx(request: AuthedRequest, v: DeliveryVoucher) -> dict[str, Any]:
+    visible = people_visible(request.user, v.order, lens_for(request))  # P4.1.c: who signed, from where
     return {"v": v, "order": v.order, "shipment": v.shipment, "lines": list(v.lines.all()),
+            "signer": selectors.signer_shown(v, visible),
             "can_record": not v.is_signed and selectors.may_record(request.user, v.order),
             "has_link": active_link(v.order) is not None, "paper_form": VoucherPaperForm(),
             "handed": [(value, label, value in v.documents) for value, label in DeliveryVoucher.Handed.choices]}
@@ -74,9 +80,10 @@ def voucher_documents(request: AuthedRequest, number: str) -> HttpResponse:
 @domain_errors
 @require_GET
 def voucher_signature(request: AuthedRequest, number: str) -> HttpResponse:
-    """The drawn signature as an image (a PNG checked when it was signed), for the voucher page."""
+    """The drawn signature as an image (a PNG checked when it was signed), for the voucher page: the signer's
+    name in their hand, so only for whoever sees the signer's name in full (P4.1.c; 404 otherwise)."""
     v = selectors.voucher_for(request.user, number)
-    if not v.signature:
+    if not v.signature or not people_visible(request.user, v.order, lens_for(request)):
         raise Http404(_("No signature."))
     response = HttpResponse(bytes(v.signature), content_type="image/png")
     response["X-Content-Type-Options"] = "nosniff"

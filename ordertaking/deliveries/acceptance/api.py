@@ -16,7 +16,9 @@ from pydantic import ConfigDict
 
 from ordertaking.common.api import Mapped, Paged, choice
 from ordertaking.common.errors import PermissionDenied, ValidationFailed
+from ordertaking.confidentiality.selectors import lens_for
 from ordertaking.deliveries.models import AcceptanceIssue, Compensation, Criterion, IssueClass, LineCheck, Via
+from ordertaking.deliveries.selectors import people_visible, person_shown
 from ordertaking.orders.states import OrderState
 
 from . import selectors, services
@@ -61,7 +63,8 @@ class AcceptanceCheckOut(Schema):
     verdict: str = choice(LineCheck.Verdict)
     note: str
     via: str = choice(Via)
-    customer_name: str
+    customer_name: str = Field(..., description="The person at the customer who inspected; masked (刘**) unless "
+                                                "the reader sees the order's contact (P4.1.c)")
     recorded_at: datetime
 
 
@@ -114,7 +117,8 @@ class IssueOut(Schema):
     state: str = choice(AcceptanceIssue.State)
     opened_at: datetime
     opened_via: str = choice(Via)
-    customer_name: str
+    customer_name: str = Field(..., description="The person at the customer who raised it; masked (刘**) unless "
+                                                "the reader sees the order's contact (P4.1.c)")
     deadline: date | None
     escalated_at: datetime | None
     cause: str
@@ -185,7 +189,10 @@ class AcceptanceOrderStateOut(Schema):
     order_state: str = choice(OrderState)
 
 
-def acceptance_out(order: Any, opened: list[AcceptanceIssue] | None = None) -> dict[str, Any]:
+def acceptance_out(order: Any, request: HttpRequest, opened: list[AcceptanceIssue] | None = None) -> dict[str, Any]:
+    """The order's acceptance; the person at the customer who inspected masked unless the reader sees the
+    order's contact (P4.1.c)."""
+    visible = people_visible(request.user, order, lens_for(request))
     rows = selectors.line_rows(order)
     return {"order_number": order.number, "order_state": order.state,
             "issues_opened": [i.number for i in opened or []],
@@ -193,7 +200,8 @@ def acceptance_out(order: Any, opened: list[AcceptanceIssue] | None = None) -> d
                        "delivered": r.delivered, "delivered_quantity": r.delivered_quantity, "status": r.status,
                        "open_issue": r.issue.number if r.issue else None,
                        "checks": [{"criterion": c.criterion, "verdict": c.verdict, "note": c.note, "via": c.via,
-                                   "customer_name": c.customer_name, "recorded_at": c.recorded_at}
+                                   "customer_name": person_shown(c.customer_name, visible),
+                                   "recorded_at": c.recorded_at}
                                   for c in r.checks.values()]} for r in rows]}
 
 
@@ -209,10 +217,14 @@ def entries_from(order: Any, lines: list[LineAcceptanceIn]) -> list[tuple[Any, d
     return out
 
 
-def issue_out(i: AcceptanceIssue) -> dict[str, Any]:
+def issue_out(i: AcceptanceIssue, request: HttpRequest) -> dict[str, Any]:
+    """An issue; the person at the customer who raised it masked unless the reader sees the order's contact
+    (P4.1.c)."""
+    visible = people_visible(request.user, i.order, lens_for(request))
     return {"number": i.number, "order_number": i.order.number, "line": i.line.position, "criteria": i.criteria,
             "description": i.description, "issue_class": i.issue_class, "state": i.state,
-            "opened_at": i.opened_at, "opened_via": i.opened_via, "customer_name": i.customer_name,
+            "opened_at": i.opened_at, "opened_via": i.opened_via,
+            "customer_name": person_shown(i.customer_name, visible),
             "deadline": i.deadline, "escalated_at": i.escalated_at, "cause": i.cause,
             "responsible_department": i.responsible_department, "solution": i.solution, "result": i.result,
             "closed_at": i.closed_at}
@@ -225,9 +237,9 @@ def compensation_out(c: Compensation) -> dict[str, Any]:
             "comment": c.comment, "credit_note": c.credit_note.number if c.credit_note else None}
 
 
-def issue_detail_out(i: AcceptanceIssue) -> dict[str, Any]:
+def issue_detail_out(i: AcceptanceIssue, request: HttpRequest) -> dict[str, Any]:
     comps = i.compensations.select_related("order", "issue", "requested_by", "decided_by", "credit_note")
-    return {**issue_out(i),
+    return {**issue_out(i, request),
             "updates": [{"text": u.text, "by": str(u.by), "at": u.at} for u in selectors.issue_updates(i)],
             "compensations": [compensation_out(c) for c in comps]}
 
@@ -235,7 +247,7 @@ def issue_detail_out(i: AcceptanceIssue) -> dict[str, Any]:
 @router.get("/orders/{number}/acceptance", response=AcceptanceOut, operation_id="acceptance_get",
             summary="The order's acceptance by line and criterion (P2.5.c)")
 def acceptance_get(request: HttpRequest, number: str) -> dict[str, Any]:
-    return acceptance_out(selectors.order_for(user=request.user, number=number))
+    return acceptance_out(selectors.order_for(user=request.user, number=number), request)
 
 
 @router.post("/orders/{number}/acceptance", response=AcceptanceOut, operation_id="acceptance_record",
@@ -249,7 +261,7 @@ def acceptance_record(request: HttpRequest, number: str, payload: AcceptanceIn) 
     opened = services.acceptance_record(order=order, entries=entries_from(order, payload.lines),
                                         actor=request.user, customer_name=payload.customer_name)  # type: ignore[arg-type]
     order.refresh_from_db()
-    return acceptance_out(order, opened)
+    return acceptance_out(order, request, opened)
 
 
 @router.post("/orders/{number}/close", response=AcceptanceOrderStateOut, operation_id="order_close",
@@ -267,16 +279,16 @@ def acceptance_issue_list(request: HttpRequest, state: str = "", issue_class: st
     if not selectors.may_see_issues(request.user):
         raise PermissionDenied(_("Only those who handle acceptance issues may see them."))
     return Mapped(selectors.issue_list(request.user, state=state, issue_class=issue_class, due=due, order=order),
-                  issue_out)
+                  lambda i: issue_out(i, request))
 
 
 @router.get("/issues/{number}", response=IssueDetailOut, operation_id="acceptance_issue_get")
 def acceptance_issue_get(request: HttpRequest, number: str) -> dict[str, Any]:
-    return issue_detail_out(selectors.issue_for(request.user, number))
+    return issue_detail_out(selectors.issue_for(request.user, number), request)
 
 
 def _issue_after(request: HttpRequest, number: str) -> dict[str, Any]:
-    return issue_detail_out(selectors.issue_for(request.user, number))
+    return issue_detail_out(selectors.issue_for(request.user, number), request)
 
 
 @router.post("/issues/{number}/classify", response=IssueDetailOut, operation_id="acceptance_issue_classify")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from ordertaking.accounts.roles import Role
 from ordertaking.common.errors import NotFound
 from ordertaking.common.queues import Queue
+from ordertaking.confidentiality.models import Field
 from ordertaking.deliveries import selectors as delivery_selectors
 from ordertaking.deliveries.models import AcceptanceIssue, Compensation, Criterion, IssueUpdate, LineCheck
 from ordertaking.finance.models import Invoice
@@ -99,6 +100,15 @@ def issue_for(user: Any, number: str) -> AcceptanceIssue:
     if issue is None:
         raise NotFound(_("No acceptance issue %(number)s.") % {"number": number}, code="not_found")
     return issue
+
+
+def reveal_issue(user: Any, ref: str, key: str) -> tuple[Any, str, Any]:
+    """What the reveal action finds on an acceptance issue: the person at the customer who raised it or
+    accepted its result (handed down to confidentiality in DeliveriesConfig.ready)."""
+    if key not in ("customer_name", "closed_customer_name"):
+        raise NotFound(_("Nothing to reveal here."))
+    issue = issue_for(user, str(ref)[:40])
+    return issue.order.customer, Field.CONTACT_NAME, getattr(issue, key)
 
 
 def issue_of_order(order: Order, number: str) -> AcceptanceIssue:

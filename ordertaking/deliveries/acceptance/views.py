@@ -19,7 +19,10 @@ from ordertaking.accounts.http import AuthedRequest
 from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import DomainError, NotFound
 from ordertaking.common.pages import domain_errors, forbidden, list_page, render_list
+from ordertaking.confidentiality.events import events_masked
+from ordertaking.confidentiality.selectors import lens_for
 from ordertaking.deliveries.models import AcceptanceIssue, Compensation, Criterion, IssueClass
+from ordertaking.deliveries.selectors import people_visible
 from ordertaking.orders.models import Order
 from ordertaking.orders.selectors import order_contact_visible
 
@@ -150,10 +153,14 @@ def _issue_context(request: HttpRequest, issue: AcceptanceIssue) -> dict[str, An
     for c in comps:
         c.refusal = services.compensation_decide_refusal(c, user)  # type: ignore[attr-defined]
     S = AcceptanceIssue.State
+    # P4.1.c: the people at the customer (who raised it, who accepted the result, the contact prefilled, the
+    # history's names) in full only for whoever sees the order's contact
+    visible = people_visible(user, issue.order, lens_for(request))
+    events = [e for e in timeline(issue.order) if (e.after or {}).get("issue") == issue.number]
     return {
         "issue": issue, "order": issue.order, "updates": selectors.issue_updates(issue), "compensations": comps,
-        # P4.1.c: the contact's name prefilled only for whoever may see it
-        "contact_prefill": issue.order.contact_name if order_contact_visible(user, issue.order) else "",
+        "names_visible": visible,
+        "contact_prefill": issue.order.contact_name if visible else "",
         "today": timezone.localdate(),
         "can_classify": selectors.may_classify(user, issue) and issue.state == S.OPEN,
         "can_analyse": handler and issue.is_major and issue.state in (S.OPEN, S.ANALYSED),
@@ -168,7 +175,7 @@ def _issue_context(request: HttpRequest, issue: AcceptanceIssue) -> dict[str, An
         "department_labels": _department_labels(),
         "responsible_department_label": dict(_department_labels()).get(issue.responsible_department, ""),
         "classes": IssueClass.choices,
-        "events": [e for e in timeline(issue.order) if (e.after or {}).get("issue") == issue.number],
+        "events": events if visible else events_masked(events),
     }
 
 
