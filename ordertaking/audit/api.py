@@ -31,7 +31,9 @@ class EventFilters(Schema):
     actor_id: int | None = Field(None, ge=1, le=ID_MAX, description="id of the acting user")
     date_from: date | None = Field(None, ge=DATE_MIN, le=DATE_MAX, description="first day (Asia/Shanghai), inclusive")
     date_to: date | None = Field(None, ge=DATE_MIN, le=DATE_MAX, description="last day (Asia/Shanghai), inclusive")
-    q: str = Field("", max_length=100, description="search in the subject label (order number …) and message")
+    q: str = Field("", max_length=100, description="search in the subject label (order number, customer) and the "
+                                                   "message; never in before/after, nor in a message that is a "
+                                                   "confidential value (P4.1.c)")
     clause: str = Field("", max_length=16, description="policy clause, e.g. P2.3.c")
     sort: str = Field("-at", pattern="^(" + "|".join(k.replace("-", "\\-") for k in SORTS) + ")$")
 

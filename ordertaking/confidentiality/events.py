@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ordertaking.audit.labels import event_changes, show_note
@@ -67,6 +68,13 @@ def event_shape(action: str, after: Any) -> EventShape:
     if action == SIGNED_FOR and isinstance(after, dict) and after.get("tracking") == "delivered":
         return EventShape(keys={"place": Field.ADDRESS}, note=Field.CONTACT_NAME)
     return PLAIN
+
+
+def note_confidential_q() -> Q:
+    """The events whose note may be a confidential value (a superset of `event_shape(...).note`, by action
+    only, so the audit log's free-text search excludes them with its action index): the search never looks
+    in their message, whoever reads (P4.1.c; docs/conventions.md)."""
+    return Q(action__startswith=CONTACT_ACTION_PREFIX) | Q(action=SIGNED_FOR)
 
 
 def key_field(key: str, *, contact: bool = False, shape: EventShape = PLAIN) -> str | None:

@@ -128,3 +128,50 @@ def test_p4_1_c_the_audit_log_page_and_api_keep_their_query_count(client, audito
         assert client.get(reverse("audit:list")).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get("/api/v1/audit/events").status_code == 200
+
+
+# --- the free-text search never tells which event holds a value the reader sees masked ------------------------
+
+def _found(client, q: str, action: str = "") -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
+    params = {"q": q, "page_size": 100, **({"action": action} if action else {})}
+    return client.get("/api/v1/audit/events", params).json()["items"]
+
+
+def test_p4_1_c_the_auditor_searching_a_contacts_name_or_phone_gets_no_hit_from_it(client, auditor, customer,
+                                                                                    phone_changed):
+    client.force_login(auditor)
+    # the contact's name is the event's note, its phones are in before/after: none is searched
+    for q in ("刘经理", "经理", NEW_PHONE, OLD_PHONE, "5432"):
+        assert _found(client, q) == [], q
+        assert NEW_PHONE_MASKED not in client.get(reverse("audit:list"), {"q": q}).content.decode(), q
+    # the search itself works: by the subject (the customer's company name) the event is there, masked
+    found = _found(client, customer.name, "customer.contact_updated")
+    assert [e["after"]["phone"] for e in found] == [NEW_PHONE_MASKED]
+    assert NEW_PHONE_MASKED in client.get(reverse("audit:list"), {"q": customer.name}).content.decode()
+
+
+def test_p4_1_c_the_search_skips_confidential_notes_for_a_duty_holder_too(client, make_user, customer,
+                                                                          phone_changed):
+    """One rule for every reader, cheap and index-friendly: the notes that are confidential values are not
+    searched, whoever reads. The customer's rep (here also an auditor) finds the event by the customer and sees
+    it in full."""
+    rep_auditor = make_user("repaudit", Role.SALES, Role.AUDITOR)
+    customer.sales_rep = rep_auditor
+    customer.save(update_fields=["sales_rep"])
+    client.force_login(rep_auditor)
+    assert _found(client, "刘经理") == [] and _found(client, NEW_PHONE) == []
+    found = _found(client, customer.name, "customer.contact_updated")
+    assert [(e["message"], e["after"]["phone"]) for e in found] == [("刘经理", NEW_PHONE)]
+
+
+def test_p4_1_c_the_search_skips_the_signed_for_note_but_still_finds_plain_notes(client, auditor, make_order):
+    order = make_order(state="draft")
+    event_record(actor=None, action="shipment.tracked", subject=order, clause="P2.4.c",
+                 after={"tracking": "delivered", "place": "上海市浦东新区张江路100号"}, message="刘经理 本人签收")
+    event_record(actor=None, action="order.updated", subject=order, clause="P2.2", message="客户要求加急处理")
+    client.force_login(auditor)
+    assert _found(client, "本人签收") == [] and _found(client, "张江路") == []
+    assert [e["action"] for e in _found(client, "加急")] == ["order.updated"]
+    assert {e["action"] for e in _found(client, order.number)} >= {"shipment.tracked", "order.updated"}
+    html = client.get(reverse("audit:list"), {"q": "本人签收"}).content.decode()
+    assert "上海市浦****" not in html and "刘**" not in html
