@@ -26,6 +26,7 @@ from django.utils import timezone
 from ordertaking.amendments.models import CancelRequest
 from ordertaking.audit.chain import stream_of
 from ordertaking.audit.models import AuditEvent, StreamHead
+from ordertaking.common.masking import mask_name
 from ordertaking.credit.models import CreditHold
 from ordertaking.deliveries.models import Compensation
 from ordertaking.finance.models import Invoice
@@ -161,7 +162,7 @@ def order_facts(order_ids: Sequence[int], *, today: date | None = None) -> dict[
             agreed_at=s["readiness__sales_signed_at"], agreed_place=s["readiness__agreed_place"] or "",
             agreed_time=s["readiness__agreed_time"], voucher=s["voucher__number"] or "",
             voucher_state=s["voucher__state"] or "", voucher_signed_at=s["voucher__signed_at"],
-            signer=s["voucher__signer_name"] or "", documents=tuple(s["voucher__documents"] or ())))
+            signer=mask_name(s["voucher__signer_name"]), documents=tuple(s["voucher__documents"] or ())))
     invoices = dict(Invoice.objects.filter(order_id__in=ids).order_by().values("order_id").annotate(
         n=Count("id")).values_list("order_id", "n"))
 

@@ -242,6 +242,20 @@ def test_p2_5_b_documents_a_voucher_signed_with_no_documents_recorded_fails(appr
                                 "goods.")
 
 
+def test_p4_1_c_documents_evidence_names_the_voucher_signer_masked(approved_order, ship, signature, sales_rep):
+    from ordertaking.deliveries.voucher_services import voucher_documents_set, voucher_sign
+
+    shipment = ship(approved_order, {1: "10", 2: "4"}, dispatch=True)
+    voucher_documents_set(voucher=shipment.voucher, actor=sales_rep,
+                          documents=["inspection_report", "product_manual"])
+    voucher_sign(voucher=shipment.voucher, signer_name="刘经理", signature=signature)
+    found = results(approved_order)["documents"]
+    signed = [e for e in found.evidence if e.kind == "signed"]
+    assert [e.params["signer"] for e in signed] == ["刘**"]  # what a finding stores holds no name either
+    for lang in ("en", "zh-hans"):
+        assert [t for t in texts(found, lang) if "刘" in t] and not [t for t in texts(found, lang) if "刘经理" in t]
+
+
 def test_p5_2_b_documents_produced_goods_that_left_before_their_inspection_fail(approved_order, ship):
     from datetime import timedelta
 

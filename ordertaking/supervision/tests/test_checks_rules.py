@@ -355,8 +355,16 @@ def test_p2_5_b_documents_inspected_goods_and_a_signed_voucher_with_its_document
                                         inspections=PASSED))
     assert found.outcome == "pass"
     assert en(found) == ["Line 1: finished-product inspection QI-1 passed on 2026-11-06 09:00.",
-                         "Shipment SH1: delivery voucher V1 signed on 2026-11-08 09:00 by 刘经理."]
+                         "Shipment SH1: delivery voucher V1 signed on 2026-11-08 09:00 by 刘**."]  # P4.1.c
     assert rules.check_documents(facts(*APPROVED)).outcome == "not_applicable"
+
+
+def test_p4_1_c_evidence_stored_with_the_signers_full_name_reads_masked():
+    with translation.override("en"):
+        old = Evidence("signed", {"shipment": "SH1", "voucher": "V1", "at": "2026-11-08", "signer": "刘经理"})
+        assert old.text().endswith(" by 刘**.")
+        assert Evidence("signed", {"shipment": "SH1", "voucher": "V1", "at": "2026-11-08"}).text().endswith(
+            " by the customer.")
 
 
 def test_p5_2_b_documents_produced_goods_shipped_before_their_passed_inspection_fail():
