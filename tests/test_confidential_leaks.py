@@ -29,14 +29,21 @@ BANK = "6222021001012345678"
 INVOICE_STREET = "张江高科技园区祖冲之路88号"
 # the raw values (spaces dropped before comparing): none may appear for a reader without a duty
 SECRETS = ("13812345678", "liu@pujiang", "张江路100号", "刘经理", "MA1K3YJ2", BANK, "祖冲之路88号",
-           "13900002222", "complainer@")
+           "13900002222", "complainer@",
+           # the people at the customer in the delivery chapter: who signed the voucher, from which IP address,
+           # who raised an acceptance issue
+           "徐建平", "117.136.12.48", "陈晓东")
 
 
 @pytest.fixture
-def world(approved_order, ship, customer, sales_rep, cs_agent, finance_user):  # type: ignore[no-untyped-def]
+def world(approved_order, ship, customer, sales_rep, cs_agent, finance_user, make_order):  # type: ignore[no-untyped-def]
     """A customer with contacts, addresses and invoicing details; its approved order shipped (a shipment
-    under way, its voucher, its readiness checklist); a complaint with its own contact; a link sent."""
+    under way, its voucher signed by the customer's person, its readiness checklist); a second order delivered
+    with an acceptance issue the customer's person raised; a complaint with its own contact; a link sent."""
     from ordertaking.customers.models import Customer
+    from ordertaking.deliveries.acceptance.services import acceptance_record
+    from ordertaking.deliveries.tests.conftest import deliver, drawn_signature, verdicts
+    from ordertaking.deliveries.voucher_services import voucher_sign
     from ordertaking.feedback.services import complaint_record
     from ordertaking.inquiries.services import inquiry_record
     from ordertaking.portal.services import portal_link_issue
@@ -45,6 +52,10 @@ def world(approved_order, ship, customer, sales_rep, cs_agent, finance_user):  #
                                                    invoice_phone="021-58881234", invoice_bank="工商银行张江支行",
                                                    invoice_bank_account=BANK)
     shipment = ship(approved_order, {1: "10"}, dispatch=True)
+    voucher_sign(voucher=shipment.voucher, signer_name="徐建平", signature=drawn_signature(), ip="117.136.12.48")
+    delivered = deliver(make_order(state="approved"))
+    issue = acceptance_record(order=delivered, entries=[(delivered.lines.get(position=1), verdicts(quality="噪音大"))],
+                              actor=sales_rep, customer_name="陈晓东")[0]
     complaint = complaint_record(actor=cs_agent, order=approved_order, category="quality", source="phone",
                                  description="噪音偏大。", contact_name="刘经理", contact="13900002222")
     complaint_email = complaint_record(actor=cs_agent, order=approved_order, category="delivery",
@@ -54,7 +65,7 @@ def world(approved_order, ship, customer, sales_rep, cs_agent, finance_user):  #
                              contact_phone="13812345678", contact_email="liu@pujiang.example.cn",
                              address="浦东新区张江路100号", specification="电机 20 台")
     return {"inquiry": inquiry, "customer": customer, "order": approved_order, "shipment": shipment,
-            "complaint": complaint, "complaint_email": complaint_email}
+            "complaint": complaint, "complaint_email": complaint_email, "delivered": delivered, "issue": issue}
 
 
 def _xlsx_text(content: bytes) -> str:
@@ -83,6 +94,14 @@ DOORS: list[tuple[str, Any, str]] = [
     ("readiness API", lambda w: f"/api/v1/deliveries/readiness/{w['shipment'].number}", "json"),
     ("voucher PDF", lambda w: reverse("deliveries:voucher_pdf", args=[w["shipment"].voucher.number]), "pdf"),
     ("order's vouchers PDF", lambda w: reverse("deliveries:order_vouchers_pdf", args=[w["order"].number]), "pdf"),
+    ("voucher page", lambda w: reverse("deliveries:voucher", args=[w["shipment"].voucher.number]), "html"),
+    ("order's voucher card", lambda w: reverse("deliveries:order_vouchers", args=[w["order"].number]), "html"),
+    ("voucher API", lambda w: f"/api/v1/deliveries/vouchers/{w['shipment'].voucher.number}", "json"),
+    ("vouchers API", lambda w: "/api/v1/deliveries/vouchers", "json"),
+    ("acceptance issue page", lambda w: reverse("deliveries:issue", args=[w["issue"].number]), "html"),
+    ("acceptance issues API", lambda w: "/api/v1/deliveries/issues?state=", "json"),
+    ("acceptance API", lambda w: f"/api/v1/deliveries/orders/{w['delivered'].number}/acceptance", "json"),
+    ("delivered order's timeline API", lambda w: f"/api/v1/orders/{w['delivered'].number}/timeline", "json"),
     ("complaint page", lambda w: reverse("feedback:complaint", args=[w["complaint"].number]), "html"),
     ("complaint (e-mail) page", lambda w: reverse("feedback:complaint", args=[w["complaint_email"].number]),
      "html"),
@@ -127,4 +146,5 @@ def test_the_customers_rep_opens_the_same_doors_and_sees_values_in_full(client, 
     for name, url, kind in DOORS:
         status, text = _open(client, url(world), kind)
         seen |= {name for s in SECRETS if status == 200 and s in text}
-    assert {"customer page", "order page", "contract PDF", "shipment page", "complaint page"} <= seen
+    assert {"customer page", "order page", "contract PDF", "shipment page", "complaint page", "voucher page",
+            "voucher API", "acceptance issue page", "acceptance API"} <= seen
