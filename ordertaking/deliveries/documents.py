@@ -108,11 +108,15 @@ def _signature_block(voucher: DeliveryVoucher, order: Order, visible: bool = Tru
 def voucher_story(voucher: DeliveryVoucher, reader: Any = None) -> list[Any]:
     """The body of one voucher, in the active language. The delivery street and contact as `reader` may see
     them (P4.1.c, the order's one rule), and so the signer and their signature; without a reader it is the
-    customer's own copy (their private link), in full."""
+    customer's own copy (their private link), in full. The portal's documents list builds with an anonymous
+    reader (orders/documents.py: contact details masked there); the signing still reads in full for it."""
     order = voucher.order
     shipment = voucher.shipment
     contact: dict[str, Any] = order_contact(order, reader) if reader is not None else {
         "contact_name": order.contact_name, "delivery_address": order.delivery_address, "visible": True}
+    # The signing is the customer's own act: their link (no reader, or the anonymous reader of the portal's
+    # documents list) gets it in full; staff as the order's one rule says (P4.1.c).
+    signer_visible = bool(contact["visible"]) or not getattr(reader, "is_authenticated", False)
     facts = pdf.fields_table([
         (_("Order"), order.number),
         (_("Customer"), order.customer.name),
@@ -141,7 +145,7 @@ def voucher_story(voucher: DeliveryVoucher, reader: Any = None) -> list[Any]:
         pdf.para(_("By signing, the customer confirms receiving the goods and documents above. Acceptance by the "
                    "contract's criteria (quantity, specification, quality, performance) follows separately."),
                  "small"),
-        *_signature_block(voucher, order, bool(contact["visible"])),
+        *_signature_block(voucher, order, signer_visible),
     ]
 
 

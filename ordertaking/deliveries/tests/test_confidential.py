@@ -313,3 +313,17 @@ def test_p4_1_c_under_a_grant_the_leader_reveals_who_raised_the_issue(client, is
     r = client.post(reverse("confidentiality:reveal"), {"source": "acceptance_issue", "ref": issue.number,
                                                         "key": "description"}, HTTP_HX_REQUEST="true")
     assert r.status_code == 404
+
+
+def test_p4_1_c_the_customers_documents_list_gives_their_signed_voucher_with_the_signer_and_signature(client,
+                                                                                                       signed):
+    """The portal's documents list builds with an anonymous reader (its contact details masked, orders'
+    decision); the signing block is the customer's own act and stays whole in their copy."""
+    from ordertaking.portal.selectors import link_token
+
+    from .conftest import Link
+
+    r = client.get(f"/p/{link_token(Link(signed.order))}/documents/delivery_voucher/")
+    assert r.status_code == 200
+    text = pdf_text(r.content).replace(" ", "").replace("\n", "")
+    assert SIGNER in text and SIGNER_MASKED not in text and "手写签名仅向" not in text
