@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ordertaking.common import refdata
+from ordertaking.common.sealed import seal
 from ordertaking.notifications import services
 from ordertaking.notifications.models import DepartmentWebhook, Kind, Notification, NotificationPreference
 from ordertaking.notifications.services import notification_preferences_set, notify
@@ -94,7 +95,7 @@ def test_p3_the_choices_and_webhooks_are_reference_data():
 def test_p3_unchanged_choices_and_webhooks_are_not_read_again(rep, orders, posted,
                                                               django_capture_on_commit_callbacks):
     first, second = orders
-    hook = DepartmentWebhook.objects.create(department="sales", url="https://chat.example.cn/robot", secret="s")
+    hook = DepartmentWebhook.objects.create(department="sales", url="https://chat.example.cn/robot", secret=seal("s"))
     assert approve(first, django_capture_on_commit_callbacks) > 0  # read at this version, kept
     assert approve(second, django_capture_on_commit_callbacks) == 0
     assert mailed(second, rep) and (hook.pk, second.number) in posted
@@ -167,10 +168,10 @@ def test_p3_a_webhook_added_is_posted_to_at_the_next_approval(rep, orders, poste
     approve(first, django_capture_on_commit_callbacks)
     assert posted == []
     if how == "orm":
-        DepartmentWebhook.objects.create(department="sales", url="https://chat.example.cn/robot", secret="s")
+        DepartmentWebhook.objects.create(department="sales", url="https://chat.example.cn/robot", secret=seal("s"))
     else:
         raw("INSERT INTO notifications_departmentwebhook (department, url, secret, active, created_at) "
-            "VALUES (%s, %s, %s, %s, %s)", ["sales", "https://chat.example.cn/robot", "s", True, timezone.now()])
+            "VALUES (%s, %s, %s, %s, %s)", ["sales", "https://chat.example.cn/robot", seal("s"), True, timezone.now()])
     approve(second, django_capture_on_commit_callbacks)
     assert posted == [(DepartmentWebhook.objects.get().pk, second.number)]
 
@@ -179,7 +180,7 @@ def test_p3_a_webhook_added_is_posted_to_at_the_next_approval(rep, orders, poste
 def test_p3_a_webhook_deactivated_is_not_posted_to_at_the_next_approval(rep, orders, posted, how,
                                                                         django_capture_on_commit_callbacks):
     first, second = orders
-    hook = DepartmentWebhook.objects.create(department="sales", url="https://chat.example.cn/robot", secret="s")
+    hook = DepartmentWebhook.objects.create(department="sales", url="https://chat.example.cn/robot", secret=seal("s"))
     approve(first, django_capture_on_commit_callbacks)
     before = [(hook.pk, first.number)]
     assert posted == before
