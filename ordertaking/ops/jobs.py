@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from django.db import connection, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.functional import Promise
 from huey.exceptions import CancelExecution
@@ -188,10 +189,19 @@ def days_to_run(name: str, *, until: date) -> list[date]:
 
 
 def job_overview() -> list[dict[str, Any]]:
-    """Each registered job with its last run and last success, for the administrator's page."""
-    rows = []
-    for name, label in sorted(JOBS.items()):
-        rows.append({"name": name, "label": label,
-                     "last_run": JobRun.objects.filter(job=name).order_by("-started_at", "-pk").first(),
-                     "last_success": last_success(name)})
-    return rows
+    """Each registered job with its last run and last success, for the administrator's page, in one
+    statement however many jobs and runs there are (no query per job): the runs whose id is one of
+    each job's newest run or newest success. Each of those is a subquery the (job, -started_at)
+    index answers in a few rows, however long the history."""
+    wanted: list[Any] = []  # subqueries of one id each (the type stubs expect plain ids in pk__in)
+    for name in JOBS:
+        newest = JobRun.objects.filter(job=name).order_by("-started_at", "-pk").values("pk")
+        wanted += [Subquery(newest[:1]), Subquery(newest.filter(succeeded=True)[:1])]
+    last_run: dict[str, JobRun] = {}
+    last_succeeded: dict[str, JobRun] = {}
+    for run in JobRun.objects.filter(pk__in=wanted).order_by("started_at", "pk"):
+        last_run[run.job] = run  # oldest first: the newest of a job's (at most two) runs stays
+        if run.succeeded:
+            last_succeeded[run.job] = run
+    return [{"name": name, "label": label, "last_run": last_run.get(name), "last_success": last_succeeded.get(name)}
+            for name, label in sorted(JOBS.items())]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -88,3 +90,63 @@ def test_p4_2_b_every_chapters_job_is_named_by_its_label_in_both_languages_on_th
             if lang == "zh-hans":
                 with translation.override("en"):
                     assert words != str(label), f"{name} has no Chinese label"
+
+
+def _runs(names: list[str], per_job: int, start: datetime) -> None:
+    """``per_job`` runs of each job an hour apart, newest first: succeeded, failed, still running (or crashed), ..."""
+    outcomes = [True, False, None]
+    for i, name in enumerate(names):
+        for k in range(per_job):
+            started = start - timedelta(hours=k, minutes=i)
+            ok = outcomes[(i + k) % 3]
+            JobRun.objects.create(job=name, day=started.date(), started_at=started, succeeded=ok, done=k,
+                                  failed=int(ok is False), finished_at=None if ok is None and k % 2 else started)
+
+
+def test_p4_2_b_each_jobs_last_run_and_last_success_are_the_ones_a_query_per_job_finds():
+    """One statement for every job gives each job the same last run and last success as asking job by job would:
+    the newest by start (the later row on a tie), a success only if one succeeded, nothing for a job never run."""
+    names = sorted(jobs.JOBS)
+    start = timezone.now().replace(microsecond=0)
+    _runs(names[:-1], 4, start)  # the last job never ran
+    JobRun.objects.create(job=names[0], started_at=start, succeeded=True, finished_at=start)  # a tie: the later row
+    JobRun.objects.create(job=names[1], started_at=start + timedelta(hours=1), succeeded=False)
+    JobRun.objects.filter(job=names[2], succeeded=True).update(succeeded=False)  # never succeeded
+    JobRun.objects.create(job="not_a_registered_job", started_at=start + timedelta(days=1), succeeded=True)
+
+    def newest(**where):  # type: ignore[no-untyped-def]
+        return JobRun.objects.filter(**where).order_by("-started_at", "-pk").first()
+
+    overview = jobs.job_overview()
+    assert [row["name"] for row in overview] == names
+    for row in overview:
+        name = row["name"]
+        assert (row["last_run"], row["last_success"]) == (newest(job=name), newest(job=name, succeeded=True)), name
+        assert row["label"] == jobs.JOBS[name]
+    by_name = {row["name"]: row for row in overview}
+    assert by_name[names[0]]["last_run"].succeeded is True and by_name[names[0]]["last_run"].started_at == start
+    assert by_name[names[2]]["last_success"] is None and by_name[names[-1]]["last_run"] is None
+
+
+def test_p4_2_b_the_jobs_page_query_count_does_not_grow_with_the_jobs_or_their_runs(client, admin_user_role,
+                                                                                      monkeypatch):
+    """The page asks for every job's last run and last success at once: three times the runs, or three times the
+    jobs, and it still takes the same statements (no query per job)."""
+    start = timezone.now()
+
+    def statements() -> int:
+        client.get(reverse("ops:jobs"))  # warm the session and permission caches like any later request
+        with CaptureQueriesContext(connection) as q:
+            page = client.get(reverse("ops:jobs"))
+        assert page.status_code == 200 and page.content.decode().count("<tr data-job=") == len(jobs.JOBS)
+        return len(q.captured_queries)
+
+    client.force_login(admin_user_role)
+    _runs(sorted(jobs.JOBS), 2, start)
+    few = statements()
+    _runs(sorted(jobs.JOBS), 4, start - timedelta(days=1))
+    assert statements() == few
+    for n in range(2 * len(jobs.JOBS)):
+        monkeypatch.setitem(jobs.JOBS, f"extra_job_{n:02}", f"Extra job {n}")
+    _runs(sorted(jobs.JOBS), 6, start - timedelta(days=2))
+    assert statements() == few <= 6
