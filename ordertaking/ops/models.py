@@ -21,7 +21,12 @@ class JobRun(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-pk"]
-        indexes = [models.Index(fields=["job", "-started_at"], name="ops_jobrun_job_started")]
+        indexes = [
+            # a job's newest run and newest success (jobs.job_overview, one index probe each)
+            models.Index(fields=["job", "-started_at"], name="ops_jobrun_job_started"),
+            # the jobs page's recent runs, newest first, across every job
+            models.Index(fields=["-started_at", "-id"], name="ops_jobrun_started"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"
