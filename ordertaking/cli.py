@@ -17,7 +17,7 @@ import getpass
 import os
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 DEFAULT_BIND = "127.0.0.1:8000"
@@ -331,28 +331,28 @@ def cmd_field_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def sealed_columns() -> list[tuple[Any, str, Callable[[Any], str]]]:
+    """Every column that keeps secrets sealed (common/sealed.py), with how the console names one of its rows:
+    `reseal-secrets` goes through each (a test checks that no sealed column is missing here)."""
+    from ordertaking.notifications.models import DepartmentWebhook
+
+    return [(DepartmentWebhook, "secret", lambda hook: f"department webhook {hook.pk} ({hook.department})")]
+
+
 def cmd_reseal_secrets(args: argparse.Namespace) -> int:
     """Re-encrypt every secret kept in the database under the first key of ORDERTAKING_FIELD_KEYS (key rotation:
     put the new key first, keep the old ones, run this, then drop the old ones). Exit 1 when a secret does not
     decrypt with any configured key: that one is left as it is and named; the others are re-encrypted."""
     _django_setup()
-    from django.db import transaction
-
-    from ordertaking.common.sealed import SecretUnreadable, reseal
-    from ordertaking.notifications.models import DepartmentWebhook
+    from ordertaking.common.sealed import column_reseal
 
     done, failed = 0, 0
-    for pk in DepartmentWebhook.objects.order_by("pk").values_list("pk", flat=True):
-        with transaction.atomic():
-            hook = DepartmentWebhook.objects.select_for_update().get(pk=pk)
-            try:
-                token = reseal(hook.secret)
-            except SecretUnreadable as e:
-                _err(f"department webhook {pk} ({hook.department}): {e}")
-                failed += 1
-                continue
-            DepartmentWebhook.objects.filter(pk=pk).update(secret=token)
-            done += 1
+    for model, field, describe in sealed_columns():
+        n, problems = column_reseal(model, field, describe)
+        done += n
+        failed += len(problems)
+        for problem in problems:
+            _err(problem)
     print(f"{done} secret(s) re-encrypted under the first key." + (f" {failed} could not be." if failed else ""))
     return 1 if failed else 0
 

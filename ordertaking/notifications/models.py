@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ordertaking.accounts.roles import ROLE_LABELS, Role
-from ordertaking.common.sealed import TOKEN_PREFIX, seal, unseal
+from ordertaking.common.sealed import seal, sealed_check, unseal
 
 
 class Kind(models.TextChoices):
@@ -207,8 +207,7 @@ class DepartmentWebhook(models.Model):
         verbose_name = _("department webhook")
         verbose_name_plural = _("department webhooks")
         indexes = [models.Index(fields=["department", "active"], name="notif_webhook_dept_idx")]
-        constraints = [models.CheckConstraint(condition=models.Q(secret__startswith=TOKEN_PREFIX),
-                                              name="notif_webhook_secret_sealed")]
+        constraints = [sealed_check("secret", name="notif_webhook_secret_sealed")]
 
     def __str__(self) -> str:
         return f"{self.get_department_display()} · {self.url}"

@@ -5,24 +5,7 @@ stores the plain secret again (it stops, naming the webhook, when a token does n
 
 from django.db import migrations, models
 
-from ordertaking.common.sealed import TOKEN_PREFIX, SecretUnreadable, seal, unseal
-
-
-def secrets_seal(apps, schema_editor):
-    DepartmentWebhook = apps.get_model("notifications", "DepartmentWebhook")
-    for hook in DepartmentWebhook.objects.select_for_update().order_by("pk"):
-        hook.secret = seal(hook.secret)
-        hook.save(update_fields=["secret"])
-
-
-def secrets_unseal(apps, schema_editor):
-    DepartmentWebhook = apps.get_model("notifications", "DepartmentWebhook")
-    for hook in DepartmentWebhook.objects.select_for_update().order_by("pk"):
-        try:
-            hook.secret = unseal(hook.secret)
-        except SecretUnreadable as e:
-            raise RuntimeError(f"department webhook {hook.pk}: {e}") from None
-        hook.save(update_fields=["secret"])
+from ordertaking.common.sealed import TOKEN_PREFIX, column_sealing
 
 
 class Migration(migrations.Migration):
@@ -37,7 +20,7 @@ class Migration(migrations.Migration):
             name='secret',
             field=models.TextField(editable=False, help_text='Shared with the receiver, which checks the signature.', verbose_name='secret (encrypted)'),
         ),
-        migrations.RunPython(secrets_seal, secrets_unseal),
+        column_sealing("notifications", "DepartmentWebhook", "secret", what="department webhook"),
         migrations.AddConstraint(
             model_name='departmentwebhook',
             constraint=models.CheckConstraint(condition=models.Q(('secret__startswith', TOKEN_PREFIX)), name='notif_webhook_secret_sealed'),
