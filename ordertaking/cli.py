@@ -334,9 +334,11 @@ def cmd_field_key(args: argparse.Namespace) -> int:
 def sealed_columns() -> list[tuple[Any, str, Callable[[Any], str]]]:
     """Every column that keeps secrets sealed (common/sealed.py), with how the console names one of its rows:
     `reseal-secrets` goes through each (a test checks that no sealed column is missing here)."""
+    from ordertaking.logistics.models import Carrier
     from ordertaking.notifications.models import DepartmentWebhook
 
-    return [(DepartmentWebhook, "secret", lambda hook: f"department webhook {hook.pk} ({hook.department})")]
+    return [(DepartmentWebhook, "secret", lambda hook: f"department webhook {hook.pk} ({hook.department})"),
+            (Carrier, "webhook_secret", lambda carrier: f"carrier {carrier.pk} ({carrier.code}) webhook key")]
 
 
 def cmd_reseal_secrets(args: argparse.Namespace) -> int:
@@ -433,8 +435,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("field-key", help="print a new random key for ORDERTAKING_FIELD_KEYS")
     p.set_defaults(func=cmd_field_key)
 
-    p = sub.add_parser("reseal-secrets", help="re-encrypt the secrets kept in the database (department webhooks) "
-                                              "under the first key of ORDERTAKING_FIELD_KEYS")
+    p = sub.add_parser("reseal-secrets", help="re-encrypt the secrets kept in the database (department webhooks, "
+                                              "carriers' webhook keys) under the first key of ORDERTAKING_FIELD_KEYS")
     p.set_defaults(func=cmd_reseal_secrets)
 
     # Handled before parsing (see main); listed here so --help shows it.

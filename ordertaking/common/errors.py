@@ -58,3 +58,11 @@ class InvalidTransition(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+class Unavailable(DomainError):
+    """The server, as it is configured, cannot do it now (503): not the caller's fault, so the caller may retry
+    once the administrator has put it right (encryption keys that do not open a stored secret)."""
+
+    status = 503
+    code = "unavailable"

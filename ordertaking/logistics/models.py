@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from ordertaking.catalog.models import Region
+from ordertaking.common.sealed import seal, sealed_check, unseal
 from ordertaking.orders.models import Order, OrderLine
 
 
@@ -30,7 +31,12 @@ class Method(models.TextChoices):
 
 class Carrier(models.Model):
     """A carrier the company has a contract with (P2.4.c 物流合作商). Its rating is read from its
-    record (selectors.carrier_ratings), never typed in."""
+    record (selectors.carrier_ratings), never typed in.
+
+    Its webhook key (HMAC-SHA256 of the tracking events it posts) is generated, handed to the carrier once and
+    kept encrypted (`common/sealed.py`, Fernet under ORDERTAKING_FIELD_KEYS): checking a signature needs the key
+    itself, so it cannot be hashed. The column holds a token or nothing (no key yet), a check constraint refuses
+    anything else, and only the check of a post (`services.webhook_receive`) opens it."""
 
     code = models.SlugField(_("carrier code"), max_length=30, unique=True,
                             help_text=_("Short code in the carrier's webhook address."))
@@ -42,8 +48,7 @@ class Carrier(models.Model):
     methods = models.JSONField(_("methods offered"), default=list, blank=True)
     contact = models.CharField(_("carrier contact"), max_length=100, blank=True)
     active = models.BooleanField(_("active"), default=True)
-    # HMAC-SHA256 key of the carrier's webhook (shown once when generated; verifying needs the key itself).
-    webhook_secret = models.CharField(max_length=100, blank=True, editable=False)
+    webhook_secret = models.TextField(_("webhook key (encrypted)"), blank=True, editable=False)
     webhook_secret_set_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -52,10 +57,20 @@ class Carrier(models.Model):
         verbose_name_plural = _("carriers")
         ordering = ["name"]
         constraints = [models.CheckConstraint(condition=Q(contract_valid_to__gte=models.F("contract_valid_from")),
-                                              name="carrier_contract_dates_ordered")]
+                                              name="carrier_contract_dates_ordered"),
+                       sealed_check("webhook_secret", name="carrier_webhook_secret_sealed", optional=True)]
 
     def __str__(self) -> str:
         return self.name
+
+    def webhook_secret_seal(self, plain: str) -> None:
+        """Keep `plain` as the webhook key, encrypted (saved with the row); `SecretUnreadable` when the
+        configured keys cannot encrypt (not Fernet keys)."""
+        self.webhook_secret = seal(plain)
+
+    def webhook_secret_plain(self) -> str:
+        """The webhook key; `SecretUnreadable` when no configured key opens it."""
+        return unseal(self.webhook_secret)
 
     def method_labels(self) -> str:
         return words([Method(m).label for m in self.methods if m in Method.values])
@@ -231,6 +246,7 @@ class WebhookAttempt(models.Model):
         STALE = "stale", _("Timestamp outside the window")
         REPLAY = "replay", _("Replayed event")
         INVALID = "invalid", _("Invalid content")
+        KEY_UNREADABLE = "key_unreadable", _("Not checked: the stored key cannot be decrypted")
 
     carrier = models.ForeignKey(Carrier, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     carrier_code = models.CharField(max_length=60)

@@ -64,9 +64,12 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def signature_valid(secret: str, timestamp: str, body: bytes, given: str) -> bool:
+    """The given signature is the expected one, compared in constant time. As bytes: `compare_digest` refuses
+    a str with a non-ASCII character (a header may carry any byte), which would be a 500, not a refusal."""
     if not secret or not given:
         return False
-    return hmac.compare_digest(signature(secret, timestamp, body), given.strip().lower())
+    return hmac.compare_digest(signature(secret, timestamp, body).encode(),
+                               given.strip().lower().encode("utf-8", "replace"))
 
 
 def timestamp_fresh(timestamp: str, now: float, window: int = WEBHOOK_WINDOW_SECONDS) -> bool:

@@ -4,6 +4,7 @@ state table, and records its event in the same transaction."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from collections.abc import Callable
@@ -22,10 +23,18 @@ from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
 from ordertaking.audit.services import event_record
 from ordertaking.catalog.models import Region
-from ordertaking.common.errors import Conflict, DomainError, InvalidTransition, PermissionDenied, ValidationFailed
+from ordertaking.common.errors import (
+    Conflict,
+    DomainError,
+    InvalidTransition,
+    PermissionDenied,
+    Unavailable,
+    ValidationFailed,
+)
 from ordertaking.common.mail import mail_after_commit
 from ordertaking.common.numbering import next_in_series
 from ordertaking.common.progress import order_progress_changed, progress_batch
+from ordertaking.common.sealed import SecretUnreadable
 from ordertaking.fulfilment.models import Task
 from ordertaking.fulfilment.services import may_work, task_complete, task_start
 from ordertaking.fulfilment.states import LIVE_STATES as TASK_LIVE
@@ -52,6 +61,7 @@ from .models import (
 from .states import EXCEPTION, GONE, SHIPMENT
 
 ZERO = Decimal("0")
+logger = logging.getLogger("ordertaking.logistics")
 
 
 class NotAuthenticated(DomainError):
@@ -251,13 +261,18 @@ def carrier_update(*, carrier: Carrier, actor: User, **changes: Any) -> Carrier:
 
 
 def carrier_secret_generate(*, carrier: Carrier, actor: User) -> str:
-    """A new webhook key for the carrier, returned once to be handed to it; the old key stops working."""
+    """A new webhook key for the carrier, returned once to be handed to it; the old key stops working. It is
+    kept encrypted: the event says that a key was made, never which."""
     _require_manage(actor)
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
         carrier = Carrier.objects.select_for_update().get(pk=carrier.pk)
         replaced = bool(carrier.webhook_secret)
-        carrier.webhook_secret = secret
+        try:
+            carrier.webhook_secret_seal(secret)
+        except SecretUnreadable as e:  # keys that are not Fernet keys: the system check (E003) says so too
+            raise Unavailable(_("The key cannot be encrypted: the server's encryption keys are misconfigured "
+                                "(%(problem)s).") % {"problem": e}, code="field_keys") from None
         carrier.webhook_secret_set_at = timezone.now()
         carrier.save(update_fields=["webhook_secret", "webhook_secret_set_at"])
         event_record(actor=actor, action="carrier.secret_generated", subject=carrier, clause="P2.4.c",
@@ -516,7 +531,11 @@ def webhook_receive(*, carrier_code: str, timestamp: str, signature: str, body: 
                     remote_addr: str = "", now: float | None = None) -> TrackingEvent:
     """A carrier pushes a tracking event (P2.4.c). The call is trusted only when its HMAC-SHA256
     signature over `timestamp + "." + raw body` matches the carrier's secret, the timestamp lies within
-    5 minutes, and its event id was never seen before. Every call, accepted or refused, is logged."""
+    5 minutes, and its event id was never seen before. Every call, accepted or refused, is logged.
+
+    The key is decrypted here, once per call, and nowhere else. A key no configured encryption key opens is the
+    server's fault, not the carrier's: the call is answered 503 (Unavailable, so the carrier tries again later,
+    once the keys are put right) with the reason in the server's log, and the signature is never checked."""
     now = time.time() if now is None else now
     event_id = str(payload.get("event_id") or "").strip()
     carrier = Carrier.objects.filter(code=carrier_code, active=True).first()
@@ -528,7 +547,16 @@ def webhook_receive(*, carrier_code: str, timestamp: str, signature: str, body: 
     if carrier is None or not carrier.webhook_secret:
         raise refuse(WebhookAttempt.Outcome.UNKNOWN_CARRIER,
                      NotAuthenticated("unknown carrier or no webhook key", code="unknown_carrier"))
-    if not rules.signature_valid(carrier.webhook_secret, timestamp, body, signature):
+    try:
+        secret = carrier.webhook_secret_plain()
+    except SecretUnreadable as e:
+        logger.error("carrier %s (%s): tracking event refused with 503, its webhook key cannot be decrypted: %s. "
+                     "Configure the key it was encrypted with, or generate a new key on the carrier's page and "
+                     "hand it to the carrier.", carrier.pk, carrier.code, e)
+        raise refuse(WebhookAttempt.Outcome.KEY_UNREADABLE, Unavailable(
+            "the server cannot check signatures now: its copy of the webhook key cannot be decrypted; "
+            "try again later", code="webhook_key_unreadable")) from None
+    if not rules.signature_valid(secret, timestamp, body, signature):
         raise refuse(WebhookAttempt.Outcome.BAD_SIGNATURE, NotAuthenticated("bad signature", code="bad_signature"))
     if not rules.timestamp_fresh(timestamp, now):
         raise refuse(WebhookAttempt.Outcome.STALE, NotAuthenticated("timestamp outside the 5-minute window",

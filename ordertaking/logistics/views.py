@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ordertaking.accounts.http import AuthedRequest
 from ordertaking.common.errors import DomainError, PermissionDenied
 from ordertaking.common.pages import domain_errors, forbidden, list_page, put_error, render_list
+from ordertaking.common.sealed import SecretUnreadable, seal, unseal
 from ordertaking.confidentiality.selectors import lens_for
 from ordertaking.orders.selectors import order_contact_visible, order_get
 
@@ -254,11 +255,24 @@ def carrier_detail(request: AuthedRequest, code: str) -> HttpResponse:
     carrier = selectors.carrier_for(request.user, code)
     recent = (carrier.shipments.select_related("order").order_by("-created_at", "-id")[:20])
     attempts = WebhookAttempt.objects.filter(carrier=carrier).order_by("-received_at", "-id")[:20]
-    secret = request.session.pop(f"carrier_secret_{carrier.pk}", None)
+    secret = _key_shown_once(request, carrier)
     return render(request, "logistics/carrier.html", {
         "carrier": carrier, "rating": selectors.rating_of(carrier), "recent": recent, "attempts": attempts,
         "today": timezone.localdate(), "secret": secret, "can_manage": selectors.may_manage(request.user),
         "webhook_url": request.build_absolute_uri(f"/api/v1/logistics/webhook/{carrier.code}")})
+
+
+def _key_shown_once(request: AuthedRequest, carrier: Carrier) -> str | None:
+    """The key just generated for the carrier (carrier_secret), taken out of the session: shown this once."""
+    sealed = request.session.pop(f"carrier_secret_{carrier.pk}", None)
+    if not sealed:
+        return None
+    try:
+        return unseal(sealed)
+    except SecretUnreadable:  # the server's keys changed in between: the key is lost, make another
+        messages.error(request, _("The new key cannot be shown: the server's encryption keys changed meanwhile. "
+                                  "Generate another one."))
+        return None
 
 
 def _carrier_form_page(request: AuthedRequest, carrier: Carrier | None) -> HttpResponse:
@@ -310,8 +324,9 @@ def carrier_edit(request: AuthedRequest, code: str) -> HttpResponse:
 def carrier_secret(request: AuthedRequest, code: str) -> HttpResponse:
     carrier = selectors.carrier_for(request.user, code)
     secret = services.carrier_secret_generate(carrier=carrier, actor=request.user)
-    # Shown once, on the next page view; then only "set on …".
-    request.session[f"carrier_secret_{carrier.pk}"] = secret
+    # Shown once, on the next page view; then only "set on …". The session carries it encrypted, as the carrier's
+    # column does, so the sessions table (and a backup of it) never holds the key, not even until that view.
+    request.session[f"carrier_secret_{carrier.pk}"] = seal(secret)
     return redirect("logistics:carrier", code=carrier.code)
 
 

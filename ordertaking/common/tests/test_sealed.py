@@ -98,3 +98,30 @@ def test_the_console_prints_a_new_key_each_time(capsys):
     assert first != second
     token = Fernet(first.encode()).encrypt(b"x")  # a usable Fernet key
     assert Fernet(first.encode()).decrypt(token) == b"x"
+
+
+def _sealed_fields(condition: object) -> set[str]:
+    """The fields a check constraint's condition requires to hold a token (sealed_check), at any depth."""
+    found: set[str] = set()
+    for child in getattr(condition, "children", []):
+        if isinstance(child, tuple) and child[0].endswith("__startswith") and child[1] == TOKEN_PREFIX:
+            found.add(child[0].removesuffix("__startswith"))
+        else:
+            found |= _sealed_fields(child)
+    return found
+
+
+def test_reseal_secrets_covers_every_column_the_database_keeps_sealed():
+    from django.apps import apps
+    from django.db.models import CheckConstraint
+
+    from ordertaking import cli
+
+    constrained = {(model, field) for model in apps.get_models() for c in model._meta.constraints
+                   if isinstance(c, CheckConstraint) for field in _sealed_fields(c.condition)}
+    listed = {(model, field) for model, field, _describe in cli.sealed_columns()}
+    assert listed == constrained
+    from ordertaking.logistics.models import Carrier
+    from ordertaking.notifications.models import DepartmentWebhook
+
+    assert constrained == {(DepartmentWebhook, "secret"), (Carrier, "webhook_secret")}
