@@ -34,7 +34,8 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", _INSECURE_DEV_KEY)
 if not DEBUG and SECRET_KEY == _INSECURE_DEV_KEY and ORDERTAKING_PRODUCTION:
     raise RuntimeError("DJANGO_SECRET_KEY must be set in production")
 
-# Keys that encrypt the secrets kept in the database (a department webhook's signing secret; common/sealed.py):
+# Keys that encrypt the secrets kept in the database (a department webhook's signing secret, a carrier's webhook
+# key; common/sealed.py):
 # Fernet keys (`ordertaking field-key` makes one), comma-separated; the first encrypts, every one decrypts, so
 # a new key goes first and an old one stays until `ordertaking reseal-secrets` has re-encrypted under the new.
 # Unset: a key derived from SECRET_KEY (and one from each SECRET_KEY_FALLBACKS), which stays behind the ones set

@@ -68,8 +68,9 @@ def refdata_triggers(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
 
 @register(Tags.security)
 def field_keys(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    """ORDERTAKING_FIELD_KEYS must be Fernet keys: otherwise no webhook secret can be stored or opened
-    (the admin form refuses to save one, and every post fails in the job queue)."""
+    """ORDERTAKING_FIELD_KEYS must be Fernet keys: otherwise no webhook secret or key can be stored or opened
+    (the admin form refuses to save one, a carrier's key is not generated, every department webhook post fails in
+    the job queue and every carrier's post is answered 503)."""
     from .sealed import keys_problem
 
     problem = keys_problem()
