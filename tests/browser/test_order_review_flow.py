@@ -8,6 +8,7 @@ The order's own trail (P4.2.a) and the audit log (P6.1.a) show every step.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from playwright.sync_api import expect
@@ -57,6 +58,9 @@ def test_p2_3_c_in_chinese_an_order_is_entered_returned_with_an_opinion_correcte
     number = page.locator("h1 .order-no").inner_text().strip()
     order = Order.objects.get(number=number)  # P2.2.c the number the page shows is the order's
     expect(page.locator("h1 .badge")).to_have_text("草稿")
+    # What was saved is the one line entered (a submit refused as incomplete would only show as the badge below).
+    assert [(ln.product_code, ln.quantity, ln.unit_price) for ln in order.lines.all()] == [
+        ("MOT-001", Decimal("2.000"), Decimal("2700.00"))]
 
     # --- P2.2.a submit: complete, so it goes to review ---
     page.locator("#action-submit").click()
