@@ -49,9 +49,10 @@ def pdf_font(app_configs: Any = None, **kwargs: Any) -> list[Error]:
 @register("refdata")
 def refdata_triggers(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
     """The cached reference data (common/refdata.py) is trusted only while triggers move its version: without
-    one, a calendar day, an assignment rule or a department member changed there goes unseen by the approvals
-    of running processes until the next change elsewhere moves the version. A warning, not an error: new code
-    that changes the triggers finds them out of date until its `migrate`, which the check must not block."""
+    one, a calendar day, an assignment rule, a department member, an e-mail choice or a department webhook
+    changed there goes unseen by the submissions and approvals of running processes until the next change
+    elsewhere moves the version. A warning, not an error: new code that changes the triggers finds them out of
+    date until its `migrate`, which the check must not block."""
     from .refdata import refdata_triggers_missing
 
     try:

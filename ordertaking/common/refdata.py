@@ -1,7 +1,8 @@
 """Reference data read once per process, behind a version the order's lock reads (issue 14).
 
 Every approval reads data that changes a few times a year: the working-day calendar, the active assignment
-rules, who is in a department. Each was a statement per order. Now:
+rules, who is in a department, who wants which notification by e-mail and the departments' webhooks. Each
+was a statement per order. Now:
 
 - **One version row** (`models.RefDataVersion`) that **database triggers** move on every INSERT, UPDATE,
   DELETE (and, on PostgreSQL, TRUNCATE) of the tables that data comes from, whoever writes them: a service,
