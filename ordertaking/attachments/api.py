@@ -79,6 +79,7 @@ def attachment_list(request: HttpRequest, key: str, ref: str) -> Any:
     customer id). For an order: every file about it, its vouchers' and issues' too."""
     registered, obj = selectors.target_get(user=request.user, key=key, ref=ref)
     qs = selectors.order_attachments(obj) if registered.key == "order" else selectors.attachments_of(obj)
+    qs = selectors.readable(request.user, qs)
     return Mapped(qs.select_related("order").order_by("-uploaded_at", "-id"), _out)
 
 

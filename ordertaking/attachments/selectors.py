@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ordertaking.common.errors import NotFound
 
 from .models import Attachment
-from .targets import AttachmentTarget, target_by_key, target_of
+from .targets import VIEW_CHECKS, AttachmentTarget, target_by_key, target_of
 
 
 def attachments_of(target: models.Model, *, include_removed: bool = False) -> QuerySet[Attachment]:
@@ -27,10 +27,27 @@ def order_attachments(order: Any) -> QuerySet[Attachment]:
     return Attachment.objects.filter(order=order, removed_at__isnull=True).select_related("uploaded_by", "target_type")
 
 
+def _checks_pass(user: Any, att: Attachment) -> bool:
+    """The rules handed down for the file's kind (`attachment_view_check_add`); none for most kinds."""
+    return all(check(user, att) for kinds, check in VIEW_CHECKS if att.kind in kinds)
+
+
+def readable(user: Any, qs: QuerySet[Attachment]) -> QuerySet[Attachment]:
+    """A list of files without those a handed-down rule keeps from `user` (only files of the rules' kinds are
+    looked at, one by one)."""
+    kinds = {k for ks, _ in VIEW_CHECKS for k in ks}
+    if not kinds:
+        return qs
+    hidden = [a.pk for a in qs.filter(kind__in=kinds).select_related(None) if not _checks_pass(user, a)]
+    return qs.exclude(pk__in=hidden) if hidden else qs
+
+
 def may_view(user: Any, att: Attachment) -> bool:
     """Whoever may see the record the file is attached to; for a record no app registered, whoever may see
-    its order."""
+    its order. A rule handed down for the file's kind may keep it from them."""
     if not (user and user.is_authenticated):
+        return False
+    if not _checks_pass(user, att):
         return False
     model = att.target_type.model_class()
     registered = target_of(model) if model is not None else None
@@ -61,7 +78,7 @@ def target_get(*, user: Any, key: str, ref: str) -> tuple[AttachmentTarget, Any]
     return registered, obj
 
 
-def card_files(registered: AttachmentTarget, obj: Any) -> list[Attachment]:
-    """What a record's card lists: for an order, every file about it; else the record's own."""
-    qs = order_attachments(obj) if registered.key == "order" else attachments_of(obj)
+def card_files(registered: AttachmentTarget, obj: Any, user: Any) -> list[Attachment]:
+    """What a record's card lists to `user`: for an order, every file about it; else the record's own."""
+    qs = readable(user, order_attachments(obj) if registered.key == "order" else attachments_of(obj))
     return list(qs.order_by("-uploaded_at", "-id")[:200])

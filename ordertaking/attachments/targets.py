@@ -12,7 +12,9 @@ attachments sits low and imports none of them). Each app registers its record on
 
 The card (`attachments:card` key ref), the upload, the download and the API then work for that record.
 `attachment_remove_check_add(fn)` hands down a rule that may refuse a removal (deliveries: the scan of a
-voucher that counts as signed stays)."""
+voucher that counts as signed stays). `attachment_view_check_add(fn, kinds=)` hands down a rule that may keep
+one file of those kinds from one reader, beyond who sees its record (deliveries: the scan of a signed paper
+voucher carries the signer's name and hand, P4.1.c); files of other kinds never pass through it."""
 
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ class AttachmentTarget:
 
 TARGETS: dict[str, AttachmentTarget] = {}
 REMOVE_CHECKS: list[Callable[[Any], str | None]] = []
+VIEW_CHECKS: list[tuple[tuple[str, ...], Callable[[Any, Any], bool]]] = []
 
 
 def attachment_target_add(target: AttachmentTarget) -> None:
@@ -64,3 +67,10 @@ def attachment_remove_check_add(check: Callable[[Any], str | None]) -> None:
     """A rule every removal passes: `fn(attachment) -> reason it must stay | None`."""
     if check not in REMOVE_CHECKS:
         REMOVE_CHECKS.append(check)
+
+
+def attachment_view_check_add(check: Callable[[Any, Any], bool], *, kinds: tuple[str, ...]) -> None:
+    """A rule every read of a file of `kinds` passes: `fn(user, attachment) -> may this reader have it`. A file
+    it refuses is left out of the lists and its download answers 404, as if it were not there."""
+    if all(c is not check for _, c in VIEW_CHECKS):
+        VIEW_CHECKS.append((tuple(kinds), check))

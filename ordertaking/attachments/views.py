@@ -29,7 +29,7 @@ def _target(request: HttpRequest, key: str, ref: str) -> tuple[AttachmentTarget,
 def card_context(user: Any, registered: AttachmentTarget, obj: Any, **extra: Any) -> dict[str, Any]:
     """What `attachments/_card.html` needs (for a page that includes the partial itself)."""
     kinds = [(k, label) for k, label in Attachment.Kind.choices if not registered.kinds or k in registered.kinds]
-    files = selectors.card_files(registered, obj)
+    files = selectors.card_files(registered, obj, user)
     return {"files": files, "key": registered.key, "ref": registered.ref(obj), "kinds": kinds,
             "can_add": registered.may_add(user, obj), "user_id": user.pk,
             "max_mb": services.max_bytes() // services.MB, "accept": ACCEPT, **extra}

@@ -46,9 +46,15 @@ class DeliveriesConfig(AppConfig):
         order_progress_handler_add(vouchers_follow)
         documents.register()
         # Files on a voucher (photos of the goods, the service record, manuals handed over) through the
-        # attachments app (below); the scan of a signed paper voucher stays once it counts as signed.
+        # attachments app (below); the scan of a signed paper voucher stays once it counts as signed, and only
+        # whoever sees the signer in full gets it (P4.1.c, as the drawn signature).
         from ordertaking.attachments.models import Attachment
-        from ordertaking.attachments.targets import AttachmentTarget, attachment_remove_check_add, attachment_target_add
+        from ordertaking.attachments.targets import (
+            AttachmentTarget,
+            attachment_remove_check_add,
+            attachment_target_add,
+            attachment_view_check_add,
+        )
         from ordertaking.orders.permissions import may_see
 
         from . import voucher_selectors
@@ -63,6 +69,9 @@ class DeliveriesConfig(AppConfig):
             kinds=(Attachment.Kind.PHOTO, Attachment.Kind.SERVICE_RECORD, Attachment.Kind.MANUAL,
                    Attachment.Kind.OTHER)))
         attachment_remove_check_add(scan_removal_refusal)
+        from .selectors import scan_visible
+
+        attachment_view_check_add(scan_visible, kinds=(Attachment.Kind.VOUCHER_SCAN,))
         # Files on an acceptance issue (photos of the fault, the service record of the repair, P2.5.d): seen by
         # whoever sees its order, attached by those who work on it.
         from .acceptance import selectors as acceptance_selectors

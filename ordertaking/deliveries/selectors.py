@@ -86,6 +86,16 @@ def people_visible(user: Any, order: Order, lens: Any = None) -> bool:
     return order_contact_visible(user, order, lens)
 
 
+def scan_visible(user: Any, attachment: Any) -> bool:
+    """P4.1.c: the scan of a signed paper voucher carries the signer's name and hand, so it follows the drawn
+    signature (`people_visible`). Handed down to attachments for files of the voucher-scan kind: refused, it
+    is left out of the attachment lists and its download answers 404. A scan no voucher holds is a plain file."""
+    from .models import DeliveryVoucher
+
+    voucher = DeliveryVoucher.objects.select_related("order").filter(scan_id=attachment.pk).first()
+    return voucher is None or people_visible(user, voucher.order)
+
+
 def person_shown(name: str, visible: bool) -> str:
     """A person at the customer as the reader may see them: in full, or masked (刘**)."""
     return name if visible else str(mask(Field.CONTACT_NAME, name) or "")

@@ -200,6 +200,56 @@ def test_p4_1_c_a_paper_vouchers_signer_is_masked_too(client, shipment, sales_re
     assert SIGNER in client.get(reverse("deliveries:voucher", args=[shipment.voucher.number])).content.decode()
 
 
+@pytest.fixture
+def on_paper(shipment, sales_rep):  # type: ignore[no-untyped-def]
+    """The voucher of the dispatched shipment signed on paper on site, its scan uploaded by the rep."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ordertaking.deliveries.voucher_services import voucher_paper_record
+
+    scan = SimpleUploadedFile("voucher.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                              content_type="application/pdf")
+    voucher_paper_record(voucher=shipment.voucher, actor=sales_rep, file=scan, signer_name=SIGNER)
+    shipment.voucher.refresh_from_db()
+    return shipment.voucher
+
+
+@pytest.mark.parametrize("lang,masked_words", [("zh-hans", "已签交付凭证扫描件仅向"),
+                                               ("en", "The scan of the signed voucher is shown")])
+@pytest.mark.parametrize("who,full", [("sales_rep", True), ("logistics_user", True), ("leader", False),
+                                      ("reviewer", False)])
+def test_p4_1_c_the_paper_vouchers_scan_follows_the_drawn_signature(request, client, on_paper, who, full, lang,
+                                                                    masked_words):
+    """The scan carries the signer's name and hand: the voucher page links it, the attachment lists (pages and
+    API) name it and its download serves it only for whoever sees the signer in full; else a line in words."""
+    client.force_login(request.getfixturevalue(who))
+    url = reverse("attachments:download", args=[on_paper.scan_id])
+    html = client.get(reverse("deliveries:voucher", args=[on_paper.number]), HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert (url in html) is full and ('data-testid="voucher-scan"' in html) is full
+    assert (masked_words in html) is not full
+    assert client.get(url).status_code == (200 if full else 404)
+    assert client.get(f"/api/v1/attachments/files/{on_paper.scan_id}/content").status_code == (200 if full else 404)
+    assert client.get(f"/api/v1/attachments/files/{on_paper.scan_id}").status_code == (200 if full else 404)
+    for key, ref in (("voucher", on_paper.number), ("order", on_paper.order.number)):
+        card = client.get(reverse("attachments:card", args=[key, ref])).content.decode()
+        assert (url in card) is full
+        listed = client.get(f"/api/v1/attachments/{key}/{ref}").json()["items"]
+        assert (on_paper.scan_id in [a["id"] for a in listed]) is full
+
+
+def test_p4_1_c_other_files_on_the_voucher_are_not_held_back_with_the_scan(client, on_paper, sales_rep, leader):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ordertaking.attachments.services import attachment_add
+
+    photo = attachment_add(actor=sales_rep, target=on_paper, kind="other", file=SimpleUploadedFile(
+        "note.txt", "货物完好".encode(), content_type="text/plain"))
+    client.force_login(leader)
+    assert client.get(reverse("attachments:download", args=[photo.pk])).status_code == 200
+    assert [a["id"] for a in client.get(f"/api/v1/attachments/voucher/{on_paper.number}").json()["items"]] == [
+        photo.pk]
+
+
 @pytest.mark.parametrize("who,full", [("sales_rep", True), ("leader", False)])
 def test_p4_1_c_the_signing_event_masks_the_signer_and_ip_on_the_order_timeline(request, client, signed, who, full):
     client.force_login(request.getfixturevalue(who))
