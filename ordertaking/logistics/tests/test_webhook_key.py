@@ -226,28 +226,20 @@ PLAIN = "carrier-key-顺丰-Secret-91c2e0"  # long and unusual enough that findi
 
 @pytest.mark.django_db(transaction=True)
 def test_P2_4_c_the_migration_encrypts_the_keys_already_there_and_going_back_restores_them():
-    from django.db.migrations.executor import MigrationExecutor
+    from tests.migrations import migrated_back
 
-    before, after = ("logistics", "0002_carrier_tally"), ("logistics", "0003_webhook_secret_sealed")
-    executor = MigrationExecutor(connection)
-    executor.migrate([before])  # as before: plain keys
-    old = executor.loader.project_state(before).apps.get_model("logistics", "Carrier")
-    for code, key in (("sf", PLAIN), ("zt", "")):
-        old.objects.create(code=code, name=code, contract_number="C-1", contract_valid_from=date(2026, 1, 1),
-                           contract_valid_to=date(2026, 12, 31), webhook_secret=key)
-    try:
-        executor = MigrationExecutor(connection)
-        executor.migrate([after])
+    before, after = "0002_carrier_tally", "0003_webhook_secret_sealed"
+    with migrated_back("logistics", before) as to:  # as before: plain keys
+        old = to(before).get_model("logistics", "Carrier")
+        for code, key in (("sf", PLAIN), ("zt", "")):
+            old.objects.create(code=code, name=code, contract_number="C-1", contract_valid_from=date(2026, 1, 1),
+                               contract_valid_to=date(2026, 12, 31), webhook_secret=key)
+        to(after)
         stored, none = _stored_keys()
         assert stored.startswith(TOKEN_PREFIX) and PLAIN not in stored and none == ""
         assert Carrier.objects.get(code="sf").webhook_secret_plain() == PLAIN
-        executor = MigrationExecutor(connection)
-        executor.migrate([before])
+        to(before)
         assert _stored_keys() == [PLAIN, ""]
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes("logistics"))
     assert _stored_keys()[0].startswith(TOKEN_PREFIX)
 
 

@@ -314,27 +314,19 @@ def test_with_the_old_key_behind_a_new_one_posts_stay_signed_and_reseal_moves_ev
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_encrypts_the_secrets_already_there_and_going_back_restores_them():
-    from django.db.migrations.executor import MigrationExecutor
+    from tests.migrations import migrated_back
 
-    executor = MigrationExecutor(connection)
-    executor.migrate([("notifications", "0008_legal_kinds")])  # as before: plain secrets
-    with connection.cursor() as cur:
-        cur.execute("INSERT INTO notifications_departmentwebhook (department, url, secret, active, created_at) "
-                    "VALUES (%s, %s, %s, %s, %s)", ["sales", "https://qyapi.example.cn/r", PLAIN, True,
-                                                    timezone.now()])
-    try:
-        executor = MigrationExecutor(connection)
-        executor.migrate([("notifications", "0009_webhook_secret_sealed")])
+    with migrated_back("notifications", "0008_legal_kinds") as to:  # as before: plain secrets
+        with connection.cursor() as cur:
+            cur.execute("INSERT INTO notifications_departmentwebhook (department, url, secret, active, created_at) "
+                        "VALUES (%s, %s, %s, %s, %s)", ["sales", "https://qyapi.example.cn/r", PLAIN, True,
+                                                        timezone.now()])
+        to("0009_webhook_secret_sealed")
         [stored] = _stored_secrets()
         assert stored.startswith(TOKEN_PREFIX) and PLAIN not in stored
         assert DepartmentWebhook.objects.get().secret_plain() == PLAIN
-        executor = MigrationExecutor(connection)
-        executor.migrate([("notifications", "0008_legal_kinds")])
+        to("0008_legal_kinds")
         assert _stored_secrets() == [PLAIN]
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes("notifications"))
     assert _stored_secrets()[0].startswith(TOKEN_PREFIX)
 
 
