@@ -5,11 +5,9 @@ the plain key is accepted, a key the server cannot decrypt answers the carrier 5
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import logging
-import subprocess
 import time
 from datetime import date
 from typing import Any
@@ -245,18 +243,13 @@ def test_P2_4_c_the_migration_encrypts_the_keys_already_there_and_going_back_res
 
 @pytest.mark.django_db(transaction=True)
 def test_P2_4_c_a_backup_holds_the_key_encrypted_only(tmp_path):
-    from ordertaking.ops import backup as bk
+    from tests.backups import backup_content
 
     carrier = Carrier(code="sf", name="顺丰速运", contract_number="SF-1", contract_valid_from=date(2026, 1, 1),
                       contract_valid_to=date(2026, 12, 31))
     carrier.webhook_secret_seal(PLAIN)
     carrier.save()
     [token] = _stored_keys()
-    folder = bk.backup_make(destination=tmp_path / "backups")
-    if connection.vendor == "sqlite":
-        content = gzip.decompress((folder / bk.SQLITE_FILE).read_bytes())
-    else:  # the custom-format dump as the SQL it restores
-        content = subprocess.run(["pg_restore", "--data-only", "-f", "-", str(folder / bk.PG_FILE)],
-                                 check=True, capture_output=True).stdout
+    content = backup_content(tmp_path)
     assert token.encode() in content
     assert PLAIN.encode() not in content and b"Secret-91c2e0" not in content

@@ -4,13 +4,11 @@ against a real HTTP server on this machine."""
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import hmac
 import io
 import json
 import logging
-import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -332,15 +330,10 @@ def test_the_migration_encrypts_the_secrets_already_there_and_going_back_restore
 
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_holds_the_secret_encrypted_only(tmp_path):
-    from ordertaking.ops import backup as bk
+    from tests.backups import backup_content
 
     _hook("sales", "https://qyapi.example.cn/r", PLAIN)
     [token] = _stored_secrets()
-    folder = bk.backup_make(destination=tmp_path / "backups")
-    if connection.vendor == "sqlite":
-        content = gzip.decompress((folder / bk.SQLITE_FILE).read_bytes())
-    else:  # the custom-format dump as the SQL it restores
-        content = subprocess.run(["pg_restore", "--data-only", "-f", "-", str(folder / bk.PG_FILE)],
-                                 check=True, capture_output=True).stdout
+    content = backup_content(tmp_path)
     assert token.encode() in content
     assert PLAIN.encode() not in content and b"Secret-7f3a9c" not in content
