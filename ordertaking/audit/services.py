@@ -12,12 +12,15 @@ Two ways to spend fewer statements on the same chain (issue 14):
 - `events_batched`: inside the block the events are chained in Python and queued; when the block ends they
   are written, with every head they move, in one statement on PostgreSQL, and only if every head is still
   where it was read (otherwise event by event, each head read again under its lock, as `_append` does).
+  `rows_insert` lets another chapter's new rows that nothing in the block reads back (a notification) ride in
+  that same statement.
 """
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,6 +29,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat, Now
+from django.db.models.sql import InsertQuery
 
 from ordertaking.common.held import Held, marker_add, markers_live
 
@@ -260,10 +264,19 @@ class _Queued:
 
 
 @dataclass
+class _Rows:
+    """New rows of one model queued by `rows_insert`, written with the block's events."""
+    rows: list[models.Model]
+    marker: Callable[[], None]  # as _Queued's
+
+
+@dataclass
 class _Batch:
     depth: int = 0
     queue: list[_Queued] = field(default_factory=list)
     quiet: int = 0  # > 0 while the audit layer runs its own statements: the guard lets them through
+    riders: list[_Rows] = field(default_factory=list)
+    rider_tables: re.Pattern[str] | None = None  # a statement naming one of the riders' tables writes the queue
 
 
 _local = threading.local()
@@ -282,6 +295,34 @@ def _live(batch: _Batch) -> list[_Queued]:
     return [q for q in batch.queue if id(q.marker) in pending]
 
 
+def _live_rows(batch: _Batch) -> list[_Rows]:
+    if not batch.riders:
+        return []
+    pending = markers_live()
+    return [r for r in batch.riders if id(r.marker) in pending]
+
+
+def rows_insert(rows: Sequence[models.Model]) -> None:
+    """Insert new rows of one model (instances without a pk, the model's pk an auto field): at once, as
+    `bulk_create`; inside `events_batched`, queued and written by the statement that writes the block's events
+    (PostgreSQL), each row then getting its pk. For rows nothing in the block reads back through the instance's
+    pk (a notification): as for the events, a statement that names their table first writes what is queued, a
+    savepoint's rollback undoes them, and an exception out of the block writes none of them."""
+    rows = list(rows)
+    if not rows:
+        return
+    model = type(rows[0])
+    if not model._meta.pk.db_returning or any(type(r) is not model or r.pk is not None for r in rows):
+        raise ValueError("rows_insert: new rows of one model only, whose pk the database gives")
+    batch = _batch_open()
+    if batch is None:
+        model._default_manager.bulk_create(rows)
+        return
+    batch.riders.append(_Rows(rows, marker_add()))
+    tables = sorted({type(r.rows[0])._meta.db_table for r in batch.riders})
+    batch.rider_tables = re.compile(r"\b(?:" + "|".join(map(re.escape, tables)) + r")\b")
+
+
 def _queued_head(batch: _Batch, stream: str) -> tuple[int, str, datetime] | None:
     for q in reversed(_live(batch)):
         if q.event.stream == stream:
@@ -296,10 +337,11 @@ def events_batched() -> Iterator[None]:
     outermost block writes. Open it inside the transaction of the events (`with transaction.atomic(),
     events_batched():`); outside a block `event_record` writes at once, as always.
 
-    - An event returned inside the block has no pk until the block ends (nothing here reads it).
-    - A statement that reads or writes the audit tables, and a savepoint, first write what is queued: a read
-      of the log inside the block (a timeline, a segregation-of-duties check) misses no event, and a queued
-      event is always written at the savepoint level it was recorded at.
+    - An event returned inside the block has no pk until the block ends (nothing here reads it); so has a row
+      queued by `rows_insert`, which the same statement inserts.
+    - A statement that reads or writes the audit tables (or a queued row's table), and a savepoint, first write
+      what is queued: a read of the log inside the block (a timeline, a segregation-of-duties check) misses no
+      event, and a queued event is always written at the savepoint level it was recorded at.
     - An exception out of the block writes nothing, and the transaction that holds the block is then rolled
       back even if someone catches the exception: a change never commits without its event.
     - A head that moved since this transaction read it (raw SQL) fails the statement as a whole; the events
@@ -320,7 +362,7 @@ def events_batched() -> Iterator[None]:
             try:
                 yield
             except BaseException:
-                if _live(batch):
+                if _live(batch) or _live_rows(batch):
                     transaction.set_rollback(True)
                 raise
             if connection.needs_rollback:
@@ -331,13 +373,15 @@ def events_batched() -> Iterator[None]:
     finally:
         batch.depth = 0
         batch.queue.clear()
+        batch.riders.clear()
         _local.batch = None
 
 
 def _guard(execute: Callable[..., Any], sql: Any, params: Any, many: bool, context: dict[str, Any]) -> Any:
     batch = _batch_open()
-    if (batch is not None and batch.queue and not batch.quiet and isinstance(sql, str)
-            and (sql.startswith("SAVEPOINT") or "audit_auditevent" in sql or "audit_streamhead" in sql)):
+    if (batch is not None and (batch.queue or batch.riders) and not batch.quiet and isinstance(sql, str)
+            and (sql.startswith("SAVEPOINT") or "audit_auditevent" in sql or "audit_streamhead" in sql
+                 or (batch.rider_tables is not None and batch.rider_tables.search(sql)))):
         _flush(batch)
     return execute(sql, params, many, context)
 
@@ -345,9 +389,11 @@ def _guard(execute: Callable[..., Any], sql: Any, params: Any, many: bool, conte
 def _flush(batch: _Batch) -> None:
     """Write the queued events: in one statement that moves every head they touch (PostgreSQL), only if every
     head is where its first queued event was chained onto; what could not be written so is chained again."""
-    live = _live(batch)
+    live, riders = _live(batch), _live_rows(batch)
     batch.queue.clear()
-    if not live:
+    batch.riders.clear()
+    batch.rider_tables = None
+    if not live and not riders:
         return
     streams: dict[str, list[_Queued]] = {}
     for q in live:
@@ -360,8 +406,14 @@ def _flush(batch: _Batch) -> None:
                  if any(b.event.seq != a.event.seq + 1 or b.event.prev_hash != a.event.hash
                         for a, b in zip(qs, qs[1:], strict=False))}
         ready = {s: qs for s, qs in streams.items() if s not in again}
-        if ready:
-            again |= (_write_pg if connection.vendor == "postgresql" else _write_orm)(ready)
+        groups = _rows_by_model(riders)
+        if ready and connection.vendor == "postgresql":
+            again |= _write_pg(ready, groups)
+        else:
+            for rows in groups:
+                type(rows[0])._default_manager.bulk_create(rows)
+            if ready:
+                again |= _write_orm(ready)
         for stream, qs in ready.items():
             if stream not in again:
                 _hold(stream, qs[-1].event.seq, qs[-1].event.hash, qs[-1].now)
@@ -385,6 +437,27 @@ def _chain_again(q: _Queued) -> None:
     q.event._state.adding = False
 
 
+def _rows_by_model(riders: list[_Rows]) -> list[list[models.Model]]:
+    """The queued rows, one list per model, each in the order queued."""
+    by_model: dict[type[models.Model], list[models.Model]] = {}
+    for r in riders:
+        by_model.setdefault(type(r.rows[0]), []).extend(r.rows)
+    return list(by_model.values())
+
+
+def _rows_insert_sql(rows: list[models.Model]) -> tuple[str, list[Any]]:
+    """The ORM's own INSERT of new rows (as `bulk_create` compiles it), returning their pks, to run as a
+    CTE of the events' statement."""
+    opts = rows[0]._meta
+    fields = [f for f in opts.concrete_fields if not f.primary_key and not f.generated]
+    query = InsertQuery(type(rows[0]))
+    query.insert_values(fields, rows)
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [opts.pk]
+    [(sql, params)] = compiler.as_sql()
+    return sql, list(params)
+
+
 # PostgreSQL, one statement: lock the heads that are where the queue expects them (FOR UPDATE returns a row's
 # newest version, after waiting for its writer), move them only if all are (a data-modifying CTE always runs, so
 # the UPDATE itself must check it: no head moves alone), and insert the events only if every head moved.
@@ -394,27 +467,43 @@ _PG_BATCH = (
     "locked AS (SELECT h.stream FROM audit_streamhead h JOIN m ON h.stream = m.stream AND h.seq = m.from_seq "
     "AND h.hash = m.from_hash FOR UPDATE OF h), "
     "head AS (UPDATE audit_streamhead h SET seq = m.to_seq, hash = m.to_hash FROM m WHERE h.stream = m.stream "
-    "AND h.seq = m.from_seq AND h.hash = m.from_hash AND (SELECT count(*) FROM locked) = %s RETURNING 1) "
-    "INSERT INTO audit_auditevent ({cols}) SELECT * FROM UNNEST({arrays}) "
-    "WHERE (SELECT count(*) FROM head) = %s RETURNING id, stream, seq")
+    "AND h.seq = m.from_seq AND h.hash = m.from_hash AND (SELECT count(*) FROM locked) = %s RETURNING 1), "
+    "events AS (INSERT INTO audit_auditevent ({cols}) SELECT * FROM UNNEST({arrays}) "
+    "WHERE (SELECT count(*) FROM head) = %s RETURNING id, stream, seq){riders} "
+    "SELECT id, stream, seq FROM events{rider_rows}")
+# The rows queued by `rows_insert` ride along: each model's INSERT is a CTE of its own, whatever the heads (a
+# data-modifying CTE always runs), and its pks come back as rows with no stream, their seq the model's place.
 
 
-def _write_pg(streams: dict[str, list[_Queued]]) -> set[str]:
+def _write_pg(streams: dict[str, list[_Queued]], groups: list[list[models.Model]]) -> set[str]:
     fields = _event_fields()
+    inserts = [_rows_insert_sql(rows) for rows in groups]  # each returns its rows' pks: one column
     # Without the length (varchar, not varchar(150)[]): a cast to varchar(n) would cut, not refuse (as Django's
     # own UNNEST insert).
-    sql = _PG_BATCH.format(cols=_columns(fields), arrays=", ".join(
-        f"%s::{f.db_type(connection).split('(')[0]}[]" for f in fields))
+    sql = _PG_BATCH.format(
+        cols=_columns(fields),
+        arrays=", ".join(f"%s::{f.db_type(connection).split('(')[0]}[]" for f in fields),
+        riders="".join(f", rows{i} AS ({insert})" for i, (insert, _params) in enumerate(inserts)),
+        rider_rows="".join(f" UNION ALL SELECT *, NULL, {i} FROM rows{i}" for i in range(len(groups))))
     heads = [(s, qs[0].event.seq - 1, qs[0].event.prev_hash, qs[-1].event.seq, qs[-1].event.hash)
              for s, qs in streams.items()]
     events = [q.event for qs in streams.values() for q in qs]
     columns = [[f.get_db_prep_save(f.pre_save(e, True), connection) for e in events] for f in fields]
     with connection.cursor() as cur:
-        cur.execute(sql, [*map(list, zip(*heads, strict=True)), len(heads), *columns, len(heads)])
+        cur.execute(sql, [*map(list, zip(*heads, strict=True)), len(heads), *columns, len(heads),
+                          *(p for _insert, params in inserts for p in params)])
         rows = cur.fetchall()
-    if len(rows) != len(events):  # nothing written (a head was not where it was read)
+    written = [r for r in rows if r[1] is not None]
+    for i, group in enumerate(groups):  # in the order each INSERT returned them, as bulk_create takes them
+        pks = [pk for pk, stream, place in rows if stream is None and place == i]
+        if len(pks) != len(group):
+            raise RuntimeError(f"rows_insert: {len(group)} rows queued, {len(pks)} written")
+        for obj, pk in zip(group, pks, strict=True):
+            obj.pk = pk
+            obj._state.adding = False
+    if len(written) != len(events):  # no event written (a head was not where it was read)
         return set(streams)
-    ids = {(stream, int(seq)): pk for pk, stream, seq in rows}
+    ids = {(stream, int(seq)): pk for pk, stream, seq in written}
     for e in events:
         e.pk = ids[(e.stream, e.seq)]
         e._state.adding = False

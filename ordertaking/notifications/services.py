@@ -18,7 +18,7 @@ from django.db.models import BooleanField, CharField, Model, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ordertaking.audit.services import event_record
+from ordertaking.audit.services import event_record, rows_insert
 from ordertaking.common.errors import NotFound, PermissionDenied, ValidationFailed
 from ordertaking.common.prepared import Prepared
 from ordertaking.common.refdata import refdata_cached
@@ -43,7 +43,8 @@ def _plain(value: Any) -> Any:
 def notify(*, recipients: Iterable[Any], kind: str, params: dict[str, Any] | None = None,
            url: str = "", subject: Model | None = None, actor: Any | None = None) -> list[Notification]:
     """One in-app notification per active recipient (never the actor themself, each user once), in
-    the caller's transaction; after commit, an e-mail to those who want this kind by e-mail and a
+    the caller's transaction (inside `events_batched`, written with its events: the rows returned get their pks
+    when the block ends); after commit, an e-mail to those who want this kind by e-mail and a
     post to each of the recipients' departments that has a webhook."""
     kind = Kind(kind).value  # an unknown kind is a programming error: ValueError
     clean = {str(k): _plain(v) for k, v in (params or {}).items()}
@@ -63,19 +64,20 @@ def notify(*, recipients: Iterable[Any], kind: str, params: dict[str, Any] | Non
         subject_id = str(subject.pk)
         subject_ref = str(getattr(subject, "number", "") or subject)[:200]
     now = timezone.now()
-    rows = Notification.objects.bulk_create([
-        Notification(recipient=u, kind=kind, params=clean, url=url[:300], subject_type=subject_type,
-                     subject_id=subject_id, subject_ref=subject_ref, actor=actor if actor_id else None,
-                     created_at=now)
-        for u in users
-    ])
+    rows = [Notification(recipient=u, kind=kind, params=clean, url=url[:300], subject_type=subject_type,
+                         subject_id=subject_id, subject_ref=subject_ref, actor=actor if actor_id else None,
+                         created_at=now)
+            for u in users]
+    # Inside an order's submission or approval (audit's events_batched) the rows are inserted by the statement
+    # that writes the transaction's audit events, before it commits: their pks are read only after the commit.
+    rows_insert(rows)
     mailed, hooks = _choices_and_hooks(users, kind)
-    to_mail = [n.pk for n, u in zip(rows, users, strict=True) if u.email and u.pk in mailed]
+    to_mail = [n for n, u in zip(rows, users, strict=True) if u.email and u.pk in mailed]
     actor_name = str(actor) if actor_id else ""
     if to_mail or hooks:
         def queue() -> None:
-            for pk in to_mail:
-                notification_mail_send(pk)
+            for n in to_mail:
+                notification_mail_send(n.pk)
             for hook_id in hooks:
                 webhook_post(hook_id, kind, clean, actor_name)
 

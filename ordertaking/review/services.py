@@ -131,7 +131,8 @@ def order_submit(*, order: Order, actor: Any, verb: str = "submit") -> Order:
     stored for the reviewer; the credit check (P5.1) holds an order over the limit. It lives here,
     above orders and credit, so neither of them calls up (docs/conventions.md). `verb="change"`: an
     approved order's change after approval goes through the same review (amendments, P2.3 again)."""
-    with transaction.atomic():
+    # Its events and the reviewers' notifications: one statement (audit.services.events_batched, rows_insert).
+    with transaction.atomic(), events_batched():
         # The order's lock reads the customer's review facts, the legal threshold and credit in the same statement.
         order = order_submission_record(order=order, actor=actor, verb=verb, shape=_submission_query)
         refdata_adopt(order)  # the reviewers to tell are read once per process and version (common/refdata.py)
@@ -220,7 +221,8 @@ def _approval_lock(order: Order, actor: Any) -> Order:
 def order_approve(*, order: Order, actor: Any, opinion: str = "") -> Order:
     """审核通过 (P2.3.c): only with no open blocking finding, or each covered by a granted 特批."""
     _require(actor, "order_review", _("Only the order processing center reviews orders."))
-    with transaction.atomic(), events_batched():  # its events (credit, approval, tasks ...): one statement
+    # Its events (credit, approval, tasks ...) and the rep's notification: one statement.
+    with transaction.atomic(), events_batched():
         locked = _approval_lock(order, actor)
         head_adopt(locked)
         refdata_adopt(locked)  # the calendar, rules and departments the tasks need (common/refdata.py)
