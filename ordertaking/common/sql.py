@@ -59,6 +59,22 @@ def dotted(left: str, right: str) -> Concat:
     return Concat(F(left), Value("."), F(right), output_field=CharField())
 
 
+class Present(Subquery):
+    """Whether `queryset` has a row, as a column of the caller's query: `((SELECT 1 ... LIMIT 1) IS NOT NULL)`,
+    for a lock's facts about its own record (the record's findings, holds, audit events).
+
+    Not `Exists`: PostgreSQL may plan an EXISTS as a hash of every row the subquery could match, built at each
+    execution, and a prepared statement's generic plan on statistics older than the table's growth does (the
+    reviewer's every audit event hashed at each approval: 1.8 ms at 6,000 events, growing with them). A scalar
+    subquery is never hashed: it runs once per row of the caller, through the index of its own conditions."""
+
+    template = "((%(subquery)s) IS NOT NULL)"
+    output_field = BooleanField()
+
+    def __init__(self, queryset: QuerySet[Any], **extra: Any) -> None:
+        super().__init__(queryset.order_by().values(present=Value(1))[:1], **extra)
+
+
 class RangeIndex(Expression):
     """Which of consecutive ranges a column's value falls in, given where each range ends (exclusive):
     `CASE WHEN col < end_0 THEN 0 WHEN col < end_1 THEN 1 ... ELSE n - 1 END`, plain comparisons on both

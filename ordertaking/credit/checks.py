@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Value
 
 from ordertaking.common.findings import Finding
 from ordertaking.common.prepared import Prepared
+from ordertaking.common.sql import Present
 from ordertaking.customers.models import Customer
 from ordertaking.orders.models import Order
 from ordertaking.orders.states import OrderState
@@ -69,7 +70,7 @@ def credit_joined(orders: QuerySet[Order], *, lock: bool) -> QuerySet[Order]:
     (P5.1). PostgreSQL locks only rows of an inner join: an order whose customer has no credit row yet is not
     found by the locking query; `credit_row_ensure` the row and ask again."""
     orders = orders.select_related("customer__credit").annotate(
-        credit_joined=Value(lock), credit_order_has_holds=Exists(CreditHold.objects.filter(order_id=OuterRef("pk"))))
+        credit_joined=Value(lock), credit_order_has_holds=Present(CreditHold.objects.filter(order_id=OuterRef("pk"))))
     if lock:
         orders = orders.filter(customer__credit__isnull=False).select_for_update(of=("self", "customer__credit"))
     return orders

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ordertaking.common.findings import Finding
-from ordertaking.common.sql import joined, joined_text
+from ordertaking.common.sql import Present, joined, joined_text
 from ordertaking.credit.checks import CreditFacts, order_credit_findings
 from ordertaking.customers.models import Contact, Customer, CustomerAddress
 from ordertaking.legal.checks import UNREAD, order_legal_facts, order_legal_findings
@@ -33,7 +33,7 @@ def customer_annotations() -> dict[str, Any]:
 def _customer_annotations() -> dict[str, Any]:
     customer = OuterRef("customer_id")
     return {
-        "customer_has_address_row": Exists(CustomerAddress.objects.filter(customer_id=customer)),
+        "customer_has_address_row": Present(CustomerAddress.objects.filter(customer_id=customer)),
         "customer_phones": joined_text(Contact.objects.filter(customer_id=customer), "phone"),
         "customer_payment_codes": joined_text(
             Customer.allowed_payment_methods.through.objects.filter(customer_id=customer), "paymentmethod__code"),

@@ -11,11 +11,12 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from django.db.models import CharField, Exists, OuterRef
+from django.db.models import CharField, OuterRef
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from ordertaking.audit.models import AuditEvent
+from ordertaking.common.sql import Present
 from ordertaking.orders.models import Order
 from ordertaking.orders.permissions import AUTHORING_ACTIONS, order_authors
 from ordertaking.orders.states import can_move
@@ -37,10 +38,10 @@ def review_sod_annotations(user_id: int) -> dict[str, Any]:
 @functools.lru_cache(maxsize=256)
 def _sod_annotations(user_id: int) -> dict[str, Any]:
     return {
-        "reviewer_authored": Exists(AuditEvent.objects.filter(
+        "reviewer_authored": Present(AuditEvent.objects.filter(
             subject_type=Order._meta.label_lower, subject_id=Cast(OuterRef("pk"), CharField()),
             action__in=AUTHORING_ACTIONS, actor_id=user_id)),
-        "reviewer_asked_special": Exists(SpecialApproval.objects.filter(order_id=OuterRef("pk"),
+        "reviewer_asked_special": Present(SpecialApproval.objects.filter(order_id=OuterRef("pk"),
                                                                         requested_by_id=user_id)),
     }
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDen
 from ordertaking.common.findings import Finding
 from ordertaking.common.prepared import Prepared
 from ordertaking.common.refdata import refdata_adopt, refdata_annotations
+from ordertaking.common.sql import Present
 from ordertaking.credit.checks import CreditFacts, credit_joined, credit_row_ensure, order_credit_facts
 from ordertaking.credit.services import credit_holds_close, credit_order_gate, credit_submission_check
 from ordertaking.customers.models import Customer
@@ -192,7 +193,8 @@ def _approval_annotations(actor_id: int) -> dict[str, Any]:
     return {
         **customer_annotations(),
         **legal_annotations(),
-        "findings_stored": Exists(ReviewFinding.objects.filter(order_id=OuterRef("pk"), revision=OuterRef("revision"))),
+        "findings_stored": Present(ReviewFinding.objects.filter(order_id=OuterRef("pk"),
+                                                                revision=OuterRef("revision"))),
         **review_sod_annotations(actor_id),
         **head_annotations(Order),
         **refdata_annotations(),

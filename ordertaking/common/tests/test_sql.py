@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from ordertaking.catalog.models import PaymentMethod, Product, Region
 from ordertaking.common.prepared import Prepared
-from ordertaking.common.sql import ModelUnion, OneOf, RowsColumn, texts_param
+from ordertaking.common.sql import ModelUnion, OneOf, Present, RowsColumn, texts_param
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +164,18 @@ def test_a_rows_column_refuses_a_model_whose_fields_json_does_not_carry_back():
 
     with pytest.raises(TypeError, match="created_at"):
         RowsColumn(Order)
+
+
+def test_present_answers_as_exists_does_for_rows_with_and_without_a_match(make_order):
+    from django.db.models import Exists, OuterRef
+
+    from ordertaking.orders.models import Order, OrderLine
+
+    with_lines, without = make_order(state="draft"), make_order(state="draft")
+    OrderLine.objects.filter(order=without).delete()
+    lines = OrderLine.objects.filter(order_id=OuterRef("pk"))
+    rows = dict(Order.objects.filter(pk__in=[with_lines.pk, without.pk])
+                .annotate(present=Present(lines)).values_list("pk", "present"))
+    assert rows == {with_lines.pk: True, without.pk: False}
+    assert all(type(v) is bool for v in rows.values())
+    assert dict(Order.objects.filter(pk__in=rows).annotate(exists=Exists(lines)).values_list("pk", "exists")) == rows
