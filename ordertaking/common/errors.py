@@ -12,6 +12,7 @@ from typing import Any
 class DomainError(Exception):
     status = 400
     code = "invalid"
+    retry_after: int | None = None  # seconds, for an answer the caller may repeat later (Retry-After)
 
     def __init__(self, message: Any, *, code: str | None = None, field: str | None = None,
                  details: Any = None) -> None:
@@ -66,3 +67,4 @@ class Unavailable(DomainError):
 
     status = 503
     code = "unavailable"
+    retry_after = 300  # seconds: the answer's Retry-After

@@ -376,10 +376,11 @@ class CarrierWebhookOut(Schema):
     "description": "A carrier pushes a tracking event. Headers: `X-Carrier-Timestamp` (Unix seconds) and "
                    "`X-Carrier-Signature` = hex HMAC-SHA256 of `timestamp + \".\" + raw body` with the carrier's "
                    "webhook key. Body: `{event_id, waybill_number, kind, occurred_at, place, note}`; kind one of "
-                   "picked_up, in_transit, arrived, delivered. A bad signature or a timestamp more than 5 minutes "
-                   "off is a 401, an event id seen before a 409; every call is logged. A 503 "
-                   "(`webhook_key_unreadable`) means the server cannot decrypt its copy of the key right now: the "
-                   "event was neither checked nor recorded (the call is logged), send it again later.",
+                   "picked_up, in_transit, arrived, delivered. A bad signature (or a carrier code the server does "
+                   "not know: the same answer) or a timestamp more than 5 minutes off is a 401, an event id seen "
+                   "before a 409; every call is logged. A 503 (`webhook_key_unreadable`, with `Retry-After` in "
+                   "seconds) means the server cannot decrypt its copy of the key right now: the event was neither "
+                   "checked nor recorded (the call is logged), send it again later.",
     "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
     "responses": {503: {"description": "The server cannot check signatures now (its key cannot be decrypted): "
                                        "retry later", "content": {"application/json": {

@@ -527,6 +527,10 @@ def _attempt(carrier: Carrier | None, code: str, outcome: str, event_id: str, re
                                   event_id=event_id[:100], remote_addr=remote[:64], detail=detail[:300])
 
 
+def _signature_refused() -> NotAuthenticated:
+    return NotAuthenticated(_("The signature was not accepted."), code="bad_signature")
+
+
 def webhook_receive(*, carrier_code: str, timestamp: str, signature: str, body: bytes, payload: dict[str, Any],
                     remote_addr: str = "", now: float | None = None) -> TrackingEvent:
     """A carrier pushes a tracking event (P2.4.c). The call is trusted only when its HMAC-SHA256
@@ -544,9 +548,10 @@ def webhook_receive(*, carrier_code: str, timestamp: str, signature: str, body: 
         _attempt(carrier, carrier_code, outcome, event_id, remote_addr, str(error.message))
         return error
 
+    # An unknown carrier code gets the answer a bad signature gets, so a caller cannot learn which codes exist;
+    # the log keeps which it was.
     if carrier is None or not carrier.webhook_secret:
-        raise refuse(WebhookAttempt.Outcome.UNKNOWN_CARRIER,
-                     NotAuthenticated("unknown carrier or no webhook key", code="unknown_carrier"))
+        raise refuse(WebhookAttempt.Outcome.UNKNOWN_CARRIER, _signature_refused())
     try:
         secret = carrier.webhook_secret_plain()
     except SecretUnreadable as e:
@@ -554,25 +559,26 @@ def webhook_receive(*, carrier_code: str, timestamp: str, signature: str, body: 
                      "Configure the key it was encrypted with, or generate a new key on the carrier's page and "
                      "hand it to the carrier.", carrier.pk, carrier.code, e)
         raise refuse(WebhookAttempt.Outcome.KEY_UNREADABLE, Unavailable(
-            "the server cannot check signatures now: its copy of the webhook key cannot be decrypted; "
-            "try again later", code="webhook_key_unreadable")) from None
+            _("The server cannot check signatures now: its copy of the webhook key cannot be decrypted. "
+              "Send the event again later."), code="webhook_key_unreadable")) from None
     if not rules.signature_valid(secret, timestamp, body, signature):
-        raise refuse(WebhookAttempt.Outcome.BAD_SIGNATURE, NotAuthenticated("bad signature", code="bad_signature"))
+        raise refuse(WebhookAttempt.Outcome.BAD_SIGNATURE, _signature_refused())
     if not rules.timestamp_fresh(timestamp, now):
-        raise refuse(WebhookAttempt.Outcome.STALE, NotAuthenticated("timestamp outside the 5-minute window",
-                                                                    code="stale_timestamp"))
+        raise refuse(WebhookAttempt.Outcome.STALE, NotAuthenticated(
+            _("The timestamp is more than 5 minutes away from the server's clock."), code="stale_timestamp"))
     if not event_id:
-        raise refuse(WebhookAttempt.Outcome.INVALID, ValidationFailed("event_id is required", field="event_id"))
+        raise refuse(WebhookAttempt.Outcome.INVALID,
+                     ValidationFailed(_("Give the event's id."), field="event_id", code="required"))
     waybill = str(payload.get("waybill_number") or "").strip()
     shipment = Shipment.objects.filter(carrier=carrier, waybill_number=waybill).order_by("-id").first() \
         if waybill else None
     if shipment is None:
-        raise refuse(WebhookAttempt.Outcome.INVALID,
-                     ValidationFailed("no shipment of this carrier has this waybill number", field="waybill_number"))
+        raise refuse(WebhookAttempt.Outcome.INVALID, ValidationFailed(
+            _("No shipment of this carrier has this waybill number."), field="waybill_number"))
     occurred = parse_datetime(str(payload.get("occurred_at") or "")) if payload.get("occurred_at") else None
     if payload.get("occurred_at") and occurred is None:
-        raise refuse(WebhookAttempt.Outcome.INVALID, ValidationFailed("occurred_at is not a date and time",
-                                                                      field="occurred_at"))
+        raise refuse(WebhookAttempt.Outcome.INVALID, ValidationFailed(
+            _("Give the time the event occurred as a date and time (ISO 8601)."), field="occurred_at"))
     try:
         with transaction.atomic():
             WebhookNonce.objects.create(carrier=carrier, event_id=event_id[:100])
@@ -581,7 +587,8 @@ def webhook_receive(*, carrier_code: str, timestamp: str, signature: str, body: 
                                           note=str(payload.get("note") or ""), source=TrackingEvent.Source.WEBHOOK)
             _attempt(carrier, carrier_code, WebhookAttempt.Outcome.ACCEPTED, event_id, remote_addr, shipment.number)
     except IntegrityError:
-        raise refuse(WebhookAttempt.Outcome.REPLAY, Conflict("event already received", code="replay")) from None
+        raise refuse(WebhookAttempt.Outcome.REPLAY, Conflict(_("This event was received before."), code="replay")) \
+            from None
     except DomainError as e:
         raise refuse(WebhookAttempt.Outcome.INVALID, e) from None
     return event

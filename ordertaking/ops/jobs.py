@@ -173,10 +173,6 @@ def run_item(rec: RunRecorder, key: str, work: Callable[[], T]) -> T | None:
     return result
 
 
-def last_success(name: str) -> JobRun | None:
-    return JobRun.objects.filter(job=name, succeeded=True).order_by("-started_at", "-pk").first()
-
-
 def days_to_run(name: str, *, until: date) -> list[date]:
     """The days after the last successful day up to ``until`` (at most CATCH_UP_DAYS of them);
     ``[until]`` when the job never succeeded."""

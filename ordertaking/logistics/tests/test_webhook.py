@@ -92,6 +92,11 @@ def test_P2_4_c_an_unknown_carrier_or_one_without_a_key_is_refused(client, shipp
     r = client.post("/api/v1/logistics/webhook/nobody", data=body, content_type="application/json")
     assert r.status_code == 401
     assert set(WebhookAttempt.objects.values_list("outcome", flat=True)) == {"unknown_carrier"}
+    # ... answered as a bad signature is, so a caller cannot tell which carrier codes exist
+    bad_signature = _post(client, body, "not-the-carriers-key")
+    assert bad_signature.status_code == 401
+    assert r.json() == bad_signature.json() == {"code": "bad_signature", "field": None,
+                                                 "message": "签名未被接受。"}
 
 
 def test_P2_4_c_a_signed_call_for_an_unknown_waybill_is_refused_with_the_field(client, shipped):

@@ -107,8 +107,9 @@ def test_P2_4_c_a_key_the_server_cannot_decrypt_answers_the_carrier_503_with_the
     caplog.set_level(logging.ERROR, logger="ordertaking.logistics")
     r = _post(client, key)
     assert r.status_code == 503 and r["Content-Type"].startswith("application/json")
+    assert r["Retry-After"] == "300"  # seconds
     assert r.json() == {"code": "webhook_key_unreadable", "field": None, "message": (
-        "the server cannot check signatures now: its copy of the webhook key cannot be decrypted; try again later")}
+        "服务器现在无法校验签名：它保存的回调密钥无法解密。请稍后重新发送该事件。")}
     assert TrackingEvent.objects.count() == 0
     attempt = WebhookAttempt.objects.get()
     assert attempt.outcome == "key_unreadable" and attempt.carrier_id == carrier.pk
