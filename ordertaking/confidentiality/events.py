@@ -45,6 +45,10 @@ CONTACT_ACTION_PREFIX = "customer.contact_"
 CONTACT_LISTS = frozenset({"contacts"})
 # The signed-for tracking event (P2.4.c, kind "delivered"): its "place" is the door, its note who signed.
 SIGNED_FOR = "shipment.tracked"
+# The scan of a voucher signed on paper (P2.5.b) carries the signer's name and hand, and the name it was uploaded
+# under may name the signer too: that file name follows the signer's name, in the signing and in its upload.
+PAPER_SIGNED = "delivery_voucher.signed_on_paper"
+SCAN_ADDED, SCAN_KIND = "attachment.added", "voucher_scan"
 SOURCE = "audit"
 
 
@@ -67,7 +71,13 @@ def event_shape(action: str, after: Any) -> EventShape:
         return EventShape(contact=True, note=Field.CONTACT_NAME)
     if action == SIGNED_FOR and isinstance(after, dict) and after.get("tracking") == "delivered":
         return EventShape(keys={"place": Field.ADDRESS}, note=Field.CONTACT_NAME)
+    if action == PAPER_SIGNED or (action == SCAN_ADDED and isinstance(after, dict)
+                                  and after.get("attachment_kind") == SCAN_KIND):
+        return _SCAN_NAMED
     return PLAIN
+
+
+_SCAN_NAMED = EventShape(keys={"file_name": Field.CONTACT_NAME})
 
 
 def note_confidential_q() -> Q:

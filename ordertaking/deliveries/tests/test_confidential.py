@@ -250,6 +250,38 @@ def test_p4_1_c_other_files_on_the_voucher_are_not_held_back_with_the_scan(clien
         photo.pk]
 
 
+@pytest.mark.parametrize("who,full", [("sales_rep", True), ("leader", False), ("auditor", False)])
+def test_p4_1_c_the_scans_file_name_follows_the_signer_on_the_timeline_and_in_the_audit_log(
+        request, client, shipment, sales_rep, who, full):
+    """The rep may upload the scan under the signer's name: that name is masked wherever the signer is."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ordertaking.attachments.services import attachment_add
+    from ordertaking.deliveries.voucher_services import voucher_paper_record
+
+    named = f"{SIGNER}签收单.pdf"
+    scan = SimpleUploadedFile(named, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                              content_type="application/pdf")
+    voucher_paper_record(voucher=shipment.voucher, actor=sales_rep, file=scan, signer_name=SIGNER)
+    attachment_add(actor=sales_rep, target=shipment.voucher, kind="other", file=SimpleUploadedFile(
+        "货物照片.txt", "货物完好".encode(), content_type="text/plain"))
+    client.force_login(request.getfixturevalue(who))
+    shown = named if full else SIGNER_MASKED
+    if who == "auditor":  # the audit log: the auditor holds no duty
+        found = {action: sorted(ev["after"]["file_name"] for ev in client.get(
+            "/api/v1/audit/events", {"action": action}).json()["items"])
+            for action in ("delivery_voucher.signed_on_paper", "attachment.added")}
+        html = client.get(reverse("audit:list")).content.decode()
+        assert SIGNER not in html
+    else:
+        events = client.get(f"/api/v1/orders/{shipment.order.number}/timeline").json()
+        found = {action: sorted(c["after"] for e in events if e["action"] == action for c in e["changes"]
+                                if c["key"] == "file_name")
+                 for action in ("delivery_voucher.signed_on_paper", "attachment.added")}
+    assert found["delivery_voucher.signed_on_paper"] == [shown]
+    assert found["attachment.added"] == sorted([shown, "货物照片.txt"])  # another file keeps its name
+
+
 @pytest.mark.parametrize("who,full", [("sales_rep", True), ("leader", False)])
 def test_p4_1_c_the_signing_event_masks_the_signer_and_ip_on_the_order_timeline(request, client, signed, who, full):
     client.force_login(request.getfixturevalue(who))
