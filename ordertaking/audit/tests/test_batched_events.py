@@ -21,6 +21,7 @@ from ordertaking.audit.services import (
     events_batched,
     head_adopt,
     head_annotations,
+    rows_insert,
     stream_new,
 )
 
@@ -123,16 +124,23 @@ def test_p4_2_a_an_exception_in_a_batch_writes_nothing(sales_rep, reviewer):
     _chain_ok()
 
 
+@pytest.mark.parametrize("queued", ["an event", "a row riding with the events"])
 def test_p4_2_a_a_change_whose_batched_event_was_dropped_never_commits_even_if_the_exception_is_caught(
-        sales_rep, reviewer):
-    """The block's events are dropped with the exception; the changes they record were made in the same
-    transaction, which is then rolled back even if the caller catches the exception inside it."""
+        sales_rep, reviewer, queued):
+    """The block's events (and the rows queued by `rows_insert`) are dropped with the exception; the changes they
+    record were made in the same transaction, which is then rolled back even if the caller catches the exception
+    inside it."""
+    from ordertaking.notifications.models import Kind, Notification
+
     before = sales_rep.display_name
     with transaction.atomic():
         try:
             with events_batched():
                 User.objects.filter(pk=sales_rep.pk).update(display_name="changed")
-                event_record(actor=reviewer, action="test.lost", subject=sales_rep)
+                if queued == "an event":
+                    event_record(actor=reviewer, action="test.lost", subject=sales_rep)
+                else:
+                    rows_insert([Notification(recipient=sales_rep, kind=Kind.ORDER_APPROVED)])
                 raise ValueError("caught below, inside the transaction")
         except ValueError:
             pass
@@ -140,6 +148,7 @@ def test_p4_2_a_a_change_whose_batched_event_was_dropped_never_commits_even_if_t
     sales_rep.refresh_from_db()
     assert sales_rep.display_name == before
     assert "test.lost" not in _actions(sales_rep)
+    assert not Notification.objects.exists()
 
 
 def test_p4_2_a_an_event_undone_by_a_savepoint_in_a_batch_leaves_the_chain_whole(sales_rep, reviewer):

@@ -129,22 +129,6 @@ def test_rows_undone_by_a_savepoint_in_a_batch_are_never_written(sales_rep, revi
     _chain_ok()
 
 
-def test_an_exception_out_of_the_batch_writes_no_row_and_rolls_the_transaction_back(sales_rep):
-    before = sales_rep.display_name
-    with transaction.atomic():
-        try:
-            with events_batched():
-                User.objects.filter(pk=sales_rep.pk).update(display_name="changed")
-                rows_insert([_note(sales_rep, "lost")])
-                raise ValueError("caught below, inside the transaction")
-        except ValueError:
-            pass
-        assert transaction.get_rollback()
-    sales_rep.refresh_from_db()
-    assert sales_rep.display_name == before
-    assert _refs() == []
-
-
 def test_rows_are_written_once_when_the_batchs_head_moved_and_its_events_are_chained_again(sales_rep, reviewer):
     """The events' statement writes no event when a head moved behind the transaction's back; the rows riding in
     it are written all the same, once, and the events are chained again under the lock."""
