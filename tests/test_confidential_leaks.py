@@ -61,6 +61,13 @@ def world(approved_order, ship, customer, sales_rep, cs_agent, finance_user, mak
     complaint_email = complaint_record(actor=cs_agent, order=approved_order, category="delivery",
                                        source="email", description="到货延误。", contact="complainer@pujiang.cn")
     portal_link_issue(actor=sales_rep, order=approved_order, email="liu@pujiang.example.cn", send=True)
+    # a contingency plan (P5.2.a) saying the order's contact was told of a delay
+    from django.utils import timezone
+
+    from ordertaking.tracking.services import contingency_plan_record
+    contingency_plan_record(order=approved_order, actor=sales_rep, cause="force_majeure", measures="改走铁路运输。",
+                            loss_reduction="", notified_person="刘经理", notified_at=timezone.now(),
+                            notified_via="phone", notified_text="交期顺延三天。")
     inquiry = inquiry_record(actor=cs_agent, channel="phone", customer=customer, contact_name="刘经理",
                              contact_phone="13812345678", contact_email="liu@pujiang.example.cn",
                              address="浦东新区张江路100号", specification="电机 20 台")
@@ -112,6 +119,8 @@ DOORS: list[tuple[str, Any, str]] = [
     ("change request form", lambda w: reverse("amendments:change", args=[w["order"].number]), "html"),
     ("link card", lambda w: reverse("portal:order_card", args=[w["order"].number]), "html"),
     ("links API", lambda w: f"/api/v1/orders/{w['order'].number}/portal-links", "json"),
+    ("progress panel", lambda w: reverse("tracking:panel", args=[w["order"].number]), "html"),
+    ("contingency plans API", lambda w: f"/api/v1/orders/{w['order'].number}/contingency-plans", "json"),
 ]
 
 
@@ -147,4 +156,4 @@ def test_the_customers_rep_opens_the_same_doors_and_sees_values_in_full(client, 
         status, text = _open(client, url(world), kind)
         seen |= {name for s in SECRETS if status == 200 and s in text}
     assert {"customer page", "order page", "contract PDF", "shipment page", "complaint page", "voucher page",
-            "voucher API", "acceptance issue page", "acceptance API"} <= seen
+            "voucher API", "acceptance issue page", "acceptance API", "progress panel", "contingency plans API"} <= seen

@@ -32,6 +32,8 @@ KEY_FIELDS: dict[str, str] = {
     # the person at the customer who inspected, raised an issue or accepted its result (P2.5.c/d), and who
     # signed the delivery voucher (P2.5.b) with the IP address they signed from (masked like a phone)
     "customer_name": Field.CONTACT_NAME, "signer_name": Field.CONTACT_NAME, "ip_address": Field.PHONE,
+    # the person at the customer a contingency plan says was told (P5.2.a)
+    "notified_person": Field.CONTACT_NAME,
     "phone": Field.PHONE, "contact_phone": Field.PHONE, "mobile": Field.PHONE,
     "email": Field.EMAIL, "contact_email": Field.EMAIL, "sent_to": Field.EMAIL,
     "address": Field.ADDRESS, "detail": Field.ADDRESS, "delivery_address": Field.ADDRESS,

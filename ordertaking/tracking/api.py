@@ -84,7 +84,8 @@ def _risk_out(r: OrderRisk) -> dict[str, Any]:
 def _plan_out(p: ContingencyPlan, order: Order) -> dict[str, Any]:
     return {"id": p.pk, "number": order.number, "cause": p.cause, "measures": p.measures,
             "loss_reduction": p.loss_reduction, "new_delivery_date": p.new_delivery_date,
-            "notified_person": p.notified_person, "notified_at": p.notified_at, "notified_via": p.notified_via,
+            "notified_person": p.person_shown,  # type: ignore[attr-defined]  # P4.1.c: selectors.plans_shown
+            "notified_at": p.notified_at, "notified_via": p.notified_via,
             "notified_text": p.notified_text, "recorded_by": str(p.recorded_by), "recorded_at": p.recorded_at}
 
 
@@ -107,7 +108,7 @@ def order_risks_list(request: HttpRequest, number: str, open_only: bool = False)
                   summary="The order's contingency plans (P5.2.a), newest first")
 def contingency_plans_list(request: HttpRequest, number: str) -> Any:
     order = orders_selectors.order_get(user=request.user, number=number)
-    return [_plan_out(p, order) for p in selectors.order_plans(order)]
+    return [_plan_out(p, order) for p in selectors.order_plans(order, request.user)]
 
 
 @order_router.post("/{orderno:number}/contingency-plans", response={201: PlanOut},
@@ -118,7 +119,7 @@ def contingency_plan_create(request: HttpRequest, number: str, payload: PlanIn) 
     if timezone.is_naive(data["notified_at"]):
         data["notified_at"] = timezone.make_aware(data["notified_at"])
     plan = services.contingency_plan_record(order=order, actor=request.user, **data)  # type: ignore[arg-type]
-    return Status(201, _plan_out(plan, order))
+    return Status(201, _plan_out(selectors.plans_shown([plan], order, request.user)[0], order))
 
 
 @router.get("", response=list[AtRiskOut], summary="Orders at risk (P2.4.d), longest at risk first")

@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ordertaking.common.queues import Queue
+from ordertaking.confidentiality.models import Field
+from ordertaking.confidentiality.rules import mask
 from ordertaking.orders.permissions import may_view_all
-from ordertaking.orders.selectors import visible_orders
+from ordertaking.orders.selectors import order_contact_visible, visible_orders
 from ordertaking.orders.states import EXECUTION_STATES
 
 from .models import ContingencyPlan, OrderRisk, RiskEpisode
@@ -70,9 +72,21 @@ def order_risks(order: Any, *, include_cleared: bool = True) -> list[OrderRisk]:
     return list(qs.order_by("cleared_at", "-since", "-id") if include_cleared else qs.order_by("since", "id"))
 
 
-def order_plans(order: Any) -> list[ContingencyPlan]:
-    return list(ContingencyPlan.objects.filter(order=order).select_related("recorded_by")
-                .order_by("-recorded_at", "-id"))
+def order_plans(order: Any, user: Any) -> list[ContingencyPlan]:
+    """The order's plans, newest first, each with `person_shown`: who at the customer was told, as `user` may
+    see them (P4.1.c, the order's contact rule: in full for the order's rep, whoever entered it and the holders
+    of a duty for the customer; masked, 刘**, for everyone else)."""
+    plans = list(ContingencyPlan.objects.filter(order=order).select_related("recorded_by")
+                 .order_by("-recorded_at", "-id"))
+    return plans_shown(plans, order, user)
+
+
+def plans_shown(plans: list[ContingencyPlan], order: Any, user: Any) -> list[ContingencyPlan]:
+    visible = order_contact_visible(user, order) if plans else True
+    for plan in plans:
+        plan.person_shown = (plan.notified_person if visible  # type: ignore[attr-defined]
+                             else mask(Field.CONTACT_NAME, plan.notified_person))
+    return plans
 
 
 def open_episode(order: Any) -> RiskEpisode | None:

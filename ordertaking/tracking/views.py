@@ -41,7 +41,7 @@ def panel_context(request: AuthedRequest, order: Order) -> dict[str, Any]:
     risks = selectors.order_risks(order)
     for r in risks:
         r.text = reason_text(r.reason, r.params)  # type: ignore[attr-defined]
-    plans = selectors.order_plans(order)
+    plans = selectors.order_plans(order, request.user)
     episode = selectors.open_episode(order)
     return {"order": order, "progress": order_progress(order),
             "open_risks": [r for r in risks if r.cleared_at is None],
