@@ -61,6 +61,10 @@ def world(approved_order, ship, customer, sales_rep, cs_agent, finance_user, mak
     complaint_email = complaint_record(actor=cs_agent, order=approved_order, category="delivery",
                                        source="email", description="到货延误。", contact="complainer@pujiang.cn")
     portal_link_issue(actor=sales_rep, order=approved_order, email="liu@pujiang.example.cn", send=True)
+    # a note typed by the rep that names the customer's contact and their phone (free text on the timeline)
+    from ordertaking.portal.services import portal_link_revoke
+    portal_link_revoke(actor=sales_rep, link=portal_link_issue(actor=sales_rep, order=approved_order, send=False),
+                       reason="发给了仓库，应发刘经理（13812345678）")
     # a contingency plan (P5.2.a) saying the order's contact was told of a delay
     from django.utils import timezone
 

@@ -89,4 +89,24 @@ def subject_customers(subject_type: str, ids: list[str]) -> dict[str, Any]:
     return fn(ids) if fn is not None and ids else {}
 
 
+# What a note typed about a customer may name: its contacts' names, phones and e-mails (the customers app).
+_KNOWN: list[Callable[[list[int]], dict[int, list[tuple[str, str]]]]] = []
+
+
+def known_values_add(fn: Callable[[list[int]], dict[int, list[tuple[str, str]]]]) -> None:
+    """`fn(customer ids)` answers {customer id: [(field, value), ...]} in one query: the confidential values a
+    person may type into a free-text note about that customer, which the audit log masks where they appear."""
+    if fn not in _KNOWN:
+        _KNOWN.append(fn)
+
+
+def known_values(customer_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """Each customer's known values, longest first (a full name is masked before a shorter value inside it)."""
+    found: dict[int, set[tuple[str, str]]] = {}
+    for fn in _KNOWN if customer_ids else ():
+        for pk, values in fn(customer_ids).items():
+            found.setdefault(pk, set()).update((f, v) for f, v in values if v and len(v) >= 2)
+    return {pk: sorted(values, key=lambda fv: (-len(fv[1]), fv)) for pk, values in found.items()}
+
+
 ALL_FIELDS = tuple(Field.values)

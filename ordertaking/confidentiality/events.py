@@ -11,6 +11,7 @@ apps above hand down (`duties.subject_customers_add`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -142,16 +143,48 @@ def _customers_of(events: list[Any]) -> dict[tuple[str, str], Any]:
     return found
 
 
+def note_masked(note: str, known: list[tuple[str, str]], hidden: Callable[[str], bool]) -> str:
+    """A free-text note with each of the customer's known values it names (`duties.known_values`: a contact's
+    name, phone, e-mail) masked where the reader may not see that field, as the value is masked anywhere else."""
+    named = sorted(((f, v) for f, v in known if v and v in note and hidden(f)), key=lambda fv: -len(fv[1]))
+    if not named:
+        return note
+    masks: dict[str, str] = {}
+    for field, value in named:
+        masks.setdefault(value, str(rules.mask(field, value)))
+    # One pass, the longest value first at each place: a value is never masked again inside another's mask.
+    return re.compile("|".join(re.escape(v) for v in masks)).sub(lambda m: masks[m.group(0)], note)
+
+
+def _known_of(customers: Any) -> dict[int, list[tuple[str, str]]]:
+    return duties.known_values(sorted({c.pk for c in customers if c is not None}))
+
+
+def _note_read(ev: Any, shape: EventShape, known: list[tuple[str, str]], hidden: Callable[[str], bool]) -> None:
+    """The event's note as the reader may see it: masked whole when it is itself a confidential value (its
+    shape says so), else with the customer's known values masked where it names them."""
+    if not ev.message:
+        return
+    if shape.note:
+        message = rules.mask(shape.note, ev.message) if hidden(shape.note) else ev.message
+    else:
+        message = note_masked(ev.message, known, hidden)
+    if message != ev.message:
+        ev.message = message
+        ev.note = show_note(message)
+
+
 def events_masked(events: list[Any]) -> list[Any]:
     """Every confidential value of the described events masked, whoever reads (a timeline shown to a reader
     its page already found without a duty for the subject's customer)."""
+    customers = _customers_of(events) if events else {}
+    known = _known_of(customers.values())
     for ev in events:
         shape = event_shape(ev.action, ev.after)
         before, masked_b = masked_payload(ev.before, lambda f: True, shape=shape)
         after, masked_a = masked_payload(ev.after, lambda f: True, shape=shape)
-        if shape.note and ev.message:
-            ev.message = rules.mask(shape.note, ev.message)
-            ev.note = show_note(ev.message)
+        customer = customers.get((ev.subject_type, str(ev.subject_id)))
+        _note_read(ev, shape, known.get(customer.pk, []) if customer is not None else [], lambda f: True)
         if masked_b or masked_a:
             ev.before, ev.after = before, after
             ev.changes = event_changes(before, after)
@@ -167,6 +200,7 @@ def events_read(user: Any, events: list[Any], *, lens: Lens | None = None) -> No
     lens = lens or Lens(user)
     may_reveal_here = user.has_perm("accounts.audit_view")  # the reveal finds the value in the audit log
     customers = _customers_of(events)
+    known = _known_of(customers.values())
     for ev in events:
         customer = customers.get((ev.subject_type, str(ev.subject_id)))
         shape = event_shape(ev.action, ev.after)
@@ -176,9 +210,7 @@ def events_read(user: Any, events: list[Any], *, lens: Lens | None = None) -> No
 
         before, masked_b = masked_payload(ev.before, hidden, shape=shape)
         after, masked_a = masked_payload(ev.after, hidden, shape=shape)
-        if shape.note and ev.message and hidden(shape.note):
-            ev.message = rules.mask(shape.note, ev.message)
-            ev.note = show_note(ev.message)
+        _note_read(ev, shape, known.get(customer.pk, []) if customer is not None else [], hidden)
         if not (masked_b or masked_a):
             continue
         ev.before, ev.after = before, after

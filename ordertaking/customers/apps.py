@@ -37,3 +37,7 @@ class CustomersConfig(AppConfig):
         from ordertaking.confidentiality.duties import subject_customers_add, subject_customers_of
 
         subject_customers_add("customers.customer", subject_customers_of(Customer, ""))
+        # ... and what a note typed about the customer may name: its contacts' names, phones and e-mails
+        from ordertaking.confidentiality.duties import known_values_add
+
+        known_values_add(selectors.contacts_known)

@@ -147,6 +147,17 @@ def _visible_customer(user: Any, pk: Any) -> Customer:
     return customer
 
 
+def contacts_known(customer_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """P4.1.c: what a note typed about these customers may name — each contact's name, phone and e-mail — for
+    the audit log to mask where a note names them (confidentiality.duties.known_values), one query."""
+    known: dict[int, list[tuple[str, str]]] = {}
+    for customer_id, name, phone, email in Contact.objects.filter(customer_id__in=customer_ids).values_list(
+            "customer_id", "name", "phone", "email"):
+        known.setdefault(customer_id, []).extend(
+            [(Field.CONTACT_NAME, name), (Field.PHONE, phone), (Field.EMAIL, email)])
+    return known
+
+
 def reveal_contact(user: Any, ref: str, key: str) -> tuple[Customer, str, Any]:
     contact = Contact.objects.select_related("customer", "customer__sales_rep").filter(pk=ref).first() if str(
         ref).isdigit() else None

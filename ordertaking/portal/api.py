@@ -56,14 +56,16 @@ class PortalLinkRevokeIn(Schema):
     reason: str = Field(..., min_length=1, max_length=300)
 
 
-def _link_out(link: PortalLink, visible: bool) -> dict[str, Any]:
-    """`sent_to` masked for whoever may not see the customer's e-mail (P4.1.c)."""
+def _link_out(link: PortalLink, visible: bool, reasons: dict[int, str] | None = None) -> dict[str, Any]:
+    """`sent_to` masked for whoever may not see the customer's e-mail, and the customer's contacts named in the
+    revocation reason as that reader may see them (`reasons`: selectors.reasons_shown) (P4.1.c)."""
     status = selectors.link_status(link)
     return {"id": link.pk, "state": link.state, "status": status,
             "url": selectors.link_url(link) if status == "active" else "", "language": link.language,
             "sent_to": selectors.sent_to_shown(link, visible), "created_at": link.created_at,
             "created_by": str(link.created_by),
-            "expires_at": link.expires_at, "revoked_at": link.revoked_at, "revoke_reason": link.revoke_reason,
+            "expires_at": link.expires_at, "revoked_at": link.revoked_at,
+            "revoke_reason": (reasons or {}).get(link.pk, ""),
             "use_count": link.use_count, "last_used_at": link.last_used_at}
 
 
@@ -79,8 +81,11 @@ def _order(request: HttpRequest, number: str) -> Any:
 @paginate(Paged)
 def portal_link_list(request: HttpRequest, number: str) -> Mapped:
     order = _order(request, number)
-    visible = selectors.email_visible(request.user, order, lens_for(request))
-    return Mapped(selectors.order_links(order), lambda link: _link_out(link, visible))
+    lens = lens_for(request)
+    visible = selectors.email_visible(request.user, order, lens)
+    links = selectors.order_links(order)
+    reasons = selectors.reasons_shown(list(links.exclude(revoke_reason="")), order, request.user, lens)
+    return Mapped(links, lambda link: _link_out(link, visible, reasons))
 
 
 @order_router.post("/{number}/portal-links", response={201: PortalLinkOut})
@@ -96,9 +101,10 @@ def portal_link_issue(request: HttpRequest, number: str, payload: PortalLinkIn) 
 def portal_link_revoke(request: HttpRequest, number: str, link_id: int, payload: PortalLinkRevokeIn) -> Any:
     order = _order(request, number)
     link = selectors.order_link_get(user=request.user, order=order, pk=link_id)
-    return _link_out(services.portal_link_revoke(actor=request.user, link=link,  # type: ignore[arg-type]
-                                                 reason=payload.reason),
-                     selectors.email_visible(request.user, order, lens_for(request)))
+    link = services.portal_link_revoke(actor=request.user, link=link, reason=payload.reason)  # type: ignore[arg-type]
+    lens = lens_for(request)
+    return _link_out(link, selectors.email_visible(request.user, order, lens),
+                     selectors.reasons_shown([link], order, request.user, lens))
 
 
 # --- the customer's overview by token ---------------------------------------------------------------

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied
 from ordertaking.common.masking import mask_email
+from ordertaking.confidentiality.duties import known_values
+from ordertaking.confidentiality.events import note_masked
 from ordertaking.confidentiality.models import Field
 from ordertaking.confidentiality.selectors import Lens
 from ordertaking.orders.models import Order
@@ -129,6 +131,18 @@ def email_visible(user: Any, order: Order, lens: Lens | None = None) -> bool:
     if user.pk in (order.sales_rep_id, order.entered_by_id):
         return True
     return (lens or Lens(user)).sees(order.customer, Field.EMAIL)
+
+
+def reasons_shown(links: list[PortalLink], order: Order, user: Any, lens: Lens | None = None) -> dict[int, str]:
+    """Each revoked link's reason as `user` may read it (P4.1.c): a note the rep typed may name the customer's
+    contact, their phone or e-mail, masked where the reader may not see that field (one query for the card)."""
+    reasons = {link.pk: link.revoke_reason for link in links if link.revoke_reason}
+    if not reasons or user.pk in (order.sales_rep_id, order.entered_by_id):
+        return reasons
+    lens = lens or Lens(user)
+    known = known_values([order.customer_id]).get(order.customer_id, [])
+    return {pk: note_masked(reason, known, lambda f: not lens.sees(order.customer, f))
+            for pk, reason in reasons.items()}
 
 
 def sent_to_shown(link: PortalLink, visible: bool) -> str:

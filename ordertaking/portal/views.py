@@ -60,7 +60,9 @@ def _card_context(request: AuthedRequest, order: Any, *, form: IssueForm | None 
                   issued: Any = None) -> dict[str, Any]:
     links = list(selectors.order_links(order))
     visible = selectors.email_visible(request.user, order, lens_for(request))  # P4.1.c
+    reasons = selectors.reasons_shown(links, order, request.user, lens_for(request))
     rows = [{"link": ln, "status": selectors.link_status(ln), "sent_to": selectors.sent_to_shown(ln, visible),
+             "reason": reasons.get(ln.pk, ""),
              "url": selectors.link_url(ln) if selectors.link_is_usable(ln) else ""} for ln in links]
     refusal = services.issue_refusal(order)
     on_file = selectors.email_prefill(order)
