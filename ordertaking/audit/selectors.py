@@ -77,14 +77,14 @@ def event_reader_set(fn: Callable[[Any, list[Any]], None]) -> None:
     _READERS[:] = [fn]
 
 
-# fn() -> the events whose message (note) may be a confidential value, as a filter on the action: the
-# free-text search never looks in their message, so it cannot tell a reader which event holds a value the
-# log shows them masked (P4.1.c). Handed down by confidentiality with the reader; before/after are never
-# searched.
-_NOTES_HIDDEN: list[Callable[[], models.Q]] = []
+# fn(q) -> the events whose message (note) the search for `q` must not look into: the notes that may be a
+# confidential value (by action), and every note when `q` names a value the log masks inside free text. So the
+# search cannot tell a reader which event holds a value the log shows them masked (P4.1.c). Handed down by
+# confidentiality with the reader; before/after are never searched.
+_NOTES_HIDDEN: list[Callable[[str], models.Q]] = []
 
 
-def event_notes_hidden_set(fn: Callable[[], models.Q]) -> None:
+def event_notes_hidden_set(fn: Callable[[str], models.Q]) -> None:
     _NOTES_HIDDEN[:] = [fn]
 
 
@@ -93,7 +93,7 @@ def text_match(q: str) -> models.Q:
     the message of events whose message is never confidential (P4.1.c; docs/conventions.md)."""
     in_message = models.Q(message__icontains=q)
     for fn in _NOTES_HIDDEN:
-        in_message &= ~fn()
+        in_message &= ~fn(q)
     return models.Q(subject_label__icontains=q) | in_message
 
 

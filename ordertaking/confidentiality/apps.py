@@ -16,5 +16,5 @@ class ConfidentialityConfig(AppConfig):
         from .duties import reveal_source_add
 
         event_reader_set(events.events_read)
-        event_notes_hidden_set(events.note_confidential_q)
+        event_notes_hidden_set(events.notes_unsearched_q)
         reveal_source_add(events.SOURCE, events.reveal_event_value)

@@ -100,6 +100,19 @@ def known_values_add(fn: Callable[[list[int]], dict[int, list[tuple[str, str]]]]
         _KNOWN.append(fn)
 
 
+_NAMED: list[Callable[[str], bool]] = []
+
+
+def known_named_add(fn: Callable[[str], bool]) -> None:
+    """`fn(text)`: whether a search text names a known value of any customer (a part of one, or the whole)."""
+    if fn not in _NAMED:
+        _NAMED.append(fn)
+
+
+def known_value_named(text: str) -> bool:
+    return any(fn(text) for fn in _NAMED)
+
+
 def known_values(customer_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
     """Each customer's known values, longest first (a full name is masked before a shorter value inside it)."""
     found: dict[int, set[tuple[str, str]]] = {}

@@ -12,7 +12,7 @@ apps above hand down (`duties.subject_customers_add`)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
@@ -90,6 +90,14 @@ def note_confidential_q() -> Q:
     return Q(action__startswith=CONTACT_ACTION_PREFIX) | Q(action=SIGNED_FOR)
 
 
+def notes_unsearched_q(q: str) -> Q:
+    """The events whose note the audit log's search for `q` must not look into: the notes that are confidential
+    values (`note_confidential_q`) and, when `q` names a customer's contact — a name, phone or e-mail, a part of
+    one, or text holding one (`duties.known_value_named`) — every note, since free text shows that value masked
+    (`note_masked`): a hit would tell which note holds it."""
+    return Q(pk__isnull=False) if duties.known_value_named(q) else note_confidential_q()
+
+
 def key_field(key: str, *, contact: bool = False, shape: EventShape = PLAIN) -> str | None:
     """The confidential field an event's `key` holds, or None (a person's "name" only in a contact's record)."""
     if (contact or shape.contact) and key == "name":
@@ -143,7 +151,7 @@ def _customers_of(events: list[Any]) -> dict[tuple[str, str], Any]:
     return found
 
 
-def note_masked(note: str, known: list[tuple[str, str]], hidden: Callable[[str], bool]) -> str:
+def note_masked(note: str, known: Sequence[tuple[str, str]], hidden: Callable[[str], bool]) -> str:
     """A free-text note with each of the customer's known values it names (`duties.known_values`: a contact's
     name, phone, e-mail) masked where the reader may not see that field, as the value is masked anywhere else."""
     named = sorted(((f, v) for f, v in known if v and v in note and hidden(f)), key=lambda fv: -len(fv[1]))

@@ -41,3 +41,6 @@ class CustomersConfig(AppConfig):
         from ordertaking.confidentiality.duties import known_values_add
 
         known_values_add(selectors.contacts_known)
+        from ordertaking.confidentiality.duties import known_named_add
+
+        known_named_add(selectors.contact_value_named)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, F, Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from ordertaking.audit.selectors import timeline
@@ -156,6 +156,18 @@ def contacts_known(customer_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
         known.setdefault(customer_id, []).extend(
             [(Field.CONTACT_NAME, name), (Field.PHONE, phone), (Field.EMAIL, email)])
     return known
+
+
+def contact_value_named(text: str) -> bool:
+    """P4.1.c: whether a search text names a contact's name, phone or e-mail — a part of one (two characters
+    or more), or the whole of one inside it — of any customer (confidentiality.duties.known_value_named)."""
+    text = text.strip()
+    if len(text) < 2:
+        return False
+    part = Q(name__icontains=text) | Q(phone__icontains=text) | Q(email__icontains=text)
+    whole = ((Q(text__contains=F("name")) & ~Q(name="")) | (Q(text__contains=F("phone")) & ~Q(phone=""))
+             | (Q(text__icontains=F("email")) & ~Q(email="")))
+    return Contact.objects.alias(text=Value(text, output_field=CharField())).filter(part | whole).exists()
 
 
 def reveal_contact(user: Any, ref: str, key: str) -> tuple[Customer, str, Any]:

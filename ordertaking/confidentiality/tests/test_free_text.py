@@ -57,3 +57,20 @@ def test_p4_1_c_the_auditor_reads_the_reason_masked_in_the_audit_log(client, rev
     items = client.get("/api/v1/audit/events", {"action": "portal_link.revoked"}).json()["items"]
     assert [ev["message"] for ev in items] == [MASKED]
     assert REASON not in client.get(reverse("audit:list"), {"action": "portal_link.revoked"}).content.decode()
+
+
+@pytest.mark.parametrize("q", ["刘经理", "刘经", "13812345678", "5678", "应发刘经理", "liu@pujiang"])
+def test_p4_1_c_searching_the_log_for_a_contacts_value_does_not_tell_which_note_holds_it(client, revoked, auditor,
+                                                                                        q):
+    """The note shows the contact masked; a hit on it would tell the searcher it holds what they typed."""
+    client.force_login(auditor)
+    found = client.get("/api/v1/audit/events", {"q": q, "action": "portal_link.revoked"}).json()["items"]
+    assert found == [], q
+
+
+def test_p4_1_c_a_search_that_names_no_contact_still_finds_the_note(client, revoked, auditor):
+    client.force_login(auditor)
+    found = client.get("/api/v1/audit/events", {"q": "仓库", "action": "portal_link.revoked"}).json()["items"]
+    assert [e["message"] for e in found] == [MASKED]
+    assert [e["action"] for e in client.get("/api/v1/audit/events", {"q": revoked.number}).json()["items"]
+            if e["action"] == "portal_link.revoked"] == ["portal_link.revoked"]  # by the order, as always
