@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models, transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
@@ -287,19 +287,23 @@ def _batch_open() -> _Batch | None:
     return batch if batch is not None and batch.depth > 0 else None
 
 
-def _live(batch: _Batch) -> list[_Queued]:
-    """The queued events no savepoint rollback undid, in the order they were recorded."""
-    if not batch.queue:
+_Marked = TypeVar("_Marked", _Queued, _Rows)
+
+
+def _alive(queued: list[_Marked]) -> list[_Marked]:
+    """What was queued (events or rows) and no savepoint rollback undid, in the order it was queued."""
+    if not queued:
         return []
     pending = markers_live()
-    return [q for q in batch.queue if id(q.marker) in pending]
+    return [q for q in queued if id(q.marker) in pending]
+
+
+def _live(batch: _Batch) -> list[_Queued]:
+    return _alive(batch.queue)
 
 
 def _live_rows(batch: _Batch) -> list[_Rows]:
-    if not batch.riders:
-        return []
-    pending = markers_live()
-    return [r for r in batch.riders if id(r.marker) in pending]
+    return _alive(batch.riders)
 
 
 def rows_insert(rows: Sequence[models.Model]) -> None:

@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ordertaking.common.queues import Queue
-from ordertaking.confidentiality.models import Field
-from ordertaking.confidentiality.rules import mask
+from ordertaking.deliveries.selectors import person_shown
 from ordertaking.orders.permissions import may_view_all
 from ordertaking.orders.selectors import order_contact_visible, visible_orders
 from ordertaking.orders.states import EXECUTION_STATES
@@ -84,8 +83,7 @@ def order_plans(order: Any, user: Any) -> list[ContingencyPlan]:
 def plans_shown(plans: list[ContingencyPlan], order: Any, user: Any) -> list[ContingencyPlan]:
     visible = order_contact_visible(user, order) if plans else True
     for plan in plans:
-        plan.person_shown = (plan.notified_person if visible  # type: ignore[attr-defined]
-                             else mask(Field.CONTACT_NAME, plan.notified_person))
+        plan.person_shown = person_shown(plan.notified_person, visible)  # type: ignore[attr-defined]
     return plans
 
 
