@@ -61,6 +61,8 @@ def test_p2_3_c_in_chinese_an_order_is_entered_returned_with_an_opinion_correcte
     # What was saved is the one line entered (a submit refused as incomplete would only show as the badge below).
     assert [(ln.product_code, ln.quantity, ln.unit_price) for ln in order.lines.all()] == [
         ("MOT-001", Decimal("2.000"), Decimal("2700.00"))]
+    assert (order.delivery_date, order.payment_method_id, order.delivery_region_id) == (
+        far_date, catalog["payments"]["prepay"].pk, catalog["regions"]["sh"].pk)  # and the header as typed
 
     # --- P2.2.a submit: complete, so it goes to review ---
     page.locator("#action-submit").click()

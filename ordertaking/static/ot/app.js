@@ -114,6 +114,21 @@
     if (clear && document.getElementById(clear)) document.getElementById(clear).innerHTML = "";
   });
 
+  // A select the server sends again out of band (the payment methods open to the customer just chosen) was
+  // built from what the form held when its request left. A choice made since then is kept when the new
+  // select still offers it: a fast user's payment method is not silently blanked by a late answer.
+  document.addEventListener("htmx:oobBeforeSwap", function (e) {
+    const old = e.detail.target;
+    const fragment = e.detail.fragment;
+    if (!old || old.tagName !== "SELECT" || !old.value || !fragment || !fragment.querySelector) return;
+    const fresh = fragment.querySelector("select#" + CSS.escape(old.id));
+    if (!fresh) return;
+    const kept = Array.prototype.find.call(fresh.options, function (o) { return o.value === old.value; });
+    if (!kept) return;
+    Array.prototype.forEach.call(fresh.options, function (o) { o.removeAttribute("selected"); });
+    kept.setAttribute("selected", "");
+  });
+
   // A refused action (403, 409, 422) re-renders its panel with the error beside it, keeping the status.
   document.addEventListener("htmx:beforeSwap", function (e) {
     const elt = e.detail.elt || e.target;
