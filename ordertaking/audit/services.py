@@ -18,6 +18,7 @@ Two ways to spend fewer statements on the same chain (issue 14):
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -166,6 +167,26 @@ def _columns(fields: list[Any]) -> str:
     return ", ".join(connection.ops.quote_name(f.column or f.name) for f in fields)
 
 
+@dataclass(frozen=True)
+class _PgEventSql:
+    """What PostgreSQL's event statements say of the event's columns, worked out once per process (the model's
+    fields do not change while it runs): their names, a placeholder each, and each as a typed array."""
+
+    fields: list[Any]
+    columns: str
+    placeholders: str
+    arrays: str
+
+
+@functools.cache
+def _pg_event_sql() -> _PgEventSql:
+    fields = _event_fields()
+    # Without the length (varchar, not varchar(150)[]): a cast to varchar(n) would cut, not refuse (as Django's
+    # own UNNEST insert).
+    return _PgEventSql(fields=fields, columns=_columns(fields), placeholders=", ".join(["%s"] * len(fields)),
+                       arrays=", ".join(f"%s::{f.db_type(connection).split('(')[0]}[]" for f in fields))
+
+
 def _insert_with_head(event: AuditEvent, prev_seq: int) -> bool:
     """Move the stream's head from (prev_seq, event.prev_hash) to the event and insert the event; False,
     with nothing written, when the head is not where the caller read it. A first event (from (0, "")) creates
@@ -184,8 +205,9 @@ def _insert_with_head(event: AuditEvent, prev_seq: int) -> bool:
         if moved == 1:
             event.save(force_insert=True)
         return moved == 1
-    fields = _event_fields()
-    sql = (_PG_START if start else _PG_APPEND).format(cols=_columns(fields), params=", ".join(["%s"] * len(fields)))
+    parts = _pg_event_sql()
+    fields = parts.fields
+    sql = (_PG_START if start else _PG_APPEND).format(cols=parts.columns, params=parts.placeholders)
     values = [f.get_db_prep_save(f.pre_save(event, True), connection) for f in fields]
     head: list[Any] = [event.stream, event.seq, event.hash] if start else [
         event.seq, event.hash, event.stream, prev_seq, event.prev_hash]
@@ -465,9 +487,13 @@ def _rows_insert_sql(rows: list[models.Model]) -> tuple[str, list[Any]]:
 # PostgreSQL, one statement: lock the heads that are where the queue expects them (FOR UPDATE returns a row's
 # newest version, after waiting for its writer), move them only if all are (a data-modifying CTE always runs, so
 # the UPDATE itself must check it: no head moves alone), and insert the events only if every head moved.
+# The heads are a VALUES list, a row per stream (one in most transactions), not arrays: PostgreSQL then knows how
+# many there are when it plans the statement once for every execution (a generic plan). Unnested arrays are
+# estimated at ten rows, which made every execution's own plan look cheaper: it planned the statement again each
+# time, about a millisecond (docs/performance.md, issue 14 round eight).
+_PG_HEAD = "(%s::varchar, %s::bigint, %s::varchar, %s::bigint, %s::varchar)"
 _PG_BATCH = (
-    "WITH m (stream, from_seq, from_hash, to_seq, to_hash) AS ("
-    "SELECT * FROM UNNEST(%s::varchar[], %s::bigint[], %s::varchar[], %s::bigint[], %s::varchar[])), "
+    "WITH m (stream, from_seq, from_hash, to_seq, to_hash) AS (VALUES {heads}), "
     "locked AS (SELECT h.stream FROM audit_streamhead h JOIN m ON h.stream = m.stream AND h.seq = m.from_seq "
     "AND h.hash = m.from_hash FOR UPDATE OF h), "
     "head AS (UPDATE audit_streamhead h SET seq = m.to_seq, hash = m.to_hash FROM m WHERE h.stream = m.stream "
@@ -480,13 +506,11 @@ _PG_BATCH = (
 
 
 def _write_pg(streams: dict[str, list[_Queued]], groups: list[list[models.Model]]) -> set[str]:
-    fields = _event_fields()
+    parts = _pg_event_sql()
+    fields = parts.fields
     inserts = [_rows_insert_sql(rows) for rows in groups]  # each returns its rows' pks: one column
-    # Without the length (varchar, not varchar(150)[]): a cast to varchar(n) would cut, not refuse (as Django's
-    # own UNNEST insert).
     sql = _PG_BATCH.format(
-        cols=_columns(fields),
-        arrays=", ".join(f"%s::{f.db_type(connection).split('(')[0]}[]" for f in fields),
+        heads=", ".join([_PG_HEAD] * len(streams)), cols=parts.columns, arrays=parts.arrays,
         riders="".join(f", rows{i} AS ({insert})" for i, (insert, _params) in enumerate(inserts)),
         rider_rows="".join(f" UNION ALL SELECT *, NULL, {i} FROM rows{i}" for i in range(len(groups))))
     heads = [(s, qs[0].event.seq - 1, qs[0].event.prev_hash, qs[-1].event.seq, qs[-1].event.hash)
@@ -494,7 +518,7 @@ def _write_pg(streams: dict[str, list[_Queued]], groups: list[list[models.Model]
     events = [q.event for qs in streams.values() for q in qs]
     columns = [[f.get_db_prep_save(f.pre_save(e, True), connection) for e in events] for f in fields]
     with connection.cursor() as cur:
-        cur.execute(sql, [*map(list, zip(*heads, strict=True)), len(heads), *columns, len(heads),
+        cur.execute(sql, [*(v for head in heads for v in head), len(heads), *columns, len(heads),
                           *(p for _insert, params in inserts for p in params)])
         rows = cur.fetchall()
     written = [r for r in rows if r[1] is not None]

@@ -615,7 +615,7 @@ def order_submission_record(*, order: Order, actor: User, verb: str = "submit",
         from_state = order.state
         order.state = target
         order.submitted_at = timezone.now()
-        order.save()
+        order.save(update_fields=["revision", "state", "submitted_at", "updated_at"])  # nothing else moves here
         # What changed since the returned revision is already on the timeline, edit by edit
         # (order.updated): the submission records only the move, not that diff a second time.
         event_record(actor=actor, action="order.submitted", subject=order, clause=MOVES[verb][2],

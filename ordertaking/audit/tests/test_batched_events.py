@@ -76,6 +76,30 @@ def test_p4_2_a_the_events_of_a_batch_are_written_in_one_statement_and_chain_as_
     _chain_ok()
 
 
+@pytest.mark.skipif(connection.vendor != PG, reason="PostgreSQL's plan cache")
+@pytest.mark.parametrize("streams", [1, 2])
+def test_issue_14_the_batch_statement_is_planned_once_not_at_every_execution(sales_rep, reviewer, streams):
+    """The batch statement is prepared (settings: prepare_threshold) and PostgreSQL settles on one generic plan
+    for it after its five custom ones; with the heads as unnested arrays it planned every execution again."""
+    if not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
+        pytest.skip("ORDERTAKING_PG_PREPARE=0: no statement is prepared")
+    # As many streams as a working database has (a stream per order and record): the generic plan's cost grows
+    # with the head table, while each custom plan's stays that of the heads it names.
+    StreamHead.objects.bulk_create([StreamHead(stream=f"test.other:{i}") for i in range(5000)])
+    subjects = [sales_rep, reviewer][:streams]
+    for _ in range(9):
+        with transaction.atomic(), events_batched():
+            for subject in subjects:
+                event_record(actor=reviewer, action="test.plan", subject=subject)
+    with connection.cursor() as cur:
+        cur.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                    "WHERE statement LIKE 'WITH m (stream, from_seq, from_hash, to_seq, to_hash)%%'")
+        plans = cur.fetchall()
+    assert len(plans) == 1, plans
+    generic, custom = plans[0]
+    assert generic >= 1 and custom <= 5, plans
+
+
 def test_p4_2_a_after_a_batch_the_next_event_of_the_transaction_takes_no_lock(sales_rep, reviewer):
     with transaction.atomic():
         event_record(actor=reviewer, action="test.before", subject=sales_rep)
