@@ -114,13 +114,34 @@
     if (clear && document.getElementById(clear)) document.getElementById(clear).innerHTML = "";
   });
 
-  // A select the server sends again out of band (the payment methods open to the customer just chosen) was
-  // built from what the form held when its request left. A choice made since then is kept when the new
-  // select still offers it: a fast user's payment method is not silently blanked by a late answer.
+  // A formset row asked of the server (data-ot-row-counter names the formset's TOTAL_FORMS) takes its number when
+  // the request leaves, and the count moves on at once: two rows asked before either arrived get two numbers,
+  // not one number twice (two lines' fields under one name, one line lost on saving).
+  document.addEventListener("htmx:configRequest", function (e) {
+    const elt = e.detail.elt;
+    const id = elt && elt.getAttribute && elt.getAttribute("data-ot-row-counter");
+    const counter = id && document.getElementById(id);
+    if (!counter) return;
+    const index = parseInt(counter.value, 10) || 0;
+    e.detail.parameters[counter.name] = String(index);
+    counter.value = String(index + 1);
+  });
+
+  // What the server sends again out of band was built from what the form held when its request left. A formset's
+  // row count only goes up (the rows asked for since then counted themselves); a select (the payment methods open
+  // to the customer just chosen) keeps a choice made since then when it still offers it: a fast user's payment
+  // method is not silently blanked by a late answer.
   document.addEventListener("htmx:oobBeforeSwap", function (e) {
     const old = e.detail.target;
     const fragment = e.detail.fragment;
-    if (!old || old.tagName !== "SELECT" || !old.value || !fragment || !fragment.querySelector) return;
+    if (!old || !fragment || !fragment.querySelector) return;
+    if (old.tagName === "INPUT" && /-TOTAL_FORMS$/.test(old.name)) {
+      // A row's answer bumps the count out of band; an answer overtaken by a later row's must not lower it.
+      const sent = fragment.querySelector("input");
+      if (sent && (parseInt(sent.value, 10) || 0) <= (parseInt(old.value, 10) || 0)) e.detail.shouldSwap = false;
+      return;
+    }
+    if (old.tagName !== "SELECT" || !old.value) return;
     const fresh = fragment.querySelector("select#" + CSS.escape(old.id));
     if (!fresh) return;
     const kept = Array.prototype.find.call(fresh.options, function (o) { return o.value === old.value; });
