@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import cast
 
 import pytest
 from django.utils import translation
@@ -62,7 +63,7 @@ def _model_choices() -> list[tuple[str, type, dict[str, str]]]:
             ("value_tier", Customer.Tier, of(Customer.Tier)), ("stage", CreditHold.Stage, of(CreditHold.Stage)),
             ("kind", Guarantee.Kind, of(Guarantee.Kind)),
             ("payment_kinds", PaymentMethod.Kind, of(PaymentMethod.Kind)),
-            ("roles", dict, {str(k): v for k, v in ROLE_LABELS.items()}),
+            ("roles", dict, {str(k): cast(str, v) for k, v in ROLE_LABELS.items()}),  # lazy, as the others
             ("change_request", ChangeRequest.State, of(ChangeRequest.State)),
             ("cancel_request", CancelRequest.State, of(CancelRequest.State)),
             *_vat_choices(), *_acceptance_choices()]
