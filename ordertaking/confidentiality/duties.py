@@ -114,12 +114,12 @@ def known_value_named(text: str) -> bool:
 
 
 def known_values(customer_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
-    """Each customer's known values, longest first (a full name is masked before a shorter value inside it)."""
+    """Each customer's known values, each once, in a stable order (`events.note_masked` orders them by length)."""
     found: dict[int, set[tuple[str, str]]] = {}
     for fn in _KNOWN if customer_ids else ():
         for pk, values in fn(customer_ids).items():
             found.setdefault(pk, set()).update((f, v) for f, v in values if v and len(v) >= 2)
-    return {pk: sorted(values, key=lambda fv: (-len(fv[1]), fv)) for pk, values in found.items()}
+    return {pk: sorted(values) for pk, values in found.items()}
 
 
 ALL_FIELDS = tuple(Field.values)

@@ -34,13 +34,14 @@ class CustomersConfig(AppConfig):
         reveal_source_add("contact", selectors.reveal_contact)
         reveal_source_add("address", selectors.reveal_address)
         reveal_source_add("customer", selectors.reveal_customer)
-        from ordertaking.confidentiality.duties import subject_customers_add, subject_customers_of
+        from ordertaking.confidentiality.duties import (
+            known_named_add,
+            known_values_add,
+            subject_customers_add,
+            subject_customers_of,
+        )
 
         subject_customers_add("customers.customer", subject_customers_of(Customer, ""))
         # ... and what a note typed about the customer may name: its contacts' names, phones and e-mails
-        from ordertaking.confidentiality.duties import known_values_add
-
         known_values_add(selectors.contacts_known)
-        from ordertaking.confidentiality.duties import known_named_add
-
         known_named_add(selectors.contact_value_named)
