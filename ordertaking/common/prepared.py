@@ -17,13 +17,15 @@ queryset it stands for.
 
 The rows become model instances through Django's own `ModelIterable` (select_related, annotations,
 converters), fed by the compiler the first call prepared (`all`, `get`); or, for a `values_list` queryset (a
-union too), the tuples it gives (`rows`).
+union too), the tuples it gives (`rows`). The columns' converters, which Django works out again at every
+execution, are worked out at the first execution on each connection.
 """
 
 from __future__ import annotations
 
 import copy
 import inspect
+import weakref
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any, Generic, TypeVar
@@ -52,7 +54,7 @@ class PreparedMismatch(AssertionError):
 
 
 class _Compiled:
-    __slots__ = ("compiler", "model", "params", "positions", "sql", "for_update")
+    __slots__ = ("compiler", "converters", "model", "params", "positions", "sql", "for_update")
 
     def __init__(self, qs: QuerySet[Any], alias: str, slots: tuple[str, ...],
                  placeholders: dict[str, int | str]) -> None:
@@ -69,6 +71,9 @@ class _Compiled:
         self.compiler = compiler
         self.model = qs.model
         self.for_update = bool(qs.query.select_for_update)
+        # The row converters Django works out for every column at every execution (a lock read has a hundred),
+        # worked out once per connection: they depend only on the compiled columns and the backend.
+        self.converters: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
     def bind(self, values: dict[str, Any]) -> list[Any]:
         params = list(self.params)
@@ -122,6 +127,11 @@ class Prepared(Generic[M]):
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connection  # this thread's (Django's connections are per thread)
         compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
+        converters = compiled.converters.get(connection)
+        if converters is None:  # as results_iter asks for them, before the instance's shortcut below
+            columns = [s[0] for s in compiler.select[0:compiler.col_count]]
+            converters = compiled.converters[connection] = compiler.get_converters(columns)
+        compiler.get_converters = lambda expressions: converters  # results_iter's one call: these columns
         return compiler, alias, compiled
 
     def all(self, **values: Any) -> list[M]:

@@ -103,3 +103,38 @@ def test_prepared_rows_are_what_values_list_gives_unions_text_slots_and_converte
     assert sorted(prepared.rows(pk=customer.pk, name=customer.name)) == [(customer.pk, customer.name, False),
                                                                          (customer.pk, customer.name, True)]
     assert prepared.rows(pk=2**70, name="x") == []
+
+
+@pytest.mark.django_db
+def test_issue_14_the_row_converters_are_worked_out_once_and_still_convert_every_row(customer, monkeypatch):
+    """A lock read has a hundred columns; Django works out each one's converters at every execution. The
+    prepared read works them out at its first execution on a connection, and its rows still come back
+    converted: a boolean SQLite gives as 0/1, a decimal to its field's places, an aware time."""
+    from django.db.models import Q
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from ordertaking.credit.models import CustomerCredit
+
+    asked = []
+    original = SQLCompiler.get_converters
+
+    def counting(self, expressions):  # type: ignore[no-untyped-def]
+        asked.append(len(expressions))
+        return original(self, expressions)
+
+    credit = CustomerCredit.objects.create(customer=customer)
+    monkeypatch.setattr(SQLCompiler, "get_converters", counting)
+
+    def build(pk: int):  # type: ignore[no-untyped-def]
+        return CustomerCredit.objects.select_related("customer").annotate(flag=Q(pk=pk)).filter(pk=pk)
+
+    prepared = Prepared(build)
+    with override_settings(ORDERTAKING_PREPARED_CHECK=False):
+        rows = [prepared.get(pk=credit.pk) for _ in range(3)]
+    assert len(asked) == 1 and asked[0] > 20  # once, for every column of both rows
+    want = build(credit.pk).get()
+    for got in rows:
+        assert got.flag is True and type(got.flag) is bool
+        assert str(got.credit_limit) == str(want.credit_limit) == "0.00"
+        assert got.updated_at == want.updated_at and got.updated_at.tzinfo is not None
+        assert got.customer.name == customer.name and got.payment_kinds == want.payment_kinds == []
