@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -207,6 +207,13 @@ def _as_column(field: Any, value: Any) -> Any:
     return value
 
 
+def _json_reader(field: Any) -> Callable[[Any], Any]:
+    """A field's value from its JSON form, as a read of its column gives it (`_as_column`)."""
+    if isinstance(field, models.DecimalField):
+        return lambda v: _as_column(field, field.to_python(v))
+    return field.to_python
+
+
 class JSONRows(Func):
     """A JSON array of the values of one expression over a subquery's rows, in ONE row: PostgreSQL jsonb_agg,
     SQLite json_group_array. A Func, not an Aggregate, so the ORM adds no GROUP BY (as `JoinedText`)."""
@@ -247,6 +254,10 @@ class RowsColumn:
             odd = [f.name for f in fields if not isinstance(f, _JSON_SAFE) or isinstance(f, models.DateField)]
             if odd:
                 raise TypeError(f"RowsColumn: {owner._meta.label} has fields JSON does not carry back: {odd}")
+        # What `rows` does with each part of a row, worked out once: its model, its fields' names, where its pk
+        # is, and each field's reading of a JSON value.
+        self._readers = [(owner, [f.attname for f in fields], [f.primary_key for f in fields].index(True),
+                          [_json_reader(f) for f in fields]) for _prefix, owner, fields in self.parts]
 
     def subquery(self, queryset: QuerySet[Any]) -> Subquery:
         """The column: each row a JSON array of its columns, then those of each joined row, in field order."""
@@ -259,12 +270,12 @@ class RowsColumn:
         out: list[Any] = []
         for row in json.loads(text or "[]", parse_float=Decimal):
             at, instances = 0, []  # the row: the parent's columns, then each joined row's
-            for _prefix, owner, fields in self.parts:
-                own = [None if v is None else _as_column(f, f.to_python(v))
-                       for f, v in zip(fields, row[at:at + len(fields)], strict=True)]
-                at += len(fields)
-                present = own[[f.primary_key for f in fields].index(True)] is not None  # a NULL join: no row
-                instances.append(owner.from_db(db, [f.attname for f in fields], own) if present else None)
+            for owner, names, pk_at, readers in self._readers:
+                own = [None if v is None else read(v)
+                       for read, v in zip(readers, row[at:at + len(readers)], strict=True)]
+                at += len(readers)
+                present = own[pk_at] is not None  # a NULL join: no row
+                instances.append(owner.from_db(db, names, own) if present else None)
             parent = instances[0]
             for (_name, field), joined in zip(self.related, instances[1:], strict=True):
                 field.set_cached_value(parent, joined)
