@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ordertaking.common.errors import NotFound
+from ordertaking.common.links import order_url
 from ordertaking.common.queues import Queue
 from ordertaking.finance.models import Invoice, InvoiceLine
 from ordertaking.fulfilment.models import Task
@@ -161,7 +162,7 @@ def home_queues(user: Any) -> list[Queue]:
     if not may_decide_some_cancellations(user):
         return []
     qs = cancel_queue(user=user)
-    items = [{"label": r.order.number, "url": reverse("orders:detail", args=[r.order.number]) + "#amend-panel",
+    items = [{"label": r.order.number, "url": order_url(r.order.number, "amend-panel"),
               "meta": f"{r.order.customer.name} ¥{r.order_total:,.2f}", "is_order": True} for r in qs[:5]]
     return [Queue(key="cancel_requests", title=_("Cancellations to decide"), count=qs.count(), items=items,
                   url=reverse("amendments:queue"), empty_text=_("No cancellation waits for your decision."))]

@@ -21,6 +21,7 @@ from ordertaking.accounts.roles import Role
 from ordertaking.audit.services import event_record
 from ordertaking.catalog.models import Product, Region
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from ordertaking.common.links import order_url
 from ordertaking.common.progress import order_progress_changed
 from ordertaking.credit.services import exposure_move
 from ordertaking.finance.models import Invoice
@@ -53,8 +54,6 @@ def _reason(value: Any, *, field: str = "reason", message: Any = None) -> str:
     return text
 
 
-def _order_url(order: Order) -> str:
-    return reverse("orders:detail", args=[order.number])
 
 
 def _decided_notify(req: CancelRequest, order: Order, actor: User, outcome: str) -> None:
@@ -62,7 +61,7 @@ def _decided_notify(req: CancelRequest, order: Order, actor: User, outcome: str)
     users = User.objects.filter(pk__in={req.requested_by_id, order.sales_rep_id})
     notify(recipients=users, kind=Kind.CANCEL_DECIDED,
            params={"order": order.number, "outcome": outcome, "comment": req.comment},
-           url=_order_url(order), subject=order, actor=actor)
+           url=order_url(order.number), subject=order, actor=actor)
 
 
 def _lock(order: Order) -> Order:
@@ -158,7 +157,7 @@ def change_request_create(*, order: Order, actor: User, reason: str, changes: Ma
                             "total_amount": str(submitted.total_amount)}, message=reason)
         notify(recipients=recipients_with_role(Role.ORDER_CENTER, capability="order_review"),
                kind=Kind.CHANGE_REQUESTED, params={"order": submitted.number, "reason": reason},
-               url=_order_url(submitted), subject=submitted, actor=actor)
+               url=order_url(submitted.number), subject=submitted, actor=actor)
     _refresh(order, submitted)
     return cr
 

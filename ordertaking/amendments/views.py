@@ -13,13 +13,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ordertaking.accounts.http import AuthedRequest
 from ordertaking.catalog.models import Product, Region
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied
+from ordertaking.common.links import order_url
 from ordertaking.common.pages import domain_errors, forbidden, list_page, render_list
 from ordertaking.orders.models import Order
 from ordertaking.orders.selectors import order_contact, order_contact_visible
@@ -42,7 +42,7 @@ def _order(request: HttpRequest, number: str) -> Order:
 
 
 def _back(request: HttpRequest, number: str, *args: Any, **kwargs: Any) -> str:
-    return reverse("orders:detail", args=[number])
+    return order_url(number)
 
 
 @login_required

@@ -27,13 +27,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ordertaking.common.findings import FINDING_LABELS
+from ordertaking.common.links import order_url
 
 # The name an event carries when the customer acted through their private link (P2.5.b: signing the
 # delivery voucher, accepting a line, answering a survey): `event_record(actor=None, actor_name=CUSTOMER_ACTOR)`.
@@ -1124,7 +1124,7 @@ def show_value(value: Any, key: str = "") -> str:
 def _order_url(number: Any) -> str:
     if not isinstance(number, str) or not number or "/" in number:
         return ""  # not an order number the order page's address can carry
-    return reverse("orders:detail", args=[number])
+    return order_url(number)
 
 
 def event_changes(before: Any, after: Any) -> list[dict[str, str]]:

@@ -10,13 +10,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ordertaking.accounts.models import User
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from ordertaking.common.links import order_url
 from ordertaking.common.money import half_up, money
 from ordertaking.customers.models import Customer
 from ordertaking.notifications.models import Kind
@@ -401,13 +401,11 @@ def _hold(*, order: Order, credit: CustomerCredit, stage: str, excess: Decimal, 
     # The rep learns why the order waits; finance, who may release it, that it waits for them.
     notify(recipients=[*([order.sales_rep] if order.sales_rep_id else []),
                        *recipients_with_role("finance", capability="credit_release")],
-           kind=Kind.CREDIT_HOLD_PLACED, actor=actor, subject=order, url=_order_url(order),
+           kind=Kind.CREDIT_HOLD_PLACED, actor=actor, subject=order, url=order_url(order.number),
            params={"order": order.number, "customer": str(order.customer), "excess": str(excess)})
     return hold
 
 
-def _order_url(order: Order) -> str:
-    return reverse("orders:detail", args=[order.number])
 
 
 def credit_holds_close(*, order: Order, actor: User | None) -> int:
@@ -524,10 +522,11 @@ def credit_hold_release(*, hold: CreditHold, actor: User, reason: str) -> Credit
                             "order_amount": str(order.total_amount), "accepted_excess": str(excess),
                             "authority": str(authority), "special_approval": special}, message=reason)
         notify(recipients=[order.sales_rep] if order.sales_rep_id else [], kind=Kind.CREDIT_HOLD_RELEASED,
-               actor=actor, subject=order, url=_order_url(order), params={"order": order.number, "reason": reason})
+               actor=actor, subject=order, url=order_url(order.number),
+               params={"order": order.number, "reason": reason})
         # Back to pending review: the reviewers learn of it now (order_submit did not tell them of a held order).
         notify(recipients=recipients_with_role("order_center", capability="order_review"),
-               kind=Kind.ORDER_SUBMITTED, actor=actor, subject=order, url=_order_url(order),
+               kind=Kind.ORDER_SUBMITTED, actor=actor, subject=order, url=order_url(order.number),
                params={"order": order.number, "customer": str(order.customer)})
     return hold
 

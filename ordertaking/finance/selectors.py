@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from ordertaking.accounts.models import User
 from ordertaking.common.errors import NotFound
+from ordertaking.common.links import order_url
 from ordertaking.common.money import money
 from ordertaking.common.queues import Queue
 from ordertaking.confidentiality.models import Field
@@ -259,7 +260,7 @@ def home_queues(user: Any) -> list[Queue]:
     if user.has_perm("accounts.finance_view"):
         waiting = orders_awaiting_invoice(user)
         queues.append(Queue(key="to_invoice", title=_("Approved, to invoice"), count=waiting.count(),
-                            items=[{"label": o.number, "url": reverse("orders:detail", args=[o.number]),
+                            items=[{"label": o.number, "url": order_url(o.number),
                                     "is_order": True, "meta": o.customer.name} for o in waiting[:5]],
                             url=reverse("finance:to_invoice"), empty_text=_("Every approved order is invoiced.")))
     tasks = (DunningTask.objects.filter(assignee=user, state=DunningTask.State.OPEN)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ordertaking.common.links import order_url
 from ordertaking.common.queues import Queue
 from ordertaking.orders.models import Order
 
@@ -169,5 +170,5 @@ def home_queues(user: Any) -> list[Queue]:
 
 def _item(task: Task, today: date) -> dict[str, Any]:
     late = task.due_date < today
-    return {"label": task.order.number, "url": reverse("orders:detail", args=[task.order.number]), "is_order": True,
+    return {"label": task.order.number, "url": order_url(task.order.number), "is_order": True,
             "meta": f"{task.get_kind_display()} · {task.due_date.isoformat()}" + (" ⚠" if late else "")}

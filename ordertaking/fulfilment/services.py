@@ -14,7 +14,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -23,6 +22,7 @@ from ordertaking.accounts.models import User
 from ordertaking.audit.services import event_record
 from ordertaking.catalog.models import Category, Region
 from ordertaking.common.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from ordertaking.common.links import order_url
 from ordertaking.common.prepared import Prepared
 from ordertaking.common.progress import FirstApproval, order_progress_changed
 from ordertaking.common.refdata import refdata_cached, refdata_models
@@ -358,8 +358,6 @@ def _facts(order: Order, kind: str, line: OrderLine | None) -> rules.TaskFacts:
                            region_id=order.delivery_region_id, city=order.delivery_city or "")
 
 
-def _order_url(order: Order) -> str:
-    return reverse("orders:detail", args=[order.number])
 
 
 def _notify_assigned(tasks: list[Task], actor: Any) -> None:
@@ -374,7 +372,7 @@ def _notify_assigned(tasks: list[Task], actor: Any) -> None:
                 departments[task.department] = role_members(task.department)
             recipients = departments[task.department]
         notify(recipients=recipients, kind="task_assigned", subject=task.order, actor=actor,
-               url=_order_url(task.order),
+               url=order_url(task.order.number),
                params={"order": task.order.number, "task": task.kind, "due": task.due_date.isoformat()})
 
 
@@ -662,7 +660,7 @@ def _notify_overdue(task: Task, day: date) -> None:
     """The assignee (unassigned: the department) and the order's sales rep (P2.4.d follows the order)."""
     recipients = [task.assignee] if task.assignee_id else role_members(task.department)
     recipients.append(task.order.sales_rep)
-    notify(recipients=recipients, kind="task_overdue", subject=task.order, url=_order_url(task.order),
+    notify(recipients=recipients, kind="task_overdue", subject=task.order, url=order_url(task.order.number),
            params={"order": task.order.number, "task": task.kind, "due": task.due_date.isoformat()})
 
 

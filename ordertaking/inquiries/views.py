@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ordertaking.accounts.http import AuthedRequest
 from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import DomainError, NotFound
+from ordertaking.common.links import order_url
 from ordertaking.common.masking import mask_name
 from ordertaking.common.pages import domain_errors, forbidden, list_page, put_error, render_list
 from ordertaking.confidentiality.events import events_masked
@@ -138,7 +139,7 @@ def inquiry_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def _detail(request: HttpRequest, inquiry: Inquiry, *, handover: HandoverForm | None = None,
             close: CloseForm | None = None, status: int = 200) -> HttpResponse:
     user = request.user
-    order_url = reverse("orders:detail", args=[inquiry.order.number]) if inquiry.order else ""
+    order_link = order_url(inquiry.order.number) if inquiry.order else ""
     active = states.can_move(inquiry.state, "update")
     contact_visible = selectors.inquiry_contact_visible(user, inquiry)  # P4.1.c
     events = timeline(inquiry)
@@ -146,7 +147,7 @@ def _detail(request: HttpRequest, inquiry: Inquiry, *, handover: HandoverForm | 
         "inquiry": inquiry,
         "contact_visible": contact_visible,
         "events": events if contact_visible else events_masked(events),
-        "order_url": order_url,
+        "order_url": order_link,
         "handover_form": handover or HandoverForm(initial={
             "special_needs": inquiry.special_needs,
             # P2.1.b: to whoever has it, else the customer's own sales rep

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
 from ordertaking.common.errors import NotFound
+from ordertaking.common.links import order_url
 from ordertaking.common.queues import Queue
 from ordertaking.orders.models import Order
 from ordertaking.orders.selectors import visible_orders
@@ -141,7 +142,7 @@ def home_queues(user: Any) -> list[Queue]:
     queues: list[Queue] = []
     if _can(user, "legal_review"):
         qs = legal_queue(user=user)
-        items = [{"label": r.order.number, "url": reverse("orders:detail", args=[r.order.number]) + "#legal-panel",
+        items = [{"label": r.order.number, "url": order_url(r.order.number, "legal-panel"),
                   "meta": r.order.customer.name, "is_order": True} for r in qs[:5]]
         queues.append(Queue(key="legal_review", title=_("Waiting for my legal opinion"), count=qs.count(),
                             items=items, url=reverse("legal:queue"),

@@ -22,6 +22,7 @@ from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from ordertaking.common.links import order_url
 from ordertaking.notifications.models import Kind
 from ordertaking.notifications.selectors import recipients_with_role
 from ordertaking.notifications.services import notify
@@ -56,8 +57,6 @@ def _text(value: Any, *, field: str, required: str | None = None) -> str:
     return value
 
 
-def _order_url(order: Order) -> str:
-    return reverse("orders:detail", args=[order.number])
 
 
 # --- the threshold (leadership, P5.3) ----------------------------------------------------------------
@@ -102,7 +101,7 @@ def legal_review_open(*, order: Order, actor: Any, individual: bool | None = Non
                  after={"legal_reasons": [str(r) for r in reasons], "revision": order.revision})
     notify(recipients=recipients_with_role(Role.LEGAL, capability="legal_review"),
            kind=Kind.LEGAL_REVIEW_REQUESTED, params={"order": order.number, "customer": str(order.customer)},
-           url=_order_url(order), subject=order, actor=actor)
+           url=order_url(order.number), subject=order, actor=actor)
     return review
 
 
@@ -148,7 +147,7 @@ def legal_opinion_record(*, order: Order, actor: Any, outcome: str, opinion: str
         if locked.sales_rep is not None:
             recipients[locked.sales_rep.pk] = locked.sales_rep
         notify(recipients=list(recipients.values()), kind=Kind.LEGAL_OPINION_RECORDED, actor=actor, subject=locked,
-               params={"order": locked.number, "outcome": outcome, "comment": opinion}, url=_order_url(locked))
+               params={"order": locked.number, "outcome": outcome, "comment": opinion}, url=order_url(locked.number))
     return review
 
 

@@ -19,6 +19,7 @@ from django_htmx.middleware import HtmxDetails
 from ordertaking.accounts.http import AuthedRequest
 from ordertaking.accounts.models import User
 from ordertaking.common.errors import DomainError
+from ordertaking.common.links import order_url
 from ordertaking.common.pages import domain_errors, forbidden, list_page, render_list
 
 from . import selectors, services
@@ -75,7 +76,7 @@ def panel(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@domain_errors(back=lambda request, number: reverse("orders:detail", args=[number]))
+@domain_errors(back=lambda request, number: order_url(number))
 def opinion(request: HtmxRequest, number: str) -> HttpResponse:
     """The legal adviser's opinion on the order's current revision (P5.3)."""
     order = selectors.order_for_legal(user=request.user, number=number)

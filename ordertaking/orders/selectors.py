@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import NotFound
+from ordertaking.common.links import order_url
 from ordertaking.common.prepared import Prepared
 from ordertaking.common.queues import Queue
 from ordertaking.common.sql import RowsColumn
@@ -254,7 +255,7 @@ class QueueItem:
 
 
 def _items(orders: list[Order], meta: Any) -> list[QueueItem]:
-    return [QueueItem(url=reverse("orders:detail", args=[o.number]), label=o.number, meta=meta(o)) for o in orders]
+    return [QueueItem(url=order_url(o.number), label=o.number, meta=meta(o)) for o in orders]
 
 
 def home_queues(user: Any, *, last_opinion: Subquery | None = None) -> list[Queue]:

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,6 +18,7 @@ from ordertaking.accounts.http import AuthedRequest
 from ordertaking.catalog.models import Product
 from ordertaking.catalog.selectors import product_search
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from ordertaking.common.links import order_url
 from ordertaking.common.pages import domain_errors, forbidden, list_page, render_list
 from ordertaking.common.pdf import pdf_response
 from ordertaking.common.xlsx import xlsx_bytes
@@ -311,7 +311,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@domain_errors(back=lambda request, number: reverse("orders:detail", args=[number]))
+@domain_errors(back=lambda request, number: order_url(number))
 def order_cancel(request: AuthedRequest, number: str) -> HttpResponse:
     order = _get(request, number)
     form = CancelForm(request.POST)
@@ -337,4 +337,4 @@ def order_contract_pdf(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def detail_url(order: Order) -> str:
-    return reverse("orders:detail", args=[order.number])
+    return order_url(order.number)

@@ -11,12 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ordertaking.accounts.http import AuthedRequest
 from ordertaking.common.errors import DomainError, PermissionDenied
+from ordertaking.common.links import order_url
 from ordertaking.common.masking import mask_email
 from ordertaking.common.pages import domain_errors, forbidden, put_error
 from ordertaking.common.pdf import pdf_response
@@ -88,7 +88,7 @@ def order_card(request: AuthedRequest, number: str) -> HttpResponse:
 
 
 def _back(order: Any) -> str:
-    return reverse("orders:detail", args=[order.number]) + "#portal-card"
+    return order_url(order.number, "portal-card")
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ordertaking.common.errors import NotFound
 from ordertaking.common.findings import Finding
+from ordertaking.common.links import order_url
 from ordertaking.common.queues import Queue
 from ordertaking.orders.models import Order
 from ordertaking.orders.permissions import order_authors_each
@@ -176,7 +177,7 @@ def home_queues(user: Any) -> list[Queue]:
     queues: list[Queue] = []
     if _can(user, "order_review"):
         qs = review_queue(user=user)
-        items = [{"label": o.number, "url": _order_url(o.number), "meta": o.customer.name, "is_order": True}
+        items = [{"label": o.number, "url": order_url(o.number), "meta": o.customer.name, "is_order": True}
                  for o in qs[:5]]
         queues.append(Queue(key="review", title=_("Review queue"), count=qs.count(), items=items,
                             url=reverse("review:queue"), empty_text=_("No orders waiting for review.")))
@@ -191,7 +192,7 @@ def home_queues(user: Any) -> list[Queue]:
         # Requests whose order still waits for review: waiting for a leader, or decided and now
         # back with the reviewer.
         mine = my_special_requests(user=user).filter(order__state=OrderState.SUBMITTED)
-        items = [{"label": a.order.number, "url": _order_url(a.order.number), "meta": a.get_state_display(),
+        items = [{"label": a.order.number, "url": order_url(a.order.number), "meta": a.get_state_display(),
                   "is_order": True} for a in mine[:5]]
         queues.append(Queue(key="special_mine", title=_("My special approval requests"),
                             count=mine.count(), items=items,
@@ -199,8 +200,6 @@ def home_queues(user: Any) -> list[Queue]:
     return queues
 
 
-def _order_url(number: str) -> str:
-    return reverse("orders:detail", args=[number])
 
 
 

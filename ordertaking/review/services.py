@@ -13,13 +13,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ordertaking.audit.services import event_record, events_batched, head_adopt, head_annotations
 from ordertaking.common.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ordertaking.common.findings import Finding
+from ordertaking.common.links import order_url
 from ordertaking.common.prepared import Prepared
 from ordertaking.common.refdata import refdata_adopt, refdata_annotations
 from ordertaking.common.sql import Present
@@ -148,12 +148,10 @@ def order_submit(*, order: Order, actor: Any, verb: str = "submit") -> Order:
         if order.state == OrderState.SUBMITTED:  # a held order reaches the reviewers once it is released
             notify(recipients=role_members("order_center", capability="order_review"),
                    kind=Kind.ORDER_SUBMITTED, params={"order": order.number, "customer": str(order.customer)},
-                   url=_order_url(order), subject=order, actor=actor)
+                   url=order_url(order.number), subject=order, actor=actor)
     return order
 
 
-def _order_url(order: Order) -> str:
-    return reverse("orders:detail", args=[order.number])
 
 
 def _rep(order: Order) -> list[Any]:
@@ -267,7 +265,7 @@ def order_approve(*, order: Order, actor: Any, opinion: str = "") -> Order:
                      before={"state": before}, after={"state": locked.state},
                      message=opinion.strip())
         notify(recipients=_rep(locked), kind=Kind.ORDER_APPROVED, actor=actor, subject=locked,
-               params={"order": locked.number, "opinion": opinion.strip()}, url=_order_url(locked))
+               params={"order": locked.number, "opinion": opinion.strip()}, url=order_url(locked.number))
         approval = Approval(order=locked, actor=actor, decision=decision, first=first)
         for handler in _approval_handlers:
             handler(approval)
@@ -306,7 +304,7 @@ def order_return(*, order: Order, actor: Any, opinion: str) -> Order:
         event_record(actor=actor, action="order.returned", subject=locked, clause="P2.3.c",
                      before={"state": before}, after={"state": locked.state}, message=opinion)
         notify(recipients=_rep(locked), kind=Kind.ORDER_RETURNED, actor=actor, subject=locked,
-               params={"order": locked.number, "opinion": opinion}, url=_order_url(locked))
+               params={"order": locked.number, "opinion": opinion}, url=order_url(locked.number))
     _refresh_order_object(order, locked)
     return order
 
@@ -348,7 +346,7 @@ def special_approval_request(*, order: Order, actor: Any, reason: str) -> Specia
                      after={"special_approval": sa.pk, "findings": codes}, message=reason)
         notify(recipients=recipients_with_role("leadership", capability="special_approval_decide"),
                kind=Kind.SPECIAL_APPROVAL_REQUESTED, actor=actor, subject=locked,
-               params={"order": locked.number, "reason": reason}, url=_order_url(locked))
+               params={"order": locked.number, "reason": reason}, url=order_url(locked.number))
     return sa
 
 
@@ -384,7 +382,7 @@ def _decide(*, approval: SpecialApproval, actor: Any, comment: str, grant: bool)
                      message=comment)
         notify(recipients=[sa.requested_by], kind=Kind.SPECIAL_APPROVAL_DECIDED, actor=actor, subject=locked_order,
                params={"order": locked_order.number, "outcome": sa.state, "comment": comment},
-               url=_order_url(locked_order))
+               url=order_url(locked_order.number))
     approval.refresh_from_db()
     return approval
 

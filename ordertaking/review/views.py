@@ -25,6 +25,7 @@ from django_htmx.middleware import HtmxDetails
 from ordertaking.accounts.http import AuthedRequest
 from ordertaking.accounts.models import User
 from ordertaking.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from ordertaking.common.links import order_url
 from ordertaking.common.pages import domain_errors, forbidden, list_page, render_list
 from ordertaking.orders import selectors as orders_selectors
 from ordertaking.orders.models import Order
@@ -41,8 +42,6 @@ class HttpRequest(AuthedRequest):  # what login_required and HtmxMiddleware add,
     htmx: HtmxDetails
 
 
-def _order_url(order: Order) -> str:
-    return reverse("orders:detail", args=[order.number])
 
 
 def _get_order(request: HttpRequest, number: str) -> Order:
@@ -88,7 +87,7 @@ def panel(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@domain_errors(back=lambda request, number: reverse("orders:detail", args=[number]))
+@domain_errors(back=lambda request, number: order_url(number))
 def order_submit(request: HttpRequest, number: str) -> HttpResponse:
     """The order page's "Submit for review" (P2.2.a → P2.3), mounted at /orders/<number>/submit/ as
     orders:submit by ordertaking/urls.py. Not found, not allowed, or refused: `domain_errors`."""
@@ -125,7 +124,7 @@ def _act(request: HttpRequest, number: str, action: Any, field: str, done: Any) 
         # The state and timeline elsewhere on the order page change too: reload it.
         response["HX-Refresh"] = "true"
         return response
-    return redirect(_order_url(order))
+    return redirect(order_url(order.number))
 
 
 @login_required

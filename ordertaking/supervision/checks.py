@@ -26,6 +26,7 @@ from django.utils import timezone
 from ordertaking.amendments.models import CancelRequest
 from ordertaking.audit.chain import stream_of
 from ordertaking.audit.models import AuditEvent, StreamHead
+from ordertaking.common.links import order_url
 from ordertaking.common.masking import mask_name
 from ordertaking.credit.models import CreditHold
 from ordertaking.deliveries.models import Compensation
@@ -190,7 +191,7 @@ def order_facts(order_ids: Sequence[int], *, today: date | None = None) -> dict[
         head = heads.get(pk)
         out[pk] = OrderCheckFacts(
             number=o["number"], state=o["state"], entered_by=o["entered_by_id"], sales_rep=o["sales_rep_id"],
-            today=today, url=reverse("orders:detail", args=[o["number"]]),
+            today=today, url=order_url(o["number"]),
             events=tuple(by_order["events"].get(pk, ())), people=persons,
             revisions=tuple(by_order["revisions"].get(pk, ())),
             specials=tuple(SpecialFact(s.requested_by, s.requested_at, s.decided_by, name(s.decided_by), s.decided_at,

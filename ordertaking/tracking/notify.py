@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
 
+from ordertaking.common.links import order_url
 from ordertaking.notifications.services import notify
 from ordertaking.orders.models import Order
 
@@ -26,7 +26,7 @@ def in_each_language(text: Callable[[], str]) -> dict[str, str]:
 
 def notify_people(*, recipients: Iterable[Any], kind: str, order: Order, actor: Any,
                   reason: Callable[[], str], params: dict[str, Any] | None = None) -> None:
-    url = reverse("orders:detail", args=[order.number]) + "#progress"
+    url = order_url(order.number, "progress")
     notify(recipients=[p for p in recipients if p is not None], kind=kind,
            params={"order": order.number, "reason": in_each_language(reason), **(params or {})},
            url=url, subject=order, actor=actor)

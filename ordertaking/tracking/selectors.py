@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ordertaking.common.links import order_url
 from ordertaking.common.queues import Queue
 from ordertaking.deliveries.selectors import person_shown
 from ordertaking.orders.permissions import may_view_all
@@ -106,7 +107,7 @@ def home_queues(user: Any) -> list[Queue]:
             meta += " " + _("(+%(n)s more)") % {"n": len(risks) - 1}
         if not ep.has_plan:  # type: ignore[attr-defined]
             meta += " · " + _("no plan yet")
-        items.append({"label": ep.order.number, "url": reverse("orders:detail", args=[ep.order.number]) + "#progress",
+        items.append({"label": ep.order.number, "url": order_url(ep.order.number, "progress"),
                       "meta": meta, "is_order": True})
     title = _("My orders at risk") if not may_view_all(user) else _("Orders at risk")
     return [Queue(key="at_risk", title=title, count=qs.count(), items=items, url=reverse("tracking:risks"),

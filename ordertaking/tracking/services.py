@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +19,7 @@ from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
 from ordertaking.audit.services import event_record
 from ordertaking.common.errors import InvalidTransition, ValidationFailed
+from ordertaking.common.links import order_url
 from ordertaking.common.progress import FirstApproval
 from ordertaking.orders.models import Order
 from ordertaking.orders.states import EXECUTION_STATES
@@ -216,4 +216,4 @@ def contingency_plan_record(*, order: Order, actor: User, cause: str, measures: 
 
 
 def plan_url(order: Order) -> str:
-    return reverse("orders:detail", args=[order.number]) + "#progress"
+    return order_url(order.number, "progress")

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,6 +17,7 @@ from ordertaking.accounts.http import AuthedRequest
 from ordertaking.accounts.models import User
 from ordertaking.accounts.roles import Role
 from ordertaking.common.errors import DomainError
+from ordertaking.common.links import order_url
 from ordertaking.common.pages import domain_errors, forbidden, list_page, put_error, render_list
 from ordertaking.orders import selectors as orders_selectors
 from ordertaking.orders.models import Order
@@ -93,7 +93,7 @@ def risk_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@domain_errors(back=lambda request, number: reverse("orders:detail", args=[number]))
+@domain_errors(back=lambda request, number: order_url(number))
 def plan_new(request: AuthedRequest, number: str) -> HttpResponse:
     """Record a contingency plan 应急预案 (P5.2.a) for an order being executed."""
     order = _order(request, number)
@@ -116,7 +116,7 @@ def plan_new(request: AuthedRequest, number: str) -> HttpResponse:
                 put_error(form, e)
             else:
                 messages.success(request, _("Contingency plan recorded."))
-                return redirect(reverse("orders:detail", args=[order.number]) + "#progress")
+                return redirect(order_url(order.number, "progress"))
     risks = selectors.order_risks(order, include_cleared=False)
     return render(request, "tracking/plan_form.html",
                   {"order": order, "form": form, "reasons": [reason_text(r.reason, r.params) for r in risks],

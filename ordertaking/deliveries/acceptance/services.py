@@ -85,8 +85,6 @@ def _lock(order: Order) -> Order:
     return Order.objects.select_for_update(of=("self",)).select_related("customer").get(pk=order.pk)
 
 
-def _order_url(order: Order) -> str:
-    return reverse("orders:detail", args=[order.number])
 
 
 def _issue_url(issue: AcceptanceIssue) -> str:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ordertaking.accounts.http import AuthedRequest
 from ordertaking.audit.selectors import timeline
 from ordertaking.common.errors import DomainError, NotFound
+from ordertaking.common.links import order_url
 from ordertaking.common.pages import domain_errors, forbidden, list_page, render_list
 from ordertaking.confidentiality.events import events_masked
 from ordertaking.confidentiality.selectors import lens_for
@@ -109,7 +110,7 @@ def acceptance_form(request: HttpRequest, number: str) -> HttpResponse:
                                  % {"issues": ", ".join(i.number for i in issues)})
             else:
                 messages.success(request, _("Acceptance recorded."))
-            return redirect(reverse("orders:detail", args=[order.number]))
+            return redirect(order_url(order.number))
     return render(request, "deliveries/acceptance/form.html", {
         "order": order, "rows": rows, "criteria": Criterion.choices, "error": error, "post": request.POST,
         "customer_name": request.POST.get("customer_name", "") if request.method == "POST"
@@ -119,12 +120,12 @@ def acceptance_form(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@domain_errors(back=lambda request, number: reverse("orders:detail", args=[number]))
+@domain_errors(back=lambda request, number: order_url(number))
 def order_close(request: HttpRequest, number: str) -> HttpResponse:
     order = _order(request, number)
     services.order_close(order=order, actor=request.user)
     messages.success(request, _("Order closed."))
-    return redirect(reverse("orders:detail", args=[order.number]))
+    return redirect(order_url(order.number))
 
 
 # --- issues ------------------------------------------------------------------------------------------------

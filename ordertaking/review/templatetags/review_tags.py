@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django import template
-from django.urls import reverse
+
+from ordertaking.common.links import order_url
 
 register = template.Library()
 
 
 @register.filter
 def order_href(number: str) -> str:
-    return reverse("orders:detail", args=[number])
+    return order_url(number)
