@@ -54,8 +54,6 @@ def _reason(value: Any, *, field: str = "reason", message: Any = None) -> str:
     return text
 
 
-
-
 def _decided_notify(req: CancelRequest, order: Order, actor: User, outcome: str) -> None:
     """The requester (and the rep) learn the decision (cancel_decided)."""
     users = User.objects.filter(pk__in={req.requested_by_id, order.sales_rep_id})

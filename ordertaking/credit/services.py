@@ -406,8 +406,6 @@ def _hold(*, order: Order, credit: CustomerCredit, stage: str, excess: Decimal, 
     return hold
 
 
-
-
 def credit_holds_close(*, order: Order, actor: User | None) -> int:
     """The order left credit hold by a return or a cancellation: its open hold is no longer
     waiting for anyone, and the order's timeline says so. Runs inside the caller's transaction

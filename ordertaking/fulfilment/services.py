@@ -358,8 +358,6 @@ def _facts(order: Order, kind: str, line: OrderLine | None) -> rules.TaskFacts:
                            region_id=order.delivery_region_id, city=order.delivery_city or "")
 
 
-
-
 def _notify_assigned(tasks: list[Task], actor: Any) -> None:
     """Tell each assignee of their new task (P2.4.a); an unassigned task tells its department. Inside
     the transaction: the notifications app writes the in-app rows now and mails after commit."""

@@ -57,8 +57,6 @@ def _text(value: Any, *, field: str, required: str | None = None) -> str:
     return value
 
 
-
-
 # --- the threshold (leadership, P5.3) ----------------------------------------------------------------
 
 def legal_threshold_set(*, actor: Any, amount: Any, note: str = "") -> LegalThreshold:

@@ -334,7 +334,3 @@ def order_contract_pdf(request: HttpRequest, number: str) -> HttpResponse:
     if not ORDER_DOCUMENTS["contract"].available(order, request.user):
         raise Http404(_("No such document."))
     return pdf_response(contract_document(order, reader=request.user))
-
-
-def detail_url(order: Order) -> str:
-    return order_url(order.number)

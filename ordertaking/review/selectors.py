@@ -200,9 +200,6 @@ def home_queues(user: Any) -> list[Queue]:
     return queues
 
 
-
-
-
 def special_cards(approvals: list[SpecialApproval], *, user: Any) -> list[dict[str, Any]]:
     """Each special approval with the stored findings of the revision it is about (one query for all)."""
     order_ids = {a.order_id for a in approvals}

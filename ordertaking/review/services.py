@@ -152,8 +152,6 @@ def order_submit(*, order: Order, actor: Any, verb: str = "submit") -> Order:
     return order
 
 
-
-
 def _rep(order: Order) -> list[Any]:
     return [u for u in (order.sales_rep,) if u is not None]
 

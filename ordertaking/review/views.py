@@ -42,8 +42,6 @@ class HttpRequest(AuthedRequest):  # what login_required and HtmxMiddleware add,
     htmx: HtmxDetails
 
 
-
-
 def _get_order(request: HttpRequest, number: str) -> Order:
     try:
         return selectors.order_for_review(user=request.user, number=number)

@@ -85,8 +85,6 @@ def _lock(order: Order) -> Order:
     return Order.objects.select_for_update(of=("self",)).select_related("customer").get(pk=order.pk)
 
 
-
-
 def _issue_url(issue: AcceptanceIssue) -> str:
     return reverse("deliveries:issue", args=[issue.number])
 
